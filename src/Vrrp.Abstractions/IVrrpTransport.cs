@@ -1,0 +1,63 @@
+namespace Vrrp;
+
+/// <summary>
+/// Sends and receives VRRP messages for the instances on one interface and address family. A platform (for example
+/// Vrrp.Linux with raw sockets) implements it; tests use the in-memory LAN of Vrrp.Core.
+/// </summary>
+public interface IVrrpTransport
+{
+    /// <summary>Opens (or shares) a channel for an interface and address family.</summary>
+    /// <param name="options">Where and how to send and receive.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>The channel; dispose it to release it.</returns>
+    ValueTask<IVrrpChannel> OpenAsync(VrrpChannelOptions options, CancellationToken cancellationToken);
+}
+
+/// <summary>What a channel is opened for.</summary>
+public sealed record VrrpChannelOptions
+{
+    /// <summary>The interface name (for example <c>eth0</c>).</summary>
+    public required string InterfaceName { get; init; }
+
+    /// <summary>The address family of the channel.</summary>
+    public required VrrpAddressFamily Family { get; init; }
+
+    /// <summary>The source address of adverts, or null for the interface's primary address (IPv6: its link-local address).</summary>
+    public IPAddressValue? SourceAddress { get; init; }
+
+    /// <summary>Unicast peers; when not empty, adverts go to each of them instead of the multicast group.</summary>
+    public IReadOnlyList<IPAddressValue> UnicastPeers { get; init; } = [];
+
+    /// <summary>When true and peers are configured, messages from other sources are dropped (keepalived <c>vrrp_check_unicast_src</c>).</summary>
+    public bool AcceptOnlyUnicastPeers { get; init; }
+
+    /// <summary>The network namespace to open sockets in, or null for the current one (keepalived <c>net_namespace</c>).</summary>
+    public string? NetworkNamespace { get; init; }
+}
+
+/// <summary>A datagram received on a channel: where the bytes are in the caller's buffer, and the IP metadata.</summary>
+/// <param name="Length">How many bytes were written into the buffer.</param>
+/// <param name="IncludesIPv4Header">True when the buffer starts with the IPv4 header (as an IPv4 raw socket delivers it); the codec strips it by its IHL.</param>
+/// <param name="Source">The IP source address.</param>
+/// <param name="Destination">The IP destination address.</param>
+/// <param name="HopLimit">The received TTL / hop limit (IPv6: from ancillary data), or -1 when unknown.</param>
+public readonly record struct ReceivedDatagram(int Length, bool IncludesIPv4Header, IPAddressValue Source, IPAddressValue Destination, int HopLimit);
+
+/// <summary>One interface and family's VRRP traffic. Many virtual routers share a channel.</summary>
+public interface IVrrpChannel : IAsyncDisposable
+{
+    /// <summary>The source address of adverts sent on this channel (used in the v3/IPv4 pseudo-header checksum and in tie-breaks).</summary>
+    IPAddressValue LocalAddress { get; }
+
+    /// <summary>Sends one VRRP message (no IP header) to the multicast group or to every unicast peer, with TTL / hop limit 255.</summary>
+    /// <param name="message">The VRRP message, checksum included.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message is handed to the network.</returns>
+    ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
+
+    /// <summary>Receives the next datagram into <paramref name="buffer"/>.</summary>
+    /// <param name="buffer">Where to write the bytes; 1500 bytes or more is enough for any VRRP packet.</param>
+    /// <param name="cancellationToken">Cancels the receive.</param>
+    /// <returns>What was received.</returns>
+    ValueTask<ReceivedDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+}

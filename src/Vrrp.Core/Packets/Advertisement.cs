@@ -1,0 +1,101 @@
+namespace Vrrp.Packets;
+
+/// <summary>
+/// A parsed VRRP advertisement. It is a view over the caller's buffer (no allocation): keep it only while the buffer lives.
+/// </summary>
+/// <remarks>CONTRACT STUB: the codec issue (#2) fills in the implementation; the members are the agreed API.</remarks>
+public readonly ref struct Advertisement
+{
+    /// <summary>Creates a view; used by the codec.</summary>
+    internal Advertisement(
+        VrrpVersion version,
+        VrrpAddressFamily family,
+        byte virtualRouterId,
+        byte priority,
+        byte addressCount,
+        AuthenticationType authenticationType,
+        ushort interval,
+        ushort checksum,
+        ChecksumForm checksumForm,
+        ReadOnlySpan<byte> addresses,
+        ReadOnlySpan<byte> authenticationData,
+        IPAddressValue source,
+        IPAddressValue destination,
+        int hopLimit)
+    {
+        Version = version;
+        Family = family;
+        VirtualRouterId = virtualRouterId;
+        Priority = priority;
+        AddressCount = addressCount;
+        AuthenticationType = authenticationType;
+        Interval = interval;
+        Checksum = checksum;
+        ChecksumForm = checksumForm;
+        AddressBytes = addresses;
+        AuthenticationData = authenticationData;
+        Source = source;
+        Destination = destination;
+        HopLimit = hopLimit;
+    }
+
+    /// <summary>The version (2 or 3).</summary>
+    public VrrpVersion Version { get; }
+
+    /// <summary>The address family of the addresses (and of the IP packet).</summary>
+    public VrrpAddressFamily Family { get; }
+
+    /// <summary>The virtual router identifier, 1..255.</summary>
+    public byte VirtualRouterId { get; }
+
+    /// <summary>The sender's priority: 255 owner, 1..254 backup, 0 master leaving.</summary>
+    public byte Priority { get; }
+
+    /// <summary>The number of addresses.</summary>
+    public byte AddressCount { get; }
+
+    /// <summary>VRRPv2: the authentication type; VRRPv3: <see cref="AuthenticationType.None"/>.</summary>
+    public AuthenticationType AuthenticationType { get; }
+
+    /// <summary>The raw advertisement interval field: centiseconds (12 bits) for v3, seconds for v2.</summary>
+    public ushort Interval { get; }
+
+    /// <summary>The interval in centiseconds whatever the version.</summary>
+    public int IntervalCentiseconds => Version == VrrpVersion.V2 ? Interval * 100 : Interval;
+
+    /// <summary>The checksum field as received.</summary>
+    public ushort Checksum { get; }
+
+    /// <summary>Which checksum form the message matched.</summary>
+    public ChecksumForm ChecksumForm { get; }
+
+    /// <summary>The address list, <see cref="AddressCount"/> x 4 or 16 bytes in network order.</summary>
+    public ReadOnlySpan<byte> AddressBytes { get; }
+
+    /// <summary>VRRPv2: the 8 bytes of authentication data; VRRPv3: empty.</summary>
+    public ReadOnlySpan<byte> AuthenticationData { get; }
+
+    /// <summary>The IP source address (the sender's primary address).</summary>
+    public IPAddressValue Source { get; }
+
+    /// <summary>The IP destination address.</summary>
+    public IPAddressValue Destination { get; }
+
+    /// <summary>The received TTL / hop limit, or -1 when unknown.</summary>
+    public int HopLimit { get; }
+
+    /// <summary>Reads address number <paramref name="index"/>.</summary>
+    /// <param name="index">0 .. <see cref="AddressCount"/> - 1.</param>
+    /// <returns>The address.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    public IPAddressValue GetAddress(int index)
+    {
+        int size = Family == VrrpAddressFamily.IPv4 ? 4 : 16;
+        if ((uint)index >= AddressCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The advertisement has {AddressCount} addresses.");
+        }
+
+        return IPAddressValue.Read(Family, AddressBytes.Slice(index * size, size));
+    }
+}

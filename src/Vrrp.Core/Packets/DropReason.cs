@@ -1,0 +1,97 @@
+namespace Vrrp.Packets;
+
+/// <summary>
+/// Why a received packet was dropped. The values follow the fixed validation order of RFC 9568 section 7.1 and
+/// RFC 3768 section 7.1 (see the remarks on <see cref="VrrpPacket"/>); every drop is counted by reason.
+/// </summary>
+public enum DropReason
+{
+    /// <summary>Not dropped.</summary>
+    None = 0,
+
+    /// <summary>The IP packet or the VRRP message is shorter than its headers say.</summary>
+    Truncated,
+
+    /// <summary>The IPv4 header is malformed: not version 4, IHL below 5, total length inconsistent, or protocol not 112.</summary>
+    BadIPHeader,
+
+    /// <summary>The TTL (IPv4) or hop limit (IPv6) is not 255: the packet may come from off the link.</summary>
+    TtlNot255,
+
+    /// <summary>The version is not the one the instance is configured for (or not 2 or 3).</summary>
+    VersionMismatch,
+
+    /// <summary>The type is not 1 (ADVERTISEMENT).</summary>
+    UnknownType,
+
+    /// <summary>The address count is 0.</summary>
+    ZeroAddressCount,
+
+    /// <summary>The message length is not what the address count (and version) says.</summary>
+    LengthMismatch,
+
+    /// <summary>The checksum matches none of the accepted forms.</summary>
+    BadChecksum,
+
+    /// <summary>No instance on this interface and family has the advertised VRID (counted, not logged per packet).</summary>
+    UnknownVirtualRouterId,
+
+    /// <summary>VRRPv2: the authentication type differs from the local configuration.</summary>
+    AuthenticationTypeMismatch,
+
+    /// <summary>VRRPv2: authentication type 2 (IP Authentication Header) is recognised but not supported.</summary>
+    AuthenticationUnsupported,
+
+    /// <summary>VRRPv2: the simple password differs ("received an invalid passwd").</summary>
+    AuthenticationFailure,
+
+    /// <summary>VRRPv2: the advertisement interval differs from ours.</summary>
+    IntervalMismatch,
+
+    /// <summary>VRRPv3: the advertisement interval is 0.</summary>
+    ZeroInterval,
+
+    /// <summary>IPv6: the first address is not a link-local address.</summary>
+    FirstAddressNotLinkLocal,
+
+    /// <summary>The message's address family is not the instance's.</summary>
+    AddressFamilyMismatch,
+
+    /// <summary>Unicast mode with source checking: the source is not a configured peer.</summary>
+    UnicastSourceNotAllowed,
+
+    /// <summary>The packet is our own advert looped back (its source is our address).</summary>
+    OwnAdvertisement,
+}
+
+/// <summary>Which checksum form a received VRRP message matched.</summary>
+public enum ChecksumForm
+{
+    /// <summary>Not checked or not matched.</summary>
+    None = 0,
+
+    /// <summary>VRRPv2: the message only.</summary>
+    V2Message,
+
+    /// <summary>VRRPv3 over IPv4 with the IPv4 pseudo-header (keepalived, FRR, Wireshark).</summary>
+    IPv4PseudoHeader,
+
+    /// <summary>VRRPv3 over IPv4, message only (RFC 9568 section 5.2.8, Cisco).</summary>
+    IPv4MessageOnly,
+
+    /// <summary>VRRPv3 over IPv6 with the IPv6 pseudo-header.</summary>
+    IPv6PseudoHeader,
+}
+
+/// <summary>The VRRPv2 authentication type (RFC 3768 section 5.3.6).</summary>
+public enum AuthenticationType : byte
+{
+    /// <summary>No authentication.</summary>
+    None = 0,
+
+    /// <summary>Simple text password (8 bytes, zero padded).</summary>
+    SimplePassword = 1,
+
+    /// <summary>IP Authentication Header (legacy; recognised and dropped as unsupported).</summary>
+    IPAuthenticationHeader = 2,
+}
