@@ -134,3 +134,33 @@ public class VectorTests
         Assert.Equal(v.Addresses.Length * (v.Family == VrrpAddressFamily.IPv4 ? 4 : 16), a.AddressBytes.Length);
     }
 }
+
+/// <summary>Address look-ups on a parsed advertisement (step 11 helpers).</summary>
+public class AdvertisementAddressTests
+{
+    [Fact]
+    public void ContainsAddress_and_AddressesMatch_on_the_keepalived_v3_vector()
+    {
+        var v = VrrpVectors.Get("keepalived-2-v3ipv4.pcap-prio200");
+        Assert.True(v.TryParse(out var a, out _));
+        Assert.True(a.ContainsAddress(IPAddressValue.Parse("10.50.0.101")));
+        Assert.False(a.ContainsAddress(IPAddressValue.Parse("10.50.0.103")));
+        Assert.False(a.ContainsAddress(IPAddressValue.Parse("::ffff:10.50.0.101")));
+        IPAddressValue[] same = [.. new[] { "10.50.0.102", "10.50.0.100", "10.50.0.101" }.Select(IPAddressValue.Parse)];
+        Assert.True(a.AddressesMatch(same));
+        Assert.False(a.AddressesMatch(same[..2]));
+        Assert.False(a.AddressesMatch([same[0], same[1], IPAddressValue.Parse("10.50.0.1")]));
+        Assert.False(a.AddressesMatch([same[0], same[0], same[1]])); // duplicates do not stand in for a missing address
+    }
+
+    [Fact]
+    public void ContainsAddress_on_IPv6()
+    {
+        var v = VrrpVectors.Get("v3-ipv6-two-vips");
+        Assert.True(v.TryParse(out var a, out _));
+        Assert.True(a.ContainsAddress(IPAddressValue.Parse("2001:db8::1")));
+        Assert.True(a.ContainsAddress(IPAddressValue.Parse("fe80::1")));
+        Assert.False(a.ContainsAddress(IPAddressValue.Parse("fe80::2")));
+        Assert.True(a.AddressesMatch([IPAddressValue.Parse("2001:db8::1"), IPAddressValue.Parse("fe80::1")]));
+    }
+}
