@@ -28,7 +28,7 @@ public class AllocationTests
                 checksum += a.Checksum + (int)VrrpPacket.CheckAuthentication(a, AuthenticationType.SimplePassword, "secret"u8);
                 checksum += a.GetAddress(0).Length;
                 VrrpPacket.TryParseIPv4Packet(v3, null, out a, out _);
-                checksum += a.Checksum;
+                checksum += a.Checksum + (a.AddressesMatch(v4Addresses) ? 1 : 0) + (a.ContainsAddress(V4Source) ? 1 : 0);
                 VrrpPacket.TryParseIPv4Packet(v3MessageOnly, null, out a, out _);
                 checksum += a.Checksum;
                 VrrpPacket.TryParseMessage(v6, VrrpAddressFamily.IPv6, V6Source, V6Group, 255, VrrpVersion.V3, out a, out _);
