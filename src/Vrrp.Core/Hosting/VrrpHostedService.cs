@@ -14,7 +14,7 @@ namespace Vrrp.Hosting;
 /// the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances (a master
 /// sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
 /// </summary>
-internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IVrrpRuntimeObserver
+internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDisposable, IVrrpRuntimeObserver
 {
     internal const string NoPlatformMessage =
         "No VRRP platform is registered: the virtual routers have no way to send adverts or add addresses. " +
@@ -144,6 +144,9 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IVrr
             Log.Stopped(_logger);
         }
     }
+
+    /// <summary>For containers disposed synchronously; the host disposes asynchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
