@@ -198,3 +198,36 @@ public class CallbackDispatchTests
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message == "(VI_1) notify script /bin/sh -c 'exit 4' exited with status 4");
     }
 }
+
+public class SyncGroupNotifyTests
+{
+    [Fact]
+    public async Task Group_scripts_run_when_every_member_is_in_the_state()
+    {
+        string log = Path.GetTempFileName();
+        try
+        {
+            var options = new VrrpOptions();
+            options.SyncGroups.Add(new VrrpSyncGroupOptions
+            {
+                Name = "G1",
+                Instances = ["VI_1", "VI_2"],
+                NotifyMaster = $"/bin/sh -c 'echo group-master >> {log}'",
+                Notify = $"/bin/sh -c 'echo notify \"$@\" >> {log}' notify",
+            });
+            var handler = new SyncGroupNotifyHandler(options, new FakeLogger());
+            var ct = TestContext.Current.CancellationToken;
+            VrrpStateChange Change(string i, VrrpState s, int p) => new() { InstanceName = i, PreviousState = VrrpState.Backup, State = s, Priority = p, Timestamp = default };
+
+            await handler.OnStateChangedAsync(Change("VI_1", VrrpState.Master, 150), ct);
+            Assert.Equal("", await File.ReadAllTextAsync(log, ct)); // VI_2 not yet master
+            await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Master, 140), ct);
+            await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Master, 140), ct); // no repeat
+            Assert.Equal(["group-master", "notify GROUP G1 MASTER 140"], (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd()));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+}

@@ -63,6 +63,12 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             handlers.Add(notify);
         }
 
+        var groupNotify = new SyncGroupNotifyHandler(options, _logger);
+        if (groupNotify.HasScripts)
+        {
+            handlers.Add(groupNotify);
+        }
+
         handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
         _dispatcher = new StateChangeDispatcher(handlers, options.CallbackTimeout, _time, _loggerFactory.CreateLogger("Vrrp.Hosting.Callbacks"));
 

@@ -260,6 +260,12 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"Sync group '{group.Name}': Instances (group) must name at least one instance.");
             }
 
+            string groupLabel = $"Sync group '{group.Name}'";
+            CheckCommand(errors, groupLabel, "NotifyMaster (notify_master)", group.NotifyMaster);
+            CheckCommand(errors, groupLabel, "NotifyBackup (notify_backup)", group.NotifyBackup);
+            CheckCommand(errors, groupLabel, "NotifyFault (notify_fault)", group.NotifyFault);
+            CheckCommand(errors, groupLabel, "Notify (notify)", group.Notify);
+
             foreach (string member in group.Instances)
             {
                 if (!instanceNames.Contains(member))
