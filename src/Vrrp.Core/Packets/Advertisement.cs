@@ -3,7 +3,7 @@ namespace Vrrp.Packets;
 /// <summary>
 /// A parsed VRRP advertisement. It is a view over the caller's buffer (no allocation): keep it only while the buffer lives.
 /// </summary>
-/// <remarks>CONTRACT STUB: the codec issue (#2) fills in the implementation; the members are the agreed API.</remarks>
+/// <remarks>Made by <see cref="VrrpPacket.TryParseIPv4Packet"/> and <see cref="VrrpPacket.TryParseMessage"/>, which have validated it (steps 1-5 and the v3 part of 8 of the order documented on <see cref="VrrpPacket"/>).</remarks>
 public readonly ref struct Advertisement
 {
     /// <summary>Creates a view; used by the codec.</summary>
