@@ -25,19 +25,19 @@ public class TrackingTests
     public void Weights_follow_keepalived_rules()
     {
         var set = new TrackedObjectSet("VI_1");
-        set.Add(TrackerKind.Script, "plus", 10);
-        set.Add(TrackerKind.Script, "minus", -20);
-        set.Add(TrackerKind.Interface, "eth1", 0);
+        set.Add(TrackedObjectKind.Script, "plus", 10);
+        set.Add(TrackedObjectKind.Script, "minus", -20);
+        set.Add(TrackedObjectKind.Interface, "eth1", 0);
         Assert.Equal(new TrackingResult(10, []).PriorityDelta, set.Evaluate().PriorityDelta);
         Assert.False(set.Evaluate().IsFault);
 
-        Assert.True(set.SetUp(TrackerKind.Script, "minus", false));
+        Assert.True(set.SetUp(TrackedObjectKind.Script, "minus", false));
         Assert.Equal(-10, set.Evaluate().PriorityDelta);
-        Assert.True(set.SetUp(TrackerKind.Script, "plus", false));
+        Assert.True(set.SetUp(TrackedObjectKind.Script, "plus", false));
         Assert.Equal(-20, set.Evaluate().PriorityDelta);
-        Assert.False(set.SetUp(TrackerKind.Script, "plus", false));
+        Assert.False(set.SetUp(TrackedObjectKind.Script, "plus", false));
 
-        Assert.True(set.SetUp(TrackerKind.Interface, "eth1", false));
+        Assert.True(set.SetUp(TrackedObjectKind.Interface, "eth1", false));
         var result = set.Evaluate();
         Assert.True(result.IsFault);
         Assert.Equal(["track_interface eth1"], result.Faults);
@@ -57,14 +57,14 @@ public class TrackingTests
     public void Track_file_multiplies_value_by_weight_and_faults_at_minus_254()
     {
         var set = new TrackedObjectSet("VI_1");
-        set.Add(TrackerKind.File, "f", -2);
+        set.Add(TrackedObjectKind.File, "f", -2);
         set.SetValue("f", 10);
         Assert.Equal(-20, set.Evaluate().PriorityDelta);
         set.SetValue("f", 127);
         Assert.True(set.Evaluate().IsFault);
 
         var zero = new TrackedObjectSet("VI_2");
-        zero.Add(TrackerKind.File, "g", 0);
+        zero.Add(TrackedObjectKind.File, "g", 0);
         zero.SetValue("g", 0);
         Assert.False(zero.Evaluate().IsFault);
         zero.SetValue("g", 3);

@@ -21,7 +21,7 @@ public class VrrpTrackingTests
             var logger = new FakeLogger();
             var results = new List<(string Instance, TrackingResult Result)>();
             await using var tracking = new VrrpTracking(options, time, logger, null, null);
-            tracking.Start(null, (i, r) =>
+            tracking.Start((i, r) =>
             {
                 lock (results)
                 {
@@ -70,7 +70,7 @@ public class VrrpTrackingTests
             var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             int count = 0;
             await using var tracking = new VrrpTracking(options, time, new FakeLogger(), null, null);
-            tracking.Start(null, (_, _) =>
+            tracking.Start((_, _) =>
             {
                 if (Interlocked.Increment(ref count) == 2)
                 {

@@ -51,4 +51,13 @@ public sealed record VrrpInstanceStatus
 
     /// <summary>When the instance last changed state, or null when it has not yet.</summary>
     public DateTimeOffset? LastTransition { get; init; }
+
+    /// <summary>Advertisements sent since start (priority 0 ones included).</summary>
+    public long AdvertisementsSent { get; init; }
+
+    /// <summary>Valid advertisements received since start.</summary>
+    public long AdvertisementsReceived { get; init; }
+
+    /// <summary>Total time spent as master since start.</summary>
+    public TimeSpan TimeAsMaster { get; init; }
 }

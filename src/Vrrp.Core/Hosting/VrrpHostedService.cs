@@ -5,16 +5,18 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vrrp.Observability;
 using Vrrp.Packets;
+using Vrrp.Runtime;
 using Vrrp.Tracking;
+using DriverStateChange = Vrrp.Runtime.VrrpStateChange;
 
 namespace Vrrp.Hosting;
 
 /// <summary>
-/// Runs the configured instances with the host: on start, creates the runtime over the registered platform, starts
-/// the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances (a master
-/// sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
+/// Runs the configured instances with the host: on start, creates a <see cref="VrrpDriver"/> over the registered
+/// platform, starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
+/// (a master sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
 /// </summary>
-internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDisposable, IVrrpRuntimeObserver
+internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDisposable
 {
     internal const string NoPlatformMessage =
         "No VRRP platform is registered: the virtual routers have no way to send adverts or add addresses. " +
@@ -28,11 +30,12 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
-    private readonly DropLog _drops;
-    private IVrrpRuntime? _runtime;
+    private VrrpDriver? _driver;
     private VrrpTracking? _tracking;
     private StateChangeDispatcher? _dispatcher;
+    private VrrpPlatform? _platform;
+    private Dictionary<string, VirtualRouterHandle> _handles = new(StringComparer.Ordinal);
+    private Dictionary<string, VrrpInstanceOptions> _instances = new(StringComparer.Ordinal);
 
     public VrrpHostedService(IServiceProvider services, IOptions<VrrpOptions> options, VrrpMonitor monitor, VrrpMetrics metrics, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
@@ -43,9 +46,11 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         _time = time;
         _loggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("Vrrp.Hosting");
-        _drops = new DropLog(_loggerFactory.CreateLogger("Vrrp.Observability"), time);
         _metrics.SetStatusSource(() => _monitor.Instances);
     }
+
+    /// <summary>The driver, once started (for tests and diagnostics).</summary>
+    internal VrrpDriver? Driver => _driver;
 
     /// <summary>The trackers, for tests.</summary>
     internal VrrpTracking? Tracking => _tracking;
@@ -54,7 +59,8 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     {
         var options = _options.Value;
         var platform = _services.GetService<VrrpPlatform>() ?? throw new InvalidOperationException(NoPlatformMessage);
-        var factory = _services.GetService<IVrrpRuntimeFactory>() ?? throw new InvalidOperationException("No VRRP runtime is registered (services.AddVrrp() registers it).");
+        _platform = platform;
+        _instances = options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
 
         var handlers = new List<IVrrpStateHandler>();
         var notify = new NotifyScriptHandler(options, _logger);
@@ -96,28 +102,112 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
 
         Log.Starting(_logger, platform.Name, options.Instances.Count);
-        _runtime = factory.Create(options, platform, this);
-
-        // Trackers first, so an instance whose interface is already down starts in Fault and one whose file already
-        // lowers its priority starts with the lowered priority.
-        _tracking.Start(platform.Links, ApplyTracking);
+        var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.Links, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
-            ApplyTracking(instance.Name, _tracking.Current(instance.Name));
+            _handles[instance.Name] = driver.AddRouter(DriverConfiguration.Create(options, instance));
         }
 
-        await _runtime.StartAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var group in options.SyncGroups)
+        {
+            // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
+            if (group.Instances.Count >= 2)
+            {
+                driver.AddSyncGroup(group.Name, group.Instances.Select(m => _handles[m]));
+            }
+        }
+
+        driver.AddObserver(new Observer(this));
+        _driver = driver;
+        _monitor.SetSource(Snapshot);
+
+        // Trackers first: their initial states (a file already lowering the priority, say) are pushed before the
+        // instances start, so they start with them.
+        _tracking.Start(null, update =>
+        {
+            if (_handles.TryGetValue(update.Instance, out var handle))
+            {
+                foreach (var (tracker, up) in DriverConfiguration.States(update, options))
+                {
+                    handle.SetTrackerState(tracker, up);
+                }
+            }
+        });
+        foreach (var instance in options.Instances)
+        {
+            foreach (var track in instance.TrackFiles)
+            {
+                foreach (var (tracker, up) in DriverConfiguration.States(new TrackerUpdate(instance.Name, TrackedObjectKind.File, track.Name, true, _tracking.FileValue(track.Name)), options))
+                {
+                    _handles[instance.Name].SetTrackerState(tracker, up);
+                }
+            }
+        }
+
+        await driver.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void ApplyTracking(string instanceName, TrackingResult result)
+    /// <summary>The instances' live status, from the driver.</summary>
+    private IReadOnlyList<VrrpInstanceStatus> Snapshot()
     {
-        var status = _monitor.Update(instanceName, s => s with
+        var driver = _driver;
+        if (driver is null)
         {
-            EffectivePriority = result.EffectivePriority(s.ConfiguredPriority),
-            Faults = result.Faults,
-        });
-        _runtime?.SetTracking(instanceName, result.PriorityDelta, result.Faults);
-        _ = status;
+            return [];
+        }
+
+        var list = new List<VrrpInstanceStatus>(_handles.Count);
+        foreach (var handle in driver.Routers)
+        {
+            var s = handle.GetStatus();
+            var options = _instances[handle.Name];
+            list.Add(new VrrpInstanceStatus
+            {
+                Name = s.Name,
+                Interface = options.Interface,
+                VirtualRouterId = options.VirtualRouterId,
+                State = s.State,
+                ConfiguredPriority = s.ConfiguredPriority,
+                EffectivePriority = s.EffectivePriority,
+                MasterAddress = s.MasterAddress,
+                Faults = s.IsFaulted ? Faults(options) : [],
+                LastTransition = s.LastStateChange?.Timestamp,
+                AdvertisementsSent = s.AdvertisementsSent,
+                AdvertisementsReceived = s.AdvertisementsReceived,
+                TimeAsMaster = s.TimeAsMaster,
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Describes what holds an instance in Fault, as far as the hosting layer can tell.</summary>
+    private List<string> Faults(VrrpInstanceOptions instance)
+    {
+        var faults = new List<string>(_tracking?.Current(instance.Name).Faults ?? []);
+        var links = _platform?.Links;
+        if (links is not null)
+        {
+            if (!instance.DontTrackPrimary && !links.IsUp(instance.Interface))
+            {
+                faults.Add($"interface {instance.Interface} down");
+            }
+
+            foreach (var track in instance.TrackInterfaces)
+            {
+                if (track.Weight == 0 && !links.IsUp(track.Interface))
+                {
+                    faults.Add($"track_interface {track.Interface} down");
+                }
+            }
+        }
+
+        if (faults.Count == 0)
+        {
+            faults.Add("sync group member in fault");
+        }
+
+        return faults;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -125,9 +215,9 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         Log.Stopping(_logger);
         try
         {
-            if (_runtime is not null)
+            if (_driver is not null)
             {
-                await _runtime.StopAsync(cancellationToken).ConfigureAwait(false);
+                await _driver.StopAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -156,9 +246,9 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
 
     public async ValueTask DisposeAsync()
     {
-        if (_runtime is not null)
+        if (_driver is not null)
         {
-            await _runtime.DisposeAsync().ConfigureAwait(false);
+            await _driver.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_tracking is not null)
@@ -172,52 +262,38 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
     }
 
-    // IVrrpRuntimeObserver: called by the runtime, in order per instance. Never blocks, never throws.
-
-    void IVrrpRuntimeObserver.StateChanged(string instanceName, VrrpState previous, VrrpState state, int effectivePriority, IPAddressValue? masterAddress)
+    /// <summary>
+    /// The driver's observer: called under the driver's lock, in order per instance. It only records and queues
+    /// (metrics, the monitor's streams, the callback queues): nothing here waits.
+    /// </summary>
+    private sealed class Observer(VrrpHostedService host) : VrrpObserver
     {
-        long sequence;
-        lock (_sequences)
+        private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+
+        public override void OnStateChanged(VirtualRouterHandle router, in DriverStateChange change)
         {
-            _sequences.TryGetValue(instanceName, out sequence);
-            _sequences[instanceName] = ++sequence;
+            _sequences.TryGetValue(router.Name, out long sequence);
+            _sequences[router.Name] = ++sequence;
+            var published = new VrrpStateChange
+            {
+                InstanceName = router.Name,
+                PreviousState = change.From,
+                State = change.To,
+                Priority = change.Priority,
+                MasterAddress = change.To == VrrpState.Master ? router.Router?.LocalAddress : change.To == VrrpState.Backup ? change.Peer : null,
+                Timestamp = change.Timestamp,
+                Sequence = sequence,
+                Reason = change.Reason.ToString(),
+            };
+            host._metrics.Transition(router.Name, change.From, change.To);
+            host._monitor.Publish(published);
+            host._dispatcher?.Post(published);
         }
 
-        var now = _time.GetUtcNow();
-        var change = new VrrpStateChange
-        {
-            InstanceName = instanceName,
-            PreviousState = previous,
-            State = state,
-            Priority = effectivePriority,
-            MasterAddress = masterAddress,
-            Timestamp = now,
-            Sequence = sequence,
-        };
-        _monitor.Update(instanceName, s => s with { State = state, EffectivePriority = effectivePriority, MasterAddress = masterAddress, LastTransition = now });
-        _metrics.Transition(instanceName, previous, state);
-        _monitor.Publish(change);
-        _dispatcher?.Post(change);
-    }
+        public override void OnAdvertisementSent(VirtualRouterHandle router, byte priority) => host._metrics.AdvertisementSent(router.Name);
 
-    void IVrrpRuntimeObserver.PriorityChanged(string instanceName, int effectivePriority) =>
-        _monitor.Update(instanceName, s => s with { EffectivePriority = effectivePriority });
+        public override void OnAdvertisementReceived(VirtualRouterHandle router, IPAddressValue source, byte priority) => host._metrics.AdvertisementReceived(router.Name);
 
-    void IVrrpRuntimeObserver.AdvertisementSent(string instanceName) => _metrics.AdvertisementSent(instanceName);
-
-    void IVrrpRuntimeObserver.AdvertisementReceived(string instanceName, IPAddressValue source)
-    {
-        _metrics.AdvertisementReceived(instanceName);
-        var current = _monitor.TryGetInstance(instanceName, out var status) ? status : null;
-        if (current is { State: VrrpState.Backup } && current.MasterAddress != source)
-        {
-            _monitor.Update(instanceName, s => s with { MasterAddress = source });
-        }
-    }
-
-    void IVrrpRuntimeObserver.Dropped(string? instanceName, DropReason reason)
-    {
-        _metrics.Dropped(instanceName, reason);
-        _drops.Dropped(instanceName, reason);
+        public override void OnAdvertisementDropped(VirtualRouterHandle? router, DropReason reason, IPAddressValue source) => host._metrics.Dropped(router?.Name, reason);
     }
 }

@@ -11,8 +11,29 @@ internal sealed class VrrpMonitor : IVrrpMonitor
     private VrrpInstanceStatus[] _statuses = [];
     private Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private bool _completed;
+    private Func<IReadOnlyList<VrrpInstanceStatus>>? _source;
 
-    public IReadOnlyList<VrrpInstanceStatus> Instances => Volatile.Read(ref _statuses);
+    /// <summary>The live statuses while the driver runs; the table of <see cref="Initialize"/> before (and after <see cref="Complete"/>).</summary>
+    public IReadOnlyList<VrrpInstanceStatus> Instances
+    {
+        get
+        {
+            var source = Volatile.Read(ref _source);
+            if (source is not null)
+            {
+                var live = source();
+                if (live.Count > 0)
+                {
+                    return live;
+                }
+            }
+
+            return Volatile.Read(ref _statuses);
+        }
+    }
+
+    /// <summary>Reads statuses live from <paramref name="source"/> (the driver) from now on.</summary>
+    public void SetSource(Func<IReadOnlyList<VrrpInstanceStatus>> source) => Volatile.Write(ref _source, source);
 
     /// <summary>Sets the configured instances (at start).</summary>
     public void Initialize(IEnumerable<VrrpInstanceStatus> statuses)
@@ -29,12 +50,11 @@ internal sealed class VrrpMonitor : IVrrpMonitor
     public bool TryGetInstance(string instanceName, out VrrpInstanceStatus status)
     {
         ArgumentNullException.ThrowIfNull(instanceName);
-        var statuses = Volatile.Read(ref _statuses);
-        lock (_gate)
+        foreach (var s in Instances)
         {
-            if (_index.TryGetValue(instanceName, out int i))
+            if (string.Equals(s.Name, instanceName, StringComparison.Ordinal))
             {
-                status = statuses[i];
+                status = s;
                 return true;
             }
         }
@@ -77,6 +97,18 @@ internal sealed class VrrpMonitor : IVrrpMonitor
     {
         lock (_gate)
         {
+            // Keep the last live statuses (Stopped) for readers after the host stopped.
+            if (Volatile.Read(ref _source) is { } source)
+            {
+                var last = source();
+                if (last.Count > 0)
+                {
+                    Volatile.Write(ref _statuses, [.. last]);
+                }
+
+                Volatile.Write(ref _source, null);
+            }
+
             _completed = true;
             foreach (var watcher in _watchers)
             {

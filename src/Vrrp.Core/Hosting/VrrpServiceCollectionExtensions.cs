@@ -29,7 +29,7 @@ public static class VrrpServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VrrpMonitor>();
         services.TryAddSingleton<IVrrpMonitor>(sp => sp.GetRequiredService<VrrpMonitor>());
-        services.TryAddSingleton(sp => new VrrpMetrics(sp.GetService<IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new VrrpMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<VrrpHostedService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VrrpHostedService>(sp => sp.GetRequiredService<VrrpHostedService>()));
         return new VrrpBuilder(services);

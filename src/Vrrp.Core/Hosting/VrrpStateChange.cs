@@ -22,6 +22,9 @@ public sealed record VrrpStateChange
     /// <summary>When the change happened (from the host's <see cref="TimeProvider"/>).</summary>
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>Why it changed, in the protocol core's words: <c>Startup</c>, <c>OwnerStartup</c>, <c>MasterDownTimerExpired</c>, <c>HigherPriorityAdvertisement</c>, <c>FaultDetected</c>, <c>FaultCleared</c>, <c>SyncGroup</c>, <c>Shutdown</c>; null when not known.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>The change's position among this instance's changes, from 1.</summary>
     public long Sequence { get; init; }
 

@@ -11,16 +11,11 @@ internal sealed class VrrpMetrics
     private readonly Counter<long> _sent;
     private readonly Counter<long> _received;
     private readonly Counter<long> _drops;
-    private readonly TimeProvider _time;
-    private readonly Dictionary<string, MasterClock> _master = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
     private Func<IReadOnlyList<VrrpInstanceStatus>> _statuses = static () => [];
 
     /// <param name="meterFactory">The host's meter factory; without one (a bare service collection) a standalone meter is used.</param>
-    /// <param name="time">The clock for time spent as master.</param>
-    public VrrpMetrics(IMeterFactory? meterFactory, TimeProvider time)
+    public VrrpMetrics(IMeterFactory? meterFactory)
     {
-        _time = time;
         var meter = meterFactory?.Create(VrrpInstrumentNames.MeterName) ?? new Meter(VrrpInstrumentNames.MeterName);
         _transitions = meter.CreateCounter<long>(VrrpInstrumentNames.Transitions, "{transition}", "State changes of the virtual routers.");
         _sent = meter.CreateCounter<long>(VrrpInstrumentNames.AdvertisementsSent, "{advertisement}", "Advertisements sent.");
@@ -34,25 +29,8 @@ internal sealed class VrrpMetrics
     /// <summary>Where the observable instruments read the instances' status from.</summary>
     public void SetStatusSource(Func<IReadOnlyList<VrrpInstanceStatus>> statuses) => _statuses = statuses;
 
-    public void Transition(string instance, VrrpState previous, VrrpState state)
-    {
+    public void Transition(string instance, VrrpState previous, VrrpState state) =>
         _transitions.Add(1, new(VrrpInstrumentNames.InstanceTag, instance), new(VrrpInstrumentNames.StateTag, StateName(state)));
-        long now = _time.GetTimestamp();
-        lock (_gate)
-        {
-            _master.TryGetValue(instance, out var clock);
-            if (state == VrrpState.Master && clock.Since is null)
-            {
-                clock = clock with { Since = now };
-            }
-            else if (state != VrrpState.Master && clock.Since is { } since)
-            {
-                clock = new MasterClock(clock.Total + _time.GetElapsedTime(since, now), null);
-            }
-
-            _master[instance] = clock;
-        }
-    }
 
     public void AdvertisementSent(string instance) => _sent.Add(1, new KeyValuePair<string, object?>(VrrpInstrumentNames.InstanceTag, instance));
 
@@ -79,19 +57,10 @@ internal sealed class VrrpMetrics
 
     private IEnumerable<Measurement<double>> ObserveMasterTime()
     {
-        long now = _time.GetTimestamp();
-        List<Measurement<double>> result;
-        lock (_gate)
+        foreach (var s in _statuses())
         {
-            result = new List<Measurement<double>>(_master.Count);
-            foreach (var (name, clock) in _master)
-            {
-                var total = clock.Since is { } since ? clock.Total + _time.GetElapsedTime(since, now) : clock.Total;
-                result.Add(new Measurement<double>(total.TotalSeconds, new KeyValuePair<string, object?>(VrrpInstrumentNames.InstanceTag, name)));
-            }
+            yield return new Measurement<double>(s.TimeAsMaster.TotalSeconds, new KeyValuePair<string, object?>(VrrpInstrumentNames.InstanceTag, s.Name));
         }
-
-        return result;
     }
 
     // Cached names: no enum-to-string allocation per packet.
@@ -101,6 +70,4 @@ internal sealed class VrrpMetrics
     private static string ReasonName(DropReason reason) => (uint)reason < (uint)ReasonNames.Length ? ReasonNames[(int)reason] : ((int)reason).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string StateName(VrrpState state) => (uint)state < (uint)StateNames.Length ? StateNames[(int)state] : ((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private readonly record struct MasterClock(TimeSpan Total, long? Since);
 }

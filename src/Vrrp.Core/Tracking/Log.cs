@@ -37,19 +37,4 @@ internal static partial class Log
 
     [LoggerMessage(3021, LogLevel.Warning, "VRRP_Track_File({FileName}) cannot read {Path}: {Reason}; using 0")]
     public static partial void TrackFileUnreadable(ILogger logger, string fileName, string path, string reason);
-
-    [LoggerMessage(3030, LogLevel.Information, "Netlink reports {InterfaceName} {Direction}")]
-    public static partial void InterfaceChanged(ILogger logger, string interfaceName, string direction);
-
-    [LoggerMessage(3031, LogLevel.Warning, "Watching links failed; interface tracking is stopped")]
-    public static partial void LinkWatchFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(3040, LogLevel.Information, "({InstanceName}) Changing effective priority from {OldPriority} to {NewPriority}")]
-    public static partial void EffectivePriorityChanged(ILogger logger, string instanceName, int oldPriority, int newPriority);
-
-    [LoggerMessage(3041, LogLevel.Information, "({InstanceName}) tracked objects report a fault: {Faults}")]
-    public static partial void TrackingFault(ILogger logger, string instanceName, string faults);
-
-    [LoggerMessage(3042, LogLevel.Information, "({InstanceName}) tracked object faults cleared")]
-    public static partial void TrackingFaultCleared(ILogger logger, string instanceName);
 }

@@ -1,7 +1,7 @@
 namespace Vrrp.Tracking;
 
 /// <summary>The kinds of tracked objects (keepalived <c>track_*</c>, plus health checks).</summary>
-internal enum TrackerKind
+internal enum TrackedObjectKind
 {
     Interface,
     Script,
@@ -30,14 +30,14 @@ internal sealed record TrackingResult(int PriorityDelta, IReadOnlyList<string> F
 internal sealed class TrackedObjectSet
 {
     private readonly object _gate = new();
-    private readonly Dictionary<(TrackerKind Kind, string Name), Entry> _entries = [];
+    private readonly Dictionary<(TrackedObjectKind Kind, string Name), Entry> _entries = [];
 
     public TrackedObjectSet(string instanceName) => InstanceName = instanceName;
 
     public string InstanceName { get; }
 
     /// <summary>Declares a tracker with its weight and initial state.</summary>
-    public void Add(TrackerKind kind, string name, int weight, bool initiallyUp = true)
+    public void Add(TrackedObjectKind kind, string name, int weight, bool initiallyUp = true)
     {
         lock (_gate)
         {
@@ -46,7 +46,7 @@ internal sealed class TrackedObjectSet
     }
 
     /// <summary>Sets an up/down tracker's state; returns true when it changed.</summary>
-    public bool SetUp(TrackerKind kind, string name, bool up)
+    public bool SetUp(TrackedObjectKind kind, string name, bool up)
     {
         lock (_gate)
         {
@@ -65,12 +65,12 @@ internal sealed class TrackedObjectSet
     {
         lock (_gate)
         {
-            if (!_entries.TryGetValue((TrackerKind.File, name), out var entry) || entry.Value == value)
+            if (!_entries.TryGetValue((TrackedObjectKind.File, name), out var entry) || entry.Value == value)
             {
                 return false;
             }
 
-            _entries[(TrackerKind.File, name)] = entry with { Value = value };
+            _entries[(TrackedObjectKind.File, name)] = entry with { Value = value };
             return true;
         }
     }
@@ -84,7 +84,7 @@ internal sealed class TrackedObjectSet
             List<string>? faults = null;
             foreach (var ((kind, name), entry) in _entries)
             {
-                if (kind == TrackerKind.File)
+                if (kind == TrackedObjectKind.File)
                 {
                     if (entry.Weight == 0)
                     {
@@ -124,11 +124,11 @@ internal sealed class TrackedObjectSet
         }
     }
 
-    private static string Describe(TrackerKind kind) => kind switch
+    private static string Describe(TrackedObjectKind kind) => kind switch
     {
-        TrackerKind.Interface => "track_interface",
-        TrackerKind.Script => "track_script",
-        TrackerKind.HealthCheck => "health check",
+        TrackedObjectKind.Interface => "track_interface",
+        TrackedObjectKind.Script => "track_script",
+        TrackedObjectKind.HealthCheck => "health check",
         _ => "track_file",
     };
 

@@ -6,10 +6,18 @@ using Vrrp.Hosting;
 
 namespace Vrrp.Tracking;
 
+/// <summary>One tracker's new state for one instance.</summary>
+/// <param name="Instance">The instance.</param>
+/// <param name="Kind">The tracker's kind.</param>
+/// <param name="Name">The tracker's name (script, file or health check name).</param>
+/// <param name="Up">Up or down (scripts, health checks).</param>
+/// <param name="Value">The number read (files).</param>
+internal readonly record struct TrackerUpdate(string Instance, TrackedObjectKind Kind, string Name, bool Up, long Value);
+
 /// <summary>
 /// Runs every tracker the instances reference (scripts and files once each however many instances track them;
-/// health checks per instance; links through <see cref="ILinkMonitor"/>) and reports each instance's combined
-/// <see cref="TrackingResult"/> whenever it changes.
+/// health checks per instance) and reports each change, and each instance's combined <see cref="TrackingResult"/>
+/// whenever it changes.
 /// </summary>
 internal sealed class VrrpTracking : IAsyncDisposable
 {
@@ -21,9 +29,11 @@ internal sealed class VrrpTracking : IAsyncDisposable
     private readonly Dictionary<string, TrackedObjectSet> _sets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TrackingResult> _last = new(StringComparer.Ordinal);
     private readonly List<Task> _loops = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _fileValues = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private CancellationTokenSource? _stopping;
     private Action<string, TrackingResult>? _changed;
+    private Action<TrackerUpdate>? _update;
 
     public VrrpTracking(VrrpOptions options, TimeProvider time, ILogger logger, IServiceScopeFactory? scopes, IOptionsMonitor<HealthCheckServiceOptions>? healthChecks)
     {
@@ -41,17 +51,23 @@ internal sealed class VrrpTracking : IAsyncDisposable
     /// <summary>The scripts being run, for tests.</summary>
     internal List<ScriptTracker> Scripts { get; } = [];
 
+    /// <summary>The number a tracked file held when last read (0 before start or when unknown).</summary>
+    public long FileValue(string name) => _fileValues.TryGetValue(name, out long value) ? value : 0;
+
     /// <summary>The combined result of one instance now.</summary>
     public TrackingResult Current(string instanceName) =>
         _sets.TryGetValue(instanceName, out var set) ? set.Evaluate() : new TrackingResult(0, []);
 
     /// <summary>
-    /// Declares every tracked object with its initial state (links as the monitor sees them now, files as read now,
-    /// scripts and checks up until they report otherwise), then starts the loops.
+    /// Declares every tracked object with its initial state (files as read now, scripts and checks up until they
+    /// report otherwise), then starts the loops. <paramref name="changed"/> receives each instance's combined result
+    /// when it changes; <paramref name="update"/> receives every individual change (for the driver). Interfaces are
+    /// tracked by the driver itself through the platform's link monitor.
     /// </summary>
-    public void Start(ILinkMonitor? links, Action<string, TrackingResult> changed)
+    public void Start(Action<string, TrackingResult>? changed, Action<TrackerUpdate>? update = null)
     {
         _changed = changed;
+        _update = update;
         _stopping = new CancellationTokenSource();
         var token = _stopping.Token;
 
@@ -59,22 +75,15 @@ internal sealed class VrrpTracking : IAsyncDisposable
         var filesByName = _options.TrackFiles.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var usedScripts = new HashSet<string>(StringComparer.Ordinal);
         var usedFiles = new HashSet<string>(StringComparer.Ordinal);
-        var trackedLinks = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var instance in _options.Instances)
         {
             var set = _sets[instance.Name];
-            foreach (var track in instance.TrackInterfaces)
-            {
-                set.Add(TrackerKind.Interface, track.Interface, track.Weight, links?.IsUp(track.Interface) ?? true);
-                trackedLinks.Add(track.Interface);
-            }
-
             foreach (var track in instance.TrackScripts)
             {
                 if (scriptsByName.TryGetValue(track.Name, out var script))
                 {
-                    set.Add(TrackerKind.Script, track.Name, track.Weight ?? script.Weight);
+                    set.Add(TrackedObjectKind.Script, track.Name, track.Weight ?? script.Weight);
                     usedScripts.Add(track.Name);
                 }
             }
@@ -83,7 +92,7 @@ internal sealed class VrrpTracking : IAsyncDisposable
             {
                 if (filesByName.TryGetValue(track.Name, out var file))
                 {
-                    set.Add(TrackerKind.File, track.Name, track.Weight ?? file.Weight);
+                    set.Add(TrackedObjectKind.File, track.Name, track.Weight ?? file.Weight);
                     usedFiles.Add(track.Name);
                 }
             }
@@ -96,9 +105,9 @@ internal sealed class VrrpTracking : IAsyncDisposable
                     continue;
                 }
 
-                set.Add(TrackerKind.HealthCheck, track.Name, track.Weight);
+                set.Add(TrackedObjectKind.HealthCheck, track.Name, track.Weight);
                 string instanceName = instance.Name;
-                var tracker = new HealthCheckTracker(registration, track, _scopes, _time, _logger, (name, up) => Report(instanceName, TrackerKind.HealthCheck, name, up));
+                var tracker = new HealthCheckTracker(registration, track, _scopes, _time, _logger, (name, up) => Report(instanceName, TrackedObjectKind.HealthCheck, name, up));
                 _loops.Add(Task.Run(() => tracker.RunAsync(token), CancellationToken.None));
             }
         }
@@ -106,6 +115,7 @@ internal sealed class VrrpTracking : IAsyncDisposable
         foreach (string name in usedFiles)
         {
             var tracker = new FileTracker(filesByName[name], _time, _logger, ReportFile);
+            _fileValues[name] = tracker.Value;
             foreach (var set in _sets.Values)
             {
                 set.SetValue(name, tracker.Value);
@@ -116,14 +126,9 @@ internal sealed class VrrpTracking : IAsyncDisposable
 
         foreach (string name in usedScripts)
         {
-            var tracker = new ScriptTracker(scriptsByName[name], _time, _logger, (n, up) => ReportAll(TrackerKind.Script, n, up));
+            var tracker = new ScriptTracker(scriptsByName[name], _time, _logger, (n, up) => ReportAll(TrackedObjectKind.Script, n, up));
             Scripts.Add(tracker);
             _loops.Add(Task.Run(() => tracker.RunAsync(token), CancellationToken.None));
-        }
-
-        if (links is not null && trackedLinks.Count > 0)
-        {
-            _loops.Add(Task.Run(() => WatchLinksAsync(links, trackedLinks, token), CancellationToken.None));
         }
 
         lock (_gate)
@@ -135,32 +140,7 @@ internal sealed class VrrpTracking : IAsyncDisposable
         }
     }
 
-    private async Task WatchLinksAsync(ILinkMonitor links, HashSet<string> tracked, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var e in links.WatchAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!tracked.Contains(e.InterfaceName) || e.Kind is LinkEventKind.AddressAdded or LinkEventKind.AddressRemoved)
-                {
-                    continue;
-                }
-
-                bool up = e.Kind == LinkEventKind.Up;
-                Log.InterfaceChanged(_logger, e.InterfaceName, up ? "up" : "down");
-                ReportAll(TrackerKind.Interface, e.InterfaceName, up);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.LinkWatchFailed(_logger, ex);
-        }
-    }
-
-    private void ReportAll(TrackerKind kind, string name, bool up)
+    private void ReportAll(TrackedObjectKind kind, string name, bool up)
     {
         foreach (string instance in _sets.Keys)
         {
@@ -170,20 +150,23 @@ internal sealed class VrrpTracking : IAsyncDisposable
 
     private void ReportFile(string name, long value)
     {
+        _fileValues[name] = value;
         foreach (var (instance, set) in _sets)
         {
             if (set.SetValue(name, value))
             {
+                _update?.Invoke(new TrackerUpdate(instance, TrackedObjectKind.File, name, true, value));
                 Publish(instance, set);
             }
         }
     }
 
-    private void Report(string instance, TrackerKind kind, string name, bool up)
+    private void Report(string instance, TrackedObjectKind kind, string name, bool up)
     {
         var set = _sets[instance];
         if (set.SetUp(kind, name, up))
         {
+            _update?.Invoke(new TrackerUpdate(instance, kind, name, up, 0));
             Publish(instance, set);
         }
     }
