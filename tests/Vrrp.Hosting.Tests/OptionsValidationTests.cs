@@ -258,6 +258,14 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void A_tracked_script_program_must_exist()
+    {
+        var o = With(Valid());
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/nonexistent/check_nginx --quiet" });
+        AssertError(o, "Script 'chk'", "Command (script)", "/nonexistent/check_nginx", "does not exist");
+    }
+
+    [Fact]
     public void Weights_are_limited_to_keepalived_range()
     {
         var i = Valid();

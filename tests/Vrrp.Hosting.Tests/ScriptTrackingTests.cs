@@ -162,3 +162,32 @@ public class ScriptTrackingTests
         Assert.False(IsAlive(firstPid), "stopping the tracker must not leave the script running");
     }
 }
+
+public class ScriptUserTests
+{
+    [Fact]
+    public async Task A_script_runs_as_the_configured_user()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            Assert.Skip("Running as another user needs root.");
+        }
+
+        string output = Path.Combine(Path.GetTempPath(), "vrrp-user-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(output);
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                File.SetUnixFileMode(output, (UnixFileMode)0x1FF); // rwxrwxrwx so nobody can write
+            }
+            var outcome = await ScriptProcess.RunAsync("/bin/sh", ["-c", "id -un > \"$0/who\"", output], "nobody", TimeSpan.FromSeconds(10), null, TestContext.Current.CancellationToken);
+            Assert.True(outcome.Succeeded, $"exit {outcome.ExitCode} {outcome.StartError}");
+            Assert.Equal("nobody", (await File.ReadAllTextAsync(Path.Combine(output, "who"), TestContext.Current.CancellationToken)).Trim());
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+}

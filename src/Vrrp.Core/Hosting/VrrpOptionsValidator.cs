@@ -69,9 +69,11 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             {
                 errors.Add($"{label}: Command (script) is required.");
             }
-            else
+            else if (CheckCommand(errors, label, "Command (script)", script.Command) is [var program, ..] &&
+                Path.IsPathRooted(program) && !File.Exists(program))
             {
-                CheckCommand(errors, label, "Command (script)", script.Command);
+                // keepalived disables such a script ("not found"); a tracked check that can never pass is a configuration error.
+                errors.Add($"{label}: Command (script) names the program {program}, which does not exist.");
             }
 
             if (script.Interval <= TimeSpan.Zero)
@@ -298,20 +300,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         }
     }
 
-    private static void CheckCommand(List<string> errors, string label, string field, string? command)
+    private static IReadOnlyList<string> CheckCommand(List<string> errors, string label, string field, string? command)
     {
         if (command is null)
         {
-            return;
+            return [];
         }
 
         try
         {
-            _ = CommandLine.Split(command);
+            return CommandLine.Split(command);
         }
         catch (FormatException ex)
         {
             errors.Add($"{label}: {field} cannot be split into a program and arguments: {ex.Message}");
+            return [];
         }
     }
 
