@@ -120,25 +120,7 @@ public sealed class VrrpDriver : IAsyncDisposable
     }
 
     /// <summary>The current core time in nanoseconds (from <see cref="TimeProvider.GetTimestamp"/>).</summary>
-    public long Now
-    {
-        get
-        {
-            long timestamp = _time.GetTimestamp();
-            long frequency = _time.TimestampFrequency;
-            if (frequency == ProtocolTimers.NanosecondsPerSecond)
-            {
-                return timestamp;
-            }
-
-            if (ProtocolTimers.NanosecondsPerSecond % frequency == 0)
-            {
-                return timestamp * (ProtocolTimers.NanosecondsPerSecond / frequency);
-            }
-
-            return (long)((Int128)timestamp * ProtocolTimers.NanosecondsPerSecond / frequency);
-        }
-    }
+    public long Now => TimeConversion.GetNanoseconds(_time);
 
     /// <summary>Adds an instance. Allowed before <see cref="StartAsync"/> only.</summary>
     /// <param name="configuration">Its configuration (validated here).</param>
