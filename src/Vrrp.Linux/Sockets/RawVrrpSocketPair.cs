@@ -92,7 +92,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
         Socket? receive = null, send = null;
         try
         {
-            receive = new Socket(af, SocketType.Raw, (ProtocolType)VrrpPacket.IPProtocol);
+            receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
             SocketOptions.BindToDevice(receive, link.Name);
             receive.ReceiveBufferSize = 256 * 1024;
             if (v4)
@@ -113,7 +113,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVPKTINFO, 1);
             }
 
-            send = new Socket(af, SocketType.Raw, (ProtocolType)VrrpPacket.IPProtocol);
+            send = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
             SocketOptions.BindToDevice(send, link.Name);
             SocketOptions.DiscardEverything(send);
             var localAddress = local.ToIPAddress();

@@ -24,13 +24,12 @@ public static class LabProcess
             throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish in {timeoutMs} ms.");
         }
 
-        string output = stdout.Result + stderr.Result;
         if (process.ExitCode != 0 && !allowFailure)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}: {output}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}: {stdout.Result}{stderr.Result}");
         }
 
-        return output;
+        return stdout.Result;
     }
 
     /// <summary>Runs a shell-free <c>ip</c> command.</summary>

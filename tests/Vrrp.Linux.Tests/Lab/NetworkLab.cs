@@ -91,7 +91,7 @@ public sealed class NetworkLab : IDisposable
     public LabCapture StartCapture(string name, string filter = "")
     {
         string file = Path.Combine(Directory, name + ".pcap");
-        var args = new List<string> { "netns", "exec", LanNamespace, "tcpdump", "-i", "br0", "-U", "-n", "-w", file };
+        var args = new List<string> { "netns", "exec", LanNamespace, "tcpdump", "-i", "br0", "--immediate-mode", "-U", "-n", "-w", file };
         if (filter.Length > 0)
         {
             args.AddRange(filter.Split(' '));
@@ -217,6 +217,9 @@ public sealed class LabCapture(BackgroundProcess tcpdump, string file)
         Thread.Sleep(100);
         tcpdump.Signal("INT");
     }
+
+    /// <summary>What tcpdump printed (for example "3 packets captured").</summary>
+    public string Log => tcpdump.Output;
 
     /// <summary>Runs tshark on the capture with extra arguments (for example <c>-Y vrrp -V</c>).</summary>
     public string Tshark(params string[] arguments) => LabProcess.Run("tshark", ["-n", "-r", File, .. arguments]);
