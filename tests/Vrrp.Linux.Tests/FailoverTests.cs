@@ -78,6 +78,11 @@ public sealed class FailoverTests
         Assert.True(takeoverMs <= bound + 20, $"takeover {takeoverMs:F3} ms > bound {bound:F3} + 20 ms");
         Assert.True(takeoverMs >= bound - 5, $"takeover {takeoverMs:F3} ms is earlier than Master_Down_Interval {bound:F3} ms");
 
+        // The driver's own adverts (codec + transport) as Wireshark sees them.
+        var decoded = capture.Fields("vrrp", "vrrp.version", "vrrp.checksum.status", "ip.ttl", "ip.dst", "vrrp.virt_rtr_id");
+        Assert.NotEmpty(decoded);
+        Assert.All(decoded, f => Assert.Equal(["3", "1", "255", "224.0.0.18", "51"], f));
+
         Assert.True(r2.HoldsAddress(Vip));
         Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, Vip, "r2", TimeSpan.FromSeconds(3)));
     }
