@@ -1,0 +1,170 @@
+using Vrrp.Election;
+using Vrrp.Linux.Tests.Lab;
+using Vrrp.Packets;
+
+namespace Vrrp.Linux.Tests;
+
+/// <summary>
+/// Mixed groups of one of our routers and keepalived 2.2.7 on a bridged LAN, in both roles, for VRRPv2 with a
+/// password, VRRPv3 over IPv4 and VRRPv3 over IPv6: they elect the same master, and a graceful stop of the master
+/// (priority 0) hands the VIP to the other.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public sealed class KeepalivedInteropTests
+{
+    public enum Mode
+    {
+        V2Password,
+        V3IPv4,
+        V3IPv6,
+    }
+
+    private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
+
+    private static (string Vip, string Prefixed, int IntervalMs) Parameters(Mode mode) => mode switch
+    {
+        Mode.V2Password => ("192.0.2.100", "192.0.2.100/32", 1000),
+        Mode.V3IPv4 => ("192.0.2.100", "192.0.2.100/32", 100),
+        _ => ("2001:db8:50::100", "2001:db8:50::100/64", 100),
+    };
+
+    private static string KeepalivedConfig(Mode mode, byte priority)
+    {
+        var (_, prefixed, intervalMs) = Parameters(mode);
+        string interval = (intervalMs / 1000.0).ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture);
+        string auth = mode == Mode.V2Password ? "    authentication {\n        auth_type PASS\n        auth_pass secret\n    }\n" : "";
+        return $$"""
+            global_defs {
+                router_id keepalived_lab
+                vrrp_version {{(mode == Mode.V2Password ? 2 : 3)}}
+                vrrp_garp_master_delay 0
+            }
+            vrrp_instance VI_1 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 51
+                priority {{priority}}
+                advert_int {{interval}}
+            {{auth}}    virtual_ipaddress {
+                    {{prefixed}}
+                }
+            }
+            """;
+    }
+
+    private static VirtualRouterConfiguration OurConfig(Mode mode, byte priority)
+    {
+        var (_, prefixed, intervalMs) = Parameters(mode);
+        return new VirtualRouterConfiguration
+        {
+            Name = "VI_1",
+            InterfaceName = "eth0",
+            VirtualRouterId = 51,
+            Priority = priority,
+            Version = mode == Mode.V2Password ? VrrpVersion.V2 : VrrpVersion.V3,
+            AdvertisementInterval = TimeSpan.FromMilliseconds(intervalMs),
+            AuthenticationType = mode == Mode.V2Password ? AuthenticationType.SimplePassword : AuthenticationType.None,
+            AuthenticationPassword = mode == Mode.V2Password ? "secret" : null,
+            VirtualAddresses = [VirtualAddress.Parse(prefixed)],
+            GarpMasterDelay = TimeSpan.Zero,
+        };
+    }
+
+    [Theory]
+    [InlineData(Mode.V2Password, true)]
+    [InlineData(Mode.V2Password, false)]
+    [InlineData(Mode.V3IPv4, true)]
+    [InlineData(Mode.V3IPv4, false)]
+    [InlineData(Mode.V3IPv6, true)]
+    [InlineData(Mode.V3IPv6, false)]
+    public async Task Elects_and_hands_over_with_keepalived(Mode mode, bool oursIsMaster)
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        var (vip, _, intervalMs) = Parameters(mode);
+        using var lab = new NetworkLab();
+        var ourHost = lab.AddHost("ours", "192.0.2.11/24", "2001:db8:50::11/64");
+        var theirHost = lab.AddHost("ka", "192.0.2.12/24", "2001:db8:50::12/64");
+        byte ourPriority = oursIsMaster ? (byte)150 : (byte)100;
+        byte theirPriority = oursIsMaster ? (byte)100 : (byte)150;
+
+        await using var ours = LabRouter.Create(ourHost, OurConfig(mode, ourPriority));
+        var keepalived = lab.StartKeepalived(theirHost, KeepalivedConfig(mode, theirPriority));
+        await ours.StartAsync();
+        var settle = TimeSpan.FromMilliseconds(FailoverTests.MasterDownMs(150, intervalMs) + 3000);
+        try
+        {
+            if (oursIsMaster)
+            {
+                Assert.True(await ours.WaitForStateAsync(VrrpState.Master, settle), $"ours is {ours.State}");
+                Assert.True(keepalived.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(3)), keepalived.Output);
+            }
+            else
+            {
+                Assert.True(keepalived.WaitForOutput("(VI_1) Entering MASTER STATE", settle), keepalived.Output);
+            }
+
+            // Several intervals later nobody has flipped.
+            await Task.Delay(4 * intervalMs, TestContext.Current.CancellationToken);
+            Assert.Equal(oursIsMaster ? VrrpState.Master : VrrpState.Backup, ours.State);
+            Assert.Equal(oursIsMaster ? "BACKUP" : "MASTER", LastState(keepalived.Output));
+            Assert.Equal(!oursIsMaster, keepalived.Output.Contains("(VI_1) Entering MASTER STATE", StringComparison.Ordinal));
+            Assert.Equal(oursIsMaster, ours.HoldsAddress(vip));
+            Assert.Equal(!oursIsMaster, theirHost.Addresses().Contains(vip, StringComparison.Ordinal));
+            var status = ours.Router.GetStatus();
+            Output?.WriteLine($"{mode}, ours {(oursIsMaster ? "master" : "backup")}: sent {status.AdvertisementsSent}, received {status.AdvertisementsReceived}, drops [{string.Join(", ", status.Drops.Select(d => $"{d.Key}={d.Value}"))}], unattributed [{string.Join(", ", ours.Driver.GetUnattributedDrops().Select(d => $"{d.Key}={d.Value}"))}]");
+            Assert.DoesNotContain(status.Drops, d => d.Value > 0);
+            if (!oursIsMaster)
+            {
+                Assert.True(status.AdvertisementsReceived >= 3, $"received {status.AdvertisementsReceived}");
+                Assert.Equal(IPAddressValue.Parse(mode == Mode.V3IPv6 ? LinkLocal(theirHost) : "192.0.2.12"), status.MasterAddress);
+            }
+
+            // Graceful stop of the master: priority 0, and the other takes over after its skew time.
+            if (oursIsMaster)
+            {
+                await ours.Driver.StopAsync(TestContext.Current.CancellationToken);
+                Assert.False(ours.HoldsAddress(vip));
+                Assert.True(keepalived.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(3)), keepalived.Output);
+                Assert.True(WaitFor(() => theirHost.Addresses().Contains(vip, StringComparison.Ordinal), TimeSpan.FromSeconds(2)));
+            }
+            else
+            {
+                keepalived.Signal("TERM");
+                Assert.True(await ours.WaitForStateAsync(VrrpState.Master, TimeSpan.FromMilliseconds(intervalMs + 2000)), $"ours is {ours.State}");
+                Assert.True(ours.Router.GetStatus().PriorityZeroReceived >= 1);
+                Assert.True(WaitFor(() => ours.HoldsAddress(vip), TimeSpan.FromSeconds(2)));
+                Assert.DoesNotContain(vip, theirHost.Addresses(), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Output?.WriteLine(keepalived.Output);
+        }
+    }
+
+    /// <summary>The state of keepalived's last "(VI_1) Entering X STATE" line.</summary>
+    private static string? LastState(string output) =>
+        System.Text.RegularExpressions.Regex.Matches(output, @"\(VI_1\) Entering (\w+) STATE").LastOrDefault()?.Groups[1].Value;
+
+    private static string LinkLocal(LabHost host)
+    {
+        string text = host.Exec("ip", "-6", "-br", "addr", "show", "dev", "eth0", "scope", "link");
+        return text.Split(' ', StringSplitOptions.RemoveEmptyEntries).First(t => t.StartsWith("fe80", StringComparison.Ordinal)).Split('/')[0];
+    }
+
+    private static bool WaitFor(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return condition();
+    }
+}
