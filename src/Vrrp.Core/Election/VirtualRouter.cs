@@ -621,7 +621,7 @@ public sealed class VirtualRouter
         SendAdvertisement(_effectivePriority, now);
         _advertisementDeadline = now + _advertisementInterval;
         if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
-            now - _lastLowerPriorityAnnouncement >= MasterDownInterval)
+            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
         {
             // At most one re-announcement per Master_Down_Interval, however often the other side talks.
             _lastLowerPriorityAnnouncement = now;
