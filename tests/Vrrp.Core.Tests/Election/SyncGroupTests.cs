@@ -7,8 +7,8 @@ public class SyncGroupTests
 {
     private static (VirtualRouter A, VirtualRouter B, SyncGroup Group) Pair()
     {
-        var a = new VirtualRouter(Config(), Local);
-        var b = new VirtualRouter(Config() with { Name = "VI_2", VirtualRouterId = 2 }, Local);
+        var a = new VirtualRouter(Config() with { Trackers = [] }, Local);
+        var b = new VirtualRouter(Config() with { Name = "VI_2", VirtualRouterId = 2, Trackers = [] }, Local);
         return (a, b, new SyncGroup("G", [a, b]));
     }
 
@@ -39,11 +39,26 @@ public class SyncGroupTests
         a.Start(0);
         b.Start(0);
         Pump(group, 0);
-        b.HandleAdvertisement(Advert(200, HigherPeer, vrid: 2), Second);
         a.HandleTimeout(a.NextTimeout!.Value);
         Pump(group, a.NextTimeout!.Value);
         Assert.Equal(VrrpState.Master, a.State);
         Assert.Equal(VrrpState.Master, b.State);
+    }
+
+    [Fact]
+    public void A_member_does_not_take_over_while_another_follows_a_master_it_must_not_preempt()
+    {
+        var (a, b, group) = Pair();
+        a.Start(0);
+        b.Start(0);
+        Pump(group, 0);
+        b.HandleAdvertisement(Advert(200, HigherPeer, vrid: 2), Second);
+        long expiry = a.NextTimeout!.Value;
+        a.HandleTimeout(expiry);
+        Assert.Equal(VrrpState.Backup, a.State);
+        Assert.Equal(expiry + a.MasterDownInterval, a.NextTimeout);
+        Assert.False(group.AllowsTakeover(a));
+        Assert.True(group.AllowsTakeover(b));
     }
 
     [Fact]
@@ -80,5 +95,29 @@ public class SyncGroupTests
         Pump(group, 6 * Second);
         Assert.Equal(VrrpState.Backup, a.State);
         Assert.Equal(VrrpState.Backup, b.State);
+    }
+}
+
+public class SyncGroupTrackerTests
+{
+    [Fact]
+    public void Tracker_weights_are_ignored_in_a_sync_group_unless_tracking_weight_is_set()
+    {
+        var config = Config() with { Trackers = [new TrackerConfiguration("w", -50)] };
+        var a = new VirtualRouter(config, Local);
+        var b = new VirtualRouter(config with { Name = "VI_2", VirtualRouterId = 2 }, Local);
+        _ = new SyncGroup("G", [a, b]);
+        a.Start(0);
+        a.SetTrackerState("w", false, 0);
+        Assert.Equal(100, a.EffectivePriority);
+        Assert.Equal(VrrpState.Fault, a.State);
+
+        var c = new VirtualRouter(config, Local);
+        var d = new VirtualRouter(config with { Name = "VI_2", VirtualRouterId = 2 }, Local);
+        _ = new SyncGroup("G", [c, d], trackingWeight: true);
+        c.Start(0);
+        c.SetTrackerState("w", false, 0);
+        Assert.Equal(50, c.EffectivePriority);
+        Assert.Equal(VrrpState.Backup, c.State);
     }
 }
