@@ -562,13 +562,7 @@ public sealed class VirtualRouter
 
     private void CheckAddressList(in Advertisement advertisement, long now)
     {
-        bool matches = advertisement.AddressCount == _advertised.Length;
-        for (int i = 0; matches && i < advertisement.AddressCount; i++)
-        {
-            var address = advertisement.GetAddress(i);
-            matches = Array.IndexOf(_advertised, address) >= 0;
-        }
-
+        bool matches = advertisement.AddressesMatch(_advertised);
         if (matches)
         {
             _addressMismatchReported = false;
