@@ -514,6 +514,7 @@ public sealed class VrrpDriver : IAsyncDisposable
                 PriorityZeroReceived = counters?.PriorityZeroReceived ?? 0,
                 Transitions = counters?.Transitions ?? 0,
                 BecameMaster = counters?.BecameMaster ?? 0,
+                SendErrors = router.SendErrors,
                 TimeAsMaster = ToTimeSpan(r?.GetTimeAsMaster(now) ?? 0),
                 Drops = drops,
                 LastStateChange = router.LastStateChange,
@@ -1037,7 +1038,16 @@ public sealed class VrrpDriver : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log.SendFailed(_logger, handle.Name, ex);
+            // A persistent failure (network down) must not flood the log at the advert rate: one line per second.
+            long now = Now;
+            if (now - handle.LastSendErrorLog >= DropLogInterval)
+            {
+                handle.LastSendErrorLog = now;
+                Log.SendFailed(_logger, handle.Name, ex);
+            }
+
+            handle.SendErrors++;
+            return;
         }
 
         var observers = _observers;
@@ -1062,7 +1072,16 @@ public sealed class VrrpDriver : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log.SendFailed(_logger, handle.Name, ex);
+            lock (_gate)
+            {
+                handle.SendErrors++;
+                long now = Now;
+                if (now - handle.LastSendErrorLog >= DropLogInterval)
+                {
+                    handle.LastSendErrorLog = now;
+                    Log.SendFailed(_logger, handle.Name, ex);
+                }
+            }
         }
         finally
         {
