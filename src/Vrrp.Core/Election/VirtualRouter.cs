@@ -685,6 +685,7 @@ public sealed class VirtualRouter
         Counters.BecameMaster++;
         _masterSince = now;
         _masterAddress = null;
+        _masterAdvertisementInterval = _advertisementInterval;
         SendAdvertisement(_effectivePriority, now);
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.AddAddresses, Time = now });
         _advertisementDeadline = now + _advertisementInterval;
