@@ -1017,7 +1017,14 @@ public sealed class VrrpDriver : IAsyncDisposable
             handle.SendBuffer = new byte[handle.SendBuffer.Length];
         }
 
-        int length = handle.Router!.WriteAdvertisement(handle.SendBuffer, priority);
+        // The v3/IPv4 pseudo-header checksum covers the IP destination: with a single unicast peer (the usual
+        // two-node unicast setup) that is the peer, not the multicast group. With several peers one message cannot
+        // be right for all of them; the channel has to adjust the checksum per peer (RFC 1624).
+        var router = handle.Router!;
+        var peers = handle.Configuration.UnicastPeers;
+        int length = peers.Count == 1
+            ? router.WriteAdvertisement(handle.SendBuffer, priority, peers[0])
+            : router.WriteAdvertisement(handle.SendBuffer, priority);
         if (priority == 0)
         {
             Log.SentZeroPriority(_logger, handle.Name);

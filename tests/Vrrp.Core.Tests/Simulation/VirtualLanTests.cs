@@ -100,6 +100,23 @@ public class VirtualLanTests
     }
 
     [Fact]
+    public async Task Unicast_peers_elect_with_the_pseudo_header_checksum_over_the_peer_address()
+    {
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 9);
+        var nodeA = lan.AddNode("a");
+        var nodeB = lan.AddNode("b");
+        var a = nodeA.AddRouter(Config(200) with { UnicastPeers = [nodeB.Address] });
+        var b = nodeB.AddRouter(Config(100) with { UnicastPeers = [nodeA.Address] });
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(VrrpState.Master, a.State);
+        Assert.Equal(VrrpState.Backup, b.State);
+        Assert.Empty(b.GetStatus().Drops);
+        Assert.True(b.GetStatus().AdvertisementsReceived >= 1);
+    }
+
+    [Fact]
     public async Task Ipv6_instances_elect_over_link_local_sources()
     {
         var clock = new VirtualClock();
