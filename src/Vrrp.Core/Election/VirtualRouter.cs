@@ -543,6 +543,11 @@ public sealed class VirtualRouter
             return DropReason.ZeroInterval;
         }
 
+        if (_config.RequireLinkLocalFirstAddress)
+        {
+            return VrrpPacket.CheckFirstAddressLinkLocal(in advertisement);
+        }
+
         return DropReason.None;
     }
 

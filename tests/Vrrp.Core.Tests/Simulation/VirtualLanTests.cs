@@ -133,6 +133,23 @@ public class VirtualLanTests
     }
 
     [Fact]
+    public async Task Rfc_strict_receivers_drop_ipv6_adverts_without_a_link_local_first_address()
+    {
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 10);
+        var keepalivedStyle = Config(100) with { VirtualAddresses = [VirtualAddress.Parse("fd00::51")] };
+        var a = lan.AddRouter(keepalivedStyle with { Priority = 200 });
+        var strict = lan.AddRouter(keepalivedStyle with { RequireLinkLocalFirstAddress = true });
+        var lenient = lan.AddRouter(keepalivedStyle);
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(VrrpState.Backup, lenient.State);
+        Assert.Equal(VrrpState.Master, strict.State);
+        Assert.True(strict.GetStatus().Drops[Vrrp.Packets.DropReason.FirstAddressNotLinkLocal] >= 1);
+        _ = a;
+    }
+
+    [Fact]
     public async Task FakeTimeProvider_drives_the_lan_when_advanced_in_small_steps()
     {
         // FakeTimeProvider 10.0 runs every timer due during one Advance at the end time of that Advance, so advance
