@@ -13,7 +13,7 @@ public sealed class VirtualRouterHandle
         int length = Packets.VrrpPacket.GetLength(configuration.Version, configuration.Family, configuration.VirtualAddresses.Count);
         SendBuffer = new byte[length];
         LastDropLog = new long[Enum.GetValues<Packets.DropReason>().Length + 1];
-        Array.Fill(LastDropLog, long.MinValue);
+        Array.Fill(LastDropLog, long.MinValue / 2);
     }
 
     /// <summary>The driver that runs the instance.</summary>
@@ -49,6 +49,8 @@ public sealed class VirtualRouterHandle
     internal VirtualRouterHandle[] GroupMembers = [];
     internal byte[] SendBuffer;
     internal bool SendPending;
+    internal long SendErrors;
+    internal long LastSendErrorLog = long.MinValue / 2;
     internal Task? PendingSend;
     internal readonly long[] LastDropLog;
     internal readonly Dictionary<string, bool> PendingTrackerStates = new(StringComparer.Ordinal);
