@@ -28,11 +28,14 @@ public class HostTrackingTests
             await a.Host.StartAsync(TestContext.Current.CancellationToken);
             Assert.Equal(70, a.Status().EffectivePriority); // read before the instance started
 
+            int PriorityLines() => a.Logs.GetSnapshot().Count(r => r.Message.StartsWith("(VI_1) Changing effective priority to", StringComparison.Ordinal));
             foreach (var (value, expected) in new[] { (0, 100), (-12, 220), (-30, 254), (7, 30), (10, 1) })
             {
+                int before = PriorityLines();
                 await File.WriteAllTextAsync(path, value.ToString(System.Globalization.CultureInfo.InvariantCulture), TestContext.Current.CancellationToken);
                 await Clock.RunUntilAsync(time, () => a.Status().EffectivePriority == expected, TimeSpan.FromSeconds(5));
                 Assert.NotEqual(VrrpState.Fault, a.Status().State);
+                Assert.Equal(before + 1, PriorityLines()); // one move, no intermediate priority
             }
 
             await File.WriteAllTextAsync(path, "26", TestContext.Current.CancellationToken); // -260 <= -254: Fault

@@ -128,20 +128,15 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         {
             if (_handles.TryGetValue(update.Instance, out var handle))
             {
-                foreach (var (tracker, up) in DriverConfiguration.States(update, options))
-                {
-                    handle.SetTrackerState(tracker, up);
-                }
+                driver.SetTrackerStates(handle, [.. DriverConfiguration.States(update, options)]);
             }
         });
         foreach (var instance in options.Instances)
         {
             foreach (var track in instance.TrackFiles)
             {
-                foreach (var (tracker, up) in DriverConfiguration.States(new TrackerUpdate(instance.Name, TrackedObjectKind.File, track.Name, true, _tracking.FileValue(track.Name)), options))
-                {
-                    _handles[instance.Name].SetTrackerState(tracker, up);
-                }
+                var update = new TrackerUpdate(instance.Name, TrackedObjectKind.File, track.Name, true, _tracking.FileValue(track.Name));
+                driver.SetTrackerStates(_handles[instance.Name], [.. DriverConfiguration.States(update, options)]);
             }
         }
 
