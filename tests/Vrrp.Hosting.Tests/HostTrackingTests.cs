@@ -141,4 +141,42 @@ public class HostTrackingTests
             File.Delete(log);
         }
     }
+
+    internal sealed class Journal
+    {
+        public List<string> Lines { get; } = [];
+    }
+
+    internal sealed class JournalHandler(Journal journal, TimeProvider time) : IVrrpStateHandler
+    {
+        public ValueTask OnStateChangedAsync(VrrpStateChange change, CancellationToken cancellationToken)
+        {
+            lock (journal.Lines)
+            {
+                journal.Lines.Add($"{change.InstanceName} {change.State} at {(change.Timestamp - time.GetUtcNow()).Ticks <= 0}");
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_state_handler_type_is_resolved_from_DI_with_its_dependencies()
+    {
+        var (time, lan) = Lan();
+        var journal = new Journal();
+        await using var a = LanHost.Create(lan, time, "a", 100,
+            vrrp => vrrp.AddStateHandler<JournalHandler>(),
+            services => services.AddSingleton(journal));
+        await a.Host.StartAsync(TestContext.Current.CancellationToken);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
+        await Clock.SettleAsync(() =>
+        {
+            lock (journal.Lines)
+            {
+                return journal.Lines.Count == 2;
+            }
+        });
+        Assert.Equal(["VI_1 Backup at True", "VI_1 Master at True"], journal.Lines);
+    }
 }

@@ -140,7 +140,16 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             }
         }
 
-        await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
+            await _tracking.StopAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The instances' live status, from the driver.</summary>
