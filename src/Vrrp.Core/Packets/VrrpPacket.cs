@@ -27,40 +27,40 @@ public readonly record struct AdvertisementFields(
 /// <see cref="CheckAuthentication"/>), the v2 part of 8, 9 (with <see cref="CheckFirstAddressLinkLocal"/>, optional),
 /// 10 and 11 need the instance and live in the core.
 /// </para>
-/// <list type="number">
+/// <list type="bullet">
 /// <item><description>
-/// The packet is complete. IPv4 (<see cref="TryParseIPv4Packet"/>): at least 20 bytes, else
+/// Step 1, the packet is complete. IPv4 (<see cref="TryParseIPv4Packet"/>): at least 20 bytes, else
 /// <see cref="DropReason.Truncated"/>; version 4 and IHL 5 or more, else <see cref="DropReason.BadIPHeader"/>; the
 /// header (IHL x 4 bytes, options included) and the total length fit in the buffer, else
 /// <see cref="DropReason.Truncated"/>; the total length covers the header, else <see cref="DropReason.BadIPHeader"/>;
 /// bytes after the total length (a raw socket delivers exactly the total length, so they are not an IP packet as
 /// sent) give <see cref="DropReason.LengthMismatch"/>; the protocol is 112, else <see cref="DropReason.BadIPHeader"/>.
 /// The header is stripped by its IHL, never a fixed 20 bytes; the IPv4 header checksum is not verified (the kernel
-/// has already done so). Then, for both entry points, the VRRP message has its 8-byte fixed header, else
+/// has already done so), and fragments are not expected (the kernel reassembles before a raw socket sees them). Then, for both entry points, the VRRP message has its 8-byte fixed header, else
 /// <see cref="DropReason.Truncated"/>.
 /// </description></item>
-/// <item><description>The TTL / hop limit is 255 (not checked when the caller passes -1 for unknown), else <see cref="DropReason.TtlNot255"/>.</description></item>
+/// <item><description>Step 2: the TTL / hop limit is 255 (not checked when the caller passes -1 for unknown), else <see cref="DropReason.TtlNot255"/>.</description></item>
 /// <item><description>
-/// The version is 2 or 3, is the expected one when one is given, and is 3 on IPv6 (VRRPv2 over IPv6 does not exist),
+/// Step 3: the version is 2 or 3, is the expected one when one is given, and is 3 on IPv6 (VRRPv2 over IPv6 does not exist),
 /// else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
 /// </description></item>
 /// <item><description>
-/// The address count is not 0, else <see cref="DropReason.ZeroAddressCount"/>; the message is exactly as long as the
+/// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/>; the message is exactly as long as the
 /// count says (v2 16+4n, v3/IPv4 8+4n, v3/IPv6 8+16n): shorter is <see cref="DropReason.Truncated"/>, longer (extra
 /// trailing bytes; the RFCs say the length must match) is <see cref="DropReason.LengthMismatch"/>.
 /// </description></item>
 /// <item><description>
-/// The checksum is good, else <see cref="DropReason.BadChecksum"/>: v2 over the message only; v3/IPv6 with the IPv6
+/// Step 5: the checksum is good, else <see cref="DropReason.BadChecksum"/>: v2 over the message only; v3/IPv6 with the IPv6
 /// pseudo-header; v3/IPv4 with the IPv4 pseudo-header (tried first: keepalived, FRR, Wireshark) or over the message only
 /// (RFC 9568 section 5.2.8). <see cref="Advertisement.ChecksumForm"/> reports the form that matched.
 /// </description></item>
 /// <item><description>
-/// (v3, the codec's part of step 8) the advertisement interval is not 0, else <see cref="DropReason.ZeroInterval"/>. A
+/// Step 8, the codec's (v3) part: the advertisement interval is not 0, else <see cref="DropReason.ZeroInterval"/>. A
 /// zero interval makes the message unusable, so the codec rejects it right after the checksum, before the core's
 /// step 6 (VRID): a message with both an unknown VRID and interval 0 is counted as <see cref="DropReason.ZeroInterval"/>.
 /// </description></item>
 /// <item><description>
-/// (step 9, not done by the parse methods) IPv6: the first address is link-local (fe80::/10), else
+/// Step 9, not done by the parse methods: for IPv6 the first address is link-local (fe80::/10), else
 /// <see cref="DropReason.FirstAddressNotLinkLocal"/>: call <see cref="CheckFirstAddressLinkLocal"/> after the core's
 /// steps 6-8. RFC 9568 section 5.2.9 makes this a MUST for the sender, but keepalived 2.2.7 sends its configured
 /// addresses as they are (often a global address first), so enforcing it on receive is an RFC-strict option, not the default.

@@ -38,7 +38,7 @@ public class VectorTests
 
     [Theory]
     [MemberData(nameof(VrrpVectors.KeepalivedNames), MemberType = typeof(VrrpVectors))]
-    public void Keepalived_IPv6_message_parses_without_its_header_too(string name)
+    public void Keepalived_message_parses_without_its_IP_header_too(string name)
     {
         // Also covers the IPv4 vectors through TryParseMessage (the path a transport that strips the header uses).
         var v = VrrpVectors.Get(name);
@@ -92,8 +92,9 @@ public class VectorTests
     [Fact]
     public void Gopacket_ethernet_frame_parses_after_stripping_ethernet_and_padding()
     {
-        byte[] frame = Convert.FromHexString("01005e00001200005e000101080045c0002800000000ff7019cdc0a8001ee0000012210164010001ba52c0a800010000000000000000000000000000");
         var v = VrrpVectors.Get("v2-gopacket-frame");
+        byte[] frame = v.EthernetFrame!;
+        Assert.Equal(0x0800, BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)));
         ReadOnlySpan<byte> ip = frame.AsSpan(14);
         int totalLength = BinaryPrimitives.ReadUInt16BigEndian(ip[2..]);
 
@@ -131,5 +132,35 @@ public class VectorTests
         }
 
         Assert.Equal(v.Addresses.Length * (v.Family == VrrpAddressFamily.IPv4 ? 4 : 16), a.AddressBytes.Length);
+    }
+}
+
+/// <summary>Address look-ups on a parsed advertisement (step 11 helpers).</summary>
+public class AdvertisementAddressTests
+{
+    [Fact]
+    public void ContainsAddress_and_AddressesMatch_on_the_keepalived_v3_vector()
+    {
+        var v = VrrpVectors.Get("keepalived-2-v3ipv4.pcap-prio200");
+        Assert.True(v.TryParse(out var a, out _));
+        Assert.True(a.ContainsAddress(IPAddressValue.Parse("10.50.0.101")));
+        Assert.False(a.ContainsAddress(IPAddressValue.Parse("10.50.0.103")));
+        Assert.False(a.ContainsAddress(IPAddressValue.Parse("::ffff:10.50.0.101")));
+        IPAddressValue[] same = [.. new[] { "10.50.0.102", "10.50.0.100", "10.50.0.101" }.Select(IPAddressValue.Parse)];
+        Assert.True(a.AddressesMatch(same));
+        Assert.False(a.AddressesMatch(same[..2]));
+        Assert.False(a.AddressesMatch([same[0], same[1], IPAddressValue.Parse("10.50.0.1")]));
+        Assert.False(a.AddressesMatch([same[0], same[0], same[1]])); // duplicates do not stand in for a missing address
+    }
+
+    [Fact]
+    public void ContainsAddress_on_IPv6()
+    {
+        var v = VrrpVectors.Get("v3-ipv6-two-vips");
+        Assert.True(v.TryParse(out var a, out _));
+        Assert.True(a.ContainsAddress(IPAddressValue.Parse("2001:db8::1")));
+        Assert.True(a.ContainsAddress(IPAddressValue.Parse("fe80::1")));
+        Assert.False(a.ContainsAddress(IPAddressValue.Parse("fe80::2")));
+        Assert.True(a.AddressesMatch([IPAddressValue.Parse("2001:db8::1"), IPAddressValue.Parse("fe80::1")]));
     }
 }

@@ -22,7 +22,8 @@ public sealed record VrrpVector(
     byte[] AuthenticationData,
     ushort Checksum,
     ChecksumForm ChecksumForm,
-    IPAddressValue[] Addresses)
+    IPAddressValue[] Addresses,
+    byte[]? EthernetFrame = null)
 {
     public override string ToString() => Name;
 
@@ -72,27 +73,41 @@ public static class VrrpVectors
             byte[] ip = Convert.FromHexString(p.GetProperty("ip_packet_hex").GetString()!);
             var family = p.GetProperty("family").GetString() == "ipv6" ? VrrpAddressFamily.IPv6 : VrrpAddressFamily.IPv4;
             byte[] message;
+            IPAddressValue source, destination;
+            int hopLimit;
             if (family == VrrpAddressFamily.IPv4)
             {
+                // The whole packet goes to TryParseIPv4Packet; the message is kept for the byte comparison.
                 int ihl = (ip[0] & 0x0F) * 4;
                 message = ip[ihl..BinaryPrimitives.ReadUInt16BigEndian(ip.AsSpan(2))];
+                source = IPAddressValue.FromIPv4(ip.AsSpan(12));
+                destination = IPAddressValue.FromIPv4(ip.AsSpan(16));
+                hopLimit = ip[8];
             }
             else
             {
-                // IPv6: a fixed 40-byte header, no extension headers in these captures.
+                // IPv6: strip the fixed 40-byte header (no extension headers in these captures) and keep its metadata,
+                // as an IPv6 raw socket with ancillary data delivers it.
                 Assert.Equal(VrrpPacket.IPProtocol, ip[6]);
                 message = ip[40..(40 + BinaryPrimitives.ReadUInt16BigEndian(ip.AsSpan(4)))];
+                source = IPAddressValue.FromIPv6(ip.AsSpan(8));
+                destination = IPAddressValue.FromIPv6(ip.AsSpan(24));
+                hopLimit = ip[7];
             }
 
+            // The header agrees with Wireshark's reading recorded next to it.
+            Assert.Equal(IPAddressValue.Parse(p.GetProperty("src").GetString()!), source);
+            Assert.Equal(IPAddressValue.Parse(p.GetProperty("dst").GetString()!), destination);
+            Assert.Equal(p.GetProperty("ttl").GetInt32(), hopLimit);
             list.Add(Build(
                 $"keepalived-{index++}-{p.GetProperty("origin").GetString()}-prio{p.GetProperty("priority").GetInt32()}",
                 p,
                 family,
                 message,
                 ip,
-                IPAddressValue.Parse(p.GetProperty("src").GetString()!),
-                IPAddressValue.Parse(p.GetProperty("dst").GetString()!),
-                p.GetProperty("ttl").GetInt32()));
+                source,
+                destination,
+                hopLimit));
         }
 
         return list;
@@ -109,7 +124,13 @@ public static class VrrpVectors
             var family = addresses[0].Family;
             var source = m.TryGetProperty("ip_source", out var s) ? IPAddressValue.Parse(s.GetString()!) : DefaultV2Source;
             var destination = m.TryGetProperty("ip_destination", out var d) ? IPAddressValue.Parse(d.GetString()!) : Ipv4Group;
-            list.Add(Build(m.GetProperty("name").GetString()!, m, family, message, null, source, destination, 255));
+            var vector = Build(m.GetProperty("name").GetString()!, m, family, message, null, source, destination, 255);
+            if (m.TryGetProperty("ethernet_frame_hex", out var frame))
+            {
+                vector = vector with { EthernetFrame = Convert.FromHexString(frame.GetString()!) };
+            }
+
+            list.Add(vector);
         }
 
         return list;
