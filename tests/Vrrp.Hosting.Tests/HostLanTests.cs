@@ -179,6 +179,6 @@ public class HostLanTests
         Assert.Contains("(VI_1) setting VIPs.", messages);
         Assert.Contains("(VI_1) sent 0 priority", messages);
         Assert.Contains("(VI_1) removing VIPs.", messages);
-        Assert.Contains("Starting VRRP on platform InMemoryLan(a) with 1 instance(s)", messages);
+        Assert.Contains($"Starting VRRP (router_id {Environment.MachineName}) on platform InMemoryLan(a) with 1 instance(s)", messages);
     }
 }

@@ -102,7 +102,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.Starting(_logger, platform.Name, options.Instances.Count);
+        Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.Links, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
