@@ -66,17 +66,7 @@ public class HostTrackingTests
         var ct = TestContext.Current.CancellationToken;
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var seen = new List<VrrpStateChange>();
-        var watch = Task.Run(async () =>
-        {
-            await foreach (var change in a.Monitor.WatchAsync(watching.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(change);
-                }
-            }
-        }, ct);
-        await Task.Delay(50, ct); // subscribed before the host starts: the first change is Initialize -> Backup
+        var watch = Collect(a.Monitor.WatchAsync(watching.Token).GetAsyncEnumerator(watching.Token), seen);
         await a.Host.StartAsync(ct);
         await b.Host.StartAsync(ct);
         await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
@@ -110,6 +100,21 @@ public class HostTrackingTests
                 [VrrpState.Backup, VrrpState.Master, VrrpState.Fault, VrrpState.Backup, VrrpState.Master],
                 seen.Take(5).Select(c => c.State));
             Assert.Equal([1L, 2L, 3L, 4L, 5L], seen.Take(5).Select(c => c.Sequence));
+        }
+    }
+
+    /// <summary>Consumes a stream into <paramref name="seen"/>. The first MoveNextAsync runs synchronously up to its first wait, so the subscription exists when this returns.</summary>
+    private static async Task Collect(IAsyncEnumerator<VrrpStateChange> stream, List<VrrpStateChange> seen)
+    {
+        await using (stream)
+        {
+            while (await stream.MoveNextAsync())
+            {
+                lock (seen)
+                {
+                    seen.Add(stream.Current);
+                }
+            }
         }
     }
 
