@@ -1,6 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using Vrrp.Packets;
 
 namespace Vrrp.Hosting;
+
+// Note: the options validation generator ignores ErrorMessage on [Range] (it formats its own "The field X must be
+// between A and B."), so none is given; X is the path with the item's name, for example Instances[VI_1].Priority.
+// Items of the lists are validated one by one by VrrpOptionsValidator (which names them by their configured name),
+// not through [ValidateEnumeratedItems], so the generator's hint about it does not apply.
+#pragma warning disable SYSLIB1213
 
 // Options are plain mutable classes so that they bind from IConfiguration (appsettings.json) and can be filled by
 // the keepalived.conf reader. Each property names the keepalived keyword it corresponds to.
@@ -31,6 +38,12 @@ public sealed class VrrpOptions
 
     /// <summary>Tracked files that instances can reference (keepalived <c>vrrp_track_file</c>).</summary>
     public List<VrrpTrackFileOptions> TrackFiles { get; set; } = [];
+
+    /// <summary>
+    /// How long one failover callback or notify script may run before it is abandoned (its cancellation token is
+    /// signalled; a notify script is killed); default 30 s. Callbacks never delay the protocol either way.
+    /// </summary>
+    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One virtual router (keepalived <c>vrrp_instance NAME { ... }</c>).</summary>
@@ -43,9 +56,11 @@ public sealed class VrrpInstanceOptions
     public string Interface { get; set; } = "";
 
     /// <summary>The virtual router identifier, 1..255 (<c>virtual_router_id</c>).</summary>
+    [Range(1, 255)]
     public int VirtualRouterId { get; set; }
 
     /// <summary>The priority, 1..255; 255 is the address owner (<c>priority</c>, default 100).</summary>
+    [Range(1, 255)]
     public int Priority { get; set; } = 100;
 
     /// <summary>The protocol version (<c>version</c>); the library default is 3. keepalived defaults to 2.</summary>
@@ -105,19 +120,22 @@ public sealed class VrrpInstanceOptions
     /// <summary>Delay of the second burst of announcements after takeover (<c>garp_master_delay</c>, default 5 s; 0 disables).</summary>
     public TimeSpan GarpMasterDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5).</summary>
+    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; 1..255).</summary>
+    [Range(1, 255)]
     public int GarpMasterRepeat { get; set; } = 5;
 
     /// <summary>Periodic re-announcement while master (<c>garp_master_refresh</c>); zero is off (the default).</summary>
     public TimeSpan GarpMasterRefresh { get; set; }
 
-    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1).</summary>
+    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; 1..255).</summary>
+    [Range(1, 255)]
     public int GarpMasterRefreshRepeat { get; set; } = 1;
 
     /// <summary>Delay before re-announcing after hearing a lower-priority advert (<c>garp_lower_prio_delay</c>).</summary>
     public TimeSpan GarpLowerPriorityDelay { get; set; }
 
-    /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5).</summary>
+    /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 1..255).</summary>
+    [Range(1, 255)]
     public int GarpLowerPriorityRepeat { get; set; } = 5;
 
     /// <summary>Tracked interfaces (<c>track_interface</c>).</summary>
@@ -132,7 +150,11 @@ public sealed class VrrpInstanceOptions
     /// <summary>Tracked health checks (Microsoft.Extensions.Diagnostics.HealthChecks) by registration name.</summary>
     public List<TrackHealthCheckOptions> TrackHealthChecks { get; set; } = [];
 
-    /// <summary>Command run on entering Master (<c>notify_master</c>).</summary>
+    /// <summary>
+    /// Command run on entering Master (<c>notify_master</c>). Notify commands are keepalived command lines, split into a
+    /// program and arguments without a shell (<see cref="Vrrp.Configuration.Keepalived.KeepalivedCommandLine"/>: blanks
+    /// separate words, quotes group them); no variables, pipes or redirections: put those in a script.
+    /// </summary>
     public string? NotifyMaster { get; set; }
 
     /// <summary>Command run on entering Backup (<c>notify_backup</c>).</summary>
@@ -183,10 +205,12 @@ public sealed class TrackHealthCheckOptions
     /// <summary>How long one run may take before it counts as a failure.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Consecutive successes needed to count as up.</summary>
+    /// <summary>Consecutive successes needed to count as up (1..1000).</summary>
+    [Range(1, 1000)]
     public int Rise { get; set; } = 1;
 
-    /// <summary>Consecutive failures needed to count as down.</summary>
+    /// <summary>Consecutive failures needed to count as down (1..1000).</summary>
+    [Range(1, 1000)]
     public int Fall { get; set; } = 1;
 }
 
@@ -196,7 +220,7 @@ public sealed class VrrpScriptOptions
     /// <summary>The script's name, referenced by <c>track_script</c>.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>The program to run (no shell).</summary>
+    /// <summary>The program to run, as a path or a name found on PATH (no shell; not split: arguments go in <see cref="Arguments"/>).</summary>
     public string Command { get; set; } = "";
 
     /// <summary>Its arguments, passed as a list.</summary>
@@ -211,10 +235,12 @@ public sealed class VrrpScriptOptions
     /// <summary>Weight (default 0: failing means Fault).</summary>
     public int Weight { get; set; }
 
-    /// <summary>Consecutive successes to count as up (default 1).</summary>
+    /// <summary>Consecutive successes to count as up (default 1; 1..1000).</summary>
+    [Range(1, 1000)]
     public int Rise { get; set; } = 1;
 
-    /// <summary>Consecutive failures to count as down (default 1).</summary>
+    /// <summary>Consecutive failures to count as down (default 1; 1..1000).</summary>
+    [Range(1, 1000)]
     public int Fall { get; set; } = 1;
 
     /// <summary>Run as this user, or null for the current one.</summary>
@@ -232,6 +258,9 @@ public sealed class VrrpTrackFileOptions
 
     /// <summary>Multiplier of the number read (default 1); 0 means a non-zero number is a Fault.</summary>
     public int Weight { get; set; } = 1;
+
+    /// <summary>How often the file is read (keepalived watches it with inotify; this library polls); default 1 s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Instances that change state together (<c>vrrp_sync_group NAME { group { ... } }</c>).</summary>

@@ -3,7 +3,7 @@ namespace Vrrp.Packets;
 /// <summary>
 /// A parsed VRRP advertisement. It is a view over the caller's buffer (no allocation): keep it only while the buffer lives.
 /// </summary>
-/// <remarks>CONTRACT STUB: the codec issue (#2) fills in the implementation; the members are the agreed API.</remarks>
+/// <remarks>Made by <see cref="VrrpPacket.TryParseIPv4Packet"/> and <see cref="VrrpPacket.TryParseMessage"/>, which have validated it (steps 1-5 and the v3 part of 8 of the order documented on <see cref="VrrpPacket"/>).</remarks>
 public readonly ref struct Advertisement
 {
     /// <summary>Creates a view; used by the codec.</summary>
@@ -97,5 +97,61 @@ public readonly ref struct Advertisement
         }
 
         return IPAddressValue.Read(Family, AddressBytes.Slice(index * size, size));
+    }
+
+    /// <summary>Tells whether the advertisement carries <paramref name="address"/> (no allocation).</summary>
+    /// <param name="address">The address to look for; an address of the other family is never found.</param>
+    /// <returns>True when it is one of the advertised addresses.</returns>
+    public bool ContainsAddress(IPAddressValue address)
+    {
+        if (address.Family != Family)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        int size = address.WriteTo(bytes);
+        ReadOnlySpan<byte> wanted = bytes[..size];
+        for (int offset = 0; offset + size <= AddressBytes.Length; offset += size)
+        {
+            if (AddressBytes.Slice(offset, size).SequenceEqual(wanted))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Tells whether the advertised addresses are the configured ones, in any order (step 11 of the validation order:
+    /// keepalived 2.3.3+ logs a mismatch without dropping). Quadratic in the count, without allocation.
+    /// </summary>
+    /// <param name="configured">The locally configured virtual addresses.</param>
+    /// <returns>True when both lists have the same length and each address of one is in the other.</returns>
+    public bool AddressesMatch(ReadOnlySpan<IPAddressValue> configured)
+    {
+        if (configured.Length != AddressCount)
+        {
+            return false;
+        }
+
+        foreach (var address in configured)
+        {
+            if (!ContainsAddress(address))
+            {
+                return false;
+            }
+        }
+
+        for (int i = 0; i < AddressCount; i++)
+        {
+            if (!configured.Contains(GetAddress(i)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -9,16 +9,19 @@ public enum DropReason
     /// <summary>Not dropped.</summary>
     None = 0,
 
-    /// <summary>The IP packet or the VRRP message is shorter than its headers say.</summary>
+    /// <summary>
+    /// The IP packet or the VRRP message is shorter than its headers say: under 20 bytes of IPv4 header, fewer bytes than
+    /// the IHL or the total length, a VRRP message under 8 bytes, or fewer addresses (and auth data) than the count says.
+    /// </summary>
     Truncated,
 
-    /// <summary>The IPv4 header is malformed: not version 4, IHL below 5, total length inconsistent, or protocol not 112.</summary>
+    /// <summary>The IPv4 header is malformed: not version 4, IHL below 5, a total length below the header length, or protocol not 112.</summary>
     BadIPHeader,
 
     /// <summary>The TTL (IPv4) or hop limit (IPv6) is not 255: the packet may come from off the link.</summary>
     TtlNot255,
 
-    /// <summary>The version is not the one the instance is configured for (or not 2 or 3).</summary>
+    /// <summary>The version is not the one the instance is configured for, not 2 or 3, or 2 on IPv6 (VRRPv2 is IPv4 only).</summary>
     VersionMismatch,
 
     /// <summary>The type is not 1 (ADVERTISEMENT).</summary>
@@ -27,7 +30,10 @@ public enum DropReason
     /// <summary>The address count is 0.</summary>
     ZeroAddressCount,
 
-    /// <summary>The message length is not what the address count (and version) says.</summary>
+    /// <summary>
+    /// There are bytes beyond what the headers say: the VRRP message is longer than its address count (and version) says,
+    /// or the buffer holds bytes after the IPv4 total length.
+    /// </summary>
     LengthMismatch,
 
     /// <summary>The checksum matches none of the accepted forms.</summary>
@@ -51,7 +57,7 @@ public enum DropReason
     /// <summary>VRRPv3: the advertisement interval is 0.</summary>
     ZeroInterval,
 
-    /// <summary>IPv6: the first address is not a link-local address.</summary>
+    /// <summary>IPv6: the first address is not a link-local address (RFC-strict option; keepalived 2.2.7 sends a global one first).</summary>
     FirstAddressNotLinkLocal,
 
     /// <summary>The message's address family is not the instance's.</summary>

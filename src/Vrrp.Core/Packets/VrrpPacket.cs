@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Text.Unicode;
+
 namespace Vrrp.Packets;
 
 /// <summary>What a sender puts in an advertisement (the fixed fields; the addresses are passed separately).</summary>
@@ -14,13 +17,56 @@ public readonly record struct AdvertisementFields(
     AuthenticationType AuthenticationType = AuthenticationType.None);
 
 /// <summary>
-/// Parses, validates and writes VRRP advertisements without allocating.
+/// Parses, validates and writes VRRP advertisements without allocating and without I/O.
 /// </summary>
 /// <remarks>
-/// CONTRACT STUB: the codec issue (#2) implements these members. Validation order (steps 1-5, 9 are the codec's;
-/// steps 6-8, 10-11 need the instance and live in the core): 1 complete packet (IPv4 header stripped by IHL),
-/// 2 TTL/hop limit 255, 3 version and type, 4 length and count, 5 checksum (either v3/IPv4 form),
-/// 9 IPv6 first address link-local.
+/// <para>
+/// <b>Receive validation order.</b> RFC 9568 section 7.1 and RFC 3768 section 7.1 list the checks; the library applies
+/// them in one fixed order (vrrp-protocol.md section 3) and the first failing check decides the
+/// <see cref="DropReason"/>. The parse methods do steps 1 to 5 and the v3 part of step 8; steps 6, 7 (with
+/// <see cref="CheckAuthentication"/>), the v2 part of 8, 9 (with <see cref="CheckFirstAddressLinkLocal"/>, optional),
+/// 10 and 11 need the instance and live in the core.
+/// </para>
+/// <list type="bullet">
+/// <item><description>
+/// Step 1, the packet is complete. IPv4 (<see cref="TryParseIPv4Packet"/>): at least 20 bytes, else
+/// <see cref="DropReason.Truncated"/>; version 4 and IHL 5 or more, else <see cref="DropReason.BadIPHeader"/>; the
+/// header (IHL x 4 bytes, options included) and the total length fit in the buffer, else
+/// <see cref="DropReason.Truncated"/>; the total length covers the header, else <see cref="DropReason.BadIPHeader"/>;
+/// bytes after the total length (a raw socket delivers exactly the total length, so they are not an IP packet as
+/// sent) give <see cref="DropReason.LengthMismatch"/>; the protocol is 112, else <see cref="DropReason.BadIPHeader"/>.
+/// The header is stripped by its IHL, never a fixed 20 bytes; the IPv4 header checksum is not verified (the kernel
+/// has already done so), and fragments are not expected (the kernel reassembles before a raw socket sees them). Then, for both entry points, the VRRP message has its 8-byte fixed header, else
+/// <see cref="DropReason.Truncated"/>.
+/// </description></item>
+/// <item><description>Step 2: the TTL / hop limit is 255 (not checked when the caller passes -1 for unknown), else <see cref="DropReason.TtlNot255"/>.</description></item>
+/// <item><description>
+/// Step 3: the version is 2 or 3, is the expected one when one is given, and is 3 on IPv6 (VRRPv2 over IPv6 does not exist),
+/// else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
+/// </description></item>
+/// <item><description>
+/// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/>; the message is exactly as long as the
+/// count says (v2 16+4n, v3/IPv4 8+4n, v3/IPv6 8+16n): shorter is <see cref="DropReason.Truncated"/>, longer (extra
+/// trailing bytes; the RFCs say the length must match) is <see cref="DropReason.LengthMismatch"/>.
+/// </description></item>
+/// <item><description>
+/// Step 5: the checksum is good, else <see cref="DropReason.BadChecksum"/>: v2 over the message only; v3/IPv6 with the IPv6
+/// pseudo-header; v3/IPv4 with the IPv4 pseudo-header (tried first: keepalived, FRR, Wireshark) or over the message only
+/// (RFC 9568 section 5.2.8). <see cref="Advertisement.ChecksumForm"/> reports the form that matched.
+/// </description></item>
+/// <item><description>
+/// Step 8, the codec's (v3) part: the advertisement interval is not 0, else <see cref="DropReason.ZeroInterval"/>. A
+/// zero interval makes the message unusable, so the codec rejects it right after the checksum, before the core's
+/// step 6 (VRID): a message with both an unknown VRID and interval 0 is counted as <see cref="DropReason.ZeroInterval"/>.
+/// </description></item>
+/// <item><description>
+/// Step 9, not done by the parse methods: for IPv6 the first address is link-local (fe80::/10), else
+/// <see cref="DropReason.FirstAddressNotLinkLocal"/>: call <see cref="CheckFirstAddressLinkLocal"/> after the core's
+/// steps 6-8. RFC 9568 section 5.2.9 makes this a MUST for the sender, but keepalived 2.2.7 sends its configured
+/// addresses as they are (often a global address first), so enforcing it on receive is an RFC-strict option, not the default.
+/// </description></item>
+/// </list>
+/// <para>Nothing here throws on network input: every rejection returns false with a reason other than <see cref="DropReason.None"/>.</para>
 /// </remarks>
 public static class VrrpPacket
 {
@@ -36,19 +82,89 @@ public static class VrrpPacket
     /// <summary>The largest VRRP message (v3/IPv6 with 255 addresses).</summary>
     public const int MaxMessageLength = HeaderLength + (255 * 16);
 
+    /// <summary>The TTL / hop limit every advertisement is sent with and must be received with (RFC 9568 section 5.1.1.3).</summary>
+    public const byte RequiredHopLimit = 255;
+
+    /// <summary>The type value of an ADVERTISEMENT (RFC 9568 section 5.2.2), the only type defined.</summary>
+    public const byte AdvertisementType = 1;
+
+    /// <summary>The largest VRRPv3 interval in centiseconds (12 bits, RFC 9568 section 5.2.7).</summary>
+    public const ushort MaxV3Interval = 0x0FFF;
+
+    private const int IPv4MinimumHeaderLength = 20;
+
     /// <summary>
-    /// Parses and validates a whole IPv4 packet as an IPv4 raw socket delivers it (steps 1-5 of the validation order).
+    /// Parses and validates a whole IPv4 packet as an IPv4 raw socket delivers it (steps 1-5 and the v3 part of 8 of the validation order).
     /// </summary>
     /// <param name="packet">The IPv4 header and the VRRP message.</param>
     /// <param name="expectedVersion">The version the receiving side is configured for, or null to accept 2 and 3.</param>
     /// <param name="advertisement">The advertisement when the result is true.</param>
     /// <param name="reason">Why it was dropped when the result is false.</param>
     /// <returns>True when the packet is a valid advertisement.</returns>
-    public static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
-        throw new NotImplementedException("codec issue #2");
+    public static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason)
+    {
+        advertisement = default;
+
+        // RFC 791 section 3.1, the IPv4 header:
+        //  0                   1                   2                   3
+        //  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |Version|  IHL  |Type of Service|          Total Length         |
+        // |         Identification        |Flags|      Fragment Offset    |
+        // |  Time to Live |    Protocol   |         Header Checksum       |
+        // |                       Source Address                          |
+        // |                    Destination Address                        |
+        // |                    Options                    |    Padding    |
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        if (packet.Length < IPv4MinimumHeaderLength)
+        {
+            reason = DropReason.Truncated;
+            return false;
+        }
+
+        int ipVersion = packet[0] >> 4;
+        int headerLength = (packet[0] & 0x0F) * 4;
+        if (ipVersion != 4 || headerLength < IPv4MinimumHeaderLength)
+        {
+            reason = DropReason.BadIPHeader;
+            return false;
+        }
+
+        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+        if (totalLength < headerLength)
+        {
+            reason = DropReason.BadIPHeader;
+            return false;
+        }
+
+        if (packet.Length < headerLength || packet.Length < totalLength)
+        {
+            reason = DropReason.Truncated;
+            return false;
+        }
+
+        if (packet.Length > totalLength)
+        {
+            reason = DropReason.LengthMismatch;
+            return false;
+        }
+
+        // RFC 9568 section 5.1.1.4 / RFC 3768 section 5.2.4: the protocol is 112.
+        if (packet[9] != IPProtocol)
+        {
+            reason = DropReason.BadIPHeader;
+            return false;
+        }
+
+        int ttl = packet[8];
+        var source = IPAddressValue.FromIPv4(packet[12..]);
+        var destination = IPAddressValue.FromIPv4(packet[16..]);
+        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, out advertisement, out reason);
+    }
 
     /// <summary>
-    /// Parses and validates a VRRP message with its IP metadata (IPv6 raw sockets strip the header; hop limit from ancillary data).
+    /// Parses and validates a VRRP message with its IP metadata (IPv6 raw sockets strip the header; hop limit from
+    /// ancillary data). Steps 1-5 and the v3 part of 8 of the validation order.
     /// </summary>
     /// <param name="message">The VRRP message (no IP header).</param>
     /// <param name="family">The IP family it arrived on.</param>
@@ -59,21 +175,416 @@ public static class VrrpPacket
     /// <param name="advertisement">The advertisement when the result is true.</param>
     /// <param name="reason">Why it was dropped when the result is false.</param>
     /// <returns>True when the message is a valid advertisement.</returns>
-    public static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
-        throw new NotImplementedException("codec issue #2");
+    /// <exception cref="ArgumentException">
+    /// The metadata is inconsistent: <paramref name="source"/> or <paramref name="destination"/> is not of
+    /// <paramref name="family"/> (a transport bug, not network input).
+    /// </exception>
+    public static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason)
+    {
+        if (family is not (VrrpAddressFamily.IPv4 or VrrpAddressFamily.IPv6))
+        {
+            throw new ArgumentException($"Unknown address family {family}.", nameof(family));
+        }
+
+        if (source.Family != family || destination.Family != family)
+        {
+            throw new ArgumentException($"The source {source} and destination {destination} must both be {family} addresses.", nameof(source));
+        }
+
+        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, out advertisement, out reason);
+    }
+
+    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason)
+    {
+        advertisement = default;
+
+        // RFC 9568 section 5.1 (VRRPv3, IPv4 and IPv6):
+        //  0                   1                   2                   3
+        //  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |Version| Type  | Virtual Rtr ID|   Priority    |Count IPvX Addr|
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |(rsvd) |     Max Adver Int     |          Checksum             |
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |                     IPvX Address(es) (4 or 16 bytes each)     |
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        //
+        // RFC 3768 section 5.1 (VRRPv2, IPv4 only):
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |Version| Type  | Virtual Rtr ID|   Priority    | Count IP Addrs|
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |   Auth Type   |   Adver Int   |          Checksum             |
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |                IP Address(es) (4 bytes each)                  |
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+        // |                  Authentication Data (1)                      |
+        // |                  Authentication Data (2)                      |
+        // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+
+        // Step 1 (end): the fixed header is there.
+        if (message.Length < HeaderLength)
+        {
+            reason = DropReason.Truncated;
+            return false;
+        }
+
+        // Step 2: RFC 9568 section 7.1 / RFC 3768 section 7.1: the TTL / hop limit must be 255.
+        if (hopLimit != -1 && hopLimit != RequiredHopLimit)
+        {
+            reason = DropReason.TtlNot255;
+            return false;
+        }
+
+        // Step 3: version (RFC 9568 section 5.2.1, RFC 3768 section 5.3.1) and type (section 5.2.2 / 5.3.2).
+        int versionNumber = message[0] >> 4;
+        int type = message[0] & 0x0F;
+        if (versionNumber is not (2 or 3) ||
+            (expectedVersion is { } expected && (int)expected != versionNumber) ||
+            (versionNumber == 2 && family != VrrpAddressFamily.IPv4))
+        {
+            reason = DropReason.VersionMismatch;
+            return false;
+        }
+
+        if (type != AdvertisementType)
+        {
+            reason = DropReason.UnknownType;
+            return false;
+        }
+
+        var version = (VrrpVersion)versionNumber;
+
+        // Step 4: count (RFC 9568 section 5.2.5, RFC 3768 section 5.3.5) and the length it implies.
+        byte count = message[3];
+        if (count == 0)
+        {
+            reason = DropReason.ZeroAddressCount;
+            return false;
+        }
+
+        int expectedLength = GetLength(version, family, count);
+        if (message.Length != expectedLength)
+        {
+            reason = message.Length < expectedLength ? DropReason.Truncated : DropReason.LengthMismatch;
+            return false;
+        }
+
+        // Step 5: checksum (RFC 3768 section 5.3.8; RFC 9568 section 5.2.8).
+        ulong messageSum = InternetChecksum.Add(message, 0);
+        ChecksumForm form;
+        if (version == VrrpVersion.V2)
+        {
+            form = InternetChecksum.Fold(messageSum) == 0xFFFF ? ChecksumForm.V2Message : ChecksumForm.None;
+        }
+        else if (family == VrrpAddressFamily.IPv6)
+        {
+            ulong sum = messageSum + InternetChecksum.IPv6PseudoHeader(source, destination, IPProtocol, message.Length);
+            form = InternetChecksum.Fold(sum) == 0xFFFF ? ChecksumForm.IPv6PseudoHeader : ChecksumForm.None;
+        }
+        else
+        {
+            ulong sum = messageSum + InternetChecksum.IPv4PseudoHeader(source, destination, IPProtocol, message.Length);
+            form = InternetChecksum.Fold(sum) == 0xFFFF ? ChecksumForm.IPv4PseudoHeader
+                : InternetChecksum.Fold(messageSum) == 0xFFFF ? ChecksumForm.IPv4MessageOnly
+                : ChecksumForm.None;
+        }
+
+        if (form == ChecksumForm.None)
+        {
+            reason = DropReason.BadChecksum;
+            return false;
+        }
+
+        int addressSize = family == VrrpAddressFamily.IPv4 ? 4 : 16;
+        ReadOnlySpan<byte> addresses = message.Slice(HeaderLength, count * addressSize);
+        AuthenticationType authenticationType;
+        ushort interval;
+        ReadOnlySpan<byte> authenticationData;
+        if (version == VrrpVersion.V2)
+        {
+            // RFC 3768 sections 5.3.6, 5.3.7, 5.3.10: auth type, interval in seconds, 8 bytes of auth data after the addresses.
+            authenticationType = (AuthenticationType)message[4];
+            interval = message[5];
+            authenticationData = message.Slice(HeaderLength + addresses.Length, AuthenticationDataLength);
+        }
+        else
+        {
+            // RFC 9568 sections 5.2.6, 5.2.7: 4 reserved bits (ignored on receive), 12-bit interval in centiseconds.
+            authenticationType = AuthenticationType.None;
+            interval = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(message[4..]) & MaxV3Interval);
+            authenticationData = default;
+
+            // Step 8 (the codec's part): RFC 9568 section 7.1, an interval of 0 is invalid.
+            if (interval == 0)
+            {
+                reason = DropReason.ZeroInterval;
+                return false;
+            }
+        }
+
+        advertisement = new Advertisement(
+            version,
+            family,
+            message[1],
+            message[2],
+            count,
+            authenticationType,
+            interval,
+            BinaryPrimitives.ReadUInt16BigEndian(message[6..]),
+            form,
+            addresses,
+            authenticationData,
+            source,
+            destination,
+            hopLimit);
+        reason = DropReason.None;
+        return true;
+    }
+
+    /// <summary>
+    /// Step 9 of the validation order (RFC 9568 section 5.2.9): for IPv6 the first address must be the virtual router's
+    /// link-local address (fe80::/10). Not applied by the parse methods because keepalived 2.2.7 does not follow it; an
+    /// RFC-strict receiver calls this after its steps 6-8.
+    /// </summary>
+    /// <param name="advertisement">A parsed advertisement.</param>
+    /// <returns><see cref="DropReason.None"/> for IPv4 or a link-local first address; else <see cref="DropReason.FirstAddressNotLinkLocal"/>.</returns>
+    public static DropReason CheckFirstAddressLinkLocal(in Advertisement advertisement)
+    {
+        if (advertisement.Family != VrrpAddressFamily.IPv6)
+        {
+            return DropReason.None;
+        }
+
+        ReadOnlySpan<byte> first = advertisement.AddressBytes;
+        return first.Length >= 16 && first[0] == 0xFE && (first[1] & 0xC0) == 0x80 ? DropReason.None : DropReason.FirstAddressNotLinkLocal;
+    }
+
+    /// <summary>
+    /// Step 7 of the validation order for VRRPv2 (RFC 3768 section 7.1): checks the authentication type and data against
+    /// the local configuration. VRRPv3 has no authentication and always passes.
+    /// </summary>
+    /// <param name="advertisement">A parsed advertisement.</param>
+    /// <param name="expectedType">The locally configured authentication type.</param>
+    /// <param name="expectedPassword">
+    /// The local password for <see cref="AuthenticationType.SimplePassword"/>: its first 8 bytes are compared, zero
+    /// padded (as <see cref="EncodePassword"/> makes them). Ignored for the other types.
+    /// </param>
+    /// <returns>
+    /// <see cref="DropReason.None"/> when it passes; <see cref="DropReason.AuthenticationUnsupported"/> when the
+    /// advertisement (or the configuration) uses type 2, IP Authentication Header; <see cref="DropReason.AuthenticationTypeMismatch"/>
+    /// when the types differ (including unknown types 3..255); <see cref="DropReason.AuthenticationFailure"/> when the
+    /// simple passwords differ. With type 0 the authentication data is ignored (RFC 3768 section 5.3.10).
+    /// </returns>
+    public static DropReason CheckAuthentication(in Advertisement advertisement, AuthenticationType expectedType, ReadOnlySpan<byte> expectedPassword)
+    {
+        if (advertisement.Version != VrrpVersion.V2)
+        {
+            return DropReason.None;
+        }
+
+        if (advertisement.AuthenticationType == AuthenticationType.IPAuthenticationHeader || expectedType == AuthenticationType.IPAuthenticationHeader)
+        {
+            return DropReason.AuthenticationUnsupported;
+        }
+
+        if (advertisement.AuthenticationType != expectedType)
+        {
+            return DropReason.AuthenticationTypeMismatch;
+        }
+
+        if (expectedType != AuthenticationType.SimplePassword)
+        {
+            return DropReason.None;
+        }
+
+        ReadOnlySpan<byte> received = advertisement.AuthenticationData;
+        if (received.Length != AuthenticationDataLength)
+        {
+            return DropReason.AuthenticationFailure;
+        }
+
+        for (int i = 0; i < AuthenticationDataLength; i++)
+        {
+            byte expectedByte = i < expectedPassword.Length ? expectedPassword[i] : (byte)0;
+            if (received[i] != expectedByte)
+            {
+                return DropReason.AuthenticationFailure;
+            }
+        }
+
+        return DropReason.None;
+    }
+
+    /// <summary>
+    /// Encodes a VRRPv2 simple password into the 8 bytes of authentication data (RFC 3768 section 5.3.10): the first 8
+    /// bytes of its UTF-8 form (ASCII in practice), zero padded. keepalived uses only the first 8 characters too.
+    /// </summary>
+    /// <param name="password">The configured password (keepalived <c>auth_pass</c>).</param>
+    /// <param name="destination8">At least 8 bytes; exactly 8 are written.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="password"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination8"/> is shorter than 8 bytes.</exception>
+    public static void EncodePassword(string password, Span<byte> destination8)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        if (destination8.Length < AuthenticationDataLength)
+        {
+            throw new ArgumentException($"The authentication data needs {AuthenticationDataLength} bytes.", nameof(destination8));
+        }
+
+        // 8 bytes come from at most 8 UTF-16 chars; take a 9th so that a surrogate pair is never split. A multi-byte
+        // character that straddles byte 8 is cut, as keepalived's byte copy does.
+        Span<byte> utf8 = stackalloc byte[32];
+        ReadOnlySpan<char> chars = password.AsSpan(0, Math.Min(password.Length, AuthenticationDataLength + 1));
+        Utf8.FromUtf16(chars, utf8, out _, out int written, replaceInvalidSequences: true, isFinalBlock: true);
+        destination8[..AuthenticationDataLength].Clear();
+        utf8[..Math.Min(written, AuthenticationDataLength)].CopyTo(destination8);
+    }
 
     /// <summary>Writes an advertisement with its checksum.</summary>
     /// <param name="destination">The buffer; at least <see cref="GetLength"/> bytes.</param>
     /// <param name="fields">The fixed fields.</param>
-    /// <param name="addresses">The addresses, all of one family (1..255 of them).</param>
-    /// <param name="password">v2 simple password (first 8 bytes used, zero padded); empty otherwise.</param>
-    /// <param name="source">IP source (for the v3 pseudo-header checksums).</param>
-    /// <param name="ipDestination">IP destination (for the v3 pseudo-header checksums).</param>
+    /// <param name="addresses">The addresses, all of one family (1..255 of them); IPv4 only for v2.</param>
+    /// <param name="password">
+    /// v2 with <see cref="AuthenticationType.SimplePassword"/>: the password bytes (first 8 used, zero padded, see
+    /// <see cref="EncodePassword"/>); must be empty otherwise.
+    /// </param>
+    /// <param name="source">IP source (for the v3 pseudo-header checksums; not used by v2).</param>
+    /// <param name="ipDestination">IP destination (for the v3 pseudo-header checksums; not used by v2).</param>
     /// <param name="ipv4ChecksumMode">The v3/IPv4 checksum form.</param>
     /// <returns>The number of bytes written.</returns>
     /// <exception cref="ArgumentException">The arguments do not make a valid advertisement (the caller's mistake).</exception>
-    public static int Write(Span<byte> destination, in AdvertisementFields fields, ReadOnlySpan<IPAddressValue> addresses, ReadOnlySpan<byte> password, IPAddressValue source, IPAddressValue ipDestination, Ipv4ChecksumMode ipv4ChecksumMode = Ipv4ChecksumMode.PseudoHeader) =>
-        throw new NotImplementedException("codec issue #2");
+    public static int Write(Span<byte> destination, in AdvertisementFields fields, ReadOnlySpan<IPAddressValue> addresses, ReadOnlySpan<byte> password, IPAddressValue source, IPAddressValue ipDestination, Ipv4ChecksumMode ipv4ChecksumMode = Ipv4ChecksumMode.PseudoHeader)
+    {
+        VrrpVersion version = fields.Version;
+        if (version is not (VrrpVersion.V2 or VrrpVersion.V3))
+        {
+            throw new ArgumentException($"Unknown VRRP version {version}.", nameof(fields));
+        }
+
+        if (fields.VirtualRouterId == 0)
+        {
+            throw new ArgumentException("The virtual router id must be 1..255.", nameof(fields));
+        }
+
+        if (addresses.Length is 0 or > 255)
+        {
+            throw new ArgumentException($"An advertisement carries 1..255 addresses, not {addresses.Length}.", nameof(addresses));
+        }
+
+        VrrpAddressFamily family = addresses[0].Family;
+        foreach (var address in addresses)
+        {
+            if (address.Family != family)
+            {
+                throw new ArgumentException("All the addresses of an advertisement must be of one family.", nameof(addresses));
+            }
+        }
+
+        if (version == VrrpVersion.V2)
+        {
+            if (family != VrrpAddressFamily.IPv4)
+            {
+                throw new ArgumentException("VRRPv2 carries IPv4 addresses only.", nameof(addresses));
+            }
+
+            if (fields.Interval is 0 or > 255)
+            {
+                throw new ArgumentException($"The VRRPv2 interval is 1..255 seconds, not {fields.Interval}.", nameof(fields));
+            }
+
+            if (fields.AuthenticationType is not (AuthenticationType.None or AuthenticationType.SimplePassword))
+            {
+                throw new ArgumentException($"Authentication type {fields.AuthenticationType} cannot be sent (only None and SimplePassword).", nameof(fields));
+            }
+
+            if (fields.AuthenticationType != AuthenticationType.SimplePassword && !password.IsEmpty)
+            {
+                throw new ArgumentException("A password is only sent with AuthenticationType.SimplePassword.", nameof(password));
+            }
+        }
+        else
+        {
+            if (fields.Interval is 0 or > MaxV3Interval)
+            {
+                throw new ArgumentException($"The VRRPv3 interval is 1..4095 centiseconds, not {fields.Interval}.", nameof(fields));
+            }
+
+            if (fields.AuthenticationType != AuthenticationType.None || !password.IsEmpty)
+            {
+                throw new ArgumentException("VRRPv3 has no authentication.", nameof(fields));
+            }
+
+            bool needsPseudoHeader = family == VrrpAddressFamily.IPv6 || ipv4ChecksumMode == Ipv4ChecksumMode.PseudoHeader;
+            if (needsPseudoHeader && (source.Family != family || ipDestination.Family != family))
+            {
+                throw new ArgumentException($"The IP source and destination must be {family} addresses for the pseudo-header checksum.", nameof(source));
+            }
+
+            if (ipv4ChecksumMode is not (Ipv4ChecksumMode.PseudoHeader or Ipv4ChecksumMode.MessageOnly))
+            {
+                throw new ArgumentException($"Unknown checksum mode {ipv4ChecksumMode}.", nameof(ipv4ChecksumMode));
+            }
+        }
+
+        int length = GetLength(version, family, addresses.Length);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"The advertisement needs {length} bytes; the buffer has {destination.Length}.", nameof(destination));
+        }
+
+        Span<byte> message = destination[..length];
+
+        // RFC 9568 section 5.1 / RFC 3768 section 5.1: version and type, VRID, priority, count.
+        message[0] = (byte)(((int)version << 4) | AdvertisementType);
+        message[1] = fields.VirtualRouterId;
+        message[2] = fields.Priority;
+        message[3] = (byte)addresses.Length;
+        if (version == VrrpVersion.V2)
+        {
+            // RFC 3768 sections 5.3.6, 5.3.7: auth type, interval in seconds.
+            message[4] = (byte)fields.AuthenticationType;
+            message[5] = (byte)fields.Interval;
+        }
+        else
+        {
+            // RFC 9568 sections 5.2.6, 5.2.7: reserved bits zero, 12-bit interval in centiseconds.
+            BinaryPrimitives.WriteUInt16BigEndian(message[4..], fields.Interval);
+        }
+
+        // Section 5.2.8 / 5.3.8: the checksum field is zero while computing.
+        message[6] = 0;
+        message[7] = 0;
+
+        int offset = HeaderLength;
+        foreach (var address in addresses)
+        {
+            offset += address.WriteTo(message[offset..]);
+        }
+
+        if (version == VrrpVersion.V2)
+        {
+            // RFC 3768 section 5.3.10: 8 bytes of authentication data, zero unless a simple password is used.
+            Span<byte> authenticationData = message.Slice(offset, AuthenticationDataLength);
+            authenticationData.Clear();
+            password[..Math.Min(password.Length, AuthenticationDataLength)].CopyTo(authenticationData);
+        }
+
+        ulong sum = InternetChecksum.Add(message, 0);
+        if (version == VrrpVersion.V3)
+        {
+            if (family == VrrpAddressFamily.IPv6)
+            {
+                sum += InternetChecksum.IPv6PseudoHeader(source, ipDestination, IPProtocol, length);
+            }
+            else if (ipv4ChecksumMode == Ipv4ChecksumMode.PseudoHeader)
+            {
+                sum += InternetChecksum.IPv4PseudoHeader(source, ipDestination, IPProtocol, length);
+            }
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(message[6..], (ushort)~InternetChecksum.Fold(sum));
+        return length;
+    }
 
     /// <summary>The length of an advertisement.</summary>
     /// <param name="version">2 or 3.</param>

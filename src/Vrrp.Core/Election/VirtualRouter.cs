@@ -1,0 +1,872 @@
+using Vrrp.Packets;
+
+namespace Vrrp.Election;
+
+/// <summary>
+/// One VRRP virtual router (RFC 9568 section 6.4, RFC 3768 for v2, with keepalived's Fault state, trackers,
+/// preemption knobs and announcement timers): a deterministic state machine with no I/O, no threads and no clock.
+/// </summary>
+/// <remarks>
+/// <para><b>Time.</b> Every input carries <c>now</c>, a monotonic time in nanoseconds from any origin (the core's time
+/// unit; see <see cref="ProtocolTimers"/> for the exact arithmetic). Deadlines are absolute times on the same scale.</para>
+/// <para><b>Call order.</b> Not thread-safe: one caller at a time.</para>
+/// <list type="number">
+/// <item><description>Construct with a validated configuration and the local (primary) address that adverts are sent from.</description></item>
+/// <item><description>Optionally report the initial interface and tracker states (<see cref="SetInterfaceState"/>, <see cref="SetTrackerState(string, bool, long)"/>), then call <see cref="Start"/>.</description></item>
+/// <item><description>Feed inputs: <see cref="HandleAdvertisement"/> for every parsed advert of this VRID, <see cref="HandleTimeout"/> when
+/// <see cref="NextTimeout"/> is reached (calling it early or twice is harmless), tracker and interface changes as they happen.</description></item>
+/// <item><description>After ANY input, drain <see cref="TryPollAction"/> until it returns false and perform the actions in order, then read
+/// <see cref="NextTimeout"/> and arm a timer for it.</description></item>
+/// <item><description><see cref="Shutdown"/> at the end (a master sends priority 0 and gives up its addresses); <see cref="Start"/> may be called again.</description></item>
+/// </list>
+/// </remarks>
+public sealed class VirtualRouter
+{
+    private const long Off = long.MaxValue;
+    private static readonly IPAddressValue IPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
+    private static readonly IPAddressValue IPv6Group = IPAddressValue.FromIPv6([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12]);
+
+    private readonly VirtualRouterConfiguration _config;
+    private readonly IPAddressValue[] _advertised;
+    private readonly byte[] _password;
+    private readonly bool[] _trackerUp;
+    private readonly long _advertisementInterval;
+    private readonly long _preemptDelay;
+    private readonly long _garpMasterDelay;
+    private readonly long _garpMasterRefresh;
+    private readonly long _garpLowerPriorityDelay;
+    private readonly ushort _wireInterval;
+    private readonly bool _alwaysPreempt;
+
+    private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
+    private int _actionHead;
+    private int _actionCount;
+
+    private VrrpState _state = VrrpState.Initialize;
+    private byte _effectivePriority;
+    private bool _interfaceUp = true;
+    private bool _groupFault;
+    private bool _trackerWeightsIgnored;
+    private long _masterAdvertisementInterval;
+    private IPAddressValue? _masterAddress;
+    private byte _masterPriority;
+    private bool _addressMismatchReported;
+    private long _masterSince;
+    private long _lastLowerPriorityAnnouncement = long.MinValue;
+
+    private long _advertisementDeadline = Off;
+    private long _masterDownDeadline = Off;
+    private long _preemptDeadline = Off;
+    private long _secondBurstDeadline = Off;
+    private long _refreshDeadline = Off;
+    private long _lowerPriorityAnnounceDeadline = Off;
+
+    /// <summary>Creates a virtual router in the Initialize state.</summary>
+    /// <param name="configuration">The configuration; validated here.</param>
+    /// <param name="localAddress">The primary address adverts are sent from (IPv6: the link-local address); used in tie-breaks, to recognise our own adverts, and in v3 checksums.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is null.</exception>
+    /// <exception cref="ArgumentException">The configuration is invalid, or the local address is not of its family.</exception>
+    public VirtualRouter(VirtualRouterConfiguration configuration, IPAddressValue localAddress)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        configuration.Validate();
+        if (localAddress.Family != configuration.Family)
+        {
+            throw new ArgumentException($"Virtual router '{configuration.Name}': the local address {localAddress} is not {configuration.Family}.", nameof(localAddress));
+        }
+
+        _config = configuration;
+        LocalAddress = localAddress;
+        _advertised = new IPAddressValue[configuration.VirtualAddresses.Count];
+        for (int i = 0; i < _advertised.Length; i++)
+        {
+            _advertised[i] = configuration.VirtualAddresses[i].Address;
+        }
+
+        _password = [];
+        if (configuration.AuthenticationType == AuthenticationType.SimplePassword)
+        {
+            _password = new byte[VrrpPacket.AuthenticationDataLength];
+            VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);
+        }
+
+        _trackerUp = new bool[configuration.Trackers.Count];
+        for (int i = 0; i < _trackerUp.Length; i++)
+        {
+            _trackerUp[i] = configuration.Trackers[i].InitiallyUp;
+        }
+
+        _advertisementInterval = ProtocolTimers.ToNanoseconds(configuration.AdvertisementInterval);
+        _wireInterval = configuration.Version == VrrpVersion.V2
+            ? (ushort)(configuration.AdvertisementInterval.Ticks / TimeSpan.TicksPerSecond)
+            : (ushort)configuration.AdvertisementIntervalCentiseconds;
+        _preemptDelay = ProtocolTimers.ToNanoseconds(configuration.PreemptDelay);
+        _garpMasterDelay = ProtocolTimers.ToNanoseconds(configuration.GarpMasterDelay);
+        _garpMasterRefresh = ProtocolTimers.ToNanoseconds(configuration.GarpMasterRefresh);
+        _garpLowerPriorityDelay = ProtocolTimers.ToNanoseconds(configuration.GarpLowerPriorityDelay);
+        _alwaysPreempt = configuration.IsAddressOwner;
+        _masterAdvertisementInterval = _advertisementInterval;
+        _effectivePriority = ComputeEffectivePriority();
+        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+    }
+
+    /// <summary>The configuration.</summary>
+    public VirtualRouterConfiguration Configuration => _config;
+
+    /// <summary>The instance name.</summary>
+    public string Name => _config.Name;
+
+    /// <summary>The address adverts are sent from.</summary>
+    public IPAddressValue LocalAddress { get; }
+
+    /// <summary>The multicast group of the family: 224.0.0.18 or ff02::12.</summary>
+    public IPAddressValue MulticastGroup { get; }
+
+    /// <summary>The current state.</summary>
+    public VrrpState State => _state;
+
+    /// <summary>The priority in use: the configured one adjusted by tracker weights and clamped to 1..254; 255 for an owner.</summary>
+    public byte EffectivePriority => _effectivePriority;
+
+    /// <summary>Master_Adver_Interval in nanoseconds: our own interval, or (v3) the one learned from the current master.</summary>
+    public long MasterAdvertisementInterval => _masterAdvertisementInterval;
+
+    /// <summary>Our advertisement interval in nanoseconds.</summary>
+    public long AdvertisementInterval => _advertisementInterval;
+
+    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>).</summary>
+    public long MasterDownInterval => ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+
+    /// <summary>The master's address as far as we know: ours when master, the last accepted advert's source when backup, else null.</summary>
+    public IPAddressValue? MasterAddress => _state == VrrpState.Master ? LocalAddress : _state == VrrpState.Backup ? _masterAddress : null;
+
+    /// <summary>The priority of the master we follow (ours when master), or 0 when unknown.</summary>
+    public byte MasterPriority => _state == VrrpState.Master ? _effectivePriority : _state == VrrpState.Backup && _masterAddress.HasValue ? _masterPriority : (byte)0;
+
+    /// <summary>True while a fault condition of this router (interface down, a weight-0 tracker down) holds, or its sync group is in fault.</summary>
+    public bool IsFaulted => HasOwnFault || _groupFault;
+
+    /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
+    public bool HasOwnFault
+    {
+        get
+        {
+            if (!_interfaceUp && !_config.DontTrackPrimary)
+            {
+                return true;
+            }
+
+            for (int i = 0; i < _trackerUp.Length; i++)
+            {
+                if (!_trackerUp[i] && (_config.Trackers[i].Weight == 0 || _trackerWeightsIgnored))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The counters.</summary>
+    public VirtualRouterCounters Counters { get; } = new();
+
+    /// <summary>The sync group this router belongs to, or null.</summary>
+    public SyncGroup? Group { get; internal set; }
+
+    /// <summary>True in Backup while following a master this router must not preempt (higher or equal priority, or preemption off).</summary>
+    public bool IsFollowingMaster =>
+        _state == VrrpState.Backup && _masterAddress.HasValue &&
+        (_masterPriority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt));
+
+    /// <summary>The Master_Down_Timer deadline, or null when not running.</summary>
+    public long? MasterDownDeadline => _masterDownDeadline == Off ? null : _masterDownDeadline;
+
+    /// <summary>The Adver_Timer deadline, or null when not running.</summary>
+    public long? AdvertisementDeadline => _advertisementDeadline == Off ? null : _advertisementDeadline;
+
+    /// <summary>The earliest deadline (core nanoseconds) at which <see cref="HandleTimeout"/> must be called, or null when none.</summary>
+    public long? NextTimeout
+    {
+        get
+        {
+            long next = Math.Min(Math.Min(_advertisementDeadline, _masterDownDeadline), Math.Min(_secondBurstDeadline, Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
+            return next == Off ? null : next;
+        }
+    }
+
+    /// <summary>The length of our advertisement in bytes.</summary>
+    public int AdvertisementLength => VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length);
+
+    /// <summary>Total time spent as master up to <paramref name="now"/>, in nanoseconds.</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>Nanoseconds.</returns>
+    public long GetTimeAsMaster(long now) =>
+        Counters.CompletedMasterNanoseconds + (_state == VrrpState.Master ? Math.Max(0, now - _masterSince) : 0);
+
+    /// <summary>Starts the router (RFC 9568 section 6.4.1): the owner goes straight to Master, everyone else to Backup (or to Fault when a fault is present).</summary>
+    /// <param name="now">The current time.</param>
+    /// <exception cref="InvalidOperationException">The router is already running.</exception>
+    public void Start(long now)
+    {
+        if (_state is not (VrrpState.Initialize or VrrpState.Stopped))
+        {
+            throw new InvalidOperationException($"Virtual router '{Name}' is already running ({_state}).");
+        }
+
+        ClearTimers();
+        _masterAddress = null;
+        _addressMismatchReported = false;
+        if (IsFaulted)
+        {
+            SetState(VrrpState.Fault, StateChangeReason.FaultDetected, now);
+            return;
+        }
+
+        EnterAfterStartup(now, _config.IsAddressOwner ? StateChangeReason.OwnerStartup : StateChangeReason.Startup);
+    }
+
+    /// <summary>Handles a parsed advertisement (validation steps 6-8, 10 and 11 of the receive order, then the state machine).</summary>
+    /// <param name="advertisement">The advert, parsed and checked by the codec.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns><see cref="DropReason.None"/> when accepted (also when ignored because not running or in Fault); otherwise why it was dropped (already counted).</returns>
+    public DropReason HandleAdvertisement(in Advertisement advertisement, long now)
+    {
+        if (_state is VrrpState.Initialize or VrrpState.Stopped)
+        {
+            return DropReason.None;
+        }
+
+        DropReason reason = Validate(in advertisement);
+        if (reason != DropReason.None)
+        {
+            Counters.CountDrop(reason);
+            return reason;
+        }
+
+        Counters.AdvertisementsReceived++;
+        byte priority = advertisement.Priority;
+        if (priority == 0)
+        {
+            Counters.PriorityZeroReceived++;
+        }
+
+        if (_config.IsAddressOwner)
+        {
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.OwnerReceivedAdvertisement, Peer = advertisement.Source, PeerPriority = priority, Time = now });
+        }
+
+        if (_config.CheckAddressList)
+        {
+            CheckAddressList(in advertisement, now);
+        }
+
+        if (_state == VrrpState.Backup)
+        {
+            OnAdvertisementAsBackup(in advertisement, now);
+        }
+        else if (_state == VrrpState.Master)
+        {
+            OnAdvertisementAsMaster(in advertisement, now);
+        }
+
+        return DropReason.None;
+    }
+
+    /// <summary>Fires every deadline that is due. Calling it early, late or repeatedly is harmless.</summary>
+    /// <param name="now">The current time.</param>
+    public void HandleTimeout(long now)
+    {
+        if (_state == VrrpState.Backup)
+        {
+            if (_masterDownDeadline <= now)
+            {
+                if (Group is { } group && !group.AllowsTakeover(this))
+                {
+                    // keepalived's sync rule: do not take over while another member follows a master it must not
+                    // preempt; the group would only flap. Check again after another Master_Down_Interval.
+                    _masterDownDeadline = now + MasterDownInterval;
+                    return;
+                }
+
+                BecomeMaster(now, StateChangeReason.MasterDownTimerExpired);
+            }
+
+            return;
+        }
+
+        if (_state != VrrpState.Master)
+        {
+            return;
+        }
+
+        if (_advertisementDeadline <= now)
+        {
+            SendAdvertisement(_effectivePriority, now);
+
+            // Keep the phase (no drift under load), but never send a burst to catch up.
+            _advertisementDeadline += _advertisementInterval;
+            if (_advertisementDeadline <= now)
+            {
+                _advertisementDeadline = now + _advertisementInterval;
+            }
+        }
+
+        if (_secondBurstDeadline <= now)
+        {
+            _secondBurstDeadline = Off;
+            Announce(AnnouncementReason.SecondBurst, _config.GarpMasterRepeat, now);
+        }
+
+        if (_refreshDeadline <= now)
+        {
+            _refreshDeadline = now + _garpMasterRefresh;
+            Announce(AnnouncementReason.Refresh, _config.GarpMasterRefreshRepeat, now);
+        }
+
+        if (_lowerPriorityAnnounceDeadline <= now)
+        {
+            _lowerPriorityAnnounceDeadline = Off;
+            Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
+        }
+    }
+
+    /// <summary>Shuts the router down: a master sends priority 0 and removes its addresses; the state becomes Stopped.</summary>
+    /// <param name="now">The current time.</param>
+    public void Shutdown(long now)
+    {
+        if (_state is VrrpState.Initialize or VrrpState.Stopped)
+        {
+            return;
+        }
+
+        if (_state == VrrpState.Master)
+        {
+            SendAdvertisement(0, now);
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
+        }
+
+        SetState(VrrpState.Stopped, StateChangeReason.Shutdown, now);
+        ClearTimers();
+    }
+
+    /// <summary>Reports the state of the instance's own interface: down is a fault (unless <see cref="VirtualRouterConfiguration.DontTrackPrimary"/>).</summary>
+    /// <param name="up">True when up.</param>
+    /// <param name="now">The current time.</param>
+    public void SetInterfaceState(bool up, long now)
+    {
+        _interfaceUp = up;
+        ReevaluateFault(now);
+    }
+
+    /// <summary>Reports the state of a tracker by name (any kind).</summary>
+    /// <param name="name">The tracker's name.</param>
+    /// <param name="up">True when up.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when the router has no tracker of that name.</returns>
+    public bool SetTrackerState(string name, bool up, long now)
+    {
+        bool found = false;
+        for (int i = 0; i < _trackerUp.Length; i++)
+        {
+            if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
+            {
+                _trackerUp[i] = up;
+                found = true;
+            }
+        }
+
+        if (found)
+        {
+            OnTrackersChanged(now);
+        }
+
+        return found;
+    }
+
+    /// <summary>Reports the state of a tracker of one kind (the driver uses it for tracked interfaces).</summary>
+    /// <param name="kind">The kind.</param>
+    /// <param name="name">The tracker's name.</param>
+    /// <param name="up">True when up.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when the router has no such tracker.</returns>
+    public bool SetTrackerState(TrackerKind kind, string name, bool up, long now)
+    {
+        bool found = false;
+        for (int i = 0; i < _trackerUp.Length; i++)
+        {
+            if (_config.Trackers[i].Kind == kind && string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
+            {
+                _trackerUp[i] = up;
+                found = true;
+            }
+        }
+
+        if (found)
+        {
+            OnTrackersChanged(now);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Reports several trackers' states at once (the hosting layer's tracked files): the effective priority and the
+    /// fault are re-evaluated once, so no intermediate priority is advertised.
+    /// </summary>
+    /// <param name="states">Tracker names and states.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when the router has none of the trackers.</returns>
+    internal bool SetTrackerStates(IReadOnlyList<(string Name, bool Up)> states, long now)
+    {
+        bool found = false;
+        foreach (var (name, up) in states)
+        {
+            for (int i = 0; i < _trackerUp.Length; i++)
+            {
+                if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
+                {
+                    _trackerUp[i] = up;
+                    found = true;
+                }
+            }
+        }
+
+        if (found)
+        {
+            OnTrackersChanged(now);
+        }
+
+        return found;
+    }
+
+    /// <summary>Tells whether a tracker is up now.</summary>
+    /// <param name="name">The tracker's name.</param>
+    /// <returns>Its state; false when unknown.</returns>
+    public bool IsTrackerUp(string name)
+    {
+        for (int i = 0; i < _trackerUp.Length; i++)
+        {
+            if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
+            {
+                return _trackerUp[i];
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Takes the next action to perform, in order.</summary>
+    /// <param name="action">The action when the result is true.</param>
+    /// <returns>False when there is nothing (left) to do.</returns>
+    public bool TryPollAction(out VirtualRouterAction action)
+    {
+        if (_actionCount == 0)
+        {
+            action = default;
+            return false;
+        }
+
+        action = _actions[_actionHead];
+        _actions[_actionHead] = default;
+        _actionHead = (_actionHead + 1) % _actions.Length;
+        _actionCount--;
+        return true;
+    }
+
+    /// <summary>Writes our advertisement to the multicast group (the destination matters for the v3 pseudo-header checksum).</summary>
+    /// <param name="destination">At least <see cref="AdvertisementLength"/> bytes.</param>
+    /// <param name="priority">The priority to send (from the <see cref="VirtualRouterActionKind.SendAdvertisement"/> action).</param>
+    /// <returns>The number of bytes written.</returns>
+    public int WriteAdvertisement(Span<byte> destination, byte priority) => WriteAdvertisement(destination, priority, MulticastGroup);
+
+    /// <summary>Writes our advertisement for a given IP destination (unicast mode: the peer's address).</summary>
+    /// <param name="destination">At least <see cref="AdvertisementLength"/> bytes.</param>
+    /// <param name="priority">The priority to send.</param>
+    /// <param name="ipDestination">The IP destination used in the v3 pseudo-header checksum.</param>
+    /// <returns>The number of bytes written.</returns>
+    public int WriteAdvertisement(Span<byte> destination, byte priority, IPAddressValue ipDestination)
+    {
+        var fields = new AdvertisementFields(_config.Version, _config.VirtualRouterId, priority, _wireInterval, _config.AuthenticationType);
+        return VrrpPacket.Write(destination, in fields, _advertised, _password, LocalAddress, ipDestination, _config.ChecksumMode);
+    }
+
+    /// <summary>Sync groups: makes this member follow a state another member entered on its own.</summary>
+    /// <param name="groupState">Master or Backup.</param>
+    /// <param name="now">The current time.</param>
+    internal void FollowSyncGroup(VrrpState groupState, long now)
+    {
+        if (groupState == VrrpState.Master && _state == VrrpState.Backup)
+        {
+            BecomeMaster(now, StateChangeReason.SyncGroup);
+        }
+        else if (groupState == VrrpState.Backup && _state == VrrpState.Master)
+        {
+            StepDownToBackup(now, StateChangeReason.SyncGroup, default, 0);
+        }
+    }
+
+    /// <summary>Sync groups: as keepalived (without <c>sync_group_tracking_weight</c>), tracker weights are ignored and every tracker acts as a fault tracker.</summary>
+    /// <param name="ignored">True to ignore weights.</param>
+    internal void IgnoreTrackerWeights(bool ignored)
+    {
+        _trackerWeightsIgnored = ignored;
+        _effectivePriority = ComputeEffectivePriority();
+    }
+
+    /// <summary>Sync groups: another member is (or is no longer) in Fault.</summary>
+    /// <param name="faulted">True while another member has a fault.</param>
+    /// <param name="now">The current time.</param>
+    internal void SetGroupFault(bool faulted, long now)
+    {
+        if (_groupFault == faulted)
+        {
+            return;
+        }
+
+        _groupFault = faulted;
+        ReevaluateFault(now);
+    }
+
+    private DropReason Validate(in Advertisement advertisement)
+    {
+        if (advertisement.Version != _config.Version)
+        {
+            return DropReason.VersionMismatch;
+        }
+
+        if (advertisement.VirtualRouterId != _config.VirtualRouterId)
+        {
+            return DropReason.UnknownVirtualRouterId;
+        }
+
+        if (advertisement.Family != _config.Family)
+        {
+            return DropReason.AddressFamilyMismatch;
+        }
+
+        if (advertisement.Source == LocalAddress)
+        {
+            return DropReason.OwnAdvertisement;
+        }
+
+        if (_config.AcceptOnlyUnicastPeers && _config.UnicastPeers.Count > 0 && !IsUnicastPeer(advertisement.Source))
+        {
+            return DropReason.UnicastSourceNotAllowed;
+        }
+
+        if (_config.Version == VrrpVersion.V2)
+        {
+            DropReason auth = VrrpPacket.CheckAuthentication(in advertisement, _config.AuthenticationType, _password);
+            if (auth != DropReason.None)
+            {
+                return auth;
+            }
+
+            if (advertisement.Interval != _wireInterval)
+            {
+                return DropReason.IntervalMismatch;
+            }
+        }
+        else if (advertisement.Interval == 0)
+        {
+            return DropReason.ZeroInterval;
+        }
+
+        return DropReason.None;
+    }
+
+    private bool IsUnicastPeer(IPAddressValue source)
+    {
+        var peers = _config.UnicastPeers;
+        for (int i = 0; i < peers.Count; i++)
+        {
+            if (peers[i] == source)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void CheckAddressList(in Advertisement advertisement, long now)
+    {
+        bool matches = advertisement.AddressesMatch(_advertised);
+        if (matches)
+        {
+            _addressMismatchReported = false;
+        }
+        else if (!_addressMismatchReported)
+        {
+            _addressMismatchReported = true;
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.AddressListMismatch, Peer = advertisement.Source, PeerPriority = advertisement.Priority, Time = now });
+        }
+    }
+
+    private void OnAdvertisementAsBackup(in Advertisement advertisement, long now)
+    {
+        byte priority = advertisement.Priority;
+        if (priority == 0)
+        {
+            // RFC 9568 6.4.2: the master is leaving; take over after Skew_Time only.
+            _masterDownDeadline = now + ProtocolTimers.SkewTime(_effectivePriority, _masterAdvertisementInterval);
+            _masterAddress = null;
+            return;
+        }
+
+        bool accept = priority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt);
+        if (!accept && _preemptDelay > 0 && !_alwaysPreempt)
+        {
+            // keepalived preempt_delay: keep following a lower-priority master for this long after first seeing it.
+            if (_preemptDeadline == Off)
+            {
+                _preemptDeadline = now + _preemptDelay;
+            }
+
+            accept = now < _preemptDeadline;
+        }
+
+        if (!accept)
+        {
+            // Lower priority with preemption on: discard; the Master_Down_Timer runs out and we take over.
+            return;
+        }
+
+        if (priority >= _effectivePriority)
+        {
+            _preemptDeadline = Off;
+        }
+
+        LearnInterval(in advertisement);
+        _masterAddress = advertisement.Source;
+        _masterPriority = priority;
+        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+    }
+
+    private void OnAdvertisementAsMaster(in Advertisement advertisement, long now)
+    {
+        byte priority = advertisement.Priority;
+        if (priority == 0)
+        {
+            // RFC 9568 6.4.3: a leaving master: answer at once so the backups keep following us.
+            SendAdvertisement(_effectivePriority, now);
+            _advertisementDeadline = now + _advertisementInterval;
+            return;
+        }
+
+        if (priority > _effectivePriority || (priority == _effectivePriority && advertisement.Source > LocalAddress))
+        {
+            LearnInterval(in advertisement);
+            StepDownToBackup(now, StateChangeReason.HigherPriorityAdvertisement, advertisement.Source, priority);
+            _masterAddress = advertisement.Source;
+            _masterPriority = priority;
+            return;
+        }
+
+        // Lower priority (or equal from a lower address): discard it, and (RFC 9568) advertise at once so the other
+        // side steps down fast; re-announce our addresses (keepalived garp_lower_prio) to heal stale ARP caches.
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Time = now });
+        SendAdvertisement(_effectivePriority, now);
+        _advertisementDeadline = now + _advertisementInterval;
+        if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
+            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
+        {
+            // At most one re-announcement per Master_Down_Interval, however often the other side talks.
+            _lastLowerPriorityAnnouncement = now;
+            if (_garpLowerPriorityDelay == 0)
+            {
+                Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
+            }
+            else
+            {
+                _lowerPriorityAnnounceDeadline = now + _garpLowerPriorityDelay;
+            }
+        }
+    }
+
+    private void LearnInterval(in Advertisement advertisement)
+    {
+        if (_config.Version == VrrpVersion.V3)
+        {
+            _masterAdvertisementInterval = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+        }
+    }
+
+    private void EnterAfterStartup(long now, StateChangeReason reason)
+    {
+        _masterAdvertisementInterval = _advertisementInterval;
+        if (_config.IsAddressOwner)
+        {
+            BecomeMaster(now, reason);
+            return;
+        }
+
+        ClearTimers();
+        _masterAddress = null;
+        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+        SetState(VrrpState.Backup, reason, now);
+    }
+
+    private void BecomeMaster(long now, StateChangeReason reason)
+    {
+        ClearTimers();
+        SetState(VrrpState.Master, reason, now);
+        Counters.BecameMaster++;
+        _masterSince = now;
+        _masterAddress = null;
+        SendAdvertisement(_effectivePriority, now);
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.AddAddresses, Time = now });
+        _advertisementDeadline = now + _advertisementInterval;
+        if (_config.GarpMasterRepeat > 0)
+        {
+            Announce(AnnouncementReason.Takeover, _config.GarpMasterRepeat, now);
+            if (_garpMasterDelay > 0)
+            {
+                _secondBurstDeadline = now + _garpMasterDelay;
+            }
+
+            if (_garpMasterRefresh > 0 && _config.GarpMasterRefreshRepeat > 0)
+            {
+                _refreshDeadline = now + _garpMasterRefresh;
+            }
+        }
+    }
+
+    private void StepDownToBackup(long now, StateChangeReason reason, IPAddressValue peer, byte peerPriority)
+    {
+        ClearTimers();
+        SetState(VrrpState.Backup, reason, now, peer, peerPriority);
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
+        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+    }
+
+    private void OnTrackersChanged(long now)
+    {
+        byte old = _effectivePriority;
+        _effectivePriority = ComputeEffectivePriority();
+        if (old != _effectivePriority)
+        {
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.PriorityChanged, Priority = _effectivePriority, Time = now });
+            if (_state == VrrpState.Master)
+            {
+                // Tell the backups at once: a backup that now outranks us takes over without waiting a whole interval.
+                SendAdvertisement(_effectivePriority, now);
+                _advertisementDeadline = now + _advertisementInterval;
+            }
+        }
+
+        ReevaluateFault(now);
+    }
+
+    private byte ComputeEffectivePriority()
+    {
+        if (_config.IsAddressOwner)
+        {
+            return 255;
+        }
+
+        int priority = _config.Priority;
+        for (int i = 0; i < _trackerUp.Length && !_trackerWeightsIgnored; i++)
+        {
+            int weight = _config.Trackers[i].Weight;
+            if ((weight > 0 && _trackerUp[i]) || (weight < 0 && !_trackerUp[i]))
+            {
+                priority += weight;
+            }
+        }
+
+        return (byte)Math.Clamp(priority, 1, 254);
+    }
+
+    private void ReevaluateFault(long now)
+    {
+        bool faulted = IsFaulted;
+        if (faulted && _state is VrrpState.Backup or VrrpState.Master)
+        {
+            var reason = HasOwnFault ? StateChangeReason.FaultDetected : StateChangeReason.SyncGroup;
+            bool wasMaster = _state == VrrpState.Master;
+            ClearTimers();
+            SetState(VrrpState.Fault, reason, now);
+            if (wasMaster)
+            {
+                SendAdvertisement(0, now);
+                Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
+            }
+        }
+        else if (!faulted && _state == VrrpState.Fault)
+        {
+            EnterAfterStartup(now, StateChangeReason.FaultCleared);
+        }
+    }
+
+    private void SetState(VrrpState to, StateChangeReason reason, long now, IPAddressValue peer = default, byte peerPriority = 0)
+    {
+        var from = _state;
+        if (from == VrrpState.Master && to != VrrpState.Master)
+        {
+            Counters.CompletedMasterNanoseconds += Math.Max(0, now - _masterSince);
+        }
+
+        _state = to;
+        Counters.Transitions++;
+        Enqueue(new VirtualRouterAction
+        {
+            Kind = VirtualRouterActionKind.StateChanged,
+            From = from,
+            To = to,
+            Reason = reason,
+            Priority = _effectivePriority,
+            Peer = peer,
+            PeerPriority = peerPriority,
+            Time = now,
+        });
+    }
+
+    private void SendAdvertisement(byte priority, long now)
+    {
+        Counters.AdvertisementsSent++;
+        if (priority == 0)
+        {
+            Counters.PriorityZeroSent++;
+        }
+
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.SendAdvertisement, Priority = priority, Time = now });
+    }
+
+    private void Announce(AnnouncementReason reason, int repeat, long now)
+    {
+        if (repeat > 0)
+        {
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.Announce, Announcement = reason, Repeat = repeat, Time = now });
+        }
+    }
+
+    private void ClearTimers()
+    {
+        _advertisementDeadline = Off;
+        _masterDownDeadline = Off;
+        _preemptDeadline = Off;
+        _secondBurstDeadline = Off;
+        _refreshDeadline = Off;
+        _lowerPriorityAnnounceDeadline = Off;
+    }
+
+    private void Enqueue(in VirtualRouterAction action)
+    {
+        if (_actionCount == _actions.Length)
+        {
+            var bigger = new VirtualRouterAction[_actions.Length * 2];
+            for (int i = 0; i < _actionCount; i++)
+            {
+                bigger[i] = _actions[(_actionHead + i) % _actions.Length];
+            }
+
+            _actions = bigger;
+            _actionHead = 0;
+        }
+
+        _actions[(_actionHead + _actionCount) % _actions.Length] = action;
+        _actionCount++;
+    }
+}

@@ -1,0 +1,118 @@
+namespace Vrrp.Election;
+
+/// <summary>What a <see cref="VirtualRouter"/> asks its driver to do (or to report).</summary>
+public enum VirtualRouterActionKind
+{
+    /// <summary>Send one advertisement with <see cref="VirtualRouterAction.Priority"/>; write it with <see cref="VirtualRouter.WriteAdvertisement(Span{byte}, byte)"/>.</summary>
+    SendAdvertisement = 1,
+
+    /// <summary>Put the virtual (and excluded) addresses on the interface.</summary>
+    AddAddresses,
+
+    /// <summary>Take the virtual (and excluded) addresses off the interface.</summary>
+    RemoveAddresses,
+
+    /// <summary>Announce the virtual addresses (gratuitous ARP / unsolicited NA), <see cref="VirtualRouterAction.Repeat"/> times each.</summary>
+    Announce,
+
+    /// <summary>The state changed from <see cref="VirtualRouterAction.From"/> to <see cref="VirtualRouterAction.To"/> because of <see cref="VirtualRouterAction.Reason"/>.</summary>
+    StateChanged,
+
+    /// <summary>Report: a master received a lower-priority advert from <see cref="VirtualRouterAction.Peer"/> and discarded it (it answers at once).</summary>
+    LowerPriorityAdvertisementDiscarded,
+
+    /// <summary>Report: the address owner received an advert for its VRID from <see cref="VirtualRouterAction.Peer"/> (RFC 9568 erratum: log it).</summary>
+    OwnerReceivedAdvertisement,
+
+    /// <summary>Report: an advert from <see cref="VirtualRouterAction.Peer"/> lists other addresses than ours (logged, not dropped). Reported once until the lists match again.</summary>
+    AddressListMismatch,
+
+    /// <summary>Report: the effective priority changed to <see cref="VirtualRouterAction.Priority"/> (trackers).</summary>
+    PriorityChanged,
+}
+
+/// <summary>Why a state changed.</summary>
+public enum StateChangeReason
+{
+    /// <summary>Not a state change.</summary>
+    None = 0,
+
+    /// <summary>Started (Initialize to Backup, or to Fault when a fault is present).</summary>
+    Startup,
+
+    /// <summary>Started as the address owner (priority 255): straight to Master.</summary>
+    OwnerStartup,
+
+    /// <summary>The Master_Down_Timer expired: no advert from a master that should be kept (keepalived "Receive advertisement timeout").</summary>
+    MasterDownTimerExpired,
+
+    /// <summary>A master heard an advert with a higher priority, or an equal priority from a higher address.</summary>
+    HigherPriorityAdvertisement,
+
+    /// <summary>The interface went down or a weight-0 tracker failed.</summary>
+    FaultDetected,
+
+    /// <summary>Every fault condition cleared.</summary>
+    FaultCleared,
+
+    /// <summary>Another member of the sync group changed state and pulled this one with it.</summary>
+    SyncGroup,
+
+    /// <summary>Shut down.</summary>
+    Shutdown,
+}
+
+/// <summary>Why an announcement burst is sent.</summary>
+public enum AnnouncementReason
+{
+    /// <summary>Not an announcement.</summary>
+    None = 0,
+
+    /// <summary>The first burst on becoming master.</summary>
+    Takeover,
+
+    /// <summary>The second burst, <c>garp_master_delay</c> after takeover.</summary>
+    SecondBurst,
+
+    /// <summary>Periodic refresh while master (<c>garp_master_refresh</c>).</summary>
+    Refresh,
+
+    /// <summary>A master heard a lower-priority advert (split brain healing; <c>garp_lower_prio_repeat</c>).</summary>
+    LowerPriorityAdvertisement,
+}
+
+/// <summary>
+/// One output of a <see cref="VirtualRouter"/>: a plain value; which fields matter depends on <see cref="Kind"/>.
+/// </summary>
+public readonly record struct VirtualRouterAction
+{
+    /// <summary>What to do.</summary>
+    public VirtualRouterActionKind Kind { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the priority to send (0 when leaving); state changes and <see cref="VirtualRouterActionKind.PriorityChanged"/>: the effective priority.</summary>
+    public byte Priority { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.StateChanged"/>: the old state.</summary>
+    public VrrpState From { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.StateChanged"/>: the new state.</summary>
+    public VrrpState To { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.StateChanged"/>: why.</summary>
+    public StateChangeReason Reason { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.Announce"/>: announcements per address.</summary>
+    public int Repeat { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.Announce"/>: why.</summary>
+    public AnnouncementReason Announcement { get; init; }
+
+    /// <summary>The peer concerned (the sender of the advert that caused it), when there is one.</summary>
+    public IPAddressValue Peer { get; init; }
+
+    /// <summary>The priority the peer advertised, when there is a peer.</summary>
+    public byte PeerPriority { get; init; }
+
+    /// <summary>The time of the input that produced the action (core nanoseconds).</summary>
+    public long Time { get; init; }
+}

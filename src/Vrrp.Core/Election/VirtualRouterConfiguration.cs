@@ -1,0 +1,273 @@
+using Vrrp.Packets;
+
+namespace Vrrp.Election;
+
+/// <summary>
+/// The immutable configuration of one virtual router (keepalived's <c>vrrp_instance</c>). Create it with an object
+/// initializer; <see cref="Validate"/> (called by <see cref="VirtualRouter"/> and the driver) reports the first
+/// invalid value with a specific message. Lists are copied on assignment, so later changes to the caller's list
+/// have no effect.
+/// </summary>
+public sealed record VirtualRouterConfiguration
+{
+    private readonly IReadOnlyList<VirtualAddress> _virtualAddresses = [];
+    private readonly IReadOnlyList<VirtualAddress> _excludedAddresses = [];
+    private readonly IReadOnlyList<TrackerConfiguration> _trackers = [];
+    private readonly IReadOnlyList<IPAddressValue> _unicastPeers = [];
+
+    /// <summary>The instance name used in logs, for example <c>VI_1</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The interface the instance runs on, for example <c>eth0</c>.</summary>
+    public required string InterfaceName { get; init; }
+
+    /// <summary>The virtual router identifier, 1..255.</summary>
+    public required byte VirtualRouterId { get; init; }
+
+    /// <summary>The configured priority: 1..254, or 255 for the address owner (default 100).</summary>
+    public byte Priority { get; init; } = 100;
+
+    /// <summary>The protocol version (default 3).</summary>
+    public VrrpVersion Version { get; init; } = VrrpVersion.V3;
+
+    /// <summary>
+    /// The advertisement interval (default 1 s): VRRPv3 10 ms..40.95 s in steps of 10 ms; VRRPv2 whole seconds 1..255.
+    /// </summary>
+    public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The virtual addresses (1..255 of them, all of one family); they are advertised in this order.</summary>
+    public required IReadOnlyList<VirtualAddress> VirtualAddresses
+    {
+        get => _virtualAddresses;
+        init => _virtualAddresses = [.. value ?? throw new ArgumentNullException(nameof(VirtualAddresses))];
+    }
+
+    /// <summary>Addresses added and removed with the virtual ones but not advertised (<c>virtual_ipaddress_excluded</c>).</summary>
+    public IReadOnlyList<VirtualAddress> ExcludedAddresses
+    {
+        get => _excludedAddresses;
+        init => _excludedAddresses = [.. value ?? throw new ArgumentNullException(nameof(ExcludedAddresses))];
+    }
+
+    /// <summary>The address family of the instance: that of its virtual addresses.</summary>
+    public VrrpAddressFamily Family => _virtualAddresses.Count > 0 ? _virtualAddresses[0].Family : VrrpAddressFamily.IPv4;
+
+    /// <summary>Whether a higher-priority backup takes over from a live lower-priority master (default true; keepalived <c>nopreempt</c> sets false).</summary>
+    public bool Preempt { get; init; } = true;
+
+    /// <summary>How long a backup keeps accepting a lower-priority master before preempting it (<c>preempt_delay</c>, 0..1000 s).</summary>
+    public TimeSpan PreemptDelay { get; init; }
+
+    /// <summary>VRRPv2 authentication type (default none).</summary>
+    public AuthenticationType AuthenticationType { get; init; }
+
+    /// <summary>VRRPv2 simple password; the first 8 bytes are used (<c>auth_pass</c>).</summary>
+    public string? AuthenticationPassword { get; init; }
+
+    /// <summary>The v3/IPv4 checksum form to send (receivers accept either).</summary>
+    public Ipv4ChecksumMode ChecksumMode { get; init; } = Ipv4ChecksumMode.PseudoHeader;
+
+    /// <summary>The advert source address, or null for the interface's primary address (<c>mcast_src_ip</c> / <c>unicast_src_ip</c>).</summary>
+    public IPAddressValue? SourceAddress { get; init; }
+
+    /// <summary>Unicast peers; when not empty adverts go to each of them (<c>unicast_peer</c>).</summary>
+    public IReadOnlyList<IPAddressValue> UnicastPeers
+    {
+        get => _unicastPeers;
+        init => _unicastPeers = [.. value ?? throw new ArgumentNullException(nameof(UnicastPeers))];
+    }
+
+    /// <summary>Accept adverts only from the unicast peers (<c>vrrp_check_unicast_src</c>).</summary>
+    public bool AcceptOnlyUnicastPeers { get; init; }
+
+    /// <summary>The network namespace to open sockets in, or null for the current one.</summary>
+    public string? NetworkNamespace { get; init; }
+
+    /// <summary>Ignore the instance's own interface going down (<c>dont_track_primary</c>).</summary>
+    public bool DontTrackPrimary { get; init; }
+
+    /// <summary>Log (never drop) adverts whose address list differs from ours (keepalived 2.3.3+ behaviour; default true).</summary>
+    public bool CheckAddressList { get; init; } = true;
+
+    /// <summary>Tracked objects (interfaces, scripts, health checks...) and their weights.</summary>
+    public IReadOnlyList<TrackerConfiguration> Trackers
+    {
+        get => _trackers;
+        init => _trackers = [.. value ?? throw new ArgumentNullException(nameof(Trackers))];
+    }
+
+    /// <summary>Delay of the second burst of announcements after takeover (<c>garp_master_delay</c>, default 5 s; zero disables).</summary>
+    public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; zero disables announcing).</summary>
+    public int GarpMasterRepeat { get; init; } = 5;
+
+    /// <summary>Period of re-announcements while master (<c>garp_master_refresh</c>); zero (the default) is off.</summary>
+    public TimeSpan GarpMasterRefresh { get; init; }
+
+    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1).</summary>
+    public int GarpMasterRefreshRepeat { get; init; } = 1;
+
+    /// <summary>Delay before re-announcing after a master hears a lower-priority advert (<c>garp_lower_prio_delay</c>; default 0, at once).</summary>
+    public TimeSpan GarpLowerPriorityDelay { get; init; }
+
+    /// <summary>Announcements per address after a master hears a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; zero disables).</summary>
+    public int GarpLowerPriorityRepeat { get; init; } = 5;
+
+    /// <summary>True when the configured priority is 255: this node owns the addresses.</summary>
+    public bool IsAddressOwner => Priority == 255;
+
+    /// <summary>The advertisement interval in centiseconds (the v3 wire unit).</summary>
+    public int AdvertisementIntervalCentiseconds => (int)(AdvertisementInterval.Ticks / (TimeSpan.TicksPerMillisecond * 10));
+
+    /// <summary>Checks every value and cross-field rule.</summary>
+    /// <exception cref="ArgumentException">A value is invalid; the message names the instance and the setting.</exception>
+    public void Validate()
+    {
+        string who = string.IsNullOrEmpty(Name) ? "A virtual router" : $"Virtual router '{Name}'";
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new ArgumentException("A virtual router needs a name (for example VI_1).", nameof(Name));
+        }
+
+        if (string.IsNullOrWhiteSpace(InterfaceName))
+        {
+            throw new ArgumentException($"{who} needs an interface name.", nameof(InterfaceName));
+        }
+
+        if (VirtualRouterId == 0)
+        {
+            throw new ArgumentException($"{who}: the virtual router id must be 1..255, not 0.", nameof(VirtualRouterId));
+        }
+
+        if (Priority == 0)
+        {
+            throw new ArgumentException($"{who}: the priority must be 1..255 (0 is reserved for a master that is leaving).", nameof(Priority));
+        }
+
+        if (Version is not (VrrpVersion.V2 or VrrpVersion.V3))
+        {
+            throw new ArgumentException($"{who}: unknown version {Version}.", nameof(Version));
+        }
+
+        if (_virtualAddresses.Count is 0 or > 255)
+        {
+            throw new ArgumentException($"{who} needs 1..255 virtual addresses, not {_virtualAddresses.Count}.", nameof(VirtualAddresses));
+        }
+
+        var family = _virtualAddresses[0].Family;
+        foreach (var address in _virtualAddresses)
+        {
+            if (address.Family != family)
+            {
+                throw new ArgumentException($"{who}: the virtual addresses must all be of one family ({address} is not {family}).", nameof(VirtualAddresses));
+            }
+        }
+
+        if (Version == VrrpVersion.V2)
+        {
+            if (family != VrrpAddressFamily.IPv4)
+            {
+                throw new ArgumentException($"{who}: VRRPv2 carries IPv4 addresses only; use version 3 for IPv6.", nameof(Version));
+            }
+
+            if (AdvertisementInterval.Ticks % TimeSpan.TicksPerSecond != 0 || AdvertisementInterval < TimeSpan.FromSeconds(1) || AdvertisementInterval > TimeSpan.FromSeconds(255))
+            {
+                throw new ArgumentException($"{who}: a VRRPv2 advertisement interval must be whole seconds 1..255, not {AdvertisementInterval}.", nameof(AdvertisementInterval));
+            }
+        }
+        else
+        {
+            if (AdvertisementInterval.Ticks % (TimeSpan.TicksPerMillisecond * 10) != 0 || AdvertisementInterval < TimeSpan.FromMilliseconds(10) || AdvertisementInterval > TimeSpan.FromMilliseconds(40950))
+            {
+                throw new ArgumentException($"{who}: a VRRPv3 advertisement interval must be 0.01..40.95 s in steps of 0.01 s, not {AdvertisementInterval}.", nameof(AdvertisementInterval));
+            }
+
+            if (AuthenticationType != AuthenticationType.None)
+            {
+                throw new ArgumentException($"{who}: VRRPv3 has no authentication (RFC 9568 removed it).", nameof(AuthenticationType));
+            }
+        }
+
+        if (AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+        {
+            throw new ArgumentException($"{who}: authentication type AH is not supported.", nameof(AuthenticationType));
+        }
+
+        if (AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(AuthenticationPassword))
+        {
+            throw new ArgumentException($"{who}: simple password authentication needs a password.", nameof(AuthenticationPassword));
+        }
+
+        if (PreemptDelay < TimeSpan.Zero || PreemptDelay > TimeSpan.FromSeconds(1000))
+        {
+            throw new ArgumentException($"{who}: the preempt delay must be 0..1000 s, not {PreemptDelay}.", nameof(PreemptDelay));
+        }
+
+        if (GarpMasterDelay < TimeSpan.Zero || GarpMasterRefresh < TimeSpan.Zero || GarpLowerPriorityDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{who}: announcement delays must not be negative.", nameof(GarpMasterDelay));
+        }
+
+        if (GarpMasterRepeat < 0 || GarpMasterRefreshRepeat < 0 || GarpLowerPriorityRepeat < 0)
+        {
+            throw new ArgumentException($"{who}: announcement repeat counts must not be negative.", nameof(GarpMasterRepeat));
+        }
+
+        if (SourceAddress is { } source && source.Family != family)
+        {
+            throw new ArgumentException($"{who}: the source address {source} is not {family}.", nameof(SourceAddress));
+        }
+
+        foreach (var peer in _unicastPeers)
+        {
+            if (peer.Family != family)
+            {
+                throw new ArgumentException($"{who}: the unicast peer {peer} is not {family}.", nameof(UnicastPeers));
+            }
+        }
+
+        for (int i = 0; i < _trackers.Count; i++)
+        {
+            var tracker = _trackers[i] ?? throw new ArgumentException($"{who}: tracker {i} is null.", nameof(Trackers));
+            if (string.IsNullOrWhiteSpace(tracker.Name))
+            {
+                throw new ArgumentException($"{who}: tracker {i} has no name.", nameof(Trackers));
+            }
+
+            if (tracker.Weight is < -253 or > 253)
+            {
+                throw new ArgumentException($"{who}: the weight of tracker '{tracker.Name}' must be -253..253, not {tracker.Weight}.", nameof(Trackers));
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                if (_trackers[j].Kind == tracker.Kind && string.Equals(_trackers[j].Name, tracker.Name, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"{who}: tracker '{tracker.Name}' is listed twice.", nameof(Trackers));
+                }
+            }
+        }
+    }
+}
+
+/// <summary>What a tracker follows.</summary>
+public enum TrackerKind
+{
+    /// <summary>Anything whose state the application pushes (scripts, files, health checks).</summary>
+    External = 0,
+
+    /// <summary>An interface; the driver feeds its link state from the link monitor (<c>track_interface</c>).</summary>
+    Interface = 1,
+}
+
+/// <summary>
+/// A tracked object (keepalived <c>track_script</c>, <c>track_interface</c>, <c>track_file</c>; or a health check).
+/// Weight 0: the instance is in Fault while it is down. Positive: added to the priority while it is up. Negative:
+/// added (subtracted) while it is down. The sum is clamped to 1..254; an owner (255) is never changed.
+/// </summary>
+/// <param name="Name">The tracker's name (for <see cref="TrackerKind.Interface"/>, the interface name).</param>
+/// <param name="Weight">-253..253.</param>
+/// <param name="Kind">What it follows.</param>
+/// <param name="InitiallyUp">Its state before the first report (default up).</param>
+public sealed record TrackerConfiguration(string Name, int Weight = 0, TrackerKind Kind = TrackerKind.External, bool InitiallyUp = true);

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Vrrp.Packets;
+
+namespace Vrrp.Runtime;
+
+// keepalived's phrases (users grep them): see docs/keepalived-compat.md. Event ids are fixed.
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "({Instance}) Entering {State} STATE")]
+    public static partial void EnteringState(ILogger logger, string instance, string state);
+
+    [LoggerMessage(2, LogLevel.Information, "({Instance}) Stopped")]
+    public static partial void Stopped(ILogger logger, string instance);
+
+    [LoggerMessage(3, LogLevel.Information, "({Instance}) Receive advertisement timeout")]
+    public static partial void ReceiveTimeout(ILogger logger, string instance);
+
+    [LoggerMessage(4, LogLevel.Information, "({Instance}) Master received advert from {Source} with higher priority {Priority}, ours {Ours}")]
+    public static partial void HigherPriority(ILogger logger, string instance, IPAddressValue source, byte priority, byte ours);
+
+    [LoggerMessage(5, LogLevel.Information, "({Instance}) received lower priority ({Priority}) advert from {Source} - discarding")]
+    public static partial void LowerPriority(ILogger logger, string instance, byte priority, IPAddressValue source);
+
+    [LoggerMessage(6, LogLevel.Information, "({Instance}) Sending gratuitous ARP on {Interface} for {Address}")]
+    public static partial void SendingGratuitousArp(ILogger logger, string instance, string @interface, IPAddressValue address);
+
+    [LoggerMessage(7, LogLevel.Information, "({Instance}) Sending Unsolicited Neighbour Adverts on {Interface} for {Address}")]
+    public static partial void SendingUnsolicitedNeighbourAdvert(ILogger logger, string instance, string @interface, IPAddressValue address);
+
+    [LoggerMessage(8, LogLevel.Information, "({Instance}) sent 0 priority")]
+    public static partial void SentZeroPriority(ILogger logger, string instance);
+
+    [LoggerMessage(9, LogLevel.Information, "({Instance}) removing VIPs.")]
+    public static partial void RemovingVips(ILogger logger, string instance);
+
+    [LoggerMessage(10, LogLevel.Information, "({Instance}) setting VIPs.")]
+    public static partial void SettingVips(ILogger logger, string instance);
+
+    [LoggerMessage(11, LogLevel.Warning, "({Instance}) received an invalid passwd!")]
+    public static partial void InvalidPassword(ILogger logger, string instance);
+
+    [LoggerMessage(12, LogLevel.Warning, "({Instance}) advertisement interval mismatch mine={Mine} sec rcv'd={Received} sec")]
+    public static partial void IntervalMismatch(ILogger logger, string instance, int mine, int received);
+
+    [LoggerMessage(13, LogLevel.Warning, "({Instance}) dropped a packet from {Source}: {Reason}")]
+    public static partial void Dropped(ILogger logger, string instance, IPAddressValue source, DropReason reason);
+
+    [LoggerMessage(14, LogLevel.Debug, "Dropped a packet from {Source} on {Interface}: {Reason}")]
+    public static partial void DroppedUnattributed(ILogger logger, IPAddressValue source, string @interface, DropReason reason);
+
+    [LoggerMessage(15, LogLevel.Warning, "({Instance}) the address owner received an advert from {Source} with priority {Priority}")]
+    public static partial void OwnerReceivedAdvertisement(ILogger logger, string instance, IPAddressValue source, byte priority);
+
+    [LoggerMessage(16, LogLevel.Warning, "({Instance}) advert from {Source} lists other addresses than ours (not dropped)")]
+    public static partial void AddressListMismatch(ILogger logger, string instance, IPAddressValue source);
+
+    [LoggerMessage(17, LogLevel.Information, "({Instance}) Changing effective priority to {Priority}")]
+    public static partial void PriorityChanged(ILogger logger, string instance, byte priority);
+
+    [LoggerMessage(18, LogLevel.Warning, "({Instance}) removing leftover VIP {Address} from {Interface} (left by a previous run)")]
+    public static partial void LeftoverAddress(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(19, LogLevel.Warning, "({Instance}) VIP {Address} was removed from {Interface} while master; putting it back")]
+    public static partial void AddressRemovedExternally(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(20, LogLevel.Error, "({Instance}) could not send an advertisement")]
+    public static partial void SendFailed(ILogger logger, string instance, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Error, "Receiving on {Interface} ({Family}) failed; retrying")]
+    public static partial void ReceiveFailed(ILogger logger, string @interface, VrrpAddressFamily family, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Error, "({Instance}) could not {Operation} the virtual addresses")]
+    public static partial void AddressOperationFailed(ILogger logger, string instance, string operation, Exception exception);
+
+    [LoggerMessage(23, LogLevel.Error, "({Instance}) could not announce the virtual addresses")]
+    public static partial void AnnounceFailed(ILogger logger, string instance, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Error, "An observer threw; ignored")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(25, LogLevel.Error, "Watching links failed; link and address events are no longer followed")]
+    public static partial void LinkWatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(26, LogLevel.Information, "({Instance}) Link on {Interface} is {LinkState}")]
+    public static partial void LinkChanged(ILogger logger, string instance, string @interface, string linkState);
+
+    [LoggerMessage(27, LogLevel.Information, "({Instance}) sync group {Group}: following another member")]
+    public static partial void SyncGroupFollow(ILogger logger, string instance, string group);
+}

@@ -1,0 +1,307 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Vrrp.Packets;
+
+namespace Vrrp.Hosting.Tests;
+
+public class OptionsValidationTests
+{
+    private static VrrpInstanceOptions Valid(string name = "VI_1", int vrid = 51) => new()
+    {
+        Name = name,
+        Interface = "eth0",
+        VirtualRouterId = vrid,
+        Priority = 100,
+        VirtualAddresses = ["192.0.2.10/24"],
+    };
+
+    private static VrrpOptions With(params VrrpInstanceOptions[] instances)
+    {
+        var o = new VrrpOptions();
+        o.Instances.AddRange(instances);
+        return o;
+    }
+
+    private static IReadOnlyList<string> Errors(VrrpOptions options, IOptionsMonitor<HealthCheckServiceOptions>? healthChecks = null)
+    {
+        var result = new VrrpOptionsValidator(healthChecks).Validate(Options.DefaultName, options);
+        return result.Failed ? result.Failures.ToList() : [];
+    }
+
+    private static void AssertError(VrrpOptions options, params string[] fragments)
+    {
+        var errors = Errors(options);
+        Assert.True(
+            errors.Any(e => fragments.All(f => e.Contains(f, StringComparison.Ordinal))),
+            $"No error contains all of [{string.Join(" | ", fragments)}]; errors: {string.Join(Environment.NewLine, errors)}");
+    }
+
+    [Fact]
+    public void A_valid_configuration_passes()
+    {
+        Assert.Empty(Errors(With(Valid(), Valid("VI_2", 52))));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256)]
+    public void Vrid_outside_1_to_255_is_rejected_naming_instance_and_field(int vrid)
+    {
+        var i = Valid();
+        i.VirtualRouterId = vrid;
+        AssertError(With(i), "The field Instances[VI_1].VirtualRouterId must be between 1 and 255.");
+    }
+
+    [Fact]
+    public void Vrid_must_be_unique_per_interface_and_family()
+    {
+        AssertError(With(Valid("VI_1", 7), Valid("VI_2", 7)), "Instance 'VI_2'", "virtual_router_id", "already used by instance 'VI_1'", "eth0");
+    }
+
+    [Fact]
+    public void Same_vrid_on_another_interface_or_family_is_fine()
+    {
+        var other = Valid("VI_2", 7);
+        other.Interface = "eth1";
+        var v6 = Valid("VI_3", 7);
+        v6.VirtualAddresses = ["2001:db8::10"];
+        Assert.Empty(Errors(With(Valid("VI_1", 7), other, v6)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256)]
+    public void Priority_outside_1_to_255_is_rejected(int priority)
+    {
+        var i = Valid();
+        i.Priority = priority;
+        AssertError(With(i), "The field Instances[VI_1].Priority must be between 1 and 255.");
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.5)]
+    [InlineData(256)]
+    public void V2_interval_must_be_whole_seconds_1_to_255(double seconds)
+    {
+        var i = Valid();
+        i.Version = VrrpVersion.V2;
+        i.AdvertisementInterval = TimeSpan.FromSeconds(seconds);
+        AssertError(With(i), "Instance 'VI_1'", "AdvertisementInterval (advert_int)", "whole seconds from 1 to 255 with version 2");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(15)]
+    [InlineData(40960)]
+    public void V3_interval_must_be_10ms_steps_from_10ms_to_40_95s(int milliseconds)
+    {
+        var i = Valid();
+        i.AdvertisementInterval = TimeSpan.FromMilliseconds(milliseconds);
+        AssertError(With(i), "Instance 'VI_1'", "AdvertisementInterval (advert_int)", "0.01 to 40.95 s in steps of 0.01 s");
+    }
+
+    [Fact]
+    public void V3_interval_bounds_are_accepted()
+    {
+        var a = Valid("A", 1);
+        a.AdvertisementInterval = TimeSpan.FromMilliseconds(10);
+        var b = Valid("B", 2);
+        b.AdvertisementInterval = TimeSpan.FromMilliseconds(40950);
+        Assert.Empty(Errors(With(a, b)));
+    }
+
+    [Fact]
+    public void At_least_one_virtual_address_is_required()
+    {
+        var i = Valid();
+        i.VirtualAddresses = [];
+        AssertError(With(i), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "at least one address");
+    }
+
+    [Fact]
+    public void Virtual_addresses_must_be_one_family()
+    {
+        var i = Valid();
+        i.VirtualAddresses = ["192.0.2.10", "2001:db8::1"];
+        AssertError(With(i), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "mixes IPv4 and IPv6");
+    }
+
+    [Fact]
+    public void A_malformed_virtual_address_is_rejected()
+    {
+        var i = Valid();
+        i.VirtualAddresses = ["192.0.2.300"];
+        AssertError(With(i), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "192.0.2.300");
+    }
+
+    [Fact]
+    public void Authentication_only_with_v2()
+    {
+        var i = Valid();
+        i.AuthenticationType = AuthenticationType.SimplePassword;
+        i.AuthenticationPassword = "secret";
+        AssertError(With(i), "Instance 'VI_1'", "AuthenticationType (auth_type)", "only allowed with Version (version) 2");
+    }
+
+    [Fact]
+    public void Password_only_with_pass()
+    {
+        var i = Valid();
+        i.Version = VrrpVersion.V2;
+        i.AuthenticationPassword = "secret";
+        AssertError(With(i), "Instance 'VI_1'", "AuthenticationPassword (auth_pass)", "only allowed with AuthenticationType (auth_type) PASS");
+    }
+
+    [Fact]
+    public void Pass_needs_a_password()
+    {
+        var i = Valid();
+        i.Version = VrrpVersion.V2;
+        i.AuthenticationType = AuthenticationType.SimplePassword;
+        AssertError(With(i), "Instance 'VI_1'", "AuthenticationPassword (auth_pass)", "required with auth_type PASS");
+    }
+
+    [Fact]
+    public void Ipv6_needs_v3()
+    {
+        var i = Valid();
+        i.Version = VrrpVersion.V2;
+        i.VirtualAddresses = ["2001:db8::10"];
+        AssertError(With(i), "Instance 'VI_1'", "IPv6 virtual addresses need Version (version) 3");
+    }
+
+    [Fact]
+    public void Nopreempt_is_not_allowed_for_the_owner()
+    {
+        var i = Valid();
+        i.Priority = 255;
+        i.NoPreempt = true;
+        AssertError(With(i), "Instance 'VI_1'", "NoPreempt (nopreempt)", "Priority (priority) 255");
+    }
+
+    [Fact]
+    public void Instance_names_are_unique()
+    {
+        AssertError(With(Valid("VI_1", 1), Valid("VI_1", 2)), "instance name 'VI_1'", "unique");
+    }
+
+    [Fact]
+    public void Tracked_script_must_exist()
+    {
+        var i = Valid();
+        i.TrackScripts.Add(new TrackReferenceOptions { Name = "chk_nginx" });
+        AssertError(With(i), "Instance 'VI_1'", "TrackScripts (track_script)", "'chk_nginx'", "not defined");
+    }
+
+    [Fact]
+    public void Tracked_file_must_exist()
+    {
+        var i = Valid();
+        i.TrackFiles.Add(new TrackReferenceOptions { Name = "prio" });
+        AssertError(With(i), "Instance 'VI_1'", "TrackFiles (track_file)", "'prio'", "not defined");
+    }
+
+    [Fact]
+    public void Tracked_health_check_must_be_registered()
+    {
+        var i = Valid();
+        i.TrackHealthChecks.Add(new TrackHealthCheckOptions { Name = "db" });
+        AssertError(With(i), "Instance 'VI_1'", "TrackHealthChecks", "'db'", "not registered");
+
+        var services = new ServiceCollection();
+        services.AddHealthChecks().AddCheck("db", () => HealthCheckResult.Healthy());
+        using var sp = services.BuildServiceProvider();
+        Assert.Empty(Errors(With(i), sp.GetRequiredService<IOptionsMonitor<HealthCheckServiceOptions>>()));
+    }
+
+    [Fact]
+    public void Sync_group_members_must_exist()
+    {
+        var o = With(Valid());
+        o.SyncGroups.Add(new VrrpSyncGroupOptions { Name = "G1", Instances = ["VI_1", "VI_9"] });
+        AssertError(o, "Sync group 'G1'", "member 'VI_9'", "not a configured instance");
+    }
+
+    [Fact]
+    public void An_instance_is_in_at_most_one_sync_group()
+    {
+        var o = With(Valid("VI_1", 1), Valid("VI_2", 2));
+        o.SyncGroups.Add(new VrrpSyncGroupOptions { Name = "G1", Instances = ["VI_1", "VI_2"] });
+        o.SyncGroups.Add(new VrrpSyncGroupOptions { Name = "G2", Instances = ["VI_2"] });
+        AssertError(o, "Sync group 'G2'", "instance 'VI_2'", "already in sync group 'G1'");
+    }
+
+    [Fact]
+    public void Garp_repeats_must_be_at_least_one()
+    {
+        var i = Valid();
+        i.GarpMasterRepeat = 0;
+        i.GarpMasterRefreshRepeat = 0;
+        i.GarpLowerPriorityRepeat = 0;
+        AssertError(With(i), "The field Instances[VI_1].GarpMasterRepeat must be between 1 and 255.");
+        AssertError(With(i), "The field Instances[VI_1].GarpMasterRefreshRepeat must be between 1 and 255.");
+        AssertError(With(i), "The field Instances[VI_1].GarpLowerPriorityRepeat must be between 1 and 255.");
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public void Preempt_delay_must_be_0_to_1000_seconds(int seconds)
+    {
+        var i = Valid();
+        i.PreemptDelay = TimeSpan.FromSeconds(seconds);
+        AssertError(With(i), "Instance 'VI_1'", "PreemptDelay (preempt_delay)", "between 0 and 1000 seconds");
+    }
+
+    [Fact]
+    public void Script_rise_and_fall_and_command_are_checked()
+    {
+        var o = With(Valid());
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "", Rise = 0, Fall = 0 });
+        AssertError(o, "Script 'chk'", "Command (script) is required");
+        AssertError(o, "The field Scripts[chk].Rise must be between 1 and 1000.");
+        AssertError(o, "The field Scripts[chk].Fall must be between 1 and 1000.");
+    }
+
+    [Fact]
+    public void A_tracked_script_program_must_exist()
+    {
+        var o = With(Valid());
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/nonexistent/check_nginx" });
+        AssertError(o, "Script 'chk'", "Command (script)", "/nonexistent/check_nginx", "does not exist");
+    }
+
+    [Fact]
+    public void Weights_are_limited_to_keepalived_range()
+    {
+        var i = Valid();
+        i.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = "eth1", Weight = 300 });
+        AssertError(With(i), "Instance 'VI_1'", "TrackInterfaces[eth1].Weight", "between -253 and 253");
+    }
+
+    [Fact]
+    public void A_notify_command_with_an_open_quote_is_rejected()
+    {
+        var i = Valid();
+        i.NotifyMaster = "/bin/echo \"unterminated";
+        AssertError(With(i), "Instance 'VI_1'", "NotifyMaster (notify_master)", "cannot be split", "not closed");
+    }
+
+    [Fact]
+    public void ValidateOnStart_fails_host_start_with_the_messages()
+    {
+        var services = new ServiceCollection();
+        services.AddVrrp().AddInstance("VI_1", i =>
+        {
+            i.Interface = "eth0";
+            i.VirtualRouterId = 0;
+            i.VirtualAddresses = ["192.0.2.1"];
+        });
+        using var sp = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
+        Assert.Contains(ex.Failures, f => f.Contains("Instances[VI_1].VirtualRouterId", StringComparison.Ordinal));
+    }
+}
