@@ -185,7 +185,7 @@ public class SyntaxTests
         var result = ReadClean("""
             $IF=eth1
             $NET=10.9.${SUB}
-            $SUB=4
+            $SUB =4
             @lb1 $PRIO=200
             @lb2 $PRIO=100
             vrrp_instance VI_$IF {
@@ -196,7 +196,7 @@ public class SyntaxTests
                 virtual_ipaddress {
                     ${NET}.1/24
                 }
-                notify_master "/bin/echo $HOME"
+                notify_master "/bin/echo $HOME ($IF) $IF,$IF."
             }
             """);
         var vi = result.Options.Instances[0];
@@ -205,7 +205,7 @@ public class SyntaxTests
         Assert.Equal("eth1", vi.Interface);
         Assert.Equal(200, vi.Priority);
         Assert.Equal(["10.9.4.1/24"], vi.VirtualAddresses);
-        Assert.Equal("/bin/echo $HOME", vi.NotifyMaster); // undefined parameters stay as written
+        Assert.Equal("/bin/echo $HOME (eth1) eth1,$IF.", vi.NotifyMaster); // undefined parameters stay as written
     }
 
     [Fact]

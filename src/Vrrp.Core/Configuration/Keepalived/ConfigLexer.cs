@@ -194,12 +194,17 @@ internal sealed class ConfigLexer
             i++;
         }
 
-        if (i == 1 || char.IsAsciiDigit(line[1]) || i >= line.Length || line[i] != '=')
+        string name = line[1..i];
+        while (i < line.Length && line[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        if (name.Length == 0 || char.IsAsciiDigit(name[0]) || i >= line.Length || line[i] != '=')
         {
             return false;
         }
 
-        string name = line[1..i];
         string value = line[(i + 1)..].Trim(WhiteSpace);
         if (value.EndsWith('\\'))
         {
@@ -254,7 +259,8 @@ internal sealed class ConfigLexer
                         end++;
                     }
 
-                    if (end > i + 1 && (end == line.Length || IsWhiteSpace(line[end])) &&
+                    // keepalived replaces $NAME when white space, ',', ')' or the end of the line follows.
+                    if (end > i + 1 && (end == line.Length || IsWhiteSpace(line[end]) || line[end] is ',' or ')') &&
                         _parameters.TryGetValue(line[(i + 1)..end], out string? plain))
                     {
                         result.Append(plain);
