@@ -106,6 +106,13 @@ public class MalformedConfigTests
              "keepalived.conf:2: error: script '/bin/echo x\\': a lone backslash at the end (write \\\\ for a backslash)"]
         },
         {
+            "interface name too long for Linux",
+            "vrrp_instance VI_1 {\n interface eth0.vlan-100-public\n virtual_router_id 1\n use_vmac vrrp/1\n}\n",
+            ["keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on)",
+             "keepalived.conf:2: error: interface 'eth0.vlan-100-public': expected an interface name of at most 15 characters, without '/'",
+             "keepalived.conf:4: error: use_vmac 'vrrp/1': expected an interface name of at most 15 characters, without '/'"]
+        },
+        {
             "unknown state",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n state PRIMARY\n}\n",
             ["keepalived.conf:4: error: state 'PRIMARY': expected MASTER or BACKUP"]
@@ -313,6 +320,11 @@ public class MalformedConfigTests
             "state MASTER with AH authentication",
             "vrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type AH\n  auth_pass x\n }\n}\n",
             ["keepalived.conf:1: warning: vrrp_instance 'VI_1': state MASTER does not work with AH authentication; BACKUP is used (as keepalived does)"]
+        },
+        {
+            "a notify command given twice keeps the first",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify_master /bin/first\n notify_master /bin/second\n}\n",
+            ["keepalived.conf:5: warning: notify_master is already set; this one is ignored (as keepalived does)"]
         },
         {
             "IPv6 with version 2",

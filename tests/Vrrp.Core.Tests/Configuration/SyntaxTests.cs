@@ -367,4 +367,14 @@ public class SyntaxTests
         Assert.Equal(TimeSpan.Zero, b.PreemptDelay);
         Assert.Equal(0, b.TrackScripts[0].Weight); // already 0: nothing to report
     }
+
+    [Fact]
+    public void A_repeated_notify_command_keeps_the_first_and_a_repeated_value_the_last()
+    {
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n priority 10\n priority 20\n notify_master /bin/first\n notify_master /bin/second\n}\n");
+        var vi = result.Options.Instances[0];
+        Assert.Equal("/bin/first", vi.NotifyMaster); // keepalived: "notify_master script already specified - ignoring"
+        Assert.Equal(20, vi.Priority);
+        Assert.Single(result.Diagnostics);
+    }
 }

@@ -99,7 +99,7 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "interface":
-                    if (RequireString(s, "an interface name", out string name))
+                    if (RequireString(s, "an interface name", out string name) && IsInterfaceName(s, name))
                     {
                         o.Interface = name;
                         draft.HaveInterface = true;
@@ -185,7 +185,7 @@ internal sealed partial class KeepalivedConfigBinder
                     break;
                 case "use_vmac":
                     o.UseVirtualMac = true;
-                    if (s.Arguments.Count > 0)
+                    if (s.Arguments.Count > 0 && IsInterfaceName(s, s.Arguments[0].Text))
                     {
                         o.VirtualMacInterface = s.Arguments[0].Text;
                     }
@@ -266,25 +266,49 @@ internal sealed partial class KeepalivedConfigBinder
                     BindTrackReferences(s, draft.Files, -254, 254);
                     break;
                 case "notify_master":
-                    o.NotifyMaster = ReadNotify(s);
+                    o.NotifyMaster = ReadFirstNotify(s, o.NotifyMaster);
                     break;
                 case "notify_backup":
-                    o.NotifyBackup = ReadNotify(s);
+                    o.NotifyBackup = ReadFirstNotify(s, o.NotifyBackup);
                     break;
                 case "notify_fault":
-                    o.NotifyFault = ReadNotify(s);
+                    o.NotifyFault = ReadFirstNotify(s, o.NotifyFault);
                     break;
                 case "notify_stop":
-                    o.NotifyStop = ReadNotify(s);
+                    o.NotifyStop = ReadFirstNotify(s, o.NotifyStop);
                     break;
                 case "notify":
-                    o.Notify = ReadNotify(s);
+                    o.Notify = ReadFirstNotify(s, o.Notify);
                     break;
                 default:
                     _d.Warning(s.Location, $"vrrp_instance: '{s.Keyword}'{(s.Block is null ? "" : " block")} is not supported; ignored");
                     break;
             }
         }
+    }
+
+    /// <summary>keepalived keeps the first notify command of a kind and ignores a repeat.</summary>
+    private string? ReadFirstNotify(ConfigStatement s, string? current)
+    {
+        if (current is not null)
+        {
+            _d.Warning(s.Location, $"{s.Keyword} is already set; this one is ignored (as keepalived does)");
+            return current;
+        }
+
+        return ReadNotify(s);
+    }
+
+    /// <summary>Linux interface names have at most 15 characters (IFNAMSIZ 16 with the terminator).</summary>
+    private bool IsInterfaceName(ConfigStatement s, string name)
+    {
+        if (name.Length <= 15 && !name.Contains('/', StringComparison.Ordinal) && name is not ("." or ".."))
+        {
+            return true;
+        }
+
+        _d.Error(s.Location, $"{s.Keyword} '{name}': expected an interface name of at most 15 characters, without '/'");
+        return false;
     }
 
     private void BindAuthentication(InstanceDraft draft, ConfigStatement block)

@@ -448,16 +448,16 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "notify_master":
-                    group.NotifyMaster = ReadNotify(s);
+                    group.NotifyMaster = ReadFirstNotify(s, group.NotifyMaster);
                     break;
                 case "notify_backup":
-                    group.NotifyBackup = ReadNotify(s);
+                    group.NotifyBackup = ReadFirstNotify(s, group.NotifyBackup);
                     break;
                 case "notify_fault":
-                    group.NotifyFault = ReadNotify(s);
+                    group.NotifyFault = ReadFirstNotify(s, group.NotifyFault);
                     break;
                 case "notify":
-                    group.Notify = ReadNotify(s);
+                    group.Notify = ReadFirstNotify(s, group.Notify);
                     break;
                 case "sync_group_tracking_weight":
                     NoArguments(s);
