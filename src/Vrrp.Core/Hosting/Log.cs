@@ -5,8 +5,8 @@ namespace Vrrp.Hosting;
 /// <summary>Hosting log messages (event ids 1000..1099).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1000, LogLevel.Information, "Starting VRRP on platform {Platform} with {InstanceCount} instance(s)")]
-    public static partial void Starting(ILogger logger, string platform, int instanceCount);
+    [LoggerMessage(1000, LogLevel.Information, "Starting VRRP (router_id {RouterId}) on platform {Platform} with {InstanceCount} instance(s)")]
+    public static partial void Starting(ILogger logger, string routerId, string platform, int instanceCount);
 
     [LoggerMessage(1001, LogLevel.Information, "Stopping VRRP")]
     public static partial void Stopping(ILogger logger);
