@@ -99,7 +99,7 @@ public sealed class BadTrafficTests
 
         Assert.Equal(VrrpState.Master, r1.State);
         Assert.Equal(VrrpState.Backup, r2.State);
-        Assert.True(r1.HoldsAddress("192.0.2.100"));
-        Assert.False(r2.HoldsAddress("192.0.2.100"));
+        Assert.True(await r1.WaitForAddressAsync("192.0.2.100"));
+        Assert.True(await r2.WaitForAddressAsync("192.0.2.100", present: false));
     }
 }

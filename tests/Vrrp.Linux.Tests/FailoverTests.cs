@@ -58,8 +58,8 @@ public sealed class FailoverTests
         var settle = TimeSpan.FromMilliseconds(MasterDownMs(150, intervalMs) + 2000);
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, settle), $"r1 is {r1.State}");
         Assert.Equal(VrrpState.Backup, r2.State);
-        Assert.True(r1.HoldsAddress(Vip));
-        Assert.False(r2.HoldsAddress(Vip));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
+        Assert.True(await r2.WaitForAddressAsync(Vip, present: false));
         Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, Vip, "r1", TimeSpan.FromSeconds(3)));
 
         var capture = lab.StartCapture("failover", "ip proto 112");
@@ -83,7 +83,7 @@ public sealed class FailoverTests
         Assert.NotEmpty(decoded);
         Assert.All(decoded, f => Assert.Equal(["3", "1", "255", "224.0.0.18", "51"], f));
 
-        Assert.True(r2.HoldsAddress(Vip));
+        Assert.True(await r2.WaitForAddressAsync(Vip));
         Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, Vip, "r2", TimeSpan.FromSeconds(3)));
     }
 
@@ -104,6 +104,7 @@ public sealed class FailoverTests
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
         await Task.Delay(5 * interval, TestContext.Current.CancellationToken);
         Assert.Equal((VrrpState.Master, VrrpState.Backup, VrrpState.Backup), (r1.State, r2.State, r3.State));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
         Assert.Equal([true, false, false], new[] { r1, r2, r3 }.Select(r => r.HoldsAddress(Vip)));
 
         var capture = lab.StartCapture("three", "ip proto 112");
@@ -112,8 +113,8 @@ public sealed class FailoverTests
         Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
         await Task.Delay(10 * interval, TestContext.Current.CancellationToken);
         Assert.Equal(VrrpState.Backup, r3.State);
-        Assert.True(r2.HoldsAddress(Vip));
-        Assert.False(r3.HoldsAddress(Vip));
+        Assert.True(await r2.WaitForAddressAsync(Vip));
+        Assert.True(await r3.WaitForAddressAsync(Vip, present: false));
 
         h1.Heal();
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(3)), $"r1 is {r1.State}");
@@ -128,8 +129,8 @@ public sealed class FailoverTests
         Output?.WriteLine($"three routers, advert_int {interval} ms: r2 took over {takeoverMs:F3} ms after r1's last advert; bound {bound:F3} ms");
         Assert.InRange(takeoverMs, bound - 5, bound + 20);
         Assert.DoesNotContain(adverts, a => a.Source == "192.0.2.13");
-        Assert.True(r1.HoldsAddress(Vip));
-        Assert.False(r2.HoldsAddress(Vip));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
+        Assert.True(await r2.WaitForAddressAsync(Vip, present: false));
     }
 
     [Theory]
@@ -152,7 +153,7 @@ public sealed class FailoverTests
             var capture = lab.StartCapture("stop", "ip proto 112");
             await Task.Delay(2 * intervalMs, TestContext.Current.CancellationToken);
             await r1.Driver.StopAsync(TestContext.Current.CancellationToken);
-            Assert.False(r1.HoldsAddress(Vip));
+            Assert.True(await r1.WaitForAddressAsync(Vip, present: false));
             Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
             await Task.Delay(2 * intervalMs, TestContext.Current.CancellationToken);
             capture.Stop();
@@ -169,7 +170,7 @@ public sealed class FailoverTests
             double bound = SkewMs(100, intervalMs);
             Output?.WriteLine($"graceful stop, advert_int {intervalMs} ms: r2's first advert {handoverMs:F3} ms after r1's priority 0; skew time {bound:F3} ms");
             Assert.True(handoverMs <= bound + 20, $"handover {handoverMs:F3} ms > skew {bound:F3} + 20 ms");
-            Assert.True(r2.HoldsAddress(Vip));
+            Assert.True(await r2.WaitForAddressAsync(Vip));
             Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, Vip, "r2", TimeSpan.FromSeconds(3)));
         }
         finally
@@ -188,20 +189,20 @@ public sealed class FailoverTests
         var first = LabRouter.Create(h1, Config("VI_1", 100, interval));
         await first.StartAsync();
         Assert.True(await first.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
-        Assert.True(first.HoldsAddress(Vip));
+        Assert.True(await first.WaitForAddressAsync(Vip));
 
         // A crash: no priority 0, no cleanup; the VIP stays behind.
         await first.Driver.AbortAsync();
         first.Platform.Dispose();
-        Assert.True(first.HoldsAddress(Vip));
+        Assert.True(await first.WaitForAddressAsync(Vip));
 
         await using var second = LabRouter.Create(h1, Config("VI_1", 100, interval));
         await second.StartAsync();
         Assert.Equal(VrrpState.Backup, second.State);
         Assert.False(second.HoldsAddress(Vip)); // removed before the instance started, not on becoming master
         Assert.True(await second.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
-        Assert.True(second.HoldsAddress(Vip));
+        Assert.True(await second.WaitForAddressAsync(Vip));
         await second.Driver.StopAsync(TestContext.Current.CancellationToken);
-        Assert.False(second.HoldsAddress(Vip));
+        Assert.True(await second.WaitForAddressAsync(Vip, present: false));
     }
 }

@@ -108,7 +108,7 @@ public sealed class KeepalivedInteropTests
             Assert.Equal(oursIsMaster ? VrrpState.Master : VrrpState.Backup, ours.State);
             Assert.Equal(oursIsMaster ? "BACKUP" : "MASTER", LastState(keepalived.Output));
             Assert.Equal(!oursIsMaster, keepalived.Output.Contains("(VI_1) Entering MASTER STATE", StringComparison.Ordinal));
-            Assert.Equal(oursIsMaster, ours.HoldsAddress(vip));
+            Assert.True(await ours.WaitForAddressAsync(vip, present: oursIsMaster));
             Assert.Equal(!oursIsMaster, theirHost.Addresses().Contains(vip, StringComparison.Ordinal));
             var status = ours.Router.GetStatus();
             Output?.WriteLine($"{mode}, ours {(oursIsMaster ? "master" : "backup")}: sent {status.AdvertisementsSent}, received {status.AdvertisementsReceived}, drops [{string.Join(", ", status.Drops.Select(d => $"{d.Key}={d.Value}"))}], unattributed [{string.Join(", ", ours.Driver.GetUnattributedDrops().Select(d => $"{d.Key}={d.Value}"))}]");
@@ -123,7 +123,7 @@ public sealed class KeepalivedInteropTests
             if (oursIsMaster)
             {
                 await ours.Driver.StopAsync(TestContext.Current.CancellationToken);
-                Assert.False(ours.HoldsAddress(vip));
+                Assert.True(await ours.WaitForAddressAsync(vip, present: false));
                 Assert.True(keepalived.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(3)), keepalived.Output);
                 Assert.True(WaitFor(() => theirHost.Addresses().Contains(vip, StringComparison.Ordinal), TimeSpan.FromSeconds(2)));
             }

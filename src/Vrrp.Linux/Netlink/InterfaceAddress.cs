@@ -15,8 +15,13 @@ public sealed record InterfaceAddress(IPAddressValue Address, int PrefixLength, 
 /// <param name="Name">The name.</param>
 /// <param name="Flags">The IFF_* flags.</param>
 /// <param name="HardwareAddress">The link-layer address (6 bytes for Ethernet), or empty.</param>
-internal sealed record LinkInfo(int Index, string Name, uint Flags, byte[] HardwareAddress)
+/// <param name="ParentIndex">IFLA_LINK: the lower interface of a macvlan or VLAN, or 0.</param>
+/// <param name="Kind">IFLA_INFO_KIND (for example <c>macvlan</c>, <c>veth</c>), or null for a plain device.</param>
+internal sealed record LinkInfo(int Index, string Name, uint Flags, byte[] HardwareAddress, int ParentIndex = 0, string? Kind = null)
 {
     /// <summary>Up and running: administratively up and with carrier.</summary>
+    /// <summary>A macvlan (a virtual-MAC interface): VRRP adverts are received on its parent (see RawVrrpSocketPair).</summary>
+    internal bool IsMacvlan => Kind == "macvlan" && ParentIndex > 0 && ParentIndex != Index;
+
     internal bool IsUp => (Flags & Nl.IFF_UP) != 0 && (Flags & Nl.IFF_RUNNING) != 0;
 }

@@ -81,10 +81,13 @@ internal sealed class RawVrrpSocketPair : IDisposable
             }
         }
 
-        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, local));
+        // A macvlan in bridge mode does not pass up multicast whose source MAC is one of its own: with a virtual MAC,
+        // every router's adverts carry that MAC, so they are received on the parent (keepalived does the same).
+        var receiveLink = link.IsMacvlan ? netlink.GetLink(link.ParentIndex) : link;
+        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, receiveLink, local));
     }
 
-    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, IPAddressValue local)
+    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, LinkInfo receiveLink, IPAddressValue local)
     {
         bool v4 = options.Family == VrrpAddressFamily.IPv4;
         var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
@@ -93,20 +96,20 @@ internal sealed class RawVrrpSocketPair : IDisposable
         try
         {
             receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
-            SocketOptions.BindToDevice(receive, link.Name);
+            SocketOptions.BindToDevice(receive, receiveLink.Name);
             receive.ReceiveBufferSize = 256 * 1024;
             if (v4)
             {
                 if (multicast)
                 {
-                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, link.Index);
+                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, receiveLink.Index);
                 }
             }
             else
             {
                 if (multicast)
                 {
-                    SocketOptions.JoinIPv6(receive, IPv6Group, link.Index);
+                    SocketOptions.JoinIPv6(receive, IPv6Group, receiveLink.Index);
                 }
 
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVHOPLIMIT, 1);
@@ -177,15 +180,29 @@ internal sealed class RawVrrpSocketPair : IDisposable
         }
     }
 
-    /// <summary>The interface's primary IPv4 address, or its IPv6 link-local address (RFC 9568 section 5.1.2.1).</summary>
+    /// <summary>
+    /// The interface's primary IPv4 address, or its IPv6 link-local address (RFC 9568 section 5.1.2.1). A virtual-MAC
+    /// interface (macvlan) usually has none of its own: then its parent's is used, as keepalived does with use_vmac.
+    /// </summary>
     private static IPAddressValue FindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, string? networkNamespace)
     {
-        var addresses = netlink.GetAddresses(link, family);
-        foreach (var a in addresses)
+        if (TryFindSourceAddress(netlink, link, family, out var address))
         {
-            if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+            return address;
+        }
+
+        if (link.ParentIndex > 0 && link.ParentIndex != link.Index)
+        {
+            try
             {
-                return a.Address;
+                if (TryFindSourceAddress(netlink, netlink.GetLink(link.ParentIndex), family, out address))
+                {
+                    return address;
+                }
+            }
+            catch (NetlinkException)
+            {
+                // The parent is in another namespace (IFLA_LINK is then not an index here): fall through to the error.
             }
         }
 
@@ -193,6 +210,21 @@ internal sealed class RawVrrpSocketPair : IDisposable
         throw new InvalidOperationException(family == VrrpAddressFamily.IPv4
             ? $"Interface {link.Name}{where} has no IPv4 address to send VRRP adverts from; add one or configure a source address."
             : $"Interface {link.Name}{where} has no IPv6 link-local address to send VRRP adverts from; bring it up (link-local addresses come with it) or configure a source address.");
+    }
+
+    private static bool TryFindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, out IPAddressValue address)
+    {
+        foreach (var a in netlink.GetAddresses(link, family))
+        {
+            if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+            {
+                address = a.Address;
+                return true;
+            }
+        }
+
+        address = default;
+        return false;
     }
 
     // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
