@@ -40,29 +40,35 @@ public sealed class FailoverTests
             .ToList();
 
     [Theory]
-    [InlineData(1000)]
-    [InlineData(50)]
-    public async Task Backup_takes_over_within_master_down_interval_when_the_master_is_cut_off(int intervalMs)
+    [InlineData(1000, VrrpAddressFamily.IPv4)]
+    [InlineData(50, VrrpAddressFamily.IPv4)]
+    [InlineData(50, VrrpAddressFamily.IPv6)]
+    public async Task Backup_takes_over_within_master_down_interval_when_the_master_is_cut_off(int intervalMs, VrrpAddressFamily family)
     {
         LabProcess.RequireRootAnd("ip", "tcpdump", "tshark");
+        bool v6 = family == VrrpAddressFamily.IPv6;
+        string vip = v6 ? "2001:db8:50::100" : Vip;
         using var lab = new NetworkLab();
-        var h1 = lab.AddHost("r1", "192.0.2.11/24");
-        var h2 = lab.AddHost("r2", "192.0.2.12/24");
-        var client = lab.AddHost("c1", "192.0.2.50/24");
+        var h1 = lab.AddHost("r1", "192.0.2.11/24", "2001:db8:50::11/64");
+        var h2 = lab.AddHost("r2", "192.0.2.12/24", "2001:db8:50::12/64");
+        var client = lab.AddHost("c1", "192.0.2.50/24", "2001:db8:50::50/64");
         using var s1 = new LabTcpService(h1);
         using var s2 = new LabTcpService(h2);
-        await using var r1 = LabRouter.Create(h1, Config("VI_1", 150, intervalMs));
-        await using var r2 = LabRouter.Create(h2, Config("VI_1", 100, intervalMs));
+        var addresses = v6 ? (IReadOnlyList<VirtualAddress>)[VirtualAddress.Parse(vip + "/64")] : [VirtualAddress.Parse(Vip + "/32")];
+        await using var r1 = LabRouter.Create(h1, Config("VI_1", 150, intervalMs) with { VirtualAddresses = addresses });
+        await using var r2 = LabRouter.Create(h2, Config("VI_1", 100, intervalMs) with { VirtualAddresses = addresses });
         await Task.WhenAll(r1.StartAsync(), r2.StartAsync());
 
         var settle = TimeSpan.FromMilliseconds(MasterDownMs(150, intervalMs) + 2000);
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, settle), $"r1 is {r1.State}");
         Assert.Equal(VrrpState.Backup, r2.State);
-        Assert.True(await r1.WaitForAddressAsync(Vip));
-        Assert.True(await r2.WaitForAddressAsync(Vip, present: false));
-        Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, Vip, "r1", TimeSpan.FromSeconds(3)));
+        Assert.True(await r1.WaitForAddressAsync(vip));
+        Assert.False(r2.HoldsAddress(vip));
+        Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, vip, "r1", TimeSpan.FromSeconds(3)));
+        string source1 = r1.Router.GetStatus().LocalAddress.ToString()!;
+        string source2 = r2.Router.GetStatus().LocalAddress.ToString()!;
 
-        var capture = lab.StartCapture("failover", "ip proto 112");
+        var capture = lab.StartCapture("failover", v6 ? "ip6 proto 112" : "ip proto 112");
         await Task.Delay(Math.Max(1100, 3 * intervalMs), TestContext.Current.CancellationToken); // past the client's ARP lock time
         h1.Cut();
         Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromMilliseconds(MasterDownMs(100, intervalMs) + 2000)), $"r2 is {r2.State}");
@@ -70,21 +76,25 @@ public sealed class FailoverTests
         capture.Stop();
 
         var adverts = Adverts(capture);
-        double lastMaster = adverts.Where(a => a.Source == "192.0.2.11").Max(a => a.Time);
-        double firstBackup = adverts.Where(a => a.Source == "192.0.2.12" && a.Time > lastMaster).Min(a => a.Time);
+        double lastMaster = adverts.Where(a => a.Source == source1).Max(a => a.Time);
+        double firstBackup = adverts.Where(a => a.Source == source2 && a.Time > lastMaster).Min(a => a.Time);
         double takeoverMs = (firstBackup - lastMaster) * 1000;
         double bound = MasterDownMs(100, intervalMs);
-        Output?.WriteLine($"advert_int {intervalMs} ms: backup's first advert {takeoverMs:F3} ms after the master's last; Master_Down_Interval {bound:F3} ms");
+        Output?.WriteLine($"{family} advert_int {intervalMs} ms: backup's first advert {takeoverMs:F3} ms after the master's last; Master_Down_Interval {bound:F3} ms");
         Assert.True(takeoverMs <= bound + 20, $"takeover {takeoverMs:F3} ms > bound {bound:F3} + 20 ms");
         Assert.True(takeoverMs >= bound - 5, $"takeover {takeoverMs:F3} ms is earlier than Master_Down_Interval {bound:F3} ms");
 
         // The driver's own adverts (codec + transport) as Wireshark sees them.
-        var decoded = capture.Fields("vrrp", "vrrp.version", "vrrp.checksum.status", "ip.ttl", "ip.dst", "vrrp.virt_rtr_id");
+        var decoded = capture.Fields("vrrp", "vrrp.version", "vrrp.checksum.status", v6 ? "ipv6.hlim" : "ip.ttl", v6 ? "ipv6.dst" : "ip.dst", "vrrp.virt_rtr_id");
         Assert.NotEmpty(decoded);
-        Assert.All(decoded, f => Assert.Equal(["3", "1", "255", "224.0.0.18", "51"], f));
+        Assert.All(decoded, f => Assert.Equal(["3", "1", "255", v6 ? "ff02::12" : "224.0.0.18", "51"], f));
 
-        Assert.True(await r2.WaitForAddressAsync(Vip));
-        Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, Vip, "r2", TimeSpan.FromSeconds(3)));
+        Assert.True(await r2.WaitForAddressAsync(vip));
+        Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, vip, "r2", TimeSpan.FromSeconds(3)));
+
+        // The cut-off master lost carrier: Fault, and its VIP removed (no duplicate when the link heals).
+        Assert.True(await r1.WaitForStateAsync(VrrpState.Fault, TimeSpan.FromSeconds(1)), $"r1 is {r1.State}");
+        Assert.True(await r1.WaitForAddressAsync(vip, present: false));
     }
 
     [Fact]
