@@ -146,6 +146,23 @@ public sealed class TransportTests
         var d = await receive;
         Assert.Equal((R1, R2, 255), (d.Source, d.Destination, d.HopLimit));
         Assert.Equal(1, c2.Sockets.DroppedUnicastSources);
+        Assert.Equal(advert, buffer.AsSpan(20, d.Length - 20).ToArray()); // already checksummed for the peer: unchanged
+
+        // Written for the multicast group (as a driver does before it knows the peers): the channel re-checksums it
+        // with each peer as the pseudo-header destination; a message-only checksum (RFC 9568 form) is left alone.
+        byte[] forGroup = TestAdverts.V3(54, 100, 100, R1, Group4, "192.0.2.100");
+        receive = c2.ReceiveAsync(buffer, Timeout());
+        await c1.SendAsync(forGroup, ct);
+        d = await receive;
+        var received = buffer.AsSpan(20, d.Length - 20).ToArray();
+        Assert.Equal(advert, received);
+        byte[] messageOnly = (byte[])forGroup.Clone();
+        messageOnly[6] = messageOnly[7] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(messageOnly.AsSpan(6), TestAdverts.Checksum(messageOnly, []));
+        receive = c2.ReceiveAsync(buffer, Timeout());
+        await c1.SendAsync(messageOnly, ct);
+        d = await receive;
+        Assert.Equal(messageOnly, buffer.AsSpan(20, d.Length - 20).ToArray());
     }
 
     [Fact]

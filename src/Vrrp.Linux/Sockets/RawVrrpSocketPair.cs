@@ -31,6 +31,8 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private readonly Socket _receive;
     private readonly Socket _send;
     private readonly SocketAddress[] _destinations;
+    private readonly IPAddressValue[] _unicastPeers; // IPv4 unicast mode: the peer behind each destination
+    private readonly byte[] _perPeerMessage = [];   // IPv4 unicast mode: the message with the peer's pseudo-header checksum
     private readonly HashSet<IPAddressValue>? _allowedSources;
     private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
     private const int ControlLength = 128;
@@ -38,11 +40,17 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private long _droppedSources;
     private int _disposed;
 
-    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, HashSet<IPAddressValue>? allowedSources, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, IPAddressValue[] unicastPeers, HashSet<IPAddressValue>? allowedSources, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
     {
         _receive = receive;
         _send = send;
         _destinations = destinations;
+        _unicastPeers = family == VrrpAddressFamily.IPv4 ? unicastPeers : [];
+        if (_unicastPeers.Length > 0)
+        {
+            _perPeerMessage = new byte[VrrpPacket.MaxMessageLength];
+        }
+
         _allowedSources = allowedSources;
         Family = family;
         LocalAddress = local;
@@ -163,7 +171,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
             }
 
             HashSet<IPAddressValue>? allowed = options.AcceptOnlyUnicastPeers && options.UnicastPeers.Count > 0 ? [.. options.UnicastPeers] : null;
-            return new RawVrrpSocketPair(receive, send, destinations, allowed, options.Family, local, link.Name, link.Index);
+            return new RawVrrpSocketPair(receive, send, destinations, [.. options.UnicastPeers], allowed, options.Family, local, link.Name, link.Index);
         }
         catch (SocketException ex)
         {
@@ -231,10 +239,40 @@ internal sealed class RawVrrpSocketPair : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        foreach (var destination in _destinations)
+        bool perPeer = _unicastPeers.Length > 0 && HasGroupPseudoHeaderChecksum(message.Span);
+        for (int i = 0; i < _destinations.Length; i++)
         {
-            await _send.SendToAsync(message, SocketFlags.None, destination, cancellationToken).ConfigureAwait(false);
+            var bytes = perPeer ? _perPeerMessage.AsMemory(0, WriteForPeer(message.Span, _unicastPeers[i])) : message;
+            await _send.SendToAsync(bytes, SocketFlags.None, _destinations[i], cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// True for a VRRPv3/IPv4 message whose checksum covers a pseudo-header with the multicast group as destination,
+    /// which is how a message is written before the channel knows its peers. In unicast mode the pseudo-header must
+    /// name the peer (RFC 9568 section 5.2.8; Wireshark and keepalived 2.3 check it so), so <see cref="SendAsync"/>
+    /// rewrites the checksum per peer. A message-only checksum (RFC 9568 form) is left alone.
+    /// </summary>
+    private bool HasGroupPseudoHeaderChecksum(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < VrrpPacket.HeaderLength || (message[0] >> 4) != 3)
+        {
+            return false;
+        }
+
+        ulong sum = InternetChecksum.IPv4PseudoHeader(LocalAddress, IPAddressValue.FromIPv4(IPv4Group), VrrpPacket.IPProtocol, message.Length);
+        return InternetChecksum.Fold(InternetChecksum.Add(message, sum)) == 0xFFFF;
+    }
+
+    private int WriteForPeer(ReadOnlySpan<byte> message, IPAddressValue peer)
+    {
+        var copy = _perPeerMessage.AsSpan(0, message.Length);
+        message.CopyTo(copy);
+        copy[6] = 0;
+        copy[7] = 0;
+        ulong sum = InternetChecksum.Add(copy, InternetChecksum.IPv4PseudoHeader(LocalAddress, peer, VrrpPacket.IPProtocol, copy.Length));
+        BinaryPrimitives.WriteUInt16BigEndian(copy[6..], (ushort)~InternetChecksum.Fold(sum));
+        return copy.Length;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
