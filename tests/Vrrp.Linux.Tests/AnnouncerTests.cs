@@ -73,12 +73,9 @@ public sealed class AnnouncerTests
         // The frames on the wire are the ones the layout test proved identical to keepalived's.
         using var netlink = RouteNetlink.Open(r1.Namespace);
         var link = netlink.GetLink("eth0");
-        var frames = capture.Fields("arp or icmpv6.type == 136", "frame.protocols");
-        Assert.Equal(4, frames.Count);
-        var raw = PcapFrames(capture.File);
-        Assert.Equal(4, raw.Count);
-        Assert.Contains(raw, f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v4.Address)));
-        Assert.Contains(raw, f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v6.Address)));
+        var raw = PcapFrames(capture.File); // may also hold the host's own IPv6 chatter (router solicitations, MLD)
+        Assert.Equal(2, raw.Count(f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v4.Address))));
+        Assert.Equal(2, raw.Count(f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v6.Address))));
     }
 
     [Fact]
