@@ -143,7 +143,7 @@ public sealed class KeepalivedInteropTests
 
             // Graceful stop of the master: priority 0, and the other takes over after its skew time.
             LabCapture? capture = LabProcess.HasTool("tcpdump") && LabProcess.HasTool("tshark")
-                ? lab.StartCapture("handover", mode == Mode.V3IPv6 ? "ip6 proto 112" : "ip proto 112")
+                ? lab.StartCapture("handover", "ip proto 112 or ip6 proto 112 or arp or icmp6")
                 : null;
             if (oursIsMaster)
             {
@@ -181,6 +181,13 @@ public sealed class KeepalivedInteropTests
                 {
                     Assert.True(handoverMs <= skew + 20, $"ours took over {handoverMs:F3} ms after priority 0; skew {skew:F3} ms");
                 }
+
+                // The new master's announcement, byte for byte: keepalived's frames equal ours built for its MAC and the VIP.
+                var newMaster = oursIsMaster ? theirHost : ourHost;
+                byte[] expected = Vrrp.Linux.Announcements.AnnouncementFrames.Build(newMaster.Mac, IPAddressValue.Parse(vip));
+                int matching = capture.Frames().Count(f => f.AsSpan().SequenceEqual(expected));
+                Output?.WriteLine($"{mode}: {matching} announcement frames from the new master ({(oursIsMaster ? "keepalived" : "ours")}) identical to AnnouncementFrames.Build");
+                Assert.True(matching >= 1, "no announcement frame of the new master matches the keepalived layout");
             }
         }
         finally
