@@ -206,6 +206,28 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task IPv6_channel_waits_for_the_link_local_address_to_leave_duplicate_address_detection()
+    {
+        var (lab, p1, p2) = TwoRouters();
+        using var _ = lab;
+        using var __ = p1;
+        using var ___ = p2;
+        var ct = TestContext.Current.CancellationToken;
+        var r1 = lab["r1"];
+        r1.Exec("sysctl", "-q", "-w", "net.ipv6.conf.eth0.accept_dad=1", "net.ipv6.conf.eth0.dad_transmits=1");
+        r1.Exec("ip", "link", "set", "eth0", "down");
+        r1.Exec("ip", "link", "set", "eth0", "up");
+        Assert.Contains(p1.GetAddresses("eth0", VrrpAddressFamily.IPv6), a => a.Address.IsIPv6LinkLocal && a.IsTentative);
+
+        var started = DateTime.UtcNow;
+        await using var channel = await p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv6), ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"opened after {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms of duplicate address detection");
+        Assert.True(channel.LocalAddress.IsIPv6LinkLocal);
+        Assert.DoesNotContain(p1.GetAddresses("eth0", VrrpAddressFamily.IPv6), a => a.Address == channel.LocalAddress && a.IsTentative);
+        await channel.SendAsync(TestAdverts.V3(56, 100, 100, default, default, "fe80::56"), ct);
+    }
+
+    [Fact]
     public async Task Bad_traffic_reaches_the_receiver_as_datagrams_and_never_breaks_the_channel()
     {
         var (lab, p1, p2) = TwoRouters();

@@ -8,7 +8,8 @@ namespace Vrrp.Linux;
 /// <param name="Label">The IPv4 label (IFA_LABEL), or null.</param>
 /// <param name="IsSecondary">True for a secondary IPv4 address (IFA_F_SECONDARY).</param>
 /// <param name="Scope">The scope (0 universe, 253 link, 254 host).</param>
-public sealed record InterfaceAddress(IPAddressValue Address, int PrefixLength, string? Label, bool IsSecondary, byte Scope);
+/// <param name="IsTentative">True for an IPv6 address still in duplicate address detection (IFA_F_TENTATIVE): it cannot be bound yet.</param>
+public sealed record InterfaceAddress(IPAddressValue Address, int PrefixLength, string? Label, bool IsSecondary, byte Scope, bool IsTentative = false);
 
 /// <summary>An interface as RTM_GETLINK reports it.</summary>
 /// <param name="Index">The interface index.</param>

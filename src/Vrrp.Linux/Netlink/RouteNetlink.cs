@@ -284,7 +284,7 @@ internal sealed class RouteNetlink : IDisposable
             return false;
         }
 
-        address = new InterfaceAddress(addressValue.Value, prefix, label, (flags & Nl.IFA_F_SECONDARY) != 0, scope);
+        address = new InterfaceAddress(addressValue.Value, prefix, label, (flags & Nl.IFA_F_SECONDARY) != 0, scope, (flags & Nl.IFA_F_TENTATIVE) != 0);
         return true;
     }
 

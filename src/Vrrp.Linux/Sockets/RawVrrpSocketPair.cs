@@ -217,22 +217,42 @@ internal sealed class RawVrrpSocketPair : IDisposable
         string where = networkNamespace is null ? "" : $" in network namespace '{networkNamespace}'";
         throw new InvalidOperationException(family == VrrpAddressFamily.IPv4
             ? $"Interface {link.Name}{where} has no IPv4 address to send VRRP adverts from; add one or configure a source address."
-            : $"Interface {link.Name}{where} has no IPv6 link-local address to send VRRP adverts from; bring it up (link-local addresses come with it) or configure a source address.");
+            : $"Interface {link.Name}{where} has no usable IPv6 link-local address to send VRRP adverts from (none, or still in duplicate address detection after {TentativeWait.TotalSeconds:0} s); bring it up or configure a source address.");
     }
+
+    /// <summary>How long to wait for a link-local address to finish duplicate address detection (one probe takes 1 s by default).</summary>
+    private static readonly TimeSpan TentativeWait = TimeSpan.FromSeconds(5);
 
     private static bool TryFindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, out IPAddressValue address)
     {
-        foreach (var a in netlink.GetAddresses(link, family))
+        // An IPv6 link-local address right after the link comes up is tentative (DAD) and cannot be bound: wait, bounded.
+        var deadline = DateTime.UtcNow + TentativeWait;
+        while (true)
         {
-            if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+            bool tentative = false;
+            foreach (var a in netlink.GetAddresses(link, family))
             {
-                address = a.Address;
-                return true;
-            }
-        }
+                if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+                {
+                    if (a.IsTentative)
+                    {
+                        tentative = true;
+                        continue;
+                    }
 
-        address = default;
-        return false;
+                    address = a.Address;
+                    return true;
+                }
+            }
+
+            if (!tentative || DateTime.UtcNow >= deadline)
+            {
+                address = default;
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
