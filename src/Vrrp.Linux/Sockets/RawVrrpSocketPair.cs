@@ -22,6 +22,9 @@ namespace Vrrp.Linux.Sockets;
 /// sockets strip it, so the hop limit and destination come from recvmsg(2) ancillary data (IPV6_HOPLIMIT,
 /// IPV6_PKTINFO); the wait is a zero-byte MSG_PEEK receive on the BCL socket, then a non-blocking recvmsg. Neither
 /// path allocates per packet. One receive at a time per socket pair (the driver runs one receive loop per channel).
+/// <see cref="VrrpChannelOptions.AcceptOnlyUnicastPeers"/> is enforced by the receiver of the datagrams (the driver),
+/// which counts each stranger's advert as <see cref="DropReason.UnicastSourceNotAllowed"/>: dropping them here would
+/// hide them from the drop counters that explain a split brain.
 /// </remarks>
 internal sealed class RawVrrpSocketPair : IDisposable
 {
@@ -33,14 +36,12 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private readonly SocketAddress[] _destinations;
     private readonly IPAddressValue[] _unicastPeers; // IPv4 unicast mode: the peer behind each destination
     private readonly byte[] _perPeerMessage = [];   // IPv4 unicast mode: the message with the peer's pseudo-header checksum
-    private readonly HashSet<IPAddressValue>? _allowedSources;
     private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
     private const int ControlLength = 128;
     private const int NameLength = 28;
-    private long _droppedSources;
     private int _disposed;
 
-    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, IPAddressValue[] unicastPeers, HashSet<IPAddressValue>? allowedSources, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, IPAddressValue[] unicastPeers, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
     {
         _receive = receive;
         _send = send;
@@ -51,7 +52,6 @@ internal sealed class RawVrrpSocketPair : IDisposable
             _perPeerMessage = new byte[VrrpPacket.MaxMessageLength];
         }
 
-        _allowedSources = allowedSources;
         Family = family;
         LocalAddress = local;
         InterfaceName = interfaceName;
@@ -66,9 +66,6 @@ internal sealed class RawVrrpSocketPair : IDisposable
     internal string InterfaceName { get; }
 
     internal int InterfaceIndex { get; }
-
-    /// <summary>Datagrams dropped because their source was not a configured unicast peer.</summary>
-    internal long DroppedUnicastSources => Interlocked.Read(ref _droppedSources);
 
     /// <summary>Opens both sockets in the options' namespace; nothing is left open on failure.</summary>
     internal static RawVrrpSocketPair Open(VrrpChannelOptions options, string? networkNamespace)
@@ -170,8 +167,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 }).ToArray();
             }
 
-            HashSet<IPAddressValue>? allowed = options.AcceptOnlyUnicastPeers && options.UnicastPeers.Count > 0 ? [.. options.UnicastPeers] : null;
-            return new RawVrrpSocketPair(receive, send, destinations, [.. options.UnicastPeers], allowed, options.Family, local, link.Name, link.Index);
+            return new RawVrrpSocketPair(receive, send, destinations, [.. options.UnicastPeers], options.Family, local, link.Name, link.Index);
         }
         catch (SocketException ex)
         {
@@ -314,12 +310,6 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 {
                     continue;
                 }
-            }
-
-            if (_allowedSources is not null && !_allowedSources.Contains(datagram.Source))
-            {
-                Interlocked.Increment(ref _droppedSources);
-                continue;
             }
 
             return datagram;
