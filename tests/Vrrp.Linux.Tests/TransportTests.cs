@@ -276,6 +276,31 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task IPv6_hop_limit_other_than_255_is_reported_as_received()
+    {
+        var (lab, p1, p2) = TwoRouters();
+        using var _ = lab;
+        using var __ = p1;
+        using var ___ = p2;
+        var ct = TestContext.Current.CancellationToken;
+        await using var c2 = await p2.Transport.OpenAsync(Options(VrrpAddressFamily.IPv6), ct);
+        using var raw = NetworkNamespace.Run(lab["r1"].Namespace, () => RawSocketFactory.Create(AddressFamily.InterNetworkV6, 112));
+        SocketOptions.BindToDevice(raw, "eth0");
+        SocketOptions.SetInt(raw, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, 0);
+        var buffer = new byte[1500];
+        foreach (int hops in new[] { 1, 64, 255 })
+        {
+            SocketOptions.SetInt(raw, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_HOPS, hops);
+            var receive = c2.ReceiveAsync(buffer, Timeout());
+            raw.SendTo(TestAdverts.V3(57, 100, 100, default, default, "fe80::57"), new IPEndPoint(IPAddress.Parse("ff02::12"), 0));
+            var d = await receive;
+            Assert.Equal(hops, d.HopLimit);
+            Assert.Equal(Group6, d.Destination);
+            Assert.True(d.Source.IsIPv6LinkLocal);
+        }
+    }
+
+    [Fact]
     public async Task Capture_of_our_adverts_decodes_in_tshark_with_good_checksums_ttl_255_and_the_right_destination()
     {
         LabProcess.RequireRootAnd("ip", "tcpdump", "tshark");
