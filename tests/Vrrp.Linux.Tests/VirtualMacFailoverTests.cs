@@ -50,6 +50,7 @@ public sealed class VirtualMacFailoverTests
 
             var capture = lab.StartCapture("vmac", "ip proto 112 or arp");
             Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, Vip, "r1", TimeSpan.FromSeconds(3)));
+            await Task.Delay(4 * interval, TestContext.Current.CancellationToken); // some of r1's adverts in the capture
 
             h1.Cut();
             Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)), $"r2 is {r2.State}");
