@@ -2,6 +2,7 @@ using Vrrp.Linux.Announcements;
 using Vrrp.Linux.Interfaces;
 using Vrrp.Linux.Netlink;
 using Vrrp.Linux.Sockets;
+using Vrrp.Runtime;
 
 namespace Vrrp.Linux;
 
@@ -73,6 +74,16 @@ public sealed class LinuxVrrpPlatform : IDisposable
 
     /// <summary>Link and address events through rtnetlink.</summary>
     public ILinkMonitor LinkMonitor => _links;
+
+    /// <summary>
+    /// Creates a driver wired to this platform (transport, addresses, announcements, link monitor). Add the instances
+    /// of this namespace to it, then start it; dispose the driver before the platform.
+    /// </summary>
+    /// <param name="loggerFactory">Logging, or null for none.</param>
+    /// <param name="timeProvider">The clock, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The driver.</returns>
+    public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        new(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
 
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
     /// <param name="interfaceName">The interface.</param>

@@ -191,6 +191,24 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task A_vip_removed_behind_the_masters_back_is_put_back()
+    {
+        LabProcess.RequireRootAnd("ip");
+        using var lab = new NetworkLab();
+        var h1 = lab.AddHost("r1", "192.0.2.11/24");
+        await using var r1 = LabRouter.Create(h1, Config("VI_1", 100, 50));
+        await r1.StartAsync();
+        Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
+
+        // Someone runs `ip addr del`: the link monitor reports it and the master adds the VIP again.
+        // (`ip addr del` fails when the address is absent, so the deletion did happen; the re-add is that fast.)
+        h1.Exec("ip", "addr", "del", Vip + "/32", "dev", "eth0");
+        Assert.True(await r1.WaitForAddressAsync(Vip, timeoutMs: 2000), "the VIP was not restored");
+        Assert.Equal(VrrpState.Master, r1.State);
+    }
+
+    [Fact]
     public async Task A_killed_routers_stale_vip_is_removed_when_it_starts_again()
     {
         LabProcess.RequireRootAnd("ip");

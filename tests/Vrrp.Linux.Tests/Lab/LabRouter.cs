@@ -32,7 +32,7 @@ public sealed class LabRouter : IAsyncDisposable
     public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration)
     {
         var platform = LinuxVrrpPlatform.Create(host.Namespace);
-        var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.LinkMonitor);
+        var driver = platform.CreateDriver();
         var router = driver.AddRouter(configuration);
         return new LabRouter(host, platform, driver, router);
     }
