@@ -145,7 +145,10 @@ internal sealed partial class DaemonConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            problems.Add(new ConfigProblem(false, file, null, ex.Message));
+            var m = UnknownKeys().Match(ex.Message);
+            problems.Add(new ConfigProblem(false, file, null, m.Success
+                ? $"unknown setting(s) {m.Groups["keys"].Value} in {m.Groups["type"].Value} (ignored)"
+                : ex.Message));
         }
 
         return options;
@@ -222,6 +225,9 @@ internal sealed partial class DaemonConfiguration
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<kind>Instance|Script|Track file|Sync group) '(?<name>[^']+)'|(?<kind>Instances|Scripts)\[(?<name>[^\]]+)\]")]
     private static partial System.Text.RegularExpressions.Regex ValidatorSubject();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"instance of (?:[\w.]+\.)?(?<type>\w+): (?<keys>.+)$")]
+    private static partial System.Text.RegularExpressions.Regex UnknownKeys();
 
     private static T? Find<T>(Exception? ex)
         where T : Exception
