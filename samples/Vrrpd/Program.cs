@@ -66,6 +66,8 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
     builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, KeepalivedConsoleFormatter>());
     builder.Logging.SetMinimumLevel(LogLevel.Information);
     builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+    // The host's own start and stop failures are logged below, once, in vrrpd's words.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
     builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     // Stopping sends priority 0 and removes the VIPs within milliseconds; notify_stop scripts get the rest. The unit's
     // TimeoutStopSec is longer, so systemd never kills vrrpd while it is cleaning up.
@@ -120,11 +122,28 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
         catch (Exception ex)
         {
             logger.LogError("Could not start: {Reason}", Describe(ex));
-            await host.StopAsync();
+            try
+            {
+                await host.StopAsync();
+            }
+            catch (Exception stopError)
+            {
+                logger.LogError("Cleaning up after the failed start failed: {Reason}", Describe(stopError));
+            }
+
             return 1;
         }
 
-        await host.WaitForShutdownAsync();
+        try
+        {
+            await host.WaitForShutdownAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError("Stopping failed: {Reason}", Describe(ex));
+            return 1;
+        }
+
         logger.LogInformation("Stopped vrrpd");
         return 0;
     }

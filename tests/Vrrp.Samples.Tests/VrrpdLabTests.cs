@@ -16,23 +16,7 @@ public class VrrpdLabTests
         LabProcess.RequireRootAnd("ip", "tcpdump", "tshark");
         using var lab = new NetworkLab();
         var r1 = lab.AddHost("r1", "192.0.2.11/24");
-        string config = Path.Combine(lab.Directory, "keepalived.conf");
-        File.WriteAllText(config, $$"""
-            vrrp_instance VI_1 {
-                state MASTER
-                interface eth0
-                virtual_router_id 77
-                priority 150
-                advert_int 1
-                authentication {
-                    auth_type PASS
-                    auth_pass secret
-                }
-                virtual_ipaddress {
-                    {{Vip}}
-                }
-            }
-            """);
+        string config = WriteConfig(lab);
         var capture = lab.StartCapture("vrrpd", "ip proto 112");
         string pidFile = Path.Combine(lab.Directory, "vrrpd.pid");
 
@@ -76,5 +60,79 @@ public class VrrpdLabTests
             Assert.DoesNotContain("Vrrp.", line, StringComparison.Ordinal);
             Assert.DoesNotContain("Microsoft.", line, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Vrrpd_runs_as_an_unprivileged_user_with_only_CAP_NET_RAW_and_CAP_NET_ADMIN_as_the_systemd_unit_grants()
+    {
+        // What vrrpd.service does: User=nobody-like, AmbientCapabilities and CapabilityBoundingSet = the two, NoNewPrivileges.
+        LabProcess.RequireRootAnd("ip", "setpriv");
+        using var lab = new NetworkLab();
+        var r1 = lab.AddHost("r1", "192.0.2.11/24");
+        string config = WriteConfig(lab);
+        var vrrpd = lab.Track(new BackgroundProcess("ip", [
+            "netns", "exec", r1.Namespace, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+            "--inh-caps=-all,+net_raw,+net_admin", "--ambient-caps=-all,+net_raw,+net_admin", "--bounding-set=-all,+net_raw,+net_admin",
+            "--no-new-privs", VrrpdProcess.Path, "-f", config]));
+        try
+        {
+            Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
+            Assert.Contains(Vip + "/32", r1.Addresses(), StringComparison.Ordinal);
+            Assert.Equal("nobody", LabProcess.Run("ps", ["-o", "user=", "-p", vrrpd.Id.ToString(CultureInfo.InvariantCulture)]).Trim());
+            vrrpd.Signal("TERM");
+        }
+        finally
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(vrrpd.Output);
+        }
+
+        Assert.Equal(0, vrrpd.ExitCode);
+        Assert.DoesNotContain(Vip, r1.Addresses(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Vrrpd_without_the_capabilities_exits_1_naming_them_and_how_to_grant_them()
+    {
+        LabProcess.RequireRootAnd("setpriv");
+        using var temp = new VrrpdProcess.TempFolder();
+        string config = temp.Write("keepalived.conf", Config);
+        var (code, output) = await SampleProcess.RunAsync("setpriv", [
+            "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "--no-new-privs", VrrpdProcess.Path, "-f", config], TimeSpan.FromSeconds(30));
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Assert.Equal(1, code);
+        Assert.Matches(@"ERROR: Could not start: .*CAP_NET_RAW and CAP_NET_ADMIN.*AmbientCapabilities", output);
+        Assert.Single(output.Split('\n'), l => l.Contains("CAP_NET_RAW", StringComparison.Ordinal));
+    }
+
+    private static string Config => $$"""
+        vrrp_instance VI_1 {
+            state MASTER
+            interface eth0
+            virtual_router_id 77
+            priority 150
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass secret
+            }
+            virtual_ipaddress {
+                {{Vip}}
+            }
+        }
+        """;
+
+    private static string WriteConfig(NetworkLab lab)
+    {
+        string config = Path.Combine(lab.Directory, "keepalived.conf");
+        File.WriteAllText(config, Config);
+
+        // Readable by the unprivileged user, as /etc/keepalived/keepalived.conf is.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(lab.Directory, (UnixFileMode)Convert.ToInt32("755", 8));
+            File.SetUnixFileMode(config, (UnixFileMode)Convert.ToInt32("644", 8));
+        }
+
+        return config;
     }
 }
