@@ -100,14 +100,9 @@ public sealed class AnnouncerTests
         // The frames on the wire are the ones the layout test proved identical to keepalived's.
         using var netlink = RouteNetlink.Open(r1.Namespace);
         var link = netlink.GetLink("eth0");
-        var frames = capture.Fields("arp or icmpv6.type == 136", "frame.protocols");
-        Assert.Equal(4, frames.Count);
-        // Only the announcements: the kernel's own DAD neighbour solicitations (from the bridge ports' link-local
-        // addresses) may be in the capture too.
-        var raw = PcapFrames(capture.File).Where(f => f.Length >= 14 && (f[12..14] is [0x08, 0x06] || (f.Length > 54 && f[12..14] is [0x86, 0xdd] && f[54] == 136))).ToList();
-        Assert.Equal(4, raw.Count);
-        Assert.Contains(raw, f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v4.Address)));
-        Assert.Contains(raw, f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v6.Address)));
+        var raw = capture.Frames(); // may also hold the host's own IPv6 chatter (router solicitations, MLD)
+        Assert.Equal(2, raw.Count(f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v4.Address))));
+        Assert.Equal(2, raw.Count(f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v6.Address))));
     }
 
     [Fact]
@@ -133,22 +128,5 @@ public sealed class AnnouncerTests
         using var platform = LinuxVrrpPlatform.Create(r1.Namespace);
         var ex = await Assert.ThrowsAsync<NetlinkException>(() => platform.Announcer.AnnounceAsync("nosuch0", [VirtualAddress.Parse("192.0.2.100")], TestContext.Current.CancellationToken).AsTask());
         Assert.Contains("nosuch0", ex.Message);
-    }
-
-    /// <summary>Reads the frames of a classic pcap file (24-byte header, 16-byte record headers).</summary>
-    private static List<byte[]> PcapFrames(string file)
-    {
-        byte[] bytes = File.ReadAllBytes(file);
-        var frames = new List<byte[]>();
-        int offset = 24;
-        while (offset + 16 <= bytes.Length)
-        {
-            int captured = BitConverter.ToInt32(bytes, offset + 8);
-            offset += 16;
-            frames.Add(bytes.AsSpan(offset, captured).ToArray());
-            offset += captured;
-        }
-
-        return frames;
     }
 }

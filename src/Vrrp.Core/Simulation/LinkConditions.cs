@@ -22,6 +22,9 @@ public enum LanEventKind
     /// <summary>A node sent an advertisement.</summary>
     AdvertisementSent,
 
+    /// <summary>An advertisement reached a node (detail: <c>#N from SOURCE</c>, N numbering the packets in the order they were sent).</summary>
+    AdvertisementDelivered,
+
     /// <summary>An advertisement was lost on the way to a node (loss, partition or link down).</summary>
     AdvertisementLost,
 

@@ -322,7 +322,8 @@ public sealed class VirtualLan : IAsyncDisposable
 
                 var buffer = _bufferPool.Count > 0 ? _bufferPool.Pop() : new byte[VrrpPacketLimits.MaxLength];
                 message.CopyTo(buffer);
-                _inFlight.Enqueue(new Delivery(target, buffer, message.Length, sender.LocalAddress, destination), (now + delay, _sequence++));
+                _inFlight.Enqueue(new Delivery(target, buffer, message.Length, sender.LocalAddress, destination, _sequence), (now + delay, _sequence));
+                _sequence++;
             }
 
             ArmLocked(now);
@@ -372,6 +373,11 @@ public sealed class VirtualLan : IAsyncDisposable
                     _inFlight.Dequeue();
                 }
 
+                if (RecordEvents)
+                {
+                    Record(delivery.Target.Node, LanEventKind.AdvertisementDelivered, $"#{delivery.Sequence} from {delivery.Source}");
+                }
+
                 delivery.Target.Deliver(delivery.Buffer, delivery.Length, delivery.Source, delivery.Destination);
             }
         }
@@ -401,7 +407,7 @@ public sealed class VirtualLan : IAsyncDisposable
         _deliveryTimer.Change(TimeSpan.FromTicks(Math.Max(1, (key.Due - now + 99) / 100)), Timeout.InfiniteTimeSpan);
     }
 
-    private readonly record struct Delivery(LanChannel Target, byte[] Buffer, int Length, IPAddressValue Source, IPAddressValue Destination);
+    private readonly record struct Delivery(LanChannel Target, byte[] Buffer, int Length, IPAddressValue Source, IPAddressValue Destination, long Sequence);
 
     private static class VrrpPacketLimits
     {
