@@ -17,8 +17,13 @@ public sealed class SyncGroup
     /// <summary>Creates a group.</summary>
     /// <param name="name">The group name.</param>
     /// <param name="members">Two or more routers, each in at most one group.</param>
+    /// <param name="trackingWeight">
+    /// keepalived's <c>sync_group_tracking_weight</c>: when false (the default, as keepalived), tracker weights of the
+    /// members are ignored and any failing tracker puts its member (and so the group) in Fault, because members with
+    /// diverging priorities would make the group flap between nodes.
+    /// </param>
     /// <exception cref="ArgumentException">Fewer than two members, or a member listed twice.</exception>
-    public SyncGroup(string name, IEnumerable<VirtualRouter> members)
+    public SyncGroup(string name, IEnumerable<VirtualRouter> members, bool trackingWeight = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(members);
@@ -33,11 +38,30 @@ public sealed class SyncGroup
             throw new ArgumentException($"Sync group '{name}' lists a member twice.", nameof(members));
         }
 
+        foreach (var member in _members)
+        {
+            if (member.Group is not null)
+            {
+                throw new ArgumentException($"Virtual router '{member.Name}' is already in sync group '{member.Group.Name}'.", nameof(members));
+            }
+        }
+
+        foreach (var member in _members)
+        {
+            member.Group = this;
+            member.IgnoreTrackerWeights(!trackingWeight);
+        }
+
+        TrackingWeight = trackingWeight;
+
         Name = name;
     }
 
     /// <summary>The group name.</summary>
     public string Name { get; }
+
+    /// <summary>Whether the members' tracker weights apply (keepalived <c>sync_group_tracking_weight</c>).</summary>
+    public bool TrackingWeight { get; }
 
     /// <summary>The members.</summary>
     public IReadOnlyList<VirtualRouter> Members => _members;
@@ -80,6 +104,25 @@ public sealed class SyncGroup
                 other.FollowSyncGroup(VrrpState.Backup, now);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a member whose Master_Down_Timer expired may take over: not while another member follows a master it
+    /// must not preempt (the group would flap between the two nodes), nor while another member is in Fault.
+    /// </summary>
+    /// <param name="member">The member about to take over.</param>
+    /// <returns>True when it may.</returns>
+    public bool AllowsTakeover(VirtualRouter member)
+    {
+        foreach (var other in _members)
+        {
+            if (!ReferenceEquals(other, member) && (other.IsFollowingMaster || other.State == VrrpState.Fault))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool AnyOtherHasOwnFault(VirtualRouter member)

@@ -46,6 +46,7 @@ public sealed class VirtualRouter
     private byte _effectivePriority;
     private bool _interfaceUp = true;
     private bool _groupFault;
+    private bool _trackerWeightsIgnored;
     private long _masterAdvertisementInterval;
     private IPAddressValue? _masterAddress;
     private byte _masterPriority;
@@ -157,7 +158,7 @@ public sealed class VirtualRouter
 
             for (int i = 0; i < _trackerUp.Length; i++)
             {
-                if (!_trackerUp[i] && _config.Trackers[i].Weight == 0)
+                if (!_trackerUp[i] && (_config.Trackers[i].Weight == 0 || _trackerWeightsIgnored))
                 {
                     return true;
                 }
@@ -169,6 +170,14 @@ public sealed class VirtualRouter
 
     /// <summary>The counters.</summary>
     public VirtualRouterCounters Counters { get; } = new();
+
+    /// <summary>The sync group this router belongs to, or null.</summary>
+    public SyncGroup? Group { get; internal set; }
+
+    /// <summary>True in Backup while following a master this router must not preempt (higher or equal priority, or preemption off).</summary>
+    public bool IsFollowingMaster =>
+        _state == VrrpState.Backup && _masterAddress.HasValue &&
+        (_masterPriority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt));
 
     /// <summary>The Master_Down_Timer deadline, or null when not running.</summary>
     public long? MasterDownDeadline => _masterDownDeadline == Off ? null : _masterDownDeadline;
@@ -272,6 +281,14 @@ public sealed class VirtualRouter
         {
             if (_masterDownDeadline <= now)
             {
+                if (Group is { } group && !group.AllowsTakeover(this))
+                {
+                    // keepalived's sync rule: do not take over while another member follows a master it must not
+                    // preempt; the group would only flap. Check again after another Master_Down_Interval.
+                    _masterDownDeadline = now + MasterDownInterval;
+                    return;
+                }
+
                 BecomeMaster(now, StateChangeReason.MasterDownTimerExpired);
             }
 
@@ -459,6 +476,14 @@ public sealed class VirtualRouter
         }
     }
 
+    /// <summary>Sync groups: as keepalived (without <c>sync_group_tracking_weight</c>), tracker weights are ignored and every tracker acts as a fault tracker.</summary>
+    /// <param name="ignored">True to ignore weights.</param>
+    internal void IgnoreTrackerWeights(bool ignored)
+    {
+        _trackerWeightsIgnored = ignored;
+        _effectivePriority = ComputeEffectivePriority();
+    }
+
     /// <summary>Sync groups: another member is (or is no longer) in Fault.</summary>
     /// <param name="faulted">True while another member has a fault.</param>
     /// <param name="now">The current time.</param>
@@ -537,13 +562,7 @@ public sealed class VirtualRouter
 
     private void CheckAddressList(in Advertisement advertisement, long now)
     {
-        bool matches = advertisement.AddressCount == _advertised.Length;
-        for (int i = 0; matches && i < advertisement.AddressCount; i++)
-        {
-            var address = advertisement.GetAddress(i);
-            matches = Array.IndexOf(_advertised, address) >= 0;
-        }
-
+        bool matches = advertisement.AddressesMatch(_advertised);
         if (matches)
         {
             _addressMismatchReported = false;
@@ -621,7 +640,7 @@ public sealed class VirtualRouter
         SendAdvertisement(_effectivePriority, now);
         _advertisementDeadline = now + _advertisementInterval;
         if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
-            now - _lastLowerPriorityAnnouncement >= MasterDownInterval)
+            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
         {
             // At most one re-announcement per Master_Down_Interval, however often the other side talks.
             _lastLowerPriorityAnnouncement = now;
@@ -718,7 +737,7 @@ public sealed class VirtualRouter
         }
 
         int priority = _config.Priority;
-        for (int i = 0; i < _trackerUp.Length; i++)
+        for (int i = 0; i < _trackerUp.Length && !_trackerWeightsIgnored; i++)
         {
             int weight = _config.Trackers[i].Weight;
             if ((weight > 0 && _trackerUp[i]) || (weight < 0 && !_trackerUp[i]))

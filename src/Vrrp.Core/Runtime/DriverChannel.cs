@@ -27,7 +27,7 @@ internal sealed class DriverChannel
 
     public long UnknownVirtualRouterIds { get; set; }
 
-    public long LastUnattributedLog { get; set; } = long.MinValue;
+    public long LastUnattributedLog { get; set; } = long.MinValue / 2;
 
     public void CountDrop(DropReason reason) => Drops[(uint)reason < (uint)Drops.Length ? (int)reason : Drops.Length - 1]++;
 }

@@ -13,7 +13,7 @@ public sealed class VirtualRouterHandle
         int length = Packets.VrrpPacket.GetLength(configuration.Version, configuration.Family, configuration.VirtualAddresses.Count);
         SendBuffer = new byte[length];
         LastDropLog = new long[Enum.GetValues<Packets.DropReason>().Length + 1];
-        Array.Fill(LastDropLog, long.MinValue);
+        Array.Fill(LastDropLog, long.MinValue / 2);
     }
 
     /// <summary>The driver that runs the instance.</summary>

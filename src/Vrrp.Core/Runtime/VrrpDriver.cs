@@ -36,7 +36,7 @@ public sealed class VrrpDriver : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<VirtualRouterHandle> _routers = [];
     private readonly List<DriverChannel> _channels = [];
-    private readonly List<(string Name, VirtualRouterHandle[] Members)> _syncGroups = [];
+    private readonly List<(string Name, VirtualRouterHandle[] Members, bool TrackingWeight)> _syncGroups = [];
     private readonly Queue<AddressWork> _addressWork = new();
     private readonly List<Task> _loops = [];
     private readonly bool _systemTime;
@@ -186,9 +186,10 @@ public sealed class VrrpDriver : IAsyncDisposable
     /// <summary>Groups instances so that they change state together (keepalived <c>vrrp_sync_group</c>). Before start only.</summary>
     /// <param name="name">The group name.</param>
     /// <param name="members">Two or more instances of this driver, each in at most one group.</param>
+    /// <param name="trackingWeight">keepalived <c>sync_group_tracking_weight</c>: apply the members' tracker weights (by default they are ignored and any failing tracker means Fault); see <see cref="SyncGroup"/>.</param>
     /// <exception cref="ArgumentException">Fewer than two members, a foreign or repeated member, or a member already grouped.</exception>
     /// <exception cref="InvalidOperationException">The driver has started.</exception>
-    public void AddSyncGroup(string name, IEnumerable<VirtualRouterHandle> members)
+    public void AddSyncGroup(string name, IEnumerable<VirtualRouterHandle> members, bool trackingWeight = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(members);
@@ -223,7 +224,7 @@ public sealed class VrrpDriver : IAsyncDisposable
                 member.GroupMembers = list;
             }
 
-            _syncGroups.Add((name, list));
+            _syncGroups.Add((name, list, trackingWeight));
         }
     }
 
@@ -287,9 +288,9 @@ public sealed class VrrpDriver : IAsyncDisposable
                     handle.Router = new VirtualRouter(handle.Configuration, handle.Configuration.SourceAddress ?? handle.Channel!.Channel!.LocalAddress);
                 }
 
-                foreach (var (name, members) in _syncGroups)
+                foreach (var (name, members, trackingWeight) in _syncGroups)
                 {
-                    var group = new SyncGroup(name, members.Select(m => m.Router!));
+                    var group = new SyncGroup(name, members.Select(m => m.Router!), trackingWeight);
                     foreach (var member in members)
                     {
                         member.Group = group;

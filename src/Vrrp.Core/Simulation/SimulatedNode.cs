@@ -16,7 +16,7 @@ public sealed class SimulatedNode
     public const string InterfaceName = "eth0";
 
     private readonly List<SimulatedRouter> _routers = [];
-    private readonly List<(string Name, SimulatedRouter[] Members)> _syncGroups = [];
+    private readonly List<(string Name, SimulatedRouter[] Members, bool TrackingWeight)> _syncGroups = [];
     private readonly HashSet<(string Interface, IPAddressValue Address)> _addresses = [];
     private readonly List<Channel<LinkEvent>> _watchers = [];
     private readonly Services _services;
@@ -113,7 +113,13 @@ public sealed class SimulatedNode
     /// <summary>Puts routers of this node in a sync group (effective from the next start).</summary>
     /// <param name="name">The group name.</param>
     /// <param name="members">Two or more routers of this node.</param>
-    public void AddSyncGroup(string name, params SimulatedRouter[] members)
+    public void AddSyncGroup(string name, params SimulatedRouter[] members) => AddSyncGroup(name, false, members);
+
+    /// <summary>Puts routers of this node in a sync group (effective from the next start).</summary>
+    /// <param name="name">The group name.</param>
+    /// <param name="trackingWeight">Apply the members' tracker weights (keepalived <c>sync_group_tracking_weight</c>).</param>
+    /// <param name="members">Two or more routers of this node.</param>
+    public void AddSyncGroup(string name, bool trackingWeight, params SimulatedRouter[] members)
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Any(m => m.Node != this))
@@ -121,7 +127,7 @@ public sealed class SimulatedNode
             throw new ArgumentException("Every member must be a router of this node.", nameof(members));
         }
 
-        _syncGroups.Add((name, members));
+        _syncGroups.Add((name, members, trackingWeight));
     }
 
     /// <summary>Starts the node: a new driver with all its routers (configured addresses left from a crash are removed first).</summary>
@@ -144,9 +150,9 @@ public sealed class SimulatedNode
             }
         }
 
-        foreach (var (name, members) in _syncGroups)
+        foreach (var (name, members, trackingWeight) in _syncGroups)
         {
-            driver.AddSyncGroup(name, members.Select(m => m.Handle!));
+            driver.AddSyncGroup(name, members.Select(m => m.Handle!), trackingWeight);
         }
 
         driver.AddObserver(new EventRecorder(this));
