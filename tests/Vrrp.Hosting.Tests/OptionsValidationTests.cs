@@ -261,7 +261,7 @@ public class OptionsValidationTests
     public void A_tracked_script_program_must_exist()
     {
         var o = With(Valid());
-        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/nonexistent/check_nginx --quiet" });
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/nonexistent/check_nginx" });
         AssertError(o, "Script 'chk'", "Command (script)", "/nonexistent/check_nginx", "does not exist");
     }
 
@@ -278,7 +278,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.NotifyMaster = "/bin/echo \"unterminated";
-        AssertError(With(i), "Instance 'VI_1'", "NotifyMaster (notify_master)", "Unterminated double quote");
+        AssertError(With(i), "Instance 'VI_1'", "NotifyMaster (notify_master)", "cannot be split", "not closed");
     }
 
     [Fact]

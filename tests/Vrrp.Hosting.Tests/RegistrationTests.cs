@@ -31,7 +31,7 @@ public class RegistrationTests
                 "NotifyMaster": "/usr/local/bin/on-master.sh --now"
               }
             ],
-            "Scripts": [ { "Name": "chk_nginx", "Command": "/usr/bin/pgrep nginx", "Interval": "00:00:02", "Fall": 2 } ],
+            "Scripts": [ { "Name": "chk_nginx", "Command": "/bin/sh", "Arguments": [ "-c", "pgrep nginx" ], "Interval": "00:00:02", "Fall": 2 } ],
             "SyncGroups": [ { "Name": "G1", "Instances": [ "VI_1" ] } ]
           }
         }
@@ -61,7 +61,9 @@ public class RegistrationTests
         var hc = Assert.Single(i.TrackHealthChecks);
         Assert.Equal((TimeSpan.FromMilliseconds(500), 2, 3), (hc.Interval, hc.Rise, hc.Fall));
         Assert.Equal("/usr/local/bin/on-master.sh --now", i.NotifyMaster);
-        Assert.Equal(2, Assert.Single(options.Scripts).Fall);
+        var script = Assert.Single(options.Scripts);
+        Assert.Equal((2, "/bin/sh"), (script.Fall, script.Command));
+        Assert.Equal(["-c", "pgrep nginx"], script.Arguments);
         Assert.Equal(["VI_1"], Assert.Single(options.SyncGroups).Instances);
     }
 

@@ -52,7 +52,7 @@ public class ScriptTrackingTests
         var ct = TestContext.Current.CancellationToken;
         // The script exits with the number held in the file passed as $0.
         string path = Path.GetTempFileName();
-        var (tracker, logger, reports) = Create("/bin/sh -c", rise: 2, fall: 2, arguments: ["exit $(cat \"$0\")", path]);
+        var (tracker, logger, reports) = Create("/bin/sh", rise: 2, fall: 2, arguments: ["-c", "exit $(cat \"$0\")", path]);
         try
         {
             await File.WriteAllTextAsync(path, "3", ct);
@@ -92,7 +92,7 @@ public class ScriptTrackingTests
     public async Task Timeout_terminates_the_process_and_counts_as_failure()
     {
         Process? process = null;
-        var (tracker, logger, reports) = Create("/bin/sleep 30", timeout: TimeSpan.FromMilliseconds(300));
+        var (tracker, logger, reports) = Create("/bin/sleep", timeout: TimeSpan.FromMilliseconds(300), arguments: ["30"]);
         var run = tracker.RunOnceAsync(TestContext.Current.CancellationToken);
         for (int i = 0; i < 200 && (process = tracker.CurrentProcess) is null; i++)
         {
@@ -119,7 +119,7 @@ public class ScriptTrackingTests
         string pidFile = Path.GetTempFileName();
         try
         {
-            var (tracker, logger, _) = Create("/bin/sh -c", timeout: TimeSpan.FromMilliseconds(300), arguments: ["trap '' TERM; sleep 30 & echo $! > \"$0\"; wait; wait", pidFile]);
+            var (tracker, logger, _) = Create("/bin/sh", timeout: TimeSpan.FromMilliseconds(300), arguments: ["-c", "trap '' TERM; sleep 30 & echo $! > \"$0\"; wait; wait", pidFile]);
             var sw = Stopwatch.StartNew();
             await tracker.RunOnceAsync(TestContext.Current.CancellationToken);
             sw.Stop();
@@ -140,7 +140,7 @@ public class ScriptTrackingTests
     public async Task A_run_is_skipped_while_the_previous_is_still_running()
     {
         var time = new FakeTimeProvider();
-        var (tracker, logger, _) = Create("/bin/sleep 2", timeout: TimeSpan.FromSeconds(10), time: time);
+        var (tracker, logger, _) = Create("/bin/sleep", timeout: TimeSpan.FromSeconds(10), time: time, arguments: ["2"]);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var loop = tracker.RunAsync(cts.Token);
         for (int i = 0; i < 500 && tracker.CurrentProcess is null; i++)

@@ -27,7 +27,7 @@ public class TrackingTests
         var set = new TrackedObjectSet("VI_1");
         set.Add(TrackedObjectKind.Script, "plus", 10);
         set.Add(TrackedObjectKind.Script, "minus", -20);
-        set.Add(TrackedObjectKind.Interface, "eth1", 0);
+        set.Add(TrackedObjectKind.HealthCheck, "db", 0);
         Assert.Equal(new TrackingResult(10, []).PriorityDelta, set.Evaluate().PriorityDelta);
         Assert.False(set.Evaluate().IsFault);
 
@@ -37,10 +37,10 @@ public class TrackingTests
         Assert.Equal(-20, set.Evaluate().PriorityDelta);
         Assert.False(set.SetUp(TrackedObjectKind.Script, "plus", false));
 
-        Assert.True(set.SetUp(TrackedObjectKind.Interface, "eth1", false));
+        Assert.True(set.SetUp(TrackedObjectKind.HealthCheck, "db", false));
         var result = set.Evaluate();
         Assert.True(result.IsFault);
-        Assert.Equal(["track_interface eth1"], result.Faults);
+        Assert.Equal(["health check db"], result.Faults);
     }
 
     [Theory]

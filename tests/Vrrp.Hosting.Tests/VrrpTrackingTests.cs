@@ -63,7 +63,7 @@ public class VrrpTrackingTests
         try
         {
             var options = new VrrpOptions();
-            options.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/bin/sh -c", Arguments = ["echo x >> \"$0\"; exit 1", counter], Weight = -10, Interval = TimeSpan.FromSeconds(1) });
+            options.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/bin/sh", Arguments = ["-c", "echo x >> \"$0\"; exit 1", counter], Weight = -10, Interval = TimeSpan.FromSeconds(1) });
             options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Priority = 100, TrackScripts = [new TrackReferenceOptions { Name = "chk" }] });
             options.Instances.Add(new VrrpInstanceOptions { Name = "VI_2", Priority = 100, TrackScripts = [new TrackReferenceOptions { Name = "chk", Weight = 0 }] });
             var time = new FakeTimeProvider();

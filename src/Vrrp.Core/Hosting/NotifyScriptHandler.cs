@@ -1,3 +1,4 @@
+using Vrrp.Configuration.Keepalived;
 using Microsoft.Extensions.Logging;
 using Vrrp.Tracking;
 
@@ -7,7 +8,7 @@ namespace Vrrp.Hosting;
 /// Runs keepalived's notify scripts of an instance on its transitions: first the state's own
 /// (<c>notify_master</c>, <c>notify_backup</c>, <c>notify_fault</c>, <c>notify_stop</c>), then <c>notify</c> with
 /// four extra arguments: <c>INSTANCE</c>, the instance name, <c>MASTER</c>/<c>BACKUP</c>/<c>FAULT</c>/<c>STOP</c>,
-/// and the priority. Commands are split without a shell (<see cref="CommandLine"/>). Because the dispatcher runs
+/// and the priority. Commands are split without a shell (<see cref="KeepalivedCommandLine"/>). Because the dispatcher runs
 /// each instance's changes one at a time and waits for each script, scripts run in transition order (keepalived
 /// forks them and they can overtake each other).
 /// </summary>
@@ -64,7 +65,7 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
 
     private async Task RunAsync(string instanceName, string command, string[] extra, CancellationToken cancellationToken)
     {
-        var words = CommandLine.Split(command);
+        var words = KeepalivedCommandLine.Split(command);
         Log.NotifyRunning(_logger, instanceName, command);
         var outcome = await ScriptProcess.RunAsync(words[0], [.. words.Skip(1), .. extra], null, _timeout, null, cancellationToken).ConfigureAwait(false);
         if (outcome.StartError is { } error)

@@ -1,3 +1,4 @@
+using Vrrp.Configuration.Keepalived;
 using Microsoft.Extensions.Logging;
 using Vrrp.Tracking;
 
@@ -88,7 +89,7 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 
     private async Task RunAsync(string groupName, string command, string[] extra, CancellationToken cancellationToken)
     {
-        var words = CommandLine.Split(command);
+        var words = KeepalivedCommandLine.Split(command);
         Log.NotifyRunning(_logger, groupName, command);
         var outcome = await ScriptProcess.RunAsync(words[0], [.. words.Skip(1), .. extra], null, _timeout, null, cancellationToken).ConfigureAwait(false);
         if (outcome.StartError is { } error)

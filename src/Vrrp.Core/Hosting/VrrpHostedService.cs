@@ -31,6 +31,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private VrrpDriver? _driver;
+    private int _disposed;
     private VrrpTracking? _tracking;
     private StateChangeDispatcher? _dispatcher;
     private VrrpPlatform? _platform;
@@ -246,6 +247,12 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as an IHostedService: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_driver is not null)
         {
             await _driver.DisposeAsync().ConfigureAwait(false);

@@ -150,7 +150,11 @@ public sealed class VrrpInstanceOptions
     /// <summary>Tracked health checks (Microsoft.Extensions.Diagnostics.HealthChecks) by registration name.</summary>
     public List<TrackHealthCheckOptions> TrackHealthChecks { get; set; } = [];
 
-    /// <summary>Command run on entering Master (<c>notify_master</c>).</summary>
+    /// <summary>
+    /// Command run on entering Master (<c>notify_master</c>). Notify commands are keepalived command lines, split into a
+    /// program and arguments without a shell (<see cref="Vrrp.Configuration.Keepalived.KeepalivedCommandLine"/>: blanks
+    /// separate words, quotes group them); no variables, pipes or redirections: put those in a script.
+    /// </summary>
     public string? NotifyMaster { get; set; }
 
     /// <summary>Command run on entering Backup (<c>notify_backup</c>).</summary>
@@ -216,7 +220,7 @@ public sealed class VrrpScriptOptions
     /// <summary>The script's name, referenced by <c>track_script</c>.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>The program to run (no shell).</summary>
+    /// <summary>The program to run, as a path or a name found on PATH (no shell; not split: arguments go in <see cref="Arguments"/>).</summary>
     public string Command { get; set; } = "";
 
     /// <summary>Its arguments, passed as a list.</summary>

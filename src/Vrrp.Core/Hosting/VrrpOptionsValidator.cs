@@ -1,3 +1,4 @@
+using Vrrp.Configuration.Keepalived;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -69,11 +70,10 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             {
                 errors.Add($"{label}: Command (script) is required.");
             }
-            else if (CheckCommand(errors, label, "Command (script)", script.Command) is [var program, ..] &&
-                Path.IsPathRooted(program) && !File.Exists(program))
+            else if (Path.IsPathRooted(script.Command) && !File.Exists(script.Command))
             {
                 // keepalived disables such a script ("not found"); a tracked check that can never pass is a configuration error.
-                errors.Add($"{label}: Command (script) names the program {program}, which does not exist.");
+                errors.Add($"{label}: Command (script) names the program {script.Command}, which does not exist (Command is the program; its arguments go in Arguments).");
             }
 
             if (script.Interval <= TimeSpan.Zero)
@@ -307,15 +307,18 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             return [];
         }
 
-        try
+        if (!KeepalivedCommandLine.TrySplit(command, out var words, out string? error))
         {
-            return CommandLine.Split(command);
-        }
-        catch (FormatException ex)
-        {
-            errors.Add($"{label}: {field} cannot be split into a program and arguments: {ex.Message}");
+            errors.Add($"{label}: {field} cannot be split into a program and arguments: {error}");
             return [];
         }
+
+        if (words.Count == 0)
+        {
+            errors.Add($"{label}: {field} names no program.");
+        }
+
+        return words;
     }
 
     private static void CheckWeight(List<string> errors, string label, string field, int weight)

@@ -74,6 +74,10 @@ public sealed class SimulatedNode
 
     internal int Index { get; }
 
+    /// <summary>The node's in-memory platform, for a driver run by the hosting layer (<c>services.AddVrrp().UseInMemoryLan(lan)</c>) instead of the node's own.</summary>
+    /// <returns>The platform (transport, address table, announcer and link monitor of this node).</returns>
+    internal Hosting.VrrpPlatform CreatePlatform() => new($"InMemoryLan({Name})", _services, _services, _services, _services);
+
     /// <summary>Tells whether the node holds an address.</summary>
     /// <param name="address">The address.</param>
     /// <returns>True when it is on one of the node's interfaces.</returns>

@@ -28,10 +28,9 @@ internal sealed class ScriptTracker
         _report = report;
         _state = new RiseFallCounter(options.Rise, options.Fall);
 
-        // keepalived's "script" is a command line; a separate argument list is appended to it.
-        var words = CommandLine.Split(options.Command);
-        _program = words[0];
-        _arguments = [.. words.Skip(1), .. options.Arguments];
+        // Command is the program itself (the keepalived.conf reader has already split keepalived's script line).
+        _program = options.Command;
+        _arguments = [.. options.Arguments];
     }
 
     public string Name => _options.Name;

@@ -1,9 +1,8 @@
 namespace Vrrp.Tracking;
 
-/// <summary>The kinds of tracked objects (keepalived <c>track_*</c>, plus health checks).</summary>
+/// <summary>The kinds of tracked objects the hosting layer runs (interfaces are tracked by the driver itself).</summary>
 internal enum TrackedObjectKind
 {
-    Interface,
     Script,
     File,
     HealthCheck,
@@ -126,7 +125,6 @@ internal sealed class TrackedObjectSet
 
     private static string Describe(TrackedObjectKind kind) => kind switch
     {
-        TrackedObjectKind.Interface => "track_interface",
         TrackedObjectKind.Script => "track_script",
         TrackedObjectKind.HealthCheck => "health check",
         _ => "track_file",

@@ -1,0 +1,250 @@
+using Vrrp.Configuration.Keepalived;
+using Vrrp.Packets;
+
+namespace Vrrp.Tests.Configuration;
+
+/// <summary>keepalived.conf lexical rules: comments, quoting, numbers, brace placement, conditionals, parameters.</summary>
+public class SyntaxTests
+{
+    private static KeepalivedConfigResult ReadClean(string text)
+    {
+        var result = KeepalivedConfigReader.ReadText(text, "keepalived.conf", configId: "lb1");
+        Assert.Empty(result.Diagnostics.Select(static d => d.ToString()));
+        return result;
+    }
+
+    [Fact]
+    public void Comments_start_with_hash_or_bang_anywhere_outside_quotes()
+    {
+        var result = ReadClean("""
+            ! keepalived style header
+            # shell style header
+            vrrp_instance VI_1 {   # opens the instance
+                interface eth0!no space needed
+                virtual_router_id 51 ! the VRID
+                priority 150#tight
+                authentication {
+                    auth_type PASS
+                    auth_pass "pa#ss!1"   # quoted: # and ! are part of the password
+                }
+                virtual_ipaddress {
+                    10.0.0.10/24 # a VIP
+                    ! 10.0.0.11/24 commented out
+                }
+            }
+            """);
+        var vi = Assert.Single(result.Options.Instances);
+        Assert.Equal("eth0", vi.Interface);
+        Assert.Equal(51, vi.VirtualRouterId);
+        Assert.Equal(150, vi.Priority);
+        Assert.Equal("pa#ss!1", vi.AuthenticationPassword);
+        Assert.Equal(["10.0.0.10/24"], vi.VirtualAddresses);
+    }
+
+    [Theory]
+    [InlineData("09", 9)]
+    [InlineData("010", 10)]
+    [InlineData("0255", 255)]
+    [InlineData("001", 1)]
+    public void Numbers_are_decimal_even_with_leading_zeros(string written, int expected)
+    {
+        var result = ReadClean($"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id {written}\n priority {written}\n}}\n");
+        Assert.Equal(expected, result.Options.Instances[0].VirtualRouterId);
+        Assert.Equal(expected, result.Options.Instances[0].Priority);
+    }
+
+    [Theory]
+    [InlineData("2", "1", 1000)]
+    [InlineData("2", "01", 1000)]
+    [InlineData("2", "255", 255_000)]
+    [InlineData("3", "0.01", 10)]
+    [InlineData("3", "0.5", 500)]
+    [InlineData("3", "1.25", 1250)]
+    [InlineData("3", "40.95", 40_950)]
+    [InlineData("3", "3", 3000)]
+    public void Advert_int_takes_whole_seconds_for_v2_and_centiseconds_for_v3(string version, string advert, int milliseconds)
+    {
+        var result = ReadClean($"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 1\n version {version}\n advert_int {advert}\n}}\n");
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), result.Options.Instances[0].AdvertisementInterval);
+    }
+
+    [Fact]
+    public void Quoted_strings_keep_spaces_and_glue_to_adjacent_text()
+    {
+        var result = ReadClean("""
+            vrrp_script chk_web {
+                script "/usr/bin/curl -fs 'http://127.0.0.1/health check' -o /dev/null"
+            }
+            vrrp_script chk_glued {
+                script /opt/check" 'with space' "'"x y"'
+            }
+            vrrp_instance "VI 1" {
+                interface eth0
+                virtual_router_id 1
+                notify_master "/etc/keepalived/notify.sh MASTER 'the web VIP'"
+                notify '/etc/keepalived/any "state".sh'
+            }
+            """);
+        var web = result.Options.Scripts[0];
+        Assert.Equal("/usr/bin/curl", web.Command);
+        Assert.Equal(["-fs", "http://127.0.0.1/health check", "-o", "/dev/null"], web.Arguments);
+        var glued = result.Options.Scripts[1];
+        Assert.Equal("/opt/check", glued.Command);
+        Assert.Equal(["with space", "x y"], glued.Arguments);
+        var vi = result.Options.Instances[0];
+        Assert.Equal("VI 1", vi.Name);
+        Assert.Equal("/etc/keepalived/notify.sh MASTER 'the web VIP'", vi.NotifyMaster);
+        Assert.Equal(["/etc/keepalived/notify.sh", "MASTER", "the web VIP"], KeepalivedCommandLine.Split(vi.NotifyMaster!));
+        Assert.Equal("/etc/keepalived/any \"state\".sh", vi.Notify);
+        Assert.Equal(["/etc/keepalived/any", "state.sh"], KeepalivedCommandLine.Split(vi.Notify!));
+    }
+
+    [Fact]
+    public void Braces_may_share_a_line_or_open_on_the_next_line()
+    {
+        var result = ReadClean("""
+            vrrp_script chk { script /bin/true }
+            vrrp_instance VI_1
+            {
+                interface eth0
+                virtual_router_id 1
+                virtual_ipaddress { 10.0.0.1 }
+                track_script { chk }
+                unicast_peer {
+                    10.0.0.2
+                    10.0.0.3 }
+            }
+            vrrp_sync_group G { group { VI_1 } }
+            """);
+        var vi = Assert.Single(result.Options.Instances);
+        Assert.Equal(["10.0.0.1/32"], vi.VirtualAddresses);
+        Assert.Equal("chk", Assert.Single(vi.TrackScripts).Name);
+        Assert.Equal(["10.0.0.2", "10.0.0.3"], vi.UnicastPeers);
+        Assert.Equal(["VI_1"], Assert.Single(result.Options.SyncGroups).Instances);
+    }
+
+    [Fact]
+    public void Crlf_line_ends_tabs_and_a_byte_order_mark_are_accepted()
+    {
+        var result = ReadClean("\uFEFFvrrp_instance VI_1 {\r\n\tinterface\teth0\r\n\tvirtual_router_id\t7\r\n}\r\n");
+        Assert.Equal(7, result.Options.Instances[0].VirtualRouterId);
+        Assert.Equal("eth0", result.Options.Instances[0].Interface);
+    }
+
+    [Fact]
+    public void Conditional_lines_apply_only_on_the_matching_config_id()
+    {
+        string text = """
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                @lb1 priority 150
+                @lb2 priority 100
+                unicast_peer {
+                    @^lb1 10.0.0.1
+                    @^lb2 10.0.0.2
+                }
+            }
+            """;
+        var lb1 = KeepalivedConfigReader.ReadText(text, configId: "lb1").GetOptionsOrThrow().Instances[0];
+        var lb2 = KeepalivedConfigReader.ReadText(text, configId: "lb2").GetOptionsOrThrow().Instances[0];
+        var other = KeepalivedConfigReader.ReadText(text, configId: "lb3").GetOptionsOrThrow().Instances[0];
+        Assert.Equal(150, lb1.Priority);
+        Assert.Equal(["10.0.0.2"], lb1.UnicastPeers);
+        Assert.Equal(100, lb2.Priority);
+        Assert.Equal(["10.0.0.1"], lb2.UnicastPeers);
+        Assert.Equal(100, other.Priority); // the default
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], other.UnicastPeers);
+    }
+
+    [Fact]
+    public void Parameters_are_substituted_recursively_and_may_be_conditional()
+    {
+        var result = ReadClean("""
+            $IF=eth1
+            $NET=10.9.${SUB}
+            $SUB=4
+            @lb1 $PRIO=200
+            @lb2 $PRIO=100
+            vrrp_instance VI_$IF {
+                interface $IF
+                virtual_router_id 1
+                priority $PRIO
+                use_vmac vrrp_$IF.5
+                virtual_ipaddress {
+                    ${NET}.1/24
+                }
+                notify_master "/bin/echo $HOME"
+            }
+            """);
+        var vi = result.Options.Instances[0];
+        Assert.Equal("VI_eth1", vi.Name); // $NAME followed by white space is replaced
+        Assert.Equal("vrrp_$IF.5", vi.VirtualMacInterface); // ...but not when followed by anything else (use ${IF})
+        Assert.Equal("eth1", vi.Interface);
+        Assert.Equal(200, vi.Priority);
+        Assert.Equal(["10.9.4.1/24"], vi.VirtualAddresses);
+        Assert.Equal("/bin/echo $HOME", vi.NotifyMaster); // undefined parameters stay as written
+    }
+
+    [Fact]
+    public void State_master_without_priority_is_the_address_owner()
+    {
+        var result = ReadClean("vrrp_instance A {\n state MASTER\n interface eth0\n virtual_router_id 1\n}\nvrrp_instance B {\n state MASTER\n priority 120\n interface eth0\n virtual_router_id 2\n}\nvrrp_instance C {\n state BACKUP\n interface eth0\n virtual_router_id 3\n}\n");
+        Assert.Equal([255, 120, 100], result.Options.Instances.Select(static i => i.Priority));
+        Assert.Equal([VrrpState.Master, VrrpState.Master, VrrpState.Backup], result.Options.Instances.Select(static i => i.InitialState));
+    }
+
+    [Fact]
+    public void Global_defaults_apply_to_instances_wherever_global_defs_appears()
+    {
+        var result = ReadClean("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                garp_master_delay 2
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                version 2
+                strict_mode off
+                garp_lower_prio_repeat 2
+            }
+            global_defs {
+                router_id lb-east-1
+                vrrp_version 3
+                vrrp_strict
+                vrrp_check_unicast_src
+                vrrp_garp_master_delay 10
+                vrrp_garp_master_repeat 3
+                vrrp_garp_master_refresh 60
+                vrrp_garp_master_refresh_repeat 2
+                vrrp_startup_delay 5.5
+                net_namespace blue
+                script_user keepalived_script
+            }
+            vrrp_script chk { script /bin/true }
+            """);
+        var o = result.Options;
+        Assert.Equal("lb-east-1", o.RouterId);
+        Assert.Equal("blue", o.NetworkNamespace);
+        Assert.Equal(TimeSpan.FromSeconds(5.5), o.StartupDelay);
+        Assert.Equal("keepalived_script", o.Scripts[0].User);
+        var (vi1, vi2) = (o.Instances[0], o.Instances[1]);
+        Assert.Equal(VrrpVersion.V3, vi1.Version);
+        Assert.Equal(VrrpVersion.V2, vi2.Version);
+        Assert.True(vi1.StrictMode);
+        Assert.False(vi2.StrictMode);
+        Assert.True(vi1.CheckUnicastSource);
+        Assert.Equal(TimeSpan.FromSeconds(2), vi1.GarpMasterDelay);
+        Assert.Equal(TimeSpan.FromSeconds(10), vi2.GarpMasterDelay);
+        Assert.Equal(3, vi1.GarpMasterRepeat);
+        Assert.Equal(TimeSpan.FromSeconds(60), vi1.GarpMasterRefresh);
+        Assert.Equal(2, vi1.GarpMasterRefreshRepeat);
+
+        // As in keepalived, the lower-priority defaults follow the global master settings, not the instance's own.
+        Assert.Equal(TimeSpan.FromSeconds(10), vi1.GarpLowerPriorityDelay);
+        Assert.Equal(3, vi1.GarpLowerPriorityRepeat);
+        Assert.Equal(2, vi2.GarpLowerPriorityRepeat);
+    }
+}
