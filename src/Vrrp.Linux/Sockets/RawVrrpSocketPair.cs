@@ -195,6 +195,8 @@ internal sealed class RawVrrpSocketPair : IDisposable
             : $"Interface {link.Name}{where} has no IPv6 link-local address to send VRRP adverts from; bring it up (link-local addresses come with it) or configure a source address.");
     }
 
+    // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         foreach (var destination in _destinations)
@@ -203,6 +205,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<ReceivedDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
