@@ -13,6 +13,9 @@ public class SnippetTests
     public Task Readme_in_memory_LAN_example_elects_and_fails_over() => ReadmeLan.RunAsync();
 
     [Fact]
+    public void Architecture_protocol_core_example_takes_over_after_Master_Down_Interval() => ProtocolCore.Run();
+
+    [Fact]
     public Task Testing_partition_example_splits_and_heals() => TestingPartition.RunAsync();
 
     [Fact]
