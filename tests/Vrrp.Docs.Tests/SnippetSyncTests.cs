@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Vrrp.Docs.Tests;
 
 /// <summary>
-/// Every ```csharp block of README.md and docs/*.md is compiled: it must be preceded by a marker
+/// Every ```csharp block of README.md, docs/*.md and the packages' README.md is compiled: it must be preceded by a marker
 /// <c>&lt;!-- snippet: docs/snippets/FILE.cs#REGION[,REGION...] --&gt;</c> and equal those regions of the file (joined by
 /// a blank line, each without its common indentation), which this project compiles. A marker without <c>#</c> names a
 /// whole file (for example the appsettings.json that a test binds).
@@ -14,6 +14,11 @@ public partial class SnippetSyncTests
     {
         var data = new TheoryData<string>();
         data.Add("README.md");
+        foreach (string package in new[] { "Vrrp.Abstractions", "Vrrp.Core", "Vrrp.Linux" })
+        {
+            data.Add($"src/{package}/README.md");                 // shown on the package pages
+        }
+
         foreach (string file in Directory.GetFiles(Repository.PathOf("docs"), "*.md").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(Repository.Root, file));
@@ -26,7 +31,7 @@ public partial class SnippetSyncTests
     public void Every_documentation_file_is_checked()
     {
         var files = MarkdownFiles().Select(row => row.Data).ToArray();
-        foreach (string expected in new[] { "README.md", "docs/getting-started.md", "docs/configuration.md", "docs/migrating-from-keepalived.md", "docs/operations.md", "docs/testing.md", "docs/architecture.md" })
+        foreach (string expected in new[] { "README.md", "src/Vrrp.Core/README.md", "docs/getting-started.md", "docs/configuration.md", "docs/migrating-from-keepalived.md", "docs/operations.md", "docs/testing.md", "docs/architecture.md" })
         {
             Assert.Contains(expected, files);
         }
