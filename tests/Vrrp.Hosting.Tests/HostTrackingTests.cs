@@ -184,4 +184,30 @@ public class HostTrackingTests
         });
         Assert.Equal(["VI_1 Backup at True", "VI_1 Master at True"], journal.Lines);
     }
+
+    [Theory]
+    [InlineData(-50, VrrpState.Master, 50)]
+    [InlineData(0, VrrpState.Fault, 100)]
+    public async Task A_tracked_interface_lowers_the_priority_or_means_Fault(int weight, VrrpState expected, int priority)
+    {
+        // The simulated node has one link (eth0): track it explicitly, with dont_track_primary so only track_interface counts.
+        var (time, lan) = Lan();
+        await using var a = LanHost.Create(lan, time, "a", 100, vrrp => vrrp.Configure(o =>
+        {
+            o.Instances[0].DontTrackPrimary = true;
+            o.Instances[0].TrackInterfaces.Add(new TrackInterfaceOptions { Interface = SimulatedNode.InterfaceName, Weight = weight });
+        }));
+        await a.Host.StartAsync(TestContext.Current.CancellationToken);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
+
+        lan.Nodes[0].SetLinkUp(false);
+        await Clock.RunUntilAsync(time, () => a.Status().State == expected && a.Status().EffectivePriority == priority, TimeSpan.FromSeconds(5));
+        if (expected == VrrpState.Fault)
+        {
+            Assert.Equal(["track_interface eth0 down"], a.Status().Faults);
+        }
+
+        lan.Nodes[0].SetLinkUp(true);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master && a.Status().EffectivePriority == 100, TimeSpan.FromSeconds(10));
+    }
 }

@@ -103,6 +103,19 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
 
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
+        foreach (var instance in options.Instances)
+        {
+            if (instance.UseVirtualMac)
+            {
+                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
+            }
+
+            if (instance.StrictMode)
+            {
+                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
+            }
+        }
+
         var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.Links, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {

@@ -1,0 +1,210 @@
+using Vrrp.Linux.Announcements;
+using Vrrp.Linux.Interfaces;
+using Vrrp.Linux.Netlink;
+using Vrrp.Linux.Sockets;
+using Vrrp.Runtime;
+
+namespace Vrrp.Linux;
+
+/// <summary>
+/// The Linux data plane for one network namespace: raw-socket VRRP transport, rtnetlink virtual addresses and link
+/// monitoring, gratuitous ARP / unsolicited neighbour advertisements, and virtual-MAC (macvlan) interfaces.
+/// </summary>
+/// <remarks>
+/// <see cref="Create"/> checks CAP_NET_RAW and CAP_NET_ADMIN before it opens anything. With a namespace name, every
+/// socket is created inside <c>/run/netns/NAME</c> and stays there, so one process can drive routers in several
+/// namespaces.
+/// </remarks>
+public sealed class LinuxVrrpPlatform : IDisposable
+{
+    private readonly RouteNetlink _netlink;
+    private readonly NetlinkAddressManager _addresses;
+    private readonly PacketSocketAnnouncer _announcer;
+    private readonly RawSocketTransport _transport;
+    private readonly NetlinkLinkMonitor _links;
+    private readonly Dictionary<string, (string ArpIgnore, string ArpFilter, HashSet<string> VirtualMacs)> _arpSettings = [];
+    private int _disposed;
+
+    private LinuxVrrpPlatform(string? networkNamespace)
+    {
+        NetworkNamespace = networkNamespace;
+        _netlink = RouteNetlink.Open(networkNamespace);
+        try
+        {
+            _addresses = new NetlinkAddressManager(_netlink);
+            _announcer = new PacketSocketAnnouncer(_netlink, networkNamespace);
+            _transport = new RawSocketTransport(networkNamespace);
+            _links = new NetlinkLinkMonitor(_netlink, networkNamespace);
+        }
+        catch
+        {
+            _netlink.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the data plane.</summary>
+    /// <param name="networkNamespace">A namespace name under <c>/run/netns</c>, or null for the process's own.</param>
+    /// <returns>The platform; dispose it to close its sockets.</returns>
+    /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
+    /// <exception cref="MissingCapabilityException">CAP_NET_RAW or CAP_NET_ADMIN is missing (nothing was opened).</exception>
+    /// <exception cref="ArgumentException">The namespace does not exist.</exception>
+    public static LinuxVrrpPlatform Create(string? networkNamespace = null)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Vrrp.Linux runs on Linux only.");
+        }
+
+        LinuxCapabilities.EnsureRequired();
+        return new LinuxVrrpPlatform(networkNamespace);
+    }
+
+    /// <summary>The namespace this platform works in, or null for the process's own.</summary>
+    public string? NetworkNamespace { get; }
+
+    /// <summary>The VRRP transport (raw sockets, protocol 112).</summary>
+    public IVrrpTransport Transport => _transport;
+
+    /// <summary>Virtual addresses through rtnetlink.</summary>
+    public IVirtualAddressManager Addresses => _addresses;
+
+    /// <summary>Gratuitous ARP and unsolicited neighbour advertisements.</summary>
+    public IAddressAnnouncer Announcer => _announcer;
+
+    /// <summary>Link and address events through rtnetlink.</summary>
+    public ILinkMonitor LinkMonitor => _links;
+
+    /// <summary>
+    /// Creates a driver wired to this platform (transport, addresses, announcements, link monitor). Add the instances
+    /// of this namespace to it, then start it; dispose the driver before the platform.
+    /// </summary>
+    /// <param name="loggerFactory">Logging, or null for none.</param>
+    /// <param name="timeProvider">The clock, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The driver.</returns>
+    public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        new(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
+
+    /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
+    /// <param name="interfaceName">The interface.</param>
+    /// <param name="family">Only this family, or null for both.</param>
+    /// <returns>The addresses, in the kernel's order.</returns>
+    /// <exception cref="NetlinkException">The interface does not exist (errno 19, ENODEV) or the dump failed.</exception>
+    public IReadOnlyList<InterfaceAddress> GetAddresses(string interfaceName, VrrpAddressFamily? family = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        return _addresses.List(interfaceName, family);
+    }
+
+    /// <summary>The virtual MAC of a virtual router: 00-00-5E-00-01-VRID (IPv4) or 00-00-5E-00-02-VRID (IPv6), RFC 9568 section 7.3.</summary>
+    /// <param name="virtualRouterId">1..255.</param>
+    /// <param name="family">The address family of the virtual router.</param>
+    /// <returns>The six bytes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The VRID is 0.</exception>
+    public static byte[] VirtualMac(byte virtualRouterId, VrrpAddressFamily family)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(virtualRouterId);
+        return [0x00, 0x00, 0x5e, 0x00, family == VrrpAddressFamily.IPv4 ? (byte)0x01 : (byte)0x02, virtualRouterId];
+    }
+
+    /// <summary>
+    /// Creates the virtual-MAC interface of a virtual router (keepalived <c>use_vmac</c>): a macvlan in bridge mode on
+    /// <paramref name="parentInterface"/>, with the virtual MAC, set up. Put the virtual addresses on it and run the
+    /// instance on it (adverts are sent from it and received on the parent).
+    /// </summary>
+    /// <remarks>
+    /// As keepalived does, ARP is set so that only the virtual-MAC interface answers for the virtual addresses:
+    /// <c>arp_ignore=1</c> and <c>arp_filter=1</c> on the parent, <c>arp_ignore=1</c> on the new interface. The parent's
+    /// previous values are restored when its last virtual-MAC interface is removed through this platform.
+    /// </remarks>
+    /// <param name="parentInterface">The physical interface.</param>
+    /// <param name="virtualRouterId">1..255.</param>
+    /// <param name="family">IPv4 or IPv6 (which virtual MAC).</param>
+    /// <param name="name">The interface name, or null for keepalived's default <c>vrrp.VRID</c> (<c>vrrp6.VRID</c> for IPv6).</param>
+    /// <returns>The name of the created interface.</returns>
+    /// <exception cref="NetlinkException">The parent does not exist, or the name is taken (EEXIST), or the kernel refused.</exception>
+    public string CreateVirtualMacInterface(string parentInterface, byte virtualRouterId, VrrpAddressFamily family, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(parentInterface);
+        byte[] mac = VirtualMac(virtualRouterId, family);
+        name ??= family == VrrpAddressFamily.IPv4 ? $"vrrp.{virtualRouterId}" : $"vrrp6.{virtualRouterId}";
+        if (name.Length > 15)
+        {
+            throw new ArgumentException($"The interface name '{name}' is longer than 15 characters.", nameof(name));
+        }
+
+        var parent = _netlink.GetLink(parentInterface);
+        _netlink.CreateMacvlan(parent, name, mac);
+        try
+        {
+            lock (_arpSettings)
+            {
+                if (!_arpSettings.TryGetValue(parent.Name, out var saved))
+                {
+                    saved = (InterfaceSettings.Read(NetworkNamespace, parent.Name, "arp_ignore") ?? "0",
+                        InterfaceSettings.Read(NetworkNamespace, parent.Name, "arp_filter") ?? "0",
+                        []);
+                    _arpSettings[parent.Name] = saved;
+                }
+
+                saved.VirtualMacs.Add(name);
+                InterfaceSettings.Write(NetworkNamespace, parent.Name, "arp_ignore", "1");
+                InterfaceSettings.Write(NetworkNamespace, parent.Name, "arp_filter", "1");
+                InterfaceSettings.Write(NetworkNamespace, name, "arp_ignore", "1");
+            }
+        }
+        catch (IOException)
+        {
+            // Without the ARP settings the interface would answer from the wrong MAC: undo the creation.
+            _netlink.DeleteLink(name);
+            throw;
+        }
+
+        return name;
+    }
+
+    /// <summary>Deletes a virtual-MAC interface (and the addresses on it); a missing one counts as deleted.</summary>
+    /// <param name="name">The interface name.</param>
+    /// <returns>True when it existed and was deleted.</returns>
+    /// <exception cref="NetlinkException">The kernel refused.</exception>
+    public bool RemoveVirtualMacInterface(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        bool deleted = _netlink.DeleteLink(name);
+        lock (_arpSettings)
+        {
+            foreach (var (parent, saved) in _arpSettings)
+            {
+                if (saved.VirtualMacs.Remove(name) && saved.VirtualMacs.Count == 0)
+                {
+                    _arpSettings.Remove(parent);
+                    try
+                    {
+                        InterfaceSettings.Write(NetworkNamespace, parent, "arp_ignore", saved.ArpIgnore);
+                        InterfaceSettings.Write(NetworkNamespace, parent, "arp_filter", saved.ArpFilter);
+                    }
+                    catch (IOException)
+                    {
+                        // The parent is gone too.
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _announcer.Dispose();
+        _netlink.Dispose();
+    }
+}

@@ -1,0 +1,81 @@
+namespace Vrrp.Linux.Netlink;
+
+/// <summary>Numbers from linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h, linux/if_link.h.</summary>
+internal static class Nl
+{
+    // nlmsghdr: u32 len, u16 type, u16 flags, u32 seq, u32 pid.
+    internal const int HeaderLength = 16;
+
+    internal const ushort NLMSG_NOOP = 1;
+    internal const ushort NLMSG_ERROR = 2;
+    internal const ushort NLMSG_DONE = 3;
+    internal const ushort NLMSG_OVERRUN = 4;
+
+    internal const ushort NLM_F_REQUEST = 0x01;
+    internal const ushort NLM_F_MULTI = 0x02;
+    internal const ushort NLM_F_ACK = 0x04;
+    internal const ushort NLM_F_ROOT = 0x100;
+    internal const ushort NLM_F_MATCH = 0x200;
+    internal const ushort NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+    internal const ushort NLM_F_REPLACE = 0x100;
+    internal const ushort NLM_F_EXCL = 0x200;
+    internal const ushort NLM_F_CREATE = 0x400;
+
+    // Flags on NLMSG_ERROR acknowledgements.
+    internal const ushort NLM_F_CAPPED = 0x100;
+    internal const ushort NLM_F_ACK_TLVS = 0x200;
+    internal const ushort NLMSGERR_ATTR_MSG = 1;
+    internal const ushort NLMSGERR_ATTR_OFFS = 2;
+
+    internal const int SOL_NETLINK = 270;
+    internal const int NETLINK_ADD_MEMBERSHIP = 1;
+    internal const int NETLINK_CAP_ACK = 10;
+    internal const int NETLINK_EXT_ACK = 11;
+    internal const int NETLINK_ROUTE = 0;
+
+    internal const ushort RTM_NEWLINK = 16;
+    internal const ushort RTM_DELLINK = 17;
+    internal const ushort RTM_GETLINK = 18;
+    internal const ushort RTM_NEWADDR = 20;
+    internal const ushort RTM_DELADDR = 21;
+    internal const ushort RTM_GETADDR = 22;
+
+    internal const uint RTNLGRP_LINK = 1;
+    internal const uint RTNLGRP_IPV4_IFADDR = 5;
+    internal const uint RTNLGRP_IPV6_IFADDR = 9;
+
+    internal const byte AF_UNSPEC = 0;
+    internal const byte AF_INET = 2;
+    internal const byte AF_INET6 = 10;
+
+    // ifinfomsg: u8 family, u8 pad, u16 type, s32 index, u32 flags, u32 change.
+    internal const int IfInfoLength = 16;
+    // ifaddrmsg: u8 family, u8 prefixlen, u8 flags, u8 scope, u32 index.
+    internal const int IfAddrLength = 8;
+
+    internal const ushort IFLA_ADDRESS = 1;
+    internal const ushort IFLA_IFNAME = 3;
+    internal const ushort IFLA_MTU = 4;
+    internal const ushort IFLA_LINK = 5;
+    internal const ushort IFLA_LINKINFO = 18;
+    internal const ushort IFLA_INFO_KIND = 1;
+    internal const ushort IFLA_INFO_DATA = 2;
+    internal const ushort IFLA_MACVLAN_MODE = 1;
+    internal const uint MACVLAN_MODE_BRIDGE = 4;
+    internal const ushort NLA_F_NESTED = 0x8000;
+
+    internal const ushort IFA_ADDRESS = 1;
+    internal const ushort IFA_LOCAL = 2;
+    internal const ushort IFA_LABEL = 3;
+    internal const ushort IFA_FLAGS = 8;
+    internal const uint IFA_F_SECONDARY = 0x01;
+    internal const uint IFA_F_NODAD = 0x02;
+    internal const uint IFA_F_DADFAILED = 0x08;
+    internal const uint IFA_F_TENTATIVE = 0x40;
+
+    internal const uint IFF_UP = 0x1;
+    internal const uint IFF_RUNNING = 0x40;
+    internal const uint IFF_LOWER_UP = 0x10000;
+
+    internal static int Align(int length) => (length + 3) & ~3;
+}

@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Vrrp.Linux.Netlink;
+
+/// <summary>
+/// Writes one netlink message into a span: the nlmsghdr, a fixed family header (ifinfomsg, ifaddrmsg) and rtattr
+/// attributes (4-byte aligned, nested attributes with <see cref="BeginNested"/> / <see cref="EndNested"/>).
+/// </summary>
+internal ref struct NetlinkMessageWriter
+{
+    private readonly Span<byte> _buffer;
+    private int _length;
+
+    /// <summary>Starts a message: nlmsghdr { len (patched by <see cref="Finish"/>), type, flags, seq, pid 0 }.</summary>
+    internal NetlinkMessageWriter(Span<byte> buffer, ushort type, ushort flags, uint sequence)
+    {
+        _buffer = buffer;
+        buffer[..Nl.HeaderLength].Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer[4..], type);
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer[6..], flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], sequence);
+        _length = Nl.HeaderLength;
+    }
+
+    /// <summary>ifinfomsg { family, pad, type, index, flags, change }.</summary>
+    internal void WriteIfInfo(byte family, int index, uint flags, uint change)
+    {
+        var s = Reserve(Nl.IfInfoLength);
+        s.Clear();
+        s[0] = family;
+        BinaryPrimitives.WriteInt32LittleEndian(s[4..], index);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[12..], change);
+    }
+
+    /// <summary>ifaddrmsg { family, prefixlen, flags, scope, index }.</summary>
+    internal void WriteIfAddr(byte family, byte prefixLength, byte flags, byte scope, int index)
+    {
+        var s = Reserve(Nl.IfAddrLength);
+        s[0] = family;
+        s[1] = prefixLength;
+        s[2] = flags;
+        s[3] = scope;
+        BinaryPrimitives.WriteInt32LittleEndian(s[4..], index);
+    }
+
+    internal void AddAttribute(ushort type, scoped ReadOnlySpan<byte> value)
+    {
+        var s = Reserve(Nl.Align(4 + value.Length));
+        s.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(s, (ushort)(4 + value.Length));
+        BinaryPrimitives.WriteUInt16LittleEndian(s[2..], type);
+        value.CopyTo(s[4..]);
+    }
+
+    internal void AddUInt32(ushort type, uint value)
+    {
+        Span<byte> v = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(v, value);
+        AddAttribute(type, v);
+    }
+
+    /// <summary>A NUL-terminated string attribute (IFLA_IFNAME, IFA_LABEL, IFLA_INFO_KIND).</summary>
+    internal void AddString(ushort type, string value)
+    {
+        Span<byte> v = stackalloc byte[Encoding.UTF8.GetMaxByteCount(value.Length) + 1];
+        int n = Encoding.UTF8.GetBytes(value, v);
+        v[n] = 0;
+        AddAttribute(type, v[..(n + 1)]);
+    }
+
+    internal int BeginNested(ushort type)
+    {
+        int start = _length;
+        var s = Reserve(4);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[2..], (ushort)(type | Nl.NLA_F_NESTED));
+        return start;
+    }
+
+    internal readonly void EndNested(int start) =>
+        BinaryPrimitives.WriteUInt16LittleEndian(_buffer[start..], (ushort)(_length - start));
+
+    /// <summary>Patches the length and returns the message.</summary>
+    internal readonly ReadOnlySpan<byte> Finish()
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer, (uint)_length);
+        return _buffer[.._length];
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            throw new InvalidOperationException("The netlink request does not fit its buffer.");
+        }
+
+        var s = _buffer.Slice(_length, count);
+        _length += count;
+        return s;
+    }
+}

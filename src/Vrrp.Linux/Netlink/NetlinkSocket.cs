@@ -1,0 +1,263 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Vrrp.Linux.Interop;
+using Vrrp.Linux.Namespaces;
+
+namespace Vrrp.Linux.Netlink;
+
+/// <summary>Handles one message of a dump.</summary>
+internal delegate void NetlinkMessageHandler(in NetlinkMessage message);
+
+/// <summary>
+/// An AF_NETLINK / NETLINK_ROUTE socket: request/acknowledge (<see cref="Execute"/>) and dumps (<see cref="Dump"/>)
+/// that check sequence numbers and port ids, with NETLINK_EXT_ACK so that failures carry the kernel's message; or,
+/// opened with multicast groups, a notification stream.
+/// </summary>
+/// <remarks>
+/// <see cref="AddressFamily"/> has no netlink member, so the descriptor comes from socket(2) and is wrapped in a
+/// <see cref="Socket"/> (send, receive, options and async I/O are the BCL's). Requests are serialised by a lock.
+/// </remarks>
+internal sealed class NetlinkSocket : IDisposable
+{
+    private const int BufferSize = 64 * 1024;
+    private readonly Socket _socket;
+    private readonly byte[] _receiveBuffer = new byte[BufferSize];
+    private readonly byte[] _requestBuffer = new byte[4096];
+    private readonly Lock _lock = new();
+    private uint _sequence;
+
+    private NetlinkSocket(Socket socket, uint portId)
+    {
+        _socket = socket;
+        PortId = portId;
+        _sequence = (uint)Environment.TickCount;
+    }
+
+    /// <summary>The port id the kernel assigned to this socket.</summary>
+    internal uint PortId { get; }
+
+    /// <summary>The wrapped socket (for async receives of notifications).</summary>
+    internal Socket Socket => _socket;
+
+    /// <summary>Opens a route netlink socket in a network namespace (null: the current one), joined to <paramref name="groups"/>.</summary>
+    internal static NetlinkSocket Open(string? networkNamespace, params ReadOnlySpan<uint> groups)
+    {
+        uint[] groupList = groups.ToArray();
+        return NetworkNamespace.Run(networkNamespace, () => OpenHere(groupList));
+    }
+
+    private static unsafe NetlinkSocket OpenHere(uint[] groups)
+    {
+        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Nl.NETLINK_ROUTE);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new NetlinkException("open a route netlink socket", errno, null);
+        }
+
+        var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+        try
+        {
+            // sockaddr_nl { u16 family, u16 pad, u32 pid (0: the kernel assigns), u32 groups }.
+            byte* address = stackalloc byte[12];
+            new Span<byte>(address, 12).Clear();
+            BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(address, 2), Libc.AF_NETLINK);
+            if (Libc.Bind(socket.SafeHandle, address, 12) != 0)
+            {
+                throw new NetlinkException("bind a route netlink socket", Marshal.GetLastPInvokeError(), null);
+            }
+
+            int length = 12;
+            if (Libc.GetSockName(socket.SafeHandle, address, &length) != 0)
+            {
+                throw new NetlinkException("read a netlink socket's port id", Marshal.GetLastPInvokeError(), null);
+            }
+
+            uint portId = BinaryPrimitives.ReadUInt32LittleEndian(new Span<byte>(address + 4, 4));
+            socket.SetRawSocketOption(Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, BitConverter.GetBytes(1));
+            socket.SetRawSocketOption(Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, BitConverter.GetBytes(1));
+            foreach (uint group in groups)
+            {
+                socket.SetRawSocketOption(Nl.SOL_NETLINK, Nl.NETLINK_ADD_MEMBERSHIP, BitConverter.GetBytes(group));
+            }
+
+            if (groups.Length > 0)
+            {
+                socket.ReceiveBufferSize = 1024 * 1024;
+            }
+            else
+            {
+                socket.ReceiveTimeout = 5000;
+            }
+
+            return new NetlinkSocket(socket, portId);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds a request in the socket's request buffer; call under <see cref="Execute"/> or <see cref="Dump"/>.</summary>
+    internal delegate void RequestBuilder(ref NetlinkMessageWriter writer);
+
+    /// <summary>Sends a request with NLM_F_ACK and waits for its acknowledgement.</summary>
+    /// <param name="type">The message type (RTM_NEWADDR...).</param>
+    /// <param name="flags">Extra flags besides REQUEST and ACK.</param>
+    /// <param name="build">Writes the family header and attributes.</param>
+    /// <param name="operation">What is asked, for the error.</param>
+    /// <param name="reply">Optional handler for a reply message before the ack (RTM_GETLINK answers).</param>
+    /// <param name="tolerated">Errnos that count as success (EEXIST on add...).</param>
+    /// <returns>0 on success, or the positive errno when it is one of <paramref name="tolerated"/>.</returns>
+    /// <exception cref="NetlinkException">The kernel refused it.</exception>
+    internal int Execute(ushort type, ushort flags, RequestBuilder build, string operation, NetlinkMessageHandler? reply = null, params ReadOnlySpan<int> tolerated)
+    {
+        lock (_lock)
+        {
+            uint sequence = ++_sequence;
+            var writer = new NetlinkMessageWriter(_requestBuffer, type, (ushort)(Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | flags), sequence);
+            build(ref writer);
+            Send(writer.Finish(), operation);
+            while (true)
+            {
+                int received = Receive(operation);
+                var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received));
+                while (reader.TryRead(out var message))
+                {
+                    if (message.Sequence != sequence || message.PortId != PortId)
+                    {
+                        continue; // a stale answer to an earlier, abandoned request
+                    }
+
+                    if (message.Type == Nl.NLMSG_ERROR)
+                    {
+                        int errno = ReadError(message, out string? text);
+                        if (errno == 0 || tolerated.Contains(errno))
+                        {
+                            return errno;
+                        }
+
+                        throw new NetlinkException(operation, errno, text);
+                    }
+
+                    reply?.Invoke(message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends a dump request and hands every answer to <paramref name="handler"/> until NLMSG_DONE.</summary>
+    /// <exception cref="NetlinkException">The kernel refused it.</exception>
+    internal void Dump(ushort type, RequestBuilder build, string operation, NetlinkMessageHandler handler)
+    {
+        lock (_lock)
+        {
+            uint sequence = ++_sequence;
+            var writer = new NetlinkMessageWriter(_requestBuffer, type, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, sequence);
+            build(ref writer);
+            Send(writer.Finish(), operation);
+            while (true)
+            {
+                int received = Receive(operation);
+                var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received));
+                while (reader.TryRead(out var message))
+                {
+                    if (message.Sequence != sequence || message.PortId != PortId)
+                    {
+                        continue;
+                    }
+
+                    switch (message.Type)
+                    {
+                        case Nl.NLMSG_DONE:
+                            return;
+                        case Nl.NLMSG_ERROR:
+                            int errno = ReadError(message, out string? text);
+                            if (errno == 0)
+                            {
+                                return;
+                            }
+
+                            throw new NetlinkException(operation, errno, text);
+                        case Nl.NLMSG_NOOP:
+                            break;
+                        default:
+                            handler(message);
+                            break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads an NLMSG_ERROR payload: s32 -errno, the request's header (capped), then NLMSGERR_ATTR_* TLVs.</summary>
+    internal static int ReadError(in NetlinkMessage message, out string? text)
+    {
+        text = null;
+        var payload = message.Payload;
+        if (payload.Length < 4)
+        {
+            return Libc.EINVAL;
+        }
+
+        int errno = -BinaryPrimitives.ReadInt32LittleEndian(payload);
+        if ((message.Flags & Nl.NLM_F_ACK_TLVS) != 0 && payload.Length >= 4 + Nl.HeaderLength)
+        {
+            int skip = 4 + Nl.HeaderLength;
+            if ((message.Flags & Nl.NLM_F_CAPPED) == 0)
+            {
+                skip = 4 + (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+            }
+
+            if (skip <= payload.Length)
+            {
+                var attributes = new NetlinkAttributeReader(payload[Nl.Align(skip)..]);
+                while (attributes.TryRead(out ushort type, out var value))
+                {
+                    if (type == Nl.NLMSGERR_ATTR_MSG)
+                    {
+                        text = NetlinkAttributeReader.ReadString(value);
+                    }
+                }
+            }
+        }
+
+        return errno;
+    }
+
+    private void Send(ReadOnlySpan<byte> request, string operation)
+    {
+        try
+        {
+            _socket.Send(request);
+        }
+        catch (SocketException ex)
+        {
+            throw new NetlinkException(operation, NativeErrno(ex), null);
+        }
+    }
+
+    private int Receive(string operation)
+    {
+        try
+        {
+            return _socket.Receive(_receiveBuffer);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            throw new NetlinkException(operation + " (no answer from the kernel within 5 s)", Libc.EAGAIN, null);
+        }
+        catch (SocketException ex)
+        {
+            throw new NetlinkException(operation, NativeErrno(ex), null);
+        }
+    }
+
+    /// <summary>The errno behind a <see cref="SocketException"/> (on Unix, NativeErrorCode is the errno).</summary>
+    internal static int NativeErrno(SocketException ex) => ex.NativeErrorCode;
+
+    /// <inheritdoc />
+    public void Dispose() => _socket.Dispose();
+}

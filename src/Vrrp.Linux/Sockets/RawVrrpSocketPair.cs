@@ -1,0 +1,413 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Vrrp.Linux.Interop;
+using Vrrp.Linux.Namespaces;
+using Vrrp.Linux.Netlink;
+using Vrrp.Packets;
+
+namespace Vrrp.Linux.Sockets;
+
+/// <summary>
+/// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12)
+/// and a send socket (bound to the interface and to the source address, TTL / hop limit 255, no multicast loopback,
+/// discarding everything it would receive). Shared by every handle opened with the same options; see
+/// <see cref="RawSocketTransport"/>.
+/// </summary>
+/// <remarks>
+/// Receiving: IPv4 raw sockets deliver the IPv4 header, from which source, destination and TTL are read. IPv6 raw
+/// sockets strip it, so the hop limit and destination come from recvmsg(2) ancillary data (IPV6_HOPLIMIT,
+/// IPV6_PKTINFO); the wait is a zero-byte MSG_PEEK receive on the BCL socket, then a non-blocking recvmsg. Neither
+/// path allocates per packet. One receive at a time per socket pair (the driver runs one receive loop per channel).
+/// <see cref="VrrpChannelOptions.AcceptOnlyUnicastPeers"/> is enforced by the receiver of the datagrams (the driver),
+/// which counts each stranger's advert as <see cref="DropReason.UnicastSourceNotAllowed"/>: dropping them here would
+/// hide them from the drop counters that explain a split brain.
+/// </remarks>
+internal sealed class RawVrrpSocketPair : IDisposable
+{
+    private static readonly byte[] IPv4Group = [224, 0, 0, 18];
+    private static readonly byte[] IPv6Group = [0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12];
+
+    private readonly Socket _receive;
+    private readonly Socket _send;
+    private readonly SocketAddress[] _destinations;
+    private readonly IPAddressValue[] _unicastPeers; // IPv4 unicast mode: the peer behind each destination
+    private readonly byte[] _perPeerMessage = [];   // IPv4 unicast mode: the message with the peer's pseudo-header checksum
+    private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
+    private const int ControlLength = 128;
+    private const int NameLength = 28;
+    private int _disposed;
+
+    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, IPAddressValue[] unicastPeers, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    {
+        _receive = receive;
+        _send = send;
+        _destinations = destinations;
+        _unicastPeers = family == VrrpAddressFamily.IPv4 ? unicastPeers : [];
+        if (_unicastPeers.Length > 0)
+        {
+            _perPeerMessage = new byte[VrrpPacket.MaxMessageLength];
+        }
+
+        Family = family;
+        LocalAddress = local;
+        InterfaceName = interfaceName;
+        InterfaceIndex = interfaceIndex;
+        _control = GC.AllocateArray<byte>(family == VrrpAddressFamily.IPv6 ? ControlLength + NameLength : 0, pinned: true);
+    }
+
+    internal VrrpAddressFamily Family { get; }
+
+    internal IPAddressValue LocalAddress { get; }
+
+    internal string InterfaceName { get; }
+
+    internal int InterfaceIndex { get; }
+
+    /// <summary>Opens both sockets in the options' namespace; nothing is left open on failure.</summary>
+    internal static RawVrrpSocketPair Open(VrrpChannelOptions options, string? networkNamespace)
+    {
+        using var netlink = RouteNetlink.Open(networkNamespace);
+        var link = netlink.GetLink(options.InterfaceName);
+        IPAddressValue local = options.SourceAddress ?? FindSourceAddress(netlink, link, options.Family, networkNamespace);
+        if (local.Family != options.Family)
+        {
+            throw new ArgumentException($"The source address {local} is not {options.Family}.", nameof(options));
+        }
+
+        foreach (var peer in options.UnicastPeers)
+        {
+            if (peer.Family != options.Family)
+            {
+                throw new ArgumentException($"The unicast peer {peer} is not {options.Family}.", nameof(options));
+            }
+        }
+
+        // A macvlan in bridge mode does not pass up multicast whose source MAC is one of its own: with a virtual MAC,
+        // every router's adverts carry that MAC, so they are received on the parent (keepalived does the same).
+        var receiveLink = link.IsMacvlan ? netlink.GetLink(link.ParentIndex) : link;
+        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, receiveLink, local));
+    }
+
+    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, LinkInfo receiveLink, IPAddressValue local)
+    {
+        bool v4 = options.Family == VrrpAddressFamily.IPv4;
+        var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+        bool multicast = options.UnicastPeers.Count == 0;
+        Socket? receive = null, send = null;
+        try
+        {
+            receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
+            SocketOptions.BindToDevice(receive, receiveLink.Name);
+            receive.ReceiveBufferSize = 256 * 1024;
+            if (v4)
+            {
+                if (multicast)
+                {
+                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, receiveLink.Index);
+                }
+            }
+            else
+            {
+                if (multicast)
+                {
+                    SocketOptions.JoinIPv6(receive, IPv6Group, receiveLink.Index);
+                }
+
+                SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVHOPLIMIT, 1);
+                SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVPKTINFO, 1);
+            }
+
+            send = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
+            SocketOptions.BindToDevice(send, link.Name);
+            SocketOptions.DiscardEverything(send);
+            var localAddress = local.ToIPAddress();
+            if (v4)
+            {
+                send.Bind(new IPEndPoint(localAddress, 0));
+                SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link.Index);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
+            }
+            else
+            {
+                if (localAddress.IsIPv6LinkLocal)
+                {
+                    localAddress.ScopeId = link.Index;
+                }
+
+                send.Bind(new IPEndPoint(localAddress, 0));
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_CHECKSUM, 6);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, link.Index);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_HOPS, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
+            }
+
+            SocketAddress[] destinations;
+            if (multicast)
+            {
+                destinations = [new IPEndPoint(new IPAddress(v4 ? IPv4Group : IPv6Group), 0).Serialize()];
+            }
+            else
+            {
+                destinations = options.UnicastPeers.Select(p =>
+                {
+                    var address = p.ToIPAddress();
+                    if (address.IsIPv6LinkLocal)
+                    {
+                        address.ScopeId = link.Index;
+                    }
+
+                    return new IPEndPoint(address, 0).Serialize();
+                }).ToArray();
+            }
+
+            return new RawVrrpSocketPair(receive, send, destinations, [.. options.UnicastPeers], options.Family, local, link.Name, link.Index);
+        }
+        catch (SocketException ex)
+        {
+            receive?.Dispose();
+            send?.Dispose();
+            throw new IOException(
+                $"Cannot open the VRRP {options.Family} raw sockets on {link.Name} (source {local}): {ex.Message} (errno {ex.NativeErrorCode}).", ex);
+        }
+        catch
+        {
+            receive?.Dispose();
+            send?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The interface's primary IPv4 address, or its IPv6 link-local address (RFC 9568 section 5.1.2.1). A virtual-MAC
+    /// interface (macvlan) usually has none of its own: then its parent's is used, as keepalived does with use_vmac.
+    /// </summary>
+    private static IPAddressValue FindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, string? networkNamespace)
+    {
+        if (TryFindSourceAddress(netlink, link, family, out var address))
+        {
+            return address;
+        }
+
+        if (link.ParentIndex > 0 && link.ParentIndex != link.Index)
+        {
+            try
+            {
+                if (TryFindSourceAddress(netlink, netlink.GetLink(link.ParentIndex), family, out address))
+                {
+                    return address;
+                }
+            }
+            catch (NetlinkException)
+            {
+                // The parent is in another namespace (IFLA_LINK is then not an index here): fall through to the error.
+            }
+        }
+
+        string where = networkNamespace is null ? "" : $" in network namespace '{networkNamespace}'";
+        throw new InvalidOperationException(family == VrrpAddressFamily.IPv4
+            ? $"Interface {link.Name}{where} has no IPv4 address to send VRRP adverts from; add one or configure a source address."
+            : $"Interface {link.Name}{where} has no usable IPv6 link-local address to send VRRP adverts from (none, or still in duplicate address detection after {TentativeWait.TotalSeconds:0} s); bring it up or configure a source address.");
+    }
+
+    /// <summary>How long to wait for a link-local address to finish duplicate address detection (one probe takes 1 s by default).</summary>
+    private static readonly TimeSpan TentativeWait = TimeSpan.FromSeconds(5);
+
+    private static bool TryFindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, out IPAddressValue address)
+    {
+        // An IPv6 link-local address right after the link comes up is tentative (DAD) and cannot be bound: wait, bounded.
+        var deadline = DateTime.UtcNow + TentativeWait;
+        while (true)
+        {
+            bool tentative = false;
+            foreach (var a in netlink.GetAddresses(link, family))
+            {
+                if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+                {
+                    if (a.IsTentative)
+                    {
+                        tentative = true;
+                        continue;
+                    }
+
+                    address = a.Address;
+                    return true;
+                }
+            }
+
+            if (!tentative || DateTime.UtcNow >= deadline)
+            {
+                address = default;
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        bool perPeer = _unicastPeers.Length > 0 && HasGroupPseudoHeaderChecksum(message.Span);
+        for (int i = 0; i < _destinations.Length; i++)
+        {
+            var bytes = perPeer ? _perPeerMessage.AsMemory(0, WriteForPeer(message.Span, _unicastPeers[i])) : message;
+            await _send.SendToAsync(bytes, SocketFlags.None, _destinations[i], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// True for a VRRPv3/IPv4 message whose checksum covers a pseudo-header with the multicast group as destination,
+    /// which is how a message is written before the channel knows its peers. In unicast mode the pseudo-header must
+    /// name the peer (RFC 9568 section 5.2.8; Wireshark and keepalived 2.3 check it so), so <see cref="SendAsync"/>
+    /// rewrites the checksum per peer. A message-only checksum (RFC 9568 form) is left alone.
+    /// </summary>
+    private bool HasGroupPseudoHeaderChecksum(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < VrrpPacket.HeaderLength || (message[0] >> 4) != 3)
+        {
+            return false;
+        }
+
+        ulong sum = InternetChecksum.IPv4PseudoHeader(LocalAddress, IPAddressValue.FromIPv4(IPv4Group), VrrpPacket.IPProtocol, message.Length);
+        return InternetChecksum.Fold(InternetChecksum.Add(message, sum)) == 0xFFFF;
+    }
+
+    private int WriteForPeer(ReadOnlySpan<byte> message, IPAddressValue peer)
+    {
+        var copy = _perPeerMessage.AsSpan(0, message.Length);
+        message.CopyTo(copy);
+        copy[6] = 0;
+        copy[7] = 0;
+        ulong sum = InternetChecksum.Add(copy, InternetChecksum.IPv4PseudoHeader(LocalAddress, peer, VrrpPacket.IPProtocol, copy.Length));
+        BinaryPrimitives.WriteUInt16BigEndian(copy[6..], (ushort)~InternetChecksum.Fold(sum));
+        return copy.Length;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<ReceivedDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReceivedDatagram datagram;
+            if (Family == VrrpAddressFamily.IPv4)
+            {
+                int n = await _receive.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                datagram = DescribeIPv4(buffer.Span[..n]);
+            }
+            else
+            {
+                // Wait until a datagram is queued without taking it, then take it with its ancillary data.
+                await _receive.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+                if (!TryReceiveIPv6(buffer, out datagram))
+                {
+                    continue;
+                }
+            }
+
+            return datagram;
+        }
+    }
+
+    /// <summary>Reads source, destination and TTL from the IPv4 header; a packet too short for one gets -1 / zeros and the codec drops it.</summary>
+    internal static ReceivedDatagram DescribeIPv4(ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length < 20)
+        {
+            return new ReceivedDatagram(packet.Length, true, default, default, -1);
+        }
+
+        return new ReceivedDatagram(packet.Length, true, IPAddressValue.FromIPv4(packet[12..]), IPAddressValue.FromIPv4(packet[16..]), packet[8]);
+    }
+
+    private unsafe bool TryReceiveIPv6(Memory<byte> buffer, out ReceivedDatagram datagram)
+    {
+        datagram = default;
+        using MemoryHandle pin = buffer.Pin();
+        byte* control = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_control));
+        byte* name = control + ControlLength;
+        Libc.IOVector vector = new() { Base = (byte*)pin.Pointer, Length = (nuint)buffer.Length };
+        Libc.MessageHeader header = new()
+        {
+            Name = name,
+            NameLength = NameLength,
+            IOVectors = &vector,
+            IOVectorCount = 1,
+            Control = control,
+            ControlLength = ControlLength,
+        };
+        nint received = Libc.RecvMsg(_receive.SafeHandle, &header, Libc.MSG_DONTWAIT);
+        if (received < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is Libc.EAGAIN or Libc.EINTR)
+            {
+                return false;
+            }
+
+            throw new SocketException(errno);
+        }
+
+        // sockaddr_in6 { u16 family, u16 port, u32 flowinfo, in6_addr addr, u32 scope }.
+        var source = IPAddressValue.FromIPv6(new ReadOnlySpan<byte>(name + 8, 16));
+        IPAddressValue destination = default;
+        int hopLimit = -1;
+        ReadCmsgs(new ReadOnlySpan<byte>(control, (int)header.ControlLength), ref destination, ref hopLimit);
+        datagram = new ReceivedDatagram((int)Math.Min(received, buffer.Length), false, source, destination, hopLimit);
+        return true;
+    }
+
+    /// <summary>Walks struct cmsghdr { u64 len, s32 level, s32 type, data } records (8-byte aligned on 64-bit).</summary>
+    internal static void ReadCmsgs(ReadOnlySpan<byte> control, ref IPAddressValue destination, ref int hopLimit)
+    {
+        while (control.Length >= 16)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(control);
+            if (length < 16 || length > control.Length)
+            {
+                return;
+            }
+
+            int level = BinaryPrimitives.ReadInt32LittleEndian(control[8..]);
+            int type = BinaryPrimitives.ReadInt32LittleEndian(control[12..]);
+            var data = control[16..length];
+            if (level == SocketOptions.IPPROTO_IPV6)
+            {
+                if (type == SocketOptions.IPV6_HOPLIMIT && data.Length >= 4)
+                {
+                    hopLimit = BinaryPrimitives.ReadInt32LittleEndian(data);
+                }
+                else if (type == SocketOptions.IPV6_PKTINFO && data.Length >= 16)
+                {
+                    destination = IPAddressValue.FromIPv6(data);
+                }
+            }
+
+            int next = (length + 7) & ~7;
+            if (next >= control.Length)
+            {
+                return;
+            }
+
+            control = control[next..];
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _receive.Dispose();
+        _send.Dispose();
+    }
+}
