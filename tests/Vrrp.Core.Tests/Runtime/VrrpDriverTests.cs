@@ -260,6 +260,25 @@ public class VrrpDriverTests
         _ = node;
     }
 
+    [Fact]
+    public async Task Send_failures_are_counted_and_logged_once_per_second_and_a_throwing_observer_is_isolated()
+    {
+        using var logs = new CollectingLoggerFactory();
+        var clock = new VirtualClock();
+        await using var driver = new VrrpDriver(new NullTransport(failSends: true), new NullAddresses(), timeProvider: clock, loggerFactory: logs);
+        var handle = driver.AddRouter(Config(100, interval: TimeSpan.FromMilliseconds(10)));
+        driver.AddObserver(new Throwing());
+        await driver.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5.5));
+        var status = handle.GetStatus();
+        Assert.Equal(VrrpState.Master, status.State);
+        Assert.InRange(status.SendErrors, 545, 548);   // master at 36.09 ms, then every 10 ms
+        Assert.InRange(logs.Messages.Count(m => m == "(VI_1) could not send an advertisement"), 5, 6);
+        Assert.Contains("An observer threw; ignored", logs.Messages);
+        await driver.StopAsync(Token);
+        Assert.Equal(VrrpState.Stopped, handle.State);
+    }
+
     private static int IndexOf(IReadOnlyList<string> list, string value, int from = 0)
     {
         for (int i = from; i < list.Count; i++)
@@ -286,12 +305,17 @@ public class VrrpDriverTests
         public override void OnAnnounced(VirtualRouterHandle router, AnnouncementReason reason, int repeat) => seen.Add($"announced {reason} x{repeat}");
     }
 
-    private sealed class NullTransport : IVrrpTransport
+    private sealed class Throwing : VrrpObserver
     {
-        public ValueTask<IVrrpChannel> OpenAsync(VrrpChannelOptions options, CancellationToken cancellationToken) => new(new NullChannel());
+        public override void OnStateChanged(VirtualRouterHandle router, in VrrpStateChange change) => throw new InvalidOperationException("observer bug");
     }
 
-    private sealed class NullChannel : IVrrpChannel
+    private sealed class NullTransport(bool failSends = false) : IVrrpTransport
+    {
+        public ValueTask<IVrrpChannel> OpenAsync(VrrpChannelOptions options, CancellationToken cancellationToken) => new(new NullChannel(failSends));
+    }
+
+    private sealed class NullChannel(bool failSends) : IVrrpChannel
     {
         public IPAddressValue LocalAddress => IPAddressValue.Parse("192.0.2.1");
 
@@ -303,7 +327,8 @@ public class VrrpDriverTests
             return default;
         }
 
-        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+            failSends ? ValueTask.FromException(new System.Net.Sockets.SocketException(101)) : ValueTask.CompletedTask;
     }
 
     private sealed class NullAddresses : IVirtualAddressManager

@@ -100,6 +100,23 @@ public class VirtualLanTests
     }
 
     [Fact]
+    public async Task Unicast_peers_elect_with_the_pseudo_header_checksum_over_the_peer_address()
+    {
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 9);
+        var nodeA = lan.AddNode("a");
+        var nodeB = lan.AddNode("b");
+        var a = nodeA.AddRouter(Config(200) with { UnicastPeers = [nodeB.Address] });
+        var b = nodeB.AddRouter(Config(100) with { UnicastPeers = [nodeA.Address] });
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(VrrpState.Master, a.State);
+        Assert.Equal(VrrpState.Backup, b.State);
+        Assert.Empty(b.GetStatus().Drops);
+        Assert.True(b.GetStatus().AdvertisementsReceived >= 1);
+    }
+
+    [Fact]
     public async Task Ipv6_instances_elect_over_link_local_sources()
     {
         var clock = new VirtualClock();
@@ -113,6 +130,23 @@ public class VirtualLanTests
         Assert.Equal(a.Node.LinkLocalAddress, b.GetStatus().MasterAddress);
         Assert.True(a.Node.HasAddress(IPAddressValue.Parse("fd00::51")));
         Assert.False(b.Node.HasAddress(IPAddressValue.Parse("fd00::51")));
+    }
+
+    [Fact]
+    public async Task Rfc_strict_receivers_drop_ipv6_adverts_without_a_link_local_first_address()
+    {
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 10);
+        var keepalivedStyle = Config(100) with { VirtualAddresses = [VirtualAddress.Parse("fd00::51")] };
+        var a = lan.AddRouter(keepalivedStyle with { Priority = 200 });
+        var strict = lan.AddRouter(keepalivedStyle with { RequireLinkLocalFirstAddress = true });
+        var lenient = lan.AddRouter(keepalivedStyle);
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(VrrpState.Backup, lenient.State);
+        Assert.Equal(VrrpState.Master, strict.State);
+        Assert.True(strict.GetStatus().Drops[Vrrp.Packets.DropReason.FirstAddressNotLinkLocal] >= 1);
+        _ = a;
     }
 
     [Fact]
