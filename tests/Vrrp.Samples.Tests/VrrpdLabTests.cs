@@ -27,7 +27,7 @@ public class VrrpdLabTests
             // A backup waits Master_Down_Interval (3 s + skew) before it takes over.
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
             Assert.Contains("(VI_1) Entering BACKUP STATE", vrrpd.Output);
-            Assert.Contains(Vip + "/32", r1.Addresses(), StringComparison.Ordinal);
+            Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal(vrrpd.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText(pidFile).Trim());
 
             vrrpd.Signal(signal);
@@ -77,7 +77,7 @@ public class VrrpdLabTests
         try
         {
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
-            Assert.Contains(Vip + "/32", r1.Addresses(), StringComparison.Ordinal);
+            Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal("nobody", LabProcess.Run("ps", ["-o", "user=", "-p", vrrpd.Id.ToString(CultureInfo.InvariantCulture)]).Trim());
             vrrpd.Signal("TERM");
         }
@@ -102,6 +102,22 @@ public class VrrpdLabTests
         Assert.Equal(1, code);
         Assert.Matches(@"ERROR: Could not start: .*CAP_NET_RAW and CAP_NET_ADMIN.*AmbientCapabilities", output);
         Assert.Single(output.Split('\n'), l => l.Contains("CAP_NET_RAW", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits (bounded) until the VIP is on the host's eth0, as <c>ip</c> shows it.</summary>
+    private static async Task<bool> HoldsVipAsync(LabHost host)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (host.Addresses().Contains(Vip + "/32", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        return false;
     }
 
     private static string Config => $$"""
