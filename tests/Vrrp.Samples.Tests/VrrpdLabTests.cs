@@ -27,6 +27,8 @@ public class VrrpdLabTests
             // A backup waits Master_Down_Interval (3 s + skew) before it takes over.
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
             Assert.Contains("(VI_1) Entering BACKUP STATE", vrrpd.Output);
+            // The configuration's warnings are logged at start, with file and line.
+            Assert.Contains($"WARNING: {config}:5: warning: vrrp_instance: 'smtp_alert' is not supported; ignored", vrrpd.Output);
             Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal(vrrpd.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText(pidFile).Trim());
 
@@ -125,6 +127,7 @@ public class VrrpdLabTests
             state MASTER
             interface eth0
             virtual_router_id 77
+            smtp_alert
             priority 150
             advert_int 1
             authentication {
