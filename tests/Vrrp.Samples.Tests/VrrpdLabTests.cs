@@ -32,6 +32,12 @@ public class VrrpdLabTests
             Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal(vrrpd.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText(pidFile).Trim());
 
+            // keepalived reloads on SIGHUP; vrrpd says it does not, and keeps running (the default action would kill it
+            // with the VIP left behind).
+            vrrpd.Signal("HUP", waitForExit: false);
+            Assert.True(vrrpd.WaitForOutput("SIGHUP received: reloading is not supported", TimeSpan.FromSeconds(5)), vrrpd.Output);
+            Assert.False(vrrpd.HasExited);
+
             vrrpd.Signal(signal);
             Assert.True(vrrpd.HasExited, "vrrpd did not exit within 10 s of SIG" + signal);
         }
