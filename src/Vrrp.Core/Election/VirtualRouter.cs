@@ -543,6 +543,11 @@ public sealed class VirtualRouter
             return DropReason.ZeroInterval;
         }
 
+        if (_config.RequireLinkLocalFirstAddress)
+        {
+            return VrrpPacket.CheckFirstAddressLinkLocal(in advertisement);
+        }
+
         return DropReason.None;
     }
 
@@ -685,6 +690,7 @@ public sealed class VirtualRouter
         Counters.BecameMaster++;
         _masterSince = now;
         _masterAddress = null;
+        _masterAdvertisementInterval = _advertisementInterval;
         SendAdvertisement(_effectivePriority, now);
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.AddAddresses, Time = now });
         _advertisementDeadline = now + _advertisementInterval;

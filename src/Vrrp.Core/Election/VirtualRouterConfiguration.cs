@@ -86,6 +86,12 @@ public sealed record VirtualRouterConfiguration
     /// <summary>Ignore the instance's own interface going down (<c>dont_track_primary</c>).</summary>
     public bool DontTrackPrimary { get; init; }
 
+    /// <summary>
+    /// RFC-strict receive step 9: drop IPv6 adverts whose first address is not link-local (RFC 9568 section 5.2.9).
+    /// Off by default because keepalived 2.2.7 sends its configured addresses as they are, often a global one first.
+    /// </summary>
+    public bool RequireLinkLocalFirstAddress { get; init; }
+
     /// <summary>Log (never drop) adverts whose address list differs from ours (keepalived 2.3.3+ behaviour; default true).</summary>
     public bool CheckAddressList { get; init; } = true;
 

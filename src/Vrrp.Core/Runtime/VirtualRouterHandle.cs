@@ -49,6 +49,8 @@ public sealed class VirtualRouterHandle
     internal VirtualRouterHandle[] GroupMembers = [];
     internal byte[] SendBuffer;
     internal bool SendPending;
+    internal long SendErrors;
+    internal long LastSendErrorLog = long.MinValue / 2;
     internal Task? PendingSend;
     internal readonly long[] LastDropLog;
     internal readonly Dictionary<string, bool> PendingTrackerStates = new(StringComparer.Ordinal);

@@ -47,6 +47,9 @@ public sealed record VirtualRouterStatus
     /// <summary>State transitions.</summary>
     public long Transitions { get; init; }
 
+    /// <summary>Advertisements the transport failed to send.</summary>
+    public long SendErrors { get; init; }
+
     /// <summary>Times this instance became master.</summary>
     public long BecameMaster { get; init; }
 

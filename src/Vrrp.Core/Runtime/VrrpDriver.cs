@@ -514,6 +514,7 @@ public sealed class VrrpDriver : IAsyncDisposable
                 PriorityZeroReceived = counters?.PriorityZeroReceived ?? 0,
                 Transitions = counters?.Transitions ?? 0,
                 BecameMaster = counters?.BecameMaster ?? 0,
+                SendErrors = router.SendErrors,
                 TimeAsMaster = ToTimeSpan(r?.GetTimeAsMaster(now) ?? 0),
                 Drops = drops,
                 LastStateChange = router.LastStateChange,
@@ -1016,7 +1017,14 @@ public sealed class VrrpDriver : IAsyncDisposable
             handle.SendBuffer = new byte[handle.SendBuffer.Length];
         }
 
-        int length = handle.Router!.WriteAdvertisement(handle.SendBuffer, priority);
+        // The v3/IPv4 pseudo-header checksum covers the IP destination: with a single unicast peer (the usual
+        // two-node unicast setup) that is the peer, not the multicast group. With several peers one message cannot
+        // be right for all of them; the channel has to adjust the checksum per peer (RFC 1624).
+        var router = handle.Router!;
+        var peers = handle.Configuration.UnicastPeers;
+        int length = peers.Count == 1
+            ? router.WriteAdvertisement(handle.SendBuffer, priority, peers[0])
+            : router.WriteAdvertisement(handle.SendBuffer, priority);
         if (priority == 0)
         {
             Log.SentZeroPriority(_logger, handle.Name);
@@ -1037,7 +1045,16 @@ public sealed class VrrpDriver : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log.SendFailed(_logger, handle.Name, ex);
+            // A persistent failure (network down) must not flood the log at the advert rate: one line per second.
+            long now = Now;
+            if (now - handle.LastSendErrorLog >= DropLogInterval)
+            {
+                handle.LastSendErrorLog = now;
+                Log.SendFailed(_logger, handle.Name, ex);
+            }
+
+            handle.SendErrors++;
+            return;
         }
 
         var observers = _observers;
@@ -1062,7 +1079,16 @@ public sealed class VrrpDriver : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Log.SendFailed(_logger, handle.Name, ex);
+            lock (_gate)
+            {
+                handle.SendErrors++;
+                long now = Now;
+                if (now - handle.LastSendErrorLog >= DropLogInterval)
+                {
+                    handle.LastSendErrorLog = now;
+                    Log.SendFailed(_logger, handle.Name, ex);
+                }
+            }
         }
         finally
         {

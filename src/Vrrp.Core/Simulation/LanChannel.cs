@@ -6,7 +6,7 @@ namespace Vrrp.Simulation;
 internal sealed class LanChannel : IVrrpChannel, IValueTaskSource<ReceivedDatagram>
 {
     private readonly object _lock = new();
-    private readonly Queue<(byte[] Buffer, int Length, IPAddressValue Source, IPAddressValue Destination)> _inbox = new();
+    private readonly Queue<(byte[] Buffer, int Length, IPAddressValue Source, IPAddressValue Destination, bool Header, byte HopLimit)> _inbox = new();
     private ManualResetValueTaskSourceCore<ReceivedDatagram> _core;
     private Memory<byte> _waitingBuffer;
     private bool _waiting;
@@ -48,7 +48,7 @@ internal sealed class LanChannel : IVrrpChannel, IValueTaskSource<ReceivedDatagr
                 int length = Math.Min(queued.Length, buffer.Length);
                 queued.Buffer.AsSpan(0, length).CopyTo(buffer.Span);
                 Node.Lan.ReturnBuffer(queued.Buffer);
-                return new ValueTask<ReceivedDatagram>(Datagram(length, queued.Source, queued.Destination));
+                return new ValueTask<ReceivedDatagram>(Datagram(length, queued.Source, queued.Destination, queued.Header, queued.HopLimit));
             }
 
             if (_waiting)
@@ -101,7 +101,7 @@ internal sealed class LanChannel : IVrrpChannel, IValueTaskSource<ReceivedDatagr
         _core.OnCompleted(continuation, state, token, flags);
 
     /// <summary>Delivers a packet; takes ownership of <paramref name="buffer"/> (a pooled buffer of the LAN).</summary>
-    internal void Deliver(byte[] buffer, int length, IPAddressValue source, IPAddressValue destination)
+    internal void Deliver(byte[] buffer, int length, IPAddressValue source, IPAddressValue destination, bool includesIPv4Header, byte hopLimit)
     {
         ReceivedDatagram datagram;
         lock (_lock)
@@ -114,7 +114,7 @@ internal sealed class LanChannel : IVrrpChannel, IValueTaskSource<ReceivedDatagr
 
             if (!_waiting)
             {
-                _inbox.Enqueue((buffer, length, source, destination));
+                _inbox.Enqueue((buffer, length, source, destination, includesIPv4Header, hopLimit));
                 return;
             }
 
@@ -123,15 +123,16 @@ internal sealed class LanChannel : IVrrpChannel, IValueTaskSource<ReceivedDatagr
             Node.Lan.ReturnBuffer(buffer);
             _waiting = false;
             _waitingBuffer = default;
-            datagram = Datagram(copied, source, destination);
+            datagram = Datagram(copied, source, destination, includesIPv4Header, hopLimit);
         }
 
         // Outside the lock: the receiver's continuation runs here, synchronously (deterministic simulations).
         _core.SetResult(datagram);
     }
 
-    private static ReceivedDatagram Datagram(int length, IPAddressValue source, IPAddressValue destination) =>
-        new(length, IncludesIPv4Header: false, source, destination, HopLimit: 255);
+    // An IPv4 raw socket delivers the header (the TTL is read from it); IPv6 gives the hop limit as ancillary data.
+    private static ReceivedDatagram Datagram(int length, IPAddressValue source, IPAddressValue destination, bool includesIPv4Header, byte hopLimit) =>
+        new(length, includesIPv4Header, source, destination, includesIPv4Header ? -1 : hopLimit);
 
     private void Cancel() => Fail(new OperationCanceledException(_registeredToken));
 

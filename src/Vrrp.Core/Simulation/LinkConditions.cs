@@ -14,6 +14,9 @@ public sealed record LinkConditions
 
     /// <summary>A random extra delay, uniform in 0..Jitter; packets can overtake each other (reordering).</summary>
     public TimeSpan Jitter { get; init; }
+
+    /// <summary>The TTL / hop limit packets arrive with (255 on a real link; anything else must be dropped as <c>TtlNot255</c>).</summary>
+    public byte HopLimit { get; init; } = 255;
 }
 
 /// <summary>What a <see cref="LanEvent"/> records.</summary>
@@ -21,6 +24,9 @@ public enum LanEventKind
 {
     /// <summary>A node sent an advertisement.</summary>
     AdvertisementSent,
+
+    /// <summary>An advertisement reached a node (detail: <c>#N from SOURCE</c>, N numbering the packets in the order they were sent).</summary>
+    AdvertisementDelivered,
 
     /// <summary>An advertisement was lost on the way to a node (loss, partition or link down).</summary>
     AdvertisementLost,

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Vrrp.Election;
 using Vrrp.Runtime;
@@ -28,6 +29,7 @@ public sealed class VirtualLan : IAsyncDisposable
     /// <summary>The smallest one-way delay: one 100 ns tick (a packet is never delivered inside the send call).</summary>
     public static readonly TimeSpan MinimumLatency = TimeSpan.FromTicks(1);
 
+    private const int Ipv4HeaderLength = 20;
     private static readonly IPAddressValue IPv4Group = IPAddressValue.Parse("224.0.0.18");
     private static readonly IPAddressValue IPv6Group = IPAddressValue.Parse("ff02::12");
 
@@ -320,13 +322,96 @@ public sealed class VirtualLan : IAsyncDisposable
                     delay += _random.NextInt64(link.Jitter.Ticks + 1) * 100;
                 }
 
-                var buffer = _bufferPool.Count > 0 ? _bufferPool.Pop() : new byte[VrrpPacketLimits.MaxLength];
-                message.CopyTo(buffer);
-                _inFlight.Enqueue(new Delivery(target, buffer, message.Length, sender.LocalAddress, destination), (now + delay, _sequence++));
+                EnqueueLocked(target, message, sender.LocalAddress, destination, link.HopLimit, now + delay);
             }
 
             ArmLocked(now);
         }
+    }
+
+    /// <summary>
+    /// Delivers arbitrary bytes to a node as if received from the wire (fuzzing, or replaying a capture of another
+    /// implementation such as keepalived). IPv4 messages get an IPv4 header in front, as a raw socket delivers them.
+    /// </summary>
+    /// <param name="to">The receiving node (its channel of the message's family on <see cref="SimulatedNode.InterfaceName"/>).</param>
+    /// <param name="message">The VRRP message (no IP header).</param>
+    /// <param name="family">The IP family.</param>
+    /// <param name="source">The IP source.</param>
+    /// <param name="hopLimit">The TTL / hop limit.</param>
+    /// <param name="delay">The delay before delivery (at least <see cref="MinimumLatency"/>).</param>
+    public void Inject(SimulatedNode to, ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, byte hopLimit = 255, TimeSpan? delay = null)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        if (message.Length > Packets.VrrpPacket.MaxMessageLength + Packets.VrrpPacket.AuthenticationDataLength)
+        {
+            throw new ArgumentException("The message is longer than any VRRP message.", nameof(message));
+        }
+
+        long now = TimeConversion.GetNanoseconds(TimeProvider);
+        long due = now + (Math.Max((delay ?? MinimumLatency).Ticks, MinimumLatency.Ticks) * 100);
+        lock (_lock)
+        {
+            foreach (var channel in _channels)
+            {
+                if (channel.Node == to && channel.Family == family && channel.Options.InterfaceName == SimulatedNode.InterfaceName)
+                {
+                    EnqueueLocked(channel, message, source, family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group, hopLimit, due);
+                }
+            }
+
+            ArmLocked(now);
+        }
+    }
+
+    // Under _lock. IPv4 gets a 20-byte header (as an IPv4 raw socket delivers it), IPv6 the message and metadata only.
+    private void EnqueueLocked(LanChannel target, ReadOnlySpan<byte> message, IPAddressValue source, IPAddressValue destination, byte hopLimit, long due)
+    {
+        var buffer = _bufferPool.Count > 0 ? _bufferPool.Pop() : new byte[VrrpPacketLimits.MaxLength];
+        int length = message.Length;
+        bool withHeader = target.Family == VrrpAddressFamily.IPv4;
+        if (withHeader)
+        {
+            WriteIPv4Header(buffer, message.Length, hopLimit, source, destination, (ushort)_sequence);
+            message.CopyTo(buffer.AsSpan(Ipv4HeaderLength));
+            length += Ipv4HeaderLength;
+        }
+        else
+        {
+            message.CopyTo(buffer);
+        }
+
+        _inFlight.Enqueue(new Delivery(target, buffer, length, source, destination, _sequence, withHeader, hopLimit), (due, _sequence));
+        _sequence++;
+    }
+
+    // RFC 791 section 3.1: version 4, IHL 5, DSCP CS6 (as keepalived), total length, id, no fragments, TTL, protocol
+    // 112, header checksum, source, destination.
+    private static void WriteIPv4Header(Span<byte> header, int payloadLength, byte ttl, IPAddressValue source, IPAddressValue destination, ushort id)
+    {
+        header[0] = 0x45;
+        header[1] = 0xC0;
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)(Ipv4HeaderLength + payloadLength));
+        BinaryPrimitives.WriteUInt16BigEndian(header[4..], id);
+        header[6] = 0;
+        header[7] = 0;
+        header[8] = ttl;
+        header[9] = Packets.VrrpPacket.IPProtocol;
+        header[10] = 0;
+        header[11] = 0;
+        source.WriteTo(header[12..]);
+        destination.WriteTo(header[16..]);
+        uint sum = 0;
+        for (int i = 0; i < Ipv4HeaderLength; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
+        }
+
+        while (sum > 0xFFFF)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(header[10..], (ushort)~sum);
     }
 
     private static bool Contains(IReadOnlyList<IPAddressValue> list, IPAddressValue value)
@@ -372,7 +457,12 @@ public sealed class VirtualLan : IAsyncDisposable
                     _inFlight.Dequeue();
                 }
 
-                delivery.Target.Deliver(delivery.Buffer, delivery.Length, delivery.Source, delivery.Destination);
+                if (RecordEvents)
+                {
+                    Record(delivery.Target.Node, LanEventKind.AdvertisementDelivered, $"#{delivery.Sequence} from {delivery.Source}");
+                }
+
+                delivery.Target.Deliver(delivery.Buffer, delivery.Length, delivery.Source, delivery.Destination, delivery.IncludesIPv4Header, delivery.HopLimit);
             }
         }
         finally
@@ -401,10 +491,10 @@ public sealed class VirtualLan : IAsyncDisposable
         _deliveryTimer.Change(TimeSpan.FromTicks(Math.Max(1, (key.Due - now + 99) / 100)), Timeout.InfiniteTimeSpan);
     }
 
-    private readonly record struct Delivery(LanChannel Target, byte[] Buffer, int Length, IPAddressValue Source, IPAddressValue Destination);
+    private readonly record struct Delivery(LanChannel Target, byte[] Buffer, int Length, IPAddressValue Source, IPAddressValue Destination, long Sequence, bool IncludesIPv4Header, byte HopLimit);
 
     private static class VrrpPacketLimits
     {
-        public const int MaxLength = Packets.VrrpPacket.MaxMessageLength + Packets.VrrpPacket.AuthenticationDataLength;
+        public const int MaxLength = Ipv4HeaderLength + Packets.VrrpPacket.MaxMessageLength + Packets.VrrpPacket.AuthenticationDataLength;
     }
 }

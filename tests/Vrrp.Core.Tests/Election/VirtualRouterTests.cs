@@ -50,6 +50,16 @@ public class VirtualRouterTests
     }
 
     [Fact]
+    public void A_backup_that_takes_over_uses_its_own_interval_again()
+    {
+        var router = InState(VrrpState.Backup, out long now);
+        router.HandleAdvertisement(Advert(200, HigherPeer, interval: 50), now);
+        router.HandleTimeout(router.NextTimeout!.Value);
+        Assert.Equal(VrrpState.Master, router.State);
+        Assert.Equal(Second, router.MasterAdvertisementInterval);
+    }
+
+    [Fact]
     public void A_v2_interval_mismatch_is_dropped_and_counted()
     {
         var router = InState(VrrpState.Backup, out long now, Config(version: VrrpVersion.V2));
