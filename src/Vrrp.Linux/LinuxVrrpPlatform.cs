@@ -1,6 +1,8 @@
 using Vrrp.Linux.Announcements;
+using Vrrp.Linux.Interfaces;
 using Vrrp.Linux.Netlink;
 using Vrrp.Linux.Sockets;
+using Vrrp.Runtime;
 
 namespace Vrrp.Linux;
 
@@ -20,6 +22,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
     private readonly PacketSocketAnnouncer _announcer;
     private readonly RawSocketTransport _transport;
     private readonly NetlinkLinkMonitor _links;
+    private readonly Dictionary<string, (string ArpIgnore, string ArpFilter, HashSet<string> VirtualMacs)> _arpSettings = [];
     private int _disposed;
 
     private LinuxVrrpPlatform(string? networkNamespace)
@@ -72,6 +75,16 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <summary>Link and address events through rtnetlink.</summary>
     public ILinkMonitor LinkMonitor => _links;
 
+    /// <summary>
+    /// Creates a driver wired to this platform (transport, addresses, announcements, link monitor). Add the instances
+    /// of this namespace to it, then start it; dispose the driver before the platform.
+    /// </summary>
+    /// <param name="loggerFactory">Logging, or null for none.</param>
+    /// <param name="timeProvider">The clock, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The driver.</returns>
+    public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        new(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
+
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
     /// <param name="interfaceName">The interface.</param>
     /// <param name="family">Only this family, or null for both.</param>
@@ -97,8 +110,13 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <summary>
     /// Creates the virtual-MAC interface of a virtual router (keepalived <c>use_vmac</c>): a macvlan in bridge mode on
     /// <paramref name="parentInterface"/>, with the virtual MAC, set up. Put the virtual addresses on it and run the
-    /// instance's adverts through it.
+    /// instance on it (adverts are sent from it and received on the parent).
     /// </summary>
+    /// <remarks>
+    /// As keepalived does, ARP is set so that only the virtual-MAC interface answers for the virtual addresses:
+    /// <c>arp_ignore=1</c> and <c>arp_filter=1</c> on the parent, <c>arp_ignore=1</c> on the new interface. The parent's
+    /// previous values are restored when its last virtual-MAC interface is removed through this platform.
+    /// </remarks>
     /// <param name="parentInterface">The physical interface.</param>
     /// <param name="virtualRouterId">1..255.</param>
     /// <param name="family">IPv4 or IPv6 (which virtual MAC).</param>
@@ -117,6 +135,31 @@ public sealed class LinuxVrrpPlatform : IDisposable
 
         var parent = _netlink.GetLink(parentInterface);
         _netlink.CreateMacvlan(parent, name, mac);
+        try
+        {
+            lock (_arpSettings)
+            {
+                if (!_arpSettings.TryGetValue(parent.Name, out var saved))
+                {
+                    saved = (InterfaceSettings.Read(NetworkNamespace, parent.Name, "arp_ignore") ?? "0",
+                        InterfaceSettings.Read(NetworkNamespace, parent.Name, "arp_filter") ?? "0",
+                        []);
+                    _arpSettings[parent.Name] = saved;
+                }
+
+                saved.VirtualMacs.Add(name);
+                InterfaceSettings.Write(NetworkNamespace, parent.Name, "arp_ignore", "1");
+                InterfaceSettings.Write(NetworkNamespace, parent.Name, "arp_filter", "1");
+                InterfaceSettings.Write(NetworkNamespace, name, "arp_ignore", "1");
+            }
+        }
+        catch (IOException)
+        {
+            // Without the ARP settings the interface would answer from the wrong MAC: undo the creation.
+            _netlink.DeleteLink(name);
+            throw;
+        }
+
         return name;
     }
 
@@ -127,7 +170,30 @@ public sealed class LinuxVrrpPlatform : IDisposable
     public bool RemoveVirtualMacInterface(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return _netlink.DeleteLink(name);
+        bool deleted = _netlink.DeleteLink(name);
+        lock (_arpSettings)
+        {
+            foreach (var (parent, saved) in _arpSettings)
+            {
+                if (saved.VirtualMacs.Remove(name) && saved.VirtualMacs.Count == 0)
+                {
+                    _arpSettings.Remove(parent);
+                    try
+                    {
+                        InterfaceSettings.Write(NetworkNamespace, parent, "arp_ignore", saved.ArpIgnore);
+                        InterfaceSettings.Write(NetworkNamespace, parent, "arp_filter", saved.ArpFilter);
+                    }
+                    catch (IOException)
+                    {
+                        // The parent is gone too.
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return deleted;
     }
 
     /// <inheritdoc />

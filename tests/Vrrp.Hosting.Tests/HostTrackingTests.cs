@@ -28,11 +28,14 @@ public class HostTrackingTests
             await a.Host.StartAsync(TestContext.Current.CancellationToken);
             Assert.Equal(70, a.Status().EffectivePriority); // read before the instance started
 
+            int PriorityLines() => a.Logs.GetSnapshot().Count(r => r.Message.StartsWith("(VI_1) Changing effective priority to", StringComparison.Ordinal));
             foreach (var (value, expected) in new[] { (0, 100), (-12, 220), (-30, 254), (7, 30), (10, 1) })
             {
+                int before = PriorityLines();
                 await File.WriteAllTextAsync(path, value.ToString(System.Globalization.CultureInfo.InvariantCulture), TestContext.Current.CancellationToken);
                 await Clock.RunUntilAsync(time, () => a.Status().EffectivePriority == expected, TimeSpan.FromSeconds(5));
                 Assert.NotEqual(VrrpState.Fault, a.Status().State);
+                Assert.Equal(before + 1, PriorityLines()); // one move, no intermediate priority
             }
 
             await File.WriteAllTextAsync(path, "26", TestContext.Current.CancellationToken); // -260 <= -254: Fault
@@ -63,17 +66,7 @@ public class HostTrackingTests
         var ct = TestContext.Current.CancellationToken;
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var seen = new List<VrrpStateChange>();
-        var watch = Task.Run(async () =>
-        {
-            await foreach (var change in a.Monitor.WatchAsync(watching.Token))
-            {
-                lock (seen)
-                {
-                    seen.Add(change);
-                }
-            }
-        }, ct);
-        await Task.Delay(50, ct); // subscribed before the host starts: the first change is Initialize -> Backup
+        var watch = Collect(a.Monitor.WatchAsync(watching.Token).GetAsyncEnumerator(watching.Token), seen);
         await a.Host.StartAsync(ct);
         await b.Host.StartAsync(ct);
         await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
@@ -110,6 +103,21 @@ public class HostTrackingTests
         }
     }
 
+    /// <summary>Consumes a stream into <paramref name="seen"/>. The first MoveNextAsync runs synchronously up to its first wait, so the subscription exists when this returns.</summary>
+    private static async Task Collect(IAsyncEnumerator<VrrpStateChange> stream, List<VrrpStateChange> seen)
+    {
+        await using (stream)
+        {
+            while (await stream.MoveNextAsync())
+            {
+                lock (seen)
+                {
+                    seen.Add(stream.Current);
+                }
+            }
+        }
+    }
+
     [Fact]
     public async Task Notify_scripts_run_in_transition_order_through_the_host()
     {
@@ -137,5 +145,69 @@ public class HostTrackingTests
         {
             File.Delete(log);
         }
+    }
+
+    internal sealed class Journal
+    {
+        public List<string> Lines { get; } = [];
+    }
+
+    internal sealed class JournalHandler(Journal journal, TimeProvider time) : IVrrpStateHandler
+    {
+        public ValueTask OnStateChangedAsync(VrrpStateChange change, CancellationToken cancellationToken)
+        {
+            lock (journal.Lines)
+            {
+                journal.Lines.Add($"{change.InstanceName} {change.State} at {(change.Timestamp - time.GetUtcNow()).Ticks <= 0}");
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_state_handler_type_is_resolved_from_DI_with_its_dependencies()
+    {
+        var (time, lan) = Lan();
+        var journal = new Journal();
+        await using var a = LanHost.Create(lan, time, "a", 100,
+            vrrp => vrrp.AddStateHandler<JournalHandler>(),
+            services => services.AddSingleton(journal));
+        await a.Host.StartAsync(TestContext.Current.CancellationToken);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
+        await Clock.SettleAsync(() =>
+        {
+            lock (journal.Lines)
+            {
+                return journal.Lines.Count == 2;
+            }
+        });
+        Assert.Equal(["VI_1 Backup at True", "VI_1 Master at True"], journal.Lines);
+    }
+
+    [Theory]
+    [InlineData(-50, VrrpState.Master, 50)]
+    [InlineData(0, VrrpState.Fault, 100)]
+    public async Task A_tracked_interface_lowers_the_priority_or_means_Fault(int weight, VrrpState expected, int priority)
+    {
+        // The simulated node has one link (eth0): track it explicitly, with dont_track_primary so only track_interface counts.
+        var (time, lan) = Lan();
+        await using var a = LanHost.Create(lan, time, "a", 100, vrrp => vrrp.Configure(o =>
+        {
+            o.Instances[0].DontTrackPrimary = true;
+            o.Instances[0].TrackInterfaces.Add(new TrackInterfaceOptions { Interface = SimulatedNode.InterfaceName, Weight = weight });
+        }));
+        await a.Host.StartAsync(TestContext.Current.CancellationToken);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
+
+        lan.Nodes[0].SetLinkUp(false);
+        await Clock.RunUntilAsync(time, () => a.Status().State == expected && a.Status().EffectivePriority == priority, TimeSpan.FromSeconds(5));
+        if (expected == VrrpState.Fault)
+        {
+            Assert.Equal(["track_interface eth0 down"], a.Status().Faults);
+        }
+
+        lan.Nodes[0].SetLinkUp(true);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master && a.Status().EffectivePriority == 100, TimeSpan.FromSeconds(10));
     }
 }

@@ -36,7 +36,7 @@ internal sealed class LanHost : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddFakeLogging(o => o.OutputSink = null);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services?.Invoke(builder.Services);
         LanHost? self = null;
         var vrrp = builder.Services.AddVrrp()
@@ -72,7 +72,9 @@ internal sealed class LanHost : IAsyncDisposable
     {
         try
         {
-            await Host.StopAsync(CancellationToken.None);
+            // Bounded: a test's deliberately hanging callback must not hold the test for the whole shutdown timeout.
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await Host.StopAsync(stop.Token);
         }
         finally
         {
@@ -86,12 +88,13 @@ internal static class Clock
 {
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
 
-    public static async Task RunAsync(FakeTimeProvider time, TimeSpan duration)
+    public static async Task RunAsync(FakeTimeProvider time, TimeSpan duration, TimeSpan? stepSize = null)
     {
         var end = time.GetUtcNow() + duration;
+        var size = stepSize ?? Step;
         while (time.GetUtcNow() < end)
         {
-            var step = end - time.GetUtcNow() < Step ? end - time.GetUtcNow() : Step;
+            var step = end - time.GetUtcNow() < size ? end - time.GetUtcNow() : size;
             time.Advance(step);
             await Task.Delay(1);
         }

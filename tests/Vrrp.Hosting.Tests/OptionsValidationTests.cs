@@ -226,6 +226,15 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void An_instance_is_in_at_most_one_sync_group()
+    {
+        var o = With(Valid("VI_1", 1), Valid("VI_2", 2));
+        o.SyncGroups.Add(new VrrpSyncGroupOptions { Name = "G1", Instances = ["VI_1", "VI_2"] });
+        o.SyncGroups.Add(new VrrpSyncGroupOptions { Name = "G2", Instances = ["VI_2"] });
+        AssertError(o, "Sync group 'G2'", "instance 'VI_2'", "already in sync group 'G1'");
+    }
+
+    [Fact]
     public void Garp_repeats_must_be_at_least_one()
     {
         var i = Valid();

@@ -27,6 +27,33 @@ public sealed class AnnouncerTests
     }
 
     [Fact]
+    public void PacketDotNet_decodes_the_frames_as_announcements_of_the_address_from_the_mac()
+    {
+        // An independent decoder: the frames are hand-written (no packet library in Vrrp.Linux, for native AOT).
+        byte[] mac = Convert.FromHexString("02a0b0c0d0e1");
+        var arp = PacketDotNet.Packet.ParsePacket(PacketDotNet.LinkLayers.Ethernet, AnnouncementFrames.Build(mac, IPAddressValue.Parse("198.51.100.7")))
+            .Extract<PacketDotNet.ArpPacket>();
+        Assert.NotNull(arp);
+        Assert.Equal(PacketDotNet.ArpOperation.Request, arp.Operation);
+        Assert.Equal("198.51.100.7", arp.SenderProtocolAddress.ToString());
+        Assert.Equal("198.51.100.7", arp.TargetProtocolAddress.ToString());
+        Assert.Equal("02A0B0C0D0E1", arp.SenderHardwareAddress.ToString());
+        Assert.Equal("FFFFFFFFFFFF", arp.TargetHardwareAddress.ToString());
+
+        var frame = PacketDotNet.Packet.ParsePacket(PacketDotNet.LinkLayers.Ethernet, AnnouncementFrames.Build(mac, IPAddressValue.Parse("2001:db8:7::9")));
+        var ipv6 = frame.Extract<PacketDotNet.IPv6Packet>();
+        Assert.Equal(255, ipv6.HopLimit);
+        Assert.Equal("ff02::1", ipv6.DestinationAddress.ToString());
+        var na = frame.Extract<PacketDotNet.NdpNeighborAdvertisementPacket>();
+        Assert.NotNull(na);
+        Assert.True(na.Override);
+        Assert.False(na.Router);
+        Assert.False(na.Solicited);
+        Assert.Equal("2001:db8:7::9", na.TargetAddress.ToString());
+        Assert.True(frame.Extract<PacketDotNet.IcmpV6Packet>().ValidIcmpChecksum);
+    }
+
+    [Fact]
     public void Neighbor_advertisement_checksum_is_the_ipv6_pseudo_header_sum()
     {
         // Another address and MAC than the vector: the checksum must follow them (RFC 4443 section 2.3).
@@ -73,12 +100,9 @@ public sealed class AnnouncerTests
         // The frames on the wire are the ones the layout test proved identical to keepalived's.
         using var netlink = RouteNetlink.Open(r1.Namespace);
         var link = netlink.GetLink("eth0");
-        var frames = capture.Fields("arp or icmpv6.type == 136", "frame.protocols");
-        Assert.Equal(4, frames.Count);
-        var raw = PcapFrames(capture.File);
-        Assert.Equal(4, raw.Count);
-        Assert.Contains(raw, f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v4.Address)));
-        Assert.Contains(raw, f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v6.Address)));
+        var raw = capture.Frames(); // may also hold the host's own IPv6 chatter (router solicitations, MLD)
+        Assert.Equal(2, raw.Count(f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v4.Address))));
+        Assert.Equal(2, raw.Count(f => f.AsSpan().SequenceEqual(AnnouncementFrames.Build(link.HardwareAddress, v6.Address))));
     }
 
     [Fact]
@@ -104,22 +128,5 @@ public sealed class AnnouncerTests
         using var platform = LinuxVrrpPlatform.Create(r1.Namespace);
         var ex = await Assert.ThrowsAsync<NetlinkException>(() => platform.Announcer.AnnounceAsync("nosuch0", [VirtualAddress.Parse("192.0.2.100")], TestContext.Current.CancellationToken).AsTask());
         Assert.Contains("nosuch0", ex.Message);
-    }
-
-    /// <summary>Reads the frames of a classic pcap file (24-byte header, 16-byte record headers).</summary>
-    private static List<byte[]> PcapFrames(string file)
-    {
-        byte[] bytes = File.ReadAllBytes(file);
-        var frames = new List<byte[]>();
-        int offset = 24;
-        while (offset + 16 <= bytes.Length)
-        {
-            int captured = BitConverter.ToInt32(bytes, offset + 8);
-            offset += 16;
-            frames.Add(bytes.AsSpan(offset, captured).ToArray());
-            offset += captured;
-        }
-
-        return frames;
     }
 }

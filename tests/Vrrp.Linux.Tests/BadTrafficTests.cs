@@ -99,7 +99,40 @@ public sealed class BadTrafficTests
 
         Assert.Equal(VrrpState.Master, r1.State);
         Assert.Equal(VrrpState.Backup, r2.State);
-        Assert.True(r1.HoldsAddress("192.0.2.100"));
-        Assert.False(r2.HoldsAddress("192.0.2.100"));
+        Assert.True(await r1.WaitForAddressAsync("192.0.2.100"));
+        Assert.True(await r2.WaitForAddressAsync("192.0.2.100", present: false));
+    }
+
+    [Fact]
+    public async Task Unicast_routers_count_adverts_from_strangers_and_ignore_them()
+    {
+        LabProcess.RequireRootAnd("ip");
+        using var lab = new NetworkLab();
+        var h1 = lab.AddHost("r1", "192.0.2.11/24");
+        var h2 = lab.AddHost("r2", "192.0.2.12/24");
+        var stranger = lab.AddHost("x", "192.0.2.66/24");
+        var config = FailoverTests.Config("VI_1", 150, 50) with { AcceptOnlyUnicastPeers = true };
+        await using var r1 = LabRouter.Create(h1, config with { UnicastPeers = [IPAddressValue.Parse("192.0.2.12")] });
+        await using var r2 = LabRouter.Create(h2, config with { Priority = 100, UnicastPeers = [IPAddressValue.Parse("192.0.2.11")] });
+        await Task.WhenAll(r1.StartAsync(), r2.StartAsync());
+        Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
+
+        // A stranger, not a configured peer, claims the VRID with priority 254 (unicast to the backup, checksum right).
+        var (source, backup) = (IPAddressValue.Parse("192.0.2.66"), IPAddressValue.Parse("192.0.2.12"));
+        byte[] advert = new byte[64];
+        int n = VrrpPacket.Write(advert, new AdvertisementFields(VrrpVersion.V3, 51, 254, 5), [IPAddressValue.Parse("192.0.2.100")], [], source, backup);
+        using var raw = NetworkNamespace.Run(stranger.Namespace, () => RawSocketFactory.Create(AddressFamily.InterNetwork, 112));
+        SocketOptions.SetInt(raw, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, 255);
+        for (int i = 0; i < Repeats; i++)
+        {
+            raw.SendTo(advert.AsSpan(0, n), new IPEndPoint(IPAddress.Parse("192.0.2.12"), 0));
+        }
+
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        var drops = r2.Router.GetStatus().Drops;
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", drops.Select(d => $"{d.Key}={d.Value}")));
+        Assert.Equal(Repeats, drops.GetValueOrDefault(DropReason.UnicastSourceNotAllowed));
+        Assert.Equal(VrrpState.Backup, r2.State);
+        Assert.Equal(VrrpState.Master, r1.State);
     }
 }

@@ -40,29 +40,35 @@ public sealed class FailoverTests
             .ToList();
 
     [Theory]
-    [InlineData(1000)]
-    [InlineData(50)]
-    public async Task Backup_takes_over_within_master_down_interval_when_the_master_is_cut_off(int intervalMs)
+    [InlineData(1000, VrrpAddressFamily.IPv4)]
+    [InlineData(50, VrrpAddressFamily.IPv4)]
+    [InlineData(50, VrrpAddressFamily.IPv6)]
+    public async Task Backup_takes_over_within_master_down_interval_when_the_master_is_cut_off(int intervalMs, VrrpAddressFamily family)
     {
         LabProcess.RequireRootAnd("ip", "tcpdump", "tshark");
+        bool v6 = family == VrrpAddressFamily.IPv6;
+        string vip = v6 ? "2001:db8:50::100" : Vip;
         using var lab = new NetworkLab();
-        var h1 = lab.AddHost("r1", "192.0.2.11/24");
-        var h2 = lab.AddHost("r2", "192.0.2.12/24");
-        var client = lab.AddHost("c1", "192.0.2.50/24");
+        var h1 = lab.AddHost("r1", "192.0.2.11/24", "2001:db8:50::11/64");
+        var h2 = lab.AddHost("r2", "192.0.2.12/24", "2001:db8:50::12/64");
+        var client = lab.AddHost("c1", "192.0.2.50/24", "2001:db8:50::50/64");
         using var s1 = new LabTcpService(h1);
         using var s2 = new LabTcpService(h2);
-        await using var r1 = LabRouter.Create(h1, Config("VI_1", 150, intervalMs));
-        await using var r2 = LabRouter.Create(h2, Config("VI_1", 100, intervalMs));
+        var addresses = v6 ? (IReadOnlyList<VirtualAddress>)[VirtualAddress.Parse(vip + "/64")] : [VirtualAddress.Parse(Vip + "/32")];
+        await using var r1 = LabRouter.Create(h1, Config("VI_1", 150, intervalMs) with { VirtualAddresses = addresses });
+        await using var r2 = LabRouter.Create(h2, Config("VI_1", 100, intervalMs) with { VirtualAddresses = addresses });
         await Task.WhenAll(r1.StartAsync(), r2.StartAsync());
 
         var settle = TimeSpan.FromMilliseconds(MasterDownMs(150, intervalMs) + 2000);
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, settle), $"r1 is {r1.State}");
         Assert.Equal(VrrpState.Backup, r2.State);
-        Assert.True(r1.HoldsAddress(Vip));
-        Assert.False(r2.HoldsAddress(Vip));
-        Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, Vip, "r1", TimeSpan.FromSeconds(3)));
+        Assert.True(await r1.WaitForAddressAsync(vip));
+        Assert.False(r2.HoldsAddress(vip));
+        Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, vip, "r1", TimeSpan.FromSeconds(3)));
+        string source1 = r1.Router.GetStatus().LocalAddress.ToString()!;
+        string source2 = r2.Router.GetStatus().LocalAddress.ToString()!;
 
-        var capture = lab.StartCapture("failover", "ip proto 112");
+        var capture = lab.StartCapture("failover", v6 ? "ip6 proto 112" : "ip proto 112");
         await Task.Delay(Math.Max(1100, 3 * intervalMs), TestContext.Current.CancellationToken); // past the client's ARP lock time
         h1.Cut();
         Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromMilliseconds(MasterDownMs(100, intervalMs) + 2000)), $"r2 is {r2.State}");
@@ -70,21 +76,25 @@ public sealed class FailoverTests
         capture.Stop();
 
         var adverts = Adverts(capture);
-        double lastMaster = adverts.Where(a => a.Source == "192.0.2.11").Max(a => a.Time);
-        double firstBackup = adverts.Where(a => a.Source == "192.0.2.12" && a.Time > lastMaster).Min(a => a.Time);
+        double lastMaster = adverts.Where(a => a.Source == source1).Max(a => a.Time);
+        double firstBackup = adverts.Where(a => a.Source == source2 && a.Time > lastMaster).Min(a => a.Time);
         double takeoverMs = (firstBackup - lastMaster) * 1000;
         double bound = MasterDownMs(100, intervalMs);
-        Output?.WriteLine($"advert_int {intervalMs} ms: backup's first advert {takeoverMs:F3} ms after the master's last; Master_Down_Interval {bound:F3} ms");
-        Assert.True(takeoverMs <= bound + 20, $"takeover {takeoverMs:F3} ms > bound {bound:F3} + 20 ms");
+        Output?.WriteLine($"{family} advert_int {intervalMs} ms: backup's first advert {takeoverMs:F3} ms after the master's last; Master_Down_Interval {bound:F3} ms");
+        TimingBound.Check(takeoverMs, bound, $"{family} takeover at advert_int {intervalMs} ms");
         Assert.True(takeoverMs >= bound - 5, $"takeover {takeoverMs:F3} ms is earlier than Master_Down_Interval {bound:F3} ms");
 
         // The driver's own adverts (codec + transport) as Wireshark sees them.
-        var decoded = capture.Fields("vrrp", "vrrp.version", "vrrp.checksum.status", "ip.ttl", "ip.dst", "vrrp.virt_rtr_id");
+        var decoded = capture.Fields("vrrp", "vrrp.version", "vrrp.checksum.status", v6 ? "ipv6.hlim" : "ip.ttl", v6 ? "ipv6.dst" : "ip.dst", "vrrp.virt_rtr_id");
         Assert.NotEmpty(decoded);
-        Assert.All(decoded, f => Assert.Equal(["3", "1", "255", "224.0.0.18", "51"], f));
+        Assert.All(decoded, f => Assert.Equal(["3", "1", "255", v6 ? "ff02::12" : "224.0.0.18", "51"], f));
 
-        Assert.True(r2.HoldsAddress(Vip));
-        Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, Vip, "r2", TimeSpan.FromSeconds(3)));
+        Assert.True(await r2.WaitForAddressAsync(vip));
+        Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, vip, "r2", TimeSpan.FromSeconds(3)));
+
+        // The cut-off master lost carrier: Fault, and its VIP removed (no duplicate when the link heals).
+        Assert.True(await r1.WaitForStateAsync(VrrpState.Fault, TimeSpan.FromSeconds(1)), $"r1 is {r1.State}");
+        Assert.True(await r1.WaitForAddressAsync(vip, present: false));
     }
 
     [Fact]
@@ -104,6 +114,7 @@ public sealed class FailoverTests
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
         await Task.Delay(5 * interval, TestContext.Current.CancellationToken);
         Assert.Equal((VrrpState.Master, VrrpState.Backup, VrrpState.Backup), (r1.State, r2.State, r3.State));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
         Assert.Equal([true, false, false], new[] { r1, r2, r3 }.Select(r => r.HoldsAddress(Vip)));
 
         var capture = lab.StartCapture("three", "ip proto 112");
@@ -112,8 +123,8 @@ public sealed class FailoverTests
         Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
         await Task.Delay(10 * interval, TestContext.Current.CancellationToken);
         Assert.Equal(VrrpState.Backup, r3.State);
-        Assert.True(r2.HoldsAddress(Vip));
-        Assert.False(r3.HoldsAddress(Vip));
+        Assert.True(await r2.WaitForAddressAsync(Vip));
+        Assert.True(await r3.WaitForAddressAsync(Vip, present: false));
 
         h1.Heal();
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(3)), $"r1 is {r1.State}");
@@ -126,10 +137,11 @@ public sealed class FailoverTests
         double takeoverMs = (firstBackup - lastMaster) * 1000;
         double bound = MasterDownMs(100, interval);
         Output?.WriteLine($"three routers, advert_int {interval} ms: r2 took over {takeoverMs:F3} ms after r1's last advert; bound {bound:F3} ms");
-        Assert.InRange(takeoverMs, bound - 5, bound + 20);
+        Assert.True(takeoverMs >= bound - 5, $"takeover {takeoverMs:F3} ms is earlier than Master_Down_Interval {bound:F3} ms");
+        TimingBound.Check(takeoverMs, bound, "three-router takeover");
         Assert.DoesNotContain(adverts, a => a.Source == "192.0.2.13");
-        Assert.True(r1.HoldsAddress(Vip));
-        Assert.False(r2.HoldsAddress(Vip));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
+        Assert.True(await r2.WaitForAddressAsync(Vip, present: false));
     }
 
     [Theory]
@@ -152,7 +164,7 @@ public sealed class FailoverTests
             var capture = lab.StartCapture("stop", "ip proto 112");
             await Task.Delay(2 * intervalMs, TestContext.Current.CancellationToken);
             await r1.Driver.StopAsync(TestContext.Current.CancellationToken);
-            Assert.False(r1.HoldsAddress(Vip));
+            Assert.True(await r1.WaitForAddressAsync(Vip, present: false));
             Assert.True(await r2.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
             await Task.Delay(2 * intervalMs, TestContext.Current.CancellationToken);
             capture.Stop();
@@ -168,14 +180,32 @@ public sealed class FailoverTests
             double handoverMs = (firstBackup - priorityZero) * 1000;
             double bound = SkewMs(100, intervalMs);
             Output?.WriteLine($"graceful stop, advert_int {intervalMs} ms: r2's first advert {handoverMs:F3} ms after r1's priority 0; skew time {bound:F3} ms");
-            Assert.True(handoverMs <= bound + 20, $"handover {handoverMs:F3} ms > skew {bound:F3} + 20 ms");
-            Assert.True(r2.HoldsAddress(Vip));
+            TimingBound.Check(handoverMs, bound, $"graceful handover at advert_int {intervalMs} ms");
+            Assert.True(await r2.WaitForAddressAsync(Vip));
             Assert.Equal("r2", await LabTcpService.AskUntilAsync(client, Vip, "r2", TimeSpan.FromSeconds(3)));
         }
         finally
         {
             await r1.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_vip_removed_behind_the_masters_back_is_put_back()
+    {
+        LabProcess.RequireRootAnd("ip");
+        using var lab = new NetworkLab();
+        var h1 = lab.AddHost("r1", "192.0.2.11/24");
+        await using var r1 = LabRouter.Create(h1, Config("VI_1", 100, 50));
+        await r1.StartAsync();
+        Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
+        Assert.True(await r1.WaitForAddressAsync(Vip));
+
+        // Someone runs `ip addr del`: the link monitor reports it and the master adds the VIP again.
+        // (`ip addr del` fails when the address is absent, so the deletion did happen; the re-add is that fast.)
+        h1.Exec("ip", "addr", "del", Vip + "/32", "dev", "eth0");
+        Assert.True(await r1.WaitForAddressAsync(Vip, timeoutMs: 2000), "the VIP was not restored");
+        Assert.Equal(VrrpState.Master, r1.State);
     }
 
     [Fact]
@@ -188,20 +218,20 @@ public sealed class FailoverTests
         var first = LabRouter.Create(h1, Config("VI_1", 100, interval));
         await first.StartAsync();
         Assert.True(await first.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
-        Assert.True(first.HoldsAddress(Vip));
+        Assert.True(await first.WaitForAddressAsync(Vip));
 
         // A crash: no priority 0, no cleanup; the VIP stays behind.
         await first.Driver.AbortAsync();
         first.Platform.Dispose();
-        Assert.True(first.HoldsAddress(Vip));
+        Assert.True(await first.WaitForAddressAsync(Vip));
 
         await using var second = LabRouter.Create(h1, Config("VI_1", 100, interval));
         await second.StartAsync();
         Assert.Equal(VrrpState.Backup, second.State);
         Assert.False(second.HoldsAddress(Vip)); // removed before the instance started, not on becoming master
         Assert.True(await second.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(2)));
-        Assert.True(second.HoldsAddress(Vip));
+        Assert.True(await second.WaitForAddressAsync(Vip));
         await second.Driver.StopAsync(TestContext.Current.CancellationToken);
-        Assert.False(second.HoldsAddress(Vip));
+        Assert.True(await second.WaitForAddressAsync(Vip, present: false));
     }
 }

@@ -121,7 +121,7 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public async Task Unicast_mode_sends_to_each_peer_and_can_accept_only_the_peers()
+    public async Task Unicast_mode_sends_to_each_peer_and_delivers_strangers_for_counting()
     {
         var (lab, p1, p2) = TwoRouters(third: true);
         using var _ = lab;
@@ -139,13 +139,32 @@ public sealed class TransportTests
 
         byte[] advert = TestAdverts.V3(54, 100, 100, R1, R2, "192.0.2.100");
         var buffer = new byte[1500];
+        // A stranger's advert is delivered with its source, so that the driver counts it (UnicastSourceNotAllowed).
         var receive = c2.ReceiveAsync(buffer, Timeout());
-        await c3.SendAsync(TestAdverts.V3(54, 100, 100, r3, R2, "192.0.2.100"), ct); // not a configured peer
-        await Task.Delay(100, ct);
-        await c1.SendAsync(advert, ct);
+        await c3.SendAsync(TestAdverts.V3(54, 100, 100, r3, R2, "192.0.2.100"), ct);
         var d = await receive;
+        Assert.Equal((r3, R2, 255), (d.Source, d.Destination, d.HopLimit));
+        receive = c2.ReceiveAsync(buffer, Timeout());
+        await c1.SendAsync(advert, ct);
+        d = await receive;
         Assert.Equal((R1, R2, 255), (d.Source, d.Destination, d.HopLimit));
-        Assert.Equal(1, c2.Sockets.DroppedUnicastSources);
+        Assert.Equal(advert, buffer.AsSpan(20, d.Length - 20).ToArray()); // already checksummed for the peer: unchanged
+
+        // Written for the multicast group (as a driver does before it knows the peers): the channel re-checksums it
+        // with each peer as the pseudo-header destination; a message-only checksum (RFC 9568 form) is left alone.
+        byte[] forGroup = TestAdverts.V3(54, 100, 100, R1, Group4, "192.0.2.100");
+        receive = c2.ReceiveAsync(buffer, Timeout());
+        await c1.SendAsync(forGroup, ct);
+        d = await receive;
+        var received = buffer.AsSpan(20, d.Length - 20).ToArray();
+        Assert.Equal(advert, received);
+        byte[] messageOnly = (byte[])forGroup.Clone();
+        messageOnly[6] = messageOnly[7] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(messageOnly.AsSpan(6), TestAdverts.Checksum(messageOnly, []));
+        receive = c2.ReceiveAsync(buffer, Timeout());
+        await c1.SendAsync(messageOnly, ct);
+        d = await receive;
+        Assert.Equal(messageOnly, buffer.AsSpan(20, d.Length - 20).ToArray());
     }
 
     [Fact]
@@ -186,6 +205,28 @@ public sealed class TransportTests
         var none = await Assert.ThrowsAsync<InvalidOperationException>(() => p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv6) with { InterfaceName = "lo" }, ct).AsTask());
         Assert.Contains("Interface lo", none.Message);
         Assert.Contains("link-local", none.Message);
+    }
+
+    [Fact]
+    public async Task IPv6_channel_waits_for_the_link_local_address_to_leave_duplicate_address_detection()
+    {
+        var (lab, p1, p2) = TwoRouters();
+        using var _ = lab;
+        using var __ = p1;
+        using var ___ = p2;
+        var ct = TestContext.Current.CancellationToken;
+        var r1 = lab["r1"];
+        r1.Exec("sysctl", "-q", "-w", "net.ipv6.conf.eth0.accept_dad=1", "net.ipv6.conf.eth0.dad_transmits=1");
+        r1.Exec("ip", "link", "set", "eth0", "down");
+        r1.Exec("ip", "link", "set", "eth0", "up");
+        Assert.Contains(p1.GetAddresses("eth0", VrrpAddressFamily.IPv6), a => a.Address.IsIPv6LinkLocal && a.IsTentative);
+
+        var started = DateTime.UtcNow;
+        await using var channel = await p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv6), ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"opened after {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms of duplicate address detection");
+        Assert.True(channel.LocalAddress.IsIPv6LinkLocal);
+        Assert.DoesNotContain(p1.GetAddresses("eth0", VrrpAddressFamily.IPv6), a => a.Address == channel.LocalAddress && a.IsTentative);
+        await channel.SendAsync(TestAdverts.V3(56, 100, 100, default, default, "fe80::56"), ct);
     }
 
     [Fact]
@@ -232,6 +273,31 @@ public sealed class TransportTests
         var last = await c2.ReceiveAsync(buffer, Timeout());
         Assert.Equal(255, last.HopLimit);
         Assert.Equal(good, buffer.AsSpan(20, good.Length).ToArray());
+    }
+
+    [Fact]
+    public async Task IPv6_hop_limit_other_than_255_is_reported_as_received()
+    {
+        var (lab, p1, p2) = TwoRouters();
+        using var _ = lab;
+        using var __ = p1;
+        using var ___ = p2;
+        var ct = TestContext.Current.CancellationToken;
+        await using var c2 = await p2.Transport.OpenAsync(Options(VrrpAddressFamily.IPv6), ct);
+        using var raw = NetworkNamespace.Run(lab["r1"].Namespace, () => RawSocketFactory.Create(AddressFamily.InterNetworkV6, 112));
+        SocketOptions.BindToDevice(raw, "eth0");
+        SocketOptions.SetInt(raw, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, 0);
+        var buffer = new byte[1500];
+        foreach (int hops in new[] { 1, 64, 255 })
+        {
+            SocketOptions.SetInt(raw, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_HOPS, hops);
+            var receive = c2.ReceiveAsync(buffer, Timeout());
+            raw.SendTo(TestAdverts.V3(57, 100, 100, default, default, "fe80::57"), new IPEndPoint(IPAddress.Parse("ff02::12"), 0));
+            var d = await receive;
+            Assert.Equal(hops, d.HopLimit);
+            Assert.Equal(Group6, d.Destination);
+            Assert.True(d.Source.IsIPv6LinkLocal);
+        }
     }
 
     [Fact]

@@ -410,6 +410,36 @@ public sealed class VirtualRouter
         return found;
     }
 
+    /// <summary>
+    /// Reports several trackers' states at once (the hosting layer's tracked files): the effective priority and the
+    /// fault are re-evaluated once, so no intermediate priority is advertised.
+    /// </summary>
+    /// <param name="states">Tracker names and states.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when the router has none of the trackers.</returns>
+    internal bool SetTrackerStates(IReadOnlyList<(string Name, bool Up)> states, long now)
+    {
+        bool found = false;
+        foreach (var (name, up) in states)
+        {
+            for (int i = 0; i < _trackerUp.Length; i++)
+            {
+                if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
+                {
+                    _trackerUp[i] = up;
+                    found = true;
+                }
+            }
+        }
+
+        if (found)
+        {
+            OnTrackersChanged(now);
+        }
+
+        return found;
+    }
+
     /// <summary>Tells whether a tracker is up now.</summary>
     /// <param name="name">The tracker's name.</param>
     /// <returns>Its state; false when unknown.</returns>

@@ -13,7 +13,8 @@ namespace Vrrp.Hosting;
 /// states encode the number: weights +1, +2, ... +128 (up for each bit set in a positive total) and -1, -2, ... -128
 /// (down for each bit set in a negative total), clamped to +-255 (more never changes a priority that is clamped to
 /// 1..254), plus a weight-0 tracker that is down when keepalived would put the instance in Fault (a weight-0 file
-/// with a non-zero number, or a total of -254 or less).
+/// with a non-zero number, or a total of -254 or less). The states of one file are pushed together
+/// (<c>VrrpDriver.SetTrackerStates</c>), so the priority moves once and no intermediate value is advertised.
 /// </remarks>
 internal static class DriverConfiguration
 {

@@ -3,7 +3,7 @@ namespace Vrrp.Hosting;
 /// <summary>Current state of the virtual routers and a stream of their changes; inject it anywhere.</summary>
 public interface IVrrpMonitor
 {
-    /// <summary>The configured instances' current status, in configuration order.</summary>
+    /// <summary>The configured instances' current status, in configuration order; empty until the host starts.</summary>
     IReadOnlyList<VrrpInstanceStatus> Instances { get; }
 
     /// <summary>Gets one instance's current status.</summary>

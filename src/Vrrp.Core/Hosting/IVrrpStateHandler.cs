@@ -9,7 +9,8 @@ namespace Vrrp.Hosting;
 /// Handlers are invoked in registration order, one change at a time per instance, never concurrently for the same
 /// instance, and never on the protocol's own path: a handler that throws is logged; one that runs longer than
 /// <see cref="VrrpOptions.CallbackTimeout"/> sees its token cancelled, is logged and left behind, and the next change
-/// is delivered. Either way elections and failover timing are unaffected.
+/// is delivered. Either way elections and failover timing are unaffected. When the host stops, the last changes
+/// (to Stopped) are still delivered, within the host's shutdown timeout; then pending calls are cancelled.
 /// </remarks>
 public interface IVrrpStateHandler
 {

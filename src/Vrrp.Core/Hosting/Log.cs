@@ -5,8 +5,8 @@ namespace Vrrp.Hosting;
 /// <summary>Hosting log messages (event ids 1000..1099).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1000, LogLevel.Information, "Starting VRRP on platform {Platform} with {InstanceCount} instance(s)")]
-    public static partial void Starting(ILogger logger, string platform, int instanceCount);
+    [LoggerMessage(1000, LogLevel.Information, "Starting VRRP (router_id {RouterId}) on platform {Platform} with {InstanceCount} instance(s)")]
+    public static partial void Starting(ILogger logger, string routerId, string platform, int instanceCount);
 
     [LoggerMessage(1001, LogLevel.Information, "Stopping VRRP")]
     public static partial void Stopping(ILogger logger);
@@ -19,6 +19,9 @@ internal static partial class Log
 
     [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
     public static partial void StartupDelay(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
+    public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
 
     [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
     public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);

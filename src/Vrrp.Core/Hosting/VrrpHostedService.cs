@@ -102,7 +102,20 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.Starting(_logger, platform.Name, options.Instances.Count);
+        Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
+        foreach (var instance in options.Instances)
+        {
+            if (instance.UseVirtualMac)
+            {
+                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
+            }
+
+            if (instance.StrictMode)
+            {
+                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
+            }
+        }
+
         var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.Links, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
@@ -128,24 +141,28 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         {
             if (_handles.TryGetValue(update.Instance, out var handle))
             {
-                foreach (var (tracker, up) in DriverConfiguration.States(update, options))
-                {
-                    handle.SetTrackerState(tracker, up);
-                }
+                driver.SetTrackerStates(handle, [.. DriverConfiguration.States(update, options)]);
             }
         });
         foreach (var instance in options.Instances)
         {
             foreach (var track in instance.TrackFiles)
             {
-                foreach (var (tracker, up) in DriverConfiguration.States(new TrackerUpdate(instance.Name, TrackedObjectKind.File, track.Name, true, _tracking.FileValue(track.Name)), options))
-                {
-                    _handles[instance.Name].SetTrackerState(tracker, up);
-                }
+                var update = new TrackerUpdate(instance.Name, TrackedObjectKind.File, track.Name, true, _tracking.FileValue(track.Name));
+                driver.SetTrackerStates(_handles[instance.Name], [.. DriverConfiguration.States(update, options)]);
             }
         }
 
-        await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
+            await _tracking.StopAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The instances' live status, from the driver.</summary>

@@ -255,8 +255,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         }
 
         var instanceNames = options.Instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var group in options.SyncGroups)
         {
+            foreach (string member in group.Instances.Distinct(StringComparer.Ordinal))
+            {
+                if (groupOf.TryGetValue(member, out string? other))
+                {
+                    errors.Add($"Sync group '{group.Name}': instance '{member}' is already in sync group '{other}'; an instance belongs to at most one group.");
+                }
+                else
+                {
+                    groupOf[member] = group.Name;
+                }
+            }
+
             if (group.Instances.Count == 0)
             {
                 errors.Add($"Sync group '{group.Name}': Instances (group) must name at least one instance.");

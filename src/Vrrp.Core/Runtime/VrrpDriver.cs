@@ -542,6 +542,33 @@ public sealed class VrrpDriver : IAsyncDisposable
         }
     }
 
+    /// <summary>Reports several trackers' states of one instance at once (see <see cref="VirtualRouter.SetTrackerStates"/>).</summary>
+    /// <param name="router">The instance.</param>
+    /// <param name="states">Tracker names and states.</param>
+    internal void SetTrackerStates(VirtualRouterHandle router, IReadOnlyList<(string Name, bool Up)> states)
+    {
+        lock (_gate)
+        {
+            if (router.Router is null || _runState != RunState.Running)
+            {
+                foreach (var (name, up) in states)
+                {
+                    router.PendingTrackerStates[name] = up;
+                }
+
+                router.Router?.SetTrackerStates(states, Now);
+                return;
+            }
+
+            long now = Now;
+            router.Router.SetTrackerStates(states, now);
+            Drain(router, now);
+            RunDueTimers(now);
+        }
+
+        KickAddressWorker();
+    }
+
     /// <summary>Stops everything at once without any protocol action (no priority 0, addresses left as they are): a crash, for simulations.</summary>
     /// <returns>A task that completes when the loops have ended and the channels are closed.</returns>
     internal async Task AbortAsync()

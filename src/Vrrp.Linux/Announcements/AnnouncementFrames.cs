@@ -1,26 +1,38 @@
-using System.Net;
-using System.Net.NetworkInformation;
-using PacketDotNet;
-using PacketDotNet.Utils;
+using System.Buffers.Binary;
+using Vrrp.Packets;
 
 namespace Vrrp.Linux.Announcements;
 
 /// <summary>
 /// Builds the Ethernet frames that announce a virtual address, laid out as keepalived 2.2.7 sends them.
 /// </summary>
+/// <remarks>
+/// Written with <see cref="BinaryPrimitives"/> rather than a packet library: the frames are two fixed layouts, and a
+/// packet library's reflection (PacketDotNet's lazy packet construction) makes the data plane trim- and native-AOT-unsafe.
+/// Tests compare the bytes with keepalived 2.2.7's frames and decode them with tshark and PacketDotNet.
+/// </remarks>
 internal static class AnnouncementFrames
 {
-    private static readonly PhysicalAddress Broadcast = new([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
-
-    // ff02::1 maps to the Ethernet group 33:33:00:00:00:01 (RFC 2464 section 7).
-    private static readonly PhysicalAddress AllNodesMac = new([0x33, 0x33, 0, 0, 0, 1]);
-    private static readonly IPAddress AllNodes = IPAddress.Parse("ff02::1");
-
     /// <summary>The length of an ARP frame (no padding: the NIC pads to 60 bytes).</summary>
     internal const int ArpFrameLength = 42;
 
     /// <summary>The length of a neighbour advertisement frame with a target link-layer address option.</summary>
-    internal const int NeighborAdvertisementFrameLength = 14 + 40 + 32;
+    internal const int NeighborAdvertisementFrameLength = EthernetHeaderLength + IPv6HeaderLength + NeighborAdvertisementLength;
+
+    private const int EthernetHeaderLength = 14;
+    private const int IPv6HeaderLength = 40;
+
+    // ICMPv6 header (4) + flags and reserved (4) + target (16) + target link-layer address option (8).
+    private const int NeighborAdvertisementLength = 32;
+    private const ushort EtherTypeIPv4 = 0x0800;
+    private const ushort EtherTypeArp = 0x0806;
+    private const ushort EtherTypeIPv6 = 0x86dd;
+    private const byte NextHeaderIcmpV6 = 58;
+    private const byte IcmpV6NeighborAdvertisement = 136;
+
+    // ff02::1, and the Ethernet group it maps to, 33:33:00:00:00:01 (RFC 2464 section 7).
+    private static readonly IPAddressValue AllNodes = IPAddressValue.Parse("ff02::1");
+    private static ReadOnlySpan<byte> AllNodesMac => [0x33, 0x33, 0, 0, 0, 1];
 
     /// <summary>Builds the announcement for <paramref name="address"/> from <paramref name="mac"/>.</summary>
     internal static byte[] Build(ReadOnlySpan<byte> mac, IPAddressValue address) =>
@@ -33,11 +45,28 @@ internal static class AnnouncementFrames
     /// </summary>
     internal static byte[] GratuitousArp(ReadOnlySpan<byte> mac, IPAddressValue address)
     {
-        var ours = new PhysicalAddress(mac.ToArray());
-        var ip = address.ToIPAddress();
-        var arp = new ArpPacket(ArpOperation.Request, Broadcast, ip, ours, ip);
-        var ethernet = new EthernetPacket(ours, Broadcast, EthernetType.Arp) { PayloadPacket = arp };
-        return ethernet.Bytes;
+        CheckMac(mac);
+        var frame = new byte[ArpFrameLength];
+        var span = frame.AsSpan();
+
+        // Ethernet II: destination broadcast, source ours, EtherType ARP.
+        span[..6].Fill(0xff);
+        mac.CopyTo(span[6..]);
+        BinaryPrimitives.WriteUInt16BigEndian(span[12..], EtherTypeArp);
+
+        // RFC 826: hardware type Ethernet (1), protocol IPv4, lengths 6 and 4, operation request (1),
+        // sender MAC and IP, target MAC and IP.
+        var arp = span[EthernetHeaderLength..];
+        BinaryPrimitives.WriteUInt16BigEndian(arp, 1);
+        BinaryPrimitives.WriteUInt16BigEndian(arp[2..], EtherTypeIPv4);
+        arp[4] = 6;
+        arp[5] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(arp[6..], 1);
+        mac.CopyTo(arp[8..]);
+        address.WriteTo(arp[14..]);
+        arp.Slice(18, 6).Fill(0xff);
+        address.WriteTo(arp[24..]);
+        return frame;
     }
 
     /// <summary>
@@ -47,31 +76,45 @@ internal static class AnnouncementFrames
     /// </summary>
     internal static byte[] UnsolicitedNeighborAdvertisement(ReadOnlySpan<byte> mac, IPAddressValue address)
     {
-        var ours = new PhysicalAddress(mac.ToArray());
-        var target = address.ToIPAddress();
+        CheckMac(mac);
+        var frame = new byte[NeighborAdvertisementFrameLength];
+        var span = frame.AsSpan();
 
-        // ICMPv6 type 136 code 0, checksum, R|S|O flags + reserved, target, option { type 2, length 1 (x 8 bytes), MAC }.
-        byte[] icmp = new byte[32];
-        icmp[0] = (byte)IcmpV6Type.NeighborAdvertisement;
-        _ = new NdpNeighborAdvertisementPacket(new ByteArraySegment(icmp)) { Override = true, Router = false, Solicited = false, TargetAddress = target };
+        // Ethernet II: destination 33:33:00:00:00:01, source ours, EtherType IPv6.
+        AllNodesMac.CopyTo(span);
+        mac.CopyTo(span[6..]);
+        BinaryPrimitives.WriteUInt16BigEndian(span[12..], EtherTypeIPv6);
+
+        // RFC 8200 section 3: version 6, traffic class 0, flow label 0, payload length, next header ICMPv6, hop limit 255,
+        // source the virtual address, destination ff02::1.
+        var ipv6 = span[EthernetHeaderLength..];
+        BinaryPrimitives.WriteUInt32BigEndian(ipv6, 0x6000_0000);
+        BinaryPrimitives.WriteUInt16BigEndian(ipv6[4..], NeighborAdvertisementLength);
+        ipv6[6] = NextHeaderIcmpV6;
+        ipv6[7] = 255;
+        address.WriteTo(ipv6[8..]);
+        AllNodes.WriteTo(ipv6[24..]);
+
+        // RFC 4861 section 4.4: type 136, code 0, checksum, R|S|O flags (Override only) and reserved, target address,
+        // then option type 2 (target link-layer address), length 1 (x 8 bytes), our MAC.
+        var icmp = ipv6[IPv6HeaderLength..];
+        icmp[0] = IcmpV6NeighborAdvertisement;
+        icmp[4] = 0x20;
+        address.WriteTo(icmp[8..]);
         icmp[24] = 2;
         icmp[25] = 1;
-        mac.CopyTo(icmp.AsSpan(26));
+        mac.CopyTo(icmp[26..]);
 
-        var ipv6 = new IPv6Packet(target, AllNodes)
-        {
-            HopLimit = 255,
-            NextHeader = PacketDotNet.ProtocolType.IcmpV6,
-            PayloadData = icmp,
-        };
-        ipv6.PayloadLength = (ushort)icmp.Length;
-        var ethernet = new EthernetPacket(ours, AllNodesMac, EthernetType.IPv6) { PayloadPacket = ipv6 };
-        byte[] frame = ethernet.Bytes;
-
-        // Parse the finished frame so that the ICMPv6 packet sees its IPv6 parent (pseudo-header) and write the checksum in place.
-        var parsed = Packet.ParsePacket(LinkLayers.Ethernet, frame).Extract<IcmpV6Packet>()
-            ?? throw new InvalidOperationException("PacketDotNet did not decode the neighbour advertisement it built.");
-        parsed.UpdateIcmpChecksum();
+        ulong sum = InternetChecksum.IPv6PseudoHeader(address, AllNodes, NextHeaderIcmpV6, NeighborAdvertisementLength);
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[2..], (ushort)~InternetChecksum.Fold(InternetChecksum.Add(icmp, sum)));
         return frame;
+    }
+
+    private static void CheckMac(ReadOnlySpan<byte> mac)
+    {
+        if (mac.Length != 6)
+        {
+            throw new ArgumentException($"An Ethernet MAC is 6 bytes, got {mac.Length}.", nameof(mac));
+        }
     }
 }

@@ -70,6 +70,8 @@ internal static class Nl
     internal const ushort IFA_FLAGS = 8;
     internal const uint IFA_F_SECONDARY = 0x01;
     internal const uint IFA_F_NODAD = 0x02;
+    internal const uint IFA_F_DADFAILED = 0x08;
+    internal const uint IFA_F_TENTATIVE = 0x40;
 
     internal const uint IFF_UP = 0x1;
     internal const uint IFF_RUNNING = 0x40;

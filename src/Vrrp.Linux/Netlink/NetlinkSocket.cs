@@ -235,7 +235,7 @@ internal sealed class NetlinkSocket : IDisposable
         }
         catch (SocketException ex)
         {
-            throw new NetlinkException(operation, ex.ErrorCode == 0 ? Libc.EINVAL : Math.Abs(NativeErrno(ex)), null);
+            throw new NetlinkException(operation, NativeErrno(ex), null);
         }
     }
 

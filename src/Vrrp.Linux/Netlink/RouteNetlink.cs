@@ -37,6 +37,20 @@ internal sealed class RouteNetlink : IDisposable
         return found ?? throw new NetlinkException($"look up interface '{name}'{Where}", Libc.ENODEV, "no RTM_NEWLINK answer");
     }
 
+    /// <summary>RTM_GETLINK by index.</summary>
+    /// <exception cref="NetlinkException">No such interface (ENODEV) or another failure.</exception>
+    internal LinkInfo GetLink(int index)
+    {
+        LinkInfo? found = null;
+        _socket.Execute(
+            Nl.RTM_GETLINK,
+            0,
+            (ref NetlinkMessageWriter w) => w.WriteIfInfo(Nl.AF_UNSPEC, index, 0, 0),
+            $"look up interface #{index}{Where}",
+            (in NetlinkMessage m) => found ??= ParseLink(m));
+        return found ?? throw new NetlinkException($"look up interface #{index}{Where}", Libc.ENODEV, "no RTM_NEWLINK answer");
+    }
+
     /// <summary>RTM_GETLINK dump.</summary>
     internal List<LinkInfo> GetLinks()
     {
@@ -186,6 +200,8 @@ internal sealed class RouteNetlink : IDisposable
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(m.Payload[8..]);
         string name = "";
         byte[] mac = [];
+        int parent = 0;
+        string? kind = null;
         var attributes = new NetlinkAttributeReader(m.Payload[Nl.IfInfoLength..]);
         while (attributes.TryRead(out ushort type, out var value))
         {
@@ -197,9 +213,24 @@ internal sealed class RouteNetlink : IDisposable
             {
                 mac = value.ToArray();
             }
+            else if (type == Nl.IFLA_LINK && value.Length >= 4)
+            {
+                parent = BinaryPrimitives.ReadInt32LittleEndian(value);
+            }
+            else if (type == Nl.IFLA_LINKINFO)
+            {
+                var info = new NetlinkAttributeReader(value);
+                while (info.TryRead(out ushort infoType, out var infoValue))
+                {
+                    if (infoType == Nl.IFLA_INFO_KIND)
+                    {
+                        kind = NetlinkAttributeReader.ReadString(infoValue);
+                    }
+                }
+            }
         }
 
-        return new LinkInfo(index, name, flags, mac);
+        return new LinkInfo(index, name, flags, mac, parent, kind);
     }
 
     /// <summary>Parses an RTM_NEWADDR / RTM_DELADDR payload.</summary>
@@ -253,7 +284,7 @@ internal sealed class RouteNetlink : IDisposable
             return false;
         }
 
-        address = new InterfaceAddress(addressValue.Value, prefix, label, (flags & Nl.IFA_F_SECONDARY) != 0, scope);
+        address = new InterfaceAddress(addressValue.Value, prefix, label, (flags & Nl.IFA_F_SECONDARY) != 0, scope, (flags & Nl.IFA_F_TENTATIVE) != 0);
         return true;
     }
 

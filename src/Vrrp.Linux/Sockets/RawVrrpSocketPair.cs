@@ -22,6 +22,9 @@ namespace Vrrp.Linux.Sockets;
 /// sockets strip it, so the hop limit and destination come from recvmsg(2) ancillary data (IPV6_HOPLIMIT,
 /// IPV6_PKTINFO); the wait is a zero-byte MSG_PEEK receive on the BCL socket, then a non-blocking recvmsg. Neither
 /// path allocates per packet. One receive at a time per socket pair (the driver runs one receive loop per channel).
+/// <see cref="VrrpChannelOptions.AcceptOnlyUnicastPeers"/> is enforced by the receiver of the datagrams (the driver),
+/// which counts each stranger's advert as <see cref="DropReason.UnicastSourceNotAllowed"/>: dropping them here would
+/// hide them from the drop counters that explain a split brain.
 /// </remarks>
 internal sealed class RawVrrpSocketPair : IDisposable
 {
@@ -31,19 +34,24 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private readonly Socket _receive;
     private readonly Socket _send;
     private readonly SocketAddress[] _destinations;
-    private readonly HashSet<IPAddressValue>? _allowedSources;
+    private readonly IPAddressValue[] _unicastPeers; // IPv4 unicast mode: the peer behind each destination
+    private readonly byte[] _perPeerMessage = [];   // IPv4 unicast mode: the message with the peer's pseudo-header checksum
     private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
     private const int ControlLength = 128;
     private const int NameLength = 28;
-    private long _droppedSources;
     private int _disposed;
 
-    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, HashSet<IPAddressValue>? allowedSources, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, IPAddressValue[] unicastPeers, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
     {
         _receive = receive;
         _send = send;
         _destinations = destinations;
-        _allowedSources = allowedSources;
+        _unicastPeers = family == VrrpAddressFamily.IPv4 ? unicastPeers : [];
+        if (_unicastPeers.Length > 0)
+        {
+            _perPeerMessage = new byte[VrrpPacket.MaxMessageLength];
+        }
+
         Family = family;
         LocalAddress = local;
         InterfaceName = interfaceName;
@@ -58,9 +66,6 @@ internal sealed class RawVrrpSocketPair : IDisposable
     internal string InterfaceName { get; }
 
     internal int InterfaceIndex { get; }
-
-    /// <summary>Datagrams dropped because their source was not a configured unicast peer.</summary>
-    internal long DroppedUnicastSources => Interlocked.Read(ref _droppedSources);
 
     /// <summary>Opens both sockets in the options' namespace; nothing is left open on failure.</summary>
     internal static RawVrrpSocketPair Open(VrrpChannelOptions options, string? networkNamespace)
@@ -81,10 +86,13 @@ internal sealed class RawVrrpSocketPair : IDisposable
             }
         }
 
-        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, local));
+        // A macvlan in bridge mode does not pass up multicast whose source MAC is one of its own: with a virtual MAC,
+        // every router's adverts carry that MAC, so they are received on the parent (keepalived does the same).
+        var receiveLink = link.IsMacvlan ? netlink.GetLink(link.ParentIndex) : link;
+        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, receiveLink, local));
     }
 
-    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, IPAddressValue local)
+    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, LinkInfo receiveLink, IPAddressValue local)
     {
         bool v4 = options.Family == VrrpAddressFamily.IPv4;
         var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
@@ -93,20 +101,20 @@ internal sealed class RawVrrpSocketPair : IDisposable
         try
         {
             receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
-            SocketOptions.BindToDevice(receive, link.Name);
+            SocketOptions.BindToDevice(receive, receiveLink.Name);
             receive.ReceiveBufferSize = 256 * 1024;
             if (v4)
             {
                 if (multicast)
                 {
-                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, link.Index);
+                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, receiveLink.Index);
                 }
             }
             else
             {
                 if (multicast)
                 {
-                    SocketOptions.JoinIPv6(receive, IPv6Group, link.Index);
+                    SocketOptions.JoinIPv6(receive, IPv6Group, receiveLink.Index);
                 }
 
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVHOPLIMIT, 1);
@@ -159,8 +167,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 }).ToArray();
             }
 
-            HashSet<IPAddressValue>? allowed = options.AcceptOnlyUnicastPeers && options.UnicastPeers.Count > 0 ? [.. options.UnicastPeers] : null;
-            return new RawVrrpSocketPair(receive, send, destinations, allowed, options.Family, local, link.Name, link.Index);
+            return new RawVrrpSocketPair(receive, send, destinations, [.. options.UnicastPeers], options.Family, local, link.Name, link.Index);
         }
         catch (SocketException ex)
         {
@@ -177,32 +184,111 @@ internal sealed class RawVrrpSocketPair : IDisposable
         }
     }
 
-    /// <summary>The interface's primary IPv4 address, or its IPv6 link-local address (RFC 9568 section 5.1.2.1).</summary>
+    /// <summary>
+    /// The interface's primary IPv4 address, or its IPv6 link-local address (RFC 9568 section 5.1.2.1). A virtual-MAC
+    /// interface (macvlan) usually has none of its own: then its parent's is used, as keepalived does with use_vmac.
+    /// </summary>
     private static IPAddressValue FindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, string? networkNamespace)
     {
-        var addresses = netlink.GetAddresses(link, family);
-        foreach (var a in addresses)
+        if (TryFindSourceAddress(netlink, link, family, out var address))
         {
-            if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+            return address;
+        }
+
+        if (link.ParentIndex > 0 && link.ParentIndex != link.Index)
+        {
+            try
             {
-                return a.Address;
+                if (TryFindSourceAddress(netlink, netlink.GetLink(link.ParentIndex), family, out address))
+                {
+                    return address;
+                }
+            }
+            catch (NetlinkException)
+            {
+                // The parent is in another namespace (IFLA_LINK is then not an index here): fall through to the error.
             }
         }
 
         string where = networkNamespace is null ? "" : $" in network namespace '{networkNamespace}'";
         throw new InvalidOperationException(family == VrrpAddressFamily.IPv4
             ? $"Interface {link.Name}{where} has no IPv4 address to send VRRP adverts from; add one or configure a source address."
-            : $"Interface {link.Name}{where} has no IPv6 link-local address to send VRRP adverts from; bring it up (link-local addresses come with it) or configure a source address.");
+            : $"Interface {link.Name}{where} has no usable IPv6 link-local address to send VRRP adverts from (none, or still in duplicate address detection after {TentativeWait.TotalSeconds:0} s); bring it up or configure a source address.");
+    }
+
+    /// <summary>How long to wait for a link-local address to finish duplicate address detection (one probe takes 1 s by default).</summary>
+    private static readonly TimeSpan TentativeWait = TimeSpan.FromSeconds(5);
+
+    private static bool TryFindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, out IPAddressValue address)
+    {
+        // An IPv6 link-local address right after the link comes up is tentative (DAD) and cannot be bound: wait, bounded.
+        var deadline = DateTime.UtcNow + TentativeWait;
+        while (true)
+        {
+            bool tentative = false;
+            foreach (var a in netlink.GetAddresses(link, family))
+            {
+                if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
+                {
+                    if (a.IsTentative)
+                    {
+                        tentative = true;
+                        continue;
+                    }
+
+                    address = a.Address;
+                    return true;
+                }
+            }
+
+            if (!tentative || DateTime.UtcNow >= deadline)
+            {
+                address = default;
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        foreach (var destination in _destinations)
+        bool perPeer = _unicastPeers.Length > 0 && HasGroupPseudoHeaderChecksum(message.Span);
+        for (int i = 0; i < _destinations.Length; i++)
         {
-            await _send.SendToAsync(message, SocketFlags.None, destination, cancellationToken).ConfigureAwait(false);
+            var bytes = perPeer ? _perPeerMessage.AsMemory(0, WriteForPeer(message.Span, _unicastPeers[i])) : message;
+            await _send.SendToAsync(bytes, SocketFlags.None, _destinations[i], cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// True for a VRRPv3/IPv4 message whose checksum covers a pseudo-header with the multicast group as destination,
+    /// which is how a message is written before the channel knows its peers. In unicast mode the pseudo-header must
+    /// name the peer (RFC 9568 section 5.2.8; Wireshark and keepalived 2.3 check it so), so <see cref="SendAsync"/>
+    /// rewrites the checksum per peer. A message-only checksum (RFC 9568 form) is left alone.
+    /// </summary>
+    private bool HasGroupPseudoHeaderChecksum(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < VrrpPacket.HeaderLength || (message[0] >> 4) != 3)
+        {
+            return false;
+        }
+
+        ulong sum = InternetChecksum.IPv4PseudoHeader(LocalAddress, IPAddressValue.FromIPv4(IPv4Group), VrrpPacket.IPProtocol, message.Length);
+        return InternetChecksum.Fold(InternetChecksum.Add(message, sum)) == 0xFFFF;
+    }
+
+    private int WriteForPeer(ReadOnlySpan<byte> message, IPAddressValue peer)
+    {
+        var copy = _perPeerMessage.AsSpan(0, message.Length);
+        message.CopyTo(copy);
+        copy[6] = 0;
+        copy[7] = 0;
+        ulong sum = InternetChecksum.Add(copy, InternetChecksum.IPv4PseudoHeader(LocalAddress, peer, VrrpPacket.IPProtocol, copy.Length));
+        BinaryPrimitives.WriteUInt16BigEndian(copy[6..], (ushort)~InternetChecksum.Fold(sum));
+        return copy.Length;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -224,12 +310,6 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 {
                     continue;
                 }
-            }
-
-            if (_allowedSources is not null && !_allowedSources.Contains(datagram.Source))
-            {
-                Interlocked.Increment(ref _droppedSources);
-                continue;
             }
 
             return datagram;

@@ -13,7 +13,9 @@ public class CommandLineTests
     [InlineData("/bin/echo a'b c'd", new[] { "/bin/echo", "ab cd" })]
     [InlineData("/bin/echo 'it''s'", new[] { "/bin/echo", "its" })]
     [InlineData("/bin/echo \"say \\\"hi\\\"\"", new[] { "/bin/echo", "say \"hi\"" })]
-    [InlineData("/bin/echo '\\n stays'", new[] { "/bin/echo", "\\n stays" })]
+    [InlineData("/bin/echo '\\n in quotes too'", new[] { "/bin/echo", "\n in quotes too" })]
+    [InlineData("/bin/echo 'it\\'s' \\x41\\x4a2", new[] { "/bin/echo", "it's", "A\u00a2" })]
+    [InlineData("/bin/echo \\cA\\E \\q", new[] { "/bin/echo", "\u0001\u001b", "q" })]
     [InlineData("/bin/echo a\\ b", new[] { "/bin/echo", "a b" })]
     [InlineData("/bin/echo \"tab\\there\" \\101\\x42", new[] { "/bin/echo", "tab\there", "AB" })]
     [InlineData("/bin/echo ''", new[] { "/bin/echo", "" })]
@@ -26,16 +28,17 @@ public class CommandLineTests
     [InlineData("/bin/echo 'open")]
     [InlineData("/bin/echo \"open")]
     [InlineData("/bin/echo \"escaped \\\"")]
+    [InlineData("/bin/echo lone\\")]
     public void An_unclosed_quote_is_reported(string line)
     {
         Assert.False(KeepalivedCommandLine.TrySplit(line, out _, out string? error));
-        Assert.Contains("is not closed", error, StringComparison.Ordinal);
+        Assert.Matches("is not closed|lone backslash", error);
         Assert.Throws<FormatException>(() => KeepalivedCommandLine.Split(line));
     }
 
     [Fact]
     public void Join_quotes_only_what_needs_it() =>
-        Assert.Equal("/bin/x plain 'two words' \"it's\" '' 'a\"b'", KeepalivedCommandLine.Join(["/bin/x", "plain", "two words", "it's", "", "a\"b"]));
+        Assert.Equal("/bin/x plain 'two words' 'it\\'s' '' 'a\\042b' 'back\\\\slash'", KeepalivedCommandLine.Join(["/bin/x", "plain", "two words", "it's", "", "a\"b", "back\\slash"]));
 
     [Fact]
     public void Join_then_split_gives_the_same_words() =>
@@ -46,10 +49,22 @@ public class CommandLineTests
     public void A_written_word_reads_back_as_one_token()
     {
         var lexer = new ConfigLexer(new DiagnosticList(), "test");
-        Gen.String[Gen.Char['\u0020', '\u00ff'], 0, 16].Sample(word =>
+        Gen.String[Gen.Char['\u0020', '\u00ff'], 0, 16].Where(static w => !w.Contains('"', StringComparison.Ordinal) && w is not ("{" or "}")).Sample(word =>
         {
             var tokens = lexer.Tokenize(KeepalivedConfigWriter.Word(word), new SourceLocation("t", 1));
             Assert.Equal(word, Assert.Single(tokens).Text);
         });
     }
+
+    [Theory]
+    [InlineData("say \"hi\"")]
+    [InlineData("two\nlines")]
+    [InlineData("}")]
+    public void A_word_keepalived_conf_cannot_hold_is_refused(string word) =>
+        Assert.Throws<ArgumentException>(() => KeepalivedConfigWriter.Word(word));
+
+    [Fact]
+    public void Join_never_writes_a_double_quote() =>
+        Gen.String[Gen.Char['\u0001', '\u00ff'], 0, 12].Array[1, 6]
+            .Sample(words => Assert.DoesNotContain('"', KeepalivedCommandLine.Join(words)));
 }

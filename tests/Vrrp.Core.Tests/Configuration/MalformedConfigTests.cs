@@ -77,6 +77,42 @@ public class MalformedConfigTests
             ["keepalived.conf:2: error: vrrp_version '1': expected 2 or 3"]
         },
         {
+            "state in lower case (keepalived is case sensitive)",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n state master\n}\n",
+            ["keepalived.conf:4: error: state 'master': expected MASTER or BACKUP"]
+        },
+        {
+            "script interval with a fraction (keepalived reads whole seconds)",
+            "vrrp_script chk {\n script /bin/true\n interval 0.5\n timeout 0\n}\n",
+            ["keepalived.conf:3: error: interval '0.5': expected whole seconds 1..4294",
+             "keepalived.conf:4: error: timeout '0': expected whole seconds 1..4294"]
+        },
+        {
+            "garp delays in whole seconds",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n garp_master_delay 0.5\n garp_lower_prio_delay 5000\n preempt_delay 1.0000001\n}\n",
+            ["keepalived.conf:4: error: garp_master_delay '0.5': expected whole seconds 0..4294",
+             "keepalived.conf:5: error: garp_lower_prio_delay '5000': expected whole seconds 0..4294",
+             "keepalived.conf:6: error: preempt_delay '1.0000001': expected at most 6 decimal places"]
+        },
+        {
+            "track file weight out of keepalived's range",
+            "vrrp_track_file tf {\n file /run/tf\n weight 300\n}\n",
+            ["keepalived.conf:3: error: weight '300': expected a number -254..254"]
+        },
+        {
+            "a lone backslash at the end of a script",
+            "vrrp_script chk {\n script \"/bin/echo x\\\\\"\n}\n",
+            ["keepalived.conf:1: error: vrrp_script 'chk': missing 'script' (the command to run)",
+             "keepalived.conf:2: error: script '/bin/echo x\\': a lone backslash at the end (write \\\\ for a backslash)"]
+        },
+        {
+            "interface name too long for Linux",
+            "vrrp_instance VI_1 {\n interface eth0.vlan-100-public\n virtual_router_id 1\n use_vmac vrrp/1\n}\n",
+            ["keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on)",
+             "keepalived.conf:2: error: interface 'eth0.vlan-100-public': expected an interface name of at most 15 characters, without '/'",
+             "keepalived.conf:4: error: use_vmac 'vrrp/1': expected an interface name of at most 15 characters, without '/'"]
+        },
+        {
             "unknown state",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n state PRIMARY\n}\n",
             ["keepalived.conf:4: error: state 'PRIMARY': expected MASTER or BACKUP"]
@@ -196,7 +232,7 @@ public class MalformedConfigTests
         {
             "vrrp_script interval not a number",
             "vrrp_script chk_nginx {\n script /bin/true\n interval 2s\n}\n",
-            ["keepalived.conf:3: error: interval '2s': expected seconds 0.000001..86400"]
+            ["keepalived.conf:3: error: interval '2s': expected whole seconds 1..4294"]
         },
         {
             "vrrp_script with an unclosed quote inside the command",
@@ -217,7 +253,8 @@ public class MalformedConfigTests
         {
             "instance in two sync groups",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n}\nvrrp_sync_group G1 {\n group {\n  VI_1\n }\n}\nvrrp_sync_group G2 {\n group {\n  VI_1\n }\n}\n",
-            ["keepalived.conf:10: warning: vrrp_sync_group 'G2' has no instances; ignored",
+            ["keepalived.conf:5: warning: vrrp_sync_group 'G1' has only one instance; a sync group ties two or more together",
+             "keepalived.conf:10: warning: vrrp_sync_group 'G2' has no instances; ignored",
              "keepalived.conf:12: error: vrrp_sync_group 'G2': instance 'VI_1' is already in sync group 'G1'"]
         },
         {
@@ -280,6 +317,16 @@ public class MalformedConfigTests
              "keepalived.conf:13: warning: vrrp_instance 'VI_2': VRRPv3 has no authentication; ignored"]
         },
         {
+            "state MASTER with AH authentication",
+            "vrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type AH\n  auth_pass x\n }\n}\n",
+            ["keepalived.conf:1: warning: vrrp_instance 'VI_1': state MASTER does not work with AH authentication; BACKUP is used (as keepalived does)"]
+        },
+        {
+            "a notify command given twice keeps the first",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n notify_master /bin/first\n notify_master /bin/second\n}\n",
+            ["keepalived.conf:5: warning: notify_master is already set; this one is ignored (as keepalived does)"]
+        },
+        {
             "IPv6 with version 2",
             "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 1\n version 2\n virtual_ipaddress {\n  fe80::1\n }\n}\n",
             ["keepalived.conf:4: warning: vrrp_instance 'VI_6': IPv6 needs VRRPv3; version 3 is used"]
@@ -289,6 +336,7 @@ public class MalformedConfigTests
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n  chk_missing\n }\n track_file {\n  tf_missing weight 2\n }\n}\nvrrp_sync_group G {\n group {\n  VI_1 VI_9\n }\n}\n",
             ["keepalived.conf:5: warning: track_script: no vrrp_script 'chk_missing'; ignored",
              "keepalived.conf:8: warning: track_file: no vrrp_track_file 'tf_missing'; ignored",
+             "keepalived.conf:11: warning: vrrp_sync_group 'G' has only one instance; a sync group ties two or more together",
              "keepalived.conf:13: warning: vrrp_sync_group 'G': no vrrp_instance 'VI_9'; ignored"]
         },
         {

@@ -27,7 +27,7 @@ public class RealisticConfigTests
 
         vrrp_script chk_backend {
             script "/usr/local/bin/check_http --url 'http://[fd00:10::20]:8080/health' --timeout 1.5"
-            interval 0.5
+            interval 5
             user nobody
         }
 
@@ -71,7 +71,6 @@ public class RealisticConfigTests
             }
             garp_master_delay 1
             garp_master_repeat 3
-            preempt_delay 30
             notify_master "/etc/keepalived/notify.sh master VI_WEB4"
             notify_backup "/etc/keepalived/notify.sh backup VI_WEB4"
             notify_fault "/etc/keepalived/notify.sh fault VI_WEB4"
@@ -102,6 +101,7 @@ public class RealisticConfigTests
                 VI_WEB4
                 VI_WEB6
             }
+            sync_group_tracking_weight
             notify_master "/etc/keepalived/group.sh master"
             notify_backup "/etc/keepalived/group.sh backup"
             notify_fault "/etc/keepalived/group.sh fault"
@@ -130,7 +130,7 @@ public class RealisticConfigTests
         var backend = o.Scripts[1];
         Assert.Equal("/usr/local/bin/check_http", backend.Command);
         Assert.Equal(["--url", "http://[fd00:10::20]:8080/health", "--timeout", "1.5"], backend.Arguments);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), backend.Interval);
+        Assert.Equal(TimeSpan.FromSeconds(5), backend.Interval);
         Assert.Null(backend.Timeout); // keepalived: the interval
         Assert.Equal((0, 1, 1), (backend.Weight, backend.Rise, backend.Fall));
         Assert.Equal("nobody", backend.User);
@@ -155,7 +155,7 @@ public class RealisticConfigTests
         Assert.Equal(TimeSpan.FromSeconds(1), v4.GarpMasterDelay);
         Assert.Equal(3, v4.GarpMasterRepeat);
         Assert.Equal(TimeSpan.FromSeconds(60), v4.GarpMasterRefresh);
-        Assert.Equal(TimeSpan.FromSeconds(30), v4.PreemptDelay);
+        Assert.Equal(TimeSpan.Zero, v4.PreemptDelay);
         Assert.False(v4.NoPreempt);
         Assert.Equal("/etc/keepalived/notify.sh master VI_WEB4", v4.NotifyMaster);
         Assert.Equal("/etc/keepalived/notify.sh backup VI_WEB4", v4.NotifyBackup);

@@ -63,7 +63,10 @@ public class RoundTripTests
 internal sealed class ConfigGenerator(int seed)
 {
     private const string Plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:";
-    private const string Awkward = " '\"#!{}$@~\\\t;";
+    // keepalived.conf words hold neither a double quote nor a line break (and a quoted word cannot end in a backslash);
+    // command-line words can hold anything, KeepalivedCommandLine.Join escapes it.
+    private const string Awkward = " '#!{}$@~\t;";
+    private const string AwkwardCommand = " '\"#!{}$@~\\\t;\u0001\u007f";
     private readonly Random _random = new(seed);
 
     public VrrpOptions Generate(int instanceCount)
@@ -82,12 +85,12 @@ internal sealed class ConfigGenerator(int seed)
             {
                 Name = $"chk_{i}_{Word(5)}",
                 Command = "/" + Word(10, awkward: Chance(0.3)),
-                Arguments = Enumerable.Range(0, _random.Next(0, 5)).Select(_ => Chance(0.1) ? "" : Word(10, awkward: Chance(0.5))).ToList(),
-                Interval = TimeSpan.FromMilliseconds(_random.Next(1, 86_400_000)),
-                Timeout = Chance(0.5) ? TimeSpan.FromMilliseconds(_random.Next(1, 60_000)) : null,
+                Arguments = Enumerable.Range(0, _random.Next(0, 5)).Select(_ => Chance(0.1) ? "" : Word(10, awkward: Chance(0.5), awkwardSet: AwkwardCommand)).ToList(),
+                Interval = TimeSpan.FromSeconds(_random.Next(1, 4295)),
+                Timeout = Chance(0.5) ? TimeSpan.FromSeconds(_random.Next(1, 4295)) : null,
                 Weight = _random.Next(-253, 254),
-                Rise = _random.Next(1, 1_000_001),
-                Fall = _random.Next(1, 1_000_001),
+                Rise = _random.Next(1, int.MaxValue),
+                Fall = _random.Next(1, int.MaxValue),
                 User = Maybe(() => Word(8)),
             });
         }
@@ -99,7 +102,7 @@ internal sealed class ConfigGenerator(int seed)
             {
                 Name = $"tf_{i}",
                 Path = "/run/" + Word(12, awkward: Chance(0.5)),
-                Weight = _random.Next(int.MinValue + 1, int.MaxValue),
+                Weight = _random.Next(-254, 255),
             });
         }
 
@@ -111,9 +114,9 @@ internal sealed class ConfigGenerator(int seed)
         // Sync groups: a random subset of instances, each in at most one group.
         var pool = options.Instances.Select(static x => x.Name).Where(_ => Chance(0.3)).ToList();
         int groupIndex = 0;
-        while (pool.Count > 0)
+        while (pool.Count >= 2)
         {
-            int take = Math.Min(pool.Count, _random.Next(1, 5));
+            int take = Math.Min(pool.Count, _random.Next(2, 5));
             options.SyncGroups.Add(new VrrpSyncGroupOptions
             {
                 Name = $"G{groupIndex++}",
@@ -146,16 +149,14 @@ internal sealed class ConfigGenerator(int seed)
                 : TimeSpan.FromMilliseconds(10 * _random.Next(1, 4096)),
             InitialState = _random.Next(3) switch { 0 => null, 1 => VrrpState.Master, _ => VrrpState.Backup },
             NoPreempt = Chance(0.3),
-            PreemptDelay = Chance(0.3) ? TimeSpan.FromMilliseconds(10 * _random.Next(0, 100_001)) : TimeSpan.Zero,
             StrictMode = strict,
             DontTrackPrimary = Chance(0.2),
-            CheckUnicastSource = Chance(0.2),
             NetworkNamespace = Chance(0.1) ? Word(6) : null,
             GarpMasterDelay = TimeSpan.FromSeconds(_random.Next(0, 11)),
             GarpMasterRepeat = _random.Next(1, 256),
-            GarpMasterRefresh = Chance(0.3) ? TimeSpan.FromMilliseconds(_random.Next(0, 86_400_000)) : TimeSpan.Zero,
+            GarpMasterRefresh = Chance(0.3) ? TimeSpan.FromSeconds(_random.Next(0, 86_401)) : TimeSpan.Zero,
             GarpMasterRefreshRepeat = _random.Next(1, 256),
-            GarpLowerPriorityDelay = TimeSpan.FromMilliseconds(_random.Next(0, 1_000_000)),
+            GarpLowerPriorityDelay = TimeSpan.FromSeconds(_random.Next(0, 4295)),
             GarpLowerPriorityRepeat = _random.Next(1, 256),
             NotifyMaster = Maybe(CommandLine),
             NotifyBackup = Maybe(CommandLine),
@@ -164,13 +165,24 @@ internal sealed class ConfigGenerator(int seed)
             Notify = Maybe(CommandLine),
         };
 
+        // What keepalived would adjust (and the reader with it) is not generated: nopreempt or preempt_delay with
+        // state MASTER, preempt_delay with nopreempt, check_unicast_src without peers.
+        if (o.InitialState == VrrpState.Master)
+        {
+            o.NoPreempt = false;
+        }
+        else if (!o.NoPreempt && Chance(0.3))
+        {
+            o.PreemptDelay = TimeSpan.FromMilliseconds(10 * _random.Next(0, 100_001));
+        }
+
         if (version == VrrpVersion.V2 && !strict && Chance(0.4))
         {
-            o.AuthenticationType = Chance(0.8) ? AuthenticationType.SimplePassword : AuthenticationType.IPAuthenticationHeader;
+            o.AuthenticationType = Chance(0.8) || o.InitialState == VrrpState.Master ? AuthenticationType.SimplePassword : AuthenticationType.IPAuthenticationHeader;
             o.AuthenticationPassword = Word(_random.Next(1, 9), awkward: true, exactLength: true);
         }
 
-        int vips = _random.Next(0, 6);
+        int vips = _random.Next(1, 6);
         for (int i = 0; i < vips; i++)
         {
             Add(o.VirtualAddresses, AddressWithPrefix(ipv6));
@@ -189,6 +201,8 @@ internal sealed class ConfigGenerator(int seed)
             {
                 Add(o.UnicastPeers, Address(ipv6));
             }
+
+            o.CheckUnicastSource = Chance(0.5);
         }
 
         o.SourceAddress = Chance(0.4) ? Address(ipv6) : null;
@@ -218,6 +232,16 @@ internal sealed class ConfigGenerator(int seed)
             o.TrackFiles.Add(new TrackReferenceOptions { Name = file.Name, Weight = Chance(0.5) ? _random.Next(-254, 255) : null });
         }
 
+        if (o.Priority == 255)
+        {
+            // keepalived drops an address owner's weighted trackers, nopreempt and preempt_delay; generate none.
+            o.NoPreempt = false;
+            o.PreemptDelay = TimeSpan.Zero;
+            o.TrackInterfaces.ForEach(static t => t.Weight = 0);
+            o.TrackScripts.ForEach(static t => t.Weight = 0);
+            o.TrackFiles.ForEach(static t => t.Weight = 0);
+        }
+
         return o;
     }
 
@@ -244,22 +268,23 @@ internal sealed class ConfigGenerator(int seed)
         int count = _random.Next(0, 5);
         for (int i = 0; i < count; i++)
         {
-            words.Add(Word(_random.Next(0, 12), awkward: Chance(0.5), exactLength: true));
+            words.Add(Word(_random.Next(0, 12), awkward: Chance(0.5), exactLength: true, awkwardSet: AwkwardCommand));
         }
 
         return KeepalivedCommandLine.Join(words);
     }
 
-    private string Word(int maxLength, bool awkward = false, bool exactLength = false)
+    private string Word(int maxLength, bool awkward = false, bool exactLength = false, string awkwardSet = Awkward)
     {
         int length = exactLength ? maxLength : _random.Next(1, maxLength + 1);
         var chars = new char[length];
         for (int i = 0; i < length; i++)
         {
-            chars[i] = awkward && Chance(0.3) ? Awkward[_random.Next(Awkward.Length)] : Plain[_random.Next(Plain.Length)];
+            chars[i] = awkward && Chance(0.3) ? awkwardSet[_random.Next(awkwardSet.Length)] : Plain[_random.Next(Plain.Length)];
         }
 
-        return new string(chars);
+        string word = new(chars);
+        return word is "{" or "}" ? "x" + word : word; // a lone brace is a brace to keepalived, even quoted
     }
 
     private bool Chance(double p) => _random.NextDouble() < p;

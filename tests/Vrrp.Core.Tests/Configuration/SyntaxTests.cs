@@ -69,34 +69,52 @@ public class SyntaxTests
     }
 
     [Fact]
-    public void Quoted_strings_keep_spaces_and_glue_to_adjacent_text()
+    public void Double_quotes_make_one_word_and_single_quotes_matter_only_inside_script_strings()
     {
         var result = ReadClean("""
             vrrp_script chk_web {
                 script "/usr/bin/curl -fs 'http://127.0.0.1/health check' -o /dev/null"
             }
-            vrrp_script chk_glued {
-                script /opt/check" 'with space' "'"x y"'
+            vrrp_script chk_escapes {
+                script "/opt/check a' 'b x\\'y tab\\there \\042q\\042 back\\\\slash"
             }
             vrrp_instance "VI 1" {
                 interface eth0
                 virtual_router_id 1
                 notify_master "/etc/keepalived/notify.sh MASTER 'the web VIP'"
-                notify '/etc/keepalived/any "state".sh'
+                authentication {
+                    auth_type PASS
+                    auth_pass it's
+                }
             }
             """);
         var web = result.Options.Scripts[0];
         Assert.Equal("/usr/bin/curl", web.Command);
         Assert.Equal(["-fs", "http://127.0.0.1/health check", "-o", "/dev/null"], web.Arguments);
-        var glued = result.Options.Scripts[1];
-        Assert.Equal("/opt/check", glued.Command);
-        Assert.Equal(["with space", "x y"], glued.Arguments);
+        var escapes = result.Options.Scripts[1];
+        Assert.Equal("/opt/check", escapes.Command);
+        Assert.Equal(["a b", "x'y", "tab\there", "\"q\"", "back\\slash"], escapes.Arguments); // keepalived decodes escapes twice
         var vi = result.Options.Instances[0];
         Assert.Equal("VI 1", vi.Name);
         Assert.Equal("/etc/keepalived/notify.sh MASTER 'the web VIP'", vi.NotifyMaster);
         Assert.Equal(["/etc/keepalived/notify.sh", "MASTER", "the web VIP"], KeepalivedCommandLine.Split(vi.NotifyMaster!));
-        Assert.Equal("/etc/keepalived/any \"state\".sh", vi.Notify);
-        Assert.Equal(["/etc/keepalived/any", "state.sh"], KeepalivedCommandLine.Split(vi.Notify!));
+        Assert.Equal("it's", vi.AuthenticationPassword); // a single quote is an ordinary character outside scripts
+    }
+
+    [Fact]
+    public void A_double_quote_ends_the_word_before_it()
+    {
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  \"10.0.0.1/24\"\"label\"x\n }\n}\n");
+        Assert.Equal(["keepalived.conf:5: warning: virtual_ipaddress '10.0.0.1/24': 'label x' is not supported; ignored"], result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Equal(["10.0.0.1/24"], result.Options.Instances[0].VirtualAddresses);
+    }
+
+    [Fact]
+    public void Escaped_comment_characters_are_literal_outside_quotes()
+    {
+        var result = KeepalivedConfigReader.ReadText("global_defs {\n router_id lb\\#1\\!a # comment\n}\n");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("lb#1!a", result.Options.RouterId);
     }
 
     [Fact]
@@ -114,13 +132,17 @@ public class SyntaxTests
                     10.0.0.2
                     10.0.0.3 }
             }
-            vrrp_sync_group G { group { VI_1 } }
+            vrrp_instance VI_2 { interface eth0
+                virtual_router_id 2 }
+            vrrp_sync_group G { group { VI_1 VI_2 } }
             """);
-        var vi = Assert.Single(result.Options.Instances);
+        Assert.Equal(2, result.Options.Instances.Count);
+        var vi = result.Options.Instances[0];
         Assert.Equal(["10.0.0.1/32"], vi.VirtualAddresses);
         Assert.Equal("chk", Assert.Single(vi.TrackScripts).Name);
         Assert.Equal(["10.0.0.2", "10.0.0.3"], vi.UnicastPeers);
-        Assert.Equal(["VI_1"], Assert.Single(result.Options.SyncGroups).Instances);
+        Assert.Equal(["VI_1", "VI_2"], Assert.Single(result.Options.SyncGroups).Instances);
+        Assert.Equal(2, result.Options.Instances[1].VirtualRouterId);
     }
 
     [Fact]
@@ -163,7 +185,7 @@ public class SyntaxTests
         var result = ReadClean("""
             $IF=eth1
             $NET=10.9.${SUB}
-            $SUB=4
+            $SUB =4
             @lb1 $PRIO=200
             @lb2 $PRIO=100
             vrrp_instance VI_$IF {
@@ -174,7 +196,7 @@ public class SyntaxTests
                 virtual_ipaddress {
                     ${NET}.1/24
                 }
-                notify_master "/bin/echo $HOME"
+                notify_master "/bin/echo $HOME ($IF) $IF,$IF."
             }
             """);
         var vi = result.Options.Instances[0];
@@ -183,7 +205,7 @@ public class SyntaxTests
         Assert.Equal("eth1", vi.Interface);
         Assert.Equal(200, vi.Priority);
         Assert.Equal(["10.9.4.1/24"], vi.VirtualAddresses);
-        Assert.Equal("/bin/echo $HOME", vi.NotifyMaster); // undefined parameters stay as written
+        Assert.Equal("/bin/echo $HOME (eth1) eth1,$IF.", vi.NotifyMaster); // undefined parameters stay as written
     }
 
     [Fact]
@@ -202,6 +224,9 @@ public class SyntaxTests
                 interface eth0
                 virtual_router_id 1
                 garp_master_delay 2
+                unicast_peer {
+                    10.0.0.9
+                }
             }
             vrrp_instance VI_2 {
                 interface eth0
@@ -236,6 +261,7 @@ public class SyntaxTests
         Assert.True(vi1.StrictMode);
         Assert.False(vi2.StrictMode);
         Assert.True(vi1.CheckUnicastSource);
+        Assert.False(vi2.CheckUnicastSource); // multicast: keepalived ignores the check without peers
         Assert.Equal(TimeSpan.FromSeconds(2), vi1.GarpMasterDelay);
         Assert.Equal(TimeSpan.FromSeconds(10), vi2.GarpMasterDelay);
         Assert.Equal(3, vi1.GarpMasterRepeat);
@@ -246,5 +272,109 @@ public class SyntaxTests
         Assert.Equal(TimeSpan.FromSeconds(10), vi1.GarpLowerPriorityDelay);
         Assert.Equal(3, vi1.GarpLowerPriorityRepeat);
         Assert.Equal(2, vi2.GarpLowerPriorityRepeat);
+    }
+
+    [Fact]
+    public void An_address_owner_ignores_weighted_trackers()
+    {
+        var result = KeepalivedConfigReader.ReadText("""
+            vrrp_script chk { script /bin/true
+                weight 5 }
+            vrrp_instance OWNER {
+                interface eth0
+                virtual_router_id 1
+                priority 255
+                track_interface {
+                    eth1
+                    eth2 weight -10
+                }
+                track_script {
+                    chk
+                }
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:3: warning: vrrp_instance 'OWNER': track_interface eth2 with weight -10 is ignored for an address owner (priority 255; as keepalived does)",
+                "keepalived.conf:3: warning: vrrp_instance 'OWNER': track_script chk with weight 5 is ignored for an address owner (priority 255; as keepalived does)",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var owner = result.Options.Instances[0];
+        Assert.Equal("eth1", Assert.Single(owner.TrackInterfaces).Interface);
+        Assert.Empty(owner.TrackScripts);
+    }
+
+    [Fact]
+    public void Keepalived_adjustments_are_applied_and_reported()
+    {
+        var result = KeepalivedConfigReader.ReadText("""
+            vrrp_script chk { script /bin/true
+                weight -10 }
+            vrrp_track_file tf { file /run/tf }
+            vrrp_instance A {
+                state MASTER
+                priority 200
+                interface eth0
+                virtual_router_id 1
+                nopreempt
+                preempt_delay 5
+                check_unicast_src
+                track_interface {
+                    eth1 weight 20
+                }
+                track_script {
+                    chk
+                }
+                track_file {
+                    tf
+                }
+            }
+            vrrp_instance B {
+                interface eth0
+                virtual_router_id 2
+                nopreempt
+                preempt_delay 5
+                track_script {
+                    chk weight 0
+                }
+            }
+            vrrp_sync_group G {
+                group {
+                    A
+                    B
+                }
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:4: warning: vrrp_instance 'A': nopreempt does not work with state MASTER; cleared (as keepalived does)",
+                "keepalived.conf:4: warning: vrrp_instance 'A': preempt_delay does not work with state MASTER or priority 255; cleared (as keepalived does)",
+                "keepalived.conf:4: warning: vrrp_instance 'A': check_unicast_src without unicast_peer; multicast is used and the check is off (as keepalived does)",
+                "keepalived.conf:4: warning: vrrp_instance 'A': track_interface eth1 weight 20 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it); weight 0",
+                "keepalived.conf:4: warning: vrrp_instance 'A': track_script chk with weight -10 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)",
+                "keepalived.conf:4: warning: vrrp_instance 'A': track_file tf with weight 1 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)",
+                "keepalived.conf:22: warning: vrrp_instance 'B': preempt_delay has no effect with nopreempt; cleared (as keepalived does)",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var (a, b) = (result.Options.Instances[0], result.Options.Instances[1]);
+        Assert.False(a.NoPreempt);
+        Assert.Equal(TimeSpan.Zero, a.PreemptDelay);
+        Assert.False(a.CheckUnicastSource);
+        Assert.Equal(0, a.TrackInterfaces[0].Weight); // kept: its failure is now a Fault
+        Assert.Empty(a.TrackScripts); // dropped
+        Assert.Empty(a.TrackFiles);
+        Assert.True(b.NoPreempt);
+        Assert.Equal(TimeSpan.Zero, b.PreemptDelay);
+        Assert.Equal(0, b.TrackScripts[0].Weight); // already 0: nothing to report
+    }
+
+    [Fact]
+    public void A_repeated_notify_command_keeps_the_first_and_a_repeated_value_the_last()
+    {
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n priority 10\n priority 20\n notify_master /bin/first\n notify_master /bin/second\n}\n");
+        var vi = result.Options.Instances[0];
+        Assert.Equal("/bin/first", vi.NotifyMaster); // keepalived: "notify_master script already specified - ignoring"
+        Assert.Equal(20, vi.Priority);
+        Assert.Single(result.Diagnostics);
     }
 }

@@ -100,6 +100,9 @@ public sealed class BackgroundProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The exit status, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public bool HasExited => _process.HasExited;
 
     public string Output

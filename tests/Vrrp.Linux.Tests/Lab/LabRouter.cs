@@ -32,7 +32,7 @@ public sealed class LabRouter : IAsyncDisposable
     public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration)
     {
         var platform = LinuxVrrpPlatform.Create(host.Namespace);
-        var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.LinkMonitor);
+        var driver = platform.CreateDriver();
         var router = driver.AddRouter(configuration);
         return new LabRouter(host, platform, driver, router);
     }
@@ -58,6 +58,23 @@ public sealed class LabRouter : IAsyncDisposable
 
     /// <summary>True when the address is on the host's eth0 (asked through <c>ip</c>, not through our own code).</summary>
     public bool HoldsAddress(string address) => Host.Exec("ip", "-br", "addr", "show").Contains(address, StringComparison.Ordinal);
+
+    /// <summary>Waits (bounded) until the address is present (or absent): address changes run after the state change.</summary>
+    public async Task<bool> WaitForAddressAsync(string address, bool present = true, int timeoutMs = 2000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (HoldsAddress(address) == present)
+            {
+                return true;
+            }
+
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        return HoldsAddress(address) == present;
+    }
 
     public async ValueTask DisposeAsync()
     {

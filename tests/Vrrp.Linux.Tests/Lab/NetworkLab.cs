@@ -239,6 +239,28 @@ public sealed class LabCapture(BackgroundProcess tcpdump, string file)
             .ToList();
     }
 
+    /// <summary>The raw frames of the capture (classic pcap: 24-byte header, 16-byte record headers).</summary>
+    public List<byte[]> Frames()
+    {
+        byte[] bytes = System.IO.File.ReadAllBytes(File);
+        var frames = new List<byte[]>();
+        int offset = 24;
+        while (offset + 16 <= bytes.Length)
+        {
+            int captured = BitConverter.ToInt32(bytes, offset + 8);
+            offset += 16;
+            if (offset + captured > bytes.Length)
+            {
+                break;
+            }
+
+            frames.Add(bytes.AsSpan(offset, captured).ToArray());
+            offset += captured;
+        }
+
+        return frames;
+    }
+
     /// <summary>The frames' epoch times (seconds) for a display filter.</summary>
     public List<double> Times(string displayFilter) =>
         Fields(displayFilter, "frame.time_epoch").Select(f => double.Parse(f[0], CultureInfo.InvariantCulture)).ToList();

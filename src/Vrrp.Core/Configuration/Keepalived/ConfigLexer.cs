@@ -4,8 +4,7 @@ namespace Vrrp.Configuration.Keepalived;
 
 /// <summary>
 /// Turns keepalived.conf text into lines of tokens, the way keepalived 2.2.7 reads it: <c>#</c> and <c>!</c> start a
-/// comment anywhere outside quotes; <c>"</c> and <c>'</c> quote (and may be glued to other text: <c>ab"c d"</c> is one
-/// word); <c>{</c> and <c>}</c> are words of their own; <c>include GLOB</c> splices in files (relative to the
+/// comment anywhere outside double quotes; <c>"..."</c> is one word; <c>{</c> and <c>}</c> are words of their own; <c>include GLOB</c> splices in files (relative to the
 /// including file, with a guard against include cycles); <c>@ID</c> / <c>@^ID</c> conditional lines and single-line
 /// <c>$NAME=VALUE</c> parameters with <c>$NAME</c> / <c>${NAME}</c> substitution are handled.
 /// </summary>
@@ -13,6 +12,9 @@ internal sealed class ConfigLexer
 {
     private const int MaxIncludeDepth = 32;
     private const int MaxSubstitutionPasses = 32;
+
+    /// <summary>keepalived's white space (" \t\f\n\r\v"); other Unicode spaces are ordinary characters.</summary>
+    internal static readonly char[] WhiteSpace = [' ', '\t', '\f', '\n', '\r', '\v'];
 
     private static readonly string[] s_includeKeywords = ["include", "includer", "includem", "includew", "includeb", "includea"];
 
@@ -30,6 +32,8 @@ internal sealed class ConfigLexer
     }
 
     public IReadOnlyList<ConfigLine> Lines => _lines;
+
+    internal static bool IsWhiteSpace(char c) => c is ' ' or '\t' or '\f' or '\n' or '\r' or '\v';
 
     /// <summary>The position of a file's line in reading order (includes where they are included), for sorting diagnostics.</summary>
     public int ReadingOrder(string file, int line) => _readingOrder.GetValueOrDefault((file, line));
@@ -96,7 +100,7 @@ internal sealed class ConfigLexer
                 // A multi-line parameter definition: skip its continuation lines.
                 if (IsMultiLineDefinition(line))
                 {
-                    while (i + 1 < rawLines.Length && rawLines[i].TrimEnd('\r').TrimEnd().EndsWith('\\'))
+                    while (i + 1 < rawLines.Length && rawLines[i].TrimEnd(WhiteSpace).EndsWith('\\'))
                     {
                         i++;
                     }
@@ -121,12 +125,12 @@ internal sealed class ConfigLexer
         }
     }
 
-    private static bool IsMultiLineDefinition(string line) => line.TrimStart().StartsWith('$') && line.TrimEnd().EndsWith('\\');
+    private static bool IsMultiLineDefinition(string line) => line.TrimStart(WhiteSpace).StartsWith('$') && line.TrimEnd(WhiteSpace).EndsWith('\\');
 
     /// <summary>Handles conditionals, parameter definitions and substitution; returns null when the line is consumed.</summary>
     private string? Preprocess(string line, SourceLocation at)
     {
-        string trimmed = line.TrimStart();
+        string trimmed = line.TrimStart(WhiteSpace);
         if (trimmed.Length == 0 || trimmed[0] is '#' or '!')
         {
             return null;
@@ -163,14 +167,14 @@ internal sealed class ConfigLexer
     /// <summary>keepalived's <c>@ID</c> (keep the line only on that config id) and <c>@^ID</c> (keep it on all others).</summary>
     private bool ApplyConditional(ref string line)
     {
-        line = line.TrimStart();
+        line = line.TrimStart(WhiteSpace);
         if (!line.StartsWith('@'))
         {
             return true;
         }
 
         int end = 1;
-        while (end < line.Length && !char.IsWhiteSpace(line[end]))
+        while (end < line.Length && !IsWhiteSpace(line[end]))
         {
             end++;
         }
@@ -178,7 +182,7 @@ internal sealed class ConfigLexer
         bool negate = line.Length > 1 && line[1] == '^';
         string id = line[(negate ? 2 : 1)..end];
         bool match = string.Equals(id, _configId, StringComparison.Ordinal);
-        line = line[end..].TrimStart();
+        line = line[end..].TrimStart(WhiteSpace);
         return negate ? !match : match;
     }
 
@@ -190,13 +194,18 @@ internal sealed class ConfigLexer
             i++;
         }
 
-        if (i == 1 || char.IsAsciiDigit(line[1]) || i >= line.Length || line[i] != '=')
+        string name = line[1..i];
+        while (i < line.Length && line[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        if (name.Length == 0 || char.IsAsciiDigit(name[0]) || i >= line.Length || line[i] != '=')
         {
             return false;
         }
 
-        string name = line[1..i];
-        string value = line[(i + 1)..].Trim();
+        string value = line[(i + 1)..].Trim(WhiteSpace);
         if (value.EndsWith('\\'))
         {
             _diagnostics.Warning(at, $"multi-line parameter definition '${name}' is not supported; ignored");
@@ -250,7 +259,8 @@ internal sealed class ConfigLexer
                         end++;
                     }
 
-                    if (end > i + 1 && (end == line.Length || char.IsWhiteSpace(line[end])) &&
+                    // keepalived replaces $NAME when white space, ',', ')' or the end of the line follows.
+                    if (end > i + 1 && (end == line.Length || IsWhiteSpace(line[end]) || line[end] is ',' or ')') &&
                         _parameters.TryGetValue(line[(i + 1)..end], out string? plain))
                     {
                         result.Append(plain);
@@ -267,13 +277,16 @@ internal sealed class ConfigLexer
         return result.ToString();
     }
 
-    /// <summary>Splits a line into words; quotes are removed and glued to adjacent text; braces stand alone.</summary>
+    /// <summary>
+    /// Splits a line into words as keepalived's first pass does: <c>"..."</c> is one word (quotes removed, a quote ends
+    /// the word before it); single quotes are ordinary characters here (they matter inside script strings);
+    /// <c>#</c> and <c>!</c> outside double quotes start a comment unless escaped as <c>\#</c> / <c>\!</c>;
+    /// <c>{</c> and <c>}</c> outside double quotes are words of their own.
+    /// </summary>
     internal List<ConfigToken> Tokenize(string line, SourceLocation at)
     {
         var tokens = new List<ConfigToken>();
         var word = new StringBuilder();
-        bool inWord = false;
-        bool quoted = false;
         int i = 0;
         while (i < line.Length)
         {
@@ -283,43 +296,41 @@ internal sealed class ConfigLexer
                 break;
             }
 
-            if (char.IsWhiteSpace(c))
+            if (IsWhiteSpace(c))
             {
                 Flush();
                 i++;
-                continue;
             }
-
-            if (c is '{' or '}')
+            else if (c is '{' or '}')
             {
                 Flush();
                 tokens.Add(new ConfigToken(c.ToString(), false, at));
                 i++;
-                continue;
             }
-
-            if (c is '"' or '\'')
+            else if (c == '"')
             {
-                int close = line.IndexOf(c, i + 1);
+                Flush();
+                int close = line.IndexOf('"', i + 1);
                 if (close < 0)
                 {
-                    _diagnostics.Error(at, $"unterminated quoted string: expected a closing {c}");
-                    word.Append(line, i + 1, line.Length - i - 1);
-                    inWord = true;
-                    quoted = true;
+                    _diagnostics.Error(at, "unterminated quoted string: expected a closing \"");
+                    tokens.Add(new ConfigToken(line[(i + 1)..], true, at));
                     break;
                 }
 
-                word.Append(line, i + 1, close - i - 1);
-                inWord = true;
-                quoted = true;
+                tokens.Add(new ConfigToken(line[(i + 1)..close], true, at));
                 i = close + 1;
-                continue;
             }
-
-            word.Append(c);
-            inWord = true;
-            i++;
+            else if (c == '\\' && i + 1 < line.Length && line[i + 1] is '#' or '!')
+            {
+                word.Append(line[i + 1]);
+                i += 2;
+            }
+            else
+            {
+                word.Append(c);
+                i++;
+            }
         }
 
         Flush();
@@ -327,14 +338,11 @@ internal sealed class ConfigLexer
 
         void Flush()
         {
-            if (inWord)
+            if (word.Length > 0)
             {
-                tokens.Add(new ConfigToken(word.ToString(), quoted, at));
+                tokens.Add(new ConfigToken(word.ToString(), false, at));
+                word.Clear();
             }
-
-            word.Clear();
-            inWord = false;
-            quoted = false;
         }
     }
 

@@ -3,12 +3,13 @@ namespace Vrrp.Configuration.Keepalived;
 /// <summary>Where a token or statement comes from.</summary>
 internal readonly record struct SourceLocation(string File, int Line);
 
-/// <summary>One word of a keepalived.conf line, with quotes removed. <see cref="Quoted"/> tells a literal "{" from a brace.</summary>
+/// <summary>One word of a keepalived.conf line, with quotes removed; <see cref="Quoted"/> when it was in double quotes.</summary>
+/// <remarks>keepalived 2.2.7 takes a word that is exactly <c>{</c> or <c>}</c> as a brace even when quoted; so do we.</remarks>
 internal sealed record ConfigToken(string Text, bool Quoted, SourceLocation Location)
 {
-    public bool IsOpenBrace => !Quoted && Text == "{";
+    public bool IsOpenBrace => Text == "{";
 
-    public bool IsCloseBrace => !Quoted && Text == "}";
+    public bool IsCloseBrace => Text == "}";
 }
 
 /// <summary>One line's tokens after comments, conditionals, parameters and includes are handled.</summary>

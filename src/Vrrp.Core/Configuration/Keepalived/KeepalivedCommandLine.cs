@@ -1,20 +1,26 @@
-using System.Globalization;
 using System.Text;
 
 namespace Vrrp.Configuration.Keepalived;
 
 /// <summary>
 /// keepalived's way of turning a script string (<c>script "..."</c>, <c>notify_master "..."</c>) into a program and its
-/// arguments without a shell: words are separated by unquoted white space; <c>'...'</c> is literal; <c>"..."</c> and
-/// unquoted text take backslash escapes (<c>\"</c>, <c>\\</c>, <c>\n</c>, <c>\t</c>, <c>\nnn</c> octal, <c>\xHH</c>...).
-/// Quotes glue to adjacent text: <c>a'b c'd</c> is the one word <c>ab cd</c>.
+/// arguments without a shell: words are separated by unquoted white space; <c>'...'</c> and <c>"..."</c> group and glue
+/// to adjacent text (<c>a'b c'd</c> is the one word <c>ab cd</c>); backslash escapes work everywhere, inside quotes
+/// too: <c>\\</c>, <c>\'</c>, <c>\"</c>, <c>\a \b \E \f \n \r \t \v</c>, <c>\nnn</c> (octal), <c>\xHH</c> (hex),
+/// <c>\cC</c> (control character); any other <c>\C</c> is C.
 /// </summary>
+/// <remarks>
+/// In keepalived.conf the command line sits inside one pair of double quotes and keepalived decodes backslash escapes
+/// twice: once over the configuration line, then again while splitting. So <c>script "/bin/echo 'a\\\\b'"</c> passes
+/// <c>a\b</c>. <see cref="KeepalivedConfigReader"/> does the first pass (the options hold the command line as
+/// <see cref="Split"/> expects it) and <see cref="KeepalivedConfigWriter"/> its inverse.
+/// </remarks>
 public static class KeepalivedCommandLine
 {
     /// <summary>Splits a command line into words.</summary>
     /// <param name="commandLine">For example <c>/usr/bin/curl -fs 'http://127.0.0.1/health check'</c>.</param>
     /// <returns>The words: the program first, then its arguments. Empty for an empty or blank line.</returns>
-    /// <exception cref="FormatException">A quote is not closed.</exception>
+    /// <exception cref="FormatException">A quote is not closed, or the line ends with a lone backslash.</exception>
     public static IReadOnlyList<string> Split(string commandLine)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -32,11 +38,45 @@ public static class KeepalivedCommandLine
         var result = new List<string>();
         var word = new StringBuilder();
         bool inWord = false;
+        char quote = '\0';
+        int quoteAt = 0;
         int i = 0;
         while (i < commandLine.Length)
         {
             char c = commandLine[i];
-            if (char.IsWhiteSpace(c))
+            if (c == '\\')
+            {
+                if (i + 1 >= commandLine.Length)
+                {
+                    words = [];
+                    error = $"'{commandLine}': a lone backslash at the end (write \\\\ for a backslash)";
+                    return false;
+                }
+
+                i = AppendEscape(commandLine, i + 1, word);
+                inWord = true;
+            }
+            else if (quote != '\0')
+            {
+                if (c == quote)
+                {
+                    quote = '\0';
+                }
+                else
+                {
+                    word.Append(c);
+                }
+
+                i++;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+                quoteAt = i;
+                inWord = true;
+                i++;
+            }
+            else if (ConfigLexer.IsWhiteSpace(c))
             {
                 if (inWord)
                 {
@@ -47,62 +87,19 @@ public static class KeepalivedCommandLine
 
                 i++;
             }
-            else if (c == '\'')
-            {
-                int close = commandLine.IndexOf('\'', i + 1);
-                if (close < 0)
-                {
-                    words = [];
-                    error = $"'{commandLine}': the quote ' at position {i + 1} is not closed";
-                    return false;
-                }
-
-                word.Append(commandLine, i + 1, close - i - 1);
-                inWord = true;
-                i = close + 1;
-            }
-            else if (c == '"')
-            {
-                i++;
-                inWord = true;
-                while (true)
-                {
-                    if (i >= commandLine.Length)
-                    {
-                        words = [];
-                        error = $"'{commandLine}': a quote \" is not closed";
-                        return false;
-                    }
-
-                    char d = commandLine[i];
-                    if (d == '"')
-                    {
-                        i++;
-                        break;
-                    }
-
-                    if (d == '\\')
-                    {
-                        i = AppendEscape(commandLine, i, word);
-                    }
-                    else
-                    {
-                        word.Append(d);
-                        i++;
-                    }
-                }
-            }
-            else if (c == '\\')
-            {
-                i = AppendEscape(commandLine, i, word);
-                inWord = true;
-            }
             else
             {
                 word.Append(c);
                 inWord = true;
                 i++;
             }
+        }
+
+        if (quote != '\0')
+        {
+            words = [];
+            error = $"'{commandLine}': the quote {quote} at position {quoteAt + 1} is not closed";
+            return false;
         }
 
         if (inWord)
@@ -115,89 +112,163 @@ public static class KeepalivedCommandLine
         return true;
     }
 
-    /// <summary>Joins words into a command line that <see cref="Split"/> turns back into the same words.</summary>
+    /// <summary>
+    /// Joins words into a command line that <see cref="Split"/> (and keepalived) turns back into the same words. The
+    /// result never contains a double quote, so it can be written inside keepalived.conf's double quotes.
+    /// </summary>
     /// <param name="words">The program and its arguments.</param>
     /// <returns>The command line, quoting only the words that need it.</returns>
     public static string Join(IEnumerable<string> words)
     {
         ArgumentNullException.ThrowIfNull(words);
         var line = new StringBuilder();
+        bool first = true;
         foreach (string word in words)
         {
             ArgumentNullException.ThrowIfNull(word, nameof(words));
-            if (line.Length > 0)
+            if (!first)
             {
                 line.Append(' ');
             }
 
+            first = false;
             AppendQuoted(line, word);
         }
 
         return line.ToString();
     }
 
+    /// <summary>
+    /// keepalived's first pass over a <c>script</c> / <c>notify*</c> value: backslash escapes are decoded (inside the
+    /// configuration's double quotes), which gives the command line that <see cref="TrySplit"/> then splits.
+    /// </summary>
+    internal static bool TryUnescape(string text, out string result, out string? error)
+    {
+        var decoded = new StringBuilder(text.Length);
+        int i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] != '\\')
+            {
+                decoded.Append(text[i++]);
+                continue;
+            }
+
+            if (i + 1 >= text.Length)
+            {
+                result = "";
+                error = $"'{text}': a lone backslash at the end (write \\\\ for a backslash)";
+                return false;
+            }
+
+            i = AppendEscape(text, i + 1, decoded);
+        }
+
+        result = decoded.ToString();
+        error = null;
+        return true;
+    }
+
+    /// <summary>The inverse of <see cref="TryUnescape"/>: the text to put inside double quotes in keepalived.conf.</summary>
+    internal static string Escape(string commandLine)
+    {
+        var text = new StringBuilder(commandLine.Length);
+        foreach (char c in commandLine)
+        {
+            if (c == '\\')
+            {
+                text.Append("\\\\");
+            }
+            else if (c == '"' || IsAsciiControl(c))
+            {
+                text.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsAsciiControl(char c) => c < 0x20 || c == 0x7F;
+
     private static void AppendQuoted(StringBuilder line, string word)
     {
         bool plain = word.Length > 0;
-        bool control = false;
         foreach (char c in word)
         {
-            if (char.IsWhiteSpace(c) || c is '\'' or '"' or '\\')
+            if (ConfigLexer.IsWhiteSpace(c) || IsAsciiControl(c) || c is '\'' or '"' or '\\')
             {
                 plain = false;
-            }
-
-            if (char.IsControl(c))
-            {
-                control = true;
+                break;
             }
         }
 
-        if (plain && !control)
+        if (plain)
         {
             line.Append(word);
+            return;
         }
-        else if (!control && !word.Contains('\'', StringComparison.Ordinal))
-        {
-            line.Append('\'').Append(word).Append('\'');
-        }
-        else
-        {
-            line.Append('"');
-            foreach (char c in word)
-            {
-                if (c is '"' or '\\')
-                {
-                    line.Append('\\').Append(c);
-                }
-                else if (char.IsControl(c) && c < 0x100)
-                {
-                    // Always three octal digits, so the next character cannot be read as part of the escape.
-                    line.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
-                }
-                else
-                {
-                    line.Append(c);
-                }
-            }
 
-            line.Append('"');
+        line.Append('\'');
+        foreach (char c in word)
+        {
+            if (c is '\\' or '\'')
+            {
+                line.Append('\\').Append(c);
+            }
+            else if (c == '"' || IsAsciiControl(c))
+            {
+                // Three octal digits, so the next character cannot be read as part of the escape.
+                line.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
+            }
+            else
+            {
+                line.Append(c);
+            }
         }
+
+        line.Append('\'');
     }
 
-    /// <summary>Reads the escape at <paramref name="i"/> (a backslash) and returns the index after it.</summary>
+    /// <summary>Reads the escape whose letter is at <paramref name="i"/> and returns the index after it.</summary>
     private static int AppendEscape(string text, int i, StringBuilder word)
     {
-        if (i + 1 >= text.Length)
-        {
-            word.Append('\\');
-            return i + 1;
-        }
-
-        char e = text[i + 1];
-        i += 2;
+        char e = text[i++];
         switch (e)
         {
+            case 'x' when i < text.Length && char.IsAsciiHexDigit(text[i]):
+                {
+                    // keepalived reads every following hex digit into one byte.
+                    int value = 0;
+                    while (i < text.Length && char.IsAsciiHexDigit(text[i]))
+                    {
+                        value = ((value << 4) | Convert.ToInt32(text[i].ToString(), 16)) & 0xFF;
+                        i++;
+                    }
+
+                    word.Append((char)value);
+                    break;
+                }
+
+            case 'c' when i < text.Length:
+                word.Append((char)(text[i] & 0x1F));
+                i++;
+                break;
+            case >= '0' and <= '7':
+                {
+                    int value = e - '0';
+                    for (int k = 0; k < 2 && i < text.Length && text[i] is >= '0' and <= '7'; k++, i++)
+                    {
+                        value = (value << 3) + (text[i] - '0');
+                    }
+
+                    word.Append((char)(value & 0xFF));
+                    break;
+                }
+
             case 'a': word.Append('\a'); break;
             case 'b': word.Append('\b'); break;
             case 'E': word.Append('\u001b'); break;
@@ -206,45 +277,7 @@ public static class KeepalivedCommandLine
             case 'r': word.Append('\r'); break;
             case 't': word.Append('\t'); break;
             case 'v': word.Append('\v'); break;
-            case >= '0' and <= '7':
-                {
-                    int value = e - '0';
-                    for (int k = 0; k < 2 && i < text.Length && text[i] is >= '0' and <= '7'; k++, i++)
-                    {
-                        value = (value * 8) + (text[i] - '0');
-                    }
-
-                    word.Append((char)(value & 0xFF));
-                    break;
-                }
-
-            case 'x':
-                {
-                    int start = i;
-                    while (i < text.Length && i - start < 2 && char.IsAsciiHexDigit(text[i]))
-                    {
-                        i++;
-                    }
-
-                    if (i == start)
-                    {
-                        word.Append('x');
-                    }
-                    else
-                    {
-                        word.Append((char)int.Parse(text.AsSpan(start, i - start), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
-                    }
-
-                    break;
-                }
-
-            case 'c' when i < text.Length:
-                word.Append((char)(text[i] & 0x1F));
-                i++;
-                break;
-            default:
-                word.Append(e);
-                break;
+            default: word.Append(e); break;
         }
 
         return i;

@@ -82,11 +82,12 @@ internal sealed partial class KeepalivedConfigBinder
                 case "state":
                     if (RequireString(s, "MASTER or BACKUP", out string state))
                     {
-                        if (state.Equals("MASTER", StringComparison.OrdinalIgnoreCase))
+                        // Case matters, as in keepalived ("master" is not MASTER).
+                        if (state == "MASTER")
                         {
                             o.InitialState = VrrpState.Master;
                         }
-                        else if (state.Equals("BACKUP", StringComparison.OrdinalIgnoreCase))
+                        else if (state == "BACKUP")
                         {
                             o.InitialState = VrrpState.Backup;
                         }
@@ -98,7 +99,7 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "interface":
-                    if (RequireString(s, "an interface name", out string name))
+                    if (RequireString(s, "an interface name", out string name) && IsInterfaceName(s, name))
                     {
                         o.Interface = name;
                         draft.HaveInterface = true;
@@ -184,7 +185,7 @@ internal sealed partial class KeepalivedConfigBinder
                     break;
                 case "use_vmac":
                     o.UseVirtualMac = true;
-                    if (s.Arguments.Count > 0)
+                    if (s.Arguments.Count > 0 && IsInterfaceName(s, s.Arguments[0].Text))
                     {
                         o.VirtualMacInterface = s.Arguments[0].Text;
                     }
@@ -214,42 +215,42 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "garp_master_delay":
-                    if (TryParseSeconds(s, 0, 1000, out var garpDelay))
+                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var garpDelay))
                     {
                         draft.GarpMasterDelay = garpDelay;
                     }
 
                     break;
                 case "garp_master_repeat":
-                    if (TryParseInt(s, 0, 1, 255, "a number 1..255", out int garpRepeat))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int garpRepeat))
                     {
                         draft.GarpMasterRepeat = garpRepeat;
                     }
 
                     break;
                 case "garp_master_refresh":
-                    if (TryParseSeconds(s, 0, 86400, out var refresh))
+                    if (TryParseWholeSeconds(s, 0, uint.MaxValue, out var refresh))
                     {
                         draft.GarpMasterRefresh = refresh;
                     }
 
                     break;
                 case "garp_master_refresh_repeat":
-                    if (TryParseInt(s, 0, 1, 255, "a number 1..255", out int refreshRepeat))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int refreshRepeat))
                     {
                         draft.GarpMasterRefreshRepeat = refreshRepeat;
                     }
 
                     break;
                 case "garp_lower_prio_delay":
-                    if (TryParseSeconds(s, 0, 1000, out var lowerDelay))
+                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var lowerDelay))
                     {
                         draft.GarpLowerPriorityDelay = lowerDelay;
                     }
 
                     break;
                 case "garp_lower_prio_repeat":
-                    if (TryParseInt(s, 0, 1, 255, "a number 1..255", out int lowerRepeat))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int lowerRepeat))
                     {
                         draft.GarpLowerPriorityRepeat = lowerRepeat;
                     }
@@ -265,25 +266,49 @@ internal sealed partial class KeepalivedConfigBinder
                     BindTrackReferences(s, draft.Files, -254, 254);
                     break;
                 case "notify_master":
-                    o.NotifyMaster = ReadNotify(s);
+                    o.NotifyMaster = ReadFirstNotify(s, o.NotifyMaster);
                     break;
                 case "notify_backup":
-                    o.NotifyBackup = ReadNotify(s);
+                    o.NotifyBackup = ReadFirstNotify(s, o.NotifyBackup);
                     break;
                 case "notify_fault":
-                    o.NotifyFault = ReadNotify(s);
+                    o.NotifyFault = ReadFirstNotify(s, o.NotifyFault);
                     break;
                 case "notify_stop":
-                    o.NotifyStop = ReadNotify(s);
+                    o.NotifyStop = ReadFirstNotify(s, o.NotifyStop);
                     break;
                 case "notify":
-                    o.Notify = ReadNotify(s);
+                    o.Notify = ReadFirstNotify(s, o.Notify);
                     break;
                 default:
                     _d.Warning(s.Location, $"vrrp_instance: '{s.Keyword}'{(s.Block is null ? "" : " block")} is not supported; ignored");
                     break;
             }
         }
+    }
+
+    /// <summary>keepalived keeps the first notify command of a kind and ignores a repeat.</summary>
+    private string? ReadFirstNotify(ConfigStatement s, string? current)
+    {
+        if (current is not null)
+        {
+            _d.Warning(s.Location, $"{s.Keyword} is already set; this one is ignored (as keepalived does)");
+            return current;
+        }
+
+        return ReadNotify(s);
+    }
+
+    /// <summary>Linux interface names have at most 15 characters (IFNAMSIZ 16 with the terminator).</summary>
+    private bool IsInterfaceName(ConfigStatement s, string name)
+    {
+        if (name.Length <= 15 && !name.Contains('/', StringComparison.Ordinal) && name is not ("." or ".."))
+        {
+            return true;
+        }
+
+        _d.Error(s.Location, $"{s.Keyword} '{name}': expected an interface name of at most 15 characters, without '/'");
+        return false;
     }
 
     private void BindAuthentication(InstanceDraft draft, ConfigStatement block)
@@ -303,11 +328,11 @@ internal sealed partial class KeepalivedConfigBinder
                 case "auth_type":
                     if (RequireString(s, "PASS or AH", out string value))
                     {
-                        if (value.Equals("PASS", StringComparison.OrdinalIgnoreCase))
+                        if (value == "PASS")
                         {
                             type = AuthenticationType.SimplePassword;
                         }
-                        else if (value.Equals("AH", StringComparison.OrdinalIgnoreCase))
+                        else if (value == "AH")
                         {
                             type = AuthenticationType.IPAuthenticationHeader;
                         }
@@ -539,6 +564,12 @@ internal sealed partial class KeepalivedConfigBinder
             _d.Error(draft.At, $"vrrp_instance '{o.Name}': missing 'virtual_router_id' (expected a number 1..255)");
         }
 
+        if (o.InitialState == VrrpState.Master && o.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': state MASTER does not work with AH authentication; BACKUP is used (as keepalived does)");
+            o.InitialState = VrrpState.Backup;
+        }
+
         // keepalived: "state MASTER" with no priority is the address owner.
         if (!draft.HavePriority && o.InitialState == VrrpState.Master)
         {
@@ -575,8 +606,35 @@ internal sealed partial class KeepalivedConfigBinder
             }
         }
 
+        // keepalived's own adjustments, with its reasons (it logs the same and carries on).
+        if (o.InitialState == VrrpState.Master && o.NoPreempt)
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': nopreempt does not work with state MASTER; cleared (as keepalived does)");
+            o.NoPreempt = false;
+        }
+
+        if (o.PreemptDelay > TimeSpan.Zero && (o.InitialState == VrrpState.Master || o.Priority == 255))
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': preempt_delay does not work with state MASTER or priority 255; cleared (as keepalived does)");
+            o.PreemptDelay = TimeSpan.Zero;
+        }
+        else if (o.PreemptDelay > TimeSpan.Zero && o.NoPreempt)
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': preempt_delay has no effect with nopreempt; cleared (as keepalived does)");
+            o.PreemptDelay = TimeSpan.Zero;
+        }
+
         o.StrictMode = draft.Strict ?? _global.Strict;
         o.CheckUnicastSource = draft.CheckUnicastSource ?? _global.CheckUnicastSource;
+        if (o.CheckUnicastSource && o.UnicastPeers.Count == 0)
+        {
+            if (draft.CheckUnicastSource == true)
+            {
+                _d.Warning(draft.At, $"vrrp_instance '{o.Name}': check_unicast_src without unicast_peer; multicast is used and the check is off (as keepalived does)");
+            }
+
+            o.CheckUnicastSource = false;
+        }
         o.GarpMasterDelay = draft.GarpMasterDelay ?? _global.GarpMasterDelay ?? s_defaultGarpDelay;
         o.GarpMasterRepeat = draft.GarpMasterRepeat ?? _global.GarpMasterRepeat ?? DefaultGarpRepeat;
         o.GarpMasterRefresh = draft.GarpMasterRefresh ?? _global.GarpMasterRefresh ?? TimeSpan.Zero;
@@ -638,6 +696,30 @@ internal sealed partial class KeepalivedConfigBinder
             {
                 o.TrackFiles.Add(reference);
             }
+        }
+
+        if (o.Priority == 255 && o.NoPreempt)
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': nopreempt does not work with priority 255; cleared (as keepalived does)");
+            o.NoPreempt = false;
+        }
+
+        if (o.Priority == 255)
+        {
+            // keepalived: an address owner's priority cannot change, so weighted trackers are dropped.
+            const string why = "for an address owner (priority 255; as keepalived does)";
+            o.TrackInterfaces.RemoveAll(track =>
+            {
+                if (track.Weight == 0)
+                {
+                    return false;
+                }
+
+                _d.Warning(draft.At, $"vrrp_instance '{o.Name}': track_interface {track.Interface} with weight {track.Weight} is ignored {why}");
+                return true;
+            });
+            DropWeighted(draft, o.TrackScripts, "track_script", name => _options.Scripts.First(x => x.Name == name).Weight, why);
+            DropWeighted(draft, o.TrackFiles, "track_file", name => _options.TrackFiles.First(x => x.Name == name).Weight, why);
         }
 
         _options.Instances.Add(o);

@@ -167,14 +167,39 @@ internal sealed partial class KeepalivedConfigBinder
             return false;
         }
 
-        decimal ticks = seconds * TimeSpan.TicksPerSecond;
-        if (ticks != decimal.Truncate(ticks))
+        // keepalived keeps microseconds (TIMER_HZ_DIGITS 6).
+        decimal microseconds = seconds * 1_000_000;
+        if (microseconds != decimal.Truncate(microseconds))
         {
-            _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected at most 7 decimal places");
+            _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected at most 6 decimal places");
             return false;
         }
 
-        value = TimeSpan.FromTicks((long)ticks);
+        value = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        return true;
+    }
+
+    /// <summary>Whole seconds (keepalived reads these timers as unsigned integers) in <paramref name="min"/>..<paramref name="max"/>.</summary>
+    private bool TryParseWholeSeconds(ConfigStatement s, long min, long max, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        string expected = $"whole seconds {min}..{max}";
+        if (s.Arguments.Count == 0)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected {expected}");
+            return false;
+        }
+
+        string text = s.Arguments[0].Text;
+        if (!text.All(char.IsAsciiDigit) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ||
+            seconds < min || seconds > max)
+        {
+            _d.Error(s.Location, $"{s.Keyword} '{text}': expected {expected}");
+            return false;
+        }
+
+        WarnExtra(s, 1);
+        value = TimeSpan.FromSeconds(seconds);
         return true;
     }
 

@@ -8,13 +8,16 @@ namespace Vrrp.Configuration.Keepalived;
 internal sealed partial class KeepalivedConfigBinder
 {
     private static readonly TimeSpan s_defaultGarpDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>keepalived's limit for second-resolution timers: UINT_MAX microseconds.</summary>
+    private const long MaxTimerSeconds = 4294;
     private const int DefaultGarpRepeat = 5;
 
     private readonly DiagnosticList _d;
     private readonly VrrpOptions _options = new();
     private readonly GlobalSettings _global = new();
     private readonly List<InstanceDraft> _instances = [];
-    private readonly List<(VrrpSyncGroupOptions Group, List<ConfigToken> Members, SourceLocation At)> _syncGroups = [];
+    private readonly List<(VrrpSyncGroupOptions Group, List<ConfigToken> Members, SourceLocation At, bool KeepWeights)> _syncGroups = [];
     private readonly Dictionary<string, SourceLocation> _scriptNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> _trackFileNames = new(StringComparer.Ordinal);
 
@@ -195,42 +198,42 @@ internal sealed partial class KeepalivedConfigBinder
                     _global.CheckUnicastSource = true;
                     break;
                 case "vrrp_garp_master_delay":
-                    if (TryParseSeconds(s, 0, 1000, out var garpDelay))
+                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var garpDelay))
                     {
                         _global.GarpMasterDelay = garpDelay;
                     }
 
                     break;
                 case "vrrp_garp_master_repeat":
-                    if (TryParseInt(s, 0, 1, 255, "a number 1..255", out int garpRepeat))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int garpRepeat))
                     {
                         _global.GarpMasterRepeat = garpRepeat;
                     }
 
                     break;
                 case "vrrp_garp_master_refresh":
-                    if (TryParseSeconds(s, 0, 86400, out var refresh))
+                    if (TryParseWholeSeconds(s, 0, uint.MaxValue, out var refresh))
                     {
                         _global.GarpMasterRefresh = refresh;
                     }
 
                     break;
                 case "vrrp_garp_master_refresh_repeat":
-                    if (TryParseInt(s, 0, 1, 255, "a number 1..255", out int refreshRepeat))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int refreshRepeat))
                     {
                         _global.GarpMasterRefreshRepeat = refreshRepeat;
                     }
 
                     break;
                 case "vrrp_garp_lower_prio_delay":
-                    if (TryParseSeconds(s, 0, 1000, out var lowerDelay))
+                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var lowerDelay))
                     {
                         _global.GarpLowerPriorityDelay = lowerDelay;
                     }
 
                     break;
                 case "vrrp_garp_lower_prio_repeat":
-                    if (TryParseInt(s, 0, 1, 255, "a number 1..255", out int lowerRepeat))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int lowerRepeat))
                     {
                         _global.GarpLowerPriorityRepeat = lowerRepeat;
                     }
@@ -293,18 +296,11 @@ internal sealed partial class KeepalivedConfigBinder
             switch (s.Keyword)
             {
                 case "script":
-                    if (RequireString(s, "a command line", out string commandLine, checkExtra: false))
+                    if (RequireString(s, "a command line", out string scriptText, checkExtra: false))
                     {
-                        if (!KeepalivedCommandLine.TrySplit(commandLine, out var words, out string? error))
+                        if (ReadCommandLine(s, scriptText) is { } commandLine)
                         {
-                            _d.Error(s.Location, $"script {error}");
-                        }
-                        else if (words.Count == 0)
-                        {
-                            _d.Error(s.Location, "script: expected a command line, got an empty one");
-                        }
-                        else
-                        {
+                            var words = KeepalivedCommandLine.Split(commandLine);
                             script.Command = words[0];
                             script.Arguments = words.Skip(1).ToList();
                             haveScript = true;
@@ -312,20 +308,20 @@ internal sealed partial class KeepalivedConfigBinder
 
                         if (s.Arguments.Count > 1)
                         {
-                            _d.Warning(s.Location, $"script: '{string.Join(' ', s.Arguments.Skip(1).Select(static a => a.Text))}' after the command is ignored (quote the whole command line: script \"{commandLine} ...\")");
+                            _d.Warning(s.Location, $"script: '{Extra(s, 1)}' after the command is ignored (quote the whole command line: script \"{scriptText} ...\")");
                         }
                     }
 
                     break;
                 case "interval":
-                    if (TryParseSeconds(s, 0.000001m, 86400, out var interval))
+                    if (TryParseWholeSeconds(s, 1, MaxTimerSeconds, out var interval))
                     {
                         script.Interval = interval;
                     }
 
                     break;
                 case "timeout":
-                    if (TryParseSeconds(s, 0.000001m, 86400, out var timeout))
+                    if (TryParseWholeSeconds(s, 1, MaxTimerSeconds, out var timeout))
                     {
                         script.Timeout = timeout;
                     }
@@ -340,14 +336,14 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "rise":
-                    if (TryParseInt(s, 0, 1, 1_000_000, "a number 1..1000000", out int rise))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int rise))
                     {
                         script.Rise = rise;
                     }
 
                     break;
                 case "fall":
-                    if (TryParseInt(s, 0, 1, 1_000_000, "a number 1..1000000", out int fall))
+                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int fall))
                     {
                         script.Fall = fall;
                     }
@@ -402,7 +398,7 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "weight":
-                    if (TryParseInt(s, 0, int.MinValue + 1, int.MaxValue, "a number", out int weight, checkExtra: false))
+                    if (TryParseInt(s, 0, -254, 254, "a number -254..254", out int weight, checkExtra: false))
                     {
                         trackFile.Weight = weight;
                         WarnReverse(s, 1, $"{block.Keyword} {name} weight");
@@ -429,6 +425,7 @@ internal sealed partial class KeepalivedConfigBinder
         var group = new VrrpSyncGroupOptions { Name = name };
         var members = new List<ConfigToken>();
         bool haveGroup = false;
+        bool keepWeights = false;
         foreach (var s in block.Block!)
         {
             switch (s.Keyword)
@@ -451,16 +448,20 @@ internal sealed partial class KeepalivedConfigBinder
 
                     break;
                 case "notify_master":
-                    group.NotifyMaster = ReadNotify(s);
+                    group.NotifyMaster = ReadFirstNotify(s, group.NotifyMaster);
                     break;
                 case "notify_backup":
-                    group.NotifyBackup = ReadNotify(s);
+                    group.NotifyBackup = ReadFirstNotify(s, group.NotifyBackup);
                     break;
                 case "notify_fault":
-                    group.NotifyFault = ReadNotify(s);
+                    group.NotifyFault = ReadFirstNotify(s, group.NotifyFault);
                     break;
                 case "notify":
-                    group.Notify = ReadNotify(s);
+                    group.Notify = ReadFirstNotify(s, group.Notify);
+                    break;
+                case "sync_group_tracking_weight":
+                    NoArguments(s);
+                    keepWeights = true;
                     break;
                 default:
                     _d.Warning(s.Location, $"vrrp_sync_group: '{s.Keyword}'{(s.Block is null ? "" : " block")} is not supported; ignored");
@@ -474,13 +475,13 @@ internal sealed partial class KeepalivedConfigBinder
             return;
         }
 
-        _syncGroups.Add((group, members, block.Location));
+        _syncGroups.Add((group, members, block.Location, keepWeights));
     }
 
     private void CompleteSyncGroups()
     {
         var memberOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (group, members, at) in _syncGroups)
+        foreach (var (group, members, at, keepWeights) in _syncGroups)
         {
             foreach (var member in members)
             {
@@ -509,36 +510,93 @@ internal sealed partial class KeepalivedConfigBinder
                 continue;
             }
 
+            if (!keepWeights)
+            {
+                foreach (string member in group.Instances)
+                {
+                    ZeroTrackingWeights(group.Name, _instances.First(i => i.Options.Name == member));
+                }
+            }
+
+            if (group.Instances.Count == 1)
+            {
+                // keepalived says the same ("has only 1 virtual router(s)").
+                _d.Warning(at, $"vrrp_sync_group '{group.Name}' has only one instance; a sync group ties two or more together");
+            }
+
             _options.SyncGroups.Add(group);
         }
+    }
+
+    /// <summary>
+    /// keepalived ignores tracking weights in sync group members unless the group says <c>sync_group_tracking_weight</c>:
+    /// a weighted track_interface gets weight 0 (its failure is a Fault of the whole group), a weighted track_script
+    /// or track_file is dropped. It logs each one, and so do we.
+    /// </summary>
+    private void ZeroTrackingWeights(string group, InstanceDraft draft)
+    {
+        var o = draft.Options;
+        string why = $"in sync group '{group}' (as keepalived does; sync_group_tracking_weight keeps it)";
+        foreach (var track in o.TrackInterfaces.Where(static t => t.Weight != 0))
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': track_interface {track.Interface} weight {track.Weight} is ignored {why}; weight 0");
+            track.Weight = 0;
+        }
+
+        DropWeighted(draft, o.TrackScripts, "track_script", name => _options.Scripts.First(x => x.Name == name).Weight, why);
+        DropWeighted(draft, o.TrackFiles, "track_file", name => _options.TrackFiles.First(x => x.Name == name).Weight, why);
+    }
+
+    /// <summary>Removes the references whose weight (their own, or the tracker's) is not 0, with a warning each.</summary>
+    private void DropWeighted(InstanceDraft draft, List<TrackReferenceOptions> references, string keyword, Func<string, int> defaultWeight, string why)
+    {
+        references.RemoveAll(track =>
+        {
+            int weight = track.Weight ?? defaultWeight(track.Name);
+            if (weight == 0)
+            {
+                return false;
+            }
+
+            _d.Warning(draft.At, $"vrrp_instance '{draft.Options.Name}': {keyword} {track.Name} with weight {weight} is ignored {why}");
+            return true;
+        });
     }
 
     /// <summary><c>notify_* COMMAND [user [group]]</c>: the command line is one (usually quoted) word.</summary>
     private string? ReadNotify(ConfigStatement s)
     {
-        if (!NoBlock(s) || !RequireString(s, "a command line", out string command, checkExtra: false))
+        if (!NoBlock(s) || !RequireString(s, "a command line", out string text, checkExtra: false))
         {
             return null;
         }
 
-        if (!KeepalivedCommandLine.TrySplit(command, out var words, out string? error))
+        string? command = ReadCommandLine(s, text);
+        if (command is not null && s.Arguments.Count > 1)
+        {
+            _d.Warning(s.Location, $"{s.Keyword}: running as user '{Extra(s, 1)}' is not supported (the command runs as this process's user); to pass arguments, quote the whole command line");
+        }
+
+        return command;
+    }
+
+    /// <summary>keepalived's two passes over a script value: decode escapes, then check that the result splits into words.</summary>
+    private string? ReadCommandLine(ConfigStatement s, string text)
+    {
+        if (!KeepalivedCommandLine.TryUnescape(text, out string commandLine, out string? error) ||
+            !KeepalivedCommandLine.TrySplit(commandLine, out var words, out error))
         {
             _d.Error(s.Location, $"{s.Keyword} {error}");
             return null;
         }
 
-        if (words.Count == 0)
+        if (words.Count == 0 || words[0].Length == 0)
         {
-            _d.Error(s.Location, $"{s.Keyword}: expected a command line, got an empty one");
+            _d.Error(s.Location, $"{s.Keyword}: expected a command line, got '{text}'");
             return null;
         }
 
-        if (s.Arguments.Count > 1)
-        {
-            _d.Warning(s.Location, $"{s.Keyword}: running as user '{string.Join(' ', s.Arguments.Skip(1).Select(static a => a.Text))}' is not supported (the command runs as this process's user); to pass arguments, quote the whole command line");
-        }
-
-        return command;
+        return commandLine;
     }
 
     private void WarnReverse(ConfigStatement s, int from, string what)

@@ -18,7 +18,7 @@ public static class KeepalivedConfigWriter
     /// <summary>Writes the options as keepalived.conf text.</summary>
     /// <param name="options">The options.</param>
     /// <returns>The configuration text, ending with a newline.</returns>
-    /// <exception cref="ArgumentException">A value cannot be written (a name or command with a line break, an empty name).</exception>
+    /// <exception cref="ArgumentException">A value keepalived.conf cannot hold (a double quote or line break in a name, a fractional GARP delay or script interval, a time finer than a microsecond).</exception>
     public static string Write(VrrpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -30,7 +30,7 @@ public static class KeepalivedConfigWriter
     /// <summary>Writes the options as keepalived.conf text.</summary>
     /// <param name="options">The options.</param>
     /// <param name="writer">Where to write.</param>
-    /// <exception cref="ArgumentException">A value cannot be written (a name or command with a line break, an empty name).</exception>
+    /// <exception cref="ArgumentException">A value keepalived.conf cannot hold (a double quote or line break in a name, a fractional GARP delay or script interval, a time finer than a microsecond).</exception>
     public static void Write(VrrpOptions options, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -68,12 +68,33 @@ public static class KeepalivedConfigWriter
             }
 
             w.Line(1, "}");
-            Optional(w, 1, "notify_master", group.NotifyMaster);
-            Optional(w, 1, "notify_backup", group.NotifyBackup);
-            Optional(w, 1, "notify_fault", group.NotifyFault);
-            Optional(w, 1, "notify", group.Notify);
+            if (HasTrackingWeights(options, group))
+            {
+                w.Line(1, "sync_group_tracking_weight");
+            }
+
+            Notify(w, "notify_master", group.NotifyMaster);
+            Notify(w, "notify_backup", group.NotifyBackup);
+            Notify(w, "notify_fault", group.NotifyFault);
+            Notify(w, "notify", group.Notify);
             w.Line(0, "}");
         }
+    }
+
+    /// <summary>Whether a member tracks with a weight (keepalived would zero it without <c>sync_group_tracking_weight</c>).</summary>
+    private static bool HasTrackingWeights(VrrpOptions options, VrrpSyncGroupOptions group)
+    {
+        foreach (var instance in options.Instances.Where(i => group.Instances.Contains(i.Name)))
+        {
+            if (instance.TrackInterfaces.Any(static t => t.Weight != 0) ||
+                instance.TrackScripts.Any(t => (t.Weight ?? options.Scripts.FirstOrDefault(x => x.Name == t.Name)?.Weight ?? 0) != 0) ||
+                instance.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.FirstOrDefault(x => x.Name == t.Name)?.Weight ?? 0) != 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void WriteGlobal(VrrpOptions options, Output w)
@@ -99,11 +120,11 @@ public static class KeepalivedConfigWriter
     {
         w.Line(0, "");
         w.Line(0, $"vrrp_script {Word(script.Name)} {{");
-        w.Line(1, $"script {Word(KeepalivedCommandLine.Join([script.Command, .. script.Arguments]))}");
-        w.Line(1, $"interval {Seconds(script.Interval)}");
+        w.Line(1, $"script {Command(KeepalivedCommandLine.Join([script.Command, .. script.Arguments]))}");
+        w.Line(1, $"interval {WholeSeconds(script.Interval, "interval")}");
         if (script.Timeout is TimeSpan timeout)
         {
-            w.Line(1, $"timeout {Seconds(timeout)}");
+            w.Line(1, $"timeout {WholeSeconds(timeout, "timeout")}");
         }
 
         w.Line(1, $"weight {Number(script.Weight)}");
@@ -208,11 +229,11 @@ public static class KeepalivedConfigWriter
             w.Line(1, $"# not expressible in keepalived.conf: IPv4 checksum mode {o.ChecksumMode}");
         }
 
-        Optional(w, 1, "notify_master", o.NotifyMaster);
-        Optional(w, 1, "notify_backup", o.NotifyBackup);
-        Optional(w, 1, "notify_fault", o.NotifyFault);
-        Optional(w, 1, "notify_stop", o.NotifyStop);
-        Optional(w, 1, "notify", o.Notify);
+        Notify(w, "notify_master", o.NotifyMaster);
+        Notify(w, "notify_backup", o.NotifyBackup);
+        Notify(w, "notify_fault", o.NotifyFault);
+        Notify(w, "notify_stop", o.NotifyStop);
+        Notify(w, "notify", o.Notify);
         w.Line(0, "}");
     }
 
@@ -220,9 +241,26 @@ public static class KeepalivedConfigWriter
     {
         if (value != keepalivedDefault)
         {
-            w.Line(1, $"{keyword} {Seconds(value)}");
+            w.Line(1, $"{keyword} {WholeSeconds(value, keyword)}");
         }
     }
+
+    private static void Notify(Output w, string keyword, string? commandLine)
+    {
+        if (commandLine is not null)
+        {
+            w.Line(1, $"{keyword} {Command(commandLine)}");
+        }
+    }
+
+    /// <summary>A command line as keepalived reads it back: escapes encoded for its first pass, then quoted.</summary>
+    private static string Command(string commandLine) => Word(KeepalivedCommandLine.Escape(commandLine));
+
+    /// <summary>keepalived reads these timers as whole seconds.</summary>
+    private static string WholeSeconds(TimeSpan value, string keyword) =>
+        value.Ticks % TimeSpan.TicksPerSecond == 0 && value >= TimeSpan.Zero
+            ? (value.Ticks / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"{keyword} {value}: keepalived.conf holds whole seconds only.", nameof(value));
 
     private static void Garp(Output w, string keyword, int value, int keepalivedDefault)
     {
@@ -274,60 +312,35 @@ public static class KeepalivedConfigWriter
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Seconds as a plain decimal (<c>1</c>, <c>0.05</c>), exact to the tick.</summary>
+    /// <summary>Seconds as a plain decimal (<c>1</c>, <c>0.05</c>); keepalived keeps microseconds.</summary>
     internal static string Seconds(TimeSpan value) =>
-        ((decimal)value.Ticks / TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture);
+        value.Ticks % 10 == 0 && value >= TimeSpan.Zero
+            ? ((decimal)value.Ticks / TimeSpan.TicksPerSecond).ToString("0.######", CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"{value}: keepalived.conf holds non-negative times to the microsecond.", nameof(value));
 
     private static string OneLine(string text) => text.Replace('\n', ' ').Replace('\r', ' ');
 
     /// <summary>
-    /// One configuration word: bare when it can be, otherwise quoted. keepalived quotes glue to their neighbours, so a
-    /// word holding both kinds of quote is written as adjacent "..." and '...' pieces.
+    /// One configuration word: bare when it can be, otherwise in double quotes. keepalived's first pass has no
+    /// escapes, so a word can hold neither a double quote nor a line break, and a lone "{" or "}" is a brace even quoted.
     /// </summary>
     internal static string Word(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
+        if (value.AsSpan().IndexOfAny("\"\n\r") >= 0 || value is "{" or "}")
         {
-            throw new ArgumentException($"'{OneLine(value)}' contains a line break, which keepalived.conf cannot hold.", nameof(value));
+            throw new ArgumentException($"'{OneLine(value)}' contains a double quote or a line break, or is a lone brace, which keepalived.conf cannot hold.", nameof(value));
         }
 
-        bool bare = value.Length > 0;
         foreach (char c in value)
         {
-            if (char.IsWhiteSpace(c) || c is '#' or '!' or '{' or '}' or '"' or '\'' or '$' or '@' or '~')
+            if (ConfigLexer.IsWhiteSpace(c) || c is '#' or '!' or '{' or '}' or '\'' or '\\' or '$' or '@' or '~')
             {
-                bare = false;
-                break;
+                return $"\"{value}\"";
             }
         }
 
-        if (bare)
-        {
-            return value;
-        }
-
-        if (value.Length == 0)
-        {
-            return "\"\"";
-        }
-
-        var text = new StringBuilder();
-        int i = 0;
-        while (i < value.Length)
-        {
-            char quote = value[i] == '"' ? '\'' : '"';
-            int end = value.IndexOf(quote, i);
-            if (end < 0)
-            {
-                end = value.Length;
-            }
-
-            text.Append(quote).Append(value, i, end - i).Append(quote);
-            i = end;
-        }
-
-        return text.ToString();
+        return value.Length == 0 ? "\"\"" : value;
     }
 
     private sealed class Output(TextWriter writer)

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using Vrrp.Configuration.Keepalived;
+using Vrrp.Packets;
+
+namespace Vrrp.Hosting.Tests;
+
+/// <summary><c>services.AddVrrp().AddKeepalivedConfig(path)</c>: a keepalived user's file becomes validated options.</summary>
+public sealed class KeepalivedConfigRegistrationTests : IDisposable
+{
+    // The seed's master file (keepalived-master.conf of the nginx failover guide), without its Vietnamese comments.
+    private const string SeedMaster = """
+        vrrp_instance VI_1 {
+            state MASTER
+            interface ens160
+            virtual_router_id 09
+            priority 101
+            advert_int 1
+            authentication {
+                auth_type PASS
+                auth_pass 1111
+            }
+            virtual_ipaddress {
+                172.16.1.25
+            }
+        }
+        """;
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"vrrp-kconf-host-{Guid.NewGuid():N}");
+
+    public KeepalivedConfigRegistrationTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static ServiceProvider Build(Action<IServiceCollection> register, FakeLogCollector? logs = null)
+    {
+        var services = new ServiceCollection();
+        if (logs is not null)
+        {
+            services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        }
+
+        register(services);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void The_seed_file_becomes_options_that_pass_validation()
+    {
+        string path = Write("keepalived.conf", SeedMaster);
+        using var sp = Build(s => s.AddVrrp().AddKeepalivedConfig(path));
+
+        var options = sp.GetRequiredService<IOptions<VrrpOptions>>().Value; // runs the options validators
+
+        var vi = Assert.Single(options.Instances);
+        Assert.Equal(("VI_1", "ens160", 9, 101), (vi.Name, vi.Interface, vi.VirtualRouterId, vi.Priority));
+        Assert.Equal(VrrpVersion.V2, vi.Version);
+        Assert.Equal(VrrpState.Master, vi.InitialState);
+        Assert.Equal((AuthenticationType.SimplePassword, "1111"), (vi.AuthenticationType, vi.AuthenticationPassword));
+        Assert.Equal(["172.16.1.25/32"], vi.VirtualAddresses);
+    }
+
+    [Fact]
+    public void Read_options_are_added_to_those_configured_in_code()
+    {
+        string path = Write("keepalived.conf", "global_defs {\n router_id lb-a\n}\n" + SeedMaster);
+        using var sp = Build(s => s.AddVrrp(o => o.RouterId = "from-code")
+            .AddInstance("VI_CODE", i =>
+            {
+                i.Interface = "eth1";
+                i.VirtualRouterId = 20;
+                i.VirtualAddresses = ["10.0.0.20/24"];
+            })
+            .AddKeepalivedConfig(path));
+
+        var options = sp.GetRequiredService<IOptions<VrrpOptions>>().Value;
+
+        Assert.Equal(["VI_CODE", "VI_1"], options.Instances.Select(static i => i.Name));
+        Assert.Equal("lb-a", options.RouterId); // the file sets it
+    }
+
+    [Fact]
+    public void Warnings_are_logged_with_file_and_line()
+    {
+        string path = Write("keepalived.conf", SeedMaster.Replace("    advert_int 1", "    advert_int 1\n    smtp_alert", StringComparison.Ordinal));
+        var logs = new FakeLogCollector();
+        using var sp = Build(s => s.AddVrrp().AddKeepalivedConfig(path), logs);
+
+        _ = sp.GetRequiredService<IOptions<VrrpOptions>>().Value;
+
+        var warning = Assert.Single(logs.GetSnapshot(), static r => r.Level == LogLevel.Warning);
+        Assert.Equal(4000, warning.Id.Id);
+        Assert.Equal($"{path}:7: warning: vrrp_instance: 'smtp_alert' is not supported; ignored", warning.Message);
+        Assert.Contains(logs.GetSnapshot(), static r => r.Id.Id == 4002 && r.Message.Contains("1 instance(s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_broken_file_stops_the_options_with_every_error()
+    {
+        string path = Write("keepalived.conf", "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id x\n priority 0\n}\n");
+        var logs = new FakeLogCollector();
+        using var sp = Build(s => s.AddVrrp().AddKeepalivedConfig(path), logs);
+
+        var e = Assert.Throws<KeepalivedConfigException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
+
+        Assert.Equal(
+            [
+                $"{path}:1: error: vrrp_instance 'VI_1': missing 'virtual_router_id' (expected a number 1..255)",
+                $"{path}:3: error: virtual_router_id 'x': expected a number 1..255",
+                $"{path}:4: error: priority '0': expected a number 1..255",
+            ],
+            e.Errors.Select(static d => d.ToString()));
+        Assert.Equal(3, logs.GetSnapshot().Count(static r => r.Level == LogLevel.Error && r.Id.Id == 4001));
+    }
+
+    [Fact]
+    public void A_missing_file_is_reported_not_ignored()
+    {
+        string path = Path.Combine(_folder, "missing.conf");
+        using var sp = Build(s => s.AddVrrp().AddKeepalivedConfig(path));
+        var e = Assert.Throws<KeepalivedConfigException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
+        Assert.StartsWith($"{path}:0: error: cannot read the file", Assert.Single(e.Errors).ToString(), StringComparison.Ordinal);
+    }
+}
