@@ -63,7 +63,12 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <summary>The namespace this platform works in, or null for the process's own.</summary>
     public string? NetworkNamespace { get; }
 
-    /// <summary>The VRRP transport (raw sockets, protocol 112).</summary>
+    /// <summary>
+    /// The VRRP transport: raw IPv4/IPv6 sockets for protocol 112 bound to the interface, TTL / hop limit 255, joined to
+    /// 224.0.0.18 / ff02::12 (or unicast to peers). Channels opened with equal options share one socket pair
+    /// (reference-counted); a shared channel is one stream of datagrams, so run one receive loop per channel, as
+    /// <see cref="VrrpDriver"/> does.
+    /// </summary>
     public IVrrpTransport Transport => _transport;
 
     /// <summary>Virtual addresses through rtnetlink.</summary>

@@ -88,6 +88,23 @@ public sealed class NetlinkCodecTests
     }
 
     [Fact]
+    public void An_error_whose_echoed_request_length_is_absurd_still_gives_its_errno()
+    {
+        // Found by the noisy-input test (seed 1273296040): an uncapped ack whose echoed length points far past the end.
+        byte[] datagram = Convert.FromHexString("33000000140000BE00000000000000000218800002000081080001000A00000108000200646464640900030065746830000000");
+        var reader = new NetlinkMessageReader(datagram);
+        Assert.True(reader.TryRead(out var message));
+        _ = NetlinkSocket.ReadError(message, out string? text);
+        Assert.Null(text);
+
+        byte[] error = Convert.FromHexString("24000000" + "0200" + "0002" + "01000000" + "00000000" + "eaffffff" + "ffffff7f" + "0000000000000000000000000000");
+        reader = new NetlinkMessageReader(error);
+        Assert.True(reader.TryRead(out message));
+        Assert.Equal(22, NetlinkSocket.ReadError(message, out text));
+        Assert.Null(text);
+    }
+
+    [Fact]
     public void Parses_address_messages_of_both_families()
     {
         // IPv4: IFA_LOCAL is the address (IFA_ADDRESS would be the peer on point-to-point links), with a label and secondary flag.
@@ -133,11 +150,24 @@ public sealed class NetlinkCodecTests
             Assert.Empty(events);
         }
 
-        for (int i = 0; i < 2000; i++)
+        for (int i = 0; i < 20_000; i++)
         {
-            byte[] noisy = (byte[])datagram.Clone();
-            noisy[random.Next(noisy.Length)] = (byte)random.Next(256);
-            noisy[random.Next(noisy.Length)] = (byte)random.Next(256);
+            byte[] noisy;
+            if (i % 2 == 0)
+            {
+                noisy = (byte[])datagram.Clone();
+                noisy[random.Next(noisy.Length)] = (byte)random.Next(256);
+                noisy[random.Next(noisy.Length)] = (byte)random.Next(256);
+            }
+            else
+            {
+                // Random messages with a plausible header: any type (errors included), flags, and payload.
+                noisy = new byte[random.Next(16, 96)];
+                random.NextBytes(noisy);
+                BinaryPrimitives.WriteUInt32LittleEndian(noisy, (uint)random.Next(16, noisy.Length + 1));
+                BinaryPrimitives.WriteUInt16LittleEndian(noisy.AsSpan(4), (ushort)random.Next(0, 24));
+            }
+
             try
             {
                 NetlinkLinkMonitor.Decode(noisy, links, []);

@@ -205,15 +205,12 @@ internal sealed class NetlinkSocket : IDisposable
         int errno = -BinaryPrimitives.ReadInt32LittleEndian(payload);
         if ((message.Flags & Nl.NLM_F_ACK_TLVS) != 0 && payload.Length >= 4 + Nl.HeaderLength)
         {
-            int skip = 4 + Nl.HeaderLength;
-            if ((message.Flags & Nl.NLM_F_CAPPED) == 0)
+            // The request comes back after the errno: its header only when capped, else whole (its own length field).
+            uint echoed = (message.Flags & Nl.NLM_F_CAPPED) != 0 ? Nl.HeaderLength : BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+            if (echoed >= Nl.HeaderLength && echoed <= (uint)(payload.Length - 4))
             {
-                skip = 4 + (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
-            }
-
-            if (skip <= payload.Length)
-            {
-                var attributes = new NetlinkAttributeReader(payload[Nl.Align(skip)..]);
+                int skip = Math.Min(Nl.Align(4 + (int)echoed), payload.Length);
+                var attributes = new NetlinkAttributeReader(payload[skip..]);
                 while (attributes.TryRead(out ushort type, out var value))
                 {
                     if (type == Nl.NLMSGERR_ATTR_MSG)
