@@ -54,6 +54,165 @@ public sealed class KeepalivedOracleTests : IDisposable
         AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(options), $"seed {seed}");
     }
 
+    [Fact]
+    public void Keepalived_understands_each_value_as_the_reader_does()
+    {
+        // Differential: keepalived -d dumps what it understood; every instance and script must match what our reader
+        // made of the same file (priorities, timers, GARP settings, VIPs, peers, tracked scripts, script words...).
+        RequireLab();
+        string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
+        CreateNamespace(interfaces);
+        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
+            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        var generated = new ConfigGenerator(seed).Generate(instanceCount: 30);
+        MakeRunnable(generated, interfaces);
+        string config = "global_defs {\n    enable_script_security\n    script_user root\n}\n" + KeepalivedConfigWriter.Write(generated);
+        string path = Path.Combine(_folder, "dump.conf");
+        File.WriteAllText(path, config);
+
+        var read = KeepalivedConfigReader.Read(path);
+        Assert.Equal(["enable_script_security"], read.Diagnostics.Select(static d => d.Message.Split(' ')[0])); // the only one
+        var dump = KeepalivedDump.Parse(DumpConfiguration(path));
+
+        foreach (var o in read.Options.Instances)
+        {
+            string context = $"seed {seed}, instance {o.Name}";
+            Assert.True(dump.Instances.TryGetValue(o.Name, out var k), $"{context}: not in keepalived's dump");
+            var expected = new Dictionary<string, string>
+            {
+                ["VRRP Version"] = o.Version == Vrrp.VrrpVersion.V2 ? "2" : "3",
+                ["Interface"] = o.UseVirtualMac ? $"{o.VirtualMacInterface ?? $"vrrp.{o.VirtualRouterId}"}, vmac on {o.Interface}" : o.Interface,
+                ["Virtual Router ID"] = o.VirtualRouterId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Priority"] = o.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Advert interval"] = o.Version == Vrrp.VrrpVersion.V2
+                    ? KeepalivedDump.Interval(o.AdvertisementInterval)
+                    : $"{o.AdvertisementInterval.Ticks / TimeSpan.TicksPerMillisecond} milli-sec", // VRRPv3: always milliseconds
+                ["Preempt"] = o.NoPreempt ? "disabled" : "enabled",
+                ["Gratuitous ARP delay"] = Seconds(o.GarpMasterDelay),
+                ["Gratuitous ARP repeat"] = Number(o.GarpMasterRepeat),
+                ["Gratuitous ARP refresh"] = Seconds(o.GarpMasterRefresh),
+                ["Gratuitous ARP refresh repeat"] = Number(o.GarpMasterRefreshRepeat),
+                ["Gratuitous ARP lower priority delay"] = Seconds(o.GarpLowerPriorityDelay),
+                ["Gratuitous ARP lower priority repeat"] = Number(o.GarpLowerPriorityRepeat),
+                ["Authentication type"] = o.AuthenticationType switch
+                {
+                    Vrrp.Packets.AuthenticationType.SimplePassword => "SIMPLE_PASSWORD",
+                    Vrrp.Packets.AuthenticationType.IPAuthenticationHeader => "IPSEC_AH",
+                    _ => "none",
+                },
+            };
+            if (o.Version != Vrrp.VrrpVersion.V2)
+            {
+                expected.Remove("Authentication type"); // keepalived prints it for VRRPv2 only
+            }
+
+            foreach (var (field, value) in expected)
+            {
+                Assert.True(k.Fields.TryGetValue(field, out string? actual), $"{context}: keepalived's dump has no '{field}'");
+                Assert.True(value == actual, $"{context}: {field}: reader {value}, keepalived {actual}");
+            }
+
+            Assert.True(o.VirtualAddresses.SequenceEqual(k.VirtualAddresses), $"{context}: VIPs: reader [{string.Join(", ", o.VirtualAddresses)}], keepalived [{string.Join(", ", k.VirtualAddresses)}]");
+            Assert.True(o.UnicastPeers.Order().SequenceEqual(k.UnicastPeers.Order()), $"{context}: peers: reader [{string.Join(", ", o.UnicastPeers)}], keepalived [{string.Join(", ", k.UnicastPeers)}]");
+            var scripts = o.TrackScripts.Select(t => $"{t.Name} weight {t.Weight ?? read.Options.Scripts.First(x => x.Name == t.Name).Weight}");
+            Assert.True(scripts.Order().SequenceEqual(k.TrackedScripts.Order()), $"{context}: tracked scripts: reader [{string.Join(", ", scripts)}], keepalived [{string.Join(", ", k.TrackedScripts)}]");
+            AssertCommand(context, "Master state transition script", o.NotifyMaster, k);
+            AssertCommand(context, "Backup state transition script", o.NotifyBackup, k);
+            AssertCommand(context, "Fault state transition script", o.NotifyFault, k);
+            AssertCommand(context, "Stop state transition script", o.NotifyStop, k);
+            AssertCommand(context, "Generic state transition script", o.Notify, k);
+        }
+
+        foreach (var script in read.Options.Scripts)
+        {
+            string context = $"seed {seed}, script {script.Name}";
+            Assert.True(dump.Scripts.TryGetValue(script.Name, out var k), $"{context}: not in keepalived's dump");
+            Assert.Equal(KeepalivedDump.Words(script.Arguments), KeepalivedDump.Arguments(k.Fields["Command"]));
+            Assert.Equal(Path.GetFileName(script.Command), Path.GetFileName(KeepalivedDump.Program(k.Fields["Command"])));
+            Assert.Equal(KeepalivedDump.Interval(script.Interval), k.Fields["Interval"]);
+            Assert.Equal(script.Timeout is { } t ? KeepalivedDump.Interval(t) : "0 sec", k.Fields["Timeout"]);
+            Assert.Equal(Number(script.Weight), k.Fields["Weight"]);
+            Assert.Equal(Number(script.Rise), k.Fields["Rise"]);
+            Assert.Equal(Number(script.Fall), k.Fields["Fall"]);
+        }
+
+        static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        static string Seconds(TimeSpan value) => ((long)value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        static void AssertCommand(string context, string field, string? commandLine, KeepalivedDump.Block k)
+        {
+            if (commandLine is null)
+            {
+                Assert.False(k.Fields.ContainsKey(field), $"{context}: keepalived has a {field} the reader has not");
+                return;
+            }
+
+            Assert.True(k.Fields.TryGetValue(field, out string? dumped), $"{context}: keepalived has no {field}");
+            var words = KeepalivedCommandLine.Split(commandLine);
+            Assert.True(KeepalivedDump.Words(words.Skip(1)) == KeepalivedDump.Arguments(dumped), $"{context}: {field}: reader {KeepalivedDump.Words(words)}, keepalived {dumped}");
+        }
+    }
+
+    /// <summary>Runs keepalived with <c>-d</c> (dump the configuration) until the dump is out, then stops it.</summary>
+    private string DumpConfiguration(string path)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "netns", "exec", Namespace, "keepalived", "-n", "-l", "-D", "-d", "--vrrp", "-f", path,
+            "-p", Path.Combine(_folder, "k.pid"), "-r", Path.Combine(_folder, "v.pid") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        var done = new TaskCompletionSource();
+        // keepalived -l logs (and dumps) to stderr.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                done.TrySetResult();
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains("------< Interfaces >------", StringComparison.Ordinal))
+            {
+                done.TrySetResult();
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            done.Task.Wait(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            // SIGTERM lets keepalived stop its VRRP child and remove what it added; SIGKILL only if it does not.
+            Run("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], out _);
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit(); // drains the asynchronous readers
+        }
+
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
     /// <summary>
     /// Turns generated options into ones a real host could run: existing interfaces, programs and users, no strict
     /// mode (its extra rules are keepalived policy, not syntax), no per-instance namespace (a Vrrp extension).
@@ -202,5 +361,124 @@ public sealed class KeepalivedOracleTests : IDisposable
 
         output = stdout.Result + stderr.Result;
         return process.ExitCode;
+    }
+}
+
+/// <summary>The parts of keepalived's <c>-d</c> configuration dump the differential test compares.</summary>
+internal sealed class KeepalivedDump
+{
+    private static readonly System.Text.RegularExpressions.Regex s_timestamp = new(@"^\w{3} \w{3} +\d+ [\d:]+ \d{4}: ");
+
+    public Dictionary<string, Block> Instances { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Block> Scripts { get; } = new(StringComparer.Ordinal);
+
+    public static KeepalivedDump Parse(string text)
+    {
+        var dump = new KeepalivedDump();
+        Block? current = null;
+        List<string>? list = null;
+        foreach (string raw in text.Split('\n'))
+        {
+            string line = s_timestamp.Replace(raw.TrimEnd('\r'), "");
+            string trimmed = line.Trim();
+            if (line.StartsWith(" VRRP Instance = ", StringComparison.Ordinal))
+            {
+                current = new Block();
+                dump.Instances[line[" VRRP Instance = ".Length..]] = current;
+                list = null;
+            }
+            else if (line.StartsWith(" VRRP Script = ", StringComparison.Ordinal))
+            {
+                current = new Block();
+                dump.Scripts[line[" VRRP Script = ".Length..]] = current;
+                list = null;
+            }
+            else if (line.StartsWith("------<", StringComparison.Ordinal) || (line.Length > 1 && line[0] == ' ' && line[1] != ' '))
+            {
+                current = null;
+                list = null;
+            }
+            else if (current is null)
+            {
+                continue;
+            }
+            else if (trimmed.StartsWith("Virtual IP (", StringComparison.Ordinal))
+            {
+                list = current.VirtualAddresses;
+            }
+            else if (trimmed == "Unicast Peer :")
+            {
+                list = current.UnicastPeers;
+            }
+            else if (trimmed == "Tracked scripts :")
+            {
+                list = current.TrackedScripts;
+            }
+            else if (line.StartsWith("     ", StringComparison.Ordinal) && list is not null)
+            {
+                if (ReferenceEquals(list, current.TrackedScripts))
+                {
+                    list.Add(trimmed);
+                }
+                else
+                {
+                    // "172.16.1.25 dev eth0 scope global": keepalived leaves out a host prefix.
+                    string address = trimmed.Split(' ')[0];
+                    if (ReferenceEquals(list, current.VirtualAddresses) && !address.Contains('/', StringComparison.Ordinal))
+                    {
+                        address += address.Contains(':', StringComparison.Ordinal) ? "/128" : "/32";
+                    }
+
+                    list.Add(address);
+                }
+            }
+            else
+            {
+                list = null;
+                int equals = trimmed.IndexOf(" = ", StringComparison.Ordinal);
+                if (equals > 0)
+                {
+                    current.Fields.TryAdd(trimmed[..equals], trimmed[(equals + 3)..]);
+                }
+            }
+        }
+
+        return dump;
+    }
+
+    /// <summary>keepalived's "1 sec" / "250 milli-sec" form of a timer.</summary>
+    public static string Interval(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerSecond == 0
+            ? $"{value.Ticks / TimeSpan.TicksPerSecond} sec"
+            : $"{value.Ticks / TimeSpan.TicksPerMillisecond} milli-sec";
+
+    /// <summary>Words as keepalived prints a command: each in single quotes, separated by blanks.</summary>
+    public static string Words(IEnumerable<string> words) => string.Join(' ', words.Select(static w => $"'{w}'"));
+
+    /// <summary>The printed words after the program (keepalived prints the program with its resolved path).</summary>
+    public static string Arguments(string dumped)
+    {
+        string command = dumped.Split(", uid:gid", 2)[0];
+        int end = command.IndexOf("' ", 1, StringComparison.Ordinal);
+        return end < 0 ? "" : command[(end + 2)..];
+    }
+
+    public static string Program(string dumped)
+    {
+        string command = dumped.Split(", uid:gid", 2)[0];
+        int end = command.IndexOf('\'', 1);
+        return command[1..end];
+    }
+
+    internal sealed class Block
+    {
+        public Dictionary<string, string> Fields { get; } = new(StringComparer.Ordinal);
+
+        public List<string> VirtualAddresses { get; } = [];
+
+        public List<string> UnicastPeers { get; } = [];
+
+        public List<string> TrackedScripts { get; } = [];
     }
 }
