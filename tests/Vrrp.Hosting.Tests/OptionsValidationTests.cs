@@ -197,6 +197,16 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void An_object_is_tracked_once_per_instance()
+    {
+        var o = With(Valid());
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/bin/true" });
+        o.Instances[0].TrackScripts.Add(new TrackReferenceOptions { Name = "chk" });
+        o.Instances[0].TrackScripts.Add(new TrackReferenceOptions { Name = "chk", Weight = 10 });
+        AssertError(o, "Instance 'VI_1'", "TrackScripts (track_script)", "lists 'chk' 2 times");
+    }
+
+    [Fact]
     public void Tracked_file_must_exist()
     {
         var i = Valid();

@@ -195,6 +195,11 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             CheckCommand(errors, label, "NotifyStop (notify_stop)", instance.NotifyStop);
             CheckCommand(errors, label, "Notify (notify)", instance.Notify);
 
+            CheckTrackedOnce(errors, label, "TrackInterfaces (track_interface)", instance.TrackInterfaces.Select(t => t.Interface));
+            CheckTrackedOnce(errors, label, "TrackScripts (track_script)", instance.TrackScripts.Select(t => t.Name));
+            CheckTrackedOnce(errors, label, "TrackFiles (track_file)", instance.TrackFiles.Select(t => t.Name));
+            CheckTrackedOnce(errors, label, "TrackHealthChecks", instance.TrackHealthChecks.Select(t => t.Name));
+
             foreach (var track in instance.TrackInterfaces)
             {
                 if (string.IsNullOrWhiteSpace(track.Interface))
@@ -332,6 +337,14 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         }
 
         return words;
+    }
+
+    private static void CheckTrackedOnce(List<string> errors, string label, string field, IEnumerable<string> names)
+    {
+        foreach (var duplicate in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{label}: {field} lists '{duplicate.Key}' {duplicate.Count()} times; track each object once (its weight would count twice).");
+        }
     }
 
     private static void CheckWeight(List<string> errors, string label, string field, int weight)
