@@ -120,7 +120,9 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <remarks>
     /// As keepalived does, ARP is set so that only the virtual-MAC interface answers for the virtual addresses:
     /// <c>arp_ignore=1</c> and <c>arp_filter=1</c> on the parent, <c>arp_ignore=1</c> on the new interface. The parent's
-    /// previous values are restored when its last virtual-MAC interface is removed through this platform.
+    /// previous values are restored when its last virtual-MAC interface is removed through this platform. For IPv6 the
+    /// interface generates no link-local address of its own (it would be the same on every router) and carries the
+    /// parent's instead, the source of its adverts.
     /// </remarks>
     /// <param name="parentInterface">The physical interface.</param>
     /// <param name="virtualRouterId">1..255.</param>
@@ -139,9 +141,24 @@ public sealed class LinuxVrrpPlatform : IDisposable
         }
 
         var parent = _netlink.GetLink(parentInterface);
-        _netlink.CreateMacvlan(parent, name, mac);
+        bool v6 = family == VrrpAddressFamily.IPv6;
+        _netlink.CreateMacvlan(parent, name, mac, up: !v6);
         try
         {
+            if (v6)
+            {
+                // IPv6 adverts come from a link-local address, and one generated from the virtual MAC would be the same
+                // on every router: as keepalived does, the interface gets the parent's link-local address instead.
+                var link = _netlink.GetLink(name);
+                _netlink.DisableIPv6AddressGeneration(link);
+                _netlink.SetUp(link);
+                var parentLinkLocal = _netlink.GetAddresses(parent, VrrpAddressFamily.IPv6).FirstOrDefault(a => a.Address.IsIPv6LinkLocal);
+                if (parentLinkLocal is not null)
+                {
+                    _netlink.AddAddress(link, new VirtualAddress(parentLinkLocal.Address, 64));
+                }
+            }
+
             lock (_arpSettings)
             {
                 if (!_arpSettings.TryGetValue(parent.Name, out var saved))
@@ -160,7 +177,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
         }
         catch (IOException)
         {
-            // Without the ARP settings the interface would answer from the wrong MAC: undo the creation.
+            // Half-configured (wrong ARP answers, or a shared link-local address): undo the creation.
             _netlink.DeleteLink(name);
             throw;
         }

@@ -24,6 +24,14 @@ public sealed class VirtualMacTests
         Assert.Contains("@eth0", details);
         Assert.Matches(@"<[^>]*\bUP\b[^>]*>", details);
 
+        if (family == VrrpAddressFamily.IPv6)
+        {
+            // No link-local address of its own (it would be the same on every router): the parent's.
+            string parentLinkLocal = r1.Exec("ip", "-6", "-br", "addr", "show", "dev", "eth0", "scope", "link").Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+            string own = r1.Exec("ip", "-6", "-br", "addr", "show", "dev", name, "scope", "link");
+            Assert.Equal([parentLinkLocal], own.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Skip(2).ToArray());
+        }
+
         await platform.Addresses.AddAsync(name, VirtualAddress.Parse(vip), TestContext.Current.CancellationToken);
         Assert.Contains(vip.Split('/')[0], r1.Addresses(name));
 

@@ -63,6 +63,9 @@ internal static class Nl
     internal const ushort IFLA_MACVLAN_MODE = 1;
     internal const uint MACVLAN_MODE_BRIDGE = 4;
     internal const ushort NLA_F_NESTED = 0x8000;
+    internal const ushort IFLA_AF_SPEC = 26;
+    internal const ushort IFLA_INET6_ADDR_GEN_MODE = 8;
+    internal const byte IN6_ADDR_GEN_MODE_NONE = 1;
 
     internal const ushort IFA_ADDRESS = 1;
     internal const ushort IFA_LOCAL = 2;

@@ -126,7 +126,7 @@ internal sealed class RouteNetlink : IDisposable
     /// RTM_NEWLINK creating a macvlan in bridge mode on <paramref name="parent"/>, with <paramref name="mac"/>, set up in
     /// the same request (nothing half-applied: the kernel creates it whole or not at all).
     /// </summary>
-    internal void CreateMacvlan(LinkInfo parent, string name, ReadOnlySpan<byte> mac)
+    internal void CreateMacvlan(LinkInfo parent, string name, ReadOnlySpan<byte> mac, bool up = true)
     {
         byte[] macBytes = mac.ToArray();
         _socket.Execute(
@@ -134,7 +134,7 @@ internal sealed class RouteNetlink : IDisposable
             Nl.NLM_F_CREATE | Nl.NLM_F_EXCL,
             (ref NetlinkMessageWriter w) =>
             {
-                w.WriteIfInfo(Nl.AF_UNSPEC, 0, Nl.IFF_UP, Nl.IFF_UP);
+                w.WriteIfInfo(Nl.AF_UNSPEC, 0, up ? Nl.IFF_UP : 0, up ? Nl.IFF_UP : 0);
                 w.AddString(Nl.IFLA_IFNAME, name);
                 w.AddUInt32(Nl.IFLA_LINK, (uint)parent.Index);
                 w.AddAttribute(Nl.IFLA_ADDRESS, macBytes);
@@ -147,6 +147,33 @@ internal sealed class RouteNetlink : IDisposable
             },
             $"create macvlan {name} ({Convert.ToHexString(macBytes)}) on {parent.Name}{Where}");
     }
+
+    /// <summary>
+    /// RTM_NEWLINK (change) turning off IPv6 address generation (IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_ADDR_GEN_MODE
+    /// none): no automatic link-local address, which on a virtual-MAC interface would be the same on every router.
+    /// </summary>
+    internal void DisableIPv6AddressGeneration(LinkInfo link) =>
+        _socket.Execute(
+            Nl.RTM_NEWLINK,
+            0,
+            (ref NetlinkMessageWriter w) =>
+            {
+                w.WriteIfInfo(Nl.AF_UNSPEC, link.Index, 0, 0);
+                int spec = w.BeginNested(Nl.IFLA_AF_SPEC);
+                int inet6 = w.BeginNested(Nl.AF_INET6);
+                w.AddAttribute(Nl.IFLA_INET6_ADDR_GEN_MODE, [Nl.IN6_ADDR_GEN_MODE_NONE]);
+                w.EndNested(inet6);
+                w.EndNested(spec);
+            },
+            $"turn off IPv6 address generation on {link.Name}{Where}");
+
+    /// <summary>RTM_NEWLINK (change) setting a link administratively up.</summary>
+    internal void SetUp(LinkInfo link) =>
+        _socket.Execute(
+            Nl.RTM_NEWLINK,
+            0,
+            (ref NetlinkMessageWriter w) => w.WriteIfInfo(Nl.AF_UNSPEC, link.Index, Nl.IFF_UP, Nl.IFF_UP),
+            $"set {link.Name} up{Where}");
 
     /// <summary>RTM_DELLINK by name; a missing interface (ENODEV) counts as success.</summary>
     /// <returns>True when deleted.</returns>
