@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
-log() { printf '[%6.2fs] %s\n' "$(echo "$(now) - $t0" | bc)" "$*"; }
+log() { awk -v t="$(now)" -v t0="$t0" -v m="$*" 'BEGIN { printf "[%6.2fs] %s\n", t - t0, m }'; }
 t0=$(now)
 
 if [ "$daemon" = vrrpd ] && [ -z "${VRRPD:-}" ]; then

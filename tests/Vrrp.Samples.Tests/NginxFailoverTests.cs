@@ -17,7 +17,7 @@ public class NginxFailoverTests
     [Fact]
     public async Task Seed_scenario_with_vrrpd_fails_over_within_4_s_and_preempts_back_to_one_holder()
     {
-        LabProcess.RequireRootAnd("ip", "nginx", "python3", "bc");
+        LabProcess.RequireRootAnd("ip", "nginx", "python3");
         string script = Path.Combine(AppContext.BaseDirectory, "NginxFailover", "run.sh");
 
         // The framework-dependent vrrpd built with the tests (run.sh would publish the native one otherwise).

@@ -27,8 +27,16 @@ public class VrrpdLabTests
             // A backup waits Master_Down_Interval (3 s + skew) before it takes over.
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
             Assert.Contains("(VI_1) Entering BACKUP STATE", vrrpd.Output);
-            Assert.Contains(Vip + "/32", r1.Addresses(), StringComparison.Ordinal);
+            // The configuration's warnings are logged at start, with file and line.
+            Assert.Contains($"WARNING: {config}:5: warning: vrrp_instance: 'smtp_alert' is not supported; ignored", vrrpd.Output);
+            Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal(vrrpd.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText(pidFile).Trim());
+
+            // keepalived reloads on SIGHUP; vrrpd says it does not, and keeps running (the default action would kill it
+            // with the VIP left behind).
+            vrrpd.Signal("HUP", waitForExit: false);
+            Assert.True(vrrpd.WaitForOutput("SIGHUP received: reloading is not supported", TimeSpan.FromSeconds(5)), vrrpd.Output);
+            Assert.False(vrrpd.HasExited);
 
             vrrpd.Signal(signal);
             Assert.True(vrrpd.HasExited, "vrrpd did not exit within 10 s of SIG" + signal);
@@ -77,7 +85,7 @@ public class VrrpdLabTests
         try
         {
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
-            Assert.Contains(Vip + "/32", r1.Addresses(), StringComparison.Ordinal);
+            Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal("nobody", LabProcess.Run("ps", ["-o", "user=", "-p", vrrpd.Id.ToString(CultureInfo.InvariantCulture)]).Trim());
             vrrpd.Signal("TERM");
         }
@@ -104,11 +112,28 @@ public class VrrpdLabTests
         Assert.Single(output.Split('\n'), l => l.Contains("CAP_NET_RAW", StringComparison.Ordinal));
     }
 
+    /// <summary>Waits (bounded) until the VIP is on the host's eth0, as <c>ip</c> shows it.</summary>
+    private static async Task<bool> HoldsVipAsync(LabHost host)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (host.Addresses().Contains(Vip + "/32", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        return false;
+    }
+
     private static string Config => $$"""
         vrrp_instance VI_1 {
             state MASTER
             interface eth0
             virtual_router_id 77
+            smtp_alert
             priority 150
             advert_int 1
             authentication {
