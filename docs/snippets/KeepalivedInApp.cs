@@ -3,7 +3,6 @@
 #region usings
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Vrrp.Configuration.Keepalived;
 using Vrrp.Hosting;
 #endregion
 
@@ -15,25 +14,10 @@ public static class KeepalivedInApp
     {
         #region program
         var builder = Host.CreateApplicationBuilder(args);
-
-        // path: for example /etc/keepalived/keepalived.conf
-        KeepalivedConfigResult result = KeepalivedConfigReader.Read(path);
-        foreach (ConfigDiagnostic diagnostic in result.Diagnostics)
-        {
-            Console.Error.WriteLine(diagnostic);     // file:line: warning or error, as keepalived would say
-        }
-
-        VrrpOptions fromFile = result.GetOptionsOrThrow();   // throws KeepalivedConfigException on errors
-        builder.Services.AddVrrp(options =>
-        {
-            options.RouterId = fromFile.RouterId;
-            options.NetworkNamespace = fromFile.NetworkNamespace;
-            options.StartupDelay = fromFile.StartupDelay;
-            options.Instances.AddRange(fromFile.Instances);
-            options.Scripts.AddRange(fromFile.Scripts);
-            options.TrackFiles.AddRange(fromFile.TrackFiles);
-            options.SyncGroups.AddRange(fromFile.SyncGroups);
-        }).UseLinux();
+        builder.Services.AddVrrp()
+            .AddKeepalivedConfig(path)       // for example /etc/keepalived/keepalived.conf
+            .OnMaster(change => Console.WriteLine($"{change.InstanceName}: master"))
+            .UseLinux();
         #endregion
         return builder.Build();
     }
