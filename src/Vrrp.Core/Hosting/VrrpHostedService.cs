@@ -7,7 +7,7 @@ using Vrrp.Observability;
 using Vrrp.Packets;
 using Vrrp.Runtime;
 using Vrrp.Tracking;
-using DriverStateChange = Vrrp.Runtime.VrrpStateChange;
+using DriverStateChange = Vrrp.Runtime.RouterStateChange;
 
 namespace Vrrp.Hosting;
 

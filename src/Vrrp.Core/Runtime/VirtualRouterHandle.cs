@@ -55,7 +55,7 @@ public sealed class VirtualRouterHandle
     internal readonly long[] LastDropLog;
     internal readonly Dictionary<string, bool> PendingTrackerStates = new(StringComparer.Ordinal);
     internal (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets = [];
-    internal VrrpStateChange? LastStateChange;
+    internal RouterStateChange? LastStateChange;
     internal int StateValue;
 #pragma warning restore SA1401
 }

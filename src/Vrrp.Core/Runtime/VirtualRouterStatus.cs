@@ -60,5 +60,5 @@ public sealed record VirtualRouterStatus
     public IReadOnlyDictionary<DropReason, long> Drops { get; init; } = new Dictionary<DropReason, long>();
 
     /// <summary>The last state change, if any.</summary>
-    public VrrpStateChange? LastStateChange { get; init; }
+    public RouterStateChange? LastStateChange { get; init; }
 }

@@ -994,7 +994,7 @@ public sealed class VrrpDriver : IAsyncDisposable
             Log.EnteringState(_logger, handle.Name, StateNames[(int)action.To]);
         }
 
-        var change = new VrrpStateChange(
+        var change = new RouterStateChange(
             action.From,
             action.To,
             action.Reason,

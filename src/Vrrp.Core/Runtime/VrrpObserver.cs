@@ -11,7 +11,7 @@ namespace Vrrp.Runtime;
 /// <param name="Peer">The peer whose advert caused it (a higher-priority master), if any.</param>
 /// <param name="PeerPriority">That peer's priority, or 0.</param>
 /// <param name="Timestamp">When, on the driver's <see cref="TimeProvider"/>.</param>
-public readonly record struct VrrpStateChange(
+public readonly record struct RouterStateChange(
     VrrpState From,
     VrrpState To,
     StateChangeReason Reason,
@@ -35,7 +35,7 @@ public abstract class VrrpObserver
     /// <summary>An instance changed state.</summary>
     /// <param name="router">The instance.</param>
     /// <param name="change">What changed.</param>
-    public virtual void OnStateChanged(VirtualRouterHandle router, in VrrpStateChange change)
+    public virtual void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change)
     {
     }
 

@@ -267,7 +267,7 @@ public sealed class SimulatedNode
 
     private sealed class EventRecorder(SimulatedNode node) : VrrpObserver
     {
-        public override void OnStateChanged(VirtualRouterHandle router, in VrrpStateChange change)
+        public override void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change)
         {
             if (node.Lan.RecordEvents)
             {

@@ -294,7 +294,7 @@ public class VrrpDriverTests
 
     private sealed class Recorder(List<string> seen) : VrrpObserver
     {
-        public override void OnStateChanged(VirtualRouterHandle router, in VrrpStateChange change) => seen.Add($"state {change.From}->{change.To} {change.Reason}");
+        public override void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change) => seen.Add($"state {change.From}->{change.To} {change.Reason}");
 
         public override void OnAdvertisementSent(VirtualRouterHandle router, byte priority) => seen.Add($"sent {priority}");
 
@@ -307,7 +307,7 @@ public class VrrpDriverTests
 
     private sealed class Throwing : VrrpObserver
     {
-        public override void OnStateChanged(VirtualRouterHandle router, in VrrpStateChange change) => throw new InvalidOperationException("observer bug");
+        public override void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change) => throw new InvalidOperationException("observer bug");
     }
 
     private sealed class NullTransport(bool failSends = false) : IVrrpTransport
