@@ -51,7 +51,9 @@ public sealed class UseLinuxTests
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-            while (DateTime.UtcNow < deadline && !(monitor.TryGetInstance("VI_1", out var s) && s.State == VrrpState.Master))
+            // The state changes first and the VIP is added right after it (in the background, in order): wait for both.
+            while (DateTime.UtcNow < deadline &&
+                   !(monitor.TryGetInstance("VI_1", out var s) && s.State == VrrpState.Master && h1.Addresses().Contains(Vip + "/32", StringComparison.Ordinal)))
             {
                 await Task.Delay(20, TestContext.Current.CancellationToken);
             }
