@@ -30,17 +30,7 @@ internal sealed partial class KeepalivedConfigBinder
 
         public bool? CheckUnicastSource { get; set; }
 
-        public TimeSpan? GarpMasterDelay { get; set; }
-
-        public int? GarpMasterRepeat { get; set; }
-
-        public TimeSpan? GarpMasterRefresh { get; set; }
-
-        public int? GarpMasterRefreshRepeat { get; set; }
-
-        public TimeSpan? GarpLowerPriorityDelay { get; set; }
-
-        public int? GarpLowerPriorityRepeat { get; set; }
+        public GarpSettings Garp { get; } = new();
 
         public SourceLocation? AuthenticationAt { get; set; }
 
@@ -214,47 +204,8 @@ internal sealed partial class KeepalivedConfigBinder
                     }
 
                     break;
-                case "garp_master_delay":
-                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var garpDelay))
-                    {
-                        draft.GarpMasterDelay = garpDelay;
-                    }
-
-                    break;
-                case "garp_master_repeat":
-                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int garpRepeat))
-                    {
-                        draft.GarpMasterRepeat = garpRepeat;
-                    }
-
-                    break;
-                case "garp_master_refresh":
-                    if (TryParseWholeSeconds(s, 0, uint.MaxValue, out var refresh))
-                    {
-                        draft.GarpMasterRefresh = refresh;
-                    }
-
-                    break;
-                case "garp_master_refresh_repeat":
-                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int refreshRepeat))
-                    {
-                        draft.GarpMasterRefreshRepeat = refreshRepeat;
-                    }
-
-                    break;
-                case "garp_lower_prio_delay":
-                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var lowerDelay))
-                    {
-                        draft.GarpLowerPriorityDelay = lowerDelay;
-                    }
-
-                    break;
-                case "garp_lower_prio_repeat":
-                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int lowerRepeat))
-                    {
-                        draft.GarpLowerPriorityRepeat = lowerRepeat;
-                    }
-
+                case "garp_master_delay" or "garp_master_repeat" or "garp_master_refresh" or "garp_master_refresh_repeat" or "garp_lower_prio_delay" or "garp_lower_prio_repeat":
+                    BindGarp(s, s.Keyword, draft.Garp);
                     break;
                 case "track_interface":
                     BindTrackInterfaces(o, s);
@@ -635,14 +586,14 @@ internal sealed partial class KeepalivedConfigBinder
 
             o.CheckUnicastSource = false;
         }
-        o.GarpMasterDelay = draft.GarpMasterDelay ?? _global.GarpMasterDelay ?? s_defaultGarpDelay;
-        o.GarpMasterRepeat = draft.GarpMasterRepeat ?? _global.GarpMasterRepeat ?? DefaultGarpRepeat;
-        o.GarpMasterRefresh = draft.GarpMasterRefresh ?? _global.GarpMasterRefresh ?? TimeSpan.Zero;
-        o.GarpMasterRefreshRepeat = draft.GarpMasterRefreshRepeat ?? _global.GarpMasterRefreshRepeat ?? 1;
+        o.GarpMasterDelay = draft.Garp.MasterDelay ?? _global.Garp.MasterDelay ?? s_defaultGarpDelay;
+        o.GarpMasterRepeat = draft.Garp.MasterRepeat ?? _global.Garp.MasterRepeat ?? DefaultGarpRepeat;
+        o.GarpMasterRefresh = draft.Garp.MasterRefresh ?? _global.Garp.MasterRefresh ?? TimeSpan.Zero;
+        o.GarpMasterRefreshRepeat = draft.Garp.MasterRefreshRepeat ?? _global.Garp.MasterRefreshRepeat ?? 1;
 
         // keepalived: the lower-priority announcement defaults come from the global master ones, not the instance's.
-        o.GarpLowerPriorityDelay = draft.GarpLowerPriorityDelay ?? _global.GarpLowerPriorityDelay ?? _global.GarpMasterDelay ?? s_defaultGarpDelay;
-        o.GarpLowerPriorityRepeat = draft.GarpLowerPriorityRepeat ?? _global.GarpLowerPriorityRepeat ?? _global.GarpMasterRepeat ?? DefaultGarpRepeat;
+        o.GarpLowerPriorityDelay = draft.Garp.LowerPriorityDelay ?? _global.Garp.LowerPriorityDelay ?? _global.Garp.MasterDelay ?? s_defaultGarpDelay;
+        o.GarpLowerPriorityRepeat = draft.Garp.LowerPriorityRepeat ?? _global.Garp.LowerPriorityRepeat ?? _global.Garp.MasterRepeat ?? DefaultGarpRepeat;
 
         if (o.AuthenticationType != AuthenticationType.None)
         {

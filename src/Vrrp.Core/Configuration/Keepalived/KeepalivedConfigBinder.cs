@@ -197,47 +197,8 @@ internal sealed partial class KeepalivedConfigBinder
                     NoArguments(s);
                     _global.CheckUnicastSource = true;
                     break;
-                case "vrrp_garp_master_delay":
-                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var garpDelay))
-                    {
-                        _global.GarpMasterDelay = garpDelay;
-                    }
-
-                    break;
-                case "vrrp_garp_master_repeat":
-                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int garpRepeat))
-                    {
-                        _global.GarpMasterRepeat = garpRepeat;
-                    }
-
-                    break;
-                case "vrrp_garp_master_refresh":
-                    if (TryParseWholeSeconds(s, 0, uint.MaxValue, out var refresh))
-                    {
-                        _global.GarpMasterRefresh = refresh;
-                    }
-
-                    break;
-                case "vrrp_garp_master_refresh_repeat":
-                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int refreshRepeat))
-                    {
-                        _global.GarpMasterRefreshRepeat = refreshRepeat;
-                    }
-
-                    break;
-                case "vrrp_garp_lower_prio_delay":
-                    if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var lowerDelay))
-                    {
-                        _global.GarpLowerPriorityDelay = lowerDelay;
-                    }
-
-                    break;
-                case "vrrp_garp_lower_prio_repeat":
-                    if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int lowerRepeat))
-                    {
-                        _global.GarpLowerPriorityRepeat = lowerRepeat;
-                    }
-
+                case "vrrp_garp_master_delay" or "vrrp_garp_master_repeat" or "vrrp_garp_master_refresh" or "vrrp_garp_master_refresh_repeat" or "vrrp_garp_lower_prio_delay" or "vrrp_garp_lower_prio_repeat":
+                    BindGarp(s, s.Keyword["vrrp_".Length..], _global.Garp);
                     break;
                 case "script_user":
                     if (RequireString(s, "a user name", out string user, checkExtra: false))
@@ -615,6 +576,63 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
+    /// <summary>The six announcement keywords, the same in an instance (<c>garp_*</c>) and in global_defs (<c>vrrp_garp_*</c>).</summary>
+    private void BindGarp(ConfigStatement s, string keyword, GarpSettings target)
+    {
+        switch (keyword)
+        {
+            case "garp_master_delay":
+                if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var delay))
+                {
+                    target.MasterDelay = delay;
+                }
+
+                break;
+            case "garp_master_refresh":
+                if (TryParseWholeSeconds(s, 0, uint.MaxValue, out var refresh))
+                {
+                    target.MasterRefresh = refresh;
+                }
+
+                break;
+            case "garp_lower_prio_delay":
+                if (TryParseWholeSeconds(s, 0, MaxTimerSeconds, out var lowerDelay))
+                {
+                    target.LowerPriorityDelay = lowerDelay;
+                }
+
+                break;
+            default:
+                if (TryParseInt(s, 0, 1, int.MaxValue, "a number 1..2147483647", out int repeat))
+                {
+                    switch (keyword)
+                    {
+                        case "garp_master_repeat": target.MasterRepeat = repeat; break;
+                        case "garp_master_refresh_repeat": target.MasterRefreshRepeat = repeat; break;
+                        default: target.LowerPriorityRepeat = repeat; break;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Announcement settings as read, null where the file does not set them.</summary>
+    private sealed class GarpSettings
+    {
+        public TimeSpan? MasterDelay { get; set; }
+
+        public int? MasterRepeat { get; set; }
+
+        public TimeSpan? MasterRefresh { get; set; }
+
+        public int? MasterRefreshRepeat { get; set; }
+
+        public TimeSpan? LowerPriorityDelay { get; set; }
+
+        public int? LowerPriorityRepeat { get; set; }
+    }
+
     private sealed class GlobalSettings
     {
         public int Version { get; set; } = 2;
@@ -623,17 +641,7 @@ internal sealed partial class KeepalivedConfigBinder
 
         public bool CheckUnicastSource { get; set; }
 
-        public TimeSpan? GarpMasterDelay { get; set; }
-
-        public int? GarpMasterRepeat { get; set; }
-
-        public TimeSpan? GarpMasterRefresh { get; set; }
-
-        public int? GarpMasterRefreshRepeat { get; set; }
-
-        public TimeSpan? GarpLowerPriorityDelay { get; set; }
-
-        public int? GarpLowerPriorityRepeat { get; set; }
+        public GarpSettings Garp { get; } = new();
 
         public string? ScriptUser { get; set; }
     }
