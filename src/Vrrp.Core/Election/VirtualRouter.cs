@@ -364,25 +364,7 @@ public sealed class VirtualRouter
     /// <param name="up">True when up.</param>
     /// <param name="now">The current time.</param>
     /// <returns>False when the router has no tracker of that name.</returns>
-    public bool SetTrackerState(string name, bool up, long now)
-    {
-        bool found = false;
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
-            {
-                _trackerUp[i] = up;
-                found = true;
-            }
-        }
-
-        if (found)
-        {
-            OnTrackersChanged(now);
-        }
-
-        return found;
-    }
+    public bool SetTrackerState(string name, bool up, long now) => SetTrackers(null, name, up, now);
 
     /// <summary>Reports the state of a tracker of one kind (the driver uses it for tracked interfaces).</summary>
     /// <param name="kind">The kind.</param>
@@ -390,12 +372,16 @@ public sealed class VirtualRouter
     /// <param name="up">True when up.</param>
     /// <param name="now">The current time.</param>
     /// <returns>False when the router has no such tracker.</returns>
-    public bool SetTrackerState(TrackerKind kind, string name, bool up, long now)
+    public bool SetTrackerState(TrackerKind kind, string name, bool up, long now) => SetTrackers(kind, name, up, now);
+
+    // Sets every tracker of that name (and kind, when given); re-evaluates priority and fault once.
+    private bool SetTrackers(TrackerKind? kind, string name, bool up, long now)
     {
         bool found = false;
         for (int i = 0; i < _trackerUp.Length; i++)
         {
-            if (_config.Trackers[i].Kind == kind && string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
+            var tracker = _config.Trackers[i];
+            if ((kind is null || tracker.Kind == kind) && string.Equals(tracker.Name, name, StringComparison.Ordinal))
             {
                 _trackerUp[i] = up;
                 found = true;
