@@ -3,9 +3,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vrrp.Packets;
+using Vrrp.Election;
 using Vrrp.Runtime;
-using DriverStateChange = Vrrp.Runtime.RouterStateChange;
 
 namespace Vrrp.Hosting;
 
@@ -32,9 +31,6 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     private int _disposed;
     private VrrpTracking? _tracking;
     private StateChangeDispatcher? _dispatcher;
-    private VrrpPlatform? _platform;
-    private Dictionary<string, VirtualRouterHandle> _handles = new(StringComparer.Ordinal);
-    private Dictionary<string, VrrpInstanceOptions> _instances = new(StringComparer.Ordinal);
 
     public VrrpHostedService(IServiceProvider services, IOptions<VrrpOptions> options, VrrpMonitor monitor, VrrpMetrics metrics, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
@@ -45,7 +41,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         _time = time;
         _loggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("Vrrp.Hosting");
-        _metrics.SetStatusSource(() => _monitor.Instances);
+        _metrics.SetStatusSource(() => _monitor.Instances, () => _driver?.GetUnattributedDrops() ?? new Dictionary<Packets.DropReason, long>());
     }
 
     /// <summary>The driver, once started (for tests and diagnostics).</summary>
@@ -58,8 +54,6 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     {
         var options = _options.Value;
         var platform = _services.GetService<VrrpPlatform>() ?? throw new InvalidOperationException(NoPlatformMessage);
-        _platform = platform;
-        _instances = options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
 
         var handlers = new List<IVrrpStateHandler>();
         var notify = new NotifyScriptHandler(options, _logger);
@@ -114,10 +108,10 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             }
         }
 
-        var driver = new VrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.Links, _time, _loggerFactory);
+        var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
-            _handles[instance.Name] = driver.AddRouter(DriverConfiguration.Create(options, instance));
+            driver.AddRouter(DriverConfiguration.Create(options, instance));
         }
 
         foreach (var group in options.SyncGroups)
@@ -125,30 +119,20 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
             if (group.Instances.Count >= 2)
             {
-                driver.AddSyncGroup(group.Name, group.Instances.Select(m => _handles[m]));
+                driver.AddSyncGroup(group.Name, group.Instances);
             }
         }
 
         driver.AddObserver(new Observer(this));
         _driver = driver;
-        _monitor.SetSource(Snapshot);
+        _monitor.SetSource(driver.GetStatus);
 
-        // Trackers first: their initial states (a file already lowering the priority, say) are pushed before the
-        // instances start, so they start with them.
-        _tracking.Start(null, update =>
+        // Trackers first: their initial values (a file already lowering the priority, say) reach the instances
+        // before they start, so they start with them.
+        _tracking.Start(update => driver.SetTrackerValue(update.Instance, update.Kind, update.Name, update.Value));
+        foreach (string file in options.Instances.SelectMany(i => i.TrackFiles).Select(t => t.Name).Distinct(StringComparer.Ordinal))
         {
-            if (_handles.TryGetValue(update.Instance, out var handle))
-            {
-                driver.SetTrackerStates(handle, [.. DriverConfiguration.States(update, options)]);
-            }
-        });
-        foreach (var instance in options.Instances)
-        {
-            foreach (var track in instance.TrackFiles)
-            {
-                var update = new TrackerUpdate(instance.Name, TrackedObjectKind.File, track.Name, true, _tracking.FileValue(track.Name));
-                driver.SetTrackerStates(_handles[instance.Name], [.. DriverConfiguration.States(update, options)]);
-            }
+            driver.SetTrackerValue(null, TrackerKind.File, file, _tracking.FileValue(file));
         }
 
         try
@@ -161,69 +145,6 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             await _tracking.StopAsync().ConfigureAwait(false);
             throw;
         }
-    }
-
-    /// <summary>The instances' live status, from the driver.</summary>
-    private IReadOnlyList<VrrpInstanceStatus> Snapshot()
-    {
-        var driver = _driver;
-        if (driver is null)
-        {
-            return [];
-        }
-
-        var list = new List<VrrpInstanceStatus>(_handles.Count);
-        foreach (var handle in driver.Routers)
-        {
-            var s = handle.GetStatus();
-            var options = _instances[handle.Name];
-            list.Add(new VrrpInstanceStatus
-            {
-                Name = s.Name,
-                Interface = options.Interface,
-                VirtualRouterId = options.VirtualRouterId,
-                State = s.State,
-                ConfiguredPriority = s.ConfiguredPriority,
-                EffectivePriority = s.EffectivePriority,
-                MasterAddress = s.MasterAddress,
-                Faults = s.IsFaulted ? Faults(options) : [],
-                LastTransition = s.LastStateChange?.Timestamp,
-                AdvertisementsSent = s.AdvertisementsSent,
-                AdvertisementsReceived = s.AdvertisementsReceived,
-                TimeAsMaster = s.TimeAsMaster,
-            });
-        }
-
-        return list;
-    }
-
-    /// <summary>Describes what holds an instance in Fault, as far as the hosting layer can tell.</summary>
-    private List<string> Faults(VrrpInstanceOptions instance)
-    {
-        var faults = new List<string>(_tracking?.Current(instance.Name).Faults ?? []);
-        var links = _platform?.Links;
-        if (links is not null)
-        {
-            if (!instance.DontTrackPrimary && !links.IsUp(instance.Interface))
-            {
-                faults.Add($"interface {instance.Interface} down");
-            }
-
-            foreach (var track in instance.TrackInterfaces)
-            {
-                if (track.Weight == 0 && !links.IsUp(track.Interface))
-                {
-                    faults.Add($"track_interface {track.Interface} down");
-                }
-            }
-        }
-
-        if (faults.Count == 0)
-        {
-            faults.Add("sync group member in fault");
-        }
-
-        return faults;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -290,32 +211,11 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     /// </summary>
     private sealed class Observer(VrrpHostedService host) : VrrpObserver
     {
-        private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
-
-        public override void OnStateChanged(VirtualRouterHandle router, in DriverStateChange change)
+        public override void OnStateChanged(VrrpStateChange change)
         {
-            _sequences.TryGetValue(router.Name, out long sequence);
-            _sequences[router.Name] = ++sequence;
-            var published = new VrrpStateChange
-            {
-                InstanceName = router.Name,
-                PreviousState = change.From,
-                State = change.To,
-                Priority = change.Priority,
-                MasterAddress = change.To == VrrpState.Master ? router.LocalAddress : change.To == VrrpState.Backup ? change.Peer : null,
-                Timestamp = change.Timestamp,
-                Sequence = sequence,
-                Reason = change.Reason.ToString(),
-            };
-            host._metrics.Transition(router.Name, change.From, change.To);
-            host._monitor.Publish(published);
-            host._dispatcher?.Post(published);
+            host._metrics.Transition(change.InstanceName, change.PreviousState, change.State);
+            host._monitor.Publish(change);
+            host._dispatcher?.Post(change);
         }
-
-        public override void OnAdvertisementSent(VirtualRouterHandle router, byte priority) => host._metrics.AdvertisementSent(router.Name);
-
-        public override void OnAdvertisementReceived(VirtualRouterHandle router, IPAddressValue source, byte priority) => host._metrics.AdvertisementReceived(router.Name);
-
-        public override void OnAdvertisementDropped(VirtualRouterHandle? router, DropReason reason, IPAddressValue source) => host._metrics.Dropped(router?.Name, reason);
     }
 }

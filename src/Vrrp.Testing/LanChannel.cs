@@ -30,10 +30,10 @@ internal sealed class LanChannel : IVrrpChannel, IValueTaskSource<ReceivedDatagr
 
     public IPAddressValue LocalAddress { get; }
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Node.Lan.Transmit(this, message.Span);
+        Node.Lan.Transmit(this, message.Span, destination);
         return ValueTask.CompletedTask;
     }
 

@@ -20,7 +20,7 @@ public sealed class SimulatedNode
     private readonly HashSet<(string Interface, IPAddressValue Address)> _addresses = [];
     private readonly List<Channel<LinkEvent>> _watchers = [];
     private readonly Services _services;
-    private VrrpDriver? _driver;
+    private AsyncVrrpDriver? _driver;
     private bool _linkUp = true;
 
     internal SimulatedNode(VirtualLan lan, string name, IPAddressValue address, IPAddressValue linkLocalAddress)
@@ -46,7 +46,7 @@ public sealed class SimulatedNode
     public IPAddressValue LinkLocalAddress { get; }
 
     /// <summary>The driver of the current run, or null before the first start.</summary>
-    public VrrpDriver? Driver => _driver;
+    public AsyncVrrpDriver? Driver => _driver;
 
     /// <summary>True between a start and a stop, crash or power-off.</summary>
     public bool IsRunning { get; private set; }
@@ -144,19 +144,19 @@ public sealed class SimulatedNode
             throw new InvalidOperationException($"Node '{Name}' is already running.");
         }
 
-        var driver = new VrrpDriver(_services, _services, _services, _services, Lan.TimeProvider, Lan.LoggerFactory);
+        var driver = new AsyncVrrpDriver(_services, _services, _services, _services, Lan.TimeProvider, Lan.LoggerFactory);
         foreach (var router in _routers)
         {
-            router.Handle = driver.AddRouter(router.Configuration);
-            foreach (var (tracker, up) in router.TrackerStates)
+            driver.AddRouter(router.Configuration);
+            foreach (var ((kind, tracker), value) in router.TrackerValues)
             {
-                driver.SetTrackerState(router.Handle, tracker, up);
+                driver.SetTrackerValue(router.Name, kind, tracker, value);
             }
         }
 
         foreach (var (name, members, trackingWeight) in _syncGroups)
         {
-            driver.AddSyncGroup(name, members.Select(m => m.Handle!), trackingWeight);
+            driver.AddSyncGroup(name, members.Select(m => m.Name), trackingWeight);
         }
 
         driver.AddObserver(new EventRecorder(this));
@@ -267,11 +267,11 @@ public sealed class SimulatedNode
 
     private sealed class EventRecorder(SimulatedNode node) : VrrpObserver
     {
-        public override void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change)
+        public override void OnStateChanged(VrrpStateChange change)
         {
             if (node.Lan.RecordEvents)
             {
-                node.Lan.Record(node, LanEventKind.StateChanged, $"{router.Name} {change.From} -> {change.To} ({change.Reason}, priority {change.Priority})");
+                node.Lan.Record(node, LanEventKind.StateChanged, $"{change.InstanceName} {change.PreviousState} -> {change.State} ({change.Reason}, priority {change.Priority})");
             }
         }
     }

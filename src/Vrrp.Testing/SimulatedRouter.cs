@@ -1,9 +1,8 @@
 using Vrrp.Election;
-using Vrrp.Runtime;
 
 namespace Vrrp.Testing;
 
-/// <summary>A virtual router on a <see cref="SimulatedNode"/>; it survives the node's restarts (each run has a new driver handle).</summary>
+/// <summary>A virtual router on a <see cref="SimulatedNode"/>; it survives the node's restarts (each run has a new driver).</summary>
 public sealed class SimulatedRouter
 {
     internal SimulatedRouter(SimulatedNode node, VirtualRouterConfiguration configuration)
@@ -18,37 +17,49 @@ public sealed class SimulatedRouter
     /// <summary>The configuration.</summary>
     public VirtualRouterConfiguration Configuration { get; }
 
-    /// <summary>The driver handle of the node's current (or last) run, or null before the first start.</summary>
-    public VirtualRouterHandle? Handle { get; internal set; }
+    /// <summary>The instance name.</summary>
+    public string Name => Configuration.Name;
 
     /// <summary>The state: the driver's while the node runs; Stopped after a stop, crash or power-off; Initialize before the first start.</summary>
-    public VrrpState State => Handle is null ? VrrpState.Initialize : Node.IsRunning ? Handle.State : VrrpState.Stopped;
+    public VrrpState State => Node.Driver is not { } driver ? VrrpState.Initialize : Node.IsRunning ? driver.GetState(Name) : VrrpState.Stopped;
 
     /// <summary>The effective priority now.</summary>
-    public byte EffectivePriority => GetStatus().EffectivePriority;
+    public int EffectivePriority => GetStatus().EffectivePriority;
 
-    internal Dictionary<string, bool> TrackerStates { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<(TrackerKind Kind, string Name), long> TrackerValues { get; } = [];
 
     /// <summary>A snapshot of the status.</summary>
     /// <returns>The status.</returns>
-    public VirtualRouterStatus GetStatus() =>
-        Handle?.GetStatus() ?? new VirtualRouterStatus
-        {
-            Name = Configuration.Name,
-            State = VrrpState.Initialize,
-            ConfiguredPriority = Configuration.Priority,
-            EffectivePriority = Configuration.Priority,
-        };
+    public VrrpInstanceStatus GetStatus() =>
+        Node.Driver is { } driver && driver.TryGetStatus(Name, out var status)
+            ? status
+            : new VrrpInstanceStatus
+            {
+                Name = Configuration.Name,
+                Interface = Configuration.InterfaceName,
+                VirtualRouterId = Configuration.VirtualRouterId,
+                State = VrrpState.Initialize,
+                ConfiguredPriority = Configuration.Priority,
+                EffectivePriority = Configuration.Priority,
+            };
 
-    /// <summary>Reports a tracker's state; remembered across restarts of the node.</summary>
-    /// <param name="trackerName">The tracker's name.</param>
+    /// <summary>Reports an up/down tracked object's state; remembered across restarts of the node.</summary>
+    /// <param name="kind">The object's kind.</param>
+    /// <param name="name">Its name.</param>
     /// <param name="up">True when up.</param>
-    public void SetTrackerState(string trackerName, bool up)
+    public void SetTrackerState(TrackerKind kind, string name, bool up) => SetTrackerValue(kind, name, up ? 1 : 0);
+
+    /// <summary>Reports a tracked object's value (1 or 0, or a tracked file's number); remembered across restarts of the node.</summary>
+    /// <param name="kind">The object's kind.</param>
+    /// <param name="name">Its name.</param>
+    /// <param name="value">The value.</param>
+    public void SetTrackerValue(TrackerKind kind, string name, long value)
     {
-        TrackerStates[trackerName] = up;
+        ArgumentNullException.ThrowIfNull(name);
+        TrackerValues[(kind, name)] = value;
         if (Node.IsRunning)
         {
-            Handle!.SetTrackerState(trackerName, up);
+            Node.Driver!.SetTrackerValue(Name, kind, name, value);
         }
     }
 

@@ -265,7 +265,7 @@ public sealed class VirtualLan : IAsyncDisposable
         }
     }
 
-    internal void Transmit(LanChannel sender, ReadOnlySpan<byte> message)
+    internal void Transmit(LanChannel sender, ReadOnlySpan<byte> message, IPAddressValue destination)
     {
         var from = sender.Node;
         if (!from.IsLinkUp)
@@ -275,12 +275,12 @@ public sealed class VirtualLan : IAsyncDisposable
 
         if (RecordEvents)
         {
-            Record(from, LanEventKind.AdvertisementSent, $"VRID {(message.Length > 1 ? message[1] : 0)} priority {(message.Length > 2 ? message[2] : 0)} from {sender.LocalAddress}");
+            Record(from, LanEventKind.AdvertisementSent, $"VRID {(message.Length > 1 ? message[1] : 0)} priority {(message.Length > 2 ? message[2] : 0)} from {sender.LocalAddress} to {destination}");
         }
 
         long now = Nanoseconds(TimeProvider);
-        var peers = sender.Options.UnicastPeers;
         var group = sender.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+        bool multicast = destination == group;
         lock (_lock)
         {
             for (int i = 0; i < _channels.Count; i++)
@@ -292,15 +292,10 @@ public sealed class VirtualLan : IAsyncDisposable
                     continue;
                 }
 
-                var destination = group;
-                if (peers.Count > 0)
+                // The group reaches the channels that joined it; a unicast message only the node that has the address.
+                if (multicast ? !target.Options.JoinMulticastGroup : target.LocalAddress != destination)
                 {
-                    if (!Contains(peers, target.LocalAddress))
-                    {
-                        continue;
-                    }
-
-                    destination = target.LocalAddress;
+                    continue;
                 }
 
                 var link = _links.TryGetValue((from, to), out var specific) ? specific : DefaultLink;
@@ -412,19 +407,6 @@ public sealed class VirtualLan : IAsyncDisposable
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(header[10..], (ushort)~sum);
-    }
-
-    private static bool Contains(IReadOnlyList<IPAddressValue> list, IPAddressValue value)
-    {
-        for (int i = 0; i < list.Count; i++)
-        {
-            if (list[i] == value)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private void OnDeliveryTimer()

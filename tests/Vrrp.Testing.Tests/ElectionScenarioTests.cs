@@ -225,18 +225,18 @@ public class ElectionScenarioTests
     {
         var clock = new VirtualClock();
         var lan = new VirtualLan(clock, seed: 10);
-        var a = lan.AddRouter(Config(150) with { Trackers = [new TrackerConfiguration("app", -60)] });
+        var a = lan.AddRouter(Config(150) with { Trackers = [new TrackerConfiguration(TrackerKind.External, "app", -60)] });
         var b = lan.AddRouter(Config(120));
         await lan.StartAsync(Token);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, a);
 
-        a.SetTrackerState("app", false);
+        a.SetTrackerState(TrackerKind.External, "app", false);
         Assert.Equal(90, a.EffectivePriority);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, b);
 
-        a.SetTrackerState("app", true);
+        a.SetTrackerState(TrackerKind.External, "app", true);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, a);
     }
@@ -246,18 +246,18 @@ public class ElectionScenarioTests
     {
         var clock = new VirtualClock();
         var lan = new VirtualLan(clock, seed: 11);
-        var a = lan.AddRouter(Config(200) with { Trackers = [new TrackerConfiguration("app")] });
+        var a = lan.AddRouter(Config(200) with { Trackers = [new TrackerConfiguration(TrackerKind.External, "app")] });
         var b = lan.AddRouter(Config(100));
         await lan.StartAsync(Token);
         clock.Advance(TimeSpan.FromSeconds(5));
         var failedAt = lan.Elapsed;
-        a.SetTrackerState("app", false);
+        a.SetTrackerState(TrackerKind.External, "app", false);
         Assert.Equal(VrrpState.Fault, a.State);
         clock.Advance(TimeSpan.FromSeconds(1));
         AssertSingleMaster(lan, b);
         Assert.True(StateChangeTime(lan, b.Node, VrrpState.Master, failedAt) - failedAt < TimeSpan.FromSeconds(0.61));
 
-        a.SetTrackerState("app", true);
+        a.SetTrackerState(TrackerKind.External, "app", true);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, a);
     }
@@ -288,7 +288,7 @@ public class ElectionScenarioTests
         var lan = new VirtualLan(clock, seed: 13);
         var nodeA = lan.AddNode("a");
         var nodeB = lan.AddNode("b");
-        var a1 = nodeA.AddRouter(Config(200, vrid: 1, name: "VI_1") with { Trackers = [new TrackerConfiguration("app"), new TrackerConfiguration("weight", -150, InitiallyUp: true)] });
+        var a1 = nodeA.AddRouter(Config(200, vrid: 1, name: "VI_1") with { Trackers = [new TrackerConfiguration(TrackerKind.External, "app"), new TrackerConfiguration(TrackerKind.External, "weight", -150)] });
         var a2 = nodeA.AddRouter(Config(200, vrid: 2, name: "VI_2"));
         var b1 = nodeB.AddRouter(Config(100, vrid: 1, name: "VI_1"));
         var b2 = nodeB.AddRouter(Config(100, vrid: 2, name: "VI_2"));
@@ -300,22 +300,22 @@ public class ElectionScenarioTests
         AssertSingleMaster(lan, a2);
 
         // One member in Fault pulls the other into Fault: node B takes both.
-        a1.SetTrackerState("app", false);
+        a1.SetTrackerState(TrackerKind.External, "app", false);
         Assert.Equal(VrrpState.Fault, a2.State);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, b1);
         AssertSingleMaster(lan, b2);
 
-        a1.SetTrackerState("app", true);
+        a1.SetTrackerState(TrackerKind.External, "app", true);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, a1);
         AssertSingleMaster(lan, a2);
 
         // Tracker weights are ignored in a sync group (keepalived's default): a weighted tracker failing means Fault.
-        a1.SetTrackerState("weight", false);
+        a1.SetTrackerState(TrackerKind.External, "weight", false);
         Assert.Equal(VrrpState.Fault, a1.State);
         Assert.Equal(VrrpState.Fault, a2.State);
-        a1.SetTrackerState("weight", true);
+        a1.SetTrackerState(TrackerKind.External, "weight", true);
         clock.Advance(TimeSpan.FromSeconds(5));
         AssertSingleMaster(lan, a1);
         AssertSingleMaster(lan, a2);

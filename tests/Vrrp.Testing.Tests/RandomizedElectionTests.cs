@@ -78,7 +78,7 @@ public class RandomizedElectionTests
                 Priority = priority,
                 AdvertisementInterval = interval,
                 VirtualAddresses = [VirtualAddress.Parse("192.0.2.100"), VirtualAddress.Parse("192.0.2.101")],
-                Trackers = weight == 0 ? [] : [new TrackerConfiguration("t", weight)],
+                Trackers = weight == 0 ? [] : [new TrackerConfiguration(TrackerKind.External, "t", weight)],
             }));
         }
 
@@ -117,7 +117,7 @@ public class RandomizedElectionTests
 
                     break;
                 case 5:
-                    router.SetTrackerState("t", rng.Next(2) == 0);
+                    router.SetTrackerState(TrackerKind.External, "t", rng.Next(2) == 0);
                     break;
                 case 6:
                     lan.SetLink(node, routers[rng.Next(n)].Node, new LinkConditions { LossRate = 0.3 + (rng.NextDouble() * 0.7) });
@@ -153,7 +153,7 @@ public class RandomizedElectionTests
         }
 
         var running = routers.Where(r => r.Node.IsRunning).ToList();
-        long worstMasterDown = running.Max(r => ProtocolTimers.MasterDownInterval(r.EffectivePriority, interval.Ticks * 100));
+        long worstMasterDown = running.Max(r => ProtocolTimers.MasterDownInterval((byte)r.EffectivePriority, interval.Ticks * 100));
         var slack = lan.DefaultLink.Latency + lan.DefaultLink.Jitter + TimeSpan.FromTicks(2);
         clock.Advance(TimeSpan.FromTicks((worstMasterDown + 99) / 100) + interval + slack);
 
@@ -167,7 +167,7 @@ public class RandomizedElectionTests
         }
 
         var master = masters[0];
-        byte best = running.Max(r => r.EffectivePriority);
+        int best = running.Max(r => r.EffectivePriority);
         if (master.EffectivePriority != best)
         {
             throw new InvalidOperationException($"master {master.Node.Name} has priority {master.EffectivePriority}, best is {best}. {Describe()}");

@@ -10,7 +10,7 @@ namespace Vrrp.Election;
 /// <see cref="OnMemberStateChanged"/> for each <see cref="VirtualRouterActionKind.StateChanged"/> action, then drain the
 /// actions of every member again (the driver does this).
 /// </remarks>
-public sealed class SyncGroup
+internal sealed class SyncGroup
 {
     private readonly VirtualRouter[] _members;
 

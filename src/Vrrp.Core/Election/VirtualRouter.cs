@@ -12,7 +12,7 @@ namespace Vrrp.Election;
 /// <para><b>Call order.</b> Not thread-safe: one caller at a time.</para>
 /// <list type="number">
 /// <item><description>Construct with a validated configuration and the local (primary) address that adverts are sent from.</description></item>
-/// <item><description>Optionally report the initial interface and tracker states (<see cref="SetInterfaceState"/>, <see cref="SetTrackerState(string, bool, long)"/>), then call <see cref="Start"/>.</description></item>
+/// <item><description>Optionally report the initial interface and tracker states (<see cref="SetInterfaceState"/>, <see cref="SetTrackerValue"/>), then call <see cref="Start"/>.</description></item>
 /// <item><description>Feed inputs: <see cref="HandleAdvertisement"/> for every parsed advert of this VRID, <see cref="HandleTimeout"/> when
 /// <see cref="NextTimeout"/> is reached (calling it early or twice is harmless), tracker and interface changes as they happen.</description></item>
 /// <item><description>After ANY input, drain <see cref="TryPollAction"/> until it returns false and perform the actions in order, then read
@@ -29,7 +29,8 @@ public sealed class VirtualRouter
     private readonly VirtualRouterConfiguration _config;
     private readonly IPAddressValue[] _advertised;
     private readonly byte[] _password;
-    private readonly bool[] _trackerUp;
+    private readonly TrackedObjects _tracked;
+    private readonly IPAddressValue[] _destinations;
     private readonly long _advertisementInterval;
     private readonly long _preemptDelay;
     private readonly long _garpMasterDelay;
@@ -46,7 +47,6 @@ public sealed class VirtualRouter
     private byte _effectivePriority;
     private bool _interfaceUp = true;
     private bool _groupFault;
-    private bool _trackerWeightsIgnored;
     private long _masterAdvertisementInterval;
     private IPAddressValue? _masterAddress;
     private byte _masterPriority;
@@ -67,16 +67,17 @@ public sealed class VirtualRouter
     /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is null.</exception>
     /// <exception cref="ArgumentException">The configuration is invalid, or the local address is not of its family.</exception>
     public VirtualRouter(VirtualRouterConfiguration configuration, IPAddressValue localAddress)
+        : this(configuration)
+    {
+        SetLocalAddress(localAddress);
+    }
+
+    /// <summary>Creates a router whose local address is set before start by its router set (from its channel).</summary>
+    internal VirtualRouter(VirtualRouterConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
-        if (localAddress.Family != configuration.Family)
-        {
-            throw new ArgumentException($"Virtual router '{configuration.Name}': the local address {localAddress} is not {configuration.Family}.", nameof(localAddress));
-        }
-
         _config = configuration;
-        LocalAddress = localAddress;
         _advertised = new IPAddressValue[configuration.VirtualAddresses.Count];
         for (int i = 0; i < _advertised.Length; i++)
         {
@@ -90,12 +91,7 @@ public sealed class VirtualRouter
             VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);
         }
 
-        _trackerUp = new bool[configuration.Trackers.Count];
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            _trackerUp[i] = configuration.Trackers[i].InitiallyUp;
-        }
-
+        _tracked = new TrackedObjects(configuration.Trackers);
         _advertisementInterval = ProtocolTimers.ToNanoseconds(configuration.AdvertisementInterval);
         _wireInterval = configuration.Version == VrrpVersion.V2
             ? (ushort)(configuration.AdvertisementInterval.Ticks / TimeSpan.TicksPerSecond)
@@ -108,6 +104,7 @@ public sealed class VirtualRouter
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
         MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+        _destinations = configuration.UnicastPeers.Count > 0 ? [.. configuration.UnicastPeers] : [MulticastGroup];
     }
 
     /// <summary>The configuration.</summary>
@@ -116,11 +113,20 @@ public sealed class VirtualRouter
     /// <summary>The instance name.</summary>
     public string Name => _config.Name;
 
-    /// <summary>The address adverts are sent from.</summary>
-    public IPAddressValue LocalAddress { get; }
+    /// <summary>The address adverts are sent from (the unspecified address until a router set has opened its channel).</summary>
+    public IPAddressValue LocalAddress { get; private set; }
 
     /// <summary>The multicast group of the family: 224.0.0.18 or ff02::12.</summary>
-    public IPAddressValue MulticastGroup { get; }
+    internal IPAddressValue MulticastGroup { get; }
+
+    /// <summary>Where each advert goes: the multicast group, or every unicast peer.</summary>
+    internal IReadOnlyList<IPAddressValue> Destinations => _destinations;
+
+    /// <summary>The index of the router set's channel the router sends and receives on (0 outside a set).</summary>
+    internal int ChannelIndex { get; set; }
+
+    /// <summary>The router's position in its router set's deadline heap (-1 when not in it).</summary>
+    internal int HeapIndex { get; set; } = -1;
 
     /// <summary>The current state.</summary>
     public VrrpState State => _state;
@@ -129,13 +135,13 @@ public sealed class VirtualRouter
     public byte EffectivePriority => _effectivePriority;
 
     /// <summary>Master_Adver_Interval in nanoseconds: our own interval, or (v3) the one learned from the current master.</summary>
-    public long MasterAdvertisementInterval => _masterAdvertisementInterval;
+    internal long MasterAdvertisementInterval => _masterAdvertisementInterval;
 
     /// <summary>Our advertisement interval in nanoseconds.</summary>
-    public long AdvertisementInterval => _advertisementInterval;
+    internal long AdvertisementInterval => _advertisementInterval;
 
     /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>).</summary>
-    public long MasterDownInterval => ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
 
     /// <summary>The master's address as far as we know: ours when master, the last accepted advert's source when backup, else null.</summary>
     public IPAddressValue? MasterAddress => _state == VrrpState.Master ? LocalAddress : _state == VrrpState.Backup ? _masterAddress : null;
@@ -147,43 +153,24 @@ public sealed class VirtualRouter
     public bool IsFaulted => HasOwnFault || _groupFault;
 
     /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
-    public bool HasOwnFault
-    {
-        get
-        {
-            if (!_interfaceUp && !_config.DontTrackPrimary)
-            {
-                return true;
-            }
-
-            for (int i = 0; i < _trackerUp.Length; i++)
-            {
-                if (!_trackerUp[i] && (_config.Trackers[i].Weight == 0 || _trackerWeightsIgnored))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
+    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault();
 
     /// <summary>The counters.</summary>
-    public VirtualRouterCounters Counters { get; } = new();
+    internal VirtualRouterCounters Counters { get; } = new();
 
     /// <summary>The sync group this router belongs to, or null.</summary>
-    public SyncGroup? Group { get; internal set; }
+    internal SyncGroup? Group { get; set; }
 
     /// <summary>True in Backup while following a master this router must not preempt (higher or equal priority, or preemption off).</summary>
-    public bool IsFollowingMaster =>
+    internal bool IsFollowingMaster =>
         _state == VrrpState.Backup && _masterAddress.HasValue &&
         (_masterPriority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt));
 
     /// <summary>The Master_Down_Timer deadline, or null when not running.</summary>
-    public long? MasterDownDeadline => _masterDownDeadline == Off ? null : _masterDownDeadline;
+    internal long? MasterDownDeadline => _masterDownDeadline == Off ? null : _masterDownDeadline;
 
     /// <summary>The Adver_Timer deadline, or null when not running.</summary>
-    public long? AdvertisementDeadline => _advertisementDeadline == Off ? null : _advertisementDeadline;
+    internal long? AdvertisementDeadline => _advertisementDeadline == Off ? null : _advertisementDeadline;
 
     /// <summary>The earliest deadline (core nanoseconds) at which <see cref="HandleTimeout"/> must be called, or null when none.</summary>
     public long? NextTimeout
@@ -201,7 +188,7 @@ public sealed class VirtualRouter
     /// <summary>Total time spent as master up to <paramref name="now"/>, in nanoseconds.</summary>
     /// <param name="now">The current time.</param>
     /// <returns>Nanoseconds.</returns>
-    public long GetTimeAsMaster(long now) =>
+    internal long GetTimeAsMaster(long now) =>
         Counters.CompletedMasterNanoseconds + (_state == VrrpState.Master ? Math.Max(0, now - _masterSince) : 0);
 
     /// <summary>Starts the router (RFC 9568 section 6.4.1): the owner goes straight to Master, everyone else to Backup (or to Fault when a fault is present).</summary>
@@ -359,87 +346,59 @@ public sealed class VirtualRouter
         ReevaluateFault(now);
     }
 
-    /// <summary>Reports the state of a tracker by name (any kind).</summary>
-    /// <param name="name">The tracker's name.</param>
+    /// <summary>Reports an up/down tracked object's state (any kind but <see cref="TrackerKind.File"/>).</summary>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="name">Its name.</param>
     /// <param name="up">True when up.</param>
     /// <param name="now">The current time.</param>
-    /// <returns>False when the router has no tracker of that name.</returns>
-    public bool SetTrackerState(string name, bool up, long now) => SetTrackers(null, name, up, now);
+    /// <returns>False when the router tracks no such object.</returns>
+    public bool SetTrackerState(TrackerKind kind, string name, bool up, long now) => SetTrackerValue(kind, name, up ? 1 : 0, now);
 
-    /// <summary>Reports the state of a tracker of one kind (the driver uses it for tracked interfaces).</summary>
-    /// <param name="kind">The kind.</param>
-    /// <param name="name">The tracker's name.</param>
-    /// <param name="up">True when up.</param>
+    /// <summary>Reports a tracked object's value: 1 or 0 (up or down), or a tracked file's number.</summary>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="name">Its name.</param>
+    /// <param name="value">The value.</param>
     /// <param name="now">The current time.</param>
-    /// <returns>False when the router has no such tracker.</returns>
-    public bool SetTrackerState(TrackerKind kind, string name, bool up, long now) => SetTrackers(kind, name, up, now);
-
-    // Sets every tracker of that name (and kind, when given); re-evaluates priority and fault once.
-    private bool SetTrackers(TrackerKind? kind, string name, bool up, long now)
+    /// <returns>False when the router tracks no such object.</returns>
+    /// <remarks>The priority and the fault are re-evaluated once, so a file's new number moves the priority in one step.</remarks>
+    public bool SetTrackerValue(TrackerKind kind, string name, long value, long now)
     {
-        bool found = false;
-        for (int i = 0; i < _trackerUp.Length; i++)
+        ArgumentNullException.ThrowIfNull(name);
+        if (!_tracked.TrySet(kind, name, value, out bool changed))
         {
-            var tracker = _config.Trackers[i];
-            if ((kind is null || tracker.Kind == kind) && string.Equals(tracker.Name, name, StringComparison.Ordinal))
-            {
-                _trackerUp[i] = up;
-                found = true;
-            }
+            return false;
         }
 
-        if (found)
+        if (changed)
         {
             OnTrackersChanged(now);
         }
 
-        return found;
+        return true;
     }
 
-    /// <summary>
-    /// Reports several trackers' states at once (the hosting layer's tracked files): the effective priority and the
-    /// fault are re-evaluated once, so no intermediate priority is advertised.
-    /// </summary>
-    /// <param name="states">Tracker names and states.</param>
-    /// <param name="now">The current time.</param>
-    /// <returns>False when the router has none of the trackers.</returns>
-    internal bool SetTrackerStates(IReadOnlyList<(string Name, bool Up)> states, long now)
+    /// <summary>A tracked object's value now, or null when the router tracks no such object.</summary>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="name">Its name.</param>
+    /// <returns>The value.</returns>
+    internal long? GetTrackerValue(TrackerKind kind, string name) => _tracked.ValueOf(kind, name);
+
+    /// <summary>What holds the router in Fault now, in keepalived's words (empty when nothing does).</summary>
+    /// <returns>The reasons.</returns>
+    internal List<string> GetFaults()
     {
-        bool found = false;
-        foreach (var (name, up) in states)
+        var faults = _tracked.Faults();
+        if (!_interfaceUp && !_config.DontTrackPrimary)
         {
-            for (int i = 0; i < _trackerUp.Length; i++)
-            {
-                if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
-                {
-                    _trackerUp[i] = up;
-                    found = true;
-                }
-            }
+            faults.Insert(0, $"interface {_config.InterfaceName} down");
         }
 
-        if (found)
+        if (_groupFault && faults.Count == 0)
         {
-            OnTrackersChanged(now);
+            faults.Add("sync group member in fault");
         }
 
-        return found;
-    }
-
-    /// <summary>Tells whether a tracker is up now.</summary>
-    /// <param name="name">The tracker's name.</param>
-    /// <returns>Its state; false when unknown.</returns>
-    public bool IsTrackerUp(string name)
-    {
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
-            {
-                return _trackerUp[i];
-            }
-        }
-
-        return false;
+        return faults;
     }
 
     /// <summary>Takes the next action to perform, in order.</summary>
@@ -460,21 +419,40 @@ public sealed class VirtualRouter
         return true;
     }
 
-    /// <summary>Writes our advertisement to the multicast group (the destination matters for the v3 pseudo-header checksum).</summary>
-    /// <param name="destination">At least <see cref="AdvertisementLength"/> bytes.</param>
-    /// <param name="priority">The priority to send (from the <see cref="VirtualRouterActionKind.SendAdvertisement"/> action).</param>
+    /// <summary>
+    /// Writes the advertisement of a <see cref="VirtualRouterActionKind.SendAdvertisement"/> action, checksummed for
+    /// its destination (the v3 pseudo-header covers the IP destination: the multicast group or one unicast peer).
+    /// </summary>
+    /// <param name="send">The action.</param>
+    /// <param name="buffer">At least <see cref="AdvertisementLength"/> bytes.</param>
     /// <returns>The number of bytes written.</returns>
-    public int WriteAdvertisement(Span<byte> destination, byte priority) => WriteAdvertisement(destination, priority, MulticastGroup);
+    /// <exception cref="ArgumentException">The action is not a send of this router, or the buffer is too small.</exception>
+    public int WriteAdvertisement(in VirtualRouterAction send, Span<byte> buffer)
+    {
+        if (send.Kind != VirtualRouterActionKind.SendAdvertisement || !ReferenceEquals(send.Router, this))
+        {
+            throw new ArgumentException($"Not a SendAdvertisement action of virtual router '{Name}'.", nameof(send));
+        }
 
-    /// <summary>Writes our advertisement for a given IP destination (unicast mode: the peer's address).</summary>
-    /// <param name="destination">At least <see cref="AdvertisementLength"/> bytes.</param>
-    /// <param name="priority">The priority to send.</param>
-    /// <param name="ipDestination">The IP destination used in the v3 pseudo-header checksum.</param>
-    /// <returns>The number of bytes written.</returns>
-    public int WriteAdvertisement(Span<byte> destination, byte priority, IPAddressValue ipDestination)
+        return WriteAdvertisement(buffer, send.Priority, send.Destination);
+    }
+
+    /// <summary>Writes our advertisement for an IP destination (it enters the v3 pseudo-header checksum).</summary>
+    internal int WriteAdvertisement(Span<byte> buffer, byte priority, IPAddressValue ipDestination)
     {
         var fields = new AdvertisementFields(_config.Version, _config.VirtualRouterId, priority, _wireInterval, _config.AuthenticationType);
-        return VrrpPacket.Write(destination, in fields, _advertised, _password, LocalAddress, ipDestination, _config.ChecksumMode);
+        return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, ipDestination, _config.ChecksumMode);
+    }
+
+    /// <summary>Sets the address adverts are sent from (before start, by the router set that opened the channel).</summary>
+    internal void SetLocalAddress(IPAddressValue localAddress)
+    {
+        if (localAddress.Family != _config.Family)
+        {
+            throw new ArgumentException($"Virtual router '{_config.Name}': the local address {localAddress} is not {_config.Family}.", nameof(localAddress));
+        }
+
+        LocalAddress = localAddress;
     }
 
     /// <summary>Sync groups: makes this member follow a state another member entered on its own.</summary>
@@ -496,7 +474,7 @@ public sealed class VirtualRouter
     /// <param name="ignored">True to ignore weights.</param>
     internal void IgnoreTrackerWeights(bool ignored)
     {
-        _trackerWeightsIgnored = ignored;
+        _tracked.WeightsIgnored = ignored;
         _effectivePriority = ComputeEffectivePriority();
     }
 
@@ -758,16 +736,7 @@ public sealed class VirtualRouter
             return 255;
         }
 
-        int priority = _config.Priority;
-        for (int i = 0; i < _trackerUp.Length && !_trackerWeightsIgnored; i++)
-        {
-            int weight = _config.Trackers[i].Weight;
-            if ((weight > 0 && _trackerUp[i]) || (weight < 0 && !_trackerUp[i]))
-            {
-                priority += weight;
-            }
-        }
-
+        long priority = _config.Priority + _tracked.PriorityDelta();
         return (byte)Math.Clamp(priority, 1, 254);
     }
 
@@ -823,7 +792,11 @@ public sealed class VirtualRouter
             Counters.PriorityZeroSent++;
         }
 
-        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.SendAdvertisement, Priority = priority, Time = now });
+        // One message per destination: the group, or each unicast peer (each checksummed for its peer when written).
+        for (int i = 0; i < _destinations.Length; i++)
+        {
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.SendAdvertisement, Priority = priority, Destination = _destinations[i], Time = now });
+        }
     }
 
     private void Announce(AnnouncementReason reason, int repeat, long now)
@@ -858,7 +831,7 @@ public sealed class VirtualRouter
             _actionHead = 0;
         }
 
-        _actions[(_actionHead + _actionCount) % _actions.Length] = action;
+        _actions[(_actionHead + _actionCount) % _actions.Length] = action with { Router = this, Channel = ChannelIndex };
         _actionCount++;
     }
 }

@@ -3,7 +3,7 @@ namespace Vrrp.Election;
 /// <summary>What a <see cref="VirtualRouter"/> asks its driver to do (or to report).</summary>
 public enum VirtualRouterActionKind
 {
-    /// <summary>Send one advertisement with <see cref="VirtualRouterAction.Priority"/>; write it with <see cref="VirtualRouter.WriteAdvertisement(Span{byte}, byte)"/>.</summary>
+    /// <summary>Send one advertisement with <see cref="VirtualRouterAction.Priority"/> to <see cref="VirtualRouterAction.Destination"/>; write it with <see cref="VirtualRouter.WriteAdvertisement(in VirtualRouterAction, Span{byte})"/>. An advert to several unicast peers is one action per peer.</summary>
     SendAdvertisement = 1,
 
     /// <summary>Put the virtual (and excluded) addresses on the interface.</summary>
@@ -84,10 +84,19 @@ public enum AnnouncementReason
 /// <summary>
 /// One output of a <see cref="VirtualRouter"/>: a plain value; which fields matter depends on <see cref="Kind"/>.
 /// </summary>
-public readonly record struct VirtualRouterAction
+public readonly struct VirtualRouterAction
 {
     /// <summary>What to do.</summary>
     public VirtualRouterActionKind Kind { get; init; }
+
+    /// <summary>The router that asks for it.</summary>
+    public VirtualRouter? Router { get; init; }
+
+    /// <summary>The index of the router set's channel to perform it on (see <see cref="VirtualRouterSet.GetChannel"/>); 0 outside a set.</summary>
+    public int Channel { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the IP destination, the multicast group (224.0.0.18, ff02::12) or a unicast peer.</summary>
+    public IPAddressValue Destination { get; init; }
 
     /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the priority to send (0 when leaving); state changes and <see cref="VirtualRouterActionKind.PriorityChanged"/>: the effective priority.</summary>
     public byte Priority { get; init; }
