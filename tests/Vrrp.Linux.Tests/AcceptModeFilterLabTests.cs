@@ -187,6 +187,35 @@ public sealed partial class AcceptModeFilterLabTests
         Assert.Equal(["table inet vrrp_b"], r1.Exec("nft", "list", "tables").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Fact]
+    public void Hundreds_of_addresses_are_added_one_by_one_and_installed_again_in_one_transaction()
+    {
+        var (lab, r1, _) = RouterAndClient();
+        using var __ = lab;
+        using var filter = AcceptModeFilter.Open(r1.Namespace);
+        var v4 = Enumerable.Range(0, 300).Select(i => IPAddressValue.Parse($"10.0.{i / 256}.{i % 256}")).ToList();
+        var v6 = Enumerable.Range(1, 300).Select(i => IPAddressValue.Parse($"2001:db8:99::{i:x}")).ToList();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var address in v4.Concat(v6))
+        {
+            filter.Add(address);
+        }
+
+        var added = started.Elapsed;
+        started.Restart();
+        filter.Install();
+        TestContext.Current.TestOutputHelper?.WriteLine($"600 adds: {added.TotalMilliseconds:F0} ms; reinstall with 600 elements: {started.Elapsed.TotalMilliseconds:F0} ms");
+
+        // nft's JSON listing as the oracle: { "nftables": [ { "metainfo": ... }, { "set": { ..., "elem": [...] } } ] }.
+        foreach (var (set, expected) in new[] { ("vips4", v4), ("vips6", v6) })
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(r1.Exec("nft", "-j", "list", "set", "inet", "vrrp", set));
+            var elements = json.RootElement.GetProperty("nftables")[1].GetProperty("set").GetProperty("elem")
+                .EnumerateArray().Select(e => IPAddressValue.Parse(e.GetString()!)).Order().ToList();
+            Assert.Equal(expected.Order(), elements);
+        }
+    }
+
     /// <summary><c>nft list table inet vrrp</c> as the filter's rules say it should read, counters at zero removed.</summary>
     private static string ExpectedListing(string v4, string v6, string linkLocal)
     {

@@ -166,4 +166,27 @@ public sealed class AcceptModeFilterTests
         Assert.True(kernel.Disposed);
         Assert.Equal([(Nft.NFPROTO_INET, "vrrp")], kernel.Tables);
     }
+
+    [Fact]
+    public void Many_addresses_go_in_a_few_element_messages_of_one_transaction()
+    {
+        var addresses = Enumerable.Range(0, 600).Select(i => IPAddressValue.Parse($"10.0.{i / 256}.{i % 256}"))
+            .Concat(Enumerable.Range(1, 3).Select(i => IPAddressValue.Parse($"fe80::{i}")))
+            .ToList();
+        var (kernel, filter) = Create();
+        using var _ = filter;
+        foreach (var address in addresses)
+        {
+            filter.Add(address, "eth0");
+        }
+
+        kernel.Sent.Clear();
+        kernel.Messages.Clear();
+        filter.Install();
+        Assert.Single(kernel.Sent);
+        var elementMessages = kernel.Messages.Where(m => m.NfType == Nft.NFT_MSG_NEWSETELEM).ToList();
+        Assert.Equal(4, elementMessages.Count); // vips4: 256 + 256 + 88; vips6_link_local: 3
+        Assert.Equal(603, kernel.Elements.Count);
+        Assert.Equal(3, kernel.Elements.Count(e => e.Set == AcceptModeFilter.IPv6LinkLocalSet));
+    }
 }

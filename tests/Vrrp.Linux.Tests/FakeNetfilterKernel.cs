@@ -26,25 +26,30 @@ internal sealed record FakeNfMessage(ushort Type, ushort Flags, uint Sequence, b
         return null;
     }
 
-    /// <summary>The key of a set-element message (list / element / key / value), as hex.</summary>
-    public string ElementKey()
+    /// <summary>The keys of a set-element message (list / elements / key / value), as hex.</summary>
+    public List<string> ElementKeys()
     {
+        var keys = new List<string>();
         var top = new NetlinkAttributeReader(Attributes);
         while (top.TryRead(out ushort type, out var elements))
         {
-            if (type == Nft.NFTA_SET_ELEM_LIST_ELEMENTS)
+            if (type != Nft.NFTA_SET_ELEM_LIST_ELEMENTS)
             {
-                var list = new NetlinkAttributeReader(elements);
-                list.TryRead(out _, out var element);
-                var keys = new NetlinkAttributeReader(element);
-                keys.TryRead(out _, out var key);
-                var value = new NetlinkAttributeReader(key);
+                continue;
+            }
+
+            var list = new NetlinkAttributeReader(elements);
+            while (list.TryRead(out _, out var element))
+            {
+                var key = new NetlinkAttributeReader(element);
+                key.TryRead(out _, out var keyValue);
+                var value = new NetlinkAttributeReader(keyValue);
                 value.TryRead(out _, out var bytes);
-                return Convert.ToHexString(bytes);
+                keys.Add(Convert.ToHexString(bytes));
             }
         }
 
-        return "";
+        return keys;
     }
 }
 
@@ -272,14 +277,20 @@ internal sealed class FakeNetfilterKernel : INetlinkTransport
                     return (ENOENT, "No such file or directory");
                 }
 
-                var element = (table, m.String(Nft.NFTA_SET_ELEM_LIST_SET)!, m.ElementKey());
-                if (m.NfType == Nft.NFT_MSG_NEWSETELEM)
+                string set = m.String(Nft.NFTA_SET_ELEM_LIST_SET)!;
+                foreach (string key in m.ElementKeys())
                 {
-                    elements.Add(element);
-                    return (0, null);
+                    if (m.NfType == Nft.NFT_MSG_NEWSETELEM)
+                    {
+                        elements.Add((table, set, key));
+                    }
+                    else if (!elements.Remove((table, set, key)))
+                    {
+                        return (ENOENT, null);
+                    }
                 }
 
-                return elements.Remove(element) ? (0, null) : (ENOENT, null);
+                return (0, null);
             }
 
             default:

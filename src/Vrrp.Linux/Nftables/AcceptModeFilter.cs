@@ -50,6 +50,12 @@ internal sealed class AcceptModeFilter : IDisposable
     private const uint IPv6SetId = 2;
     private const uint IPv6LinkLocalSetId = 3;
 
+    /// <summary>Elements per NEWSETELEM: well within the u16 length of the nested element list.</summary>
+    internal const int ElementsPerMessage = 256;
+
+    /// <summary>The most one element takes: list element, key, value headers and a 32-byte key.</summary>
+    private const int ElementSize = 4 + 4 + 4 + 16 + Nft.InterfaceNameSize;
+
     private readonly NfTablesClient _client;
     private readonly HashSet<FilteredAddress> _addresses = [];
     private readonly Lock _lock = new();
@@ -319,9 +325,14 @@ internal sealed class AcceptModeFilter : IDisposable
                 $"add rule inet {table} {rule.Chain} {rule.Text}");
         }
 
-        foreach (var address in addresses)
+        // The elements, one message per set (and per ElementsPerMessage): a few acknowledgements for any number of
+        // addresses, as nft does, so that the answers never overflow the socket's receive buffer.
+        foreach (var group in addresses.GroupBy(a => a.SetName))
         {
-            AddElement(batch, Nft.NFT_MSG_NEWSETELEM, table, address);
+            foreach (var chunk in group.Chunk(ElementsPerMessage))
+            {
+                AddElements(batch, Nft.NFT_MSG_NEWSETELEM, table, chunk);
+            }
         }
 
         return batch;
@@ -398,9 +409,19 @@ internal sealed class AcceptModeFilter : IDisposable
             $"add set inet {table} {set} {{ type {typeName}; }}");
 
     /// <summary>One NEWSETELEM / DELSETELEM carrying one element: its set follows from the address.</summary>
-    internal static void AddElement(NfTablesBatch batch, byte message, string table, FilteredAddress address)
+    internal static void AddElement(NfTablesBatch batch, byte message, string table, FilteredAddress address) =>
+        AddElements(batch, message, table, [address]);
+
+    /// <summary>One NEWSETELEM / DELSETELEM carrying elements of one set (at most <see cref="ElementsPerMessage"/>).</summary>
+    internal static void AddElements(NfTablesBatch batch, byte message, string table, IReadOnlyList<FilteredAddress> addresses)
     {
-        string set = address.SetName;
+        string set = addresses[0].SetName;
+        if (addresses.Count > ElementsPerMessage || addresses.Any(a => a.SetName != set))
+        {
+            throw new ArgumentException($"At most {ElementsPerMessage} elements of one set go in one message.", nameof(addresses));
+        }
+
+        string verb = message == Nft.NFT_MSG_NEWSETELEM ? "add" : "delete";
         batch.Add(
             message,
             message == Nft.NFT_MSG_NEWSETELEM ? Nl.NLM_F_CREATE : (ushort)0,
@@ -408,18 +429,25 @@ internal sealed class AcceptModeFilter : IDisposable
             (ref NetlinkMessageWriter w) =>
             {
                 Span<byte> key = stackalloc byte[16 + Nft.InterfaceNameSize];
-                int length = address.WriteKey(key);
                 w.AddString(Nft.NFTA_SET_ELEM_LIST_TABLE, table);
                 w.AddString(Nft.NFTA_SET_ELEM_LIST_SET, set);
                 int elements = w.BeginNested(Nft.NFTA_SET_ELEM_LIST_ELEMENTS);
-                int element = w.BeginNested(Nft.NFTA_LIST_ELEM);
-                int keyAttribute = w.BeginNested(Nft.NFTA_SET_ELEM_KEY);
-                w.AddAttribute(Nft.NFTA_DATA_VALUE, key[..length]);
-                w.EndNested(keyAttribute);
-                w.EndNested(element);
+                foreach (var address in addresses)
+                {
+                    int length = address.WriteKey(key);
+                    int element = w.BeginNested(Nft.NFTA_LIST_ELEM);
+                    int keyAttribute = w.BeginNested(Nft.NFTA_SET_ELEM_KEY);
+                    w.AddAttribute(Nft.NFTA_DATA_VALUE, key[..length]);
+                    w.EndNested(keyAttribute);
+                    w.EndNested(element);
+                }
+
                 w.EndNested(elements);
             },
-            $"{(message == Nft.NFT_MSG_NEWSETELEM ? "add" : "delete")} element inet {table} {set} {{ {address} }}");
+            addresses.Count == 1
+                ? $"{verb} element inet {table} {set} {{ {addresses[0]} }}"
+                : $"{verb} {addresses.Count} elements inet {table} {set} {{ {addresses[0]}, ... }}",
+            sizeHint: 64 + (2 * table.Length) + (addresses.Count * ElementSize));
     }
 
     /// <summary>Checks a table name: an nft identifier (a letter, then letters, digits, '_', '-', '.'), at most 255 bytes.</summary>

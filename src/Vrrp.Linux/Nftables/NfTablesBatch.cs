@@ -39,11 +39,13 @@ internal sealed class NfTablesBatch
     /// <param name="family">The table family (NFPROTO_INET...).</param>
     /// <param name="build">Writes the attributes after the nfgenmsg.</param>
     /// <param name="operation">What the message asks, in words (for errors).</param>
-    internal void Add(byte message, ushort flags, byte family, NetlinkSocket.RequestBuilder build, string operation)
+    /// <param name="sizeHint">The most the message can take when that is more than a rule's (a list of elements).</param>
+    internal void Add(byte message, ushort flags, byte family, NetlinkSocket.RequestBuilder build, string operation, int sizeHint = 0)
     {
-        if (_buffer.Length - _length < MessageReserve + ControlLength)
+        int needed = _length + Math.Max(MessageReserve, sizeHint) + ControlLength;
+        if (_buffer.Length < needed)
         {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
         }
 
         var writer = new NetlinkMessageWriter(
