@@ -216,6 +216,38 @@ public sealed partial class AcceptModeFilterLabTests
         }
     }
 
+    [Fact]
+    public void The_real_kernel_refuses_a_transaction_whole_and_the_error_names_the_message_that_failed()
+    {
+        var (lab, r1, _) = RouterAndClient();
+        using var __ = lab;
+        using (var filter = AcceptModeFilter.Open(r1.Namespace))
+        {
+            filter.Install();
+        }
+
+        r1.Exec("nft", "add", "table", "inet", "vrrp"); // Dispose removed it; a table of the same name, empty
+        using var client = NfTablesClient.Open(r1.Namespace);
+        client.Commit(AcceptModeFilter.BuildInstall("vrrp", -1, []));
+        var batch = new NfTablesBatch();
+        AcceptModeFilter.AddElement(batch, Nft.NFT_MSG_NEWSETELEM, "vrrp", FilteredAddress.Create(IPAddressValue.Parse("192.0.2.1"), null));
+        AcceptModeFilter.AddElement(batch, Nft.NFT_MSG_DELSETELEM, "vrrp", FilteredAddress.Create(IPAddressValue.Parse("192.0.2.2"), null));
+        AcceptModeFilter.AddElement(batch, Nft.NFT_MSG_NEWSETELEM, "vrrp", FilteredAddress.Create(IPAddressValue.Parse("192.0.2.3"), null));
+        var ex = Assert.Throws<NetlinkException>(() => client.Commit(batch));
+        TestContext.Current.TestOutputHelper?.WriteLine(ex.Message);
+        Assert.Equal(2, ex.Errno); // ENOENT: no such element
+        Assert.Equal($"delete element inet vrrp vips4 {{ 192.0.2.2 }} in network namespace '{r1.Namespace}'", ex.Operation);
+        Assert.DoesNotContain("192.0.2.", r1.Exec("nft", "list", "set", "inet", "vrrp", "vips4")); // nothing applied
+
+        // The same client goes on: the next transaction's acknowledgements are matched despite the failed one.
+        Assert.True(client.TableExists(Nft.NFPROTO_INET, "vrrp"));
+        Assert.False(client.TableExists(Nft.NFPROTO_IPV4, "vrrp"));
+        batch = new NfTablesBatch();
+        AcceptModeFilter.AddElement(batch, Nft.NFT_MSG_NEWSETELEM, "vrrp", FilteredAddress.Create(IPAddressValue.Parse("192.0.2.3"), null));
+        Assert.Equal(0, client.Commit(batch));
+        Assert.Contains("192.0.2.3", r1.Exec("nft", "list", "set", "inet", "vrrp", "vips4"));
+    }
+
     /// <summary><c>nft list table inet vrrp</c> as the filter's rules say it should read, counters at zero removed.</summary>
     private static string ExpectedListing(string v4, string v6, string linkLocal)
     {
