@@ -39,7 +39,7 @@ internal enum ProcessParameterMatch
 /// </para>
 /// <para>Zombies (exited, not yet reaped) do not count.</para>
 /// </remarks>
-internal sealed class TrackedProcessDefinition
+internal sealed record TrackedProcessDefinition
 {
     /// <summary>The block's name, used by <c>track_process</c> references and in reports.</summary>
     public required string Name { get; init; }
