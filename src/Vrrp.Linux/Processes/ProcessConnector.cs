@@ -82,8 +82,10 @@ internal sealed class ProcessConnector : IProcessEventSocket
     private const int EPROTONOSUPPORT = 93;
     private const int EAFNOSUPPORT = 97;
     private const int ECONNREFUSED = 111;
-    private const string InitialNetworkNamespace = "/proc/1/ns/net";
     private const int SocketTypeDatagram = 2;
+
+    // Where the initial network namespace may be: the main thread's (when only the calling thread switched), init's.
+    private static readonly string[] InitialNetworkNamespaceCandidates = ["/proc/self/ns/net", "/proc/1/ns/net"];
 
     private readonly Socket _socket;
     private readonly uint _portId;
@@ -111,21 +113,32 @@ internal sealed class ProcessConnector : IProcessEventSocket
         }
         catch (ProcessConnectorUnavailableException here) when (here.Problem == ProcessConnectorProblem.OtherNetworkNamespace)
         {
-            try
+            // This thread is in another network namespace. The process's main thread may still be in the initial one
+            // (only this thread switched); otherwise the initial one is init's.
+            var failures = new List<string>();
+            foreach (string path in InitialNetworkNamespaceCandidates)
             {
-                return NetworkNamespace.RunAt(InitialNetworkNamespace, "the initial network namespace", () => OpenHere(receiveBufferSize, timeout));
+                try
+                {
+                    return NetworkNamespace.RunAt(path, $"the network namespace of {path}", () => OpenHere(receiveBufferSize, timeout));
+                }
+                catch (ProcessConnectorUnavailableException there) when (there.Problem == ProcessConnectorProblem.OtherNetworkNamespace)
+                {
+                    failures.Add($"{path} is not the initial network namespace either");
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || (ex is InvalidOperationException && ex is not ProcessConnectorUnavailableException))
+                {
+                    failures.Add($"{path}: {ex.Message}");
+                }
             }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-                throw new ProcessConnectorUnavailableException(
-                    ProcessConnectorProblem.OtherNetworkNamespace,
-                    here.Errno,
-                    "Process tracking cannot start: this process runs in a network namespace other than the initial one, " +
-                    "and the kernel's process connector exists only in the initial one. Entering it through " +
-                    $"{InitialNetworkNamespace} failed ({ex.Message}); that needs CAP_SYS_ADMIN. Run the tracker with that " +
-                    "capability, or start it before entering the namespace (as keepalived does).",
-                    ex);
-            }
+
+            throw new ProcessConnectorUnavailableException(
+                ProcessConnectorProblem.OtherNetworkNamespace,
+                here.Errno,
+                "Process tracking cannot start: this thread runs in a network namespace other than the initial one, " +
+                "and the kernel's process connector exists only in the initial one. Entering it failed (" +
+                string.Join("; ", failures) + "); that needs CAP_SYS_ADMIN and access to /proc/1/ns/net. Start the " +
+                "tracker before entering the namespace (as keepalived does), or grant that access.");
         }
     }
 
