@@ -223,12 +223,7 @@ internal sealed class ProcessConnector : IProcessEventSocket
             long remaining = deadline - Environment.TickCount64;
             if (remaining <= 0)
             {
-                throw new ProcessConnectorUnavailableException(
-                    ProcessConnectorProblem.NoAnswer,
-                    0,
-                    $"Process tracking cannot start: the kernel did not answer the subscription to process events within {timeout.TotalSeconds:0.#} s. " +
-                    "Either the kernel lacks CONFIG_PROC_EVENTS, or this process runs outside the initial PID or user " +
-                    "namespace (a container), where the kernel ignores such subscriptions.");
+                throw NoAnswer(timeout);
             }
 
             _socket.ReceiveTimeout = (int)Math.Max(1, remaining);
@@ -339,14 +334,21 @@ internal sealed class ProcessConnector : IProcessEventSocket
         }
     }
 
-    private static ProcessConnectorUnavailableException NotPermitted(int errno, string what) => new(
+    internal static ProcessConnectorUnavailableException NoAnswer(TimeSpan timeout) => new(
+        ProcessConnectorProblem.NoAnswer,
+        0,
+        $"Process tracking cannot start: the kernel did not answer the subscription to process events within {timeout.TotalSeconds:0.#} s. " +
+        "Either the kernel lacks CONFIG_PROC_EVENTS, or this process runs outside the initial PID or user namespace " +
+        "(a container), where the kernel ignores such subscriptions.");
+
+    internal static ProcessConnectorUnavailableException NotPermitted(int errno, string what) => new(
         ProcessConnectorProblem.NotPermitted,
         errno,
         $"Process tracking cannot start: the kernel refused {what} (errno {errno}, {Marshal.GetPInvokeErrorMessage(errno)}). " +
         "Kernels before 6.6 require CAP_NET_ADMIN for process events: run as root, or grant the capability " +
         "(setcap cap_net_admin+ep, or AmbientCapabilities=CAP_NET_ADMIN in a systemd unit).");
 
-    private static ProcessConnectorUnavailableException Failure(string what, int errno) => new(
+    internal static ProcessConnectorUnavailableException Failure(string what, int errno) => new(
         ProcessConnectorProblem.Failed,
         errno,
         $"Process tracking cannot start: could not {what} (errno {errno}, {Marshal.GetPInvokeErrorMessage(errno)}).");

@@ -145,6 +145,20 @@ public sealed class ProcessTrackerTests
     }
 
     [Fact]
+    public void Connector_errors_name_what_is_missing()
+    {
+        var denied = ProcessConnector.NotPermitted(1, "subscribing to process events");
+        Assert.Equal(ProcessConnectorProblem.NotPermitted, denied.Problem);
+        Assert.Contains("CAP_NET_ADMIN", denied.Message, StringComparison.Ordinal);
+        Assert.Contains("errno 1", denied.Message, StringComparison.Ordinal);
+
+        var silent = ProcessConnector.NoAnswer(TimeSpan.FromSeconds(2));
+        Assert.Contains("CONFIG_PROC_EVENTS", silent.Message, StringComparison.Ordinal);
+        Assert.Contains("PID or user namespace", silent.Message, StringComparison.Ordinal);
+        Assert.Contains("2 s", silent.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_name_too_long_for_the_kernel_is_warned_about()
     {
         var logs = new ListLogger();
