@@ -7,8 +7,8 @@ namespace Vrrp.Tests.Election;
 /// RFC 9568 section 5.1.1.3 / 5.1.2.3 and RFC 3768 section 5.2.3: adverts are sent with TTL / hop limit 255. The core
 /// does NOT decide it: <see cref="VirtualRouter.WriteAdvertisement(Span{byte}, byte)"/> writes the bare VRRP message,
 /// with no IP header and so no TTL field, and <see cref="IVrrpTransport"/> makes 255 the platform's duty. The Linux
-/// transport sets IP_TTL, IP_MULTICAST_TTL and the IPv6 hop limits to 255 (checked on the wire by the lab tests:
-/// FailoverTests, FrrInteropTests, V2TimingInteropTests decode ip.ttl / ipv6.hlim from captures). What the core does
+/// transport sets IP_TTL, IP_MULTICAST_TTL and the IPv6 hop limits to 255 (checked on the wire in Vrrp.Linux.Tests:
+/// TransportTests, FailoverTests, FrrInteropTests, V2TimingInteropTests read ip.ttl / ipv6.hlim). What the core does
 /// decide, the receive check (drop unless 255), is in Packets/DropReasonTests. This test pins the boundary: if the
 /// core ever started writing IP headers it would have to take over the TTL, and this test would say so.
 /// </summary>
