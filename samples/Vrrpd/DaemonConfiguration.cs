@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vrrp.Configuration.Keepalived;
+using Vrrp.Keepalived;
 using Vrrp.Hosting;
 
 namespace Vrrpd;

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Vrrp.Observability;
-using Vrrp.Simulation;
+using Vrrp.Hosting;
+using Vrrp.Testing;
 
 namespace Vrrp.Hosting.Tests;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Observability;
-using Vrrp.Simulation;
+using Vrrp.Hosting;
+using Vrrp.Testing;
 
 namespace Vrrp.Hosting.Tests;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Observability;
+using Vrrp.Hosting;
 using Vrrp.Packets;
 
 namespace Vrrp.Hosting.Tests;

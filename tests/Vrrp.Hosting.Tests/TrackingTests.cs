@@ -1,4 +1,4 @@
-using Vrrp.Tracking;
+using Vrrp.Hosting;
 
 namespace Vrrp.Hosting.Tests;
 

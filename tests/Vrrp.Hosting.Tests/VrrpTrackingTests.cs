@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Tracking;
+using Vrrp.Hosting;
 
 namespace Vrrp.Hosting.Tests;
 

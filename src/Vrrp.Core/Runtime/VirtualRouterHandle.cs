@@ -28,6 +28,9 @@ public sealed class VirtualRouterHandle
     /// <summary>The current state (a lock-free read; <see cref="GetStatus"/> for a consistent snapshot).</summary>
     public VrrpState State => (VrrpState)Volatile.Read(ref StateValue);
 
+    /// <summary>The address adverts are sent from, or null before start.</summary>
+    public IPAddressValue? LocalAddress => Router?.LocalAddress;
+
     /// <summary>Takes a consistent snapshot of the instance's state and counters.</summary>
     /// <returns>The status.</returns>
     public VirtualRouterStatus GetStatus() => Driver.GetStatus(this);

@@ -545,7 +545,7 @@ public sealed class VrrpDriver : IAsyncDisposable
     /// <summary>Reports several trackers' states of one instance at once (see <see cref="VirtualRouter.SetTrackerStates"/>).</summary>
     /// <param name="router">The instance.</param>
     /// <param name="states">Tracker names and states.</param>
-    internal void SetTrackerStates(VirtualRouterHandle router, IReadOnlyList<(string Name, bool Up)> states)
+    public void SetTrackerStates(VirtualRouterHandle router, IReadOnlyList<(string Name, bool Up)> states)
     {
         lock (_gate)
         {
@@ -569,9 +569,9 @@ public sealed class VrrpDriver : IAsyncDisposable
         KickAddressWorker();
     }
 
-    /// <summary>Stops everything at once without any protocol action (no priority 0, addresses left as they are): a crash, for simulations.</summary>
+    /// <summary>Stops everything at once without any protocol action (no priority 0, addresses left as they are), as if the process had died: for crash tests and simulations.</summary>
     /// <returns>A task that completes when the loops have ended and the channels are closed.</returns>
-    internal async Task AbortAsync()
+    public async Task AbortAsync()
     {
         lock (_gate)
         {

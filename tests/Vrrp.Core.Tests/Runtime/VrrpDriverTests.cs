@@ -1,7 +1,7 @@
 using Vrrp.Election;
 using Vrrp.Packets;
 using Vrrp.Runtime;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 using static Vrrp.Tests.Runtime.DriverTestKit;
 
 namespace Vrrp.Tests.Runtime;
