@@ -107,12 +107,13 @@ public sealed partial class AcceptModeFilterLabTests
             // r1 receives on its raw socket: past the input hook, where the filter's chain sits.
             var options = new VrrpChannelOptions { InterfaceName = "eth0", Family = family };
             await using var receiver = await p1.Transport.OpenAsync(options, ct);
-            await using var sender = await p2.Transport.OpenAsync(options with { UnicastPeers = peers }, ct);
+            await using var sender = await p2.Transport.OpenAsync(options with { JoinMulticastGroup = peers.Length == 0 }, ct);
             var buffer = new byte[1500];
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(3000);
             var receive = receiver.ReceiveAsync(buffer, timeout.Token);
-            await sender.SendAsync(advert, ct);
+            var destination = peers.Length > 0 ? peers[0] : family == VrrpAddressFamily.IPv4 ? group4 : IPAddressValue.Parse("ff02::12");
+            await sender.SendAsync(advert, destination, ct);
             var datagram = await receive;
             Assert.Equal(peers.Length == 0 ? (family == VrrpAddressFamily.IPv4 ? group4 : IPAddressValue.Parse("ff02::12")) : r1Address, datagram.Destination);
         }
@@ -125,7 +126,7 @@ public sealed partial class AcceptModeFilterLabTests
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(3000);
             var receive = receiver.ReceiveAsync(buffer, timeout.Token);
-            await sender.SendAsync(TestAdverts.V3(51, 200, 100, r1Address, group4, "192.0.2.100"), ct);
+            await sender.SendAsync(TestAdverts.V3(51, 200, 100, r1Address, group4, "192.0.2.100"), group4, ct);
             Assert.Equal(r1Address, (await receive).Source);
         }
     }

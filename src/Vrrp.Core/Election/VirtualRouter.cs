@@ -140,8 +140,8 @@ public sealed class VirtualRouter
     /// <summary>Our advertisement interval in nanoseconds.</summary>
     internal long AdvertisementInterval => _advertisementInterval;
 
-    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>).</summary>
-    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>, with the Skew_Time of the configured version).</summary>
+    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_config.Version, _effectivePriority, _masterAdvertisementInterval);
 
     /// <summary>The master's address as far as we know: ours when master, the last accepted advert's source when backup, else null.</summary>
     public IPAddressValue? MasterAddress => _state == VrrpState.Master ? LocalAddress : _state == VrrpState.Backup ? _masterAddress : null;
@@ -578,8 +578,8 @@ public sealed class VirtualRouter
         byte priority = advertisement.Priority;
         if (priority == 0)
         {
-            // RFC 9568 6.4.2: the master is leaving; take over after Skew_Time only.
-            _masterDownDeadline = now + ProtocolTimers.SkewTime(_effectivePriority, _masterAdvertisementInterval);
+            // RFC 9568 6.4.2 (RFC 3768 6.4.2): the master is leaving; take over after Skew_Time only.
+            _masterDownDeadline = now + ProtocolTimers.SkewTime(_config.Version, _effectivePriority, _masterAdvertisementInterval);
             _masterAddress = null;
             return;
         }
@@ -610,7 +610,7 @@ public sealed class VirtualRouter
         LearnInterval(in advertisement);
         _masterAddress = advertisement.Source;
         _masterPriority = priority;
-        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+        _masterDownDeadline = now + MasterDownInterval;
     }
 
     private void OnAdvertisementAsMaster(in Advertisement advertisement, long now)
@@ -673,7 +673,7 @@ public sealed class VirtualRouter
 
         ClearTimers();
         _masterAddress = null;
-        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+        _masterDownDeadline = now + MasterDownInterval;
         SetState(VrrpState.Backup, reason, now);
     }
 
@@ -708,7 +708,7 @@ public sealed class VirtualRouter
         ClearTimers();
         SetState(VrrpState.Backup, reason, now, peer, peerPriority);
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
-        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+        _masterDownDeadline = now + MasterDownInterval;
     }
 
     private void OnTrackersChanged(long now)
