@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""keepalived 2.2.7 and vrrpd side by side on a network-namespace LAN, in the same run (issue 16).
+
+    sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py                       # everything, about 10-15 minutes
+    sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --only takeover --intervals 0.01 --cuts 9
+    sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --only cpu --cpu-configs 255x0.01 --cpu-reps 5
+    sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --vrrpd out/vrrpd --json results.json
+
+Prints, for each implementation and the ratio vrrpd/keepalived:
+  takeover  takeover excess = (first advert of the new master) - (old master's last advert) - Master_Down_Interval,
+            from a tcpdump capture on the bridge, median and max over --cuts cuts per advert interval (VRRPv3,
+            priority 150 vs 100). The old master is cut by taking its bridge port down (--cut port, the default) or
+            by SIGSTOP (--cut stop); the original master is restored and back in charge before the next cut.
+  cpu       CPU (utime+stime from /proc/PID/stat over a --cpu-window, as % of one core) of the master and the
+            backup, and their VmRSS and VmHWM, with N instances at interval I (--cpu-configs, default 255x0.01 and
+            100x0.1). For keepalived the VRRP child process is measured (its pid from -r FILE); for vrrpd the process.
+The two implementations alternate (ABBA order) so that machine noise hits both; the machine's load average and its
+busy share during each measurement are printed with the figures. See README.md next to this script for the method.
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlab import (Keepalived, Lab, Vrrpd, fmt, install_signal_handlers, keepalived_conf,  # noqa: E402
+                      keepalived_version, loadavg, log, machine_cpu, machine_description, master_down_interval, median,
+                      proc_cpu_seconds, proc_memory_kb, publish_vrrpd, ratio, require_root_and_tools, run, wait_until)
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+MASTER_PRIORITY, BACKUP_PRIORITY = 150, 100
+TAKEOVER_VRID = 51
+
+
+class Pair:
+    """A master host and a backup host on their own bridge, for one implementation."""
+
+    def __init__(self, lab, impl, index):
+        self.impl = impl
+        self.bridge = lab.add_bridge(f"br{index}")
+        self.master = lab.add_host(f"{impl.name[:2]}m", self.bridge, "10.60.0.11/16")
+        self.backup = lab.add_host(f"{impl.name[:2]}b", self.bridge, "10.60.0.12/16")
+        self.lab = lab
+        self.daemons = []
+
+    def start(self, instances, interval, first_vrid, tag):
+        self.reset_addresses()
+        m = self.impl.start(self.lab, self.master, keepalived_conf(f"{tag}_m", instances, interval, MASTER_PRIORITY,
+                                                                    "MASTER", first_vrid), f"{tag}-{self.impl.name}-m")
+        b = self.impl.start(self.lab, self.backup, keepalived_conf(f"{tag}_b", instances, interval, BACKUP_PRIORITY,
+                                                                    "BACKUP", first_vrid), f"{tag}-{self.impl.name}-b")
+        self.daemons = [m, b]
+        return m, b
+
+    def stop(self):
+        for d in self.daemons:
+            d.stop()
+        self.daemons = []
+
+    def reset_addresses(self):
+        """Removes VIPs a stopped daemon may have left, so each start begins from the host address alone."""
+        for h in (self.master, self.backup):
+            for a in h.ipv4_addresses():
+                if a.split("/")[0] != h.address:
+                    run("ip", "-n", h.ns, "addr", "del", a, "dev", "eth0", check=False)
+
+    def vip_counts(self):
+        return (len(self.master.ipv4_addresses()) - 1, len(self.backup.ipv4_addresses()) - 1)
+
+
+# --- takeover ----------------------------------------------------------------------------------------------------
+
+class TakeoverRun:
+    """One pair at one interval with its capture: cut, measure, restore."""
+
+    def __init__(self, pair, interval, cut_mode):
+        self.pair, self.interval, self.cut_mode = pair, interval, cut_mode
+        self.mdi = master_down_interval(interval, BACKUP_PRIORITY)
+        self.capture = None
+        self.adverts = []  # ours (VRID), in capture order
+
+    def poll(self):
+        for a in self.capture.poll():
+            if a.vrid == TAKEOVER_VRID:
+                self.adverts.append(a)
+
+    def settled(self):
+        """The original master alone has advertised for the last max(2.5 x interval, 0.1 s)."""
+        self.poll()
+        window = max(2.5 * self.interval, 0.1)
+        since = time.time() - window
+        recent = [a for a in self.adverts[-400:] if a.t >= since]
+        m, b = self.pair.master.address, self.pair.backup.address
+        return (sum(1 for a in recent if a.src == m and a.priority > 0) >= 2
+                and not any(a.src == b for a in recent))
+
+    def wait_settled(self, what):
+        wait_until(self.settled, 20 + 4 * self.mdi, f"{self.pair.impl.name}: {what}", step=0.02)
+
+    def cut_once(self):
+        self.wait_settled("the original master alone on the LAN")
+        time.sleep(random.uniform(0, self.interval))  # a random phase in the advert schedule
+        self.poll()
+        m, b = self.pair.master.address, self.pair.backup.address
+        if any(a.src == b for a in self.adverts[-50:] if a.t > time.time() - self.mdi):
+            return None  # the backup spoke just before the cut: not a clean start, the caller retries
+        master_daemon = self.pair.daemons[0]
+        load = loadavg()
+        t_before = time.time()
+        if self.cut_mode == "port":
+            self.pair.master.cut()
+        else:
+            os.kill(master_daemon.pid, signal.SIGSTOP)
+        first_new = []
+
+        def new_master_advert():
+            self.poll()
+            for a in reversed(self.adverts[-50:]):
+                if a.src == b and a.t > t_before and a.priority > 0:
+                    first_new.append(a)
+            return bool(first_new)
+        try:
+            wait_until(new_master_advert, 10 + 3 * self.mdi, f"{self.pair.impl.name}: the backup's takeover", 0.01)
+        finally:
+            if self.cut_mode == "port":
+                self.pair.master.heal()
+            else:
+                os.kill(master_daemon.pid, signal.SIGCONT)
+        new = min(first_new, key=lambda a: a.t)
+        old = [a for a in self.adverts if a.src == m and a.t < new.t]
+        if not old:
+            raise RuntimeError("no advert of the old master in the capture")
+        last_old = old[-1]
+        excess = new.t - last_old.t - self.mdi
+        self.wait_settled("the original master back after the heal")
+        return {"excess_ms": excess * 1000, "last_old": last_old.t, "first_new": new.t, "cut_at": t_before,
+                "load": load}
+
+
+def run_takeover(lab, pairs, intervals, cuts, cut_mode, results):
+    for interval in intervals:
+        mdi = master_down_interval(interval, BACKUP_PRIORITY)
+        log(f"takeover at advert_int {interval:g} s (Master_Down_Interval {mdi * 1000:.3f} ms), {cuts} cuts each, "
+            f"cut = {cut_mode}")
+        runs = []
+        try:
+            for i, pair in enumerate(pairs):
+                r = TakeoverRun(pair, interval, cut_mode)
+                r.capture = lab.start_capture(pair.bridge, f"takeover-{interval:g}-{pair.impl.name}")
+                pair.start(1, interval, TAKEOVER_VRID, f"to{i}")
+                runs.append(r)
+            for r in runs:
+                r.wait_settled("the first election")
+            samples = {r.pair.impl.name: [] for r in runs}
+            for k in range(cuts):
+                order = runs if k % 2 == 0 else list(reversed(runs))
+                for r in order:
+                    s = None
+                    for _attempt in range(3):
+                        s = r.cut_once()
+                        if s is not None:
+                            break
+                    if s is None:
+                        raise RuntimeError(f"{r.pair.impl.name}: the backup kept advertising before the cut")
+                    samples[r.pair.impl.name].append(s)
+                    log(f"  {r.pair.impl.name:10} cut {k + 1}: excess {s['excess_ms']:+8.3f} ms  "
+                        f"(load {s['load']:.2f})")
+        finally:
+            for r in runs:
+                r.pair.stop()
+                if r.capture:
+                    r.capture.stop()
+        results.append({"interval": interval, "mdi_ms": mdi * 1000, "samples": samples})
+
+
+def print_takeover(results, names):
+    print()
+    print("== Takeover excess (ms) = new master's first advert - old master's last advert - Master_Down_Interval ==")
+    print("   VRRPv3, priority 150 vs 100, capture on the bridge; median / max over the cuts; load = 1-min load average")
+    head = f"{'advert_int':>10} {'MDI ms':>9}"
+    for n in names:
+        head += f" | {n + ' median':>17} {'max':>8} {'n':>3}"
+    if len(names) == 2:
+        head += f" | {'diff of medians':>15} {'ratio':>7}"
+    head += f" | {'load':>9}"
+    print(head)
+    for r in results:
+        line = f"{r['interval']:>10g} {r['mdi_ms']:>9.3f}"
+        meds = []
+        loads = []
+        for n in names:
+            xs = [s["excess_ms"] for s in r["samples"].get(n, [])]
+            loads += [s["load"] for s in r["samples"].get(n, [])]
+            meds.append(median(xs))
+            line += f" | {fmt(median(xs), 3, True):>17} {fmt(max(xs) if xs else None, 3, True):>8} {len(xs):>3}"
+        if len(names) == 2:
+            line += f" | {fmt(meds[1] - meds[0], 3, True):>15} {fmt(ratio(meds[1], meds[0]), 1):>7}"
+        line += f" | {min(loads):4.1f}-{max(loads):<4.1f}" if loads else " | n/a"
+        print(line)
+    if len(names) == 2:
+        print(f"   diff and ratio are {names[1]} vs {names[0]}")
+
+
+# --- CPU and memory ----------------------------------------------------------------------------------------------
+
+def cpu_sample(pair, instances, interval, warmup, window, tag):
+    m, b = pair.start(instances, interval, 1, tag)
+    try:
+        mdi = master_down_interval(interval, BACKUP_PRIORITY)
+        wait_until(lambda: pair.vip_counts() == (instances, 0), 30 + 5 * mdi,
+                   f"{pair.impl.name}: {instances} VIPs on the master, none on the backup", step=0.2)
+        time.sleep(warmup)
+        load0 = loadavg()
+        flips0 = b.masters_entered()
+        busy0, steal0, total0 = machine_cpu()
+        t0 = time.monotonic()
+        c0 = (proc_cpu_seconds(m.pid), proc_cpu_seconds(b.pid))
+        time.sleep(window)
+        c1 = (proc_cpu_seconds(m.pid), proc_cpu_seconds(b.pid))
+        t1 = time.monotonic()
+        busy1, steal1, total1 = machine_cpu()
+        mem = (proc_memory_kb(m.pid), proc_memory_kb(b.pid))
+        flips = b.masters_entered() - flips0
+        vips = pair.vip_counts()
+        wall = t1 - t0
+        return {
+            "impl": pair.impl.name, "instances": instances, "interval": interval,
+            "master_cpu": 100 * (c1[0] - c0[0]) / wall, "backup_cpu": 100 * (c1[1] - c0[1]) / wall,
+            "master_rss_mb": mem[0]["VmRSS"] / 1024, "master_hwm_mb": mem[0]["VmHWM"] / 1024,
+            "backup_rss_mb": mem[1]["VmRSS"] / 1024, "backup_hwm_mb": mem[1]["VmHWM"] / 1024,
+            "master_threads": mem[0]["Threads"], "backup_threads": mem[1]["Threads"],
+            "master_pid": m.pid, "backup_pid": b.pid,
+            "machine_busy": 100 * (busy1 - busy0) / max(1, total1 - total0),
+            "machine_steal": 100 * (steal1 - steal0) / max(1, total1 - total0),
+            "load": (load0 + loadavg()) / 2, "window": wall,
+            "backup_takeovers": flips, "vips_at_end": vips,
+            "valid": flips == 0 and vips == (instances, 0),
+        }
+    finally:
+        pair.stop()
+
+
+def run_cpu(pairs, configs, reps, warmup, window, results):
+    for instances, interval in configs:
+        log(f"CPU/RSS at {instances} x {interval * 1000:g} ms: {reps} samples each, {warmup:g} s warm-up, "
+            f"{window:g} s window, one pair at a time")
+        for k in range(reps):
+            order = pairs if k % 2 == 0 else list(reversed(pairs))
+            for pair in order:
+                s = cpu_sample(pair, instances, interval, warmup, window, f"cpu{instances}x{interval:g}-{k}")
+                results.append(s)
+                log(f"  {s['impl']:10} master {s['master_cpu']:6.2f} %  backup {s['backup_cpu']:6.2f} %  "
+                    f"RSS {s['master_rss_mb']:5.1f}/{s['backup_rss_mb']:5.1f} MB  "
+                    f"HWM {s['master_hwm_mb']:5.1f}/{s['backup_hwm_mb']:5.1f} MB  machine busy "
+                    f"{s['machine_busy']:5.1f} % (steal {s['machine_steal']:.1f} %)  load {s['load']:.2f}"
+                    + ("" if s["valid"] else f"  INVALID: backup took over {s['backup_takeovers']} times, "
+                                             f"VIPs {s['vips_at_end']}"))
+
+
+def print_cpu(results, configs, names):
+    print()
+    print("== CPU (% of one core, utime+stime over the window) and memory (MB); median [min-max] of valid samples ==")
+    print("   keepalived: its VRRP child process; vrrpd: the process. busy = whole machine during the windows.")
+    cols = [("master CPU %", "master_cpu", 2), ("backup CPU %", "backup_cpu", 2), ("master RSS", "master_rss_mb", 1),
+            ("backup RSS", "backup_rss_mb", 1), ("master HWM", "master_hwm_mb", 1), ("backup HWM", "backup_hwm_mb", 1)]
+    for instances, interval in configs:
+        print(f"-- {instances} instances x {interval * 1000:g} ms (v3)")
+        print(f"   {'':12}" + "".join(f"{c[0]:>22}" for c in cols) + f"{'n':>4}{'busy %':>8}{'load':>11}")
+        meds = {}
+        for n in names:
+            ss = [s for s in results if s["impl"] == n and s["instances"] == instances and s["interval"] == interval]
+            ok = [s for s in ss if s["valid"]]
+            flag = ""
+            if not ok and ss:  # every sample had a takeover: show them anyway, marked
+                ok, flag = ss, "!"
+            line = f"   {n + flag:12}"
+            meds[n] = {}
+            for _, key, d in cols:
+                xs = [s[key] for s in ok]
+                meds[n][key] = median(xs)
+                cell = f"{fmt(median(xs), d)} [{fmt(min(xs), d)}-{fmt(max(xs), d)}]" if xs else "n/a"
+                line += f"{cell:>22}"
+            loads = [s["load"] for s in ss]
+            line += f"{len(ok) if not flag else 0:>4}{fmt(median([s['machine_busy'] for s in ss]), 0):>8}"
+            line += f"{min(loads):5.1f}-{max(loads):<5.1f}" if loads else ""
+            print(line)
+        if len(names) == 2:
+            a, b = names
+            line = f"   {'ratio ' + b[:1] + '/' + a[:1]:12}"
+            for _, key, d in cols:
+                line += f"{fmt(ratio(meds[b][key], meds[a][key]), 2):>22}"
+            print(line + f"   ({b} / {a}, ratio of medians)")
+    if any(not s["valid"] for s in results):
+        print("   samples where the backup took over during the window are left out; "
+              "'!' marks a row where every sample had one (shown anyway)")
+
+
+def parse_configs(text):
+    out = []
+    for part in text.split(","):
+        n, i = part.lower().split("x")
+        out.append((int(n), float(i)))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="takeover,cpu", help="takeover, cpu or both (comma separated)")
+    ap.add_argument("--impls", default="keepalived,vrrpd", help="which implementations (default both)")
+    ap.add_argument("--intervals", default="0.01,0.1,1", help="takeover advert intervals in seconds")
+    ap.add_argument("--cuts", type=int, default=5, help="cuts per implementation and interval (default 5)")
+    ap.add_argument("--cut", choices=["port", "stop"], default="port",
+                    help="cut the old master by its bridge port down (default) or SIGSTOP")
+    ap.add_argument("--cpu-configs", default="255x0.01,100x0.1", help="INSTANCESxINTERVAL,... (default %(default)s)")
+    ap.add_argument("--cpu-reps", type=int, default=3, help="CPU samples per implementation and config (default 3)")
+    ap.add_argument("--cpu-warmup", type=float, default=7.0,
+                    help="seconds after the election before measuring (past the second GARP burst at 5 s)")
+    ap.add_argument("--cpu-window", type=float, default=15.0, help="seconds measured per sample (default 15)")
+    ap.add_argument("--vrrpd", help="the vrrpd binary (default: dotnet publish samples/Vrrpd into the run folder)")
+    ap.add_argument("--keepalived", default="keepalived", help="the keepalived binary (default from PATH)")
+    ap.add_argument("--json", help="also write the results as JSON to this file")
+    ap.add_argument("--keep-files", action="store_true", help="keep the run folder (configs, logs, captures)")
+    ap.add_argument("--seed", type=int, help="seed of the random cut phases (printed)")
+    args = ap.parse_args()
+
+    only = set(args.only.split(","))
+    names = args.impls.split(",")
+    require_root_and_tools("ip", "tcpdump", *(["keepalived"] if "keepalived" in names else []))
+    install_signal_handlers()
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    random.seed(seed)
+    started = time.time()
+    machine = machine_description()
+    log(f"machine: {machine['nproc']} CPUs ({machine['cpu']}), kernel {machine['kernel']}, {machine['memory_mb']} MB; "
+        f"load {loadavg():.2f}; seed {seed}")
+
+    lab = Lab(keep_files=args.keep_files)
+    try:
+        impls = []
+        for n in names:
+            if n == "keepalived":
+                impls.append(Keepalived(args.keepalived))
+                log(keepalived_version(args.keepalived))
+            elif n == "vrrpd":
+                binary = os.path.abspath(args.vrrpd) if args.vrrpd else publish_vrrpd(REPO, lab.path("vrrpd-bin"))
+                impls.append(Vrrpd(binary))
+                log(f"vrrpd: {binary}")
+            else:
+                sys.exit(f"unknown implementation {n}")
+        pairs = [Pair(lab, impl, i) for i, impl in enumerate(impls)]
+        results = {"machine": machine, "seed": seed, "cut": args.cut, "takeover": [], "cpu": []}
+        cpu_configs = parse_configs(args.cpu_configs)
+        if "takeover" in only:
+            run_takeover(lab, pairs, [float(x) for x in args.intervals.split(",")], args.cuts, args.cut,
+                         results["takeover"])
+        if "cpu" in only:
+            run_cpu(pairs, cpu_configs, args.cpu_reps, args.cpu_warmup, args.cpu_window, results["cpu"])
+        if results["takeover"]:
+            print_takeover(results["takeover"], names)
+        if results["cpu"]:
+            print_cpu(results["cpu"], cpu_configs, names)
+        results["duration_s"] = time.time() - started
+        print(f"\n{machine['date']}, {machine['nproc']} CPUs, kernel {machine['kernel']}; "
+              f"run took {results['duration_s'] / 60:.1f} min; load average now {loadavg():.2f}")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(results, f, indent=1)
+    except KeyboardInterrupt:
+        print("\ninterrupted: cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        lab.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
