@@ -43,11 +43,12 @@ def require_root_and_tools(*tools):
 
 
 def install_signal_handlers():
-    """SIGTERM and SIGHUP end the run like Ctrl-C does: the finally blocks and atexit handlers clean up."""
+    """SIGINT (Ctrl-C), SIGTERM and SIGHUP end the run: the finally blocks and atexit handlers clean up. SIGINT is set
+    explicitly because a shell starts background jobs with it ignored, and Python keeps an ignored SIGINT."""
     def handler(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGHUP, handler)
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, handler)
 
 
 class Host:
@@ -172,6 +173,8 @@ class Lab:
         if self._closed:
             return
         self._closed = True
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl-C must not stop the clean-up
+            signal.signal(s, signal.SIG_IGN)
         for p in list(reversed(self.processes)):
             try:
                 self.stop(p, timeout=5)
@@ -305,6 +308,20 @@ def proc_memory_kb(pid):
     return out
 
 
+def proc_context_switches(pid):
+    """Voluntary + involuntary context switches summed over the process's current threads."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                for line in f:
+                    if "ctxt_switches:" in line:  # voluntary_ and nonvoluntary_
+                        total += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def proc_comm(pid):
     with open(f"/proc/{pid}/comm") as f:
         return f.read().strip()
@@ -414,15 +431,18 @@ class Keepalived:
     def __init__(self, binary):
         self.binary = binary
 
-    def start(self, lab, host, conf, tag):
+    def start(self, lab, host, conf, tag, wrapper=()):
+        """keepalived -n --vrrp with its own pid files; the Daemon's pid is the VRRP child (from -r FILE). With a
+        wrapper (valgrind ...), the child is whatever process the pid file names."""
         base = lab.path(tag)
         with open(base + ".conf", "w") as f:
             f.write(conf)
         for suffix in (".pid", ".vrrp.pid", ".chk.pid"):
             if os.path.exists(base + suffix):
                 os.remove(base + suffix)
-        proc = lab.start([self.binary, "-n", "-l", "-D", "-G", "--vrrp", "-f", base + ".conf", "-p", base + ".pid",
-                          "-r", base + ".vrrp.pid", "-c", base + ".chk.pid"], ns=host.ns, output=base + ".log")
+        proc = lab.start(list(wrapper) + [self.binary, "-n", "-l", "-D", "-G", "--vrrp", "-f", base + ".conf",
+                                          "-p", base + ".pid", "-r", base + ".vrrp.pid", "-c", base + ".chk.pid"],
+                         ns=host.ns, output=base + ".log")
         child = []
 
         def vrrp_child_up():
@@ -430,13 +450,13 @@ class Keepalived:
                 raise RuntimeError(f"keepalived exited ({proc.returncode}); log {base}.log")
             try:
                 pid = int(open(base + ".vrrp.pid").read().strip())
-                if proc_comm(pid) == "keepalived" and pid != proc.pid:
+                if pid != proc.pid and (wrapper or proc_comm(pid) == "keepalived"):
                     child.append(pid)
                     return True
             except (OSError, ValueError):
                 pass
             return False
-        wait_until(vrrp_child_up, 15, "keepalived's VRRP child pid file")
+        wait_until(vrrp_child_up, 60 if wrapper else 15, "keepalived's VRRP child pid file")
         return Daemon(lab, self, host, proc, child[0], base + ".log")
 
 
@@ -446,13 +466,18 @@ class Vrrpd:
     def __init__(self, binary):
         self.binary = binary
 
-    def start(self, lab, host, conf, tag):
+    def start(self, lab, host, conf, tag, wrapper=(), binary=None):
+        """vrrpd -f CONF -p PIDFILE; `ip netns exec` (and valgrind) exec it, so the pid is the one we started."""
         base = lab.path(tag)
         with open(base + ".conf", "w") as f:
             f.write(conf)
-        proc = lab.start([self.binary, "-f", base + ".conf", "-p", base + ".pid"], ns=host.ns, output=base + ".log")
-        wait_until(lambda: proc.poll() is not None or (os.path.exists(f"/proc/{proc.pid}/comm")
-                                                        and proc_comm(proc.pid) == "vrrpd"), 10, "vrrpd to exec")
+        proc = lab.start(list(wrapper) + [binary or self.binary, "-f", base + ".conf", "-p", base + ".pid"],
+                         ns=host.ns, output=base + ".log")
+        if wrapper:
+            wait_until(lambda: proc.poll() is not None or os.path.exists(base + ".pid"), 60, "vrrpd's pid file")
+        else:
+            wait_until(lambda: proc.poll() is not None or (os.path.exists(f"/proc/{proc.pid}/comm")
+                                                            and proc_comm(proc.pid) == "vrrpd"), 10, "vrrpd to exec")
         if proc.poll() is not None:
             raise RuntimeError(f"vrrpd exited ({proc.returncode}); log {base}.log")
         return Daemon(lab, self, host, proc, proc.pid, base + ".log")

@@ -241,6 +241,9 @@ def main():
     except KeyboardInterrupt:
         print("\ninterrupted: cleaning up", file=sys.stderr)
         return 130
+    except Exception:
+        lab.keep_files = True  # the logs and the capture explain the failure
+        raise
     finally:
         lab.close()
     return 0

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import sys
 import time
@@ -29,7 +30,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlab import (Keepalived, Lab, Vrrpd, fmt, install_signal_handlers, keepalived_conf,  # noqa: E402
                       keepalived_version, loadavg, log, machine_cpu, machine_description, master_down_interval, median,
-                      proc_cpu_seconds, proc_memory_kb, publish_vrrpd, ratio, require_root_and_tools, run, wait_until)
+                      proc_context_switches, proc_cpu_seconds, proc_memory_kb, publish_vrrpd, ratio,
+                      require_root_and_tools, run, wait_until)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 MASTER_PRIORITY, BACKUP_PRIORITY = 150, 100
@@ -219,8 +221,10 @@ def cpu_sample(pair, instances, interval, warmup, window, tag):
         busy0, steal0, total0 = machine_cpu()
         t0 = time.monotonic()
         c0 = (proc_cpu_seconds(m.pid), proc_cpu_seconds(b.pid))
+        x0 = (proc_context_switches(m.pid), proc_context_switches(b.pid))
         time.sleep(window)
         c1 = (proc_cpu_seconds(m.pid), proc_cpu_seconds(b.pid))
+        x1 = (proc_context_switches(m.pid), proc_context_switches(b.pid))
         t1 = time.monotonic()
         busy1, steal1, total1 = machine_cpu()
         mem = (proc_memory_kb(m.pid), proc_memory_kb(b.pid))
@@ -232,6 +236,7 @@ def cpu_sample(pair, instances, interval, warmup, window, tag):
             "master_cpu": 100 * (c1[0] - c0[0]) / wall, "backup_cpu": 100 * (c1[1] - c0[1]) / wall,
             "master_rss_mb": mem[0]["VmRSS"] / 1024, "master_hwm_mb": mem[0]["VmHWM"] / 1024,
             "backup_rss_mb": mem[1]["VmRSS"] / 1024, "backup_hwm_mb": mem[1]["VmHWM"] / 1024,
+            "master_cs_per_s": (x1[0] - x0[0]) / wall, "backup_cs_per_s": (x1[1] - x0[1]) / wall,
             "master_threads": mem[0]["Threads"], "backup_threads": mem[1]["Threads"],
             "master_pid": m.pid, "backup_pid": b.pid,
             "machine_busy": 100 * (busy1 - busy0) / max(1, total1 - total0),
@@ -255,7 +260,8 @@ def run_cpu(pairs, configs, reps, warmup, window, results):
                 results.append(s)
                 log(f"  {s['impl']:10} master {s['master_cpu']:6.2f} %  backup {s['backup_cpu']:6.2f} %  "
                     f"RSS {s['master_rss_mb']:5.1f}/{s['backup_rss_mb']:5.1f} MB  "
-                    f"HWM {s['master_hwm_mb']:5.1f}/{s['backup_hwm_mb']:5.1f} MB  machine busy "
+                    f"HWM {s['master_hwm_mb']:5.1f}/{s['backup_hwm_mb']:5.1f} MB  "
+                    f"ctx sw/s {s['master_cs_per_s']:.0f}/{s['backup_cs_per_s']:.0f}  machine busy "
                     f"{s['machine_busy']:5.1f} % (steal {s['machine_steal']:.1f} %)  load {s['load']:.2f}"
                     + ("" if s["valid"] else f"  INVALID: backup took over {s['backup_takeovers']} times, "
                                              f"VIPs {s['vips_at_end']}"))
@@ -263,40 +269,131 @@ def run_cpu(pairs, configs, reps, warmup, window, results):
 
 def print_cpu(results, configs, names):
     print()
-    print("== CPU (% of one core, utime+stime over the window) and memory (MB); median [min-max] of valid samples ==")
-    print("   keepalived: its VRRP child process; vrrpd: the process. busy = whole machine during the windows.")
-    cols = [("master CPU %", "master_cpu", 2), ("backup CPU %", "backup_cpu", 2), ("master RSS", "master_rss_mb", 1),
-            ("backup RSS", "backup_rss_mb", 1), ("master HWM", "master_hwm_mb", 1), ("backup HWM", "backup_hwm_mb", 1)]
+    print("== CPU (% of one core, utime+stime over the window), context switches and memory (MB) ==")
+    print("   median [min-max] of the valid samples. keepalived: its VRRP child process; vrrpd: the process.")
+    print("   ctx sw/s: context switches of all its threads; busy % = the whole machine during the windows")
+    print("   (100 = every CPU busy); load = 1-min load average")
+    groups = [
+        [("master CPU %", "master_cpu", 2), ("backup CPU %", "backup_cpu", 2),
+         ("master ctx sw/s", "master_cs_per_s", 0), ("backup ctx sw/s", "backup_cs_per_s", 0)],
+        [("master RSS", "master_rss_mb", 1), ("backup RSS", "backup_rss_mb", 1),
+         ("master HWM", "master_hwm_mb", 1), ("backup HWM", "backup_hwm_mb", 1)],
+    ]
+    invalid = False
     for instances, interval in configs:
         print(f"-- {instances} instances x {interval * 1000:g} ms (v3)")
-        print(f"   {'':12}" + "".join(f"{c[0]:>22}" for c in cols) + f"{'n':>4}{'busy %':>8}{'load':>11}")
-        meds = {}
+        samples = {}
         for n in names:
             ss = [s for s in results if s["impl"] == n and s["instances"] == instances and s["interval"] == interval]
             ok = [s for s in ss if s["valid"]]
-            flag = ""
-            if not ok and ss:  # every sample had a takeover: show them anyway, marked
-                ok, flag = ss, "!"
-            line = f"   {n + flag:12}"
-            meds[n] = {}
-            for _, key, d in cols:
-                xs = [s[key] for s in ok]
-                meds[n][key] = median(xs)
-                cell = f"{fmt(median(xs), d)} [{fmt(min(xs), d)}-{fmt(max(xs), d)}]" if xs else "n/a"
-                line += f"{cell:>22}"
-            loads = [s["load"] for s in ss]
-            line += f"{len(ok) if not flag else 0:>4}{fmt(median([s['machine_busy'] for s in ss]), 0):>8}"
-            line += f"{min(loads):5.1f}-{max(loads):<5.1f}" if loads else ""
-            print(line)
+            invalid |= len(ok) < len(ss)
+            samples[n] = (ss, ok if ok else ss, not ok and bool(ss))
+        for gi, cols in enumerate(groups):
+            head = f"   {'':12}" + "".join(f"{c[0]:>23}" for c in cols)
+            print(head + (f"{'n':>4}{'busy %':>8}{'load':>11}" if gi == 0 else ""))
+            meds = {}
+            for n in names:
+                ss, ok, all_invalid = samples[n]
+                meds[n] = {}
+                line = f"   {n + ('!' if all_invalid else ''):12}"
+                for _, key, d in cols:
+                    xs = [s[key] for s in ok]
+                    meds[n][key] = median(xs)
+                    cell = f"{fmt(median(xs), d)} [{fmt(min(xs), d)}-{fmt(max(xs), d)}]" if xs else "n/a"
+                    line += f"{cell:>23}"
+                if gi == 0 and ss:
+                    loads = [s["load"] for s in ss]
+                    line += f"{0 if all_invalid else len(ok):>4}{fmt(median([s['machine_busy'] for s in ss]), 0):>8}"
+                    line += f"{min(loads):>6.1f}-{max(loads):<4.1f}"
+                print(line)
+            if len(names) == 2:
+                a, b = names
+                line = f"   {'ratio':12}" + "".join(f"{fmt(ratio(meds[b][k], meds[a][k]), 2):>23}" for _, k, _ in cols)
+                print(line + (f"   ({b} / {a}, ratio of medians)" if gi == 0 else ""))
+    if invalid:
+        print("   samples where the backup took over during the window are left out; '!' marks a row where every")
+        print("   sample had a takeover (its figures shown anyway, n = 0)")
+
+
+# --- instructions (valgrind callgrind) ----------------------------------------------------------------------------
+
+def callgrind_control(action, pid):
+    out = run("callgrind_control", action, str(pid))
+    if "OK." not in out:  # it exits 0 also when it finds no such run
+        raise RuntimeError(f"callgrind_control {action} {pid}: {out.strip()}")
+
+
+def instruction_sample(lab, pair, role, instances, interval, warmup, window):
+    """The user-space instructions (callgrind's Ir) of one daemon over a window, the daemon run under valgrind in
+    `role` and its peer natively. Counts do not depend on machine load, but valgrind runs the threads one at a time
+    and about 50 times slower, so only low advert rates are meaningful (default 10 x 100 ms)."""
+    impl = pair.impl
+    measured_host, native_host = (pair.backup, pair.master) if role == "backup" else (pair.master, pair.backup)
+    measured_prio, native_prio = (BACKUP_PRIORITY, MASTER_PRIORITY) if role == "backup" else \
+        (MASTER_PRIORITY, BACKUP_PRIORITY)
+    tag = f"ir-{impl.name}-{role}"
+    out = lab.path(tag + ".callgrind")
+    # --trace-children: without it, keepalived's forked VRRP child is not reachable by callgrind_control
+    wrapper = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}.%p"]
+    pair.reset_addresses()
+    native = impl.start(lab, native_host, keepalived_conf(tag + "_n", instances, interval, native_prio, "BACKUP"),
+                        tag + "-native")
+    measured = None
+    try:
+        conf = keepalived_conf(tag + "_v", instances, interval, measured_prio, "BACKUP")
+        if isinstance(impl, Vrrpd):
+            # valgrind 3.19 cannot read the DWARF 5 of vrrpd.dbg and gives up: run a copy without it
+            os.makedirs(lab.path("vrrpd-nodbg"), exist_ok=True)
+            binary = lab.path("vrrpd-nodbg/vrrpd")
+            if not os.path.exists(binary):
+                shutil.copy2(impl.binary, binary)
+            measured = impl.start(lab, measured_host, conf, tag, wrapper=wrapper, binary=binary)
+        else:
+            measured = impl.start(lab, measured_host, conf, tag, wrapper=wrapper)
+        backup_daemon = measured if role == "backup" else native
+        wait_until(lambda: pair.vip_counts() == (instances, 0), 120, f"{impl.name}: the election under valgrind", 0.5)
+        time.sleep(warmup)
+        flips0 = backup_daemon.masters_entered()
+        callgrind_control("-z", measured.pid)
+        t0 = time.monotonic()
+        time.sleep(window)
+        callgrind_control("-d", measured.pid)
+        wall = time.monotonic() - t0
+        flips = backup_daemon.masters_entered() - flips0
+        dump = f"{out}.{measured.pid}.1"
+        wait_until(lambda: os.path.exists(dump) and "totals:" in open(dump, errors="replace").read(), 30,
+                   "the callgrind dump")
+        ir = next(int(line.split()[1]) for line in open(dump, errors="replace") if line.startswith("totals:"))
+        adverts = instances * wall / interval
+        return {"impl": impl.name, "role": role, "instances": instances, "interval": interval, "ir": ir,
+                "window": wall, "ir_per_advert": ir / adverts, "backup_takeovers": flips, "valid": flips == 0}
+    finally:
+        for d in (measured, native):
+            if d is not None:
+                d.stop()
+
+
+def run_instructions(lab, pairs, instances, interval, warmup, window, results):
+    log(f"instructions under callgrind at {instances} x {interval * 1000:g} ms: {warmup:g} s warm-up, "
+        f"{window:g} s window")
+    for role in ("backup", "master"):
+        for pair in pairs:
+            s = instruction_sample(lab, pair, role, instances, interval, warmup, window)
+            results.append(s)
+            log(f"  {s['impl']:10} {role:6} {s['ir'] / 1e6:8.2f} M instructions in {s['window']:.1f} s, "
+                f"{s['ir_per_advert']:8.0f} per advert" + ("" if s["valid"] else
+                                                            f"  INVALID: {s['backup_takeovers']} takeovers"))
+
+
+def print_instructions(results, names):
+    print()
+    print("== User-space instructions per advert (valgrind callgrind Ir; kernel work not counted) ==")
+    for role in ("backup", "master"):
+        per = {n: [s["ir_per_advert"] for s in results if s["impl"] == n and s["role"] == role] for n in names}
+        line = f"   {role:8}" + "".join(f"{n:>12} {fmt(median(per[n]), 0):>8}" for n in names)
         if len(names) == 2:
-            a, b = names
-            line = f"   {'ratio ' + b[:1] + '/' + a[:1]:12}"
-            for _, key, d in cols:
-                line += f"{fmt(ratio(meds[b][key], meds[a][key]), 2):>22}"
-            print(line + f"   ({b} / {a}, ratio of medians)")
-    if any(not s["valid"] for s in results):
-        print("   samples where the backup took over during the window are left out; "
-              "'!' marks a row where every sample had one (shown anyway)")
+            line += f"   ratio {fmt(ratio(median(per[names[1]]), median(per[names[0]])), 2)}"
+        print(line)
 
 
 def parse_configs(text):
@@ -309,7 +406,8 @@ def parse_configs(text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="takeover,cpu", help="takeover, cpu or both (comma separated)")
+    ap.add_argument("--only", default="takeover,cpu",
+                    help="takeover, cpu, instructions (comma separated; default takeover,cpu)")
     ap.add_argument("--impls", default="keepalived,vrrpd", help="which implementations (default both)")
     ap.add_argument("--intervals", default="0.01,0.1,1", help="takeover advert intervals in seconds")
     ap.add_argument("--cuts", type=int, default=5, help="cuts per implementation and interval (default 5)")
@@ -320,6 +418,9 @@ def main():
     ap.add_argument("--cpu-warmup", type=float, default=7.0,
                     help="seconds after the election before measuring (past the second GARP burst at 5 s)")
     ap.add_argument("--cpu-window", type=float, default=15.0, help="seconds measured per sample (default 15)")
+    ap.add_argument("--ir-config", default="10x0.1", help="instructions phase: INSTANCESxINTERVAL (default 10x0.1)")
+    ap.add_argument("--ir-warmup", type=float, default=15.0)
+    ap.add_argument("--ir-window", type=float, default=20.0)
     ap.add_argument("--vrrpd", help="the vrrpd binary (default: dotnet publish samples/Vrrpd into the run folder)")
     ap.add_argument("--keepalived", default="keepalived", help="the keepalived binary (default from PATH)")
     ap.add_argument("--json", help="also write the results as JSON to this file")
@@ -329,7 +430,8 @@ def main():
 
     only = set(args.only.split(","))
     names = args.impls.split(",")
-    require_root_and_tools("ip", "tcpdump", *(["keepalived"] if "keepalived" in names else []))
+    require_root_and_tools("ip", "tcpdump", *(["keepalived"] if "keepalived" in names else []),
+                           *(["valgrind", "callgrind_control"] if "instructions" in only else []))
     install_signal_handlers()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     random.seed(seed)
@@ -352,17 +454,22 @@ def main():
             else:
                 sys.exit(f"unknown implementation {n}")
         pairs = [Pair(lab, impl, i) for i, impl in enumerate(impls)]
-        results = {"machine": machine, "seed": seed, "cut": args.cut, "takeover": [], "cpu": []}
+        results = {"machine": machine, "seed": seed, "cut": args.cut, "takeover": [], "cpu": [], "instructions": []}
         cpu_configs = parse_configs(args.cpu_configs)
         if "takeover" in only:
             run_takeover(lab, pairs, [float(x) for x in args.intervals.split(",")], args.cuts, args.cut,
                          results["takeover"])
         if "cpu" in only:
             run_cpu(pairs, cpu_configs, args.cpu_reps, args.cpu_warmup, args.cpu_window, results["cpu"])
+        if "instructions" in only:
+            (n_ir, i_ir), = parse_configs(args.ir_config)
+            run_instructions(lab, pairs, n_ir, i_ir, args.ir_warmup, args.ir_window, results["instructions"])
         if results["takeover"]:
             print_takeover(results["takeover"], names)
         if results["cpu"]:
             print_cpu(results["cpu"], cpu_configs, names)
+        if results["instructions"]:
+            print_instructions(results["instructions"], names)
         results["duration_s"] = time.time() - started
         print(f"\n{machine['date']}, {machine['nproc']} CPUs, kernel {machine['kernel']}; "
               f"run took {results['duration_s'] / 60:.1f} min; load average now {loadavg():.2f}")
@@ -372,6 +479,9 @@ def main():
     except KeyboardInterrupt:
         print("\ninterrupted: cleaning up", file=sys.stderr)
         return 130
+    except Exception:
+        lab.keep_files = True  # the configs, logs and captures explain the failure
+        raise
     finally:
         lab.close()
     return 0
