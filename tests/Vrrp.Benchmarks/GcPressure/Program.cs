@@ -20,6 +20,12 @@ using Microsoft.Extensions.Logging;
 using Vrrp;
 using Vrrp.Hosting;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(PressureOptions.Usage);
+    return 0;
+}
+
 PressureOptions options;
 try
 {
