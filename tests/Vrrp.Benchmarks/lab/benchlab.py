@@ -118,15 +118,17 @@ class Lab:
     def path(self, name):
         return os.path.join(self.dir, name)
 
-    def start(self, cmd, ns=None, output=None, env=None):
+    def start(self, cmd, ns=None, output=None, env=None, nice=0):
         """Starts a background process (in its own session, so Ctrl-C reaches only this script, which then stops
-        it in order). `ip netns exec` execs the command, so the pid is the command's own."""
+        it in order). `ip netns exec` execs the command, so the pid is the command's own. `nice` is set before the
+        exec, so every thread and child of the process has it (on Linux nice is per thread)."""
         if ns is not None:
             cmd = ["ip", "netns", "exec", ns] + list(cmd)
         out = open(output, "ab") if output else subprocess.DEVNULL
         try:
             p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                 start_new_session=True, env=env)
+                                 start_new_session=True, env=env,
+                                 preexec_fn=(lambda: os.nice(nice)) if nice else None)
         finally:
             if output:
                 out.close()
@@ -428,8 +430,8 @@ class Daemon:
 class Keepalived:
     name = "keepalived"
 
-    def __init__(self, binary):
-        self.binary = binary
+    def __init__(self, binary, nice=0):
+        self.binary, self.nice = binary, nice
 
     def start(self, lab, host, conf, tag, wrapper=()):
         """keepalived -n --vrrp with its own pid files; the Daemon's pid is the VRRP child (from -r FILE). With a
@@ -442,7 +444,7 @@ class Keepalived:
                 os.remove(base + suffix)
         proc = lab.start(list(wrapper) + [self.binary, "-n", "-l", "-D", "-G", "--vrrp", "-f", base + ".conf",
                                           "-p", base + ".pid", "-r", base + ".vrrp.pid", "-c", base + ".chk.pid"],
-                         ns=host.ns, output=base + ".log")
+                         ns=host.ns, output=base + ".log", nice=self.nice)
         child = []
 
         def vrrp_child_up():
@@ -463,8 +465,8 @@ class Keepalived:
 class Vrrpd:
     name = "vrrpd"
 
-    def __init__(self, binary):
-        self.binary = binary
+    def __init__(self, binary, nice=0):
+        self.binary, self.nice = binary, nice
 
     def start(self, lab, host, conf, tag, wrapper=(), binary=None):
         """vrrpd -f CONF -p PIDFILE; `ip netns exec` (and valgrind) exec it, so the pid is the one we started."""
@@ -472,7 +474,7 @@ class Vrrpd:
         with open(base + ".conf", "w") as f:
             f.write(conf)
         proc = lab.start(list(wrapper) + [binary or self.binary, "-f", base + ".conf", "-p", base + ".pid"],
-                         ns=host.ns, output=base + ".log")
+                         ns=host.ns, output=base + ".log", nice=self.nice)
         if wrapper:
             wait_until(lambda: proc.poll() is not None or os.path.exists(base + ".pid"), 60, "vrrpd's pid file")
         else:

@@ -106,10 +106,9 @@ class TakeoverRun:
     def cut_once(self):
         self.wait_settled("the original master alone on the LAN")
         time.sleep(random.uniform(0, self.interval))  # a random phase in the advert schedule
-        self.poll()
+        if not self.settled():
+            return None  # the backup spoke again (it flapped): not a clean start, the caller retries
         m, b = self.pair.master.address, self.pair.backup.address
-        if any(a.src == b for a in self.adverts[-50:] if a.t > time.time() - self.mdi):
-            return None  # the backup spoke just before the cut: not a clean start, the caller retries
         master_daemon = self.pair.daemons[0]
         load = loadavg()
         t_before = time.time()
@@ -158,25 +157,28 @@ def run_takeover(lab, pairs, intervals, cuts, cut_mode, results):
             for r in runs:
                 r.wait_settled("the first election")
             samples = {r.pair.impl.name: [] for r in runs}
+            flaps = {r.pair.impl.name: 0 for r in runs}
             for k in range(cuts):
                 order = runs if k % 2 == 0 else list(reversed(runs))
                 for r in order:
-                    s = None
-                    for _attempt in range(3):
+                    s, retries = None, 0
+                    while s is None and retries < 10:
                         s = r.cut_once()
-                        if s is not None:
-                            break
+                        retries += s is None
+                    flaps[r.pair.impl.name] += retries
                     if s is None:
-                        raise RuntimeError(f"{r.pair.impl.name}: the backup kept advertising before the cut")
+                        log(f"  {r.pair.impl.name:10} cut {k + 1}: skipped, the backup kept taking over")
+                        continue
                     samples[r.pair.impl.name].append(s)
                     log(f"  {r.pair.impl.name:10} cut {k + 1}: excess {s['excess_ms']:+8.3f} ms  "
-                        f"(load {s['load']:.2f})")
+                        f"(load {s['load']:.2f})" + (f"  after {retries} false starts (the backup flapped)"
+                                                     if retries else ""))
         finally:
             for r in runs:
                 r.pair.stop()
                 if r.capture:
                     r.capture.stop()
-        results.append({"interval": interval, "mdi_ms": mdi * 1000, "samples": samples})
+        results.append({"interval": interval, "mdi_ms": mdi * 1000, "samples": samples, "false_starts": flaps})
 
 
 def print_takeover(results, names):
@@ -205,6 +207,10 @@ def print_takeover(results, names):
         print(line)
     if len(names) == 2:
         print(f"   diff and ratio are {names[1]} vs {names[0]}")
+    for r in results:
+        if any(r["false_starts"].values()):
+            print(f"   at {r['interval']:g} s the backup took over by itself (no cut) before some cuts: "
+                  + ", ".join(f"{n} {c} times" for n, c in r["false_starts"].items()))
 
 
 # --- CPU and memory ----------------------------------------------------------------------------------------------
@@ -272,7 +278,8 @@ def print_cpu(results, configs, names):
     print("== CPU (% of one core, utime+stime over the window), context switches and memory (MB) ==")
     print("   median [min-max] of the valid samples. keepalived: its VRRP child process; vrrpd: the process.")
     print("   ctx sw/s: context switches of all its threads; busy % = the whole machine during the windows")
-    print("   (100 = every CPU busy); load = 1-min load average")
+    print("   (100 = every CPU busy); load = 1-min load average; takeovers = median count of the backup's")
+    print("   'Entering MASTER STATE' lines per window, all samples (one stall of the backup costs one per instance)")
     groups = [
         [("master CPU %", "master_cpu", 2), ("backup CPU %", "backup_cpu", 2),
          ("master ctx sw/s", "master_cs_per_s", 0), ("backup ctx sw/s", "backup_cs_per_s", 0)],
@@ -290,7 +297,7 @@ def print_cpu(results, configs, names):
             samples[n] = (ss, ok if ok else ss, not ok and bool(ss))
         for gi, cols in enumerate(groups):
             head = f"   {'':12}" + "".join(f"{c[0]:>23}" for c in cols)
-            print(head + (f"{'n':>4}{'busy %':>8}{'load':>11}" if gi == 0 else ""))
+            print(head + (f"{'n':>4}{'takeovers':>10}{'busy %':>8}{'load':>11}" if gi == 0 else ""))
             meds = {}
             for n in names:
                 ss, ok, all_invalid = samples[n]
@@ -303,7 +310,8 @@ def print_cpu(results, configs, names):
                     line += f"{cell:>23}"
                 if gi == 0 and ss:
                     loads = [s["load"] for s in ss]
-                    line += f"{0 if all_invalid else len(ok):>4}{fmt(median([s['machine_busy'] for s in ss]), 0):>8}"
+                    line += f"{0 if all_invalid else len(ok):>4}{fmt(median([s['backup_takeovers'] for s in ss]), 0):>10}"
+                    line += f"{fmt(median([s['machine_busy'] for s in ss]), 0):>8}"
                     line += f"{min(loads):>6.1f}-{max(loads):<4.1f}"
                 print(line)
             if len(names) == 2:
@@ -423,6 +431,8 @@ def main():
     ap.add_argument("--ir-window", type=float, default=20.0)
     ap.add_argument("--vrrpd", help="the vrrpd binary (default: dotnet publish samples/Vrrpd into the run folder)")
     ap.add_argument("--keepalived", default="keepalived", help="the keepalived binary (default from PATH)")
+    ap.add_argument("--nice", type=int, default=0,
+                    help="run both daemons at this nice value (e.g. -10 on a shared machine; default 0)")
     ap.add_argument("--json", help="also write the results as JSON to this file")
     ap.add_argument("--keep-files", action="store_true", help="keep the run folder (configs, logs, captures)")
     ap.add_argument("--seed", type=int, help="seed of the random cut phases (printed)")
@@ -445,16 +455,18 @@ def main():
         impls = []
         for n in names:
             if n == "keepalived":
-                impls.append(Keepalived(args.keepalived))
+                impls.append(Keepalived(args.keepalived, args.nice))
                 log(keepalived_version(args.keepalived))
             elif n == "vrrpd":
                 binary = os.path.abspath(args.vrrpd) if args.vrrpd else publish_vrrpd(REPO, lab.path("vrrpd-bin"))
-                impls.append(Vrrpd(binary))
+                impls.append(Vrrpd(binary, args.nice))
                 log(f"vrrpd: {binary}")
             else:
                 sys.exit(f"unknown implementation {n}")
         pairs = [Pair(lab, impl, i) for i, impl in enumerate(impls)]
-        results = {"machine": machine, "seed": seed, "cut": args.cut, "takeover": [], "cpu": [], "instructions": []}
+        if args.nice:
+            log(f"both daemons run at nice {args.nice}")
+        results = {"machine": machine, "seed": seed, "cut": args.cut, "nice": args.nice, "takeover": [], "cpu": [], "instructions": []}
         cpu_configs = parse_configs(args.cpu_configs)
         if "takeover" in only:
             run_takeover(lab, pairs, [float(x) for x in args.intervals.split(",")], args.cuts, args.cut,
