@@ -385,11 +385,21 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     /// <summary>
     /// Sends one advert (under the driver's lock, in action order): write it with
     /// <see cref="VirtualRouter.WriteAdvertisement(in VirtualRouterAction, Span{byte})"/> and hand it to the channel
-    /// <see cref="VirtualRouterAction.Channel"/> for <see cref="VirtualRouterAction.Destination"/>. Report failures with
-    /// <see cref="OnSendFailed"/>; never block.
+    /// <see cref="VirtualRouterAction.Channel"/> for <see cref="VirtualRouterAction.Destination"/>, or queue it and hand
+    /// the queue over in <see cref="FlushAdvertisements"/>. Report failures with <see cref="OnSendFailed"/>; never block.
     /// </summary>
     /// <param name="send">The action.</param>
     protected abstract void SendAdvertisement(in VirtualRouterAction send);
+
+    /// <summary>
+    /// Called under the driver's lock once the actions of one input (a datagram, a timer tick with every deadline due,
+    /// a link or tracker change, the stop) have been performed, when at least one of them was an advert. A driver that
+    /// queues adverts in <see cref="SendAdvertisement"/> sends the queue here, in one batch (one <c>sendmmsg</c> for
+    /// every advert due in the same tick). Does nothing by default.
+    /// </summary>
+    protected virtual void FlushAdvertisements()
+    {
+    }
 
     /// <summary>Arms the driver's one timer to call <see cref="OnTimer"/> at <paramref name="deadline"/> (core nanoseconds), or disarms it for <see cref="long.MaxValue"/>. Called only when the earliest deadline changes.</summary>
     /// <param name="deadline">When.</param>
