@@ -1,5 +1,6 @@
 using Vrrp.Linux.Announcements;
 using Vrrp.Linux.Interfaces;
+using Vrrp.Linux.Loop;
 using Vrrp.Linux.Netlink;
 using Vrrp.Linux.Sockets;
 using Vrrp.Runtime;
@@ -81,14 +82,22 @@ public sealed class LinuxVrrpPlatform : IDisposable
     public ILinkMonitor LinkMonitor => _links;
 
     /// <summary>
-    /// Creates a driver wired to this platform (transport, addresses, announcements, link monitor). Add the instances
-    /// of this namespace to it, then start it; dispose the driver before the platform.
+    /// Creates a driver wired to this platform (addresses, announcements, link monitor) with the Linux loop: one
+    /// dedicated thread waits in epoll on the channels' raw sockets and one timerfd (CLOCK_MONOTONIC, absolute
+    /// nanosecond deadlines), takes datagrams with recvmmsg and sends every advert due in the same tick with one
+    /// sendmmsg; the thread pool and managed timers are not on the packet or timer path, and address work and
+    /// observers' queued work run off that thread. Add the instances of this namespace to it, then start it; dispose
+    /// the driver before the platform.
     /// </summary>
     /// <param name="loggerFactory">Logging, or null for none.</param>
-    /// <param name="timeProvider">The clock, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="timeProvider">
+    /// Wall-clock time for the timestamps of state changes, or null for <see cref="TimeProvider.System"/>. Protocol
+    /// time is always CLOCK_MONOTONIC (the timerfd's clock), so a virtual clock does not drive this driver: use
+    /// <see cref="AsyncVrrpDriver"/> over <see cref="Transport"/> for that.
+    /// </param>
     /// <returns>The driver.</returns>
     public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
-        new AsyncVrrpDriver(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
+        new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory);
 
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
     /// <param name="interfaceName">The interface.</param>
