@@ -134,6 +134,11 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
             return 1;
         }
 
+        // Started: the configuration's parse trees, the container's build-up and the first netlink dumps are garbage.
+        // A compacting collection now (a pause of 4 to 13 ms, once) returns that memory to the kernel; the steady state
+        // allocates nothing per advert, so the heap stays this small (see docs/performance.md, "vrrpd's memory").
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
         try
         {
             await host.WaitForShutdownAsync();
