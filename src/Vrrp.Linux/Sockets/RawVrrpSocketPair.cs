@@ -37,6 +37,10 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private readonly Dictionary<IPAddressValue, SocketAddress> _unicast = [];   // the configured peers, serialised once each
     private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
     private const int ControlLength = 128;
+
+    // Room for the adverts that arrive while the receiver is not scheduled: 255 instances at 10 ms queue about 900
+    // datagrams (of about 1 KiB of kernel memory each) in one Master_Down_Interval. Kernel memory, used only when queued.
+    private const int ReceiveBufferBytes = 1024 * 1024;
     private const int NameLength = 28;
     private int _disposed;
 
@@ -101,7 +105,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
         {
             receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
             SocketOptions.BindToDevice(receive, receiveLink.Name);
-            receive.ReceiveBufferSize = 256 * 1024;
+            SocketOptions.SetReceiveBuffer(receive, ReceiveBufferBytes);
             if (v4)
             {
                 if (multicast)
