@@ -71,7 +71,14 @@ public partial class VrrpDriver : IAsyncDisposable
 
         if (sent)
         {
-            FlushAdvertisements();
+            if (_batchDepth > 0)
+            {
+                _flushPending = true;
+            }
+            else
+            {
+                FlushAdvertisements();
+            }
         }
 
         long next = _set.NextTimeout ?? long.MaxValue;

@@ -47,6 +47,8 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     private volatile bool _stopping;
     private long _kernelDeadline = long.MaxValue;
     private long _loopAllocated;
+    private unsafe byte* _ready;   // the loop thread's epoll events, while it handles them
+    private int _readyCount;
 
     /// <summary>Creates a driver for one network namespace.</summary>
     /// <param name="networkNamespace">The namespace the channels are opened in (unless a channel names its own), or null for the process's.</param>
@@ -231,9 +233,7 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     private unsafe void Run()
     {
         LoopThreadId = Environment.CurrentManagedThreadId;
-        int size = Libc.EpollEventSize;
         byte* events = stackalloc byte[EventCapacity * 16];
-        ulong counter;
         try
         {
             while (!_stopping)
@@ -250,30 +250,16 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
                     throw new IOException($"epoll_wait failed (errno {errno}).");
                 }
 
-                bool timer = false;
-                for (int i = 0; i < n && !_stopping; i++)
+                // Everything that is ready, under one acquisition of the driver's lock; adverts go out once, at the end.
+                _ready = events;
+                _readyCount = n;
+                try
                 {
-                    long tag = Unsafe.ReadUnaligned<long>(events + (i * size) + Libc.EpollDataOffset);
-                    if (tag == TimerTag)
-                    {
-                        timer = true;
-                    }
-                    else if (tag == WakeTag)
-                    {
-                        Libc.Read(_wake, &counter, 8);
-                    }
-                    else
-                    {
-                        // Datagrams first: an advert that arrived before a Master_Down deadline counts before it fires.
-                        ReceiveAll((int)tag);
-                    }
+                    ProcessBatch(this, static d => d.HandleReady());
                 }
-
-                if (timer && !_stopping)
+                catch (Exception ex)
                 {
-                    Libc.Read(_timer, &counter, 8);
-                    Volatile.Write(ref _kernelDeadline, long.MaxValue);
-                    Guarded(static d => d.OnTimer());
+                    Log.LoopError(Logger, ex);
                 }
 
                 Volatile.Write(ref _loopAllocated, GC.GetAllocatedBytesForCurrentThread());
@@ -286,6 +272,37 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         finally
         {
             _exited.TrySetResult();
+        }
+    }
+
+    // On the loop thread, inside ProcessBatch: the events epoll_wait returned.
+    private unsafe void HandleReady()
+    {
+        ulong counter;
+        bool timer = false;
+        for (int i = 0; i < _readyCount && !_stopping; i++)
+        {
+            long tag = Unsafe.ReadUnaligned<long>(_ready + (i * Libc.EpollEventSize) + Libc.EpollDataOffset);
+            if (tag == TimerTag)
+            {
+                timer = true;
+            }
+            else if (tag == WakeTag)
+            {
+                Libc.Read(_wake, &counter, 8);
+            }
+            else
+            {
+                // Datagrams first: an advert that arrived before a Master_Down deadline counts before it fires.
+                ReceiveAll((int)tag);
+            }
+        }
+
+        if (timer && !_stopping)
+        {
+            Libc.Read(_timer, &counter, 8);
+            Volatile.Write(ref _kernelDeadline, long.MaxValue);
+            OnTimer();
         }
     }
 
@@ -339,18 +356,6 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         {
             channel.LastReceiveErrorLog = now;
             OnReceiveFailed(index, new SocketException(errno));
-        }
-    }
-
-    private void Guarded(Action<LinuxVrrpDriver> input)
-    {
-        try
-        {
-            input(this);
-        }
-        catch (Exception ex)
-        {
-            Log.LoopError(Logger, ex);
         }
     }
 
