@@ -99,6 +99,31 @@ public sealed class LinuxVrrpPlatform : IDisposable
     public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
         new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory);
 
+    /// <summary>
+    /// Creates the Linux driver (see <see cref="CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>)
+    /// over a platform assembled from parts: adverts on this platform's raw sockets, addresses, announcements and links
+    /// through the parts given (for example an address manager that also moves a cloud route). In a host:
+    /// <c>.UsePlatform(...).UseDriver((sp, platform) =&gt; linux.CreateDriverFor(platform, ...))</c>.
+    /// </summary>
+    /// <param name="platform">The parts; its <see cref="VrrpPlatform.Transport"/> must be this platform's <see cref="Transport"/> (the loop reads and writes its sockets itself).</param>
+    /// <param name="loggerFactory">Logging, or null for none.</param>
+    /// <param name="timeProvider">Wall-clock time for the timestamps of state changes, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The driver.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="platform"/> is null.</exception>
+    /// <exception cref="ArgumentException">The platform's transport is not this platform's.</exception>
+    public VrrpDriver CreateDriverFor(VrrpPlatform platform, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        if (!ReferenceEquals(platform.Transport, _transport))
+        {
+            throw new ArgumentException(
+                "The Linux driver sends and receives on the raw sockets of the LinuxVrrpPlatform it is created from: the platform's Transport must be that platform's Transport (use AsyncVrrpDriver for a transport of your own).",
+                nameof(platform));
+        }
+
+        return new LinuxVrrpDriver(NetworkNamespace, platform.Addresses, platform.Announcer, platform.Links, timeProvider, loggerFactory);
+    }
+
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
     /// <param name="interfaceName">The interface.</param>
     /// <param name="family">Only this family, or null for both.</param>

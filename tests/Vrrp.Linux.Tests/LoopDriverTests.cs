@@ -150,6 +150,20 @@ public sealed class LoopDriverTests
     }
 
     [Fact]
+    public async Task CreateDriverFor_runs_parts_of_your_own_on_the_loop_over_this_platforms_sockets_only()
+    {
+        LabProcess.RequireRootAnd("ip");
+        using var lab = new NetworkLab();
+        var h1 = lab.AddHost("r1", "192.0.2.11/24");
+        using var linux = LinuxVrrpPlatform.Create(h1.Namespace);
+        using var other = LinuxVrrpPlatform.Create(h1.Namespace);
+        var parts = new VrrpPlatform("parts", linux.Transport, linux.Addresses, linux.Announcer, linux.LinkMonitor);
+        await using var driver = linux.CreateDriverFor(parts, null, null);
+        Assert.IsType<LinuxVrrpDriver>(driver);
+        Assert.Throws<ArgumentException>(() => other.CreateDriverFor(parts, null, null));
+    }
+
+    [Fact]
     public void Protocol_time_is_the_clock_the_timerfd_counts_in_and_the_one_Stopwatch_reads()
     {
         // CLOCK_MONOTONIC read between two Stopwatch readings lies between them: the same clock, the same origin.
