@@ -6,6 +6,7 @@ internal static partial class Libc
 {
     internal const int EPOLL_CTL_ADD = 1;
     internal const int EPOLL_CTL_DEL = 2;
+    internal const int EPOLL_CTL_MOD = 3;
     internal const uint EPOLLIN = 0x001;
     internal const uint EPOLLERR = 0x008;
 

@@ -36,6 +36,9 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     // a flood cannot keep the loop from its timer for long.
     private const int BatchesPerWakeup = 64;
 
+    /// <summary>How long a channel's socket waits out a burst (see <see cref="Coalesce"/>): 0.5 ms.</summary>
+    private const long CoalesceWindow = 500_000;
+
     private readonly string? _networkNamespace;
     private Channel?[] _channels = [];   // copy-on-write: the loop thread reads it while a channel may be opened
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -167,9 +170,11 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     }
 
     /// <inheritdoc />
-    protected override unsafe void ArmTimer(long deadline, long now)
+    protected override void ArmTimer(long deadline, long now) => ArmKernel(deadline);
+
+    // Under the driver's lock. Only an earlier expiry needs the kernel now; a later one is set when the armed one fires.
+    private unsafe void ArmKernel(long deadline)
     {
-        // Under the driver's lock. Only an earlier expiry needs the kernel now; a later one is set when the armed one fires.
         if (_timer < 0 || deadline >= Volatile.Read(ref _kernelDeadline))
         {
             return;
@@ -215,13 +220,21 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         }
     }
 
-    private unsafe void Register(int fd, long tag)
+    private void Register(int fd, long tag)
+    {
+        if (!Control(Libc.EPOLL_CTL_ADD, fd, Libc.EPOLLIN, tag))
+        {
+            Check(-1, "epoll_ctl");
+        }
+    }
+
+    private unsafe bool Control(int operation, int fd, uint events, long tag)
     {
         byte* ev = stackalloc byte[16];
         new Span<byte>(ev, 16).Clear();
-        Unsafe.WriteUnaligned(ev, Libc.EPOLLIN);
+        Unsafe.WriteUnaligned(ev, events);
         Unsafe.WriteUnaligned(ev + Libc.EpollDataOffset, tag);
-        Check(Libc.EpollCtl(_epoll, Libc.EPOLL_CTL_ADD, fd, ev), "epoll_ctl");
+        return Libc.EpollCtl(_epoll, operation, fd, ev) == 0;
     }
 
     private unsafe void Wake()
@@ -280,6 +293,8 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     {
         ulong counter;
         bool timer = false;
+        long now = Now;
+        var channels = _channels;
         for (int i = 0; i < _readyCount && !_stopping; i++)
         {
             long tag = Unsafe.ReadUnaligned<long>(_ready + (i * Libc.EpollEventSize) + Libc.EpollDataOffset);
@@ -291,10 +306,11 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
             {
                 Libc.Read(_wake, &counter, 8);
             }
-            else
+            else if ((ulong)tag < (ulong)channels.Length && channels[tag] is { } channel)
             {
                 // Datagrams first: an advert that arrived before a Master_Down deadline counts before it fires.
-                ReceiveAll((int)tag);
+                ReceiveAll((int)tag, channel);
+                Coalesce((int)tag, channel, now);
             }
         }
 
@@ -302,19 +318,60 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         {
             Libc.Read(_timer, &counter, 8);
             Volatile.Write(ref _kernelDeadline, long.MaxValue);
+            long resume = ResumeChannels(channels, now);
             OnTimer();
+            ArmKernel(resume);
         }
     }
 
-    private void ReceiveAll(int index)
+    /// <summary>
+    /// A second wake-up for the same channel within <see cref="CoalesceWindow"/> means a burst is arriving (a master's
+    /// instances advertising in the same tick): the socket leaves the epoll set until the window has passed, and the
+    /// rest of the burst is then taken in one go, instead of one wake-up (two context switches) per few datagrams. The
+    /// first datagram after a quiet window is always handled at once, so a lone advert (one instance, or the advert a
+    /// takeover waits for) is never delayed; later datagrams of a burst wait at most the window.
+    /// </summary>
+    private void Coalesce(int index, Channel channel, long now)
     {
-        var channels = Volatile.Read(ref _channels);
-        var channel = (uint)index < (uint)channels.Length ? channels[index] : null;
-        if (channel is null)
+        if (now - channel.LastWake < CoalesceWindow && channel.ResumeAt == long.MaxValue && Control(Libc.EPOLL_CTL_MOD, channel.ReceiveFd, 0, index))
         {
-            return;
+            channel.ResumeAt = now + CoalesceWindow;
+            ArmKernel(channel.ResumeAt);
         }
 
+        channel.LastWake = now;
+    }
+
+    // On a timer wake-up: the channels out of the epoll set are drained, and those whose window has passed put back in.
+    // Returns the earliest window still open (long.MaxValue when none).
+    private long ResumeChannels(Channel?[] channels, long now)
+    {
+        long next = long.MaxValue;
+        for (int i = 0; i < channels.Length; i++)
+        {
+            if (channels[i] is not { ResumeAt: < long.MaxValue } channel)
+            {
+                continue;
+            }
+
+            // Drained on every timer wake-up, due or not: a deadline firing now must see the adverts queued before it.
+            ReceiveAll(i, channel);
+            if (channel.ResumeAt > now)
+            {
+                next = Math.Min(next, channel.ResumeAt);
+                continue;
+            }
+
+            channel.ResumeAt = long.MaxValue;
+            channel.LastWake = now;
+            Control(Libc.EPOLL_CTL_MOD, channel.ReceiveFd, Libc.EPOLLIN, i);
+        }
+
+        return next;
+    }
+
+    private void ReceiveAll(int index, Channel channel)
+    {
         for (int round = 0; round < BatchesPerWakeup; round++)
         {
             int n = channel.Receives.Receive(out int errno);
@@ -385,6 +442,12 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         public SendBatch Sends { get; }
 
         public long LastReceiveErrorLog { get; set; } = long.MinValue / 2;
+
+        /// <summary>When the loop last woke for this channel (core nanoseconds).</summary>
+        public long LastWake { get; set; } = long.MinValue / 2;
+
+        /// <summary>When the socket goes back into the epoll set after a burst; long.MaxValue while it is in.</summary>
+        public long ResumeAt { get; set; } = long.MaxValue;
 
         public void Dispose()
         {
