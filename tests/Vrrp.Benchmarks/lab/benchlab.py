@@ -371,6 +371,7 @@ def machine_description():
 # --- statistics --------------------------------------------------------------------------------------------------
 
 def median(xs):
+    xs = [x for x in xs if x == x]  # without NaN (a figure an older run did not record)
     return statistics.median(xs) if xs else float("nan")
 
 

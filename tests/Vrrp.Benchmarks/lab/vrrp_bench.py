@@ -5,6 +5,7 @@
     sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --only takeover --intervals 0.01 --cuts 9
     sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --only cpu --cpu-configs 255x0.01 --cpu-reps 5
     sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --vrrpd out/vrrpd --json results.json
+    tests/Vrrp.Benchmarks/lab/vrrp_bench.py --report run1.json run2.json     # the tables, samples of all runs pooled
 
 Prints, for each implementation and the ratio vrrpd/keepalived:
   takeover  takeover excess = (first advert of the new master) - (old master's last advert) - Master_Down_Interval,
@@ -421,7 +422,42 @@ def parse_configs(text):
     return out
 
 
+def report(files):
+    """--report: the tables of one or more --json files, their samples pooled (medians over every run)."""
+    takeover, cpu, instructions, names, configs = {}, [], [], [], []
+    for path in files:
+        with open(path) as f:
+            d = json.load(f)
+        print(f"{path}: {d['machine']['date']}, cut {d.get('cut')}, nice {d.get('nice', 0)}")
+        for t in d["takeover"]:
+            merged = takeover.setdefault(t["interval"], {"interval": t["interval"], "mdi_ms": t["mdi_ms"],
+                                                         "samples": {}, "false_starts": {}})
+            for n, ss in t["samples"].items():
+                merged["samples"].setdefault(n, []).extend(ss)
+                merged["false_starts"][n] = merged["false_starts"].get(n, 0) + t.get("false_starts", {}).get(n, 0)
+                if n not in names:
+                    names.append(n)
+        for s in d["cpu"]:
+            s.setdefault("master_sent_share", float("nan"))
+            cpu.append(s)
+            if (s["instances"], s["interval"]) not in configs:
+                configs.append((s["instances"], s["interval"]))
+            if s["impl"] not in names:
+                names.append(s["impl"])
+        instructions += d.get("instructions", [])
+    names.sort()  # keepalived first, as in a run
+    if takeover:
+        print_takeover([takeover[i] for i in sorted(takeover)], names)
+    if cpu:
+        print_cpu(cpu, configs, names)
+    if instructions:
+        print_instructions(instructions, sorted({s["impl"] for s in instructions}))
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--report":
+        return report(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="takeover,cpu",
                     help="takeover, cpu, instructions (comma separated; default takeover,cpu)")
