@@ -511,7 +511,8 @@ def main():
         pairs = [Pair(lab, impl, i) for i, impl in enumerate(impls)]
         if args.nice:
             log(f"both daemons run at nice {args.nice}")
-        results = {"machine": machine, "seed": seed, "cut": args.cut, "nice": args.nice, "takeover": [], "cpu": [], "instructions": []}
+        results = {"machine": machine, "seed": seed, "cut": args.cut, "nice": args.nice,
+                   "takeover": [], "cpu": [], "instructions": []}
         cpu_configs = parse_configs(args.cpu_configs)
         if "takeover" in only:
             run_takeover(lab, pairs, [float(x) for x in args.intervals.split(",")], args.cuts, args.cut,
