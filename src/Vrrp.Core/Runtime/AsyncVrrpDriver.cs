@@ -81,6 +81,15 @@ public sealed class AsyncVrrpDriver : VrrpDriver
     }
 
     /// <inheritdoc />
+    protected override void StartReceiving(int channel)
+    {
+        if (_channels[channel] is { } open)
+        {
+            _loops.Add(ReceiveLoopAsync(channel, open, _stop.Token));
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task StopReceivingAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

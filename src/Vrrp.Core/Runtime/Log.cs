@@ -86,4 +86,10 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Information, "({Instance}) sync group {Group}: following another member")]
     public static partial void SyncGroupFollow(ILogger logger, string instance, string group);
+
+    [LoggerMessage(28, LogLevel.Information, "({Instance}) removing VIP {Address} from {Interface}: no longer in the configuration")]
+    public static partial void ReloadRemovesAddress(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(29, LogLevel.Error, "({Instance}) could not start after the reload")]
+    public static partial void ReloadStartFailed(ILogger logger, string instance, Exception exception);
 }

@@ -9,10 +9,7 @@ internal sealed class RouterEntry
     public RouterEntry(VirtualRouter router)
     {
         Router = router;
-        var config = router.Configuration;
-        AnnounceTargets = [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
-            .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.ToArray()))];
+        AnnounceTargets = TargetsOf(router.Configuration);
         LastDropLog = new long[Enum.GetValues<DropReason>().Length + 2];
         Array.Fill(LastDropLog, long.MinValue / 2);
     }
@@ -23,8 +20,8 @@ internal sealed class RouterEntry
 
     public VirtualRouterConfiguration Configuration => Router.Configuration;
 
-    /// <summary>The virtual and excluded addresses grouped by the interface they go on.</summary>
-    public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; }
+    /// <summary>The virtual and excluded addresses grouped by the interface they go on (replaced by a reload).</summary>
+    public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; set; }
 
     /// <summary>When a line of each drop reason was last logged (one more slot for lower-priority adverts, one for owner reports).</summary>
     public long[] LastDropLog { get; }
@@ -39,4 +36,10 @@ internal sealed class RouterEntry
 
     /// <summary>The driver's own per-router data (for example send buffers).</summary>
     public object? DriverData { get; set; }
+
+    /// <summary>The virtual and excluded addresses of a configuration grouped by the interface they go on.</summary>
+    public static (string Interface, VirtualAddress[] Addresses)[] TargetsOf(VirtualRouterConfiguration config) =>
+        [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
+            .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.ToArray()))];
 }
