@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(1014, LogLevel.Error, "Cannot change network namespace at a reload - please restart")]
     public static partial void NamespaceChangeRefused(ILogger logger);
 
+    [LoggerMessage(1015, LogLevel.Information, "Stopping without releasing the virtual routers (dont-release-vrrp): virtual addresses stay, no priority 0 is sent")]
+    public static partial void NotReleasing(ILogger logger);
+
     [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
     public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);
 

@@ -150,7 +150,12 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         Log.Stopping(_logger);
         try
         {
-            if (_driver is not null)
+            if (_driver is not null && !_options.Value.ReleaseOnStop)
+            {
+                Log.NotReleasing(_logger);
+                await _driver.AbortAsync().ConfigureAwait(false);
+            }
+            else if (_driver is not null)
             {
                 await _driver.StopAsync(cancellationToken).ConfigureAwait(false);
             }
