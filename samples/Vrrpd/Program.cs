@@ -34,6 +34,12 @@ switch (commandLine.Mode)
         return 0;
     case DaemonMode.Signum:
         // As keepalived: the number on stdout, or "Unknown sigfunc NAME" on stderr and status 1.
+        if (commandLine.SignalFunction is { Length: 0 })
+        {
+            Console.Error.WriteLine("Missing parameter for option --signum");
+            return 1;
+        }
+
         if (KeepalivedSignals.Number(commandLine.SignalFunction!) is { } number)
         {
             Console.WriteLine(number);
