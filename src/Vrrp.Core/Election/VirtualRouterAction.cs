@@ -85,6 +85,9 @@ public enum AnnouncementReason
 
     /// <summary>A master heard a lower-priority advert (split brain healing; <c>garp_lower_prio_repeat</c>).</summary>
     LowerPriorityAdvertisement,
+
+    /// <summary>A master got new virtual addresses from a configuration reload (<see cref="VirtualRouter.Reconfigure"/>).</summary>
+    Reload,
 }
 
 /// <summary>
