@@ -120,6 +120,10 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     }
 
     /// <inheritdoc />
+    /// <remarks>A channel a reload opened while running: its socket joins the loop's epoll set (epoll_ctl is safe from any thread).</remarks>
+    protected override void StartReceiving(int channel) => Attach(channel);
+
+    /// <inheritdoc />
     protected override async Task StopReceivingAsync()
     {
         _stopping = true;

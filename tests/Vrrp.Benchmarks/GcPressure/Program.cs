@@ -107,7 +107,7 @@ namespace GcPressure
         public void PrintSettings()
         {
             Line(string.Create(CultureInfo.InvariantCulture,
-                $"settings gc={(GCSettings.IsServerGC ? "server" : "workstation")} concurrent={GcConfig("ConcurrentGC")} latency={GCSettings.LatencyMode} gen0size={GcConfig("GCgen0size")} heap_count={GcConfig("HeapCount")} conserve={GcConfig("GCConserveMem")} processors={Environment.ProcessorCount} runtime={Environment.Version}"));
+                $"settings gc={(GCSettings.IsServerGC ? "server" : "workstation")} concurrent={GcConfig("ConcurrentGC")} latency={GCSettings.LatencyMode} gen0size={Gen0Size()} gen0_max_budget={GcConfig("GCGen0MaxBudget")} heap_count={GcConfig("HeapCount")} datas={GcConfig("GCDynamicAdaptationMode")} conserve={GcConfig("GCConserveMem")} processors={Environment.ProcessorCount} runtime={Environment.Version}"));
             Line(string.Create(CultureInfo.InvariantCulture,
                 $"options interval_ms={options.Interval.TotalMilliseconds} priority={options.Priority} vrid={options.VirtualRouterId} live_mb={options.LiveMegabytes} alloc_mb_per_s={options.AllocationMegabytesPerSecond} threads={options.Threads} replace={options.ReplaceFraction}"));
             var env = Environment.GetEnvironmentVariables().Keys.Cast<string>()
@@ -117,6 +117,10 @@ namespace GcPressure
             Line("environment " + string.Join(' ', env));
             Line("gc_config " + string.Join(' ', GC.GetConfigurationVariables().OrderBy(static p => p.Key, StringComparer.Ordinal).Select(static p => $"{p.Key}={p.Value}")));
         }
+
+        // GCgen0size is honoured by the GC but not listed by GC.GetConfigurationVariables: report what was asked for.
+        private static string Gen0Size() =>
+            Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size") ?? "default";
 
         private static string GcConfig(string key) =>
             GC.GetConfigurationVariables().TryGetValue(key, out object? value) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" : "default";

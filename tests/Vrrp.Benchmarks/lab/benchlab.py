@@ -8,6 +8,7 @@ per-run prefix ("vb" + 4 hex digits), so parallel runs do not collide.
 """
 
 import atexit
+import json
 import os
 import random
 import shutil
@@ -64,6 +65,11 @@ class Host:
 
     def exec(self, *cmd, check=True):
         return run("ip", "netns", "exec", self.ns, *cmd, check=check)
+
+    def packets(self, dev="eth0"):
+        """(sent, received) packet counters of the host's interface."""
+        stats = json.loads(run("ip", "-n", self.ns, "-s", "-j", "link", "show", "dev", dev))[0]["stats64"]
+        return stats["tx"]["packets"], stats["rx"]["packets"]
 
     def ipv4_addresses(self, dev="eth0"):
         out = run("ip", "-n", self.ns, "-o", "-4", "addr", "show", "dev", dev, check=False)
@@ -365,6 +371,7 @@ def machine_description():
 # --- statistics --------------------------------------------------------------------------------------------------
 
 def median(xs):
+    xs = [x for x in xs if x == x]  # without NaN (a figure an older run did not record)
     return statistics.median(xs) if xs else float("nan")
 
 

@@ -164,7 +164,8 @@ def print_results(results, peer_name):
               f"load {r['load_min']:.1f}-{r['load_max']:.1f} (median {r['load_median']:.1f}), "
               f"machine busy {r['machine_busy']:.0f} %")
         print(f"   GC: {g.get('gc')}, concurrent={g.get('concurrent')}, latency={g.get('latency')}, "
-              f"gen0size={g.get('gen0size')}, heap_count={g.get('heap_count')}, conserve={g.get('conserve')}")
+              f"gen0size={g.get('gen0size')}, gen0_max_budget={g.get('gen0_max_budget')}, "
+              f"heap_count={g.get('heap_count')}, DATAS={g.get('datas')}, conserve={g.get('conserve')}")
         print(f"   churn: {s.get('alloc_gb_s')} GB/s over a {s.get('live_mb')} MB live set (heap {s.get('heap_mb')} MB); "
               f"GCs gen0/1/2 {s.get('gc0')}/{s.get('gc1')}/{s.get('gc2')}; paused {s.get('pause_pct')} % of the time")
         print(f"   pauses: n={s.get('pauses')} median {s.get('pause_median_ms')} ms, p99 {s.get('pause_p99_ms')} ms, "

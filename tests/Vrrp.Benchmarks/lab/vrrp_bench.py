@@ -5,6 +5,7 @@
     sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --only takeover --intervals 0.01 --cuts 9
     sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --only cpu --cpu-configs 255x0.01 --cpu-reps 5
     sudo tests/Vrrp.Benchmarks/lab/vrrp_bench.py --vrrpd out/vrrpd --json results.json
+    tests/Vrrp.Benchmarks/lab/vrrp_bench.py --report run1.json run2.json     # the tables, samples of all runs pooled
 
 Prints, for each implementation and the ratio vrrpd/keepalived:
   takeover  takeover excess = (first advert of the new master) - (old master's last advert) - Master_Down_Interval,
@@ -226,17 +227,22 @@ def cpu_sample(pair, instances, interval, warmup, window, tag):
         flips0 = b.masters_entered()
         busy0, steal0, total0 = machine_cpu()
         t0 = time.monotonic()
+        p0 = (pair.master.packets()[0], pair.backup.packets()[0])
         c0 = (proc_cpu_seconds(m.pid), proc_cpu_seconds(b.pid))
         x0 = (proc_context_switches(m.pid), proc_context_switches(b.pid))
         time.sleep(window)
         c1 = (proc_cpu_seconds(m.pid), proc_cpu_seconds(b.pid))
         x1 = (proc_context_switches(m.pid), proc_context_switches(b.pid))
+        p1 = (pair.master.packets()[0], pair.backup.packets()[0])
         t1 = time.monotonic()
         busy1, steal1, total1 = machine_cpu()
         mem = (proc_memory_kb(m.pid), proc_memory_kb(b.pid))
         flips = b.masters_entered() - flips0
         vips = pair.vip_counts()
         wall = t1 - t0
+        # the master's interface counter: did it send every advert? (a starved master sends fewer, and then its
+        # CPU figure is for less work)
+        sent = (p1[0] - p0[0]) / wall / (instances / interval)
         return {
             "impl": pair.impl.name, "instances": instances, "interval": interval,
             "master_cpu": 100 * (c1[0] - c0[0]) / wall, "backup_cpu": 100 * (c1[1] - c0[1]) / wall,
@@ -248,8 +254,9 @@ def cpu_sample(pair, instances, interval, warmup, window, tag):
             "machine_busy": 100 * (busy1 - busy0) / max(1, total1 - total0),
             "machine_steal": 100 * (steal1 - steal0) / max(1, total1 - total0),
             "load": (load0 + loadavg()) / 2, "window": wall,
-            "backup_takeovers": flips, "vips_at_end": vips,
-            "valid": flips == 0 and vips == (instances, 0),
+            "backup_takeovers": flips, "vips_at_end": vips, "master_sent_share": sent,
+            "backup_sent_per_s": (p1[1] - p0[1]) / wall,
+            "valid": flips == 0 and vips == (instances, 0) and 0.95 <= sent <= 1.05,
         }
     finally:
         pair.stop()
@@ -269,6 +276,7 @@ def run_cpu(pairs, configs, reps, warmup, window, results):
                     f"HWM {s['master_hwm_mb']:5.1f}/{s['backup_hwm_mb']:5.1f} MB  "
                     f"ctx sw/s {s['master_cs_per_s']:.0f}/{s['backup_cs_per_s']:.0f}  machine busy "
                     f"{s['machine_busy']:5.1f} % (steal {s['machine_steal']:.1f} %)  load {s['load']:.2f}"
+                    + f"  sent {100 * s['master_sent_share']:.0f} %"
                     + ("" if s["valid"] else f"  INVALID: backup took over {s['backup_takeovers']} times, "
                                              f"VIPs {s['vips_at_end']}"))
 
@@ -279,7 +287,9 @@ def print_cpu(results, configs, names):
     print("   median [min-max] of the valid samples. keepalived: its VRRP child process; vrrpd: the process.")
     print("   ctx sw/s: context switches of all its threads; busy % = the whole machine during the windows")
     print("   (100 = every CPU busy); load = 1-min load average; takeovers = median count of the backup's")
-    print("   'Entering MASTER STATE' lines per window, all samples (one stall of the backup costs one per instance)")
+    print("   'Entering MASTER STATE' lines per window, all samples (one stall of the backup costs one per instance);")
+    print("   sent % = packets the master's eth0 sent / (instances / interval), all samples. A sample is valid when the")
+    print("   backup never took over, every VIP is where it belongs and the master sent 95-105 % of its adverts.")
     groups = [
         [("master CPU %", "master_cpu", 2), ("backup CPU %", "backup_cpu", 2),
          ("master ctx sw/s", "master_cs_per_s", 0), ("backup ctx sw/s", "backup_cs_per_s", 0)],
@@ -297,7 +307,7 @@ def print_cpu(results, configs, names):
             samples[n] = (ss, ok if ok else ss, not ok and bool(ss))
         for gi, cols in enumerate(groups):
             head = f"   {'':12}" + "".join(f"{c[0]:>23}" for c in cols)
-            print(head + (f"{'n':>4}{'takeovers':>10}{'busy %':>8}{'load':>11}" if gi == 0 else ""))
+            print(head + (f"{'n':>4}{'takeovers':>10}{'sent %':>7}{'busy %':>7}{'load':>11}" if gi == 0 else ""))
             meds = {}
             for n in names:
                 ss, ok, all_invalid = samples[n]
@@ -311,7 +321,8 @@ def print_cpu(results, configs, names):
                 if gi == 0 and ss:
                     loads = [s["load"] for s in ss]
                     line += f"{0 if all_invalid else len(ok):>4}{fmt(median([s['backup_takeovers'] for s in ss]), 0):>10}"
-                    line += f"{fmt(median([s['machine_busy'] for s in ss]), 0):>8}"
+                    line += f"{fmt(100 * median([s['master_sent_share'] for s in ss]), 0):>7}"
+                    line += f"{fmt(median([s['machine_busy'] for s in ss]), 0):>7}"
                     line += f"{min(loads):>6.1f}-{max(loads):<4.1f}"
                 print(line)
             if len(names) == 2:
@@ -319,8 +330,7 @@ def print_cpu(results, configs, names):
                 line = f"   {'ratio':12}" + "".join(f"{fmt(ratio(meds[b][k], meds[a][k]), 2):>23}" for _, k, _ in cols)
                 print(line + (f"   ({b} / {a}, ratio of medians)" if gi == 0 else ""))
     if invalid:
-        print("   samples where the backup took over during the window are left out; '!' marks a row where every")
-        print("   sample had a takeover (its figures shown anyway, n = 0)")
+        print("   invalid samples are left out; '!' marks a row where every sample was invalid (shown anyway, n = 0)")
 
 
 # --- instructions (valgrind callgrind) ----------------------------------------------------------------------------
@@ -412,7 +422,42 @@ def parse_configs(text):
     return out
 
 
+def report(files):
+    """--report: the tables of one or more --json files, their samples pooled (medians over every run)."""
+    takeover, cpu, instructions, names, configs = {}, [], [], [], []
+    for path in files:
+        with open(path) as f:
+            d = json.load(f)
+        print(f"{path}: {d['machine']['date']}, cut {d.get('cut')}, nice {d.get('nice', 0)}")
+        for t in d["takeover"]:
+            merged = takeover.setdefault(t["interval"], {"interval": t["interval"], "mdi_ms": t["mdi_ms"],
+                                                         "samples": {}, "false_starts": {}})
+            for n, ss in t["samples"].items():
+                merged["samples"].setdefault(n, []).extend(ss)
+                merged["false_starts"][n] = merged["false_starts"].get(n, 0) + t.get("false_starts", {}).get(n, 0)
+                if n not in names:
+                    names.append(n)
+        for s in d["cpu"]:
+            s.setdefault("master_sent_share", float("nan"))
+            cpu.append(s)
+            if (s["instances"], s["interval"]) not in configs:
+                configs.append((s["instances"], s["interval"]))
+            if s["impl"] not in names:
+                names.append(s["impl"])
+        instructions += d.get("instructions", [])
+    names.sort()  # keepalived first, as in a run
+    if takeover:
+        print_takeover([takeover[i] for i in sorted(takeover)], names)
+    if cpu:
+        print_cpu(cpu, configs, names)
+    if instructions:
+        print_instructions(instructions, sorted({s["impl"] for s in instructions}))
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--report":
+        return report(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="takeover,cpu",
                     help="takeover, cpu, instructions (comma separated; default takeover,cpu)")
@@ -466,7 +511,8 @@ def main():
         pairs = [Pair(lab, impl, i) for i, impl in enumerate(impls)]
         if args.nice:
             log(f"both daemons run at nice {args.nice}")
-        results = {"machine": machine, "seed": seed, "cut": args.cut, "nice": args.nice, "takeover": [], "cpu": [], "instructions": []}
+        results = {"machine": machine, "seed": seed, "cut": args.cut, "nice": args.nice,
+                   "takeover": [], "cpu": [], "instructions": []}
         cpu_configs = parse_configs(args.cpu_configs)
         if "takeover" in only:
             run_takeover(lab, pairs, [float(x) for x in args.intervals.split(",")], args.cuts, args.cut,
