@@ -242,19 +242,36 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         }
 
         using var statusUpdates = new CancellationTokenSource();
-        _ = Task.Run(async () =>
+        if (notifier.IsEnabled)
         {
-            try
+            _ = Task.Run(async () =>
             {
-                await foreach (var change in monitor.WatchAsync(statusUpdates.Token))
+                // One STATUS= line per burst of changes (255 instances taking over at once), 200 ms after its first:
+                // the line lists every instance, so one per change would be quadratic in time and garbage.
+                int pending = 0;
+                try
                 {
-                    notifier.Status(Status(monitor));
+                    await foreach (var change in monitor.WatchAsync(statusUpdates.Token))
+                    {
+                        if (Interlocked.Exchange(ref pending, 1) == 0)
+                        {
+                            _ = Task.Delay(200, statusUpdates.Token).ContinueWith(
+                                _ =>
+                                {
+                                    Volatile.Write(ref pending, 0);
+                                    notifier.Status(Status(monitor));
+                                },
+                                CancellationToken.None,
+                                TaskContinuationOptions.OnlyOnRanToCompletion,
+                                TaskScheduler.Default);
+                        }
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+                catch (OperationCanceledException)
+                {
+                }
+            });
+        }
 
         try
         {

@@ -69,6 +69,9 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     /// <summary>How many times the kernel timer was set (for tests: not per received advert).</summary>
     internal long TimerSets { get; private set; }
 
+    /// <summary>How many times the loop thread woke up (for tests: far fewer than the datagrams it received).</summary>
+    internal long Wakeups { get; private set; }
+
     /// <summary>How many sendmmsg batches were flushed (for tests).</summary>
     internal long SendBatches { get; private set; }
 
@@ -268,6 +271,7 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
                 }
 
                 // Everything that is ready, under one acquisition of the driver's lock; adverts go out once, at the end.
+                Wakeups++;
                 _ready = events;
                 _readyCount = n;
                 try
