@@ -69,6 +69,7 @@ public class OptionsValidationTests
         Assert.Empty(Errors(With(Valid("VI_1", 7), other, v6)));
     }
 
+    [Trait("Rfc", "9568-5.2.4-b")]
     [Theory]
     [InlineData(0)]
     [InlineData(256)]
@@ -79,6 +80,7 @@ public class OptionsValidationTests
         AssertError(With(i), "The field Instances[VI_1].Priority must be between 1 and 255.");
     }
 
+    [Trait("Rfc", "3768-5.3.7-a")]
     [Theory]
     [InlineData(0.5)]
     [InlineData(1.5)]
@@ -91,6 +93,7 @@ public class OptionsValidationTests
         AssertError(With(i), "Instance 'VI_1'", "AdvertisementInterval (advert_int)", "whole seconds from 1 to 255 with version 2");
     }
 
+    [Trait("Rfc", "9568-6.1-b")]
     [Theory]
     [InlineData(0)]
     [InlineData(5)]
@@ -103,6 +106,7 @@ public class OptionsValidationTests
         AssertError(With(i), "Instance 'VI_1'", "AdvertisementInterval (advert_int)", "0.01 to 40.95 s in steps of 0.01 s");
     }
 
+    [Trait("Rfc", "9568-6.1-b")]
     [Fact]
     public void V3_interval_bounds_are_accepted()
     {
@@ -121,6 +125,7 @@ public class OptionsValidationTests
         AssertError(With(i), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "at least one address");
     }
 
+    [Trait("Rfc", "9568-5.2.9-c")]
     [Fact]
     public void Virtual_addresses_must_be_one_family()
     {

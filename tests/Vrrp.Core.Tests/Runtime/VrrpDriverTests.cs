@@ -46,6 +46,7 @@ public class VrrpDriverTests
         Assert.True(timeout < IndexOf(messages, "(VI_1) Entering MASTER STATE", timeout));
     }
 
+    [Trait("Rfc", "9568-6.4.3-k")]
     [Fact]
     public async Task A_healed_split_brain_leaves_the_higher_master_which_reannounces()
     {
@@ -74,6 +75,7 @@ public class VrrpDriverTests
         Assert.Equal(announcementsBefore + 5, high.Node.Announcements);   // garp_lower_prio_repeat 5
     }
 
+    [Trait("Rfc", "9568-7.1-j")]
     [Fact]
     public async Task Drops_are_counted_by_reason_and_logged_rate_limited()
     {
@@ -91,6 +93,7 @@ public class VrrpDriverTests
         Assert.InRange(logged, 10, 11);
     }
 
+    [Trait("Rfc", "9568-7.1-f")]
     [Fact]
     public async Task Unknown_vrids_are_counted_per_driver()
     {
@@ -138,6 +141,7 @@ public class VrrpDriverTests
         Assert.Contains("(VI_1) VIP 10.99.0.1 was removed from eth0 while master; putting it back", logs.Messages);
     }
 
+    [Trait("Rfc", "9568-6.4.3-g")]
     [Fact]
     public async Task Stop_sends_priority_zero_removes_the_addresses_and_waits_for_them()
     {
@@ -159,6 +163,8 @@ public class VrrpDriverTests
         Assert.Equal(1, peer.GetStatus().PriorityZeroReceived);
     }
 
+    [Trait("Rfc", "9568-8.1.2-b")]
+    [Trait("Rfc", "9568-8.2.2-c")]
     [Fact]
     public async Task Observers_see_each_instance_in_order()
     {
