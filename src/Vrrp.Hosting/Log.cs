@@ -23,6 +23,12 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
     public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
 
+    [LoggerMessage(1100, LogLevel.Warning, "AUDIT {Action} {InstanceName} by {Actor}: {Outcome}")]
+    public static partial void Audit(ILogger logger, string action, string instanceName, string actor, string outcome);
+
+    [LoggerMessage(1101, LogLevel.Warning, "AUDIT {Action} {InstanceName} by {Actor} refused: {Reason}")]
+    public static partial void AuditRefused(ILogger logger, string action, string instanceName, string actor, string reason);
+
     [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
     public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);
 

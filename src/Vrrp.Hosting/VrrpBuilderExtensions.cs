@@ -244,8 +244,9 @@ public static class VrrpBuilderExtensions
 
     /// <summary>
     /// Adds a health check that reports each VRRP instance's state (for <c>/healthz</c>): Healthy while every
-    /// instance is Master or Backup, <paramref name="failureStatus"/> when one is in Fault or not running; the data
-    /// holds each instance's state and effective priority.
+    /// instance is Master or Backup, Degraded when one hears a peer speaking the other VRRP version on its VRID,
+    /// <paramref name="failureStatus"/> when one is in Fault or not running; the data holds each instance's state and
+    /// effective priority.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name (default <c>vrrp</c>).</param>

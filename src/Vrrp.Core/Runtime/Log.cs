@@ -86,4 +86,16 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Information, "({Instance}) sync group {Group}: following another member")]
     public static partial void SyncGroupFollow(ILogger logger, string instance, string group);
+
+    [LoggerMessage(28, LogLevel.Warning, "({Instance}) VRRP version mismatch: {Peer} on {Interface} sends VRRPv{PeerVersion} adverts for VRID {Vrid}, this instance speaks VRRPv{Version}; the two ignore each other and may both be master. Configure one version on every router of the VRID (option Version, keepalived 'version'; keepalived defaults to 2, this library to 3). Logged once per episode (it ends after {Window} without such an advert)")]
+    public static partial void VersionMismatch(ILogger logger, string instance, IPAddressValue peer, string @interface, int peerVersion, byte vrid, int version, TimeSpan window);
+
+    [LoggerMessage(29, LogLevel.Warning, "({Instance}) drained: sent priority 0, staying BACKUP until resumed")]
+    public static partial void Drained(ILogger logger, string instance);
+
+    [LoggerMessage(30, LogLevel.Information, "({Instance}) resumed: taking part in elections again")]
+    public static partial void Resumed(ILogger logger, string instance);
+
+    [LoggerMessage(31, LogLevel.Information, "({Instance}) priority override {Override}")]
+    public static partial void PriorityOverride(ILogger logger, string instance, string @override);
 }
