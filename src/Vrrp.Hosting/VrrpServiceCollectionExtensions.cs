@@ -52,7 +52,10 @@ public static class VrrpServiceCollectionExtensions
     /// <summary>
     /// Adds the VRRP services and binds the options from configuration, for example
     /// <c>builder.Configuration.GetSection("Vrrp")</c> (<see cref="VrrpOptions.SectionName"/>) of appsettings.json.
-    /// Binding is source-generated (no reflection; trimming and native AOT safe).
+    /// Binding is strict and written by hand (<see cref="VrrpConfigurationBinder"/>: no reflection, trimming and native
+    /// AOT safe): an unknown key is an error naming the nearest option, instances are keyed by name
+    /// (<c>Vrrp:Instances:VI_1:Priority</c>; a JSON array is accepted too), durations are seconds (<c>"1"</c>,
+    /// <c>"0.05"</c>) or <c>"00:00:01"</c>. The errors fail the host's start with the validation errors.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <see cref="VrrpOptions"/>.</param>
@@ -62,7 +65,8 @@ public static class VrrpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddVrrp();
-        services.AddOptions<VrrpOptions>().Bind(configuration);
+        services.AddOptions<VrrpOptions>().Configure(options => VrrpConfigurationBinder.Bind(configuration, options));
+        services.AddSingleton<IOptionsChangeTokenSource<VrrpOptions>>(new ConfigurationChangeTokenSource<VrrpOptions>(Options.Options.DefaultName, configuration));
         return builder;
     }
 }
