@@ -169,7 +169,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message}. Check the interface name (ip link) and the network namespace.");
+                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
             }
         }
 
