@@ -24,7 +24,7 @@ public partial class VrrpDriver : IAsyncDisposable
 
         set.Drain(router.Name, now);
         return true;
-    });
+    }) && Logged(() => Log.Drained(Logger, instance));
 
     /// <summary>
     /// Ends a drain: the instance takes part in elections again (a backup runs a full Master_Down_Interval first,
@@ -43,7 +43,7 @@ public partial class VrrpDriver : IAsyncDisposable
 
         set.Resume(router.Name, now);
         return true;
-    });
+    }) && Logged(() => Log.Resumed(Logger, instance));
 
     /// <summary>
     /// Overrides an instance's configured priority at run time (the trackers' weights still apply), or goes back to
@@ -64,7 +64,13 @@ public partial class VrrpDriver : IAsyncDisposable
 
         set.SetPriorityOverride(router.Name, p, now);
         return true;
-    });
+    }) && Logged(() => Log.PriorityOverride(Logger, instance, priority?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "removed"));
+
+    private static bool Logged(Action log)
+    {
+        log();
+        return true;
+    }
 
     private bool Control(string instance, int? argument, Func<VirtualRouterSet, VirtualRouter, long, int?, bool> apply)
     {
