@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
     public static partial void StartupDelay(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
+    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not supported yet and is ignored (keepalived would apply it)")]
     public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
 
     [LoggerMessage(1100, LogLevel.Warning, "AUDIT {Action} {InstanceName} by {Actor}: {Outcome}")]
