@@ -53,6 +53,7 @@ public sealed partial class VirtualRouter
     private bool _addressMismatchReported;
     private long _masterSince;
     private long _lastLowerPriorityAnnouncement = long.MinValue;
+    private IPAddressValue? _lastOwner;
 
     private long _advertisementDeadline = Off;
     private long _masterDownDeadline = Off;
@@ -242,6 +243,16 @@ public sealed partial class VirtualRouter
         {
             Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.OwnerReceivedAdvertisement, Peer = advertisement.Source, PeerPriority = priority, Time = now });
         }
+        else if (priority == 255)
+        {
+            // RFC 9568 8.3.2: two routers claiming the addresses is a misconfiguration worth a line, once per pair.
+            if (_lastOwner is { } other && other != advertisement.Source)
+            {
+                Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.MultipleOwners, Peer = advertisement.Source, OtherPeer = other, PeerPriority = priority, Time = now });
+            }
+
+            _lastOwner = advertisement.Source;
+        }
 
         if (_config.CheckAddressList)
         {
@@ -420,10 +431,19 @@ public sealed partial class VirtualRouter
 
     private void LearnInterval(in Advertisement advertisement)
     {
-        if (_config.Version == VrrpVersion.V3)
+        if (_config.Version != VrrpVersion.V3)
         {
-            _masterAdvertisementInterval = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+            return;
         }
+
+        long learned = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+        if (learned != _masterAdvertisementInterval)
+        {
+            // RFC 9568 7.1: a backup that learns another interval SHOULD log it (once per change).
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.IntervalLearned, Peer = advertisement.Source, Interval = advertisement.Interval, PeerPriority = advertisement.Priority });
+        }
+
+        _masterAdvertisementInterval = learned;
     }
 
     private void EnterAfterStartup(long now, StateChangeReason reason)

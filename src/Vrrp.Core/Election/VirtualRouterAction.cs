@@ -29,6 +29,12 @@ public enum VirtualRouterActionKind
 
     /// <summary>Report: the effective priority changed to <see cref="VirtualRouterAction.Priority"/> (trackers).</summary>
     PriorityChanged,
+
+    /// <summary>Report (RFC 9568 section 7.1, SHOULD log): a v3 backup learned another advertisement interval, <see cref="VirtualRouterAction.Interval"/> centiseconds, from <see cref="VirtualRouterAction.Peer"/>.</summary>
+    IntervalLearned,
+
+    /// <summary>Report (RFC 9568 section 8.3.2): <see cref="VirtualRouterAction.Peer"/> advertises priority 255 while <see cref="VirtualRouterAction.OtherPeer"/> did too: two routers claim to own the addresses.</summary>
+    MultipleOwners,
 }
 
 /// <summary>Why a state changed.</summary>
@@ -121,6 +127,12 @@ public readonly struct VirtualRouterAction
 
     /// <summary>The peer concerned (the sender of the advert that caused it), when there is one.</summary>
     public IPAddressValue Peer { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.MultipleOwners"/>: the other router that advertised priority 255.</summary>
+    public IPAddressValue OtherPeer { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.IntervalLearned"/>: the interval learned, in centiseconds.</summary>
+    public int Interval { get; init; }
 
     /// <summary>The priority the peer advertised, when there is a peer.</summary>
     public byte PeerPriority { get; init; }

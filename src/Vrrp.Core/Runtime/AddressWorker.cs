@@ -166,6 +166,11 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     {
                         foreach (var address in list)
                         {
+                            if (work.Kind == AddressWorkKind.Remove && router.Retained.Contains(address.Address))
+                            {
+                                continue;
+                            }
+
                             try
                             {
                                 if (work.Kind == AddressWorkKind.Add)

@@ -13,8 +13,8 @@ internal sealed class RouterEntry
         AnnounceTargets = [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
             .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
             .Select(g => (g.Key, g.ToArray()))];
-        LastDropLog = new long[Enum.GetValues<DropReason>().Length + 2];
-        Array.Fill(LastDropLog, long.MinValue / 2);
+        LastDropLog = new long[Enum.GetValues<DropReason>().Length + 1];
+        Array.Fill(LastDropLog, Never);
     }
 
     public VirtualRouter Router { get; }
@@ -26,19 +26,27 @@ internal sealed class RouterEntry
     /// <summary>The virtual and excluded addresses grouped by the interface they go on.</summary>
     public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; }
 
-    /// <summary>When a line of each drop reason was last logged (one more slot for lower-priority adverts, one for owner reports).</summary>
+    private const long Never = long.MinValue / 2;
+
+    /// <summary>When a line of each drop reason was last logged (the last slot for any reason beyond the known ones).</summary>
     public long[] LastDropLog { get; }
 
-    public long LastSendErrorLog { get; set; } = long.MinValue / 2;
+    /// <summary>When the reports logged at most once a second were last logged.</summary>
+    public long LastLowerPriorityLog = Never, LastOwnerLog = Never, LastMultipleOwnersLog = Never;
+
+    public long LastSendErrorLog { get; set; } = Never;
+
+    /// <summary>
+    /// An owner's addresses that were on the interface before it started: its real addresses (RFC 9568: the owner's
+    /// virtual addresses are its own), never removed by us, neither as leftovers nor at stop or in Fault.
+    /// </summary>
+    public HashSet<IPAddressValue> Retained { get; } = [];
 
     public long SendErrors { get; set; }
 
     public VrrpStateChange? LastStateChange { get; set; }
 
     public long Sequence { get; set; }
-
-    /// <summary>The driver's own per-router data (for example send buffers).</summary>
-    public object? DriverData { get; set; }
 
     /// <summary>A state change whose <see cref="AddressWorkKind.Applied"/> marker is not queued yet (it goes after the change's address work).</summary>
     public VrrpStateChange? PendingApply { get; set; }

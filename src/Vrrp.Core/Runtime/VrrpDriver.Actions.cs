@@ -48,16 +48,26 @@ public partial class VrrpDriver : IAsyncDisposable
                     OnStateChanged(entry, in action);
                     break;
                 case VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded:
-                    if (Due(entry.LastDropLog, ^2, now))
+                    if (Due(ref entry.LastLowerPriorityLog, now))
                     {
                         Log.LowerPriority(Logger, entry.Name, action.PeerPriority, action.Peer);
                     }
 
                     break;
                 case VirtualRouterActionKind.OwnerReceivedAdvertisement:
-                    if (Due(entry.LastDropLog, ^1, now))
+                    if (Due(ref entry.LastOwnerLog, now))
                     {
                         Log.OwnerReceivedAdvertisement(Logger, entry.Name, action.Peer, action.PeerPriority);
+                    }
+
+                    break;
+                case VirtualRouterActionKind.IntervalLearned:
+                    Log.IntervalLearned(Logger, entry.Name, entry.Configuration.AdvertisementInterval.TotalMilliseconds, action.Interval * 10, action.Peer);
+                    break;
+                case VirtualRouterActionKind.MultipleOwners:
+                    if (Due(ref entry.LastMultipleOwnersLog, now))
+                    {
+                        Log.MultipleOwners(Logger, entry.Name, action.Peer, action.OtherPeer);
                     }
 
                     break;
@@ -94,14 +104,14 @@ public partial class VrrpDriver : IAsyncDisposable
         }
     }
 
-    private static bool Due(long[] lastLog, Index slot, long now)
+    private static bool Due(ref long lastLog, long now)
     {
-        if (now - lastLog[slot] < LogInterval)
+        if (now - lastLog < LogInterval)
         {
             return false;
         }
 
-        lastLog[slot] = now;
+        lastLog = now;
         return true;
     }
 
@@ -177,14 +187,17 @@ public partial class VrrpDriver : IAsyncDisposable
             return;
         }
 
-        int slot = (uint)result.Reason < (uint)(entry.LastDropLog.Length - 2) ? (int)result.Reason : entry.LastDropLog.Length - 3;
-        if (result.Reason == DropReason.OwnAdvertisement || !Due(entry.LastDropLog, slot, now))
+        int slot = Math.Min((int)result.Reason, entry.LastDropLog.Length - 1);
+        if (!Due(ref entry.LastDropLog[slot], now))
         {
             return;
         }
 
         switch (result.Reason)
         {
+            case DropReason.OwnAdvertisement:
+                Log.OwnAddressAdvert(Logger, entry.Name, result.Source);
+                break;
             case DropReason.AuthenticationFailure:
                 Log.InvalidPassword(Logger, entry.Name);
                 break;

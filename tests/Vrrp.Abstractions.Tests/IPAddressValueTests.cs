@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Vrrp.Tests;
+namespace Vrrp.Abstractions.Tests;
 
 public class IPAddressValueTests
 {
