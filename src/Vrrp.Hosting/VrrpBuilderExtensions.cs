@@ -136,7 +136,7 @@ public static class VrrpBuilderExtensions
         return builder;
     }
 
-    /// <summary>Runs <paramref name="callback"/> when an instance enters Master.</summary>
+    /// <summary>Runs <paramref name="callback"/> when an instance enters Master, after its virtual addresses are up (added and announced).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="callback">The callback; see <see cref="IVrrpStateHandler"/> for ordering, timeout and isolation.</param>
     /// <returns>The builder.</returns>
@@ -168,7 +168,7 @@ public static class VrrpBuilderExtensions
     public static IVrrpBuilder OnChange(this IVrrpBuilder builder, Func<VrrpStateChange, CancellationToken, ValueTask> callback) =>
         On(builder, null, callback, nameof(OnChange));
 
-    /// <summary>Runs a synchronous <paramref name="callback"/> when an instance enters Master.</summary>
+    /// <summary>Runs a synchronous <paramref name="callback"/> when an instance enters Master, after its virtual addresses are up (added and announced).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="callback">The callback.</param>
     /// <returns>The builder.</returns>

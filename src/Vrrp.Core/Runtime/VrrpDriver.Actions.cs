@@ -261,6 +261,11 @@ public partial class VrrpDriver : IAsyncDisposable
                 case AddressWorkKind.Applied:
                     var change = work.Change! with { HoldsVirtualAddresses = entry.HoldsAddresses, AddressError = entry.ApplyError };
                     entry.ApplyError = null;
+                    if (entry.LastStateChange?.Sequence == change.Sequence)
+                    {
+                        entry.LastStateChange = change;   // the status then shows the change as applied
+                    }
+
                     _observers.StateApplied(change);
                     break;
                 default:
