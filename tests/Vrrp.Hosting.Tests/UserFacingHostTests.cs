@@ -250,31 +250,6 @@ public class UserFacingHostTests
         Assert.Equal(HealthStatus.Healthy, (await a.Host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(ct)).Status);
     }
 
-    [Fact]
-    public async Task AddVrrpInstrumentation_collects_the_Vrrp_meter_with_the_OpenTelemetry_sdk()
-    {
-        var exported = new List<Metric>();
-        var (time, lan) = Lan();
-        await using var a = LanHost.Create(lan, time, "a", 200, services: s => s.AddOpenTelemetryMetricsForTest(exported));
-        var ct = TestContext.Current.CancellationToken;
-        await a.Host.StartAsync(ct);
-        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
-        a.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
-
-        // The listener is process-wide: other tests' hosts may show up too; this host's Master must be among the points.
-        var values = new List<long>();
-        foreach (var metric in exported.Where(m => m.Name == VrrpInstrumentNames.State))
-        {
-            foreach (ref readonly var point in metric.GetMetricPoints())
-            {
-                values.Add(point.GetGaugeLastValueLong());
-            }
-        }
-
-        Assert.Contains((long)VrrpState.Master, values);
-        Assert.Contains(exported, m => m.Name == VrrpInstrumentNames.StateCurrent);
-    }
-
     private static void Add(List<string> list, string line)
     {
         lock (list)
@@ -324,6 +299,48 @@ public class UserFacingHostTests
         private static InvalidOperationException NoSuchDevice(string interfaceName) => new($"look up interface '{interfaceName}': No such device (errno 19)");
     }
 }
+
+/// <summary>
+/// OpenTelemetry's listener is process-wide and keeps the first "Vrrp" meter's instruments when several are alive: run
+/// alone, so that the host measured is this test's.
+/// </summary>
+[Collection(nameof(OpenTelemetryCollection))]
+public class OpenTelemetryTests
+{
+    private static (FakeTimeProvider Time, VirtualLan Lan) Lan()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        return (time, new VirtualLan(time, seed: 17));
+    }
+
+    [Fact]
+    public async Task AddVrrpInstrumentation_collects_the_Vrrp_meter_with_the_OpenTelemetry_sdk()
+    {
+        var exported = new List<Metric>();
+        var (time, lan) = Lan();
+        await using var a = LanHost.Create(lan, time, "a", 200, services: s => s.AddOpenTelemetryMetricsForTest(exported));
+        var ct = TestContext.Current.CancellationToken;
+        await a.Host.StartAsync(ct);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
+        a.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        // The listener is process-wide: other tests' hosts may show up too; this host's Master must be among the points.
+        var values = new List<long>();
+        foreach (var metric in exported.Where(m => m.Name == VrrpInstrumentNames.State))
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                values.Add(point.GetGaugeLastValueLong());
+            }
+        }
+
+        Assert.Contains((long)VrrpState.Master, values);
+        Assert.Contains(exported, m => m.Name == VrrpInstrumentNames.StateCurrent);
+    }
+}
+
+[CollectionDefinition(nameof(OpenTelemetryCollection), DisableParallelization = true)]
+public sealed class OpenTelemetryCollection;
 
 internal static class OpenTelemetryTestExtensions
 {
