@@ -50,7 +50,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.VirtualRouterId = vrid;
-        AssertError(With(i), "The field Instances[VI_1].VirtualRouterId must be between 1 and 255.");
+        Assert.Contains($"Instance 'VI_1': VirtualRouterId (virtual_router_id) must be between 1 and 255, got {vrid}.", Errors(With(i)));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.Priority = priority;
-        AssertError(With(i), "The field Instances[VI_1].Priority must be between 1 and 255.");
+        Assert.Contains($"Instance 'VI_1': Priority (priority) must be between 1 and 255, got {priority}.", Errors(With(i)));
     }
 
     [Trait("Rfc", "3768-5.3.7-a")]
@@ -256,9 +256,13 @@ public class OptionsValidationTests
         i.GarpMasterRepeat = 0;
         i.GarpMasterRefreshRepeat = 0;
         i.GarpLowerPriorityRepeat = 0;
-        AssertError(With(i), "The field Instances[VI_1].GarpMasterRepeat must be between 1 and 255.");
-        AssertError(With(i), "The field Instances[VI_1].GarpMasterRefreshRepeat must be between 1 and 255.");
-        AssertError(With(i), "The field Instances[VI_1].GarpLowerPriorityRepeat must be between 1 and 255.");
+        Assert.Equal(
+            [
+                "Instance 'VI_1': GarpMasterRepeat (garp_master_repeat) must be between 1 and 255, got 0.",
+                "Instance 'VI_1': GarpMasterRefreshRepeat (garp_master_refresh_repeat) must be between 1 and 255, got 0.",
+                "Instance 'VI_1': GarpLowerPriorityRepeat (garp_lower_prio_repeat) must be between 1 and 255, got 0.",
+            ],
+            Errors(With(i)));
     }
 
     [Theory]
@@ -268,7 +272,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.PreemptDelay = TimeSpan.FromSeconds(seconds);
-        AssertError(With(i), "Instance 'VI_1'", "PreemptDelay (preempt_delay)", "between 0 and 1000 seconds");
+        Assert.Contains($"Instance 'VI_1': PreemptDelay (preempt_delay) must be between 0 and 1000 seconds, got {seconds} s.", Errors(With(i)));
     }
 
     [Fact]
@@ -277,8 +281,8 @@ public class OptionsValidationTests
         var o = With(Valid());
         o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "", Rise = 0, Fall = 0 });
         AssertError(o, "Script 'chk'", "Command (script) is required");
-        AssertError(o, "The field Scripts[chk].Rise must be between 1 and 1000.");
-        AssertError(o, "The field Scripts[chk].Fall must be between 1 and 1000.");
+        Assert.Contains("Script 'chk': Rise (rise) must be between 1 and 1000, got 0.", Errors(o));
+        Assert.Contains("Script 'chk': Fall (fall) must be between 1 and 1000, got 0.", Errors(o));
     }
 
     [Fact]
@@ -294,7 +298,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = "eth1", Weight = 300 });
-        AssertError(With(i), "Instance 'VI_1'", "TrackInterfaces[eth1].Weight", "between -253 and 253");
+        Assert.Contains("Instance 'VI_1': TrackInterfaces[eth1].Weight (weight) must be between -253 and 253, got 300.", Errors(With(i)));
     }
 
     [Fact]
@@ -317,6 +321,6 @@ public class OptionsValidationTests
         });
         using var sp = services.BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
-        Assert.Contains(ex.Failures, f => f.Contains("Instances[VI_1].VirtualRouterId", StringComparison.Ordinal));
+        Assert.Contains("Instance 'VI_1': VirtualRouterId (virtual_router_id) must be between 1 and 255, got 0.", ex.Failures);
     }
 }

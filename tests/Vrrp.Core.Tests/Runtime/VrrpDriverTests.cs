@@ -82,6 +82,24 @@ public class VrrpDriverTests
         using var logs = new CollectingLoggerFactory();
         var clock = new VirtualClock();
         var lan = new VirtualLan(clock, seed: 2, logs);
+        var a = lan.AddRouter(Config(200, version: VrrpVersion.V2) with { AuthenticationType = AuthenticationType.SimplePassword, AuthenticationPassword = "secret1" });
+        var b = lan.AddRouter(Config(100, version: VrrpVersion.V2) with { AuthenticationType = AuthenticationType.SimplePassword, AuthenticationPassword = "secret2" });
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(10.5));
+
+        long drops = b.GetStatus().Drops[DropReason.AuthenticationFailure];
+        Assert.InRange(drops, 7, 11);
+        int logged = logs.Messages.Count(m => m == "(VI_1) received an invalid passwd!");
+        Assert.InRange(logged, 14, 22);   // both sides, at most once a second each
+        Assert.True(logged <= 2 * (drops + 1));
+    }
+
+    [Fact]
+    public async Task A_peer_of_the_other_version_is_logged_once_per_episode_and_shown_in_the_status()
+    {
+        using var logs = new CollectingLoggerFactory();
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 2, logs);
         var v3 = lan.AddRouter(Config(200, interval: TimeSpan.FromMilliseconds(10)));
         var v2 = lan.AddRouter(Config(100, version: VrrpVersion.V2));
         await lan.StartAsync(Token);
@@ -89,8 +107,29 @@ public class VrrpDriverTests
 
         long drops = v2.GetStatus().Drops[DropReason.VersionMismatch];
         Assert.InRange(drops, 990, 1001);
-        int logged = logs.Messages.Count(m => m.StartsWith("(VI_1) dropped a packet from 192.0.2.1: VersionMismatch", StringComparison.Ordinal));
-        Assert.InRange(logged, 10, 11);
+        const string Line = "(VI_1) VRRP version mismatch: 192.0.2.1 on eth0 sends VRRPv3 adverts for VRID 1, this instance speaks VRRPv2; " +
+            "the two ignore each other and may both be master. Configure one version on every router of the VRID (option Version, " +
+            "keepalived 'version'; keepalived defaults to 2, this library to 3). Logged once per episode (it ends after 00:00:03 without such an advert)";
+        Assert.Equal(1, logs.Messages.Count(m => m == Line));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("dropped a packet from 192.0.2.1: VersionMismatch", StringComparison.Ordinal));
+        var mismatch = v2.GetStatus().VersionMismatch;
+        Assert.NotNull(mismatch);
+        Assert.Equal(IPAddressValue.Parse("192.0.2.1"), mismatch.Peer);
+        Assert.Equal(VrrpVersion.V3, mismatch.PeerVersion);
+        Assert.Equal(VrrpVersion.V2, mismatch.Version);
+        Assert.Equal(drops, mismatch.Adverts);
+
+        // The v3 side hears the v2 adverts too (once a second), and its episode window follows the peer's interval.
+        Assert.Equal(VrrpVersion.V2, v3.GetStatus().VersionMismatch?.PeerVersion);
+
+        // The v3 router goes away: the episode ends after 3 s; it comes back: a new episode, logged again.
+        await v3.Node.StopAsync();
+        clock.Advance(TimeSpan.FromSeconds(3.5));
+        Assert.Null(v2.GetStatus().VersionMismatch);
+        await v3.Node.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.NotNull(v2.GetStatus().VersionMismatch);
+        Assert.Equal(2, logs.Messages.Count(m => m == Line));
     }
 
     [Trait("Rfc", "9568-7.1-f")]
@@ -185,10 +224,12 @@ public class VrrpDriverTests
                 "state Backup->Master MasterDownTimerExpired",
                 "addresses added",
                 "announced Takeover x5",
+                "applied Master holds=True",
                 "state Master->Backup HigherPriorityAdvertisement",
                 "addresses removed",
+                "applied Backup holds=False",
             ],
-            distinct.Take(5));
+            distinct.Take(7));
     }
 
     [Fact]
@@ -300,6 +341,8 @@ public class VrrpDriverTests
         public override void OnAddressesChanged(string instance, bool added, Exception? error) => seen.Add(added ? "addresses added" : "addresses removed");
 
         public override void OnAnnounced(string instance, AnnouncementReason reason, int repeat) => seen.Add($"announced {reason} x{repeat}");
+
+        public override void OnStateApplied(VrrpStateChange change) => seen.Add($"applied {change.State} holds={change.HoldsVirtualAddresses}");
     }
 
     private sealed class Throwing : VrrpObserver
