@@ -56,11 +56,11 @@ public sealed class VrrpInstanceOptions
     public string Interface { get; set; } = "";
 
     /// <summary>The virtual router identifier, 1..255 (<c>virtual_router_id</c>).</summary>
-    [Range(1, 255)]
+    [Range(VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId)]
     public int VirtualRouterId { get; set; }
 
     /// <summary>The priority, 1..255; 255 is the address owner (<c>priority</c>, default 100).</summary>
-    [Range(1, 255)]
+    [Range(VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority)]
     public int Priority { get; set; } = 100;
 
     /// <summary>The protocol version (<c>version</c>); the library default is 3. keepalived defaults to 2.</summary>

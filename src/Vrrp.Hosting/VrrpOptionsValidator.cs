@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Vrrp.Packets;
@@ -27,12 +26,6 @@ internal sealed partial class TrackHealthCheckOptionsRangeValidator : IValidateO
 /// </summary>
 internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 {
-    /// <summary>keepalived's weight range for trackers.</summary>
-    internal const int MaxWeight = 253;
-
-    private static readonly TimeSpan V3MaxInterval = TimeSpan.FromMilliseconds(40_950);
-    private static readonly TimeSpan V3Step = TimeSpan.FromMilliseconds(10);
-
     private readonly IOptionsMonitor<HealthCheckServiceOptions>? _healthChecks;
 
     public VrrpOptionsValidator(IOptionsMonitor<HealthCheckServiceOptions>? healthChecks = null) => _healthChecks = healthChecks;
@@ -101,7 +94,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: Interval must be positive, got {file.Interval}.");
             }
 
-            CheckWeight(errors, label, "Weight (weight)", file.Weight);
+            CheckWeight(errors, label, "Weight (weight)", file.Weight, VrrpLimits.MaximumTrackFileWeight);
         }
 
         var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
@@ -165,9 +158,9 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with AuthenticationType (auth_type) PASS.");
             }
 
-            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(1000))
+            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(VrrpLimits.MaximumPreemptDelaySeconds))
             {
-                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and 1000 seconds, got {Seconds(instance.PreemptDelay)} s.");
+                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and {VrrpLimits.MaximumPreemptDelaySeconds} seconds, got {VrrpLimits.Seconds(instance.PreemptDelay)} s.");
             }
 
             if (instance.NoPreempt && instance.Priority == 255)
@@ -231,7 +224,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
                 if (track.Weight is { } w)
                 {
-                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight", w);
+                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight", w, VrrpLimits.MaximumTrackFileWeight);
                 }
             }
 
@@ -346,31 +339,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         }
     }
 
-    private static void CheckWeight(List<string> errors, string label, string field, int weight)
+    private static void CheckWeight(List<string> errors, string label, string field, int weight, int maximum = VrrpLimits.MaximumTrackWeight)
     {
-        if (weight is < -MaxWeight or > MaxWeight)
+        if (VrrpLimits.CheckWeight(weight, maximum) is { } problem)
         {
-            errors.Add($"{label}: {field} must be between {-MaxWeight} and {MaxWeight}, got {weight}.");
+            errors.Add($"{label}: {field} {problem}.");
         }
     }
 
     private static void CheckInterval(List<string> errors, string label, VrrpInstanceOptions instance)
     {
-        var interval = instance.AdvertisementInterval;
-        if (instance.Version == VrrpVersion.V2)
+        if (VrrpLimits.CheckAdvertisementInterval(instance.Version, instance.AdvertisementInterval) is { } problem)
         {
-            if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromSeconds(255) || interval.Ticks % TimeSpan.TicksPerSecond != 0)
-            {
-                errors.Add($"{label}: AdvertisementInterval (advert_int) must be whole seconds from 1 to 255 with version 2, got {Seconds(interval)} s.");
-            }
-        }
-        else if (interval < V3Step || interval > V3MaxInterval || interval.Ticks % V3Step.Ticks != 0)
-        {
-            errors.Add($"{label}: AdvertisementInterval (advert_int) must be 0.01 to 40.95 s in steps of 0.01 s with version 3, got {Seconds(interval)} s.");
+            errors.Add($"{label}: AdvertisementInterval (advert_int) {problem}.");
         }
     }
-
-    private static string Seconds(TimeSpan interval) => interval.TotalSeconds.ToString("0.#######", CultureInfo.InvariantCulture);
 
     private static VrrpAddressFamily? CheckAddresses(List<string> errors, string label, VrrpInstanceOptions instance)
     {

@@ -1,0 +1,343 @@
+using Vrrp.Hosting;
+using Vrrp.Packets;
+
+namespace Vrrp.Keepalived;
+
+// The reading of keywords that are not a single value (blocks, and values with options): the Custom rows of KeywordTable.
+internal sealed partial class KeepalivedConfigBinder
+{
+    internal void ReadState(ConfigStatement s, BlockDraft<VrrpInstanceOptions> draft)
+    {
+        if (RequireString(s, "MASTER or BACKUP", out string state))
+        {
+            // Case matters, as in keepalived ("master" is not MASTER).
+            if (state == "MASTER")
+            {
+                draft.Options.InitialState = VrrpState.Master;
+            }
+            else if (state == "BACKUP")
+            {
+                draft.Options.InitialState = VrrpState.Backup;
+            }
+            else
+            {
+                _d.Error(s.Location, $"state '{state}': expected MASTER or BACKUP");
+            }
+        }
+    }
+
+    internal void ReadAuthentication(ConfigStatement block, BlockDraft<VrrpInstanceOptions> instance)
+    {
+        // Read into a scratch copy: the instance gets both values or neither.
+        var draft = new BlockDraft<VrrpInstanceOptions>(new VrrpInstanceOptions(), block.Keyword, block.Location);
+        ReadBlock(KeywordTable.Authentication, block.Block!, draft);
+        if (!draft.Has("auth_type"))
+        {
+            if (draft.Has("auth_pass"))
+            {
+                _d.Error(block.Location, "authentication: missing 'auth_type' (expected PASS or AH)");
+            }
+
+            return;
+        }
+
+        if (!draft.Has("auth_pass"))
+        {
+            _d.Error(block.Location, "authentication: missing 'auth_pass' (the password)");
+            return;
+        }
+
+        instance.Options.AuthenticationType = draft.Options.AuthenticationType;
+        instance.Options.AuthenticationPassword = draft.Options.AuthenticationPassword;
+        instance.Seen["authentication"] = block.Location;
+    }
+
+    internal void ReadAddresses(ConfigStatement block, BlockDraft<VrrpInstanceOptions> draft, List<string> into, bool sameFamily)
+    {
+        VrrpAddressFamily? family = null;
+        foreach (var s in block.Block!)
+        {
+            if (s.Block is not null)
+            {
+                _d.Error(s.Location, $"{block.Keyword}: '{s.Keyword}' does not take a block");
+                continue;
+            }
+
+            if (!TryParseAddressWithPrefix(s.Keyword, out var address, out int prefix, out string? expected))
+            {
+                _d.Error(s.Location, $"{block.Keyword} '{s.Keyword}': expected {expected}");
+                continue;
+            }
+
+            string text = $"{address}/{prefix}";
+            if (sameFamily)
+            {
+                family ??= address.Family;
+                if (address.Family != family)
+                {
+                    _d.Error(s.Location, $"{block.Keyword} '{s.Keyword}': all addresses must be of one family (the first is {family}); put the others in virtual_ipaddress_excluded");
+                    continue;
+                }
+            }
+
+            if (into.Contains(text))
+            {
+                _d.Warning(s.Location, $"{block.Keyword} '{s.Keyword}' is listed twice; ignored");
+                continue;
+            }
+
+            into.Add(text);
+            ReadAddressOptions((InstanceDraft)draft, block.Keyword, s);
+        }
+    }
+
+    /// <summary>The words after <c>ADDR[/LEN]</c>: <c>dev</c> is checked against the interface later; the rest is not held by the options.</summary>
+    private void ReadAddressOptions(InstanceDraft draft, string keyword, ConfigStatement s)
+    {
+        var ignored = new List<string>();
+        for (int i = 0; i < s.Arguments.Count; i++)
+        {
+            string word = s.Arguments[i].Text;
+            bool takesValue = word is "dev" or "label" or "brd" or "broadcast" or "scope" or "peer" or "preferred_lft" or "track_group";
+            string? value = takesValue && i + 1 < s.Arguments.Count ? s.Arguments[++i].Text : null;
+            if (takesValue && value is null)
+            {
+                _d.Error(s.Location, $"{keyword} '{s.Keyword}': '{word}' expects a value");
+                continue;
+            }
+
+            if (word == "dev")
+            {
+                draft.Devices.Add((s.Location, value!));
+            }
+            else
+            {
+                ignored.Add(value is null ? word : $"{word} {value}");
+            }
+        }
+
+        if (ignored.Count > 0)
+        {
+            _d.Warning(s.Location, $"{keyword} '{s.Keyword}': '{string.Join(' ', ignored)}' is not supported; ignored");
+        }
+    }
+
+    internal void ReadPeers(ConfigStatement block, VrrpInstanceOptions o)
+    {
+        foreach (var s in block.Block!)
+        {
+            if (s.Block is not null)
+            {
+                _d.Error(s.Location, $"unicast_peer: '{s.Keyword}' does not take a block");
+                continue;
+            }
+
+            if (!TryParseAddress(s.Keyword, out var address))
+            {
+                _d.Error(s.Location, $"unicast_peer '{s.Keyword}': expected an IPv4 or IPv6 address");
+                continue;
+            }
+
+            string text = address.ToString();
+            if (o.UnicastPeers.Contains(text))
+            {
+                _d.Warning(s.Location, $"unicast_peer '{s.Keyword}' is listed twice; ignored");
+                continue;
+            }
+
+            o.UnicastPeers.Add(text);
+            if (s.Arguments.Count > 0)
+            {
+                _d.Warning(s.Location, $"unicast_peer '{s.Keyword}': '{string.Join(' ', s.Arguments.Select(static a => a.Text))}' is not supported; ignored");
+            }
+        }
+    }
+
+    internal void ReadUseVirtualMac(ConfigStatement s, VrrpInstanceOptions o)
+    {
+        o.UseVirtualMac = true;
+        if (s.Arguments.Count > 0 && IsInterfaceName(s, s.Arguments[0].Text))
+        {
+            o.VirtualMacInterface = s.Arguments[0].Text;
+        }
+
+        if (s.Arguments.Count > 1)
+        {
+            _d.Warning(s.Location, $"use_vmac: a MAC address ('{s.Arguments[1].Text}') is not supported (the RFC virtual MAC is used); ignored");
+        }
+    }
+
+    internal void ReadTrackInterfaces(ConfigStatement block, VrrpInstanceOptions o)
+    {
+        foreach (var s in block.Block!)
+        {
+            if (!NoBlock(s))
+            {
+                continue;
+            }
+
+            int weight = 0;
+            if (s.Arguments.Count > 0)
+            {
+                if (s.Arguments[0].Text != "weight")
+                {
+                    _d.Error(s.Location, $"track_interface '{s.Keyword}': expected 'weight W' after the interface, got '{s.Arguments[0].Text}'");
+                    continue;
+                }
+
+                int max = VrrpLimits.MaximumTrackWeight;
+                if (!TryParseInt(s, 1, -max, max, $"a number {-max}..{max}", out weight, $"track_interface {s.Keyword} weight", checkExtra: false))
+                {
+                    continue;
+                }
+
+                WarnReverse(s, 2, $"track_interface {s.Keyword}");
+            }
+
+            if (o.TrackInterfaces.Any(t => t.Interface == s.Keyword))
+            {
+                _d.Warning(s.Location, $"track_interface '{s.Keyword}' is listed twice; ignored");
+                continue;
+            }
+
+            o.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = s.Keyword, Weight = weight });
+        }
+    }
+
+    /// <summary><c>track_script</c> / <c>track_file</c>: names with an optional weight, resolved once every block is read.</summary>
+    internal void ReadTrackReferences(ConfigStatement block, List<(ConfigToken, TrackReferenceOptions)> into, int max)
+    {
+        foreach (var s in block.Block!)
+        {
+            if (!NoBlock(s))
+            {
+                continue;
+            }
+
+            int? weight = null;
+            if (s.Arguments.Count > 0)
+            {
+                if (s.Arguments[0].Text != "weight")
+                {
+                    _d.Error(s.Location, $"{block.Keyword} '{s.Keyword}': expected 'weight W' after the name, got '{s.Arguments[0].Text}'");
+                    continue;
+                }
+
+                if (!TryParseInt(s, 1, -max, max, $"a number {-max}..{max}", out int w, $"{block.Keyword} {s.Keyword} weight", checkExtra: false))
+                {
+                    continue;
+                }
+
+                weight = w;
+                WarnReverse(s, 2, $"{block.Keyword} {s.Keyword}");
+            }
+
+            into.Add((s.KeywordToken, new TrackReferenceOptions { Name = s.Keyword, Weight = weight }));
+        }
+    }
+
+    internal void ReadScriptCommand(ConfigStatement s, VrrpScriptOptions script)
+    {
+        if (!RequireString(s, "a command line", out string scriptText, checkExtra: false))
+        {
+            return;
+        }
+
+        if (ReadCommandLine(s, scriptText) is { } commandLine)
+        {
+            var words = KeepalivedCommandLine.Split(commandLine);
+            script.Command = words[0];
+            script.Arguments = words.Skip(1).ToList();
+        }
+
+        if (s.Arguments.Count > 1)
+        {
+            _d.Warning(s.Location, $"script: '{Extra(s, 1)}' after the command is ignored (quote the whole command line: script \"{scriptText} ...\")");
+        }
+    }
+
+    /// <summary><c>weight W [reverse]</c> of a vrrp_script or vrrp_track_file.</summary>
+    internal void ReadWeight(ConfigStatement s, int max, string what, Action<int> set)
+    {
+        if (TryParseInt(s, 0, -max, max, $"a number {-max}..{max}", out int weight, checkExtra: false))
+        {
+            set(weight);
+            WarnReverse(s, 1, what);
+        }
+    }
+
+    internal void ReadSyncGroupMembers(ConfigStatement s, SyncGroupDraft draft)
+    {
+        foreach (var member in s.Block!)
+        {
+            if (member.Block is not null)
+            {
+                _d.Error(member.Location, $"group: '{member.Keyword}' does not take a block");
+            }
+
+            draft.Members.Add(member.KeywordToken);
+            draft.Members.AddRange(member.Arguments);
+        }
+    }
+
+    internal void CheckMulticastGroup(ConfigStatement s, string standard)
+    {
+        if (RequireString(s, "a multicast address", out string group) &&
+            !(TryParseAddress(group, out var address) && address == IPAddressValue.Parse(standard)))
+        {
+            _d.Warning(s.Location, $"{s.Keyword} {group}: only the standard group {standard} is supported; ignored");
+        }
+    }
+
+    /// <summary><c>notify_* COMMAND [user [group]]</c>: the command line is one (usually quoted) word.</summary>
+    internal string? ReadNotify(ConfigStatement s)
+    {
+        if (!RequireString(s, "a command line", out string text, checkExtra: false))
+        {
+            return null;
+        }
+
+        string? command = ReadCommandLine(s, text);
+        if (command is not null && s.Arguments.Count > 1)
+        {
+            _d.Warning(s.Location, $"{s.Keyword}: running as user '{Extra(s, 1)}' is not supported (the command runs as this process's user); to pass arguments, quote the whole command line");
+        }
+
+        return command;
+    }
+
+    /// <summary>keepalived's two passes over a script value: decode escapes, then check that the result splits into words.</summary>
+    private string? ReadCommandLine(ConfigStatement s, string text)
+    {
+        if (!KeepalivedCommandLine.TryUnescape(text, out string commandLine, out string? error) ||
+            !KeepalivedCommandLine.TrySplit(commandLine, out var words, out error))
+        {
+            _d.Error(s.Location, $"{s.Keyword} {error}");
+            return null;
+        }
+
+        if (words.Count == 0 || words[0].Length == 0)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected a command line, got '{text}'");
+            return null;
+        }
+
+        return commandLine;
+    }
+
+    private void WarnReverse(ConfigStatement s, int from, string what)
+    {
+        for (int i = from; i < s.Arguments.Count; i++)
+        {
+            string word = s.Arguments[i].Text;
+            if (word is "reverse")
+            {
+                _d.Warning(s.Location, $"{what}: 'reverse' is not supported; ignored");
+            }
+            else if (word is not ("noreverse" or "no_reverse"))
+            {
+                _d.Warning(s.Location, $"{what}: '{word}' is ignored");
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived;
+
+/// <summary>
+/// How the words of a value are read with keepalived's rules (numbers, timers, booleans, addresses...) and written
+/// back. Reading reports its own errors with the keyword's name; the value's range is part of the syntax.
+/// </summary>
+internal abstract class ValueSyntax<T>
+{
+    /// <summary>Reads the value from the statement's words at <paramref name="index"/>.</summary>
+    /// <param name="binder">Where problems are reported.</param>
+    /// <param name="s">The statement.</param>
+    /// <param name="index">The first word of the value (0 is the first word after the keyword).</param>
+    /// <param name="what">How messages name the value: the keyword, or for example <c>track_interface eth1 weight</c>.</param>
+    /// <param name="value">The value read.</param>
+    /// <returns>False after reporting an error.</returns>
+    public abstract bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out T value);
+
+    /// <summary>The index of the first word after the value (words after it are warned about as extra).</summary>
+    public virtual int Words(ConfigStatement s, int index) => index + 1;
+
+    /// <summary>The value as keepalived.conf words.</summary>
+    public abstract string Format(T value);
+
+    /// <summary>The same words read into another type (an enum, a nullable value...).</summary>
+    public ValueSyntax<TOut> Map<TOut>(Func<T, TOut> read, Func<TOut, T> write) => new MappedSyntax<T, TOut>(this, read, write);
+}
+
+/// <summary>A syntax whose value is converted after reading and before writing.</summary>
+internal sealed class MappedSyntax<TIn, TOut>(ValueSyntax<TIn> inner, Func<TIn, TOut> read, Func<TOut, TIn> write) : ValueSyntax<TOut>
+{
+    public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out TOut value)
+    {
+        bool ok = inner.TryRead(binder, s, index, what, out TIn raw);
+        value = ok ? read(raw) : default!;
+        return ok;
+    }
+
+    public override int Words(ConfigStatement s, int index) => inner.Words(s, index);
+
+    public override string Format(TOut value) => inner.Format(write(value));
+}
+
+/// <summary>The value syntaxes of keepalived.conf.</summary>
+internal static class Syntax
+{
+    /// <summary>A decimal integer in <paramref name="min"/>..<paramref name="max"/> (leading zeros allowed: <c>09</c> is 9).</summary>
+    public static ValueSyntax<int> Integer(long min, long max, string? expected = null) =>
+        new IntegerSyntax(min, max, expected ?? $"a number {min}..{max}");
+
+    /// <summary>Whole seconds (keepalived reads these timers as unsigned integers).</summary>
+    public static ValueSyntax<TimeSpan> WholeSeconds(long min, long max) => new WholeSecondsSyntax(min, max);
+
+    /// <summary>Seconds with up to six decimals (keepalived's microsecond timers).</summary>
+    public static ValueSyntax<TimeSpan> Seconds(decimal min, decimal max) => new SecondsSyntax(min, max);
+
+    /// <summary>keepalived's BOOL: on|off|true|false|yes|no; no value means on.</summary>
+    public static ValueSyntax<bool> Bool { get; } = new BoolSyntax();
+
+    /// <summary>One word.</summary>
+    public static ValueSyntax<string> Text(string expected) => new TextSyntax(expected);
+
+    /// <summary>A Linux interface name.</summary>
+    public static ValueSyntax<string> InterfaceName { get; } = new InterfaceNameSyntax();
+
+    /// <summary>An IPv4 or IPv6 address, written back in its normal form.</summary>
+    public static ValueSyntax<string?> Address { get; } = new AddressSyntax();
+
+    /// <summary>A choice among words (case sensitive, as keepalived).</summary>
+    public static ValueSyntax<T> Choice<T>(string expected, params (string Word, T Value)[] words) => new ChoiceSyntax<T>(expected, words);
+
+    /// <summary>A command line (<c>notify_master "/bin/x a b"</c>), with keepalived's escapes.</summary>
+    public static ValueSyntax<string?> CommandLine { get; } = new CommandLineSyntax();
+
+    /// <summary>advert_int: seconds above 0 and at most 255 with up to six decimals; the version's rules apply when the instance is complete.</summary>
+    public static ValueSyntax<TimeSpan> AdvertisementInterval { get; } = new AdvertisementIntervalSyntax();
+
+    /// <summary>auth_pass: one word, of which keepalived uses the first 8 characters.</summary>
+    public static ValueSyntax<string?> Password { get; } = new PasswordSyntax();
+
+    /// <summary><c>USER [GROUP]</c> of scripts.</summary>
+    public static ValueSyntax<string> User { get; } = new UserSyntax();
+
+    private sealed class AdvertisementIntervalSyntax : ValueSyntax<TimeSpan>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out TimeSpan value)
+        {
+            value = TimeSpan.Zero;
+            if (!binder.TryParseDecimal(s, index, "seconds, for example 1 or 0.5", out decimal seconds))
+            {
+                return false;
+            }
+
+            if (seconds <= 0 || seconds > VrrpLimits.MaximumV2AdvertisementIntervalSeconds)
+            {
+                binder.Error(s, $"{what} '{s.Arguments[index].Text}': expected seconds above 0 and at most {VrrpLimits.MaximumV2AdvertisementIntervalSeconds}");
+                return false;
+            }
+
+            value = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+            return true;
+        }
+
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // extra words are reported while reading
+
+        public override string Format(TimeSpan value) => KeepalivedConfigWriter.Seconds(value);
+    }
+
+    private sealed class PasswordSyntax : ValueSyntax<string?>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string? value)
+        {
+            bool ok = binder.RequireString(s, "a password", out string pass, checkExtra: false);
+            if (ok && pass.Length > 8)
+            {
+                binder.Warning(s, $"{what}: only the first 8 characters are used ('{pass[..8]}')");
+                pass = pass[..8];
+            }
+
+            value = pass;
+            return ok;
+        }
+
+        public override string Format(string? value) => KeepalivedConfigWriter.Word(value!);
+    }
+
+    private sealed class UserSyntax : ValueSyntax<string>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string value)
+        {
+            bool ok = binder.RequireString(s, "a user name", out value, checkExtra: false);
+            if (ok && s.Arguments.Count > index + 1)
+            {
+                binder.Warning(s, $"{what}: the group '{s.Arguments[index + 1].Text}' is not supported (scripts run with the user's group); ignored");
+            }
+
+            return ok;
+        }
+
+        public override int Words(ConfigStatement s, int index) => index + 2; // USER GROUP
+
+        public override string Format(string value) => KeepalivedConfigWriter.Word(value);
+    }
+
+    private sealed class IntegerSyntax(long min, long max, string expected) : ValueSyntax<int>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out int value) =>
+            binder.TryParseInt(s, index, min, max, expected, out value, what, checkExtra: false);
+
+        public override string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private sealed class WholeSecondsSyntax(long min, long max) : ValueSyntax<TimeSpan>
+    {
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // extra words are reported while reading
+
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out TimeSpan value) =>
+            binder.TryParseWholeSeconds(s, min, max, out value);
+
+        public override string Format(TimeSpan value) => KeepalivedConfigWriter.WholeSeconds(value, "whole seconds");
+    }
+
+    private sealed class SecondsSyntax(decimal min, decimal max) : ValueSyntax<TimeSpan>
+    {
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // extra words are reported while reading
+
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out TimeSpan value) =>
+            binder.TryParseSeconds(s, min, max, out value);
+
+        public override string Format(TimeSpan value) => KeepalivedConfigWriter.Seconds(value);
+    }
+
+    private sealed class BoolSyntax : ValueSyntax<bool>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out bool value) =>
+            binder.TryParseBool(s, out value);
+
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // extra words are reported while reading
+
+        public override string Format(bool value) => value ? "on" : "off";
+    }
+
+    private sealed class TextSyntax(string expected) : ValueSyntax<string>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string value) =>
+            binder.RequireString(s, expected, out value, checkExtra: false);
+
+        public override string Format(string value) => KeepalivedConfigWriter.Word(value);
+    }
+
+    private sealed class InterfaceNameSyntax : ValueSyntax<string>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string value) =>
+            binder.RequireString(s, "an interface name", out value, checkExtra: false) && binder.IsInterfaceName(s, value);
+
+        public override string Format(string value) => KeepalivedConfigWriter.Word(value);
+    }
+
+    private sealed class AddressSyntax : ValueSyntax<string?>
+    {
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // extra words are reported while reading
+
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string? value)
+        {
+            bool ok = binder.RequireAddress(s, out string address);
+            value = address;
+            return ok;
+        }
+
+        public override string Format(string? value) => KeepalivedConfigWriter.Word(value!);
+    }
+
+    private sealed class ChoiceSyntax<T>(string expected, (string Word, T Value)[] words) : ValueSyntax<T>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out T value)
+        {
+            value = default!;
+            if (!binder.RequireString(s, expected, out string word, checkExtra: false))
+            {
+                return false;
+            }
+
+            foreach (var (text, v) in words)
+            {
+                if (text == word)
+                {
+                    value = v;
+                    return true;
+                }
+            }
+
+            binder.Error(s, $"{what} '{word}': expected {expected}");
+            return false;
+        }
+
+        public override string Format(T value)
+        {
+            foreach (var (text, v) in words)
+            {
+                if (EqualityComparer<T>.Default.Equals(v, value))
+                {
+                    return text;
+                }
+            }
+
+            throw new ArgumentException($"{value} has no keepalived.conf word.", nameof(value));
+        }
+    }
+
+    private sealed class CommandLineSyntax : ValueSyntax<string?>
+    {
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string? value)
+        {
+            value = binder.ReadNotify(s);
+            return value is not null;
+        }
+
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // the user words are reported by ReadNotify
+
+        public override string Format(string? value) => KeepalivedConfigWriter.Command(value!);
+    }
+}
