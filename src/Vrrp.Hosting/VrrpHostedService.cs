@@ -97,14 +97,10 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         foreach (var instance in options.Instances)
         {
-            if (instance.UseVirtualMac)
+            // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
+            foreach (var entry in NotYetApplied.UsedBy(instance))
             {
-                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
-            }
-
-            if (instance.StrictMode)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
+                Log.SettingIgnored(_logger, instance.Name, entry.Setting);
             }
         }
 
@@ -119,7 +115,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
             if (group.Instances.Count >= 2)
             {
-                driver.AddSyncGroup(group.Name, group.Instances);
+                driver.AddSyncGroup(group.Name, group.Instances, group.TrackingWeight);
             }
         }
 

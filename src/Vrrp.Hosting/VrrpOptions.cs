@@ -44,6 +44,19 @@ public sealed class VrrpOptions
     /// signalled; a notify script is killed); default 30 s. Callbacks never delay the protocol either way.
     /// </summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    #region keepalived keywords: what a configuration asks for that the host cannot do
+
+    /// <summary>
+    /// Run a configuration that asks for something the host does not implement yet (an option such as
+    /// <see cref="VrrpInstanceOptions.UseVirtualMac"/> that is read but not applied, or a keepalived tracker or keyword
+    /// Vrrp does not read), without it, with a warning for each. By default (false) such a configuration is refused
+    /// with an error that says what to use instead: an instance would run without the protection it asks for.
+    /// keepalived.conf: <c>vrrpd_ignore_unsupported</c> in <c>global_defs</c> (a Vrrp extension).
+    /// </summary>
+    public bool IgnoreUnsupported { get; set; }
+
+    #endregion
 }
 
 /// <summary>One virtual router (keepalived <c>vrrp_instance NAME { ... }</c>).</summary>
@@ -120,22 +133,22 @@ public sealed class VrrpInstanceOptions
     /// <summary>Delay of the second burst of announcements after takeover (<c>garp_master_delay</c>, default 5 s; 0 disables).</summary>
     public TimeSpan GarpMasterDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; 1..255).</summary>
-    [Range(1, 255)]
+    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; at least 1).</summary>
+    [Range(1, VrrpLimits.MaximumRepeat)]
     public int GarpMasterRepeat { get; set; } = 5;
 
     /// <summary>Periodic re-announcement while master (<c>garp_master_refresh</c>); zero is off (the default).</summary>
     public TimeSpan GarpMasterRefresh { get; set; }
 
-    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; 1..255).</summary>
-    [Range(1, 255)]
+    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; at least 1).</summary>
+    [Range(1, VrrpLimits.MaximumRepeat)]
     public int GarpMasterRefreshRepeat { get; set; } = 1;
 
     /// <summary>Delay before re-announcing after hearing a lower-priority advert (<c>garp_lower_prio_delay</c>).</summary>
     public TimeSpan GarpLowerPriorityDelay { get; set; }
 
-    /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 1..255).</summary>
-    [Range(1, 255)]
+    /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 0 sends none).</summary>
+    [Range(0, VrrpLimits.MaximumRepeat)]
     public int GarpLowerPriorityRepeat { get; set; } = 5;
 
     /// <summary>Tracked interfaces (<c>track_interface</c>).</summary>
@@ -178,6 +191,9 @@ public sealed class TrackInterfaceOptions
 
     /// <summary>Weight: 0 means Fault while down; positive adds while up; negative subtracts while down.</summary>
     public int Weight { get; set; }
+
+    /// <summary>keepalived's <c>reverse</c>: weight 0 means Fault while up; otherwise the weight counts the other way (subtracted while up, or added while down).</summary>
+    public bool Reverse { get; set; }
 }
 
 /// <summary>A reference from an instance to a named tracker (<c>track_script</c>, <c>track_file</c>) with an optional weight override.</summary>
@@ -188,6 +204,9 @@ public sealed class TrackReferenceOptions
 
     /// <summary>Overrides the tracker's own weight when set.</summary>
     public int? Weight { get; set; }
+
+    /// <summary>Overrides the tracker's own <c>reverse</c> when set (<c>weight W reverse</c> / <c>noreverse</c>).</summary>
+    public bool? Reverse { get; set; }
 }
 
 /// <summary>A tracked health check registered with <c>AddHealthChecks()</c>.</summary>
@@ -235,16 +254,32 @@ public sealed class VrrpScriptOptions
     /// <summary>Weight (default 0: failing means Fault).</summary>
     public int Weight { get; set; }
 
-    /// <summary>Consecutive successes to count as up (default 1; 1..1000).</summary>
-    [Range(1, 1000)]
+    /// <summary>Consecutive successes to count as up (default 1; keepalived allows up to 2147483647).</summary>
+    [Range(1, VrrpLimits.MaximumRiseFall)]
     public int Rise { get; set; } = 1;
 
-    /// <summary>Consecutive failures to count as down (default 1; 1..1000).</summary>
-    [Range(1, 1000)]
+    /// <summary>Consecutive failures to count as down (default 1; keepalived allows up to 2147483647).</summary>
+    [Range(1, VrrpLimits.MaximumRiseFall)]
     public int Fall { get; set; } = 1;
 
     /// <summary>Run as this user, or null for the current one.</summary>
     public string? User { get; set; }
+
+    #region keepalived keywords: init_fail, reverse
+
+    /// <summary>
+    /// Count the script as failed until it has succeeded <see cref="Rise"/> times in a row (<c>init_fail</c>); by
+    /// default it starts up.
+    /// </summary>
+    public bool InitFail { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>weight W reverse</c>: weight 0 means Fault while the script succeeds; otherwise the weight counts
+    /// the other way (subtracted while it succeeds, or added while it fails).
+    /// </summary>
+    public bool Reverse { get; set; }
+
+    #endregion
 }
 
 /// <summary>A tracked file whose number adjusts priority (<c>vrrp_track_file NAME { file PATH; weight W }</c>).</summary>
@@ -261,6 +296,9 @@ public sealed class VrrpTrackFileOptions
 
     /// <summary>How often the file is read (keepalived watches it with inotify; this library polls); default 1 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>keepalived's <c>weight W reverse</c>: the number read is subtracted (x weight) rather than added; with weight 0, 0 means Fault.</summary>
+    public bool Reverse { get; set; }
 }
 
 /// <summary>Instances that change state together (<c>vrrp_sync_group NAME { group { ... } }</c>).</summary>
@@ -283,4 +321,11 @@ public sealed class VrrpSyncGroupOptions
 
     /// <summary>Command run on every group transition with 4 extra arguments (GROUP, name, state, priority).</summary>
     public string? Notify { get; set; }
+
+    /// <summary>
+    /// Apply the weights of the members' trackers (<c>sync_group_tracking_weight</c>). By default (false, as keepalived)
+    /// they are ignored: any failing tracker puts its member, and so the group, in Fault, because members with
+    /// diverging priorities would make the group flap between nodes.
+    /// </summary>
+    public bool TrackingWeight { get; set; }
 }

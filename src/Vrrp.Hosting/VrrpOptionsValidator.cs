@@ -143,19 +143,23 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: AuthenticationType (auth_type) is only allowed with Version (version) 2.");
             }
 
-            if (instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+            if (!options.IgnoreUnsupported)
             {
-                errors.Add($"{label}: AuthenticationType (auth_type) AH is not supported; use PASS or none.");
+                foreach (var entry in NotYetApplied.UsedBy(instance))
+                {
+                    errors.Add($"{label}: {entry.Setting} is not applied by the host yet, so the instance would run without it. " +
+                        $"Instead: {entry.Instead}; or set IgnoreUnsupported (vrrpd_ignore_unsupported in global_defs) to run without it.");
+                }
             }
 
-            if (instance.AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(instance.AuthenticationPassword))
+            if (instance.AuthenticationType != AuthenticationType.None && string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
-                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type PASS.");
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type {(instance.AuthenticationType == AuthenticationType.SimplePassword ? "PASS" : "AH")}.");
             }
 
-            if (instance.AuthenticationType != AuthenticationType.SimplePassword && !string.IsNullOrEmpty(instance.AuthenticationPassword))
+            if (instance.AuthenticationType == AuthenticationType.None && !string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
-                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with AuthenticationType (auth_type) PASS.");
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with an AuthenticationType (auth_type).");
             }
 
             if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(VrrpLimits.MaximumPreemptDelaySeconds))

@@ -15,6 +15,10 @@ internal sealed partial class KeepalivedConfigBinder
             {
                 draft.Options.InitialState = VrrpState.Master;
             }
+            else if (state == "BACKUP" && draft.Options.InitialState == VrrpState.Master)
+            {
+                _d.Warning(s.Location, "state BACKUP: the state was set to MASTER before; BACKUP is ignored (as keepalived does)");
+            }
             else if (state == "BACKUP")
             {
                 draft.Options.InitialState = VrrpState.Backup;
@@ -167,7 +171,8 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
-    internal void ReadTrackInterfaces(ConfigStatement block, VrrpInstanceOptions o)
+    /// <summary><c>track_interface { IF [weight W [reverse]] }</c> of an instance or a sync group.</summary>
+    internal void ReadTrackInterfaces(ConfigStatement block, List<TrackInterfaceOptions> into)
     {
         foreach (var s in block.Block!)
         {
@@ -177,6 +182,7 @@ internal sealed partial class KeepalivedConfigBinder
             }
 
             int weight = 0;
+            bool reverse = false;
             if (s.Arguments.Count > 0)
             {
                 if (s.Arguments[0].Text != "weight")
@@ -185,26 +191,33 @@ internal sealed partial class KeepalivedConfigBinder
                     continue;
                 }
 
+                // keepalived reads -254..254 here and makes +-254 into +-253.
                 int max = VrrpLimits.MaximumTrackWeight;
-                if (!TryParseInt(s, 1, -max, max, $"a number {-max}..{max}", out weight, $"track_interface {s.Keyword} weight", checkExtra: false))
+                if (!TryParseInt(s, 1, -max - 1, max + 1, $"a number {-max}..{max}", out weight, $"track_interface {s.Keyword} weight", checkExtra: false))
                 {
                     continue;
                 }
 
-                WarnReverse(s, 2, $"track_interface {s.Keyword}");
+                if (Math.Abs(weight) > max)
+                {
+                    _d.Warning(s.Location, $"track_interface {s.Keyword} weight {weight}: the weight of an interface cannot be +-{max + 1}; {Math.Sign(weight) * max} is used (as keepalived does)");
+                    weight = Math.Sign(weight) * max;
+                }
+
+                reverse = ReadReverse(s, 2, $"track_interface {s.Keyword}", allowNoReverse: false) ?? false;
             }
 
-            if (o.TrackInterfaces.Any(t => t.Interface == s.Keyword))
+            if (into.Any(t => t.Interface == s.Keyword))
             {
                 _d.Warning(s.Location, $"track_interface '{s.Keyword}' is listed twice; ignored");
                 continue;
             }
 
-            o.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = s.Keyword, Weight = weight });
+            into.Add(new TrackInterfaceOptions { Interface = s.Keyword, Weight = weight, Reverse = reverse });
         }
     }
 
-    /// <summary><c>track_script</c> / <c>track_file</c>: names with an optional weight, resolved once every block is read.</summary>
+    /// <summary><c>track_script</c> / <c>track_file</c>: names with an optional <c>weight W [reverse|noreverse]</c>, resolved once every block is read.</summary>
     internal void ReadTrackReferences(ConfigStatement block, List<(ConfigToken, TrackReferenceOptions)> into, int max)
     {
         foreach (var s in block.Block!)
@@ -215,6 +228,7 @@ internal sealed partial class KeepalivedConfigBinder
             }
 
             int? weight = null;
+            bool? reverse = null;
             if (s.Arguments.Count > 0)
             {
                 if (s.Arguments[0].Text != "weight")
@@ -229,10 +243,10 @@ internal sealed partial class KeepalivedConfigBinder
                 }
 
                 weight = w;
-                WarnReverse(s, 2, $"{block.Keyword} {s.Keyword}");
+                reverse = ReadReverse(s, 2, $"{block.Keyword} {s.Keyword}", allowNoReverse: true);
             }
 
-            into.Add((s.KeywordToken, new TrackReferenceOptions { Name = s.Keyword, Weight = weight }));
+            into.Add((s.KeywordToken, new TrackReferenceOptions { Name = s.Keyword, Weight = weight, Reverse = reverse }));
         }
     }
 
@@ -257,12 +271,11 @@ internal sealed partial class KeepalivedConfigBinder
     }
 
     /// <summary><c>weight W [reverse]</c> of a vrrp_script or vrrp_track_file.</summary>
-    internal void ReadWeight(ConfigStatement s, int max, string what, Action<int> set)
+    internal void ReadWeight(ConfigStatement s, int max, string what, Action<int, bool> set)
     {
         if (TryParseInt(s, 0, -max, max, $"a number {-max}..{max}", out int weight, checkExtra: false))
         {
-            set(weight);
-            WarnReverse(s, 1, what);
+            set(weight, ReadReverse(s, 1, what, allowNoReverse: false) ?? false);
         }
     }
 
@@ -325,19 +338,30 @@ internal sealed partial class KeepalivedConfigBinder
         return commandLine;
     }
 
-    private void WarnReverse(ConfigStatement s, int from, string what)
+    /// <summary>
+    /// The words after a weight: <c>reverse</c> (true), and where keepalived allows it <c>noreverse</c> (false); null
+    /// when neither. Any other word is warned about and ignored, as keepalived does.
+    /// </summary>
+    private bool? ReadReverse(ConfigStatement s, int from, string what, bool allowNoReverse)
     {
+        bool? reverse = null;
         for (int i = from; i < s.Arguments.Count; i++)
         {
             string word = s.Arguments[i].Text;
-            if (word is "reverse")
+            if (i == from && word == "reverse")
             {
-                _d.Warning(s.Location, $"{what}: 'reverse' is not supported; ignored");
+                reverse = true;
             }
-            else if (word is not ("noreverse" or "no_reverse"))
+            else if (i == from && allowNoReverse && word is "noreverse" or "no_reverse")
+            {
+                reverse = false;
+            }
+            else
             {
                 _d.Warning(s.Location, $"{what}: '{word}' is ignored");
             }
         }
+
+        return reverse;
     }
 }

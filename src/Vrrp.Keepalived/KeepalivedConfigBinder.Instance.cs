@@ -1,3 +1,4 @@
+using System.Globalization;
 using Vrrp.Hosting;
 using Vrrp.Packets;
 
@@ -30,16 +31,17 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         ApplyDefaults(KeywordTable.Instance, draft);
-        if (o.InitialState == VrrpState.Master && o.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
-        {
-            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': state MASTER does not work with AH authentication; BACKUP is used (as keepalived does)");
-            o.InitialState = VrrpState.Backup;
-        }
 
         // keepalived: "state MASTER" with no priority is the address owner.
         if (!draft.Has("priority") && o.InitialState == VrrpState.Master)
         {
             o.Priority = VrrpLimits.MaximumPriority;
+        }
+
+        if (o.InitialState == VrrpState.Master && o.Priority != VrrpLimits.MaximumPriority && o.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': state MASTER does not work with AH authentication; BACKUP is used (as keepalived does)");
+            o.InitialState = VrrpState.Backup;
         }
 
         bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddress.Parse(o.VirtualAddresses[0]).Family == VrrpAddressFamily.IPv6;
@@ -65,6 +67,11 @@ internal sealed partial class KeepalivedConfigBinder
         if (o.PreemptDelay > TimeSpan.Zero && (o.InitialState == VrrpState.Master || o.Priority == VrrpLimits.MaximumPriority))
         {
             _d.Warning(draft.At, $"vrrp_instance '{o.Name}': preempt_delay does not work with state MASTER or priority 255; cleared (as keepalived does)");
+            o.PreemptDelay = TimeSpan.Zero;
+        }
+        else if (o.PreemptDelay > TimeSpan.Zero && o.StrictMode)
+        {
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': preempt_delay does not work in strict mode; cleared (as keepalived does)");
             o.PreemptDelay = TimeSpan.Zero;
         }
         else if (o.PreemptDelay > TimeSpan.Zero && o.NoPreempt)
@@ -105,37 +112,15 @@ internal sealed partial class KeepalivedConfigBinder
             }
         }
 
-        foreach (var (name, reference) in draft.Scripts)
+        if (o.TrackInterfaces.Find(t => t.Interface == o.Interface) is { } own && draft.Has("interface"))
         {
-            if (!_scriptNames.ContainsKey(name.Text))
-            {
-                _d.Warning(name.Location, $"track_script: no vrrp_script '{name.Text}'; ignored");
-            }
-            else if (o.TrackScripts.Any(t => t.Name == name.Text))
-            {
-                _d.Warning(name.Location, $"track_script '{name.Text}' is listed twice; ignored");
-            }
-            else if (_options.Scripts.Any(x => x.Name == name.Text))
-            {
-                o.TrackScripts.Add(reference);
-            }
+            _d.Warning(draft.Seen["track_interface"], $"vrrp_instance '{o.Name}': track_interface {own.Interface} is the instance's own interface, which is always tracked; ignored (as keepalived does)");
+            o.TrackInterfaces.Remove(own);
         }
 
-        foreach (var (name, reference) in draft.Files)
-        {
-            if (!_trackFileNames.ContainsKey(name.Text))
-            {
-                _d.Warning(name.Location, $"track_file: no vrrp_track_file '{name.Text}'; ignored");
-            }
-            else if (o.TrackFiles.Any(t => t.Name == name.Text))
-            {
-                _d.Warning(name.Location, $"track_file '{name.Text}' is listed twice; ignored");
-            }
-            else if (_options.TrackFiles.Any(x => x.Name == name.Text))
-            {
-                o.TrackFiles.Add(reference);
-            }
-        }
+        MoveAddressesThatDoNotFit(draft);
+        o.TrackScripts.AddRange(Resolve(draft.Scripts, "track_script", "vrrp_script", _scriptNames));
+        o.TrackFiles.AddRange(Resolve(draft.Files, "track_file", "vrrp_track_file", _trackFileNames));
 
         if (o.Priority == VrrpLimits.MaximumPriority && o.NoPreempt)
         {
@@ -170,7 +155,10 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
-    /// <summary>advert_int against the instance's version (known only now: it may come from global_defs or the addresses).</summary>
+    /// <summary>
+    /// advert_int against the instance's version (known only now: it may come from global_defs or the addresses), with
+    /// keepalived's adjustments: VRRPv2 rounds to whole seconds, VRRPv3 to 10 ms and at most 40.95 s.
+    /// </summary>
     private void CompleteAdvertisementInterval(InstanceDraft draft)
     {
         var o = draft.Options;
@@ -179,17 +167,47 @@ internal sealed partial class KeepalivedConfigBinder
             return;
         }
 
-        var advert = o.AdvertisementInterval;
-        string text = VrrpLimits.Seconds(advert);
-        if (o.Version == VrrpVersion.V2 && advert.Ticks % TimeSpan.TicksPerSecond != 0)
+        long microseconds = o.AdvertisementInterval.Ticks / 10;
+        long unit = o.Version == VrrpVersion.V2 ? 1_000_000 : 10_000;
+        long maximum = o.Version == VrrpVersion.V2 ? VrrpLimits.MaximumV2AdvertisementIntervalSeconds * unit : VrrpLimits.MaximumV3AdvertisementIntervalCentiseconds * unit;
+        string seconds = (microseconds / 1e6).ToString("0.000000", CultureInfo.InvariantCulture);
+        if (microseconds > maximum)
         {
-            _d.Error(at, $"advert_int '{text}': VRRPv2 needs whole seconds 1..{VrrpLimits.MaximumV2AdvertisementIntervalSeconds} (fractions need version 3)");
-            o.AdvertisementInterval = TimeSpan.FromSeconds(1);
+            // Only VRRPv3 can get here: advert_int reads at most 255 s.
+            _d.Warning(at, $"advert_int: VRRPv3 advertisement interval {microseconds / 1e6:0.00}s is out of range, it must be less than 40.96s; 40.95 s is used (as keepalived does)");
+            microseconds = maximum;
         }
-        else if (o.Version == VrrpVersion.V3 && VrrpLimits.CheckAdvertisementInterval(VrrpVersion.V3, advert) is not null)
+        else if (microseconds % unit != 0)
         {
-            _d.Error(at, $"advert_int '{text}': VRRPv3 needs 0.01..40.95 seconds in steps of 0.01");
-            o.AdvertisementInterval = TimeSpan.FromSeconds(1);
+            long rounded = Math.Max(unit, (microseconds + (unit / 2)) / unit * unit);
+            _d.Warning(at, o.Version == VrrpVersion.V2
+                ? $"advert_int: VRRPv2 advertisement interval {seconds}s must be an integer; rounded to {VrrpLimits.Seconds(TimeSpan.FromTicks(rounded * 10))} s (as keepalived does)"
+                : $"advert_int: VRRPv3 advertisement interval {seconds}s must be in units of 10ms; rounded to {VrrpLimits.Seconds(TimeSpan.FromTicks(rounded * 10))} s (as keepalived does)");
+            microseconds = Math.Min(rounded, maximum); // 40.955 s would round to 40.96 s, one more than the field holds
         }
+
+        o.AdvertisementInterval = TimeSpan.FromTicks(microseconds * 10);
+    }
+
+    /// <summary>
+    /// keepalived advertises at most as many addresses as fit in a packet on a 1500-byte MTU and at most 255 (for IPv6,
+    /// 89); it moves the others to virtual_ipaddress_excluded (managed, not advertised).
+    /// </summary>
+    private void MoveAddressesThatDoNotFit(InstanceDraft draft)
+    {
+        var o = draft.Options;
+        bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddress.Parse(o.VirtualAddresses[0]).Family == VrrpAddressFamily.IPv6;
+        const int Mtu = 1500, Ethernet = 14, Vrrp = 8;
+        int maximum = ipv6
+            ? (Mtu - Ethernet - 40 - Vrrp) / 16
+            : Math.Min(255, (Mtu - Ethernet - 20 - Vrrp - (o.Version == VrrpVersion.V2 ? 8 : 0)) / 4);
+        if (o.VirtualAddresses.Count <= maximum)
+        {
+            return;
+        }
+
+        _d.Warning(draft.Seen["virtual_ipaddress"], $"vrrp_instance '{o.Name}': {o.VirtualAddresses.Count} virtual addresses do not fit in an advert (at most {maximum}); the others are moved to virtual_ipaddress_excluded (as keepalived does)");
+        o.ExcludedVirtualAddresses.AddRange(o.VirtualAddresses.Skip(maximum).Where(a => !o.ExcludedVirtualAddresses.Contains(a)));
+        o.VirtualAddresses.RemoveRange(maximum, o.VirtualAddresses.Count - maximum);
     }
 }

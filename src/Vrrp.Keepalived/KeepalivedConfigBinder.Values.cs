@@ -124,7 +124,10 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
-    /// <summary>A plain decimal number (digits with an optional fraction; no sign, no exponent).</summary>
+    /// <summary>
+    /// A plain decimal number (digits with an optional fraction; no sign, no exponent). keepalived keeps six decimals
+    /// (microseconds) and rounds a seventh away with a complaint; so does this, with a warning.
+    /// </summary>
     internal bool TryParseDecimal(ConfigStatement s, int index, string expected, out decimal value)
     {
         value = 0;
@@ -139,6 +142,13 @@ internal sealed partial class KeepalivedConfigBinder
         {
             _d.Error(s.Location, $"{s.Keyword} '{text}': expected {expected}");
             return false;
+        }
+
+        decimal rounded = Math.Round(value, 6, MidpointRounding.AwayFromZero);
+        if (rounded != value)
+        {
+            _d.Warning(s.Location, $"{s.Keyword} '{text}': more than 6 decimal places; rounded to {rounded.ToString("0.######", CultureInfo.InvariantCulture)} (as keepalived does)");
+            value = rounded;
         }
 
         WarnExtra(s, index + 1);
@@ -181,14 +191,6 @@ internal sealed partial class KeepalivedConfigBinder
         if (seconds < min || seconds > max)
         {
             _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected {range}");
-            return false;
-        }
-
-        // keepalived keeps microseconds (TIMER_HZ_DIGITS 6).
-        decimal microseconds = seconds * 1_000_000;
-        if (microseconds != decimal.Truncate(microseconds))
-        {
-            _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected at most 6 decimal places");
             return false;
         }
 

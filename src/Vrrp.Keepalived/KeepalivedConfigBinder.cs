@@ -22,6 +22,10 @@ internal sealed partial class KeepalivedConfigBinder
 
     public VrrpOptions Bind(List<ConfigStatement> root)
     {
+        // vrrpd_ignore_unsupported applies to the whole file, also to what comes before it.
+        _options.IgnoreUnsupported = root.Any(static s => s.Keyword == "global_defs" && s.Block is not null &&
+            s.Block.Any(static g => g.Keyword == IgnoreUnsupportedKeyword));
+
         // Global settings are defaults for every instance wherever they appear, so read them first.
         var global = new BlockDraft<VrrpOptions>(_options, "global_defs", default);
         foreach (var statement in root.Where(static s => s.Keyword == "global_defs"))
@@ -57,6 +61,29 @@ internal sealed partial class KeepalivedConfigBinder
 
         CompleteSyncGroups();
         return _options;
+    }
+
+    /// <summary>The global_defs keyword of <see cref="VrrpOptions.IgnoreUnsupported"/> (a Vrrp extension).</summary>
+    internal const string IgnoreUnsupportedKeyword = "vrrpd_ignore_unsupported";
+
+    /// <summary>
+    /// A keyword that asks for something Vrrp does not implement: an error that says what to use instead, or with
+    /// vrrpd_ignore_unsupported a warning.
+    /// </summary>
+    internal void Unsupported(ConfigStatement s, string scope, string why, string instead)
+    {
+        string what = scope == KeywordTable.TopLevel.Name
+            ? $"{s.Keyword}{(s.Block is null ? "" : " block")}"
+            : $"{scope}: '{s.Keyword}'{(s.Block is null ? "" : " block")}";
+        if (_options.IgnoreUnsupported)
+        {
+            _d.Warning(s.Location, $"{what} is not supported ({why}); ignored ({IgnoreUnsupportedKeyword})");
+        }
+        else
+        {
+            _d.Error(s.Location, $"{what} is not supported ({why}), so the configuration would run without it; instead: {instead}; " +
+                $"or set {IgnoreUnsupportedKeyword} in global_defs to run without it");
+        }
     }
 
     /// <summary>Reads the statements of a block with its table: each known keyword's row reads it; others are warned about.</summary>

@@ -8,7 +8,7 @@ public static partial class KeepalivedConfigWriter
 {
     internal static void WriteGlobal(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
-        if (options.RouterId is null && options.NetworkNamespace is null && options.StartupDelay == TimeSpan.Zero)
+        if (options.RouterId is null && options.NetworkNamespace is null && options.StartupDelay == TimeSpan.Zero && !options.IgnoreUnsupported)
         {
             return;
         }
@@ -122,7 +122,7 @@ public static partial class KeepalivedConfigWriter
         w.Open("track_interface");
         foreach (var track in o.TrackInterfaces)
         {
-            w.Line(track.Weight == 0 ? Word(track.Interface) : $"{Word(track.Interface)} weight {Number(track.Weight)}");
+            w.Line(track.Weight == 0 && !track.Reverse ? Word(track.Interface) : $"{Word(track.Interface)} weight {Number(track.Weight)}{(track.Reverse ? " reverse" : "")}");
         }
 
         w.Close();
@@ -138,7 +138,8 @@ public static partial class KeepalivedConfigWriter
         w.Open(keyword);
         foreach (var reference in references)
         {
-            w.Line(reference.Weight is int weight ? $"{Word(reference.Name)} weight {Number(weight)}" : Word(reference.Name));
+            string reverse = reference.Reverse switch { true => " reverse", false => " noreverse", null => "" };
+            w.Line(reference.Weight is int weight ? $"{Word(reference.Name)} weight {Number(weight)}{reverse}" : Word(reference.Name));
         }
 
         w.Close();
@@ -172,25 +173,13 @@ public static partial class KeepalivedConfigWriter
         }
 
         w.Close();
-        if (HasTrackingWeights(all, group))
+    }
+
+    internal static void WriteTrackingWeight(ConfigOutput w, VrrpSyncGroupOptions group, VrrpOptions all)
+    {
+        if (group.TrackingWeight)
         {
             w.Line("sync_group_tracking_weight");
         }
-    }
-
-    /// <summary>Whether a member tracks with a weight (keepalived would zero it without <c>sync_group_tracking_weight</c>).</summary>
-    private static bool HasTrackingWeights(VrrpOptions options, VrrpSyncGroupOptions group)
-    {
-        foreach (var instance in options.Instances.Where(i => group.Instances.Contains(i.Name)))
-        {
-            if (instance.TrackInterfaces.Any(static t => t.Weight != 0) ||
-                instance.TrackScripts.Any(t => (t.Weight ?? options.Scripts.FirstOrDefault(x => x.Name == t.Name)?.Weight ?? 0) != 0) ||
-                instance.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.FirstOrDefault(x => x.Name == t.Name)?.Weight ?? 0) != 0))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -152,7 +152,7 @@ public class OptionsValidationTests
         var i = Valid();
         i.Version = VrrpVersion.V2;
         i.AuthenticationPassword = "secret";
-        AssertError(With(i), "Instance 'VI_1'", "AuthenticationPassword (auth_pass)", "only allowed with AuthenticationType (auth_type) PASS");
+        AssertError(With(i), "Instance 'VI_1'", "AuthenticationPassword (auth_pass)", "only allowed with an AuthenticationType (auth_type)");
     }
 
     [Fact]
@@ -245,15 +245,40 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void Garp_repeats_must_be_at_least_one()
+    public void Garp_repeats_must_be_at_least_one_but_lower_priority_ones_may_be_zero()
     {
         var i = Valid();
         i.GarpMasterRepeat = 0;
         i.GarpMasterRefreshRepeat = 0;
+        i.GarpLowerPriorityRepeat = -1;
+        AssertError(With(i), "The field Instances[VI_1].GarpMasterRepeat must be between 1 and 2147483647.");
+        AssertError(With(i), "The field Instances[VI_1].GarpMasterRefreshRepeat must be between 1 and 2147483647.");
+        AssertError(With(i), "The field Instances[VI_1].GarpLowerPriorityRepeat must be between 0 and 2147483647.");
+    }
+
+    [Fact]
+    public void Keepalived_values_above_the_old_limits_are_valid()
+    {
+        // keepalived 2.2.7 accepts these (GARP repeats above 255, rise/fall above 1000, a track file weight of 254).
+        var i = Valid();
+        i.GarpMasterRepeat = 1000;
         i.GarpLowerPriorityRepeat = 0;
-        AssertError(With(i), "The field Instances[VI_1].GarpMasterRepeat must be between 1 and 255.");
-        AssertError(With(i), "The field Instances[VI_1].GarpMasterRefreshRepeat must be between 1 and 255.");
-        AssertError(With(i), "The field Instances[VI_1].GarpLowerPriorityRepeat must be between 1 and 255.");
+        var o = With(i);
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", Rise = 5000, Fall = 2000 });
+        o.TrackFiles.Add(new VrrpTrackFileOptions { Name = "tf", Path = "/run/tf", Weight = -254 });
+        i.TrackFiles.Add(new TrackReferenceOptions { Name = "tf", Weight = 254 });
+        Assert.Empty(Errors(o));
+    }
+
+    [Fact]
+    public void An_option_not_applied_yet_is_an_error_unless_ignoring_is_allowed()
+    {
+        var i = Valid();
+        i.UseVirtualMac = true;
+        var o = With(i);
+        AssertError(o, "Instance 'VI_1'", "UseVirtualMac (use_vmac) is not applied by the host yet", "Instead:", "IgnoreUnsupported");
+        o.IgnoreUnsupported = true;
+        Assert.Empty(Errors(o));
     }
 
     [Theory]
@@ -272,8 +297,8 @@ public class OptionsValidationTests
         var o = With(Valid());
         o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "", Rise = 0, Fall = 0 });
         AssertError(o, "Script 'chk'", "Command (script) is required");
-        AssertError(o, "The field Scripts[chk].Rise must be between 1 and 1000.");
-        AssertError(o, "The field Scripts[chk].Fall must be between 1 and 1000.");
+        AssertError(o, "The field Scripts[chk].Rise must be between 1 and 2147483647.");
+        AssertError(o, "The field Scripts[chk].Fall must be between 1 and 2147483647.");
     }
 
     [Fact]

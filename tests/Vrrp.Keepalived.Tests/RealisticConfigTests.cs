@@ -114,7 +114,7 @@ public class RealisticConfigTests
     {
         var result = KeepalivedConfigReader.ReadText(Config, "keepalived.conf");
         Assert.Equal(
-            ["keepalived.conf:4: warning: enable_script_security is not supported (scripts are not checked for unsafe permissions); ignored"],
+            ["keepalived.conf:4: warning: global_defs: 'enable_script_security' is not supported (scripts are not checked for unsafe permissions); ignored"],
             result.Diagnostics.Select(static d => d.ToString()));
         var o = result.Options;
         Assert.Equal("lb-a", o.RouterId);

@@ -92,6 +92,8 @@ internal sealed class ConfigGenerator(int seed)
                 Rise = _random.Next(1, int.MaxValue),
                 Fall = _random.Next(1, int.MaxValue),
                 User = Maybe(() => Word(8)),
+                InitFail = Chance(0.2),
+                Reverse = Chance(0.2),
             });
         }
 
@@ -103,6 +105,7 @@ internal sealed class ConfigGenerator(int seed)
                 Name = $"tf_{i}",
                 Path = "/run/" + Word(12, awkward: Chance(0.5)),
                 Weight = _random.Next(-254, 255),
+                Reverse = Chance(0.2),
             });
         }
 
@@ -117,10 +120,17 @@ internal sealed class ConfigGenerator(int seed)
         while (pool.Count >= 2)
         {
             int take = Math.Min(pool.Count, _random.Next(2, 5));
+            var members = pool.Take(take).ToList();
             options.SyncGroups.Add(new VrrpSyncGroupOptions
             {
                 Name = $"G{groupIndex++}",
-                Instances = pool.Take(take).ToList(),
+                Instances = members,
+
+                // Weighted trackers in a group count only with sync_group_tracking_weight (keepalived zeroes them otherwise).
+                TrackingWeight = options.Instances.Where(i => members.Contains(i.Name)).Any(i =>
+                    i.TrackInterfaces.Any(static t => t.Weight != 0) ||
+                    i.TrackScripts.Any(t => (t.Weight ?? options.Scripts.First(x => x.Name == t.Name).Weight) != 0) ||
+                    i.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.First(x => x.Name == t.Name).Weight) != 0)),
                 NotifyMaster = Maybe(CommandLine),
                 NotifyBackup = Maybe(CommandLine),
                 NotifyFault = Maybe(CommandLine),
@@ -153,11 +163,11 @@ internal sealed class ConfigGenerator(int seed)
             DontTrackPrimary = Chance(0.2),
             NetworkNamespace = Chance(0.1) ? Word(6) : null,
             GarpMasterDelay = TimeSpan.FromSeconds(_random.Next(0, 11)),
-            GarpMasterRepeat = _random.Next(1, 256),
+            GarpMasterRepeat = _random.Next(1, 1000),
             GarpMasterRefresh = Chance(0.3) ? TimeSpan.FromSeconds(_random.Next(0, 86_401)) : TimeSpan.Zero,
             GarpMasterRefreshRepeat = _random.Next(1, 256),
             GarpLowerPriorityDelay = TimeSpan.FromSeconds(_random.Next(0, 4295)),
-            GarpLowerPriorityRepeat = _random.Next(1, 256),
+            GarpLowerPriorityRepeat = Chance(0.1) ? 0 : _random.Next(1, 1000),
             NotifyMaster = Maybe(CommandLine),
             NotifyBackup = Maybe(CommandLine),
             NotifyFault = Maybe(CommandLine),
@@ -171,7 +181,7 @@ internal sealed class ConfigGenerator(int seed)
         {
             o.NoPreempt = false;
         }
-        else if (!o.NoPreempt && Chance(0.3))
+        else if (!o.NoPreempt && !strict && Chance(0.3))
         {
             o.PreemptDelay = TimeSpan.FromMilliseconds(10 * _random.Next(0, 100_001));
         }
@@ -218,18 +228,20 @@ internal sealed class ConfigGenerator(int seed)
             string name = $"eth{_random.Next(4, 40)}";
             if (o.TrackInterfaces.All(t => t.Interface != name))
             {
-                o.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = name, Weight = Chance(0.3) ? 0 : _random.Next(-253, 254) });
+                o.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = name, Weight = Chance(0.3) ? 0 : _random.Next(-253, 254), Reverse = Chance(0.2) });
             }
         }
 
         foreach (var script in options.Scripts.Where(_ => Chance(0.3)))
         {
-            o.TrackScripts.Add(new TrackReferenceOptions { Name = script.Name, Weight = Chance(0.5) ? _random.Next(-253, 254) : null });
+            int? weight = Chance(0.5) ? _random.Next(-253, 254) : null;
+            o.TrackScripts.Add(new TrackReferenceOptions { Name = script.Name, Weight = weight, Reverse = weight is null ? null : Chance(0.2) ? Chance(0.5) : null });
         }
 
         foreach (var file in options.TrackFiles.Where(_ => Chance(0.3)))
         {
-            o.TrackFiles.Add(new TrackReferenceOptions { Name = file.Name, Weight = Chance(0.5) ? _random.Next(-254, 255) : null });
+            int? weight = Chance(0.5) ? _random.Next(-254, 255) : null;
+            o.TrackFiles.Add(new TrackReferenceOptions { Name = file.Name, Weight = weight, Reverse = weight is null ? null : Chance(0.2) ? Chance(0.5) : null });
         }
 
         if (o.Priority == 255)

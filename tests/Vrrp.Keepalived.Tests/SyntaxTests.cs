@@ -353,7 +353,7 @@ public class SyntaxTests
                 "keepalived.conf:4: warning: vrrp_instance 'A': check_unicast_src without unicast_peer; multicast is used and the check is off (as keepalived does)",
                 "keepalived.conf:4: warning: vrrp_instance 'A': track_interface eth1 weight 20 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it); weight 0",
                 "keepalived.conf:4: warning: vrrp_instance 'A': track_script chk with weight -10 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)",
-                "keepalived.conf:4: warning: vrrp_instance 'A': track_file tf with weight 1 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)",
+                "keepalived.conf:4: warning: vrrp_instance 'A': track_file tf weight 1 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it); weight 0",
                 "keepalived.conf:22: warning: vrrp_instance 'B': preempt_delay has no effect with nopreempt; cleared (as keepalived does)",
             ],
             result.Diagnostics.Select(static d => d.ToString()));
@@ -363,7 +363,7 @@ public class SyntaxTests
         Assert.False(a.CheckUnicastSource);
         Assert.Equal(0, a.TrackInterfaces[0].Weight); // kept: its failure is now a Fault
         Assert.Empty(a.TrackScripts); // dropped
-        Assert.Empty(a.TrackFiles);
+        Assert.Equal(0, Assert.Single(a.TrackFiles).Weight); // keepalived keeps a track_file of the default weight 1, with weight 0
         Assert.True(b.NoPreempt);
         Assert.Equal(TimeSpan.Zero, b.PreemptDelay);
         Assert.Equal(0, b.TrackScripts[0].Weight); // already 0: nothing to report

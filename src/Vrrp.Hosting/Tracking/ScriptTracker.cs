@@ -26,7 +26,7 @@ internal sealed class ScriptTracker
         _time = time;
         _logger = logger;
         _report = report;
-        _state = new RiseFallCounter(options.Rise, options.Fall);
+        _state = new RiseFallCounter(options.Rise, options.Fall, initiallyUp: !options.InitFail); // init_fail: rise successes first
 
         // Command is the program itself (the keepalived.conf reader has already split keepalived's script line).
         _program = options.Command;

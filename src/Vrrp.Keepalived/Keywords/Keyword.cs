@@ -59,6 +59,7 @@ internal sealed class ValueKeyword<TOptions, T>(string name, ValueSyntax<T> synt
     private T _default = default!;
     private bool _alwaysWritten;
     private bool _firstWins;
+    private bool _firstValueWins;
     private Func<TOptions, bool> _writtenWhen = static _ => true;
 
     public override IReadOnlyList<string> GlobalDefaults => _globals;
@@ -99,6 +100,13 @@ internal sealed class ValueKeyword<TOptions, T>(string name, ValueSyntax<T> synt
         return this;
     }
 
+    /// <summary>A second occurrence with another value is ignored with a warning (keepalived keeps the first version).</summary>
+    public ValueKeyword<TOptions, T> FirstValueWins()
+    {
+        _firstValueWins = true;
+        return this;
+    }
+
     public override void Read(KeepalivedConfigBinder binder, ConfigStatement s, BlockDraft<TOptions> draft)
     {
         if (_firstWins && draft.Has(Name))
@@ -110,6 +118,12 @@ internal sealed class ValueKeyword<TOptions, T>(string name, ValueSyntax<T> synt
         if (syntax.TryRead(binder, s, 0, s.Keyword, out T value))
         {
             binder.WarnExtra(s, syntax.Words(s, 0));
+            if (_firstValueWins && draft.Has(Name) && !EqualityComparer<T>.Default.Equals(get(draft.Options), value))
+            {
+                binder.Warning(s, $"{s.Keyword} {syntax.Format(value)} conflicts with the {Name} {syntax.Format(get(draft.Options))} set before; ignored (as keepalived does)");
+                return;
+            }
+
             set(draft.Options, value);
             draft.Seen[Name] = s.Location;
         }
@@ -244,19 +258,37 @@ internal sealed class CustomKeyword<TOptions>(
     public override void Write(ConfigOutput output, TOptions options, VrrpOptions all) => write?.Invoke(output, options, all);
 }
 
-/// <summary>A keepalived keyword that Vrrp does not implement: a warning that names it, and nothing is set.</summary>
-internal sealed class UnsupportedKeyword<TOptions>(string name, string? why) : Keyword<TOptions>(name)
+/// <summary>
+/// A keepalived keyword that asks for something Vrrp does not implement (a tracker, a data-plane setting...): an
+/// error that says what to use instead, unless <c>vrrpd_ignore_unsupported</c> allows running without it (then a
+/// warning). Nothing is set.
+/// </summary>
+internal sealed class UnsupportedKeyword<TOptions>(string name, string why, string instead) : Keyword<TOptions>(name)
     where TOptions : class
 {
     public override BlockUse Block => BlockUse.Either;
 
-    /// <summary>Why it is not supported, or null.</summary>
+    /// <summary>What is missing.</summary>
+    public string Why { get; } = why;
+
+    /// <summary>What to configure instead.</summary>
+    public string Instead { get; } = instead;
+
+    public override void Read(KeepalivedConfigBinder binder, ConfigStatement s, BlockDraft<TOptions> draft) =>
+        binder.Unsupported(s, draft.Scope, Why, Instead);
+}
+
+/// <summary>A keepalived keyword with no effect on VRRP here (mail, LVS, debugging, daemon tuning): a warning, nothing is set.</summary>
+internal sealed class IgnoredKeyword<TOptions>(string name, string? why) : Keyword<TOptions>(name)
+    where TOptions : class
+{
+    public override BlockUse Block => BlockUse.Either;
+
+    /// <summary>Why it has no effect, or null.</summary>
     public string? Why { get; } = why;
 
     public override void Read(KeepalivedConfigBinder binder, ConfigStatement s, BlockDraft<TOptions> draft) =>
-        binder.Warning(s, Why is null
-            ? $"{draft.Scope}: '{s.Keyword}'{(s.Block is null ? "" : " block")} is not supported; ignored"
-            : $"{s.Keyword} is not supported ({Why}); ignored");
+        binder.Warning(s, $"{draft.Scope}: '{s.Keyword}'{(s.Block is null ? "" : " block")} is not supported{(Why is null ? "" : $" ({Why})")}; ignored");
 }
 
 /// <summary>The options of one block being read, and which keywords the block named, where.</summary>

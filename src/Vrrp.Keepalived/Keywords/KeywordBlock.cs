@@ -48,8 +48,11 @@ internal sealed class KeywordBlock<TOptions>(string name, bool blocksAreErrors =
         Action<ConfigOutput, TOptions, VrrpOptions>? write = null) =>
         Add(new CustomKeyword<TOptions>(keyword, block, read, write));
 
-    /// <summary>A keepalived keyword Vrrp does not implement (a warning).</summary>
-    public UnsupportedKeyword<TOptions> Unsupported(string keyword, string? why = null) => Add(new UnsupportedKeyword<TOptions>(keyword, why));
+    /// <summary>A keepalived keyword that asks for something Vrrp does not implement: an error unless vrrpd_ignore_unsupported.</summary>
+    public UnsupportedKeyword<TOptions> Unsupported(string keyword, string why, string instead) => Add(new UnsupportedKeyword<TOptions>(keyword, why, instead));
+
+    /// <summary>A keepalived keyword with no effect on VRRP here: a warning.</summary>
+    public IgnoredKeyword<TOptions> Ignored(string keyword, string? why = null) => Add(new IgnoredKeyword<TOptions>(keyword, why));
 
     /// <summary>Finds a keyword.</summary>
     public bool TryGet(string keyword, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Keyword<TOptions>? row) =>

@@ -51,10 +51,12 @@ internal static class KeywordTable
     /// <summary><c>vrrp_sync_group NAME { ... }</c>.</summary>
     public static KeywordBlock<VrrpSyncGroupOptions> SyncGroup { get; }
 
-    private static readonly ValueSyntax<VrrpVersion> s_version =
+    /// <summary>version and vrrp_version: 2 or 3.</summary>
+    internal static readonly ValueSyntax<VrrpVersion> VersionSyntax =
         Syntax.Integer(2, 3, "2 or 3").Map(static v => v == 2 ? VrrpVersion.V2 : VrrpVersion.V3, static v => v == VrrpVersion.V2 ? 2 : 3);
 
-    private static readonly ValueSyntax<int> s_repeat = Syntax.Integer(1, VrrpLimits.MaximumRepeat);
+    // keepalived reads 0..UINT_MAX and makes 0 into 1 ("must be greater than 0, setting to 1").
+    private static readonly ValueSyntax<int> s_repeat = Syntax.Integer(0, VrrpLimits.MaximumRepeat).RaisedTo(1);
 
     private static KeywordBlock<VrrpOptions> BuildTopLevel()
     {
@@ -68,19 +70,19 @@ internal static class KeywordTable
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v)
             .WrittenWhen(static _ => false); // keepalived also accepts it outside global_defs; written there
 
-        TopLevelUnsupportedBlock(k, "virtual_server", "LVS is not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "virtual_server_group", "LVS is not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "real_server", "LVS is not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "SSL", "LVS checkers are not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "bfd_instance", "BFD is not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "linkbeat_interfaces", "link state comes from netlink");
-        TopLevelUnsupportedBlock(k, "static_ipaddress", "static addresses are not managed by Vrrp");
-        TopLevelUnsupportedBlock(k, "static_routes", "static routes are not managed by Vrrp");
-        TopLevelUnsupportedBlock(k, "static_rules", "static rules are not managed by Vrrp");
-        TopLevelUnsupportedBlock(k, "track_group", "static track groups are not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "vrrp_track_process", "process tracking is not part of Vrrp; use a vrrp_script");
-        TopLevelUnsupportedBlock(k, "garp_group", "announcement rate groups are not part of Vrrp");
-        TopLevelUnsupportedBlock(k, "interface_up_down_delays", "interface debouncing is not part of Vrrp");
+        k.Unsupported("vrrp_track_process", "process tracking is not read yet", "a vrrp_script that runs pgrep, or a health check");
+        k.Unsupported("static_ipaddress", "static addresses are not managed by Vrrp", "the system's network configuration");
+        k.Unsupported("static_routes", "static routes are not managed by Vrrp", "the system's network configuration");
+        k.Unsupported("static_rules", "static rules are not managed by Vrrp", "the system's network configuration");
+        k.Unsupported("track_group", "static track groups are not part of Vrrp", "leave it out (it only serves static_* blocks)");
+        k.Unsupported("garp_group", "announcement rate groups are not part of Vrrp", "leave it out: announcements are sent at once");
+        k.Unsupported("interface_up_down_delays", "interface debouncing is not part of Vrrp", "leave it out: link changes act at once");
+        TopLevelIgnoredBlock(k, "virtual_server", "LVS is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "virtual_server_group", "LVS is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "real_server", "LVS is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "SSL", "LVS checkers are not part of Vrrp");
+        TopLevelIgnoredBlock(k, "bfd_instance", "BFD is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "linkbeat_interfaces", "link state comes from netlink");
         foreach (string daemonSetting in new[] { "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time" })
         {
             k.Custom(daemonSetting, BlockUse.Either, static (b, s, _) => b.Warning(s, $"'{s.Keyword}' is not supported; ignored"));
@@ -88,7 +90,7 @@ internal static class KeywordTable
 
         return k;
 
-        static void TopLevelUnsupportedBlock(KeywordBlock<VrrpOptions> k, string keyword, string why) =>
+        static void TopLevelIgnoredBlock(KeywordBlock<VrrpOptions> k, string keyword, string why) =>
             k.Custom(keyword, BlockUse.Either, (b, s, _) => b.Warning(s, $"{s.Keyword} block is not supported ({why}); skipped"));
     }
 
@@ -101,8 +103,20 @@ internal static class KeywordTable
             .KeepalivedDefault(TimeSpan.Zero);
         k.Custom("vrrp_mcast_group4", BlockUse.No, static (b, s, _) => b.CheckMulticastGroup(s, "224.0.0.18"));
         k.Custom("vrrp_mcast_group6", BlockUse.No, static (b, s, _) => b.CheckMulticastGroup(s, "ff02::12"));
-        k.Unsupported("vrrp_skip_check_adv_addr", "the addresses of every advertisement are checked");
-        k.Unsupported("enable_script_security", "scripts are not checked for unsafe permissions");
+        k.Flag(KeepalivedConfigBinder.IgnoreUnsupportedKeyword, static o => o.IgnoreUnsupported, static (o, v) => o.IgnoreUnsupported = v); // read first, see Bind
+        k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
+        k.Ignored("enable_script_security", "scripts are not checked for unsafe permissions");
+        k.Unsupported("vrrp_garp_interval", "pacing gratuitous ARPs is not read yet", "leave it out: announcements are sent at once");
+        k.Unsupported("vrrp_gna_interval", "pacing neighbour advertisements is not read yet", "leave it out: announcements are sent at once");
+        k.Unsupported("vrrp_min_garp", "vrrp_min_garp is not part of Vrrp", "garp_master_repeat 1 and garp_master_delay 0");
+        k.Unsupported("vrrp_garp_extra_if", "announcing on other interfaces is not read yet", "leave it out");
+        k.Unsupported("vrrp_lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
+        k.Unsupported("vrrp_higher_prio_send_advert", "sending an advert before giving way is not read yet", "leave it out");
+        k.Unsupported("vrrp_down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
+        foreach (string fifo in new[] { "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script" })
+        {
+            k.Unsupported(fifo, "notify FIFOs are not read yet", "notify scripts (run in order per instance), or callbacks");
+        }
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
@@ -120,8 +134,8 @@ internal static class KeywordTable
             .AlwaysWritten();
         k.Value("priority", Syntax.Integer(VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority), static o => o.Priority, static (o, v) => o.Priority = v)
             .AlwaysWritten();
-        k.Value("version", s_version, static o => o.Version, static (o, v) => o.Version = v)
-            .DefaultFrom("vrrp_version").KeepalivedDefault(VrrpVersion.V2).AlwaysWritten();
+        k.Value("version", VersionSyntax, static o => o.Version, static (o, v) => o.Version = v)
+            .DefaultFrom("vrrp_version").KeepalivedDefault(VrrpVersion.V2).AlwaysWritten().FirstValueWins();
         k.Value("advert_int", Syntax.AdvertisementInterval, static o => o.AdvertisementInterval, static (o, v) => o.AdvertisementInterval = v)
             .AlwaysWritten(); // checked against the version when the instance is complete
         k.Custom("authentication", BlockUse.Required, static (b, s, d) => b.ReadAuthentication(s, d), W.WriteAuthentication);
@@ -161,10 +175,10 @@ internal static class KeywordTable
             .DefaultFrom("vrrp_garp_master_refresh_repeat").KeepalivedDefault(1);
         k.Value("garp_lower_prio_delay", garpDelay, static o => o.GarpLowerPriorityDelay, static (o, v) => o.GarpLowerPriorityDelay = v)
             .DefaultFrom("vrrp_garp_lower_prio_delay", "vrrp_garp_master_delay").KeepalivedDefault(TimeSpan.FromSeconds(5));
-        k.Value("garp_lower_prio_repeat", s_repeat, static o => o.GarpLowerPriorityRepeat, static (o, v) => o.GarpLowerPriorityRepeat = v)
+        k.Value("garp_lower_prio_repeat", Syntax.Integer(0, VrrpLimits.MaximumRepeat), static o => o.GarpLowerPriorityRepeat, static (o, v) => o.GarpLowerPriorityRepeat = v)
             .DefaultFrom("vrrp_garp_lower_prio_repeat", "vrrp_garp_master_repeat").KeepalivedDefault(5);
 
-        k.Custom("track_interface", BlockUse.Required, static (b, s, d) => b.ReadTrackInterfaces(s, d.Options), W.WriteTrackInterfaces);
+        k.Custom("track_interface", BlockUse.Required, static (b, s, d) => b.ReadTrackInterfaces(s, d.Options.TrackInterfaces), W.WriteTrackInterfaces);
         k.Custom("track_script", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Scripts, VrrpLimits.MaximumTrackWeight),
             static (w, o, _) => W.WriteReferences(w, "track_script", o.TrackScripts));
         k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Files, VrrpLimits.MaximumTrackFileWeight),
@@ -176,6 +190,40 @@ internal static class KeywordTable
         k.Value("notify_fault", Syntax.CommandLine, static o => o.NotifyFault, static (o, v) => o.NotifyFault = v).FirstWins();
         k.Value("notify_stop", Syntax.CommandLine, static o => o.NotifyStop, static (o, v) => o.NotifyStop = v).FirstWins();
         k.Value("notify", Syntax.CommandLine, static o => o.Notify, static (o, v) => o.Notify = v).FirstWins();
+
+        // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
+        // vrrpd_ignore_unsupported; what has no effect here is a warning.
+        k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
+        k.Unsupported("vmac_xmit_base", "sending from the base interface is not read yet", "leave it out");
+        k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
+        k.Unsupported("unicast_fault_no_peer", "Fault without unicast peers is not part of Vrrp", "list the unicast peers");
+        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum is not sent", "leave it out: adverts with either checksum are accepted");
+        k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
+        k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
+        k.Ignored("linkbeat_use_polling", "link state comes from netlink");
+        k.Unsupported("track_process", "process tracking is not read yet", "a track_script that runs pgrep, or a health check");
+        k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
+        k.Unsupported("mcast_dst_ip", "another multicast group per instance is not part of Vrrp", "leave it out: 224.0.0.18 and ff02::12 are used");
+        k.Unsupported("track_src_ip", "tracking the source address is not part of Vrrp", "leave it out");
+        k.Unsupported("unicast_ttl", "the TTL of unicast adverts is not read yet", "leave it out: adverts are sent with TTL 255");
+        k.Unsupported("promote_secondaries", "promote_secondaries is not set on the interface", "sysctl net.ipv4.conf.IF.promote_secondaries=1");
+        k.Unsupported("virtual_routes", "virtual routes are not read yet", "routes added by notify_master and removed by notify_backup");
+        k.Unsupported("virtual_rules", "virtual rules are not read yet", "rules added by notify_master and removed by notify_backup");
+        k.Unsupported("accept", "accept mode is not read yet", "leave it out: the addresses then answer as with accept");
+        k.Unsupported("no_accept", "no_accept is not read yet", "leave it out: the addresses then answer as with accept");
+        k.Ignored("skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
+        k.Ignored("debug", "debug output is set by log levels");
+        k.Unsupported("notify_deleted", "a notify when an instance is deleted is not part of Vrrp", "notify_stop");
+        k.Unsupported("notify_master_rx_lower_pri", "this notify is not read yet", "leave it out");
+        k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
+        k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
+        k.Ignored("lvs_sync_daemon_interface", "LVS is not part of Vrrp");
+        k.Unsupported("down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
+        k.Unsupported("garp_extra_if", "announcing on other interfaces is not read yet", "leave it out");
+        k.Unsupported("vmac_garp_intvl", "announcing on other interfaces is not read yet", "leave it out");
+        k.Unsupported("lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
+        k.Unsupported("higher_prio_send_advert", "sending an advert before giving way is not read yet", "leave it out");
+        k.Ignored("kernel_rx_buf_size", "receive buffers are sized by Vrrp");
         return k;
     }
 
@@ -192,15 +240,17 @@ internal static class KeywordTable
     {
         var k = new KeywordBlock<VrrpScriptOptions>("vrrp_script", blocksAreErrors: true);
         k.Custom("script", BlockUse.No, static (b, s, d) => b.ReadScriptCommand(s, d.Options), W.WriteScriptCommand);
-        var timer = Syntax.WholeSeconds(1, VrrpLimits.MaximumTimerSeconds);
+        var timer = Syntax.WholeSeconds(0, VrrpLimits.MaximumTimerSeconds).RaisedTo(TimeSpan.FromSeconds(1)); // 0 becomes 1, as keepalived
         k.Value("interval", timer, static o => o.Interval, static (o, v) => o.Interval = v).AlwaysWritten();
         k.Value("timeout", timer.Map<TimeSpan?>(static v => v, static v => v!.Value), static o => o.Timeout, static (o, v) => o.Timeout = v);
-        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackWeight, $"vrrp_script {d.Options.Name} weight", w => d.Options.Weight = w),
-            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}"));
+        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackWeight, $"vrrp_script {d.Options.Name} weight",
+            (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
+            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
         var riseFall = Syntax.Integer(1, VrrpLimits.MaximumRiseFall);
         k.Value("rise", riseFall, static o => o.Rise, static (o, v) => o.Rise = v).AlwaysWritten();
         k.Value("fall", riseFall, static o => o.Fall, static (o, v) => o.Fall = v).AlwaysWritten();
         k.Value("user", Syntax.User, static o => o.User!, static (o, v) => o.User = v).DefaultFrom("script_user");
+        k.Flag("init_fail", static o => o.InitFail, static (o, v) => o.InitFail = v);
         return k;
     }
 
@@ -208,8 +258,10 @@ internal static class KeywordTable
     {
         var k = new KeywordBlock<VrrpTrackFileOptions>("vrrp_track_file", blocksAreErrors: true);
         k.Value("file", Syntax.Text("a file path"), static o => o.Path, static (o, v) => o.Path = v).AlwaysWritten();
-        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackFileWeight, $"{d.Scope} {d.Options.Name} weight", w => d.Options.Weight = w),
-            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}"));
+        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackFileWeight, $"{d.Scope} {d.Options.Name} weight",
+            (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
+            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
+        k.Unsupported("init_file", "creating the tracked file is not part of Vrrp", "create the file before starting");
         return k;
     }
 
@@ -221,7 +273,22 @@ internal static class KeywordTable
         k.Value("notify_backup", Syntax.CommandLine, static o => o.NotifyBackup, static (o, v) => o.NotifyBackup = v).FirstWins();
         k.Value("notify_fault", Syntax.CommandLine, static o => o.NotifyFault, static (o, v) => o.NotifyFault = v).FirstWins();
         k.Value("notify", Syntax.CommandLine, static o => o.Notify, static (o, v) => o.Notify = v).FirstWins();
-        k.Custom("sync_group_tracking_weight", BlockUse.No, static (b, s, _) => b.NoArguments(s)); // written by the group block
+        k.Custom("sync_group_tracking_weight", BlockUse.No, static (b, s, _) => b.NoArguments(s), W.WriteTrackingWeight);
+        k.Custom("global_tracking", BlockUse.No, static (b, s, d) =>
+        {
+            b.Warning(s, "global_tracking is deprecated (as keepalived says); sync_group_tracking_weight is used: put the trackers on the sync group instead");
+            d.Seen["sync_group_tracking_weight"] = s.Location;
+        });
+
+        // The group's own trackers: every member tracks them too (with their weights, as keepalived).
+        k.Custom("track_interface", BlockUse.Required, static (b, s, d) => b.ReadTrackInterfaces(s, ((SyncGroupDraft)d).Interfaces));
+        k.Custom("track_script", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Scripts, VrrpLimits.MaximumTrackWeight));
+        k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Files, VrrpLimits.MaximumTrackFileWeight));
+        k.Unsupported("track_process", "process tracking is not read yet", "a track_script that runs pgrep");
+        k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
+        k.Unsupported("notify_stop", "a stop notify of the group is not part of Vrrp", "notify_stop on each member instance");
+        k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
+        k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
         return k;
     }
 

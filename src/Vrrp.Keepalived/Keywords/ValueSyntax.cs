@@ -24,8 +24,38 @@ internal abstract class ValueSyntax<T>
     /// <summary>The value as keepalived.conf words.</summary>
     public abstract string Format(T value);
 
+    /// <summary>
+    /// A value below <paramref name="floor"/> is raised to it with a warning (keepalived: "garp_master_repeat must be
+    /// greater than 0, setting to 1").
+    /// </summary>
+    public ValueSyntax<T> RaisedTo(T floor) => new RaisedSyntax<T>(this, floor);
+
     /// <summary>The same words read into another type (an enum, a nullable value...).</summary>
     public ValueSyntax<TOut> Map<TOut>(Func<T, TOut> read, Func<TOut, T> write) => new MappedSyntax<T, TOut>(this, read, write);
+}
+
+/// <summary>A syntax whose values below a floor are raised to it, with a warning.</summary>
+internal sealed class RaisedSyntax<T>(ValueSyntax<T> inner, T floor) : ValueSyntax<T>
+{
+    public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out T value)
+    {
+        if (!inner.TryRead(binder, s, index, what, out value))
+        {
+            return false;
+        }
+
+        if (Comparer<T>.Default.Compare(value, floor) < 0)
+        {
+            binder.Warning(s, $"{what} {inner.Format(value)}: it must be at least {inner.Format(floor)}; {inner.Format(floor)} is used (as keepalived does)");
+            value = floor;
+        }
+
+        return true;
+    }
+
+    public override int Words(ConfigStatement s, int index) => inner.Words(s, index);
+
+    public override string Format(T value) => inner.Format(value);
 }
 
 /// <summary>A syntax whose value is converted after reading and before writing.</summary>
@@ -93,9 +123,10 @@ internal static class Syntax
                 return false;
             }
 
-            if (seconds <= 0 || seconds > VrrpLimits.MaximumV2AdvertisementIntervalSeconds)
+            // keepalived reads 0.01..255 s here; the version's own limits and steps apply when the instance is complete.
+            if (seconds < 0.01m || seconds > VrrpLimits.MaximumV2AdvertisementIntervalSeconds)
             {
-                binder.Error(s, $"{what} '{s.Arguments[index].Text}': expected seconds above 0 and at most {VrrpLimits.MaximumV2AdvertisementIntervalSeconds}");
+                binder.Error(s, $"{what} '{s.Arguments[index].Text}': expected seconds 0.01..{VrrpLimits.MaximumV2AdvertisementIntervalSeconds}");
                 return false;
             }
 
