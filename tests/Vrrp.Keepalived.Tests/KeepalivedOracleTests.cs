@@ -9,7 +9,7 @@ namespace Vrrp.Keepalived.Tests;
 /// configuration keepalived accepts without a single complaint. Runs in a network namespace created for the test (the
 /// instances need their interfaces to exist); skips when not root or when ip/keepalived are missing.
 /// </summary>
-public sealed class KeepalivedOracleTests : IDisposable
+public sealed partial class KeepalivedOracleTests : IDisposable
 {
     private readonly string _prefix = $"kc{Random.Shared.Next(0x10000):x4}";
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"vrrp-kconf-oracle-{Guid.NewGuid():N}");
@@ -377,6 +377,8 @@ internal sealed class KeepalivedDump
 
     public Dictionary<string, Block> Scripts { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, Block> TrackFiles { get; } = new(StringComparer.Ordinal);
+
     public static KeepalivedDump Parse(string text)
     {
         var dump = new KeepalivedDump();
@@ -396,6 +398,12 @@ internal sealed class KeepalivedDump
             {
                 current = new Block();
                 dump.Scripts[line[" VRRP Script = ".Length..]] = current;
+                list = null;
+            }
+            else if (line.StartsWith(" Track file = ", StringComparison.Ordinal))
+            {
+                current = new Block();
+                dump.TrackFiles[line[" Track file = ".Length..]] = current;
                 list = null;
             }
             else if (line.StartsWith("------<", StringComparison.Ordinal) || (line.Length > 1 && line[0] == ' ' && line[1] != ' '))
@@ -419,9 +427,17 @@ internal sealed class KeepalivedDump
             {
                 list = current.TrackedScripts;
             }
+            else if (trimmed == "Tracked interfaces :")
+            {
+                list = current.TrackedInterfaces;
+            }
+            else if (trimmed == "Tracked files :")
+            {
+                list = current.TrackedFiles;
+            }
             else if (line.StartsWith("     ", StringComparison.Ordinal) && list is not null)
             {
-                if (ReferenceEquals(list, current.TrackedScripts))
+                if (ReferenceEquals(list, current.TrackedScripts) || ReferenceEquals(list, current.TrackedInterfaces) || ReferenceEquals(list, current.TrackedFiles))
                 {
                     list.Add(trimmed);
                 }
@@ -484,5 +500,9 @@ internal sealed class KeepalivedDump
         public List<string> UnicastPeers { get; } = [];
 
         public List<string> TrackedScripts { get; } = [];
+
+        public List<string> TrackedInterfaces { get; } = [];
+
+        public List<string> TrackedFiles { get; } = [];
     }
 }
