@@ -137,7 +137,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             Assert.Equal(Path.GetFileName(script.Command), Path.GetFileName(KeepalivedDump.Program(k.Fields["Command"])));
             Assert.Equal(KeepalivedDump.Interval(script.Interval), k.Fields["Interval"]);
             Assert.Equal(script.Timeout is { } t ? KeepalivedDump.Interval(t) : "0 sec", k.Fields["Timeout"]);
-            Assert.Equal(Number(script.Weight), k.Fields["Weight"]);
+            Assert.Equal($"{Number(script.Weight)}{(script.Reverse ? " reverse" : "")}", k.Fields["Weight"]);
             Assert.Equal(Number(script.Rise), k.Fields["Rise"]);
             Assert.Equal(Number(script.Fall), k.Fields["Fall"]);
         }
