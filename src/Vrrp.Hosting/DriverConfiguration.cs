@@ -47,8 +47,9 @@ internal static class DriverConfiguration
             Priority = (byte)instance.Priority,
             Version = instance.Version,
             AdvertisementInterval = instance.AdvertisementInterval,
-            VirtualAddresses = [.. instance.VirtualAddresses.Select(VirtualAddress.Parse)],
-            ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(VirtualAddress.Parse)],
+            // The address of each entry; its other options (dev, label...) are in NotYetApplied.
+            VirtualAddresses = [.. instance.VirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address)],
+            ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address)],
             Preempt = !instance.NoPreempt,
             PreemptDelay = instance.PreemptDelay,
             // AH is not implemented: with IgnoreUnsupported the instance runs without authentication (logged at start).

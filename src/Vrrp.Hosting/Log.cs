@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
     public static partial void StartupDelay(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
-    public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
+    [LoggerMessage(1005, LogLevel.Warning, "({Owner}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
+    public static partial void SettingIgnored(ILogger logger, string owner, string setting);
 
     [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
     public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);

@@ -94,14 +94,16 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
+        // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
+        foreach (var (owner, entry) in NotYetApplied.UsedBy(options))
+        {
+            Log.SettingIgnored(_logger, owner, entry.Setting);
+        }
+
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         foreach (var instance in options.Instances)
         {
-            // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
-            foreach (var entry in NotYetApplied.UsedBy(instance))
-            {
-                Log.SettingIgnored(_logger, instance.Name, entry.Setting);
-            }
+
         }
 
         var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);

@@ -57,6 +57,43 @@ public sealed class VrrpOptions
     public bool IgnoreUnsupported { get; set; }
 
     #endregion
+
+    #region keepalived keywords: multicast groups, notify FIFOs, script security, process tracking
+
+    /// <summary>The IPv4 multicast group adverts go to (<c>vrrp_mcast_group4</c>); null is the RFC's 224.0.0.18.</summary>
+    public string? MulticastGroup4 { get; set; }
+
+    /// <summary>The IPv6 multicast group adverts go to (<c>vrrp_mcast_group6</c>, link-local); null is the RFC's ff02::12.</summary>
+    public string? MulticastGroup6 { get; set; }
+
+    /// <summary>A FIFO that gets a line per state change of every instance and group (<c>notify_fifo</c>), or null.</summary>
+    public VrrpNotifyFifoOptions? NotifyFifo { get; set; }
+
+    /// <summary>A FIFO for the VRRP events only (<c>vrrp_notify_fifo</c>), or null; keepalived writes to both when both are set.</summary>
+    public VrrpNotifyFifoOptions? VrrpNotifyFifo { get; set; }
+
+    /// <summary>
+    /// Refuse to run scripts that a non-root user could change (<c>enable_script_security</c>): the script, or a directory
+    /// on its path, writable by others than root, as keepalived checks.
+    /// </summary>
+    public bool EnableScriptSecurity { get; set; }
+
+    /// <summary>The user scripts and notify commands run as unless they name their own (<c>script_user USER [GROUP]</c>), or null.</summary>
+    public string? ScriptUser { get; set; }
+
+    /// <summary>The group of <see cref="ScriptUser"/> (<c>script_user USER GROUP</c>), or null for the user's own group.</summary>
+    public string? ScriptGroup { get; set; }
+
+    /// <summary>The gap between gratuitous ARPs sent on one interface (<c>vrrp_garp_interval</c>); zero sends them back to back.</summary>
+    public TimeSpan GarpInterval { get; set; }
+
+    /// <summary>The gap between unsolicited neighbour advertisements sent on one interface (<c>vrrp_gna_interval</c>); zero sends them back to back.</summary>
+    public TimeSpan GnaInterval { get; set; }
+
+    /// <summary>Tracked processes that instances can reference (keepalived <c>vrrp_track_process</c>).</summary>
+    public List<VrrpTrackProcessOptions> TrackProcesses { get; set; } = [];
+
+    #endregion
 }
 
 /// <summary>One virtual router (keepalived <c>vrrp_instance NAME { ... }</c>).</summary>
@@ -181,6 +218,66 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>Command run on every transition with 4 extra arguments: INSTANCE, name, state, priority (<c>notify</c>).</summary>
     public string? Notify { get; set; }
+
+    #region keepalived keywords: data plane, routing, unicast, announcements and notify settings
+
+    /// <summary>
+    /// Accept_Mode (RFC 9568 section 6.1; keepalived <c>accept</c> / <c>no_accept</c>): whether a non-owner master
+    /// answers traffic addressed to the virtual addresses. Null is keepalived's default: accept, except in strict mode
+    /// (no_accept unless the owner).
+    /// </summary>
+    public bool? Accept { get; set; }
+
+    /// <summary>With <see cref="UseVirtualMac"/>, send adverts from the base interface rather than the macvlan (<c>vmac_xmit_base</c>).</summary>
+    public bool VirtualMacTransmitOnBase { get; set; }
+
+    /// <summary>The TTL (IPv4) or hop limit (IPv6) of adverts to unicast peers (<c>unicast_ttl</c>, 0..255); null is 255.</summary>
+    [Range(0, 255)]
+    public int? UnicastTtl { get; set; }
+
+    /// <summary>
+    /// The TTLs accepted from a unicast peer (<c>unicast_peer { IP min_ttl N max_ttl N }</c>): adverts from that peer
+    /// outside the range are dropped. A peer not listed takes any TTL (keepalived's 0..255).
+    /// </summary>
+    public List<UnicastPeerTtlOptions> UnicastPeerTtls { get; set; } = [];
+
+    /// <summary>
+    /// Routes the master adds and removes when it leaves Master (<c>virtual_routes</c>), one per entry in keepalived's
+    /// syntax (<see cref="VirtualRouteSpec"/>): <c>10.80.0.0/24 via 10.70.0.1 dev eth1 table 100</c>.
+    /// </summary>
+    public List<string> VirtualRoutes { get; set; } = [];
+
+    /// <summary>
+    /// Policy-routing rules the master adds and removes when it leaves Master (<c>virtual_rules</c>), one per entry in
+    /// keepalived's syntax (<see cref="VirtualRuleSpec"/>): <c>from 10.90.0.0/24 table 100 priority 1000</c>.
+    /// </summary>
+    public List<string> VirtualRules { get; set; } = [];
+
+    /// <summary>Tracked processes by name (<c>track_process</c>), with optional weight and reverse overrides.</summary>
+    public List<TrackReferenceOptions> TrackProcesses { get; set; } = [];
+
+    /// <summary>
+    /// Re-announce the addresses that are on other interfaces than the instance's every this long while master
+    /// (<c>garp_extra_if DELAY</c>, 0..86400 s); null is off.
+    /// </summary>
+    public TimeSpan? GarpExtraInterfacesInterval { get; set; }
+
+    /// <summary>With <see cref="GarpExtraInterfacesInterval"/>, re-announce on every interface that carries an address, not only macvlans (<c>garp_extra_if all</c>).</summary>
+    public bool GarpExtraInterfacesAll { get; set; }
+
+    /// <summary>A master that hears a higher-priority advert sends one more advert before it gives way (<c>higher_prio_send_advert</c>).</summary>
+    public bool HigherPrioritySendAdvert { get; set; }
+
+    /// <summary>Command run when the master hears an advert with a lower priority (<c>notify_master_rx_lower_pri</c>; used to re-claim cloud addresses).</summary>
+    public string? NotifyMasterRxLowerPriority { get; set; }
+
+    /// <summary>The user the notify commands run as (<c>notify_* COMMAND USER [GROUP]</c>); null is <see cref="VrrpOptions.ScriptUser"/>, else the process's user.</summary>
+    public string? NotifyUser { get; set; }
+
+    /// <summary>The group of <see cref="NotifyUser"/>, or null for the user's own group.</summary>
+    public string? NotifyGroup { get; set; }
+
+    #endregion
 }
 
 /// <summary>An interface tracked by an instance (<c>track_interface { IF [weight W] }</c>).</summary>
@@ -280,6 +377,9 @@ public sealed class VrrpScriptOptions
     public bool Reverse { get; set; }
 
     #endregion
+
+    /// <summary>The group of <see cref="User"/> (<c>user USER GROUP</c>), or null for the user's own group.</summary>
+    public string? Group { get; set; }
 }
 
 /// <summary>A tracked file whose number adjusts priority (<c>vrrp_track_file NAME { file PATH; weight W }</c>).</summary>
@@ -328,4 +428,10 @@ public sealed class VrrpSyncGroupOptions
     /// diverging priorities would make the group flap between nodes.
     /// </summary>
     public bool TrackingWeight { get; set; }
+
+    /// <summary>The user the group's notify commands run as (<c>notify_* COMMAND USER [GROUP]</c>); null is <see cref="VrrpOptions.ScriptUser"/>.</summary>
+    public string? NotifyUser { get; set; }
+
+    /// <summary>The group of <see cref="NotifyUser"/>, or null for the user's own group.</summary>
+    public string? NotifyGroup { get; set; }
 }

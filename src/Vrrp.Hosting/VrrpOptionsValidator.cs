@@ -24,7 +24,7 @@ internal sealed partial class TrackHealthCheckOptionsRangeValidator : IValidateO
 /// Validates <see cref="VrrpOptions"/> at start-up: every message names the instance (or script, file, group) and the
 /// field, with the keepalived keyword in parentheses.
 /// </summary>
-internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
+internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 {
     private readonly IOptionsMonitor<HealthCheckServiceOptions>? _healthChecks;
 
@@ -143,14 +143,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: AuthenticationType (auth_type) is only allowed with Version (version) 2.");
             }
 
-            if (!options.IgnoreUnsupported)
-            {
-                foreach (var entry in NotYetApplied.UsedBy(instance))
-                {
-                    errors.Add($"{label}: {entry.Setting} is not applied by the host yet, so the instance would run without it. " +
-                        $"Instead: {entry.Instead}; or set IgnoreUnsupported (vrrpd_ignore_unsupported in global_defs) to run without it.");
-                }
-            }
+            CheckKeepalivedOptions(errors, label, options, instance);
 
             if (instance.AuthenticationType != AuthenticationType.None && string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
@@ -291,6 +284,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             }
         }
 
+        CheckKeepalivedOptions(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -402,16 +396,14 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
     private static bool TryParseAddress(List<string> errors, string label, string field, string text, out VirtualAddress address)
     {
-        try
+        if (VirtualAddressSpec.TryParse(text, out var spec, out string? error))
         {
-            address = VirtualAddress.Parse(text);
+            address = spec.Address;
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            errors.Add($"{label}: {field} entry is invalid: {ex.Message}");
-            address = null!;
-            return false;
-        }
+
+        errors.Add($"{label}: {field} entry '{text}' is invalid: {error}.");
+        address = null!;
+        return false;
     }
 }

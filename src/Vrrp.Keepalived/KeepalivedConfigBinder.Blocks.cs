@@ -56,107 +56,6 @@ internal sealed partial class KeepalivedConfigBinder
         instance.Seen["authentication"] = block.Location;
     }
 
-    internal void ReadAddresses(ConfigStatement block, BlockDraft<VrrpInstanceOptions> draft, List<string> into, bool sameFamily)
-    {
-        VrrpAddressFamily? family = null;
-        foreach (var s in block.Block!)
-        {
-            if (s.Block is not null)
-            {
-                _d.Error(s.Location, $"{block.Keyword}: '{s.Keyword}' does not take a block");
-                continue;
-            }
-
-            if (!TryParseAddressWithPrefix(s.Keyword, out var address, out int prefix, out string? expected))
-            {
-                _d.Error(s.Location, $"{block.Keyword} '{s.Keyword}': expected {expected}");
-                continue;
-            }
-
-            string text = $"{address}/{prefix}";
-            if (sameFamily)
-            {
-                family ??= address.Family;
-                if (address.Family != family)
-                {
-                    _d.Error(s.Location, $"{block.Keyword} '{s.Keyword}': all addresses must be of one family (the first is {family}); put the others in virtual_ipaddress_excluded");
-                    continue;
-                }
-            }
-
-            if (into.Contains(text))
-            {
-                _d.Warning(s.Location, $"{block.Keyword} '{s.Keyword}' is listed twice; ignored");
-                continue;
-            }
-
-            into.Add(text);
-            ReadAddressOptions((InstanceDraft)draft, block.Keyword, s);
-        }
-    }
-
-    /// <summary>The words after <c>ADDR[/LEN]</c>: <c>dev</c> is checked against the interface later; the rest is not held by the options.</summary>
-    private void ReadAddressOptions(InstanceDraft draft, string keyword, ConfigStatement s)
-    {
-        var ignored = new List<string>();
-        for (int i = 0; i < s.Arguments.Count; i++)
-        {
-            string word = s.Arguments[i].Text;
-            bool takesValue = word is "dev" or "label" or "brd" or "broadcast" or "scope" or "peer" or "preferred_lft" or "track_group";
-            string? value = takesValue && i + 1 < s.Arguments.Count ? s.Arguments[++i].Text : null;
-            if (takesValue && value is null)
-            {
-                _d.Error(s.Location, $"{keyword} '{s.Keyword}': '{word}' expects a value");
-                continue;
-            }
-
-            if (word == "dev")
-            {
-                draft.Devices.Add((s.Location, value!));
-            }
-            else
-            {
-                ignored.Add(value is null ? word : $"{word} {value}");
-            }
-        }
-
-        if (ignored.Count > 0)
-        {
-            _d.Warning(s.Location, $"{keyword} '{s.Keyword}': '{string.Join(' ', ignored)}' is not supported; ignored");
-        }
-    }
-
-    internal void ReadPeers(ConfigStatement block, VrrpInstanceOptions o)
-    {
-        foreach (var s in block.Block!)
-        {
-            if (s.Block is not null)
-            {
-                _d.Error(s.Location, $"unicast_peer: '{s.Keyword}' does not take a block");
-                continue;
-            }
-
-            if (!TryParseAddress(s.Keyword, out var address))
-            {
-                _d.Error(s.Location, $"unicast_peer '{s.Keyword}': expected an IPv4 or IPv6 address");
-                continue;
-            }
-
-            string text = address.ToString();
-            if (o.UnicastPeers.Contains(text))
-            {
-                _d.Warning(s.Location, $"unicast_peer '{s.Keyword}' is listed twice; ignored");
-                continue;
-            }
-
-            o.UnicastPeers.Add(text);
-            if (s.Arguments.Count > 0)
-            {
-                _d.Warning(s.Location, $"unicast_peer '{s.Keyword}': '{string.Join(' ', s.Arguments.Select(static a => a.Text))}' is not supported; ignored");
-            }
-        }
-    }
-
     internal void ReadUseVirtualMac(ConfigStatement s, VrrpInstanceOptions o)
     {
         o.UseVirtualMac = true;
@@ -167,7 +66,7 @@ internal sealed partial class KeepalivedConfigBinder
 
         if (s.Arguments.Count > 1)
         {
-            _d.Warning(s.Location, $"use_vmac: a MAC address ('{s.Arguments[1].Text}') is not supported (the RFC virtual MAC is used); ignored");
+            Unsupported(s, "vrrp_instance", $"a virtual MAC address of one's own ('{s.Arguments[1].Text}') is not part of Vrrp", "leave it out: the RFC's 00-00-5E-00-01-VRID is used");
         }
     }
 
@@ -293,34 +192,8 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
-    internal void CheckMulticastGroup(ConfigStatement s, string standard)
-    {
-        if (RequireString(s, "a multicast address", out string group) &&
-            !(TryParseAddress(group, out var address) && address == IPAddressValue.Parse(standard)))
-        {
-            _d.Warning(s.Location, $"{s.Keyword} {group}: only the standard group {standard} is supported; ignored");
-        }
-    }
-
-    /// <summary><c>notify_* COMMAND [user [group]]</c>: the command line is one (usually quoted) word.</summary>
-    internal string? ReadNotify(ConfigStatement s)
-    {
-        if (!RequireString(s, "a command line", out string text, checkExtra: false))
-        {
-            return null;
-        }
-
-        string? command = ReadCommandLine(s, text);
-        if (command is not null && s.Arguments.Count > 1)
-        {
-            _d.Warning(s.Location, $"{s.Keyword}: running as user '{Extra(s, 1)}' is not supported (the command runs as this process's user); to pass arguments, quote the whole command line");
-        }
-
-        return command;
-    }
-
     /// <summary>keepalived's two passes over a script value: decode escapes, then check that the result splits into words.</summary>
-    private string? ReadCommandLine(ConfigStatement s, string text)
+    internal string? ReadCommandLine(ConfigStatement s, string text)
     {
         if (!KeepalivedCommandLine.TryUnescape(text, out string commandLine, out string? error) ||
             !KeepalivedCommandLine.TrySplit(commandLine, out var words, out error))

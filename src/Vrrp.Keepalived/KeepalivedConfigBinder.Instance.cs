@@ -7,11 +7,13 @@ namespace Vrrp.Keepalived;
 /// <summary>An instance being read, with what is resolved once every block is read (tracked scripts and files, devices).</summary>
 internal sealed class InstanceDraft(VrrpInstanceOptions options, SourceLocation at) : BlockDraft<VrrpInstanceOptions>(options, "vrrp_instance", at)
 {
-    public List<(SourceLocation At, string Device)> Devices { get; } = [];
-
     public List<(ConfigToken Name, TrackReferenceOptions Reference)> Scripts { get; } = [];
 
     public List<(ConfigToken Name, TrackReferenceOptions Reference)> Files { get; } = [];
+
+    public List<(ConfigToken Name, TrackReferenceOptions Reference)> Processes { get; } = [];
+
+    public List<(ConfigStatement At, string? User, string? Group)> NotifyUsers { get; } = [];
 }
 
 // keepalived's adjustments once an instance is read (its vrrp_complete_instance), with its reasons.
@@ -44,7 +46,7 @@ internal sealed partial class KeepalivedConfigBinder
             o.InitialState = VrrpState.Backup;
         }
 
-        bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddress.Parse(o.VirtualAddresses[0]).Family == VrrpAddressFamily.IPv6;
+        bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family == VrrpAddressFamily.IPv6;
         if (ipv6 && o.Version == VrrpVersion.V2)
         {
             if (draft.Seen.TryGetValue("version", out var versionAt))
@@ -104,12 +106,12 @@ internal sealed partial class KeepalivedConfigBinder
             }
         }
 
-        foreach (var (at, device) in draft.Devices)
+        CompleteUnicast(draft);
+        CompleteStrictMode(draft);
+        (o.NotifyUser, o.NotifyGroup) = NotifyUser("vrrp_instance", $"instance '{o.Name}'", draft.NotifyUsers);
+        if (!draft.Has("garp_extra_if") && Globals.TryGetValue("vrrp_garp_extra_if", out object? extra))
         {
-            if (device != o.Interface)
-            {
-                _d.Warning(at, $"dev {device}: addresses on another interface than the instance's ({o.Interface}) are not supported; the address goes on {o.Interface}");
-            }
+            (o.GarpExtraInterfacesInterval, o.GarpExtraInterfacesAll) = ((TimeSpan?, bool))extra;
         }
 
         if (o.TrackInterfaces.Find(t => t.Interface == o.Interface) is { } own && draft.Has("interface"))
@@ -121,6 +123,7 @@ internal sealed partial class KeepalivedConfigBinder
         MoveAddressesThatDoNotFit(draft);
         o.TrackScripts.AddRange(Resolve(draft.Scripts, "track_script", "vrrp_script", _scriptNames));
         o.TrackFiles.AddRange(Resolve(draft.Files, "track_file", "vrrp_track_file", _trackFileNames));
+        o.TrackProcesses.AddRange(Resolve(draft.Processes, "track_process", "vrrp_track_process", _processNames));
 
         if (o.Priority == VrrpLimits.MaximumPriority && o.NoPreempt)
         {
@@ -144,6 +147,7 @@ internal sealed partial class KeepalivedConfigBinder
             });
             DropWeighted(draft, o.TrackScripts, "track_script", name => _options.Scripts.First(x => x.Name == name).Weight, why);
             DropWeighted(draft, o.TrackFiles, "track_file", name => _options.TrackFiles.First(x => x.Name == name).Weight, why);
+            DropWeighted(draft, o.TrackProcesses, "track_process", name => _options.TrackProcesses.First(x => x.Name == name).Weight, why);
         }
 
         _options.Instances.Add(o);
@@ -196,7 +200,7 @@ internal sealed partial class KeepalivedConfigBinder
     private void MoveAddressesThatDoNotFit(InstanceDraft draft)
     {
         var o = draft.Options;
-        bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddress.Parse(o.VirtualAddresses[0]).Family == VrrpAddressFamily.IPv6;
+        bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family == VrrpAddressFamily.IPv6;
         const int Mtu = 1500, Ethernet = 14, Vrrp = 8;
         int maximum = ipv6
             ? (Mtu - Ethernet - 40 - Vrrp) / 16

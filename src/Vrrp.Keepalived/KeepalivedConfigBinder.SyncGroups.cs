@@ -13,6 +13,10 @@ internal sealed class SyncGroupDraft(VrrpSyncGroupOptions options, SourceLocatio
     public List<(ConfigToken Name, TrackReferenceOptions Reference)> Scripts { get; } = [];
 
     public List<(ConfigToken Name, TrackReferenceOptions Reference)> Files { get; } = [];
+
+    public List<(ConfigToken Name, TrackReferenceOptions Reference)> Processes { get; } = [];
+
+    public List<(ConfigStatement At, string? User, string? Group)> NotifyUsers { get; } = [];
 }
 
 // Sync groups once every instance is read: members resolved, and keepalived's rule on tracking weights in groups.
@@ -65,6 +69,7 @@ internal sealed partial class KeepalivedConfigBinder
                 _d.Warning(at, $"vrrp_sync_group '{group.Name}' has only one instance; a sync group ties two or more together");
             }
 
+            (group.NotifyUser, group.NotifyGroup) = NotifyUser("vrrp_sync_group", $"sync group '{group.Name}'", draft.NotifyUsers);
             bool groupWeights = AddGroupTrackers(draft);
             group.TrackingWeight = keepWeights || groupWeights;
             _options.SyncGroups.Add(group);
@@ -88,6 +93,7 @@ internal sealed partial class KeepalivedConfigBinder
 
         DropWeighted(draft, o.TrackScripts, "track_script", name => _options.Scripts.First(x => x.Name == name).Weight, why);
         DropWeighted(draft, o.TrackFiles, "track_file", name => _options.TrackFiles.First(x => x.Name == name).Weight, why);
+        DropWeighted(draft, o.TrackProcesses, "track_process", name => _options.TrackProcesses.First(x => x.Name == name).Weight, why);
     }
 
     /// <summary>
@@ -127,6 +133,7 @@ internal sealed partial class KeepalivedConfigBinder
         bool owner = members.Any(static m => m.Priority == VrrpLimits.MaximumPriority);
         var scripts = Resolve(group.Scripts, "track_script", "vrrp_script", _scriptNames);
         var files = Resolve(group.Files, "track_file", "vrrp_track_file", _trackFileNames);
+        var processes = Resolve(group.Processes, "track_process", "vrrp_track_process", _processNames);
         bool weighted = false;
 
         foreach (var track in group.Interfaces)
@@ -151,6 +158,13 @@ internal sealed partial class KeepalivedConfigBinder
             ClearIfOwner(reference.Weight ?? _options.TrackFiles.First(x => x.Name == reference.Name).Weight, w => reference.Weight = w, "track_file", reference.Name);
             weighted |= (reference.Weight ?? _options.TrackFiles.First(x => x.Name == reference.Name).Weight) != 0;
             AddToMembers(reference, static m => m.TrackFiles);
+        }
+
+        foreach (var reference in processes)
+        {
+            ClearIfOwner(reference.Weight ?? _options.TrackProcesses.First(x => x.Name == reference.Name).Weight, w => reference.Weight = w, "track_process", reference.Name);
+            weighted |= (reference.Weight ?? _options.TrackProcesses.First(x => x.Name == reference.Name).Weight) != 0;
+            AddToMembers(reference, static m => m.TrackProcesses);
         }
 
         return weighted;
@@ -183,7 +197,12 @@ internal sealed partial class KeepalivedConfigBinder
     private List<TrackReferenceOptions> Resolve(List<(ConfigToken Name, TrackReferenceOptions Reference)> references, string keyword, string block, Dictionary<string, SourceLocation> defined)
     {
         // Defined but not read (an error was reported there): left out without another message.
-        Func<string, bool> read = keyword == "track_script" ? n => _options.Scripts.Any(x => x.Name == n) : n => _options.TrackFiles.Any(x => x.Name == n);
+        Func<string, bool> read = keyword switch
+        {
+            "track_script" => n => _options.Scripts.Any(x => x.Name == n),
+            "track_file" => n => _options.TrackFiles.Any(x => x.Name == n),
+            _ => n => _options.TrackProcesses.Any(x => x.Name == n),
+        };
         var resolved = new List<TrackReferenceOptions>();
         foreach (var (name, reference) in references)
         {

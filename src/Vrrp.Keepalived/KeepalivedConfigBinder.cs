@@ -60,6 +60,7 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         CompleteSyncGroups();
+        CompleteNotifyFifos(root);
         return _options;
     }
 
@@ -165,6 +166,12 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         ApplyDefaults(KeywordTable.Script, draft);
+        if (!draft.Has("user") && _options.ScriptUser is not null)
+        {
+            // keepalived: a script without a user runs as script_user's user and group.
+            (draft.Options.User, draft.Options.Group) = (_options.ScriptUser, _options.ScriptGroup);
+        }
+
         _options.Scripts.Add(draft.Options);
     }
 

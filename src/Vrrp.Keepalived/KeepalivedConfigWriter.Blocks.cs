@@ -8,15 +8,7 @@ public static partial class KeepalivedConfigWriter
 {
     internal static void WriteGlobal(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
-        if (options.RouterId is null && options.NetworkNamespace is null && options.StartupDelay == TimeSpan.Zero && !options.IgnoreUnsupported)
-        {
-            return;
-        }
-
-        w.Line("");
-        w.Open("global_defs");
-        WriteRows(w, KeywordTable.Global, options, all);
-        w.Close();
+        w.OptionalBlock("global_defs", () => WriteRows(w, KeywordTable.Global, options, all));
     }
 
     internal static void WriteScripts(ConfigOutput w, VrrpOptions options, VrrpOptions all)

@@ -33,12 +33,14 @@ public static partial class KeepalivedConfigWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(writer);
-        var w = new ConfigOutput(writer);
+        var w = new ConfigOutput();
         w.Line("! keepalived.conf written by Vrrp (KeepalivedConfigWriter)");
         foreach (var keyword in KeywordTable.TopLevel)
         {
             keyword.Write(w, options, options);
         }
+
+        w.WriteTo(writer);
     }
 
     /// <summary>A command line as keepalived reads it back: escapes encoded for its first pass, then quoted.</summary>

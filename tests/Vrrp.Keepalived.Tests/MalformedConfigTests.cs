@@ -192,7 +192,8 @@ public class MalformedConfigTests
         {
             "unicast peer not an address",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n unicast_peer {\n  10.0.0.300\n }\n}\n",
-            ["keepalived.conf:5: error: unicast_peer '10.0.0.300': expected an IPv4 or IPv6 address"]
+            ["keepalived.conf:1: warning: vrrp_instance 'VI_1': a unicast keyword without unicast peers; multicast is used (as keepalived does, which calls this deprecated)",
+             "keepalived.conf:5: error: unicast_peer '10.0.0.300': expected an IPv4 or IPv6 address"]
         },
         {
             "source address not an address",
@@ -299,19 +300,18 @@ public class MalformedConfigTests
         },
         {
             "unsupported global_defs keywords",
-            "global_defs {\n notification_email {\n  root@localhost\n }\n smtp_server 127.0.0.1\n enable_script_security\n vrrp_mcast_group4 224.0.0.19\n vrrp_mcast_group4 224.0.0.18\n}\n",
+            "global_defs {\n notification_email {\n  root@localhost\n }\n smtp_server 127.0.0.1\n vrrp_mcast_group6 ff05::12\n}\n",
             ["keepalived.conf:2: warning: global_defs: 'notification_email' block is not supported; ignored",
              "keepalived.conf:5: warning: global_defs: 'smtp_server' is not supported; ignored",
-             "keepalived.conf:6: warning: global_defs: 'enable_script_security' is not supported (scripts are not checked for unsafe permissions); ignored",
-             "keepalived.conf:7: warning: vrrp_mcast_group4 224.0.0.19: only the standard group 224.0.0.18 is supported; ignored"]
+             "keepalived.conf:6: warning: vrrp_mcast_group6 ff05::12 should be link-local multicast (ff02::/16; as keepalived says)"]
         },
         {
-            "address options the options do not hold",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/24 dev eth0 label eth0:vip\n  10.0.0.2/24 dev eth1 brd 10.0.0.255 scope global\n  10.0.0.1/24\n }\n}\n",
-            ["keepalived.conf:5: warning: virtual_ipaddress '10.0.0.1/24': 'label eth0:vip' is not supported; ignored",
-             "keepalived.conf:6: warning: virtual_ipaddress '10.0.0.2/24': 'brd 10.0.0.255 scope global' is not supported; ignored",
-             "keepalived.conf:6: warning: dev eth1: addresses on another interface than the instance's (eth0) are not supported; the address goes on eth0",
-             "keepalived.conf:7: warning: virtual_ipaddress '10.0.0.1/24' is listed twice; ignored"]
+            "address options keepalived adjusts, and an address given twice",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/24 dev eth0 label eth0:vip\n  10.0.0.2/31 dev eth1 brd + scope global\n  10.0.0.1/24\n }\n virtual_ipaddress_excluded {\n  fd00::1/64 scope link label x\n }\n}\n",
+            ["keepalived.conf:6: warning: virtual_ipaddress '10.0.0.2/31': brd +: the prefix length 31 is too long for a broadcast address; ignored (as keepalived does)",
+             "keepalived.conf:7: warning: virtual_ipaddress '10.0.0.1/24' is listed twice; ignored",
+             "keepalived.conf:10: warning: virtual_ipaddress_excluded 'fd00::1/64': scope link: IPv6 addresses take no scope; ignored (as keepalived does)",
+             "keepalived.conf:10: warning: virtual_ipaddress_excluded 'fd00::1/64': label x: IPv6 addresses take no label; ignored (as keepalived does)"]
         },
         {
             "long password, and authentication with VRRPv3",
@@ -362,11 +362,11 @@ public class MalformedConfigTests
              "keepalived.conf:13: warning: vrrp_sync_group 'G': no vrrp_instance 'VI_9'; ignored"]
         },
         {
-            "notify with a user, and extra words",
-            "vrrp_instance VI_1 {\n interface eth0 eth1\n virtual_router_id 1\n nopreempt now\n notify_master /etc/keepalived/master.sh root\n}\n",
+            "extra words",
+            "vrrp_instance VI_1 {\n interface eth0 eth1\n virtual_router_id 1\n nopreempt now\n notify_master /etc/keepalived/master.sh root root x\n}\n",
             ["keepalived.conf:2: warning: interface: 'eth1' is ignored",
              "keepalived.conf:4: warning: nopreempt: 'now' is ignored (nopreempt takes no value)",
-             "keepalived.conf:5: warning: notify_master: running as user 'root' is not supported (the command runs as this process's user); to pass arguments, quote the whole command line"]
+             "keepalived.conf:5: warning: notify_master: 'x' is ignored"]
         },
         {
             "words after a weight other than reverse",

@@ -66,23 +66,15 @@ internal sealed class KeywordBlock<TOptions>(string name, bool blocksAreErrors =
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>keepalived.conf text being written: one statement per line, indented by block depth.</summary>
-internal sealed class ConfigOutput(TextWriter writer)
+/// <summary>keepalived.conf text being written: one statement per line, indented by block depth (kept until <see cref="WriteTo"/>).</summary>
+internal sealed class ConfigOutput
 {
     private const string Indent = "    ";
+    private readonly List<string> _lines = [];
     private int _depth;
 
     /// <summary>One line at the current depth (an empty one is not indented).</summary>
-    public void Line(string text)
-    {
-        for (int i = 0; i < _depth && text.Length > 0; i++)
-        {
-            writer.Write(Indent);
-        }
-
-        writer.Write(text);
-        writer.Write('\n');
-    }
+    public void Line(string text) => _lines.Add(text.Length == 0 ? "" : string.Concat(Enumerable.Repeat(Indent, _depth)) + text);
 
     /// <summary><c>HEADER {</c>, then one level deeper.</summary>
     public void Open(string header)
@@ -96,5 +88,29 @@ internal sealed class ConfigOutput(TextWriter writer)
     {
         _depth--;
         Line("}");
+    }
+
+    /// <summary>A block that is left out when nothing is written in it (global_defs with every setting at its default).</summary>
+    public void OptionalBlock(string header, Action body)
+    {
+        int mark = _lines.Count;
+        Line("");
+        Open(header);
+        body();
+        Close();
+        if (_lines.Count == mark + 3)
+        {
+            _lines.RemoveRange(mark, 3);
+        }
+    }
+
+    /// <summary>Writes the lines, each ending with a line feed.</summary>
+    public void WriteTo(TextWriter writer)
+    {
+        foreach (string line in _lines)
+        {
+            writer.Write(line);
+            writer.Write('\n');
+        }
     }
 }

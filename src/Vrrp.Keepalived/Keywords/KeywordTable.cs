@@ -26,6 +26,7 @@ internal static class KeywordTable
         Script = BuildScript();
         TrackFile = BuildTrackFile();
         SyncGroup = BuildSyncGroup();
+        TrackProcess = BuildTrackProcess();
         Global = BuildGlobal();
         TopLevel = BuildTopLevel();
     }
@@ -51,6 +52,9 @@ internal static class KeywordTable
     /// <summary><c>vrrp_sync_group NAME { ... }</c>.</summary>
     public static KeywordBlock<VrrpSyncGroupOptions> SyncGroup { get; }
 
+    /// <summary><c>vrrp_track_process NAME { ... }</c>.</summary>
+    public static KeywordBlock<VrrpTrackProcessOptions> TrackProcess { get; }
+
     /// <summary>version and vrrp_version: 2 or 3.</summary>
     internal static readonly ValueSyntax<VrrpVersion> VersionSyntax =
         Syntax.Integer(2, 3, "2 or 3").Map(static v => v == 2 ? VrrpVersion.V2 : VrrpVersion.V3, static v => v == VrrpVersion.V2 ? 2 : 3);
@@ -65,12 +69,12 @@ internal static class KeywordTable
         k.Custom("vrrp_script", BlockUse.Required, static (b, s, _) => b.ReadScript(s), W.WriteScripts);
         k.Custom("vrrp_track_file", BlockUse.Required, static (b, s, _) => b.ReadTrackFile(s), W.WriteTrackFiles);
         k.Custom("track_file", BlockUse.Required, static (b, s, _) => b.ReadTrackFile(s));
+        k.Custom("vrrp_track_process", BlockUse.Required, static (b, s, _) => b.ReadTrackProcess(s), W.WriteTrackProcesses); // before the instances that name them, as keepalived needs
         k.Custom("vrrp_instance", BlockUse.Required, static (b, s, _) => b.ReadInstance(s), W.WriteInstances);
         k.Custom("vrrp_sync_group", BlockUse.Required, static (b, s, _) => b.ReadSyncGroup(s), W.WriteSyncGroups);
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v)
             .WrittenWhen(static _ => false); // keepalived also accepts it outside global_defs; written there
 
-        k.Unsupported("vrrp_track_process", "process tracking is not read yet", "a vrrp_script that runs pgrep, or a health check");
         k.Unsupported("static_ipaddress", "static addresses are not managed by Vrrp", "the system's network configuration");
         k.Unsupported("static_routes", "static routes are not managed by Vrrp", "the system's network configuration");
         k.Unsupported("static_rules", "static rules are not managed by Vrrp", "the system's network configuration");
@@ -101,22 +105,25 @@ internal static class KeywordTable
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
         k.Value("vrrp_startup_delay", Syntax.Seconds(0, VrrpLimits.MaximumStartupDelaySeconds), static o => o.StartupDelay, static (o, v) => o.StartupDelay = v)
             .KeepalivedDefault(TimeSpan.Zero);
-        k.Custom("vrrp_mcast_group4", BlockUse.No, static (b, s, _) => b.CheckMulticastGroup(s, "224.0.0.18"));
-        k.Custom("vrrp_mcast_group6", BlockUse.No, static (b, s, _) => b.CheckMulticastGroup(s, "ff02::12"));
+        k.Value("vrrp_mcast_group4", Syntax.MulticastGroup(VrrpAddressFamily.IPv4), static o => o.MulticastGroup4, static (o, v) => o.MulticastGroup4 = v);
+        k.Value("vrrp_mcast_group6", Syntax.MulticastGroup(VrrpAddressFamily.IPv6), static o => o.MulticastGroup6, static (o, v) => o.MulticastGroup6 = v);
+        k.Value("vrrp_garp_interval", Syntax.Seconds(0.000001m, 4294.967295m), static o => o.GarpInterval, static (o, v) => o.GarpInterval = v)
+            .KeepalivedDefault(TimeSpan.Zero);
+        k.Value("vrrp_gna_interval", Syntax.Seconds(0.000001m, 4294.967295m), static o => o.GnaInterval, static (o, v) => o.GnaInterval = v)
+            .KeepalivedDefault(TimeSpan.Zero);
+        k.Custom("script_user", BlockUse.No, static (b, s, d) => b.ReadUser(s, (user, group) => (d.Options.ScriptUser, d.Options.ScriptGroup) = (user, group)),
+            static (w, o, _) => W.WriteUser(w, "script_user", o.ScriptUser, o.ScriptGroup));
+        k.Flag("enable_script_security", static o => o.EnableScriptSecurity, static (o, v) => o.EnableScriptSecurity = v);
+        k.Custom("notify_fifo", BlockUse.No, static (b, s, d) => b.ReadNotifyFifo(s, d.Options.NotifyFifo ??= new()), static (w, o, _) => W.WriteNotifyFifo(w, "", o.NotifyFifo));
+        k.Custom("notify_fifo_script", BlockUse.No, static (b, s, d) => b.ReadNotifyFifoScript(s, d.Options.NotifyFifo ??= new()));
+        k.Custom("vrrp_notify_fifo", BlockUse.No, static (b, s, d) => b.ReadNotifyFifo(s, d.Options.VrrpNotifyFifo ??= new()), static (w, o, _) => W.WriteNotifyFifo(w, "vrrp_", o.VrrpNotifyFifo));
+        k.Custom("vrrp_notify_fifo_script", BlockUse.No, static (b, s, d) => b.ReadNotifyFifoScript(s, d.Options.VrrpNotifyFifo ??= new()));
         k.Flag(KeepalivedConfigBinder.IgnoreUnsupportedKeyword, static o => o.IgnoreUnsupported, static (o, v) => o.IgnoreUnsupported = v); // read first, see Bind
         k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
-        k.Ignored("enable_script_security", "scripts are not checked for unsafe permissions");
-        k.Unsupported("vrrp_garp_interval", "pacing gratuitous ARPs is not read yet", "leave it out: announcements are sent at once");
-        k.Unsupported("vrrp_gna_interval", "pacing neighbour advertisements is not read yet", "leave it out: announcements are sent at once");
         k.Unsupported("vrrp_min_garp", "vrrp_min_garp is not part of Vrrp", "garp_master_repeat 1 and garp_master_delay 0");
-        k.Unsupported("vrrp_garp_extra_if", "announcing on other interfaces is not read yet", "leave it out");
+        k.Custom("vrrp_garp_extra_if", BlockUse.No, static (b, s, _) => b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals[s.Keyword] = (interval, all)));
         k.Unsupported("vrrp_lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
-        k.Unsupported("vrrp_higher_prio_send_advert", "sending an advert before giving way is not read yet", "leave it out");
         k.Unsupported("vrrp_down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
-        foreach (string fifo in new[] { "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script" })
-        {
-            k.Unsupported(fifo, "notify FIFOs are not read yet", "notify scripts (run in order per instance), or callbacks");
-        }
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
@@ -139,10 +146,14 @@ internal static class KeywordTable
         k.Value("advert_int", Syntax.AdvertisementInterval, static o => o.AdvertisementInterval, static (o, v) => o.AdvertisementInterval = v)
             .AlwaysWritten(); // checked against the version when the instance is complete
         k.Custom("authentication", BlockUse.Required, static (b, s, d) => b.ReadAuthentication(s, d), W.WriteAuthentication);
-        k.Custom("virtual_ipaddress", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d, d.Options.VirtualAddresses, sameFamily: true),
-            static (w, o, _) => W.WriteList(w, "virtual_ipaddress", o.VirtualAddresses));
-        k.Custom("virtual_ipaddress_excluded", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d, d.Options.ExcludedVirtualAddresses, sameFamily: false),
-            static (w, o, _) => W.WriteList(w, "virtual_ipaddress_excluded", o.ExcludedVirtualAddresses));
+        k.Custom("virtual_ipaddress", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d.Options.VirtualAddresses, sameFamily: true),
+            static (w, o, _) => W.WriteEntries(w, "virtual_ipaddress", o.VirtualAddresses));
+        k.Custom("virtual_ipaddress_excluded", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d.Options.ExcludedVirtualAddresses, sameFamily: false),
+            static (w, o, _) => W.WriteEntries(w, "virtual_ipaddress_excluded", o.ExcludedVirtualAddresses));
+        k.Custom("virtual_routes", BlockUse.Required, static (b, s, d) => b.ReadRoutes(s, d.Options.VirtualRoutes),
+            static (w, o, _) => W.WriteEntries(w, "virtual_routes", o.VirtualRoutes));
+        k.Custom("virtual_rules", BlockUse.Required, static (b, s, d) => b.ReadRules(s, d.Options.VirtualRules),
+            static (w, o, _) => W.WriteEntries(w, "virtual_rules", o.VirtualRules));
         k.Flag("nopreempt", static o => o.NoPreempt, static (o, v) => o.NoPreempt = v);
         k.Flag("no_preempt", static o => o.NoPreempt, static (o, v) => o.NoPreempt = v).NotWritten();
         k.Flag("preempt", static o => o.NoPreempt, static (o, v) => o.NoPreempt = v, value: false).NotWritten();
@@ -152,11 +163,14 @@ internal static class KeywordTable
             .WrittenWhen(static o => o.UnicastPeers.Count > 0);
         k.Value("mcast_src_ip", Syntax.Address, static o => o.SourceAddress, static (o, v) => o.SourceAddress = v)
             .WrittenWhen(static o => o.UnicastPeers.Count == 0);
-        k.Custom("unicast_peer", BlockUse.Required, static (b, s, d) => b.ReadPeers(s, d.Options),
-            static (w, o, _) => W.WriteList(w, "unicast_peer", o.UnicastPeers));
+        k.Custom("unicast_peer", BlockUse.Required, static (b, s, d) => b.ReadPeers(s, d.Options), W.WritePeers);
+        k.Value("unicast_ttl", Syntax.Integer(0, 255).Map<int?>(static v => v, static v => v!.Value), static o => o.UnicastTtl, static (o, v) => o.UnicastTtl = v);
         k.Flag("check_unicast_src", static o => o.CheckUnicastSource, static (o, v) => o.CheckUnicastSource = v)
             .DefaultFrom("vrrp_check_unicast_src");
         k.Custom("use_vmac", BlockUse.No, static (b, s, d) => b.ReadUseVirtualMac(s, d.Options), W.WriteUseVirtualMac);
+        k.Flag("vmac_xmit_base", static o => o.VirtualMacTransmitOnBase, static (o, v) => o.VirtualMacTransmitOnBase = v);
+        k.Custom("accept", BlockUse.No, static (b, s, d) => { b.NoArguments(s); d.Options.Accept = true; }, static (w, o, _) => W.WriteAccept(w, o.Accept));
+        k.Custom("no_accept", BlockUse.No, static (b, s, d) => { b.NoArguments(s); d.Options.Accept = false; });
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
         k.Flag("dont_track_primary", static o => o.DontTrackPrimary, static (o, v) => o.DontTrackPrimary = v);
         k.Value("strict_mode", Syntax.Bool, static o => o.StrictMode, static (o, v) => o.StrictMode = v)
@@ -183,46 +197,49 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteReferences(w, "track_script", o.TrackScripts));
         k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Files, VrrpLimits.MaximumTrackFileWeight),
             static (w, o, _) => W.WriteReferences(w, "track_file", o.TrackFiles));
+        k.Custom("track_process", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Processes, VrrpLimits.MaximumTrackFileWeight),
+            static (w, o, _) => W.WriteReferences(w, "track_process", o.TrackProcesses));
+        k.Custom("garp_extra_if", BlockUse.No, static (b, s, d) => b.ReadGarpExtraInterfaces(s, (interval, all) => (d.Options.GarpExtraInterfacesInterval, d.Options.GarpExtraInterfacesAll) = (interval, all)),
+            W.WriteGarpExtraInterfaces); // its global_defs default (vrrp_garp_extra_if) is applied when the instance is complete
+        k.Custom("vmac_garp_intvl", BlockUse.No, static (b, s, d) =>
+        {
+            b.Warning(s, "vmac_garp_intvl is deprecated (as keepalived says): read as garp_extra_if");
+            b.ReadGarpExtraInterfaces(s, (interval, all) => (d.Options.GarpExtraInterfacesInterval, d.Options.GarpExtraInterfacesAll) = (interval, all));
+            d.Seen["garp_extra_if"] = s.Location;
+        });
+        k.Value("higher_prio_send_advert", Syntax.Bool, static o => o.HigherPrioritySendAdvert, static (o, v) => o.HigherPrioritySendAdvert = v)
+            .DefaultFrom("vrrp_higher_prio_send_advert").KeepalivedDefault(false);
 
         // keepalived keeps the first notify command of a kind.
-        k.Value("notify_master", Syntax.CommandLine, static o => o.NotifyMaster, static (o, v) => o.NotifyMaster = v).FirstWins();
-        k.Value("notify_backup", Syntax.CommandLine, static o => o.NotifyBackup, static (o, v) => o.NotifyBackup = v).FirstWins();
-        k.Value("notify_fault", Syntax.CommandLine, static o => o.NotifyFault, static (o, v) => o.NotifyFault = v).FirstWins();
-        k.Value("notify_stop", Syntax.CommandLine, static o => o.NotifyStop, static (o, v) => o.NotifyStop = v).FirstWins();
-        k.Value("notify", Syntax.CommandLine, static o => o.Notify, static (o, v) => o.Notify = v).FirstWins();
+        k.Custom("notify_master", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMaster, static (o, v) => o.NotifyMaster = v), static (w, o, _) => W.WriteNotify(w, "notify_master", o.NotifyMaster, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_backup", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyBackup, static (o, v) => o.NotifyBackup = v), static (w, o, _) => W.WriteNotify(w, "notify_backup", o.NotifyBackup, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_fault", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyFault, static (o, v) => o.NotifyFault = v), static (w, o, _) => W.WriteNotify(w, "notify_fault", o.NotifyFault, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_stop", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyStop, static (o, v) => o.NotifyStop = v), static (w, o, _) => W.WriteNotify(w, "notify_stop", o.NotifyStop, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.Notify, static (o, v) => o.Notify = v), static (w, o, _) => W.WriteNotify(w, "notify", o.Notify, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_master_rx_lower_pri", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMasterRxLowerPriority, static (o, v) => o.NotifyMasterRxLowerPriority = v),
+            static (w, o, _) => W.WriteNotify(w, "notify_master_rx_lower_pri", o.NotifyMasterRxLowerPriority, o.NotifyUser, o.NotifyGroup));
 
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
         k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
-        k.Unsupported("vmac_xmit_base", "sending from the base interface is not read yet", "leave it out");
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
         k.Unsupported("unicast_fault_no_peer", "Fault without unicast peers is not part of Vrrp", "list the unicast peers");
         k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum is not sent", "leave it out: adverts with either checksum are accepted");
         k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
         k.Ignored("linkbeat_use_polling", "link state comes from netlink");
-        k.Unsupported("track_process", "process tracking is not read yet", "a track_script that runs pgrep, or a health check");
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
         k.Unsupported("mcast_dst_ip", "another multicast group per instance is not part of Vrrp", "leave it out: 224.0.0.18 and ff02::12 are used");
         k.Unsupported("track_src_ip", "tracking the source address is not part of Vrrp", "leave it out");
-        k.Unsupported("unicast_ttl", "the TTL of unicast adverts is not read yet", "leave it out: adverts are sent with TTL 255");
         k.Unsupported("promote_secondaries", "promote_secondaries is not set on the interface", "sysctl net.ipv4.conf.IF.promote_secondaries=1");
-        k.Unsupported("virtual_routes", "virtual routes are not read yet", "routes added by notify_master and removed by notify_backup");
-        k.Unsupported("virtual_rules", "virtual rules are not read yet", "rules added by notify_master and removed by notify_backup");
-        k.Unsupported("accept", "accept mode is not read yet", "leave it out: the addresses then answer as with accept");
-        k.Unsupported("no_accept", "no_accept is not read yet", "leave it out: the addresses then answer as with accept");
         k.Ignored("skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
         k.Ignored("debug", "debug output is set by log levels");
         k.Unsupported("notify_deleted", "a notify when an instance is deleted is not part of Vrrp", "notify_stop");
-        k.Unsupported("notify_master_rx_lower_pri", "this notify is not read yet", "leave it out");
         k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
         k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
         k.Ignored("lvs_sync_daemon_interface", "LVS is not part of Vrrp");
         k.Unsupported("down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
-        k.Unsupported("garp_extra_if", "announcing on other interfaces is not read yet", "leave it out");
-        k.Unsupported("vmac_garp_intvl", "announcing on other interfaces is not read yet", "leave it out");
         k.Unsupported("lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
-        k.Unsupported("higher_prio_send_advert", "sending an advert before giving way is not read yet", "leave it out");
         k.Ignored("kernel_rx_buf_size", "receive buffers are sized by Vrrp");
         return k;
     }
@@ -249,7 +266,8 @@ internal static class KeywordTable
         var riseFall = Syntax.Integer(1, VrrpLimits.MaximumRiseFall);
         k.Value("rise", riseFall, static o => o.Rise, static (o, v) => o.Rise = v).AlwaysWritten();
         k.Value("fall", riseFall, static o => o.Fall, static (o, v) => o.Fall = v).AlwaysWritten();
-        k.Value("user", Syntax.User, static o => o.User!, static (o, v) => o.User = v).DefaultFrom("script_user");
+        k.Custom("user", BlockUse.No, static (b, s, d) => b.ReadUser(s, (user, group) => (d.Options.User, d.Options.Group) = (user, group)),
+            static (w, o, _) => W.WriteUser(w, "user", o.User, o.Group)); // without it, script_user's, when the script is complete
         k.Flag("init_fail", static o => o.InitFail, static (o, v) => o.InitFail = v);
         return k;
     }
@@ -269,10 +287,10 @@ internal static class KeywordTable
     {
         var k = new KeywordBlock<VrrpSyncGroupOptions>("vrrp_sync_group");
         k.Custom("group", BlockUse.Required, static (b, s, d) => b.ReadSyncGroupMembers(s, (SyncGroupDraft)d), W.WriteSyncGroupMembers);
-        k.Value("notify_master", Syntax.CommandLine, static o => o.NotifyMaster, static (o, v) => o.NotifyMaster = v).FirstWins();
-        k.Value("notify_backup", Syntax.CommandLine, static o => o.NotifyBackup, static (o, v) => o.NotifyBackup = v).FirstWins();
-        k.Value("notify_fault", Syntax.CommandLine, static o => o.NotifyFault, static (o, v) => o.NotifyFault = v).FirstWins();
-        k.Value("notify", Syntax.CommandLine, static o => o.Notify, static (o, v) => o.Notify = v).FirstWins();
+        k.Custom("notify_master", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMaster, static (o, v) => o.NotifyMaster = v), static (w, o, _) => W.WriteNotify(w, "notify_master", o.NotifyMaster, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_backup", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyBackup, static (o, v) => o.NotifyBackup = v), static (w, o, _) => W.WriteNotify(w, "notify_backup", o.NotifyBackup, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_fault", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyFault, static (o, v) => o.NotifyFault = v), static (w, o, _) => W.WriteNotify(w, "notify_fault", o.NotifyFault, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.Notify, static (o, v) => o.Notify = v), static (w, o, _) => W.WriteNotify(w, "notify", o.Notify, o.NotifyUser, o.NotifyGroup));
         k.Custom("sync_group_tracking_weight", BlockUse.No, static (b, s, _) => b.NoArguments(s), W.WriteTrackingWeight);
         k.Custom("global_tracking", BlockUse.No, static (b, s, d) =>
         {
@@ -284,11 +302,29 @@ internal static class KeywordTable
         k.Custom("track_interface", BlockUse.Required, static (b, s, d) => b.ReadTrackInterfaces(s, ((SyncGroupDraft)d).Interfaces));
         k.Custom("track_script", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Scripts, VrrpLimits.MaximumTrackWeight));
         k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Files, VrrpLimits.MaximumTrackFileWeight));
-        k.Unsupported("track_process", "process tracking is not read yet", "a track_script that runs pgrep");
+        k.Custom("track_process", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Processes, VrrpLimits.MaximumTrackFileWeight));
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
         k.Unsupported("notify_stop", "a stop notify of the group is not part of Vrrp", "notify_stop on each member instance");
         k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
         k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
+        return k;
+    }
+
+    private static KeywordBlock<VrrpTrackProcessOptions> BuildTrackProcess()
+    {
+        var k = new KeywordBlock<VrrpTrackProcessOptions>("vrrp_track_process", blocksAreErrors: true);
+        k.Custom("process", BlockUse.No, static (b, s, d) => b.ReadProcess(s, d), W.WriteProcess);
+        k.Custom("param_match", BlockUse.No, static (b, s, d) => b.ReadParameterMatch(s, d.Options), W.WriteParameterMatch);
+        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackFileWeight, $"vrrp_track_process {d.Options.Name} weight",
+            (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
+            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
+        k.Custom("quorum", BlockUse.No, static (b, s, d) => b.ReadQuorum(s, d.Options), W.WriteQuorum);
+        k.Custom("quorum_max", BlockUse.No, static (b, s, d) => b.ReadQuorumMax(s, d.Options));
+        var delay = Syntax.Seconds(0.000001m, 3600);
+        k.Value("terminate_delay", delay, static o => o.TerminateDelay, static (o, v) => o.TerminateDelay = v).KeepalivedDefault(TimeSpan.Zero);
+        k.Value("fork_delay", delay, static o => o.ForkDelay, static (o, v) => o.ForkDelay = v).KeepalivedDefault(TimeSpan.Zero);
+        k.Value("delay", delay, static o => o.TerminateDelay, static (o, v) => (o.TerminateDelay, o.ForkDelay) = (v, v)).WrittenWhen(static _ => false);
+        k.Flag("full_command", static o => o.FullCommand, static (o, v) => o.FullCommand = v);
         return k;
     }
 

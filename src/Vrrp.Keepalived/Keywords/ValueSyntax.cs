@@ -101,17 +101,14 @@ internal static class Syntax
     /// <summary>A choice among words (case sensitive, as keepalived).</summary>
     public static ValueSyntax<T> Choice<T>(string expected, params (string Word, T Value)[] words) => new ChoiceSyntax<T>(expected, words);
 
-    /// <summary>A command line (<c>notify_master "/bin/x a b"</c>), with keepalived's escapes.</summary>
-    public static ValueSyntax<string?> CommandLine { get; } = new CommandLineSyntax();
-
     /// <summary>advert_int: seconds above 0 and at most 255 with up to six decimals; the version's rules apply when the instance is complete.</summary>
     public static ValueSyntax<TimeSpan> AdvertisementInterval { get; } = new AdvertisementIntervalSyntax();
 
     /// <summary>auth_pass: one word, of which keepalived uses the first 8 characters.</summary>
     public static ValueSyntax<string?> Password { get; } = new PasswordSyntax();
 
-    /// <summary><c>USER [GROUP]</c> of scripts.</summary>
-    public static ValueSyntax<string> User { get; } = new UserSyntax();
+    /// <summary>A multicast group address of one family (vrrp_mcast_group4 / vrrp_mcast_group6), as keepalived checks it.</summary>
+    public static ValueSyntax<string?> MulticastGroup(VrrpAddressFamily family) => new MulticastGroupSyntax(family);
 
     private sealed class AdvertisementIntervalSyntax : ValueSyntax<TimeSpan>
     {
@@ -157,22 +154,37 @@ internal static class Syntax
         public override string Format(string? value) => KeepalivedConfigWriter.Word(value!);
     }
 
-    private sealed class UserSyntax : ValueSyntax<string>
+    private sealed class MulticastGroupSyntax(VrrpAddressFamily family) : ValueSyntax<string?>
     {
-        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string value)
+        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string? value)
         {
-            bool ok = binder.RequireString(s, "a user name", out value, checkExtra: false);
-            if (ok && s.Arguments.Count > index + 1)
+            value = null;
+            if (!binder.RequireAddress(s, out string text))
             {
-                binder.Warning(s, $"{what}: the group '{s.Arguments[index + 1].Text}' is not supported (scripts run with the user's group); ignored");
+                return false;
             }
 
-            return ok;
+            var address = IPAddressValue.Parse(text);
+            Span<byte> bytes = stackalloc byte[16];
+            address.WriteTo(bytes);
+            if (address.Family != family || (family == VrrpAddressFamily.IPv4 ? bytes[0] is < 224 or > 239 : bytes[0] != 0xff))
+            {
+                binder.Error(s, $"{what} '{s.Arguments[0].Text}': expected an {(family == VrrpAddressFamily.IPv4 ? "IPv4" : "IPv6")} multicast address");
+                return false;
+            }
+
+            if (family == VrrpAddressFamily.IPv6 && bytes[1] != 0x02)
+            {
+                binder.Warning(s, $"{what} {text} should be link-local multicast (ff02::/16; as keepalived says)");
+            }
+
+            value = text;
+            return true;
         }
 
-        public override int Words(ConfigStatement s, int index) => index + 2; // USER GROUP
+        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // extra words are reported while reading
 
-        public override string Format(string value) => KeepalivedConfigWriter.Word(value);
+        public override string Format(string? value) => value!;
     }
 
     private sealed class IntegerSyntax(long min, long max, string expected) : ValueSyntax<int>
@@ -278,18 +290,5 @@ internal static class Syntax
 
             throw new ArgumentException($"{value} has no keepalived.conf word.", nameof(value));
         }
-    }
-
-    private sealed class CommandLineSyntax : ValueSyntax<string?>
-    {
-        public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string? value)
-        {
-            value = binder.ReadNotify(s);
-            return value is not null;
-        }
-
-        public override int Words(ConfigStatement s, int index) => s.Arguments.Count; // the user words are reported by ReadNotify
-
-        public override string Format(string? value) => KeepalivedConfigWriter.Command(value!);
     }
 }
