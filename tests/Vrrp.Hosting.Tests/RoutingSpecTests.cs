@@ -47,8 +47,8 @@ public class RoutingSpecTests
     [Theory]
     [InlineData("10.80.0.0/24 dev eth1", "10.80.0.0/24 dev eth1")]
     [InlineData("src 10.70.0.100 to 10.81.0.0/16 via 10.70.0.1 dev eth1 table 100 metric 5 scope link", "10.81.0.0/16 src 10.70.0.100 via 10.70.0.1 dev eth1 table 100 metric 5 scope link")]
-    [InlineData("blackhole 10.82.0.0/16", "blackhole 10.82.0.0/16 no_track")]
-    [InlineData("default gw 10.70.0.254 table main", "default via 10.70.0.254 table 254 no_track")]
+    [InlineData("blackhole 10.82.0.0/16", "blackhole 10.82.0.0/16 protocol keepalived no_track")]
+    [InlineData("default gw 10.70.0.254 table main", "default via 10.70.0.254 table 254 protocol keepalived no_track")]
     [InlineData("fd01::/64 via inet6 fd00::1 dev eth1 protocol 99 onlink mtu lock 1400", "fd01::/64 via fd00::1 dev eth1 protocol 99 onlink mtu lock 1400")]
     [InlineData("fd02::/64 from fd00::/64 dev eth1 tos 0x10", "fd02::/64 from fd00::/64 dev eth1 tos 0x10")]
     public void Routes_are_read_and_written_in_one_form(string text, string written)

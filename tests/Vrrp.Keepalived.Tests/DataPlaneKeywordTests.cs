@@ -55,7 +55,7 @@ public class DataPlaneKeywordTests
         Assert.Equal(["10.70.0.100/24 dev eth1 label eth1:vip", "10.70.0.101/24 no_track"], vi.VirtualAddresses);
         Assert.Equal(["fd00::5/64 dev eth1 preferred_lft forever"], vi.ExcludedVirtualAddresses);
         Assert.Equal(
-            ["10.80.0.0/24 dev eth1", "10.81.0.0/16 src 10.70.0.100 via 10.70.0.1 dev eth1 table 100 metric 5", "blackhole 10.82.0.0/16 no_track"],
+            ["10.80.0.0/24 dev eth1", "10.81.0.0/16 src 10.70.0.100 via 10.70.0.1 dev eth1 table 100 metric 5", "blackhole 10.82.0.0/16 protocol keepalived no_track"],
             vi.VirtualRoutes);
         Assert.Equal(["from 10.90.0.0/24 priority 16384 table 100", "to 10.91.0.0/24 priority 1000 table 101", "from 10.92.0.0/24 priority 16383 prohibit"], vi.VirtualRules);
     }

@@ -35,9 +35,17 @@ public sealed partial class KeepalivedOracleTests
         var keepalivedInstances = new HashSet<string>(StringComparer.Ordinal);
         foreach (string message in check.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (Regex.Match(message, @"Line (\d+)\)") is { Success: true } at)
+            if (Regex.Match(message, @"Line (\d+)\) (?:\((VI_\d+)\))?") is { Success: true } at)
             {
-                keepalivedLines.Add(int.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture));
+                int line = int.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (generated.Lines[line - 1].Trim() == "}" && generated.Blocks.FirstOrDefault(b => line >= b.Value.First && line <= b.Value.Last).Key is { } block)
+                {
+                    keepalivedInstances.Add(block); // a check at the end of the block (vrrp_end_handler): about the instance
+                }
+                else
+                {
+                    keepalivedLines.Add(line);
+                }
             }
             else if (Regex.Match(message, @"^\((VI_\d+)\)") is { Success: true } instance)
             {
@@ -94,6 +102,7 @@ public sealed partial class KeepalivedOracleTests
                 var script = options.Scripts.First(x => x.Name == t.Name);
                 return $"{t.Name} weight {t.Weight ?? script.Weight}{(t.Reverse ?? script.Reverse ? " reverse" : "")}";
             }), k.TrackedScripts);
+            AssertKeepalivedOptions(where, o, options, k); // addresses with their options, routes, rules, accept mode...
             AssertList(where, "tracked files", o.TrackFiles.Select(t =>
             {
                 var file = options.TrackFiles.First(x => x.Name == t.Name);
@@ -259,8 +268,33 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
         }
 
         Line("    virtual_ipaddress {");
-        Line($"        10.{index / 250}.{index % 250}.1/24");
+        Line($"        10.{index / 250}.{index % 250}.1/24{Pick("", " brd +", " brd -", " scope link", " label " + own + ":v", " no_track")}");
+        Maybe(0.3, () => Line($"        10.{index / 250}.{index % 250}.2/31 brd {Pick("+", "-")}")); // too long a prefix: keepalived drops the broadcast
         Line("    }");
+        Maybe(0.3, () =>
+        {
+            Line("    virtual_ipaddress_excluded {");
+            Line($"        fd00:{index:x}::1/64{Pick("", " scope link", " label x", " -nodad", " preferred_lft forever")}");
+            Line("    }");
+        });
+        Maybe(0.3, () =>
+        {
+            Line("    virtual_routes {");
+            Line($"        10.200.{index}.0/24{Pick(" dev " + own, $" via 10.{index / 250}.{index % 250}.254", "")}"); // without dev keepalived does not track it
+            Maybe(0.5, () => Line($"        blackhole 10.201.{index}.0/24"));
+            Line("    }");
+        });
+        Maybe(0.3, () =>
+        {
+            Line("    virtual_rules {");
+            Line($"        from 10.202.{index}.0/24 table {100 + index}{Pick("", $" priority {1000 + index}")}");
+            Line("    }");
+        });
+        Maybe(0.2, () => Line($"    unicast_ttl {_random.Next(0, 256)}")); // without peers keepalived resets it
+        Maybe(0.2, () => Line("    vmac_xmit_base"));                    // without use_vmac keepalived clears it
+        Maybe(0.2, () => Line($"    garp_extra_if {Pick("all 30", "5", "86400")}"));
+        Maybe(0.2, () => Line($"    higher_prio_send_advert{Pick("", " on", " off")}"));
+        Maybe(0.2, () => Line(Pick("    accept", "    no_accept")));
         if (Chance(0.5))
         {
             Line("    track_interface {");

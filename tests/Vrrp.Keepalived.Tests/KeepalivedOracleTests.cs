@@ -564,7 +564,7 @@ internal sealed class KeepalivedDump
         Append(" via ", r.Via is { } via ? $"{(via.Family == Vrrp.VrrpAddressFamily.IPv6 ? "inet6" : "inet")} {via}" : null);
         Append(" dev ", r.Device);
         Append(" table ", r.Table is { } table && table != 254 ? table.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
-        Append(" proto ", r.NoTrack ? null : "18");
+        Append(" proto ", r.Protocol is { } protocol ? (protocol == "keepalived" ? "18" : protocol) : r.NoTrack ? null : "18");
         Append(" metric ", r.Metric?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (r.OnLink && r.Family == Vrrp.VrrpAddressFamily.IPv4)
         {

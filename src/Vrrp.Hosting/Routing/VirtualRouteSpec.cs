@@ -220,6 +220,7 @@ public sealed class VirtualRouteSpec
         {
             r.Warnings.Add($"cannot track route {route.Destination?.ToString() ?? "default"} with no interface specified, not tracking (as keepalived does)");
             route.NoTrack = true;
+            route.Protocol ??= "keepalived"; // keepalived has already given it its own protocol (18) by then
         }
 
         route.Warnings = r.Warnings;
