@@ -92,6 +92,7 @@ internal sealed partial class DaemonConfiguration
         to.GarpInterval = from.GarpInterval;
         to.GnaInterval = from.GnaInterval;
         to.TrackProcesses = from.TrackProcesses;
+        to.ReleaseOnStop = from.ReleaseOnStop;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

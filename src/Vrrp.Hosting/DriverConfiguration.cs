@@ -6,7 +6,7 @@ namespace Vrrp.Hosting;
 /// <summary>Turns validated <see cref="VrrpOptions"/> into the protocol core's <see cref="VirtualRouterConfiguration"/>s.</summary>
 internal static class DriverConfiguration
 {
-    public static VirtualRouterConfiguration Create(VrrpOptions options, VrrpInstanceOptions instance, Func<string, long>? fileValue = null)
+    public static VirtualRouterConfiguration Create(VrrpOptions options, VrrpInstanceOptions instance, Func<string, long>? fileValue = null, Func<string, long>? scriptValue = null)
     {
         var trackers = new List<TrackerConfiguration>();
         foreach (var track in instance.TrackInterfaces)
@@ -18,8 +18,9 @@ internal static class DriverConfiguration
         {
             var script = options.Scripts.Find(s => s.Name == track.Name);
 
-            // init_fail: down until the script has succeeded rise times (otherwise up until it fails).
-            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, script?.InitFail == true ? 0 : null)
+            // init_fail: down until the script has succeeded rise times (otherwise up until it fails); at a reload, the
+            // running script's state.
+            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, scriptValue?.Invoke(track.Name) ?? (script?.InitFail == true ? 0 : null))
             {
                 Reverse = track.Reverse ?? script?.Reverse ?? false,
             });

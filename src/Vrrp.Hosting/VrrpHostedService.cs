@@ -13,7 +13,7 @@ namespace Vrrp.Hosting;
 /// platform, starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
 /// (a master sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
 /// </summary>
-internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDisposable
+internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader, IAsyncDisposable, IDisposable
 {
     internal const string NoPlatformMessage =
         "No VRRP platform is registered: the virtual routers have no way to send adverts or add addresses. " +
@@ -55,18 +55,12 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         var options = _options.Value;
         var platform = _services.GetService<VrrpPlatform>() ?? throw new InvalidOperationException(NoPlatformMessage);
 
+        // Always there, even without scripts: a reload may add some (Update).
         var handlers = new List<IVrrpStateHandler>();
-        var notify = new NotifyScriptHandler(options, _logger);
-        if (notify.HasScripts)
-        {
-            handlers.Add(notify);
-        }
-
-        var groupNotify = new SyncGroupNotifyHandler(options, _logger);
-        if (groupNotify.HasScripts)
-        {
-            handlers.Add(groupNotify);
-        }
+        _notify = new NotifyScriptHandler(options, _logger);
+        handlers.Add(_notify);
+        _groupNotify = new SyncGroupNotifyHandler(options, _logger);
+        handlers.Add(_groupNotify);
 
         handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
         _dispatcher = new StateChangeDispatcher(handlers, options.CallbackTimeout, _time, _loggerFactory.CreateLogger("Vrrp.Hosting.Callbacks"));
@@ -106,6 +100,8 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
 
         }
 
+        await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
+
         var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
@@ -136,6 +132,8 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         try
         {
             await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+            _running = options;
+            WatchForChanges();
         }
         catch
         {
@@ -145,12 +143,49 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
     }
 
+    /// <summary>
+    /// Asks the platform about each instance's interfaces before anything starts, so that a missing one is a
+    /// validation error naming the instance and the option rather than the platform's own exception from deep inside
+    /// the start.
+    /// </summary>
+    private static async Task CheckInterfacesAsync(VrrpOptions options, VrrpPlatform platform, CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        foreach (var instance in options.Instances)
+        {
+            // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
+            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddress.Parse(instance.VirtualAddresses[0]) is { } first
+                ? first.Address
+                : IPAddressValue.Parse("192.0.2.1");
+            try
+            {
+                await platform.Addresses.ContainsAsync(instance.Interface, probe, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(VrrpOptions), failures);
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        StopWatchingForChanges();
+        _running = null;
         Log.Stopping(_logger);
         try
         {
-            if (_driver is not null)
+            if (_driver is not null && !_options.Value.ReleaseOnStop)
+            {
+                Log.NotReleasing(_logger);
+                await _driver.AbortAsync().ConfigureAwait(false);
+            }
+            else if (_driver is not null)
             {
                 await _driver.StopAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -209,9 +244,13 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     /// </summary>
     private sealed class Observer(VrrpHostedService host) : VrrpObserver
     {
-        public override void OnStateChanged(VrrpStateChange change)
-        {
+        public override void OnStateChanged(VrrpStateChange change) =>
             host._metrics.Transition(change.InstanceName, change.PreviousState, change.State);
+
+        // Callbacks, notify scripts and WatchAsync readers get the change once its address work is done: a master's
+        // addresses are on the interface (and announced), a backup's are gone.
+        public override void OnStateApplied(VrrpStateChange change)
+        {
             host._monitor.Publish(change);
             host._dispatcher?.Post(change);
         }

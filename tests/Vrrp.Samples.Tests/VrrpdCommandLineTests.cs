@@ -91,6 +91,7 @@ public class VrrpdCommandLineTests
             GarpInterval = TimeSpan.FromMilliseconds(1),
             GnaInterval = TimeSpan.FromMilliseconds(2),
             TrackProcesses = [new() { Name = "P" }],
+            ReleaseOnStop = false,
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();
         Assert.All(properties, p => Assert.False(Equals(p.GetValue(from), p.GetValue(defaults)), $"the test does not set VrrpOptions.{p.Name}: add it here and to DaemonConfiguration.CopyTo"));

@@ -65,5 +65,5 @@ public static class ProtocolTimers
     /// <summary>Converts nanoseconds to a <see cref="TimeSpan"/>, rounding up to whole 100 ns ticks (so a deadline is never early).</summary>
     /// <param name="nanoseconds">Nanoseconds (not negative).</param>
     /// <returns>The span.</returns>
-    public static TimeSpan ToTimeSpanRoundedUp(long nanoseconds) => TimeSpan.FromTicks((nanoseconds + 99) / 100);
+    internal static TimeSpan ToTimeSpanRoundedUp(long nanoseconds) => TimeSpan.FromTicks((nanoseconds + 99) / 100);
 }

@@ -108,7 +108,8 @@ internal sealed class SyncGroup
 
     /// <summary>
     /// Whether a member whose Master_Down_Timer expired may take over: not while another member follows a master it
-    /// must not preempt (the group would flap between the two nodes), nor while another member is in Fault.
+    /// must not preempt (the group would flap between the two nodes), nor while another member is in Fault or drained
+    /// (an operator's drain of one member holds the whole group in Backup).
     /// </summary>
     /// <param name="member">The member about to take over.</param>
     /// <returns>True when it may.</returns>
@@ -116,13 +117,25 @@ internal sealed class SyncGroup
     {
         foreach (var other in _members)
         {
-            if (!ReferenceEquals(other, member) && (other.IsFollowingMaster || other.State == VrrpState.Fault))
+            if (!ReferenceEquals(other, member) && (other.IsFollowingMaster || other.State == VrrpState.Fault || other.IsDrained))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>Ungroups the members (a reload that removes or changes the group): each goes on alone, with its own tracker weights.</summary>
+    /// <param name="now">The current time.</param>
+    public void Dissolve(long now)
+    {
+        foreach (var member in _members)
+        {
+            member.Group = null;
+            member.IgnoreTrackerWeights(false);
+            member.SetGroupFault(false, now);
+        }
     }
 
     private bool AnyOtherHasOwnFault(VirtualRouter member)

@@ -26,18 +26,19 @@ public sealed partial class VirtualRouter
     private static readonly IPAddressValue IPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
     private static readonly IPAddressValue IPv6Group = IPAddressValue.FromIPv6([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12]);
 
-    private readonly VirtualRouterConfiguration _config;
-    private readonly IPAddressValue[] _advertised;
-    private readonly byte[] _password;
-    private readonly TrackedObjects _tracked;
-    private readonly IPAddressValue[] _destinations;
-    private readonly long _advertisementInterval;
-    private readonly long _preemptDelay;
-    private readonly long _garpMasterDelay;
-    private readonly long _garpMasterRefresh;
-    private readonly long _garpLowerPriorityDelay;
-    private readonly ushort _wireInterval;
-    private readonly bool _alwaysPreempt;
+    // Not readonly: Reconfigure (VirtualRouter.Reconfiguration.cs) replaces them in place on a configuration reload.
+    private VirtualRouterConfiguration _config;
+    private IPAddressValue[] _advertised;
+    private byte[] _password;
+    private TrackedObjects _tracked;
+    private IPAddressValue[] _destinations;
+    private long _advertisementInterval;
+    private long _preemptDelay;
+    private long _garpMasterDelay;
+    private long _garpMasterRefresh;
+    private long _garpLowerPriorityDelay;
+    private ushort _wireInterval;
+    private bool _alwaysPreempt;
 
     private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
     private int _actionHead;
@@ -53,6 +54,7 @@ public sealed partial class VirtualRouter
     private bool _addressMismatchReported;
     private long _masterSince;
     private long _lastLowerPriorityAnnouncement = long.MinValue;
+    private IPAddressValue? _lastOwner;
 
     private long _advertisementDeadline = Off;
     private long _masterDownDeadline = Off;
@@ -77,34 +79,10 @@ public sealed partial class VirtualRouter
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
-        _config = configuration;
-        _advertised = new IPAddressValue[configuration.VirtualAddresses.Count];
-        for (int i = 0; i < _advertised.Length; i++)
-        {
-            _advertised[i] = configuration.VirtualAddresses[i].Address;
-        }
-
-        _password = [];
-        if (configuration.AuthenticationType == AuthenticationType.SimplePassword)
-        {
-            _password = new byte[VrrpPacket.AuthenticationDataLength];
-            VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);
-        }
-
-        _tracked = new TrackedObjects(configuration.Trackers);
-        _advertisementInterval = ProtocolTimers.ToNanoseconds(configuration.AdvertisementInterval);
-        _wireInterval = configuration.Version == VrrpVersion.V2
-            ? (ushort)(configuration.AdvertisementInterval.Ticks / TimeSpan.TicksPerSecond)
-            : (ushort)configuration.AdvertisementIntervalCentiseconds;
-        _preemptDelay = ProtocolTimers.ToNanoseconds(configuration.PreemptDelay);
-        _garpMasterDelay = ProtocolTimers.ToNanoseconds(configuration.GarpMasterDelay);
-        _garpMasterRefresh = ProtocolTimers.ToNanoseconds(configuration.GarpMasterRefresh);
-        _garpLowerPriorityDelay = ProtocolTimers.ToNanoseconds(configuration.GarpLowerPriorityDelay);
-        _alwaysPreempt = configuration.IsAddressOwner;
+        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+        ApplyConfiguration(configuration, new TrackedObjects(configuration.Trackers));
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
-        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
-        _destinations = configuration.UnicastPeers.Count > 0 ? [.. configuration.UnicastPeers] : [MulticastGroup];
     }
 
     /// <summary>The configuration.</summary>
@@ -242,6 +220,16 @@ public sealed partial class VirtualRouter
         {
             Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.OwnerReceivedAdvertisement, Peer = advertisement.Source, PeerPriority = priority, Time = now });
         }
+        else if (priority == 255)
+        {
+            // RFC 9568 8.3.2: two routers claiming the addresses is a misconfiguration worth a line, once per pair.
+            if (_lastOwner is { } other && other != advertisement.Source)
+            {
+                Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.MultipleOwners, Peer = advertisement.Source, OtherPeer = other, PeerPriority = priority, Time = now });
+            }
+
+            _lastOwner = advertisement.Source;
+        }
 
         if (_config.CheckAddressList)
         {
@@ -342,8 +330,8 @@ public sealed partial class VirtualRouter
         byte priority = advertisement.Priority;
         if (priority == 0)
         {
-            // RFC 9568 6.4.2 (RFC 3768 6.4.2): the master is leaving; take over after Skew_Time only.
-            _masterDownDeadline = now + ProtocolTimers.SkewTime(_config.Version, _effectivePriority, _masterAdvertisementInterval);
+            // RFC 9568 6.4.2 (RFC 3768 6.4.2): the master is leaving; take over after Skew_Time only (never when drained).
+            _masterDownDeadline = _drained ? Off : now + ProtocolTimers.SkewTime(_config.Version, _effectivePriority, _masterAdvertisementInterval);
             _masterAddress = null;
             return;
         }
@@ -374,7 +362,7 @@ public sealed partial class VirtualRouter
         LearnInterval(in advertisement);
         _masterAddress = advertisement.Source;
         _masterPriority = priority;
-        _masterDownDeadline = now + MasterDownInterval;
+        _masterDownDeadline = _drained ? Off : now + MasterDownInterval;
     }
 
     private void OnAdvertisementAsMaster(in Advertisement advertisement, long now)
@@ -420,16 +408,25 @@ public sealed partial class VirtualRouter
 
     private void LearnInterval(in Advertisement advertisement)
     {
-        if (_config.Version == VrrpVersion.V3)
+        if (_config.Version != VrrpVersion.V3)
         {
-            _masterAdvertisementInterval = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+            return;
         }
+
+        long learned = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+        if (learned != _masterAdvertisementInterval)
+        {
+            // RFC 9568 7.1: a backup that learns another interval SHOULD log it (once per change).
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.IntervalLearned, Peer = advertisement.Source, Interval = advertisement.Interval, PeerPriority = advertisement.Priority });
+        }
+
+        _masterAdvertisementInterval = learned;
     }
 
     private void EnterAfterStartup(long now, StateChangeReason reason)
     {
         _masterAdvertisementInterval = _advertisementInterval;
-        if (_config.IsAddressOwner)
+        if (_config.IsAddressOwner && !_drained)
         {
             BecomeMaster(now, reason);
             return;
@@ -437,7 +434,7 @@ public sealed partial class VirtualRouter
 
         ClearTimers();
         _masterAddress = null;
-        _masterDownDeadline = now + MasterDownInterval;
+        _masterDownDeadline = _drained ? Off : now + MasterDownInterval;
         SetState(VrrpState.Backup, reason, now);
     }
 
@@ -472,7 +469,7 @@ public sealed partial class VirtualRouter
         ClearTimers();
         SetState(VrrpState.Backup, reason, now, peer, peerPriority);
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
-        _masterDownDeadline = now + MasterDownInterval;
+        _masterDownDeadline = _drained ? Off : now + MasterDownInterval;
     }
 
     private void SetState(VrrpState to, StateChangeReason reason, long now, IPAddressValue peer = default, byte peerPriority = 0)

@@ -29,6 +29,12 @@ public enum VirtualRouterActionKind
 
     /// <summary>Report: the effective priority changed to <see cref="VirtualRouterAction.Priority"/> (trackers).</summary>
     PriorityChanged,
+
+    /// <summary>Report (RFC 9568 section 7.1, SHOULD log): a v3 backup learned another advertisement interval, <see cref="VirtualRouterAction.Interval"/> centiseconds, from <see cref="VirtualRouterAction.Peer"/>.</summary>
+    IntervalLearned,
+
+    /// <summary>Report (RFC 9568 section 8.3.2): <see cref="VirtualRouterAction.Peer"/> advertises priority 255 while <see cref="VirtualRouterAction.OtherPeer"/> did too: two routers claim to own the addresses.</summary>
+    MultipleOwners,
 }
 
 /// <summary>Why a state changed.</summary>
@@ -60,6 +66,9 @@ public enum StateChangeReason
 
     /// <summary>Shut down.</summary>
     Shutdown,
+
+    /// <summary>An operator drained the instance (<see cref="VirtualRouter.Drain"/>): it sent priority 0 and stays Backup until resumed.</summary>
+    Drained,
 }
 
 /// <summary>Why an announcement burst is sent.</summary>
@@ -79,6 +88,9 @@ public enum AnnouncementReason
 
     /// <summary>A master heard a lower-priority advert (split brain healing; <c>garp_lower_prio_repeat</c>).</summary>
     LowerPriorityAdvertisement,
+
+    /// <summary>A master got new virtual addresses from a configuration reload (<see cref="VirtualRouter.Reconfigure"/>).</summary>
+    Reload,
 }
 
 /// <summary>
@@ -118,6 +130,12 @@ public readonly struct VirtualRouterAction
 
     /// <summary>The peer concerned (the sender of the advert that caused it), when there is one.</summary>
     public IPAddressValue Peer { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.MultipleOwners"/>: the other router that advertised priority 255.</summary>
+    public IPAddressValue OtherPeer { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.IntervalLearned"/>: the interval learned, in centiseconds.</summary>
+    public int Interval { get; init; }
 
     /// <summary>The priority the peer advertised, when there is a peer.</summary>
     public byte PeerPriority { get; init; }

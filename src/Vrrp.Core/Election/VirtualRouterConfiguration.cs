@@ -83,6 +83,16 @@ public sealed record VirtualRouterConfiguration
     /// <summary>The network namespace to open sockets in, or null for the current one.</summary>
     public string? NetworkNamespace { get; init; }
 
+    /// <summary>
+    /// Accept_Mode (RFC 9568 section 6.1): whether a master that does not own the addresses accepts packets sent to them.
+    /// The RFC's default is false; the default here is true, as keepalived's without <c>vrrp_strict</c> (<c>accept</c>),
+    /// because the service that holds a virtual address usually listens on it (a reverse proxy, say) and would be cut
+    /// off. Set false (keepalived <c>no_accept</c>, implied by <c>vrrp_strict</c>) for the RFC's behaviour: the platform
+    /// then drops traffic to the addresses in the kernel while a non-owner instance is master. An owner (priority 255)
+    /// always accepts.
+    /// </summary>
+    public bool AcceptMode { get; init; } = true;
+
     /// <summary>Ignore the instance's own interface going down (<c>dont_track_primary</c>).</summary>
     public bool DontTrackPrimary { get; init; }
 

@@ -4,17 +4,28 @@ using System.Text.Unicode;
 namespace Vrrp.Packets;
 
 /// <summary>What a sender puts in an advertisement (the fixed fields; the addresses are passed separately).</summary>
-/// <param name="Version">2 or 3.</param>
-/// <param name="VirtualRouterId">1..255.</param>
-/// <param name="Priority">0..255.</param>
-/// <param name="Interval">Raw interval: centiseconds 1..4095 for v3, seconds 1..255 for v2.</param>
-/// <param name="AuthenticationType">v2 only; must be None for v3.</param>
-public readonly record struct AdvertisementFields(
-    VrrpVersion Version,
-    byte VirtualRouterId,
-    byte Priority,
-    ushort Interval,
-    AuthenticationType AuthenticationType = AuthenticationType.None);
+/// <param name="version">2 or 3.</param>
+/// <param name="virtualRouterId">1..255.</param>
+/// <param name="priority">0..255.</param>
+/// <param name="interval">Raw interval: centiseconds 1..4095 for v3, seconds 1..255 for v2.</param>
+/// <param name="authenticationType">v2 only; must be None for v3.</param>
+public readonly struct AdvertisementFields(VrrpVersion version, byte virtualRouterId, byte priority, ushort interval, AuthenticationType authenticationType = AuthenticationType.None)
+{
+    /// <summary>2 or 3.</summary>
+    public VrrpVersion Version { get; } = version;
+
+    /// <summary>1..255.</summary>
+    public byte VirtualRouterId { get; } = virtualRouterId;
+
+    /// <summary>0..255.</summary>
+    public byte Priority { get; } = priority;
+
+    /// <summary>Raw interval: centiseconds 1..4095 for v3, seconds 1..255 for v2.</summary>
+    public ushort Interval { get; } = interval;
+
+    /// <summary>v2 only; must be None for v3.</summary>
+    public AuthenticationType AuthenticationType { get; } = authenticationType;
+}
 
 /// <summary>
 /// Parses, validates and writes VRRP advertisements without allocating and without I/O.
@@ -74,7 +85,7 @@ public static partial class VrrpPacket
     public const byte IPProtocol = 112;
 
     /// <summary>Length of the fixed VRRP header.</summary>
-    public const int HeaderLength = 8;
+    internal const int HeaderLength = 8;
 
     /// <summary>Length of the VRRPv2 authentication data.</summary>
     public const int AuthenticationDataLength = 8;
@@ -83,13 +94,13 @@ public static partial class VrrpPacket
     public const int MaxMessageLength = HeaderLength + (255 * 16);
 
     /// <summary>The TTL / hop limit every advertisement is sent with and must be received with (RFC 9568 section 5.1.1.3).</summary>
-    public const byte RequiredHopLimit = 255;
+    internal const byte RequiredHopLimit = 255;
 
     /// <summary>The type value of an ADVERTISEMENT (RFC 9568 section 5.2.2), the only type defined.</summary>
-    public const byte AdvertisementType = 1;
+    internal const byte AdvertisementType = 1;
 
     /// <summary>The largest VRRPv3 interval in centiseconds (12 bits, RFC 9568 section 5.2.7).</summary>
-    public const ushort MaxV3Interval = 0x0FFF;
+    internal const ushort MaxV3Interval = 0x0FFF;
 
     private const int IPv4MinimumHeaderLength = 20;
 
@@ -348,7 +359,7 @@ public static partial class VrrpPacket
     /// </summary>
     /// <param name="advertisement">A parsed advertisement.</param>
     /// <returns><see cref="DropReason.None"/> for IPv4 or a link-local first address; else <see cref="DropReason.FirstAddressNotLinkLocal"/>.</returns>
-    public static DropReason CheckFirstAddressLinkLocal(in Advertisement advertisement)
+    internal static DropReason CheckFirstAddressLinkLocal(in Advertisement advertisement)
     {
         if (advertisement.Family != VrrpAddressFamily.IPv6)
         {
@@ -375,7 +386,7 @@ public static partial class VrrpPacket
     /// when the types differ (including unknown types 3..255); <see cref="DropReason.AuthenticationFailure"/> when the
     /// simple passwords differ. With type 0 the authentication data is ignored (RFC 3768 section 5.3.10).
     /// </returns>
-    public static DropReason CheckAuthentication(in Advertisement advertisement, AuthenticationType expectedType, ReadOnlySpan<byte> expectedPassword)
+    internal static DropReason CheckAuthentication(in Advertisement advertisement, AuthenticationType expectedType, ReadOnlySpan<byte> expectedPassword)
     {
         if (advertisement.Version != VrrpVersion.V2)
         {

@@ -17,10 +17,19 @@ internal enum AddressWorkKind
 
     /// <summary>Announce the addresses (gratuitous ARP / unsolicited NA).</summary>
     Announce,
+
+    /// <summary>Take one address off (a reload removed it from a master's configuration).</summary>
+    RemoveOne,
+
+    /// <summary>
+    /// No work: a marker queued after the address work of a state change, so that its completion says that work
+    /// (in queue order) is done; the driver then reports the change as applied.
+    /// </summary>
+    Applied,
 }
 
 /// <summary>One piece of address work.</summary>
-internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind Kind, int Repeat = 0, AnnouncementReason Announcement = AnnouncementReason.None, VirtualAddress? Address = null);
+internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind Kind, int Repeat = 0, AnnouncementReason Announcement = AnnouncementReason.None, VirtualAddress? Address = null, VrrpStateChange? Change = null);
 
 /// <summary>
 /// Adds, removes and announces virtual addresses in the order the routers asked, one piece at a time, off the
@@ -160,6 +169,11 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     {
                         foreach (var address in list)
                         {
+                            if (work.Kind == AddressWorkKind.Remove && router.Retained.Contains(address.Address))
+                            {
+                                continue;
+                            }
+
                             try
                             {
                                 if (work.Kind == AddressWorkKind.Add)
@@ -183,6 +197,9 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     break;
                 case AddressWorkKind.AddOne:
                     await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
+                    break;
+                case AddressWorkKind.RemoveOne:
+                    await addresses.RemoveAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
                     break;
                 case AddressWorkKind.Announce:
                     if (announcer is null)
@@ -226,7 +243,7 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
             }
             else
             {
-                Log.AddressOperationFailed(logger, router.Name, "add", ex);
+                Log.AddressOperationFailed(logger, router.Name, work.Kind == AddressWorkKind.RemoveOne ? "remove" : "add", ex);
             }
         }
 

@@ -86,4 +86,34 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Information, "({Instance}) sync group {Group}: following another member")]
     public static partial void SyncGroupFollow(ILogger logger, string instance, string group);
+
+    [LoggerMessage(28, LogLevel.Information, "({Instance}) advertisement interval changed: mine {Mine} ms, learned {Learned} ms from master {Source}")]
+    public static partial void IntervalLearned(ILogger logger, string instance, double mine, int learned, IPAddressValue source);
+
+    [LoggerMessage(29, LogLevel.Warning, "({Instance}) received an advert from our own address {Source}: another host on the segment has the same address (or the advert looped back); both may act as master")]
+    public static partial void OwnAddressAdvert(ILogger logger, string instance, IPAddressValue source);
+
+    [LoggerMessage(31, LogLevel.Information, "({Instance}) {Address} is already on {Interface}: the address owner's own address, kept (never removed)")]
+    public static partial void OwnerAddressRetained(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(30, LogLevel.Warning, "({Instance}) {Source} and {Other} both advertise priority 255: two routers claim to own the virtual addresses")]
+    public static partial void MultipleOwners(ILogger logger, string instance, IPAddressValue source, IPAddressValue other);
+
+    [LoggerMessage(32, LogLevel.Information, "({Instance}) removing VIP {Address} from {Interface}: no longer in the configuration")]
+    public static partial void ReloadRemovesAddress(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(33, LogLevel.Error, "({Instance}) could not start after the reload")]
+    public static partial void ReloadStartFailed(ILogger logger, string instance, Exception exception);
+
+    [LoggerMessage(34, LogLevel.Warning, "({Instance}) VRRP version mismatch: {Peer} on {Interface} sends VRRPv{PeerVersion} adverts for VRID {Vrid}, this instance speaks VRRPv{Version}; the two ignore each other and may both be master. Configure one version on every router of the VRID (option Version, keepalived 'version'; keepalived defaults to 2, this library to 3). Logged once per episode (it ends after {Window} without such an advert)")]
+    public static partial void VersionMismatch(ILogger logger, string instance, IPAddressValue peer, string @interface, int peerVersion, byte vrid, int version, TimeSpan window);
+
+    [LoggerMessage(35, LogLevel.Warning, "({Instance}) drained: never takes over until resumed (a master sends priority 0 and steps down)")]
+    public static partial void Drained(ILogger logger, string instance);
+
+    [LoggerMessage(36, LogLevel.Information, "({Instance}) resumed: taking part in elections again")]
+    public static partial void Resumed(ILogger logger, string instance);
+
+    [LoggerMessage(37, LogLevel.Information, "({Instance}) priority override {Override}")]
+    public static partial void PriorityOverride(ILogger logger, string instance, string @override);
 }

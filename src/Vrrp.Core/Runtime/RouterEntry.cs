@@ -9,12 +9,9 @@ internal sealed class RouterEntry
     public RouterEntry(VirtualRouter router)
     {
         Router = router;
-        var config = router.Configuration;
-        AnnounceTargets = [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
-            .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.ToArray()))];
-        LastDropLog = new long[Enum.GetValues<DropReason>().Length + 2];
-        Array.Fill(LastDropLog, long.MinValue / 2);
+        AnnounceTargets = TargetsOf(router.Configuration);
+        LastDropLog = new long[Enum.GetValues<DropReason>().Length + 1];
+        Array.Fill(LastDropLog, Never);
     }
 
     public VirtualRouter Router { get; }
@@ -23,13 +20,24 @@ internal sealed class RouterEntry
 
     public VirtualRouterConfiguration Configuration => Router.Configuration;
 
-    /// <summary>The virtual and excluded addresses grouped by the interface they go on.</summary>
-    public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; }
+    /// <summary>The virtual and excluded addresses grouped by the interface they go on (replaced by a reload).</summary>
+    public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; set; }
 
-    /// <summary>When a line of each drop reason was last logged (one more slot for lower-priority adverts, one for owner reports).</summary>
+    private const long Never = long.MinValue / 2;
+
+    /// <summary>When a line of each drop reason was last logged (the last slot for any reason beyond the known ones).</summary>
     public long[] LastDropLog { get; }
 
-    public long LastSendErrorLog { get; set; } = long.MinValue / 2;
+    /// <summary>When the reports logged at most once a second were last logged.</summary>
+    public long LastLowerPriorityLog = Never, LastOwnerLog = Never, LastMultipleOwnersLog = Never;
+
+    public long LastSendErrorLog { get; set; } = Never;
+
+    /// <summary>
+    /// An owner's addresses that were on the interface before it started: its real addresses (RFC 9568: the owner's
+    /// virtual addresses are its own), never removed by us, neither as leftovers nor at stop or in Fault.
+    /// </summary>
+    public HashSet<IPAddressValue> Retained { get; } = [];
 
     public long SendErrors { get; set; }
 
@@ -37,6 +45,39 @@ internal sealed class RouterEntry
 
     public long Sequence { get; set; }
 
-    /// <summary>The driver's own per-router data (for example send buffers).</summary>
-    public object? DriverData { get; set; }
+    /// <summary>The virtual and excluded addresses of a configuration grouped by the interface they go on.</summary>
+    public static (string Interface, VirtualAddress[] Addresses)[] TargetsOf(VirtualRouterConfiguration config) =>
+        [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
+            .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.ToArray()))];
+
+    /// <summary>A state change whose <see cref="AddressWorkKind.Applied"/> marker is not queued yet (it goes after the change's address work).</summary>
+    public VrrpStateChange? PendingApply { get; set; }
+
+    /// <summary>Whether the virtual addresses are on the node: set by a successful add, cleared by a remove.</summary>
+    public bool HoldsAddresses { get; set; }
+
+    /// <summary>The last address work failure (for the status), or null after a success.</summary>
+    public string? AddressError { get; set; }
+
+    /// <summary>The first address work failure since the last applied change (for the next one), or null.</summary>
+    public string? ApplyError { get; set; }
+
+    /// <summary>The current version-mismatch episode: its peer, versions and times (core nanoseconds and wall clock).</summary>
+    public IPAddressValue MismatchPeer { get; set; }
+
+    public VrrpVersion MismatchPeerVersion { get; set; }
+
+    public long MismatchLast { get; set; } = long.MinValue / 2;
+
+    public long MismatchWindow { get; set; }
+
+    public DateTimeOffset MismatchSince { get; set; }
+
+    public DateTimeOffset MismatchLastSeen { get; set; }
+
+    public long MismatchAdverts { get; set; }
+
+    /// <summary>Whether a version-mismatch episode is under way at <paramref name="now"/>.</summary>
+    public bool InMismatchEpisode(long now) => MismatchAdverts > 0 && now - MismatchLast <= MismatchWindow;
 }

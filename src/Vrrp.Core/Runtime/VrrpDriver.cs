@@ -32,6 +32,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     private readonly AddressWorker _worker;
     private readonly ObserverList _observers;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<RouterEntry> _applyOrder = [];
     private Task _linkWatch = Task.CompletedTask;
     private RunState _runState;
     private long _armed = long.MaxValue;
@@ -147,11 +148,21 @@ public abstract partial class VrrpDriver : IAsyncDisposable
                 {
                     foreach (var address in addresses)
                     {
-                        if (await _addresses.ContainsAsync(interfaceName, address.Address, cancellationToken).ConfigureAwait(false))
+                        if (!await _addresses.ContainsAsync(interfaceName, address.Address, cancellationToken).ConfigureAwait(false))
                         {
-                            Log.LeftoverAddress(Logger, entry.Name, address.Address, interfaceName);
-                            await _addresses.RemoveAsync(interfaceName, address, cancellationToken).ConfigureAwait(false);
+                            continue;
                         }
+
+                        if (entry.Configuration.IsAddressOwner)
+                        {
+                            // The owner's addresses are its own: one already there is the interface's, not a leftover.
+                            Log.OwnerAddressRetained(Logger, entry.Name, address.Address, interfaceName);
+                            entry.Retained.Add(address.Address);
+                            continue;
+                        }
+
+                        Log.LeftoverAddress(Logger, entry.Name, address.Address, interfaceName);
+                        await _addresses.RemoveAsync(interfaceName, address, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }

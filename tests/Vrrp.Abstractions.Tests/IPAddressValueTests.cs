@@ -1,7 +1,8 @@
 using System.Net;
 
-namespace Vrrp.Tests;
+namespace Vrrp.Abstractions.Tests;
 
+[Trait("Rfc", "9568-6.4.3-j")]
 public class IPAddressValueTests
 {
     [Theory]
