@@ -104,7 +104,8 @@ internal sealed class ConfigGenerator(int seed)
                 TrackingWeight = options.Instances.Where(i => members.Contains(i.Name)).Any(i =>
                     i.TrackInterfaces.Any(static t => t.Weight != 0) ||
                     i.TrackScripts.Any(t => (t.Weight ?? options.Scripts.First(x => x.Name == t.Name).Weight) != 0) ||
-                    i.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.First(x => x.Name == t.Name).Weight) != 0)),
+                    i.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.First(x => x.Name == t.Name).Weight) != 0) ||
+                    i.TrackProcesses.Any(t => (t.Weight ?? options.TrackProcesses.First(x => x.Name == t.Name).Weight) != 0)),
                 NotifyMaster = Maybe(CommandLine),
                 NotifyBackup = Maybe(CommandLine),
                 NotifyFault = Maybe(CommandLine),
