@@ -10,7 +10,7 @@ namespace Vrrp.Hosting;
 
 /// <summary>
 /// Runs the configured instances with the host: on start, creates a <see cref="VrrpDriver"/> over the registered
-/// platform, starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
+/// platform (the one chosen with <c>UseDriver</c>, or <see cref="AsyncVrrpDriver"/>), starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
 /// (a master sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
 /// </summary>
 internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader, IAsyncDisposable, IDisposable
@@ -72,15 +72,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             _services.GetService<IServiceScopeFactory>(),
             _services.GetService<IOptionsMonitor<HealthCheckServiceOptions>>());
 
-        _monitor.Initialize(options.Instances.Select(i => new VrrpInstanceStatus
-        {
-            Name = i.Name,
-            Interface = i.Interface,
-            VirtualRouterId = i.VirtualRouterId,
-            State = VrrpState.Initialize,
-            ConfiguredPriority = i.Priority,
-            EffectivePriority = i.Priority,
-        }));
+        _monitor.Initialize(options.Instances.Select(i => VrrpInstanceStatus.NotStarted(DriverConfiguration.Create(options, i))));
 
         if (options.StartupDelay > TimeSpan.Zero)
         {
@@ -102,7 +94,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
 
-        var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
+        var driver = _services.GetService<VrrpDriverFactory>()?.Create(_services, platform) ?? new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
             driver.AddRouter(DriverConfiguration.Create(options, instance));
@@ -143,6 +135,20 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
     }
 
+    /// <summary>"Instance 'A'", "Instances 'A', 'B' and 'C'", or the first five and how many more.</summary>
+    private static string Instances(IReadOnlyList<string> names)
+    {
+        if (names.Count == 1)
+        {
+            return $"Instance '{names[0]}'";
+        }
+
+        var quoted = names.Take(5).Select(n => $"'{n}'").ToList();
+        return names.Count <= 5
+            ? $"Instances {string.Join(", ", quoted.Take(quoted.Count - 1))} and {quoted[^1]}"
+            : $"Instances {string.Join(", ", quoted)} and {names.Count - 5} more";
+    }
+
     /// <summary>
     /// Asks the platform about each instance's interfaces before anything starts, so that a missing one is a
     /// validation error naming the instance and the option rather than the platform's own exception from deep inside
@@ -150,9 +156,12 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     /// </summary>
     private static async Task CheckInterfacesAsync(VrrpOptions options, VrrpPlatform platform, CancellationToken cancellationToken)
     {
+        // One look-up per interface: 255 instances on eth0 ask once and, when eth0 is missing, get one error naming them.
         var failures = new List<string>();
-        foreach (var instance in options.Instances)
+        foreach (var byInterface in options.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
         {
+            var instance = byInterface.First();
+
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
             var probe = instance.VirtualAddresses.Count > 0 && VirtualAddress.Parse(instance.VirtualAddresses[0]) is { } first
                 ? first.Address
@@ -163,7 +172,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+                failures.Add($"{Instances(byInterface.Select(i => i.Name).ToList())}: Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
             }
         }
 
