@@ -80,18 +80,16 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
+        // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
+        foreach (var (owner, entry) in NotYetApplied.UsedBy(options))
+        {
+            Log.SettingIgnored(_logger, owner, entry.Setting);
+        }
+
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         foreach (var instance in options.Instances)
         {
-            if (instance.UseVirtualMac)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
-            }
 
-            if (instance.StrictMode)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
-            }
         }
 
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
@@ -107,7 +105,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
             if (group.Instances.Count >= 2)
             {
-                driver.AddSyncGroup(group.Name, group.Instances);
+                driver.AddSyncGroup(group.Name, group.Instances, group.TrackingWeight);
             }
         }
 
@@ -165,7 +163,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             var instance = byInterface.First();
 
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
-            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddress.Parse(instance.VirtualAddresses[0]) is { } first
+            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(instance.VirtualAddresses[0]).Address is { } first
                 ? first.Address
                 : IPAddressValue.Parse("192.0.2.1");
             try
