@@ -67,11 +67,44 @@ internal sealed record MetricsEndpoint(string Host, int Port)
             .AddVrrpInstrumentation()
             .AddPrometheusHttpListener(o =>
             {
-                o.Host = Host;
+                // The exporter makes a URI of Host, which refuses HttpListener's wildcard; the prefix it adds is
+                // replaced below with the one vrrpd serves (HttpListener takes '*' for every address).
+                o.Host = Host == "*" ? "localhost" : Host;
                 o.Port = Port;
                 o.ScrapeEndpointPath = Path;
+                o.ConfigureHttpListener = (_, listener) =>
+                {
+                    listener.Prefixes.Clear();
+                    listener.Prefixes.Add(Prefix);
+                };
                 // Each scrape sees the state of that moment (the default caches the answer for 300 ms).
                 o.ScrapeResponseCacheDurationMilliseconds = 0;
             }));
+    }
+
+    /// <summary>The HttpListener prefix: <c>http://HOST:PORT/metrics/</c>.</summary>
+    internal string Prefix => $"http://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}{Path}/";
+
+    /// <summary>
+    /// Starts the listener now (building the meter provider does), so that a port in use is an error naming the
+    /// endpoint rather than the exporter's words at host start. Returns the problem, or null when it listens.
+    /// </summary>
+    public string? Start(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<MeterProvider>();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            var innermost = ex;
+            while (innermost.InnerException is not null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            return $"the metrics listener on {Url}: {innermost.Message}";
+        }
     }
 }

@@ -227,6 +227,11 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     {
         try
         {
+            if (commandLine.Metrics?.Start(host.Services) is { } metricsProblem)
+            {
+                throw new InvalidOperationException(metricsProblem);
+            }
+
             await host.StartAsync();
         }
         catch (Exception ex)

@@ -250,7 +250,8 @@ internal sealed class ControlSocketServer : IAsyncDisposable
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             // The controller wrote the refused audit line; the message goes back to the client.
-            Error(json, ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message);
+            string message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            Error(json, message.ReplaceLineEndings("; "));
         }
     }
 
