@@ -72,15 +72,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             _services.GetService<IServiceScopeFactory>(),
             _services.GetService<IOptionsMonitor<HealthCheckServiceOptions>>());
 
-        _monitor.Initialize(options.Instances.Select(i => new VrrpInstanceStatus
-        {
-            Name = i.Name,
-            Interface = i.Interface,
-            VirtualRouterId = i.VirtualRouterId,
-            State = VrrpState.Initialize,
-            ConfiguredPriority = i.Priority,
-            EffectivePriority = i.Priority,
-        }));
+        _monitor.Initialize(options.Instances.Select(i => VrrpInstanceStatus.NotStarted(DriverConfiguration.Create(options, i))));
 
         if (options.StartupDelay > TimeSpan.Zero)
         {
