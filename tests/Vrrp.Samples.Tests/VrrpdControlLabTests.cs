@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using Vrrp.Linux.Tests.Lab;
 
@@ -9,6 +10,7 @@ namespace Vrrp.Samples.Tests;
 /// Skew_Time, <c>resume</c> gives it back (preemption), <c>vrrpd status --json</c> shows it, <c>vrrpd ctl events</c>
 /// streams it in order, and every action leaves an audit line.
 /// </summary>
+[SupportedOSPlatform("linux")] // a lab test: skipped elsewhere
 public class VrrpdControlLabTests
 {
     private const string Vip = "192.0.2.150";
@@ -85,6 +87,32 @@ public class VrrpdControlLabTests
             Assert.Equal(1, code);
             Assert.StartsWith("vrrpd: ", output, StringComparison.Ordinal);
             Assert.Contains("254", output, StringComparison.Ordinal);
+
+            // A priority override and its reset: the status and r1's adverts on the wire carry it.
+            (code, output) = await VrrpdProcess.RunAsync("ctl", "priority", "VI_1", "120", $"--control-socket={socket1}");
+            Assert.True(code == 0, output);
+            var overridden = await StatusAsync(socket1);
+            Assert.Equal(120, overridden.GetProperty("effectivePriority").GetInt32());
+            Assert.Equal(120, overridden.GetProperty("priorityOverride").GetInt32());
+            Assert.Equal(150, overridden.GetProperty("configuredPriority").GetInt32());
+            Assert.Equal("Master", overridden.GetProperty("state").GetString()); // 120 still outranks r2's 100
+            await Task.Delay(1500, TestContext.Current.CancellationToken); // an advert at 120
+            (code, output) = await VrrpdProcess.RunAsync("ctl", "priority", "VI_1", "reset", $"--control-socket={socket1}");
+            Assert.True(code == 0, output);
+            var reset = await StatusAsync(socket1);
+            Assert.Equal(150, reset.GetProperty("effectivePriority").GetInt32());
+            Assert.Equal(JsonValueKind.Null, reset.GetProperty("priorityOverride").ValueKind);
+
+            // Root only: the socket is 0600; opened up, a connection from another user is still refused (SO_PEERCRED).
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket1));
+            File.SetUnixFileMode(socket1, (UnixFileMode)0x1B6); // 0666
+            string asNobody = LabProcess.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                $"import socket; s=socket.socket(socket.AF_UNIX); s.connect('{socket1}'); print(s.makefile().readline().strip())"]);
+            Assert.Equal("{\"ok\":false,\"error\":\"permission denied: only root (or vrrpd's own user) may use the control socket\"}", asNobody.Trim());
+            Assert.False((await StatusAsync(socket1)).GetProperty("isDrained").GetBoolean());
+
+            // Metrics are off unless asked for: vrrpd listens on no TCP port.
+            Assert.Equal("", r1.Exec("ss", "-Hltn").Trim());
         }
         finally
         {
@@ -105,9 +133,13 @@ public class VrrpdControlLabTests
         Assert.Matches(@"WARNING: AUDIT resume VI_1 by uid 0 pid \d+ \(control socket\): resumed", vrrpd1.Output);
         Assert.Matches(@"WARNING: AUDIT drain VI_9 by uid 0 pid \d+ \(control socket\) refused: No VRRP instance 'VI_9'", vrrpd1.Output);
         Assert.Matches(@"WARNING: AUDIT set priority 255 VI_1 by uid 0 pid \d+ \(control socket\) refused", vrrpd1.Output);
+        Assert.Matches(@"WARNING: AUDIT set priority 120 VI_1 by uid 0 pid \d+ \(control socket\)", vrrpd1.Output);
+        Assert.Matches(@"WARNING: AUDIT reset priority VI_1 by uid 0 pid \d+ \(control socket\)", vrrpd1.Output);
+        Assert.Matches(@"WARNING: Control socket: refused a connection from uid 65534 pid \d+ \(control socket\): only root and vrrpd's own user may control it", vrrpd1.Output);
 
         // On the wire: r1's priority-0 advert, then r2's first advert as master within Skew_Time (plus scheduling).
         var adverts = capture.Fields("vrrp", "frame.time_epoch", "ip.src", "vrrp.prio");
+        Assert.Contains(adverts, a => a[1] == "192.0.2.11" && a[2] == "120"); // the override went on the wire
         int zero = adverts.FindIndex(a => a[1] == "192.0.2.11" && a[2] == "0");
         Assert.True(zero >= 0, "no priority-0 advert from r1");
         int takeover = adverts.FindIndex(zero, a => a[1] == "192.0.2.12");

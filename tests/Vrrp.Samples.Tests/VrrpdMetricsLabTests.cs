@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Vrrp.Linux.Tests.Lab;
 
@@ -8,6 +9,7 @@ namespace Vrrp.Samples.Tests;
 /// vrrpd's Prometheus endpoint checked by the real thing (issue 17): <c>promtool check metrics</c> accepts the
 /// exposition, and a Prometheus server on the LAN scrapes two vrrpd and sees the backup become master on failover.
 /// </summary>
+[SupportedOSPlatform("linux")] // a lab test: skipped elsewhere
 public partial class VrrpdMetricsLabTests
 {
     private const int Port = 9650;
