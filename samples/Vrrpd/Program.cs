@@ -282,6 +282,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         }
 
         using var statusUpdates = new CancellationTokenSource();
+        var trimming = new MemoryTrim(monitor, logger).RunAsync(statusUpdates.Token);
         if (notifier.IsEnabled)
         {
             _ = Task.Run(async () =>
@@ -325,6 +326,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         finally
         {
             await statusUpdates.CancelAsync();
+            await trimming;
         }
 
         logger.LogInformation("Stopped vrrpd");

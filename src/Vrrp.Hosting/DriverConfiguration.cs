@@ -1,4 +1,5 @@
 using Vrrp.Election;
+using Vrrp.Packets;
 
 namespace Vrrp.Hosting;
 
@@ -10,13 +11,19 @@ internal static class DriverConfiguration
         var trackers = new List<TrackerConfiguration>();
         foreach (var track in instance.TrackInterfaces)
         {
-            trackers.Add(new TrackerConfiguration(TrackerKind.Interface, track.Interface, track.Weight));
+            trackers.Add(new TrackerConfiguration(TrackerKind.Interface, track.Interface, track.Weight) { Reverse = track.Reverse });
         }
 
         foreach (var track in instance.TrackScripts)
         {
             var script = options.Scripts.Find(s => s.Name == track.Name);
-            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, scriptValue?.Invoke(track.Name)));
+
+            // init_fail: down until the script has succeeded rise times (otherwise up until it fails); at a reload, the
+            // running script's state.
+            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, scriptValue?.Invoke(track.Name) ?? (script?.InitFail == true ? 0 : null))
+            {
+                Reverse = track.Reverse ?? script?.Reverse ?? false,
+            });
         }
 
         foreach (var track in instance.TrackHealthChecks)
@@ -27,7 +34,10 @@ internal static class DriverConfiguration
         foreach (var track in instance.TrackFiles)
         {
             var file = options.TrackFiles.Find(f => f.Name == track.Name);
-            trackers.Add(new TrackerConfiguration(TrackerKind.File, track.Name, track.Weight ?? file?.Weight ?? 0, fileValue?.Invoke(track.Name) ?? 0));
+            trackers.Add(new TrackerConfiguration(TrackerKind.File, track.Name, track.Weight ?? file?.Weight ?? 0, fileValue?.Invoke(track.Name) ?? 0)
+            {
+                Reverse = track.Reverse ?? file?.Reverse ?? false,
+            });
         }
 
         return new VirtualRouterConfiguration
@@ -38,12 +48,14 @@ internal static class DriverConfiguration
             Priority = (byte)instance.Priority,
             Version = instance.Version,
             AdvertisementInterval = instance.AdvertisementInterval,
-            VirtualAddresses = [.. instance.VirtualAddresses.Select(VirtualAddress.Parse)],
-            ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(VirtualAddress.Parse)],
+            // The address of each entry; its other options (dev, label...) are in NotYetApplied.
+            VirtualAddresses = [.. instance.VirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address)],
+            ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address)],
             Preempt = !instance.NoPreempt,
             PreemptDelay = instance.PreemptDelay,
-            AuthenticationType = instance.AuthenticationType,
-            AuthenticationPassword = instance.AuthenticationPassword,
+            // AH is not implemented: with IgnoreUnsupported the instance runs without authentication (logged at start).
+            AuthenticationType = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? AuthenticationType.None : instance.AuthenticationType,
+            AuthenticationPassword = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? null : instance.AuthenticationPassword,
             ChecksumMode = instance.ChecksumMode,
             SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
             UnicastPeers = [.. instance.UnicastPeers.Select(IPAddressValue.Parse)],

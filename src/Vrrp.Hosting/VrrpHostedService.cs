@@ -81,18 +81,16 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
+        // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
+        foreach (var (owner, entry) in NotYetApplied.UsedBy(options))
+        {
+            Log.SettingIgnored(_logger, owner, entry.Setting);
+        }
+
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         foreach (var instance in options.Instances)
         {
-            if (instance.UseVirtualMac)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
-            }
 
-            if (instance.StrictMode)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
-            }
         }
 
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
@@ -108,7 +106,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
             if (group.Instances.Count >= 2)
             {
-                driver.AddSyncGroup(group.Name, group.Instances);
+                driver.AddSyncGroup(group.Name, group.Instances, group.TrackingWeight);
             }
         }
 
@@ -140,6 +138,20 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
     }
 
+    /// <summary>"Instance 'A'", "Instances 'A', 'B' and 'C'", or the first five and how many more.</summary>
+    private static string Instances(IReadOnlyList<string> names)
+    {
+        if (names.Count == 1)
+        {
+            return $"Instance '{names[0]}'";
+        }
+
+        var quoted = names.Take(5).Select(n => $"'{n}'").ToList();
+        return names.Count <= 5
+            ? $"Instances {string.Join(", ", quoted.Take(quoted.Count - 1))} and {quoted[^1]}"
+            : $"Instances {string.Join(", ", quoted)} and {names.Count - 5} more";
+    }
+
     /// <summary>
     /// Asks the platform about each instance's interfaces before anything starts, so that a missing one is a
     /// validation error naming the instance and the option rather than the platform's own exception from deep inside
@@ -147,11 +159,14 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     /// </summary>
     private static async Task CheckInterfacesAsync(VrrpOptions options, VrrpPlatform platform, CancellationToken cancellationToken)
     {
+        // One look-up per interface: 255 instances on eth0 ask once and, when eth0 is missing, get one error naming them.
         var failures = new List<string>();
-        foreach (var instance in options.Instances)
+        foreach (var byInterface in options.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
         {
+            var instance = byInterface.First();
+
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
-            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddress.Parse(instance.VirtualAddresses[0]) is { } first
+            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(instance.VirtualAddresses[0]).Address is { } first
                 ? first.Address
                 : IPAddressValue.Parse("192.0.2.1");
             try
@@ -160,7 +175,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+                failures.Add($"{Instances(byInterface.Select(i => i.Name).ToList())}: Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
             }
         }
 

@@ -251,7 +251,7 @@ public sealed record VirtualRouterConfiguration
                 throw new ArgumentException($"{who}: tracker {i} has no name.", nameof(Trackers));
             }
 
-            int limit = tracker.Kind == TrackerKind.File ? 254 : 253;
+            int limit = tracker.Kind is TrackerKind.File or TrackerKind.Process ? 254 : 253;
             if (tracker.Weight < -limit || tracker.Weight > limit)
             {
                 throw new ArgumentException($"{who}: the weight of tracker '{tracker.Name}' must be -{limit}..{limit}, not {tracker.Weight}.", nameof(Trackers));
@@ -314,6 +314,13 @@ public sealed class TrackerConfiguration(TrackerKind kind, string name, int weig
     /// <summary>Its value before the first report: by default 1 (up), and 0 for a file.</summary>
     public long? InitialValue { get; } = initialValue;
 
+    /// <summary>
+    /// keepalived's <c>reverse</c>: the object counts the other way round. With weight 0 the router is in Fault while the
+    /// object is up (a file: while it holds 0); otherwise the contribution is negated (a positive weight is subtracted
+    /// while up, a negative one added while down; a file adds -(value x weight)).
+    /// </summary>
+    public bool Reverse { get; init; }
+
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {Name} weight {Weight}";
+    public override string ToString() => $"{Kind} {Name} weight {Weight}{(Reverse ? " reverse" : "")}";
 }
