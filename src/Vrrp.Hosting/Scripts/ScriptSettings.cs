@@ -7,16 +7,25 @@ namespace Vrrp.Hosting;
 internal static class ScriptSettings
 {
     /// <summary>The user and group an instance's notify commands name (<c>notify_* COMMAND USER [GROUP]</c>).</summary>
-    public static (string? User, string? Group) NotifyUser(VrrpInstanceOptions instance) => (null, null);
+    public static (string? User, string? Group) NotifyUser(VrrpInstanceOptions instance) => (instance.NotifyUser, instance.NotifyGroup);
 
     /// <summary>The user and group a sync group's notify commands name.</summary>
-    public static (string? User, string? Group) NotifyUser(VrrpSyncGroupOptions group) => (null, null);
+    public static (string? User, string? Group) NotifyUser(VrrpSyncGroupOptions group) => (group.NotifyUser, group.NotifyGroup);
 
     /// <summary><c>script_user USER [GROUP]</c> and <c>enable_script_security</c>.</summary>
-    public static (string? User, string? Group, bool Security) Global(VrrpOptions options) => (null, null, false);
+    public static (string? User, string? Group, bool Security) Global(VrrpOptions options) => (options.ScriptUser, options.ScriptGroup, options.EnableScriptSecurity);
 
     /// <summary>The notify FIFOs: <c>notify_fifo</c> ("" in keepalived's messages) and <c>vrrp_notify_fifo</c> ("vrrp ").</summary>
-    public static IEnumerable<(NotifyFifoSpec Spec, string Kind)> Fifos(VrrpOptions options) => [];
+    public static IEnumerable<(NotifyFifoSpec Spec, string Kind)> Fifos(VrrpOptions options)
+    {
+        foreach (var (fifo, kind) in new[] { (options.NotifyFifo, ""), (options.VrrpNotifyFifo, "vrrp ") })
+        {
+            if (fifo is { Path.Length: > 0 })
+            {
+                yield return (new NotifyFifoSpec(fifo.Path, fifo.User, fifo.Group, fifo.Script, fifo.ScriptUser, fifo.ScriptGroup), kind);
+            }
+        }
+    }
 
     /// <summary>Every notify command of the configuration, for the checks at start and after a reload.</summary>
     public static IEnumerable<(string Kind, string Owner, string Command, string? User, string? Group)> Commands(VrrpOptions options)
