@@ -274,5 +274,53 @@ public class NotifyFifoAndScriptUserTests
         Assert.NotNull(scripts.Prepare("notify_backup", "VI_1", "/bin/true", "nobody", "nogroup"));
     }
 
+    [Fact]
+    public async Task Script_security_refuses_an_insecure_check_script_which_then_never_runs_nor_lowers_a_priority()
+    {
+        RequireRoot();
+        string folder = Directory.CreateTempSubdirectory("vrrp-chk-").FullName;
+        try
+        {
+            string ran = Path.Combine(folder, "ran");
+            string script = Path.Combine(folder, "chk.sh");
+            await File.WriteAllTextAsync(script, $"#!/bin/sh\ntouch {ran}\nexit 1\n", Token);
+            File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
+            File.SetUnixFileMode(folder, (UnixFileMode)0x1FF); // anyone could replace chk.sh
+            var options = new VrrpOptions { EnableScriptSecurity = true, ScriptUser = "root" };
+            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", TrackScripts = [new TrackReferenceOptions { Name = "chk" }] });
+            options.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = script, Interval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(5), Rise = 1, Fall = 1 });
+            var logger = new FakeLogger();
+            var updates = new List<long>();
+            await using var tracking = new VrrpTracking(options, TimeProvider.System, logger, null, null);
+            tracking.Start(u =>
+            {
+                lock (updates)
+                {
+                    updates.Add(u.Value);
+                }
+            });
+            await Task.Delay(1000, Token);
+            await tracking.StopAsync();
+
+            Assert.False(File.Exists(ran), "the refused check script ran");
+            Assert.Equal(1, tracking.ScriptValue("chk"));
+            Assert.All(updates, v => Assert.Equal(1, v));
+            Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message ==
+                $"VRRP_Script(chk) refused, never tracked: Unsafe permissions found for script '{script}' - disabling: {folder} is writable by everyone (mode 0777).");
+
+            // Without script security the same script runs (and fails).
+            options.EnableScriptSecurity = false;
+            await using var unchecked_ = new VrrpTracking(options, TimeProvider.System, new FakeLogger(), null, null);
+            unchecked_.Start(static _ => { });
+            await Task.Delay(1000, Token);
+            await unchecked_.StopAsync();
+            Assert.True(File.Exists(ran));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static int Chown(string path, uint uid, uint gid) => Interop.Chown(path, uid, gid);
 }
