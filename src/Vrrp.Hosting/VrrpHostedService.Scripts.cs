@@ -30,6 +30,9 @@ internal sealed partial class VrrpHostedService
         var (user, group, security) = ScriptSettings.Global(options);
         _scripts.Update(user, group, security);
         _scripts.CheckAll(ScriptSettings.Commands(options));
+
+        // The FIFOs stay open as they are (their paths and users are read at start); their lines follow the new groups.
+        _fifos?.UpdateGroups(options.SyncGroups.Select(static g => (g.Name, (IReadOnlyList<string>)g.Instances)));
     }
 
     /// <summary>Opens the notify FIFOs (before the instances start, so their first lines are there).</summary>

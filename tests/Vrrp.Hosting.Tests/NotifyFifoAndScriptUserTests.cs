@@ -82,6 +82,20 @@ public class NotifyFifoAndScriptUserTests
     }
 
     [Fact]
+    public void After_a_reload_the_lines_follow_the_new_groups_and_a_kept_group_keeps_its_state()
+    {
+        var lines = new FifoLines([("G1", ["VI_1", "VI_2"])]);
+        lines.For("VI_1", VrrpState.Initialize, VrrpState.Backup, 100);
+        lines.For("VI_2", VrrpState.Initialize, VrrpState.Backup, 100);
+        lines.For("VI_1", VrrpState.Backup, VrrpState.Master, 100);
+        lines.UpdateGroups([("G1", ["VI_1", "VI_2"]), ("G2", ["VI_3", "VI_4"])]);
+
+        Assert.Equal(["INSTANCE \"VI_2\" MASTER 100\n", "GROUP \"G1\" MASTER 0\n"], lines.For("VI_2", VrrpState.Backup, VrrpState.Master, 100));
+        lines.For("VI_3", VrrpState.Initialize, VrrpState.Master, 90);
+        Assert.Equal(["INSTANCE \"VI_4\" MASTER 90\n", "GROUP \"G2\" MASTER 0\n"], lines.For("VI_4", VrrpState.Initialize, VrrpState.Master, 90));
+    }
+
+    [Fact]
     public async Task A_fifo_is_created_written_in_order_read_by_its_script_and_removed_at_close()
     {
         if (!OperatingSystem.IsLinux())

@@ -29,6 +29,15 @@ internal sealed class NotifyFifoWriter
     /// <summary>The FIFOs written to.</summary>
     public IReadOnlyList<NotifyFifo> Fifos => _fifos;
 
+    /// <summary>After a reload: the sync groups as configured now (a group of the same name keeps its state).</summary>
+    public void UpdateGroups(IEnumerable<(string Name, IReadOnlyList<string> Members)> groups)
+    {
+        lock (_gate)
+        {
+            _lines.UpdateGroups(groups);
+        }
+    }
+
     /// <summary>Writes the lines of an applied change.</summary>
     public void OnApplied(VrrpStateChange change) => OnApplied(change.InstanceName, change.PreviousState, change.State, change.Priority);
 
@@ -58,6 +67,31 @@ internal sealed class FifoLines
 
     public FifoLines(IEnumerable<(string Name, IReadOnlyList<string> Members)> groups) =>
         _groups = [.. groups.Select(g => new Group(g.Name, g.Members))];
+
+    /// <summary>Replaces the groups; one of the same name keeps what its members last reported and its own state.</summary>
+    public void UpdateGroups(IEnumerable<(string Name, IReadOnlyList<string> Members)> groups)
+    {
+        var previous = _groups.ToDictionary(static g => g.Name, StringComparer.Ordinal);
+        var next = new List<Group>();
+        foreach (var (name, members) in groups)
+        {
+            var group = new Group(name, members);
+            if (previous.TryGetValue(name, out var old))
+            {
+                group.State = old.State;
+                group.Pending = old.Pending;
+                foreach (var (member, state) in old.States)
+                {
+                    group.States[member] = state;
+                }
+            }
+
+            next.Add(group);
+        }
+
+        _groups.Clear();
+        _groups.AddRange(next);
+    }
 
     /// <summary>keepalived's word for a state in FIFO lines, or null for a state it never reports.</summary>
     public static string? Word(VrrpState state) => state switch
