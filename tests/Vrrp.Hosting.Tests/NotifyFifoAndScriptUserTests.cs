@@ -146,6 +146,43 @@ public class NotifyFifoAndScriptUserTests
     }
 
     [Fact]
+    public async Task A_fifo_created_for_a_user_belongs_to_that_user_and_one_that_exists_is_kept()
+    {
+        RequireRoot();
+        string folder = Directory.CreateTempSubdirectory("vrrp-fifo-").FullName;
+        try
+        {
+            var logger = new FakeLogger();
+            var scripts = new ScriptRunner(null, null, false, logger);
+            string created = Path.Combine(folder, "created.fifo");
+            var fifo = NotifyFifo.Open(new NotifyFifoSpec(created, User: "nobody"), "vrrp ", scripts, () => ScriptIdentity.Current, logger);
+            Assert.NotNull(fifo);
+            Assert.Equal((65534u, 65534u), Owner(created));
+            await fifo.DisposeAsync();
+            Assert.False(File.Exists(created));
+
+            // A FIFO that was there before is used as it is, and left in place.
+            string existing = Path.Combine(folder, "existing.fifo");
+            Assert.Equal(0, Interop.Mkfifo(existing, 0x180));
+            fifo = NotifyFifo.Open(new NotifyFifoSpec(existing, User: "nobody"), "", scripts, () => ScriptIdentity.Current, logger);
+            Assert.NotNull(fifo);
+            Assert.Equal((0u, 0u), Owner(existing));
+            await fifo.DisposeAsync();
+            Assert.True(File.Exists(existing));
+
+            // A path that cannot be created is an error naming it, and no FIFO.
+            Assert.Null(NotifyFifo.Open(new NotifyFifoSpec(Path.Combine(folder, "missing", "x.fifo")), "", scripts, () => ScriptIdentity.Current, logger));
+            Assert.Equal($"Unable to create notify fifo {Path.Combine(folder, "missing", "x.fifo")}: No such file or directory", logger.LatestRecord.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static (uint, uint) Owner(string path) => ScriptSecurity.Stat(path, follow: false) is { } s ? (s.Uid, s.Gid) : (uint.MaxValue, uint.MaxValue);
+    }
+
+    [Fact]
     public async Task A_notify_script_given_a_user_runs_as_that_user_and_sees_its_uid_and_gid()
     {
         RequireRoot();
