@@ -46,14 +46,9 @@ internal static class NotYetApplied
         new("GarpExtraInterfacesInterval (garp_extra_if)", LeaveOut, Instance: static (_, o) => o.GarpExtraInterfacesInterval is not null),
         new("HigherPrioritySendAdvert (higher_prio_send_advert)", LeaveOut, Instance: static (_, o) => o.HigherPrioritySendAdvert),
         new("NotifyMasterRxLowerPriority (notify_master_rx_lower_pri)", "leave it out, or watch state changes with a callback", Instance: static (_, o) => o.NotifyMasterRxLowerPriority is not null),
-        new("NotifyUser / ScriptUser for notify commands (notify_* COMMAND USER, script_user)", "leave the user out: notify commands then run as this process's user",
-            Instance: static (all, o) => HasNotify(o) && (o.NotifyUser ?? o.NotifyGroup ?? all.ScriptUser) is not null,
-            Group: static (all, g) => (g.NotifyMaster ?? g.NotifyBackup ?? g.NotifyFault ?? g.Notify) is not null && (g.NotifyUser ?? g.NotifyGroup ?? all.ScriptUser) is not null),
         new("Group (user USER GROUP, script_user USER GROUP)", "leave the group out: scripts run with the user's own group", Script: static s => s.Group is not null),
         new("MulticastGroup4 / MulticastGroup6 (vrrp_mcast_group4, vrrp_mcast_group6) other than the RFC's", "leave them out: 224.0.0.18 and ff02::12 are used",
             Global: static o => !IsStandard(o.MulticastGroup4, "224.0.0.18") || !IsStandard(o.MulticastGroup6, "ff02::12")),
-        new("NotifyFifo / VrrpNotifyFifo (notify_fifo, vrrp_notify_fifo)", "notify commands (run in order per instance) or callbacks", Global: static o => o.NotifyFifo is not null || o.VrrpNotifyFifo is not null),
-        new("EnableScriptSecurity (enable_script_security)", "leave it out, and keep scripts owned by root and not writable by others", Global: static o => o.EnableScriptSecurity),
     ];
 
     /// <summary>The options of <paramref name="options"/> not applied yet, each with who uses it ("Instance 'VI_1'", "Script 'chk'", "Vrrp").</summary>
@@ -82,8 +77,6 @@ internal static class NotYetApplied
             }
         }
     }
-
-    private static bool HasNotify(VrrpInstanceOptions o) => (o.NotifyMaster ?? o.NotifyBackup ?? o.NotifyFault ?? o.NotifyStop ?? o.Notify) is not null;
 
     private static bool IsStandard(string? group, string standard) =>
         group is null || (IPAddressValue.TryParse(group, out var address) && address == IPAddressValue.Parse(standard));

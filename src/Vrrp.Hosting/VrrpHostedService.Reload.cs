@@ -68,6 +68,7 @@ internal sealed partial class VrrpHostedService
                 return Refuse([ex.Message]);
             }
 
+            UpdateScripts(options);
             _notify?.Update(options);
             _groupNotify?.Update(options);
             foreach (string name in options.Scripts.Select(static s => s.Name))

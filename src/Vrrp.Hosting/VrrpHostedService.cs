@@ -57,9 +57,10 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         // Always there, even without scripts: a reload may add some (Update).
         var handlers = new List<IVrrpStateHandler>();
-        _notify = new NotifyScriptHandler(options, _logger);
+        _scripts = CreateScripts(options);
+        _notify = new NotifyScriptHandler(options, _scripts, _logger);
         handlers.Add(_notify);
-        _groupNotify = new SyncGroupNotifyHandler(options, _logger);
+        _groupNotify = new SyncGroupNotifyHandler(options, _scripts, _logger);
         handlers.Add(_groupNotify);
 
         handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
@@ -109,6 +110,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
         }
 
+        OpenFifos(options, _scripts);
         driver.AddObserver(new Observer(this));
         _driver = driver;
         _monitor.SetSource(driver.GetStatus);
@@ -131,6 +133,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         {
             // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
             await _tracking.StopAsync().ConfigureAwait(false);
+            await CloseFifosAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -215,6 +218,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
                 await _dispatcher.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await CloseFifosAsync().ConfigureAwait(false);
             _monitor.Complete();
             Log.Stopped(_logger);
         }
@@ -241,6 +245,8 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             await _tracking.DisposeAsync().ConfigureAwait(false);
         }
 
+        await CloseFifosAsync().ConfigureAwait(false);
+
         if (_dispatcher is not null)
         {
             await _dispatcher.DisposeAsync().ConfigureAwait(false);
@@ -260,6 +266,8 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         // addresses are on the interface (and announced), a backup's are gone.
         public override void OnStateApplied(VrrpStateChange change)
         {
+            // The FIFO lines first and here, under the driver's lock: every reader gets them in the order they happened.
+            host._fifos?.OnApplied(change);
             host._monitor.Publish(change);
             host._dispatcher?.Post(change);
         }

@@ -367,11 +367,8 @@ public class OptionsValidationTests
         ["GarpExtraInterfacesInterval (garp_extra_if)"] = static (_, i) => i.GarpExtraInterfacesInterval = TimeSpan.FromSeconds(30),
         ["HigherPrioritySendAdvert (higher_prio_send_advert)"] = static (_, i) => i.HigherPrioritySendAdvert = true,
         ["NotifyMasterRxLowerPriority (notify_master_rx_lower_pri)"] = static (_, i) => i.NotifyMasterRxLowerPriority = "/bin/true",
-        ["NotifyUser / ScriptUser for notify commands (notify_* COMMAND USER, script_user)"] = static (_, i) => (i.NotifyMaster, i.NotifyUser) = ("/bin/true", "nobody"),
         ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
         ["MulticastGroup4 / MulticastGroup6 (vrrp_mcast_group4, vrrp_mcast_group6) other than the RFC's"] = static (o, _) => o.MulticastGroup4 = "224.0.0.19",
-        ["NotifyFifo / VrrpNotifyFifo (notify_fifo, vrrp_notify_fifo)"] = static (o, _) => o.NotifyFifo = new VrrpNotifyFifoOptions { Path = "/run/k.fifo" },
-        ["EnableScriptSecurity (enable_script_security)"] = static (o, _) => o.EnableScriptSecurity = true,
     };
 
     [Fact]

@@ -336,7 +336,8 @@ public sealed partial class VirtualRouter
             return;
         }
 
-        bool accept = priority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt);
+        // A drained router never preempts: it follows whichever master it hears, so its status names that master.
+        bool accept = _drained || priority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt);
         if (!accept && _preemptDelay > 0 && !_alwaysPreempt)
         {
             // keepalived preempt_delay: keep following a lower-priority master for this long after first seeing it.
