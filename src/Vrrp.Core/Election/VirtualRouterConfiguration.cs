@@ -14,6 +14,7 @@ public sealed record VirtualRouterConfiguration
     private readonly IReadOnlyList<VirtualAddress> _excludedAddresses = [];
     private readonly IReadOnlyList<TrackerConfiguration> _trackers = [];
     private readonly IReadOnlyList<IPAddressValue> _unicastPeers = [];
+    private readonly IReadOnlyDictionary<IPAddressValue, HopLimitRange> _peerHopLimits = new Dictionary<IPAddressValue, HopLimitRange>();
 
     /// <summary>The instance name used in logs, for example <c>VI_1</c>.</summary>
     public required string Name { get; init; }
@@ -79,6 +80,31 @@ public sealed record VirtualRouterConfiguration
 
     /// <summary>Accept adverts only from the unicast peers (<c>vrrp_check_unicast_src</c>).</summary>
     public bool AcceptOnlyUnicastPeers { get; init; }
+
+    /// <summary>
+    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), 1..255;
+    /// default 255. Multicast adverts are always sent with 255 (RFC 9568 section 5.1.1.3), and this is ignored without
+    /// unicast peers. keepalived 2.2.7 sends IPv6 unicast adverts with the kernel's default hop limit (64) unless
+    /// <c>unicast_ttl</c> is set; 255 is sent here by default for both families, which every receiver accepts.
+    /// </summary>
+    public byte UnicastHopLimit { get; init; } = 255;
+
+    /// <summary>
+    /// The TTL / hop limit range that each listed unicast peer's adverts must arrive with (keepalived's
+    /// <c>unicast_peer { ADDR min_ttl N max_ttl M }</c>); an advert outside it is dropped as
+    /// <see cref="DropReason.TtlOutOfRange"/>. Every key must be one of <see cref="UnicastPeers"/>. As in keepalived,
+    /// listing any range also turns on the source check (<see cref="AcceptOnlyUnicastPeers"/>). Without a range a unicast
+    /// advert is accepted whatever its TTL (a peer may be routed hops away); multicast adverts must arrive with 255
+    /// (<see cref="DropReason.TtlNot255"/>).
+    /// </summary>
+    public IReadOnlyDictionary<IPAddressValue, HopLimitRange> PeerHopLimits
+    {
+        get => _peerHopLimits;
+        init => _peerHopLimits = new Dictionary<IPAddressValue, HopLimitRange>(value ?? throw new ArgumentNullException(nameof(PeerHopLimits)));
+    }
+
+    /// <summary>True when unicast adverts are accepted only from the peers: <see cref="AcceptOnlyUnicastPeers"/>, or a peer has a <see cref="PeerHopLimits"/> range.</summary>
+    internal bool ChecksUnicastSource => _unicastPeers.Count > 0 && (AcceptOnlyUnicastPeers || _peerHopLimits.Count > 0);
 
     /// <summary>The network namespace to open sockets in, or null for the current one.</summary>
     public string? NetworkNamespace { get; init; }
@@ -240,6 +266,24 @@ public sealed record VirtualRouterConfiguration
             if (peer.Family != family)
             {
                 throw new ArgumentException($"{who}: the unicast peer {peer} is not {family}.", nameof(UnicastPeers));
+            }
+        }
+
+        if (UnicastHopLimit == 0)
+        {
+            throw new ArgumentException($"{who}: the unicast TTL / hop limit must be 1..255, not 0.", nameof(UnicastHopLimit));
+        }
+
+        foreach (var (peer, range) in _peerHopLimits)
+        {
+            if (!_unicastPeers.Contains(peer))
+            {
+                throw new ArgumentException($"{who}: a TTL range is given for {peer}, which is not a unicast peer.", nameof(PeerHopLimits));
+            }
+
+            if (range.Minimum > range.Maximum)
+            {
+                throw new ArgumentException($"{who}: min_ttl {range.Minimum} > max_ttl {range.Maximum} for {peer}: every advert would be dropped.", nameof(PeerHopLimits));
             }
         }
 

@@ -13,7 +13,8 @@ namespace Vrrp.Linux.Sockets;
 
 /// <summary>
 /// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12)
-/// and a send socket (bound to the interface and to the source address, TTL / hop limit 255, no multicast loopback,
+/// and a send socket (bound to the interface and to the source address, TTL / hop limit 255 to the group and
+/// <see cref="VrrpChannelOptions.UnicastHopLimit"/> (default 255) to unicast peers, no multicast loopback,
 /// discarding everything it would receive). Shared by every handle opened with the same options; see
 /// <see cref="RawSocketTransport"/>.
 /// </summary>
@@ -116,7 +117,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 send.Bind(new IPEndPoint(localAddress, 0));
                 SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link.Index);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
             }
             else
@@ -130,7 +131,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_CHECKSUM, 6);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, link.Index);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_HOPS, 255);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, options.UnicastHopLimit);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
             }
 
