@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(1033, LogLevel.Error, "({InstanceName}) notify script {Command} could not be started: {Reason}")]
     public static partial void NotifyStartFailed(ILogger logger, string instanceName, string command, string reason);
+
+    [LoggerMessage(1040, LogLevel.Error, "Tracker source {Source} did not stop cleanly")]
+    public static partial void TrackerSourceStopFailed(ILogger logger, string source, Exception exception);
 }

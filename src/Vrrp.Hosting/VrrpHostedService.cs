@@ -31,6 +31,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
     private int _disposed;
     private VrrpTracking? _tracking;
     private StateChangeDispatcher? _dispatcher;
+    private readonly List<IVrrpTrackerSource> _sources = [];
 
     public VrrpHostedService(IServiceProvider services, IOptions<VrrpOptions> options, VrrpMonitor monitor, VrrpMetrics metrics, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
@@ -109,9 +110,18 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
 
         var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
+        var resources = _services.GetService<VrrpResourceFactory>();
         foreach (var instance in options.Instances)
         {
-            driver.AddRouter(DriverConfiguration.Create(options, instance));
+            var configuration = DriverConfiguration.Create(options, instance);
+            if (resources is null)
+            {
+                driver.AddRouter(configuration);
+            }
+            else
+            {
+                driver.AddRouter(configuration, resources.Create(_services, instance));
+            }
         }
 
         foreach (var group in options.SyncGroups)
@@ -137,14 +147,39 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
 
         try
         {
+            // The platform's trackers (processes...) report their first values before the instances start too.
+            foreach (var source in _services.GetServices<IVrrpTrackerSource>())
+            {
+                _sources.Add(source);
+                await source.StartAsync((instance, kind, name, value) => driver.SetTrackerValue(instance, kind, name, value), cancellationToken).ConfigureAwait(false);
+            }
+
             await driver.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
+            await StopSourcesAsync(CancellationToken.None).ConfigureAwait(false);
             await _tracking.StopAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task StopSourcesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var source in _sources)
+        {
+            try
+            {
+                await source.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.TrackerSourceStopFailed(_logger, source.GetType().Name, ex);
+            }
+        }
+
+        _sources.Clear();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -163,6 +198,7 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
         finally
         {
+            await StopSourcesAsync(cancellationToken).ConfigureAwait(false);
             if (_tracking is not null)
             {
                 await _tracking.StopAsync().ConfigureAwait(false);

@@ -156,6 +156,11 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
             {
                 case AddressWorkKind.Add:
                 case AddressWorkKind.Remove:
+                    // The platform's part around the addresses: before adding (an Accept_Mode filter must drop
+                    // before the address exists) and after removing; routes and rules after adding, before removing.
+                    error = await ResourceStepAsync(router, work.Kind == AddressWorkKind.Add ? "prepare adding the addresses" : "prepare removing the addresses", token, work.Kind == AddressWorkKind.Add
+                        ? static (r, c, t) => r.AddingAddressesAsync(c, t)
+                        : static (r, c, t) => r.RemovingAddressesAsync(c, t)).ConfigureAwait(false);
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
                         foreach (var address in list)
@@ -185,6 +190,10 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         }
                     }
 
+                    var after = await ResourceStepAsync(router, work.Kind == AddressWorkKind.Add ? "complete adding the addresses" : "complete removing the addresses", token, work.Kind == AddressWorkKind.Add
+                        ? static (r, c, t) => r.AddedAddressesAsync(c, t)
+                        : static (r, c, t) => r.RemovedAddressesAsync(c, t)).ConfigureAwait(false);
+                    error ??= after;
                     break;
                 case AddressWorkKind.AddOne:
                     await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
@@ -236,5 +245,25 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
         }
 
         return error;
+    }
+
+    // One call of the router's resources, if it has any; a failure is logged and returned, never thrown.
+    private async Task<Exception?> ResourceStepAsync(RouterEntry router, string what, CancellationToken token, Func<VirtualRouterResources, VirtualRouterConfiguration, CancellationToken, ValueTask> step)
+    {
+        if (router.Resources is not { } resources)
+        {
+            return null;
+        }
+
+        try
+        {
+            await step(resources, router.Configuration, token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            Log.ResourceOperationFailed(logger, router.Name, what, ex);
+            return ex;
+        }
     }
 }

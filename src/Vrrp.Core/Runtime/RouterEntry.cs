@@ -6,9 +6,10 @@ namespace Vrrp.Runtime;
 /// <summary>What a driver keeps about one router besides the protocol state: log rate limits, send errors, its last change.</summary>
 internal sealed class RouterEntry
 {
-    public RouterEntry(VirtualRouter router)
+    public RouterEntry(VirtualRouter router, VirtualRouterResources? resources = null)
     {
         Router = router;
+        Resources = resources;
         var config = router.Configuration;
         AnnounceTargets = [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
             .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
@@ -18,6 +19,12 @@ internal sealed class RouterEntry
     }
 
     public VirtualRouter Router { get; }
+
+    /// <summary>What the instance holds on the platform besides its addresses, or null.</summary>
+    public VirtualRouterResources? Resources { get; }
+
+    /// <summary>True once <see cref="VirtualRouterResources.PrepareAsync"/> has run (so that release is due).</summary>
+    public bool Prepared { get; set; }
 
     public string Name => Router.Name;
 
