@@ -34,7 +34,7 @@ public sealed record VirtualAddress
     public string? Label { get; }
 
     /// <summary>The interface that carries the address when it is not the instance's own, or null.</summary>
-    public string? Device { get; }
+    public string? Device { get; init; }
 
     /// <summary>The address family.</summary>
     public VrrpAddressFamily Family => Address.Family;

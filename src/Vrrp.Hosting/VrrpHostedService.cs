@@ -96,9 +96,11 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
 
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
+        var resources = _services.GetService<VrrpResourceFactory>();
         foreach (var instance in options.Instances)
         {
-            if (instance.UseVirtualMac)
+            // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC; others cannot.
+            if (instance.UseVirtualMac && resources is null)
             {
                 Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
             }
@@ -110,7 +112,6 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         }
 
         var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
-        var resources = _services.GetService<VrrpResourceFactory>();
         foreach (var instance in options.Instances)
         {
             var configuration = DriverConfiguration.Create(options, instance);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vrrp;
 using Vrrp.Hosting;
@@ -35,22 +36,33 @@ public static class VrrpLinuxBuilderExtensions
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
             networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
-        return builder.UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform);
+        return builder
+            .UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform)
+            .UseVirtualRouterResources(static (sp, instance) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateResources(
+                LinuxInstanceOptionsOf(instance),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux")));
     }
+
+    /// <summary>What an instance's options ask of the Linux platform (virtual MAC; routes and rules once the options carry them).</summary>
+    internal static LinuxInstanceOptions LinuxInstanceOptionsOf(VrrpInstanceOptions instance) => new()
+    {
+        UseVirtualMac = instance.UseVirtualMac,
+        VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
+    };
 }
 
 /// <summary>Owns the <see cref="LinuxVrrpPlatform"/> registered by <c>UseLinux</c>: opened on first use, disposed with the container.</summary>
 internal sealed class LinuxPlatformLifetime : IDisposable
 {
-    private readonly LinuxVrrpPlatform _linux;
-
     public LinuxPlatformLifetime(string? networkNamespace)
     {
-        _linux = LinuxVrrpPlatform.Create(networkNamespace);
-        Platform = new VrrpPlatform("Linux", _linux.Transport, _linux.Addresses, _linux.Announcer, _linux.LinkMonitor);
+        Linux = LinuxVrrpPlatform.Create(networkNamespace);
+        Platform = new VrrpPlatform("Linux", Linux.Transport, Linux.Addresses, Linux.Announcer, Linux.LinkMonitor);
     }
+
+    public LinuxVrrpPlatform Linux { get; }
 
     public VrrpPlatform Platform { get; }
 
-    public void Dispose() => _linux.Dispose();
+    public void Dispose() => Linux.Dispose();
 }

@@ -4,7 +4,7 @@ using Vrrp.Linux.Interop;
 namespace Vrrp.Linux.Netlink;
 
 /// <summary>The rtnetlink operations of the data plane on one network namespace: links, addresses, macvlan.</summary>
-internal sealed class RouteNetlink : IDisposable
+internal sealed partial class RouteNetlink : IDisposable
 {
     private readonly NetlinkSocket _socket;
 
