@@ -92,7 +92,7 @@ public sealed partial class VirtualRouter
             VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);
         }
 
-        _tracked = new TrackedObjects(configuration.Trackers);
+        _tracked = new TrackedObjects(configuration.EffectiveTrackers);
         _advertisementInterval = ProtocolTimers.ToNanoseconds(configuration.AdvertisementInterval);
         _wireInterval = configuration.Version == VrrpVersion.V2
             ? (ushort)(configuration.AdvertisementInterval.Ticks / TimeSpan.TicksPerSecond)

@@ -103,6 +103,32 @@ public sealed record VirtualRouterConfiguration
         init => _peerHopLimits = new Dictionary<IPAddressValue, HopLimitRange>(value ?? throw new ArgumentNullException(nameof(PeerHopLimits)));
     }
 
+    /// <summary>
+    /// The trackers the router runs with: <see cref="Trackers"/>, and (keepalived's rule) the interface of every virtual or
+    /// excluded address that names another device and is not <see cref="VirtualAddress.NoTrack"/>, with weight 0 (the
+    /// interface going down means Fault), unless that interface is tracked already.
+    /// </summary>
+    internal IReadOnlyList<TrackerConfiguration> EffectiveTrackers
+    {
+        get
+        {
+            List<TrackerConfiguration>? implied = null;
+            foreach (var address in _virtualAddresses.Concat(_excludedAddresses))
+            {
+                if (address.Device is not { } device || address.NoTrack || string.Equals(device, InterfaceName, StringComparison.Ordinal) ||
+                    _trackers.Any(t => t.Kind == TrackerKind.Interface && string.Equals(t.Name, device, StringComparison.Ordinal)) ||
+                    (implied?.Any(t => string.Equals(t.Name, device, StringComparison.Ordinal)) ?? false))
+                {
+                    continue;
+                }
+
+                (implied ??= []).Add(new TrackerConfiguration(TrackerKind.Interface, device, 0));
+            }
+
+            return implied is null ? _trackers : [.. _trackers, .. implied];
+        }
+    }
+
     /// <summary>True when unicast adverts are accepted only from the peers: <see cref="AcceptOnlyUnicastPeers"/>, or a peer has a <see cref="PeerHopLimits"/> range.</summary>
     internal bool ChecksUnicastSource => _unicastPeers.Count > 0 && (AcceptOnlyUnicastPeers || _peerHopLimits.Count > 0);
 

@@ -198,7 +198,7 @@ internal sealed partial class RouteNetlink : IDisposable
     private static void WriteAddress(ref NetlinkMessageWriter w, int index, VirtualAddress address, bool withLabel)
     {
         bool v4 = address.Family == VrrpAddressFamily.IPv4;
-        w.WriteIfAddr(v4 ? Nl.AF_INET : Nl.AF_INET6, (byte)address.PrefixLength, 0, 0, index);
+        w.WriteIfAddr(v4 ? Nl.AF_INET : Nl.AF_INET6, (byte)address.PrefixLength, 0, withLabel ? (byte)address.Scope : (byte)0, index);
         Span<byte> bytes = stackalloc byte[16];
         int n = address.Address.WriteTo(bytes);
         w.AddAttribute(Nl.IFA_LOCAL, bytes[..n]);
@@ -206,6 +206,11 @@ internal sealed partial class RouteNetlink : IDisposable
         if (withLabel && v4 && address.Label is { } label)
         {
             w.AddString(Nl.IFA_LABEL, label);
+        }
+
+        if (withLabel && v4 && address.Broadcast is { } broadcast)
+        {
+            w.AddAttribute(Nl.IFA_BROADCAST, bytes[..broadcast.WriteTo(bytes)]);
         }
 
         if (!v4 && withLabel)

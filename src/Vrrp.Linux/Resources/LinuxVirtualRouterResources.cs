@@ -42,6 +42,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     {
         _name = configuration.Name;
         _baseInterface = configuration.InterfaceName;
+        configuration = TrackRoutingInterfaces(configuration);
         if (!options.UseVirtualMac)
         {
             return configuration;
@@ -70,6 +71,20 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             VirtualAddresses = [.. configuration.VirtualAddresses.Select(a => a.Device is null ? a with { Device = vmac } : a)],
             ExcludedAddresses = [.. configuration.ExcludedAddresses.Select(a => a.Device is null ? a with { Device = vmac } : a)],
         };
+    }
+
+    // keepalived: the interface of a route (dev) or a rule (iif, oif) is tracked unless no_track: down means Fault.
+    private VirtualRouterConfiguration TrackRoutingInterfaces(VirtualRouterConfiguration configuration)
+    {
+        var devices = options.Routes.Where(r => !r.NoTrack).Select(r => r.Device)
+            .Concat(options.Rules.Where(r => !r.NoTrack).SelectMany(r => new[] { r.InputInterface, r.OutputInterface }))
+            .OfType<string>()
+            .Where(d => !string.Equals(d, configuration.InterfaceName, StringComparison.Ordinal))
+            .Where(d => !configuration.Trackers.Any(t => t.Kind == TrackerKind.Interface && string.Equals(t.Name, d, StringComparison.Ordinal)))
+            .Distinct(StringComparer.Ordinal)
+            .Select(d => new TrackerConfiguration(TrackerKind.Interface, d, 0))
+            .ToList();
+        return devices.Count == 0 ? configuration : configuration with { Trackers = [.. configuration.Trackers, .. devices] };
     }
 
     /// <inheritdoc />
