@@ -73,9 +73,16 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         };
     }
 
-    // keepalived: the interface of a route (dev) or a rule (iif, oif) is tracked unless no_track: down means Fault.
+    // The platform's own trackers (processes); then, as keepalived, the interface of a route (dev) or a rule (iif, oif)
+    // is tracked unless no_track: down means Fault.
     private VirtualRouterConfiguration TrackRoutingInterfaces(VirtualRouterConfiguration configuration)
     {
+        var extra = options.Trackers.Where(t => !configuration.Trackers.Any(c => c.Kind == t.Kind && string.Equals(c.Name, t.Name, StringComparison.Ordinal))).ToList();
+        if (extra.Count > 0)
+        {
+            configuration = configuration with { Trackers = [.. configuration.Trackers, .. extra] };
+        }
+
         var devices = options.Routes.Where(r => !r.NoTrack).Select(r => r.Device)
             .Concat(options.Rules.Where(r => !r.NoTrack).SelectMany(r => new[] { r.InputInterface, r.OutputInterface }))
             .OfType<string>()
