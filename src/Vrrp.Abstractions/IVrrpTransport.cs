@@ -28,6 +28,9 @@ public sealed record VrrpChannelOptions
     /// <summary>Join the multicast group (224.0.0.18 or ff02::12) to receive multicast adverts; false when every instance on the channel is unicast (default true).</summary>
     public bool JoinMulticastGroup { get; init; } = true;
 
+    /// <summary>The multicast group to join instead of 224.0.0.18 / ff02::12 (keepalived <c>vrrp_mcast_group4</c> / <c>vrrp_mcast_group6</c>), or null for the RFC's.</summary>
+    public IPAddressValue? MulticastGroup { get; init; }
+
     /// <summary>The network namespace to open sockets in, or null for the current one (keepalived <c>net_namespace</c>).</summary>
     public string? NetworkNamespace { get; init; }
 

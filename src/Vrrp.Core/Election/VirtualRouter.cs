@@ -36,6 +36,7 @@ public sealed partial class VirtualRouter
     private readonly long _garpMasterDelay;
     private readonly long _garpMasterRefresh;
     private readonly long _garpLowerPriorityDelay;
+    private readonly long _garpExtraInterfaces;
     private readonly ushort _wireInterval;
     private readonly bool _alwaysPreempt;
 
@@ -61,6 +62,7 @@ public sealed partial class VirtualRouter
     private long _secondBurstDeadline = Off;
     private long _refreshDeadline = Off;
     private long _lowerPriorityAnnounceDeadline = Off;
+    private long _extraInterfacesDeadline = Off;
 
     /// <summary>Creates a virtual router in the Initialize state.</summary>
     /// <param name="configuration">The configuration; validated here.</param>
@@ -104,7 +106,8 @@ public sealed partial class VirtualRouter
         _alwaysPreempt = configuration.IsAddressOwner;
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
-        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+        MulticastGroup = configuration.MulticastGroup ?? (configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
+        _garpExtraInterfaces = ProtocolTimers.ToNanoseconds(configuration.GarpExtraInterfacesInterval);
         _destinations = configuration.UnicastPeers.Count > 0 ? [.. configuration.UnicastPeers] : [MulticastGroup];
     }
 
@@ -117,7 +120,7 @@ public sealed partial class VirtualRouter
     /// <summary>The address adverts are sent from (the unspecified address until a router set has opened its channel).</summary>
     public IPAddressValue LocalAddress { get; private set; }
 
-    /// <summary>The multicast group of the family: 224.0.0.18 or ff02::12.</summary>
+    /// <summary>The multicast group: the configured one, or the family's 224.0.0.18 or ff02::12.</summary>
     internal IPAddressValue MulticastGroup { get; }
 
     /// <summary>Where each advert goes: the multicast group, or every unicast peer.</summary>
@@ -178,7 +181,9 @@ public sealed partial class VirtualRouter
     {
         get
         {
-            long next = Math.Min(Math.Min(_advertisementDeadline, _masterDownDeadline), Math.Min(_secondBurstDeadline, Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
+            long next = Math.Min(
+                Math.Min(_advertisementDeadline, _masterDownDeadline),
+                Math.Min(Math.Min(_secondBurstDeadline, _extraInterfacesDeadline), Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
             return next == Off ? null : next;
         }
     }
@@ -327,6 +332,12 @@ public sealed partial class VirtualRouter
             _lowerPriorityAnnounceDeadline = Off;
             Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
         }
+
+        if (_extraInterfacesDeadline <= now)
+        {
+            _extraInterfacesDeadline = now + _garpExtraInterfaces;
+            Announce(AnnouncementReason.ExtraInterfaces, 1, now);
+        }
     }
 
     /// <summary>Shuts the router down: a master sends priority 0 and removes its addresses; the state becomes Stopped.</summary>
@@ -401,6 +412,13 @@ public sealed partial class VirtualRouter
 
         if (priority > _effectivePriority || (priority == _effectivePriority && advertisement.Source > LocalAddress))
         {
+            if (_config.HigherPrioritySendAdvertisement)
+            {
+                // keepalived higher_prio_send_advert: one last advert at our (lower) priority, so that the other master,
+                // if it was one too, hears a lower priority and re-announces its addresses.
+                SendAdvertisement(_effectivePriority, now);
+            }
+
             LearnInterval(in advertisement);
             StepDownToBackup(now, StateChangeReason.HigherPriorityAdvertisement, advertisement.Source, priority);
             _masterAddress = advertisement.Source;
@@ -485,6 +503,11 @@ public sealed partial class VirtualRouter
                 _refreshDeadline = now + _garpMasterRefresh;
             }
         }
+
+        if (_garpExtraInterfaces > 0)
+        {
+            _extraInterfacesDeadline = now + _garpExtraInterfaces;
+        }
     }
 
     private void StepDownToBackup(long now, StateChangeReason reason, IPAddressValue peer, byte peerPriority)
@@ -526,5 +549,6 @@ public sealed partial class VirtualRouter
         _secondBurstDeadline = Off;
         _refreshDeadline = Off;
         _lowerPriorityAnnounceDeadline = Off;
+        _extraInterfacesDeadline = Off;
     }
 }

@@ -85,6 +85,12 @@ public enum AnnouncementReason
 
     /// <summary>A master heard a lower-priority advert (split brain healing; <c>garp_lower_prio_repeat</c>).</summary>
     LowerPriorityAdvertisement,
+
+    /// <summary>
+    /// Periodic re-announcement, while master, of the addresses on other interfaces than the instance's own (keepalived
+    /// <c>garp_extra_if</c>; every interface with <see cref="VirtualRouterConfiguration.GarpExtraInterfacesAll"/>).
+    /// </summary>
+    ExtraInterfaces,
 }
 
 /// <summary>

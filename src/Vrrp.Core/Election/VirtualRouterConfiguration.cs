@@ -164,6 +164,35 @@ public sealed record VirtualRouterConfiguration
         init => _trackers = [.. value ?? throw new ArgumentNullException(nameof(Trackers))];
     }
 
+    /// <summary>
+    /// The multicast group adverts are sent to and received on (keepalived <c>vrrp_mcast_group4</c> /
+    /// <c>vrrp_mcast_group6</c>, <c>mcast_dst_ip</c>), or null for the RFC's 224.0.0.18 / ff02::12. An IPv6 group must
+    /// be link-local scoped (ffX2::/16), as keepalived requires. Every router of the group must use the same one.
+    /// </summary>
+    public IPAddressValue? MulticastGroup { get; init; }
+
+    /// <summary>
+    /// A master that hears a higher priority sends one more advert (at its own, lower priority) before it steps down
+    /// (keepalived <c>higher_prio_send_advert</c>): the other master, if it was also master (a healed split), hears a
+    /// lower priority and re-announces its addresses (<see cref="GarpLowerPriorityRepeat"/>). Off by default.
+    /// </summary>
+    public bool HigherPrioritySendAdvertisement { get; init; }
+
+    /// <summary>The delay between two gratuitous ARPs sent on one interface (keepalived <c>vrrp_garp_interval</c> / <c>garp_interval</c>); zero (the default) sends them back to back.</summary>
+    public TimeSpan GarpInterval { get; init; }
+
+    /// <summary>The delay between two unsolicited neighbour advertisements sent on one interface (keepalived <c>vrrp_gna_interval</c> / <c>gna_interval</c>); zero (the default) sends them back to back.</summary>
+    public TimeSpan GnaInterval { get; init; }
+
+    /// <summary>
+    /// keepalived <c>garp_extra_if N</c>: while master, re-announce every N the addresses that are on other interfaces
+    /// than the instance's own (so that switches keep those MACs); zero (the default) is off.
+    /// </summary>
+    public TimeSpan GarpExtraInterfacesInterval { get; init; }
+
+    /// <summary>keepalived <c>garp_extra_if all N</c>: the periodic re-announcement of <see cref="GarpExtraInterfacesInterval"/> covers every interface of the instance, its own too.</summary>
+    public bool GarpExtraInterfacesAll { get; init; }
+
     /// <summary>Delay of the second burst of announcements after takeover (<c>garp_master_delay</c>, default 5 s; zero disables).</summary>
     public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -275,6 +304,24 @@ public sealed record VirtualRouterConfiguration
         if (GarpMasterDelay < TimeSpan.Zero || GarpMasterRefresh < TimeSpan.Zero || GarpLowerPriorityDelay < TimeSpan.Zero)
         {
             throw new ArgumentException($"{who}: announcement delays must not be negative.", nameof(GarpMasterDelay));
+        }
+
+        if (GarpInterval < TimeSpan.Zero || GnaInterval < TimeSpan.Zero || GarpExtraInterfacesInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{who}: announcement intervals must not be negative.", nameof(GarpInterval));
+        }
+
+        if (MulticastGroup is { } group)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            group.WriteTo(bytes);
+            bool valid = group.Family == VrrpAddressFamily.IPv4 ? (bytes[0] & 0xF0) == 0xE0 : bytes[0] == 0xFF && (bytes[1] & 0x0F) == 0x02;
+            if (group.Family != family || !valid)
+            {
+                throw new ArgumentException(
+                    $"{who}: the multicast group {group} must be an {family} multicast address{(family == VrrpAddressFamily.IPv6 ? " of link-local scope (ffX2::/16)" : " (224.0.0.0/4)")}.",
+                    nameof(MulticastGroup));
+            }
         }
 
         if (GarpMasterRepeat < 0 || GarpMasterRefreshRepeat < 0 || GarpLowerPriorityRepeat < 0)

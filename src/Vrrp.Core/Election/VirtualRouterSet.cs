@@ -403,8 +403,9 @@ public sealed class VirtualRouterSet
             var o = _channels[i].Options;
 
             // The unicast TTL is a socket setting: unicast routers share a channel only with the same one; a multicast
-            // router fits any (its adverts always leave with 255).
-            if (unicast && o.UnicastHopLimit != configuration.UnicastHopLimit)
+            // router fits any (its adverts always leave with 255), but only a channel of its group (or of no group yet).
+            if (unicast ? o.UnicastHopLimit != configuration.UnicastHopLimit
+                : o.JoinMulticastGroup && o.MulticastGroup != configuration.MulticastGroup)
             {
                 continue;
             }
@@ -413,9 +414,9 @@ public sealed class VirtualRouterSet
                 string.Equals(o.InterfaceName, configuration.InterfaceName, StringComparison.Ordinal) &&
                 string.Equals(o.NetworkNamespace, configuration.NetworkNamespace, StringComparison.Ordinal))
             {
-                if (configuration.UnicastPeers.Count == 0 && !o.JoinMulticastGroup)
+                if (!unicast && !o.JoinMulticastGroup)
                 {
-                    _channels[i].Options = o with { JoinMulticastGroup = true };
+                    _channels[i].Options = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };
                 }
 
                 return i;
@@ -429,6 +430,7 @@ public sealed class VirtualRouterSet
             SourceAddress = configuration.SourceAddress,
             NetworkNamespace = configuration.NetworkNamespace,
             JoinMulticastGroup = !unicast,
+            MulticastGroup = unicast ? null : configuration.MulticastGroup,
             UnicastHopLimit = unicast ? configuration.UnicastHopLimit : (byte)255,
         }));
         return _channels.Count - 1;

@@ -27,8 +27,10 @@ internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind 
 /// protocol's path: a slow kernel (or a cloud API behind a custom address manager) never holds up an election. Every
 /// call gets the worker's cancellation token, cancelled when the driver aborts or gives up waiting at stop.
 /// </summary>
-internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?> completed)
+internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?> completed, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly Lock _gate = new();
     private readonly Queue<AddressWork> _queue = new();
     private readonly CancellationTokenSource _cancel = new();
@@ -204,8 +206,17 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         break;
                     }
 
+                    var config = router.Configuration;
+                    bool paced = config.GarpInterval > TimeSpan.Zero || config.GnaInterval > TimeSpan.Zero;
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
+                        // garp_extra_if: the addresses on the other interfaces (all of them with "all").
+                        if (work.Announcement == AnnouncementReason.ExtraInterfaces && !config.GarpExtraInterfacesAll &&
+                            string.Equals(interfaceName, config.InterfaceName, StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
                         foreach (var address in list)
                         {
                             if (address.Family == VrrpAddressFamily.IPv4)
@@ -220,7 +231,22 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
 
                         for (int i = 0; i < work.Repeat; i++)
                         {
-                            await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                            if (!paced)
+                            {
+                                await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                                continue;
+                            }
+
+                            // garp_interval / gna_interval: one frame at a time on the interface, spaced.
+                            foreach (var address in list)
+                            {
+                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                                var pause = address.Family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval;
+                                if (pause > TimeSpan.Zero)
+                                {
+                                    await Task.Delay(pause, _time, token).ConfigureAwait(false);
+                                }
+                            }
                         }
                     }
 

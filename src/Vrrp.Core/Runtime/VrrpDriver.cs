@@ -52,7 +52,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
         TimeProvider = timeProvider ?? TimeProvider.System;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Vrrp");
         _observers = new ObserverList(Logger);
-        _worker = new AddressWorker(addresses, announcer, Logger, OnAddressWorkDone);
+        _worker = new AddressWorker(addresses, announcer, Logger, OnAddressWorkDone, TimeProvider);
     }
 
     private enum RunState

@@ -94,14 +94,14 @@ internal sealed class RawVrrpSocketPair : IDisposable
             {
                 if (multicast)
                 {
-                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, receiveLink.Index);
+                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, GroupBytes(options, IPv4Group), receiveLink.Index);
                 }
             }
             else
             {
                 if (multicast)
                 {
-                    SocketOptions.JoinIPv6(receive, IPv6Group, receiveLink.Index);
+                    SocketOptions.JoinIPv6(receive, GroupBytes(options, IPv6Group), receiveLink.Index);
                 }
 
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVHOPLIMIT, 1);
@@ -150,6 +150,20 @@ internal sealed class RawVrrpSocketPair : IDisposable
             send?.Dispose();
             throw;
         }
+    }
+
+    // The group to join: the channel's own (keepalived vrrp_mcast_group4/6), else the RFC's. Adverts to another group
+    // leave as any datagram to a multicast destination does (IP_MULTICAST_IF, multicast TTL 255).
+    private static byte[] GroupBytes(VrrpChannelOptions options, byte[] standard)
+    {
+        if (options.MulticastGroup is not { } group)
+        {
+            return standard;
+        }
+
+        var bytes = new byte[group.Length];
+        group.WriteTo(bytes);
+        return bytes;
     }
 
     /// <summary>
