@@ -48,6 +48,7 @@ public partial class VrrpDriver : IAsyncDisposable
                         Log.LowerPriority(Logger, entry.Name, action.PeerPriority, action.Peer);
                     }
 
+                    _observers.LowerPriorityAdvertisement(entry.Name, action.Peer, action.PeerPriority);
                     break;
                 case VirtualRouterActionKind.OwnerReceivedAdvertisement:
                     if (Due(ref entry.LastOwnerLog, now))
