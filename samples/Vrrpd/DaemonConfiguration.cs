@@ -79,6 +79,7 @@ internal sealed partial class DaemonConfiguration
         to.Scripts = from.Scripts;
         to.TrackFiles = from.TrackFiles;
         to.CallbackTimeout = from.CallbackTimeout;
+        to.ReleaseOnStop = from.ReleaseOnStop;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

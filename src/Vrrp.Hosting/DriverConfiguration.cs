@@ -5,7 +5,7 @@ namespace Vrrp.Hosting;
 /// <summary>Turns validated <see cref="VrrpOptions"/> into the protocol core's <see cref="VirtualRouterConfiguration"/>s.</summary>
 internal static class DriverConfiguration
 {
-    public static VirtualRouterConfiguration Create(VrrpOptions options, VrrpInstanceOptions instance, Func<string, long>? fileValue = null)
+    public static VirtualRouterConfiguration Create(VrrpOptions options, VrrpInstanceOptions instance, Func<string, long>? fileValue = null, Func<string, long>? scriptValue = null)
     {
         var trackers = new List<TrackerConfiguration>();
         foreach (var track in instance.TrackInterfaces)
@@ -16,7 +16,7 @@ internal static class DriverConfiguration
         foreach (var track in instance.TrackScripts)
         {
             var script = options.Scripts.Find(s => s.Name == track.Name);
-            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0));
+            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, scriptValue?.Invoke(track.Name)));
         }
 
         foreach (var track in instance.TrackHealthChecks)

@@ -23,6 +23,36 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
     public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
 
+    [LoggerMessage(1006, LogLevel.Information, "Reloading")]
+    public static partial void Reloading(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Information, "Reload finished: {Unchanged} instance(s) unchanged, {Reconfigured} changed in place, {Added} added, {Removed} removed")]
+    public static partial void Reloaded(ILogger logger, int unchanged, int reconfigured, int added, int removed);
+
+    [LoggerMessage(1008, LogLevel.Error, "New config: {Problem}")]
+    public static partial void ReloadProblem(ILogger logger, string problem);
+
+    [LoggerMessage(1009, LogLevel.Error, "New config failed validation ({Count} problem(s)); keeping the running configuration")]
+    public static partial void ReloadRefused(ILogger logger, int count);
+
+    [LoggerMessage(1010, LogLevel.Information, "({InstanceName}) not found in new configuration: removing")]
+    public static partial void InstanceRemoved(ILogger logger, string instanceName);
+
+    [LoggerMessage(1011, LogLevel.Information, "({InstanceName}) configuration changed: applied in place")]
+    public static partial void InstanceReconfigured(ILogger logger, string instanceName);
+
+    [LoggerMessage(1012, LogLevel.Information, "({InstanceName}) new in configuration: starting")]
+    public static partial void InstanceAdded(ILogger logger, string instanceName);
+
+    [LoggerMessage(1013, LogLevel.Error, "Reloading failed")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1014, LogLevel.Error, "Cannot change network namespace at a reload - please restart")]
+    public static partial void NamespaceChangeRefused(ILogger logger);
+
+    [LoggerMessage(1015, LogLevel.Information, "Stopping without releasing the virtual routers (dont-release-vrrp): virtual addresses stay, no priority 0 is sent")]
+    public static partial void NotReleasing(ILogger logger);
+
     [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
     public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);
 

@@ -12,7 +12,7 @@ namespace Vrrp.Hosting;
 /// </summary>
 internal sealed class NotifyScriptHandler : IVrrpStateHandler
 {
-    private readonly Dictionary<string, VrrpInstanceOptions> _instances;
+    private Dictionary<string, VrrpInstanceOptions> _instances;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
 
@@ -22,6 +22,10 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
         _timeout = options.CallbackTimeout;
         _logger = logger;
     }
+
+    /// <summary>Takes the scripts of a reloaded configuration (changes already queued use the new ones).</summary>
+    public void Update(VrrpOptions options) =>
+        Volatile.Write(ref _instances, options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal));
 
     public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify) is not null);
 
@@ -37,7 +41,7 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
 
     public async ValueTask OnStateChangedAsync(VrrpStateChange change, CancellationToken cancellationToken)
     {
-        if (!_instances.TryGetValue(change.InstanceName, out var instance) || StateWord(change.State) is not { } word)
+        if (!Volatile.Read(ref _instances).TryGetValue(change.InstanceName, out var instance) || StateWord(change.State) is not { } word)
         {
             return;
         }

@@ -10,8 +10,8 @@ namespace Vrrp.Hosting;
 /// </summary>
 internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 {
-    private readonly List<Group> _groups;
-    private readonly Dictionary<string, List<Group>> _byMember = new(StringComparer.Ordinal);
+    private List<Group> _groups = [];
+    private Dictionary<string, List<Group>> _byMember = new(StringComparer.Ordinal);
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
 
@@ -19,29 +19,40 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
     {
         _timeout = options.CallbackTimeout;
         _logger = logger;
-        _groups = options.SyncGroups
+        Update(options);
+    }
+
+    /// <summary>Takes the groups of a reloaded configuration; a group of the same name keeps its last state.</summary>
+    public void Update(VrrpOptions options)
+    {
+        var previous = Volatile.Read(ref _groups).ToDictionary(static g => g.Options.Name, StringComparer.Ordinal);
+        var groups = options.SyncGroups
             .Where(g => (g.NotifyMaster ?? g.NotifyBackup ?? g.NotifyFault ?? g.Notify) is not null)
-            .Select(g => new Group(g))
+            .Select(g => previous.TryGetValue(g.Name, out var old) ? old.With(g) : new Group(g))
             .ToList();
-        foreach (var group in _groups)
+        var byMember = new Dictionary<string, List<Group>>(StringComparer.Ordinal);
+        foreach (var group in groups)
         {
             foreach (string member in group.Options.Instances)
             {
-                if (!_byMember.TryGetValue(member, out var list))
+                if (!byMember.TryGetValue(member, out var list))
                 {
-                    _byMember[member] = list = [];
+                    byMember[member] = list = [];
                 }
 
                 list.Add(group);
             }
         }
+
+        Volatile.Write(ref _byMember, byMember);
+        Volatile.Write(ref _groups, groups);
     }
 
     public bool HasScripts => _groups.Count > 0;
 
     public async ValueTask OnStateChangedAsync(VrrpStateChange change, CancellationToken cancellationToken)
     {
-        if (!_byMember.TryGetValue(change.InstanceName, out var groups))
+        if (!Volatile.Read(ref _byMember).TryGetValue(change.InstanceName, out var groups))
         {
             return;
         }
@@ -106,12 +117,15 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 
     private sealed class Group(VrrpSyncGroupOptions options)
     {
-        public VrrpSyncGroupOptions Options { get; } = options;
+        public VrrpSyncGroupOptions Options { get; private init; } = options;
 
-        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public SemaphoreSlim Gate { get; private init; } = new(1, 1);
 
-        public Dictionary<string, VrrpState> States { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, VrrpState> States { get; private init; } = new(StringComparer.Ordinal);
 
         public VrrpState State { get; set; } = VrrpState.Initialize;
+
+        /// <summary>The same group (gate, states) with reloaded options.</summary>
+        public Group With(VrrpSyncGroupOptions reloaded) => new(reloaded) { Gate = Gate, States = States, State = State };
     }
 }

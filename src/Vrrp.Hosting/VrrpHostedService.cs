@@ -13,7 +13,7 @@ namespace Vrrp.Hosting;
 /// platform, starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
 /// (a master sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
 /// </summary>
-internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDisposable
+internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader, IAsyncDisposable, IDisposable
 {
     internal const string NoPlatformMessage =
         "No VRRP platform is registered: the virtual routers have no way to send adverts or add addresses. " +
@@ -56,18 +56,12 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
         var options = _options.Value;
         var platform = _services.GetService<VrrpPlatform>() ?? throw new InvalidOperationException(NoPlatformMessage);
 
+        // Always there, even without scripts: a reload may add some (Update).
         var handlers = new List<IVrrpStateHandler>();
-        var notify = new NotifyScriptHandler(options, _logger);
-        if (notify.HasScripts)
-        {
-            handlers.Add(notify);
-        }
-
-        var groupNotify = new SyncGroupNotifyHandler(options, _logger);
-        if (groupNotify.HasScripts)
-        {
-            handlers.Add(groupNotify);
-        }
+        _notify = new NotifyScriptHandler(options, _logger);
+        handlers.Add(_notify);
+        _groupNotify = new SyncGroupNotifyHandler(options, _logger);
+        handlers.Add(_groupNotify);
 
         handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
         _dispatcher = new StateChangeDispatcher(handlers, options.CallbackTimeout, _time, _loggerFactory.CreateLogger("Vrrp.Hosting.Callbacks"));
@@ -156,6 +150,8 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
             }
 
             await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+            _running = options;
+            WatchForChanges();
         }
         catch
         {
@@ -185,10 +181,17 @@ internal sealed class VrrpHostedService : IHostedService, IAsyncDisposable, IDis
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        StopWatchingForChanges();
+        _running = null;
         Log.Stopping(_logger);
         try
         {
-            if (_driver is not null)
+            if (_driver is not null && !_options.Value.ReleaseOnStop)
+            {
+                Log.NotReleasing(_logger);
+                await _driver.AbortAsync().ConfigureAwait(false);
+            }
+            else if (_driver is not null)
             {
                 await _driver.StopAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -44,6 +44,14 @@ public sealed class VrrpOptions
     /// signalled; a notify script is killed); default 30 s. Callbacks never delay the protocol either way.
     /// </summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
+    /// addresses (the default). False leaves the addresses in place and sends nothing, as keepalived's
+    /// <c>-V</c>/<c>--dont-release-vrrp</c> does: the backup takes over only after its Master_Down_Interval, and the
+    /// next start removes the addresses it finds before it elects again.
+    /// </summary>
+    public bool ReleaseOnStop { get; set; } = true;
 }
 
 /// <summary>One virtual router (keepalived <c>vrrp_instance NAME { ... }</c>).</summary>

@@ -12,7 +12,7 @@ public static class VrrpServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the VRRP services: the options (validated at start-up), the hosted service that runs the instances with
-    /// the host, <see cref="IVrrpMonitor"/>, metrics on the meter <c>Vrrp</c>, and <see cref="TimeProvider.System"/>
+    /// the host (and applies changed options while running: <see cref="IVrrpReloader"/>), <see cref="IVrrpMonitor"/>, metrics on the meter <c>Vrrp</c>, and <see cref="TimeProvider.System"/>
     /// unless a <see cref="TimeProvider"/> is registered. Add a platform with <c>.UseLinux()</c> (Vrrp.Linux) or
     /// <c>.UseInMemoryLan(lan)</c>. Calling it again returns a builder over the same registrations.
     /// </summary>
@@ -31,6 +31,7 @@ public static class VrrpServiceCollectionExtensions
         services.TryAddSingleton(sp => new VrrpMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<VrrpHostedService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VrrpHostedService>(sp => sp.GetRequiredService<VrrpHostedService>()));
+        services.TryAddSingleton<IVrrpReloader>(sp => sp.GetRequiredService<VrrpHostedService>());
         return new VrrpBuilder(services);
     }
 

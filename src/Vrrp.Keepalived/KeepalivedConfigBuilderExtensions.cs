@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Vrrp.Hosting;
 using Vrrp.Keepalived;
 using KeepalivedLog = Vrrp.Keepalived.Log;
@@ -19,10 +20,15 @@ public static class KeepalivedConfigBuilderExtensions
     /// <param name="builder">The builder from <c>services.AddVrrp()</c>.</param>
     /// <param name="path">The keepalived.conf, for example <c>/etc/keepalived/keepalived.conf</c>.</param>
     /// <param name="configId">The config id for <c>@ID</c> lines (keepalived's <c>-i</c>); defaults to the first label of the host name.</param>
+    /// <param name="reloadOnChange">
+    /// Reload when the file (or any file under its folder, where included files usually are) changes: the running
+    /// instances take the new configuration live (<see cref="IVrrpReloader"/>), and a file with errors is refused
+    /// whole, every problem logged with its file and line, the running configuration kept.
+    /// </param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
-    public static IVrrpBuilder AddKeepalivedConfig(this IVrrpBuilder builder, string path, string? configId = null)
+    public static IVrrpBuilder AddKeepalivedConfig(this IVrrpBuilder builder, string path, string? configId = null, bool reloadOnChange = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -46,6 +52,11 @@ public static class KeepalivedConfigBuilderExtensions
             KeepalivedLog.ConfigRead(logger, path, read.Instances.Count, read.Scripts.Count, read.SyncGroups.Count, result.Diagnostics.Count);
             Merge(read, options);
         });
+        if (reloadOnChange)
+        {
+            builder.Services.AddSingleton<IOptionsChangeTokenSource<VrrpOptions>>(new KeepalivedConfigChangeTokenSource(path));
+        }
+
         return builder;
     }
 

@@ -125,6 +125,18 @@ internal sealed class SyncGroup
         return true;
     }
 
+    /// <summary>Ungroups the members (a reload that removes or changes the group): each goes on alone, with its own tracker weights.</summary>
+    /// <param name="now">The current time.</param>
+    public void Dissolve(long now)
+    {
+        foreach (var member in _members)
+        {
+            member.Group = null;
+            member.IgnoreTrackerWeights(false);
+            member.SetGroupFault(false, now);
+        }
+    }
+
     private bool AnyOtherHasOwnFault(VirtualRouter member)
     {
         foreach (var other in _members)

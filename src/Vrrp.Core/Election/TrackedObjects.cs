@@ -30,6 +30,18 @@ internal sealed class TrackedObjects
 
     public int Count => _trackers.Length;
 
+    /// <summary>Takes the values of the objects of the same kind and name from <paramref name="previous"/> (a reload).</summary>
+    public void CopyValuesFrom(TrackedObjects previous)
+    {
+        for (int i = 0; i < _trackers.Length; i++)
+        {
+            if (previous.ValueOf(_trackers[i].Kind, _trackers[i].Name) is { } value)
+            {
+                _values[i] = value;
+            }
+        }
+    }
+
     /// <summary>True to ignore weights (a sync group without <c>sync_group_tracking_weight</c>).</summary>
     public bool WeightsIgnored { get; set; }
 

@@ -26,19 +26,20 @@ public sealed partial class VirtualRouter
     private static readonly IPAddressValue IPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
     private static readonly IPAddressValue IPv6Group = IPAddressValue.FromIPv6([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12]);
 
-    private readonly VirtualRouterConfiguration _config;
-    private readonly IPAddressValue[] _advertised;
-    private readonly byte[] _password;
-    private readonly TrackedObjects _tracked;
-    private readonly IPAddressValue[] _destinations;
-    private readonly long _advertisementInterval;
-    private readonly long _preemptDelay;
-    private readonly long _garpMasterDelay;
-    private readonly long _garpMasterRefresh;
-    private readonly long _garpLowerPriorityDelay;
-    private readonly long _garpExtraInterfaces;
-    private readonly ushort _wireInterval;
-    private readonly bool _alwaysPreempt;
+    // Not readonly: Reconfigure (VirtualRouter.Reconfiguration.cs) replaces them in place on a configuration reload.
+    private VirtualRouterConfiguration _config;
+    private IPAddressValue[] _advertised;
+    private byte[] _password;
+    private TrackedObjects _tracked;
+    private IPAddressValue[] _destinations;
+    private long _advertisementInterval;
+    private long _preemptDelay;
+    private long _garpMasterDelay;
+    private long _garpMasterRefresh;
+    private long _garpLowerPriorityDelay;
+    private ushort _wireInterval;
+    private bool _alwaysPreempt;
+    private long _garpExtraInterfaces;
 
     private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
     private int _actionHead;
@@ -80,35 +81,10 @@ public sealed partial class VirtualRouter
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
-        _config = configuration;
-        _advertised = new IPAddressValue[configuration.VirtualAddresses.Count];
-        for (int i = 0; i < _advertised.Length; i++)
-        {
-            _advertised[i] = configuration.VirtualAddresses[i].Address;
-        }
-
-        _password = [];
-        if (configuration.AuthenticationType == AuthenticationType.SimplePassword)
-        {
-            _password = new byte[VrrpPacket.AuthenticationDataLength];
-            VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);
-        }
-
-        _tracked = new TrackedObjects(configuration.EffectiveTrackers);
-        _advertisementInterval = ProtocolTimers.ToNanoseconds(configuration.AdvertisementInterval);
-        _wireInterval = configuration.Version == VrrpVersion.V2
-            ? (ushort)(configuration.AdvertisementInterval.Ticks / TimeSpan.TicksPerSecond)
-            : (ushort)configuration.AdvertisementIntervalCentiseconds;
-        _preemptDelay = ProtocolTimers.ToNanoseconds(configuration.PreemptDelay);
-        _garpMasterDelay = ProtocolTimers.ToNanoseconds(configuration.GarpMasterDelay);
-        _garpMasterRefresh = ProtocolTimers.ToNanoseconds(configuration.GarpMasterRefresh);
-        _garpLowerPriorityDelay = ProtocolTimers.ToNanoseconds(configuration.GarpLowerPriorityDelay);
-        _alwaysPreempt = configuration.IsAddressOwner;
+        MulticastGroup = configuration.MulticastGroup ?? (configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
+        ApplyConfiguration(configuration, new TrackedObjects(configuration.EffectiveTrackers));
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
-        MulticastGroup = configuration.MulticastGroup ?? (configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
-        _garpExtraInterfaces = ProtocolTimers.ToNanoseconds(configuration.GarpExtraInterfacesInterval);
-        _destinations = configuration.UnicastPeers.Count > 0 ? [.. configuration.UnicastPeers] : [MulticastGroup];
     }
 
     /// <summary>The configuration.</summary>

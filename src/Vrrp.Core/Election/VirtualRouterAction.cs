@@ -86,6 +86,9 @@ public enum AnnouncementReason
     /// <summary>A master heard a lower-priority advert (split brain healing; <c>garp_lower_prio_repeat</c>).</summary>
     LowerPriorityAdvertisement,
 
+    /// <summary>A master got new virtual addresses from a configuration reload (<see cref="VirtualRouter.Reconfigure"/>).</summary>
+    Reload,
+
     /// <summary>
     /// Periodic re-announcement, while master, of the addresses on other interfaces than the instance's own (keepalived
     /// <c>garp_extra_if</c>; every interface with <see cref="VirtualRouterConfiguration.GarpExtraInterfacesAll"/>).

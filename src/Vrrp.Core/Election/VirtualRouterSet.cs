@@ -22,10 +22,11 @@ namespace Vrrp.Election;
 /// <see cref="NextTimeout"/>.</description></item>
 /// <item><description><see cref="Shutdown"/> at the end (masters send priority 0 and give up their addresses), and drain once more.</description></item>
 /// </list>
-/// <para>Routers can be added and removed while running (a configuration reload): a router added late starts at the
-/// next <see cref="Start"/> call, once its channel has a local address.</para>
+/// <para>Routers can be added, removed and reconfigured while running (a configuration reload): a router added late
+/// starts at the next <see cref="Start"/> call, once its channel has a local address (a new channel gets an index at
+/// <see cref="ChannelCount"/> and up: open it); <see cref="Reconfigure"/> changes one in place, keeping its state.</para>
 /// </remarks>
-public sealed class VirtualRouterSet
+public sealed partial class VirtualRouterSet
 {
     private static readonly int ReasonCount = Enum.GetValues<DropReason>().Length + 1;
 
@@ -414,6 +415,12 @@ public sealed class VirtualRouterSet
                 string.Equals(o.InterfaceName, configuration.InterfaceName, StringComparison.Ordinal) &&
                 string.Equals(o.NetworkNamespace, configuration.NetworkNamespace, StringComparison.Ordinal))
             {
+                if (!unicast && !o.JoinMulticastGroup && _channels[i].LocalAddress is not null)
+                {
+                    // Already open without the multicast group (a router added by a reload): it needs a channel that joins.
+                    continue;
+                }
+
                 if (!unicast && !o.JoinMulticastGroup)
                 {
                     _channels[i].Options = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };

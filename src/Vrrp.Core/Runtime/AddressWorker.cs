@@ -17,6 +17,9 @@ internal enum AddressWorkKind
 
     /// <summary>Announce the addresses (gratuitous ARP / unsolicited NA).</summary>
     Announce,
+
+    /// <summary>Take one address off (a reload removed it from a master's configuration).</summary>
+    RemoveOne,
 }
 
 /// <summary>One piece of address work.</summary>
@@ -200,6 +203,9 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                 case AddressWorkKind.AddOne:
                     await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
                     break;
+                case AddressWorkKind.RemoveOne:
+                    await addresses.RemoveAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
+                    break;
                 case AddressWorkKind.Announce:
                     if (announcer is null)
                     {
@@ -266,7 +272,7 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
             }
             else
             {
-                Log.AddressOperationFailed(logger, router.Name, "add", ex);
+                Log.AddressOperationFailed(logger, router.Name, work.Kind == AddressWorkKind.RemoveOne ? "remove" : "add", ex);
             }
         }
 

@@ -81,6 +81,15 @@ public sealed class AsyncVrrpDriver : VrrpDriver
     }
 
     /// <inheritdoc />
+    protected override void StartReceiving(int channel)
+    {
+        if (_channels[channel] is { } open)
+        {
+            _loops.Add(ReceiveLoopAsync(channel, open, _stop.Token));
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task StopReceivingAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -118,10 +127,11 @@ public sealed class AsyncVrrpDriver : VrrpDriver
             _buffers.Add(router, buffer);
         }
 
-        if (buffer.Pending is { IsCompleted: false })
+        if (buffer.Pending is { IsCompleted: false } || buffer.Bytes.Length < router.AdvertisementLength)
         {
-            // The previous send still uses the buffer (a slow transport): take a new one rather than overwrite it.
-            buffer.Bytes = new byte[buffer.Bytes.Length];
+            // The previous send still uses the buffer (a slow transport), or a reload gave the router more addresses:
+            // take a new one rather than overwrite it.
+            buffer.Bytes = new byte[Math.Max(buffer.Bytes.Length, router.AdvertisementLength)];
         }
 
         int length = router.WriteAdvertisement(in send, buffer.Bytes);

@@ -107,4 +107,10 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Warning, "({Instance}) {Source} and {Other} both advertise priority 255: two routers claim to own the virtual addresses")]
     public static partial void MultipleOwners(ILogger logger, string instance, IPAddressValue source, IPAddressValue other);
+
+    [LoggerMessage(32, LogLevel.Information, "({Instance}) removing VIP {Address} from {Interface}: no longer in the configuration")]
+    public static partial void ReloadRemovesAddress(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(33, LogLevel.Error, "({Instance}) could not start after the reload")]
+    public static partial void ReloadStartFailed(ILogger logger, string instance, Exception exception);
 }

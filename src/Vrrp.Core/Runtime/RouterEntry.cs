@@ -10,10 +10,7 @@ internal sealed class RouterEntry
     {
         Router = router;
         Resources = resources;
-        var config = router.Configuration;
-        AnnounceTargets = [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
-            .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.ToArray()))];
+        AnnounceTargets = TargetsOf(router.Configuration);
         LastDropLog = new long[Enum.GetValues<DropReason>().Length + 1];
         Array.Fill(LastDropLog, Never);
     }
@@ -30,8 +27,8 @@ internal sealed class RouterEntry
 
     public VirtualRouterConfiguration Configuration => Router.Configuration;
 
-    /// <summary>The virtual and excluded addresses grouped by the interface they go on.</summary>
-    public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; }
+    /// <summary>The virtual and excluded addresses grouped by the interface they go on (replaced by a reload).</summary>
+    public (string Interface, VirtualAddress[] Addresses)[] AnnounceTargets { get; set; }
 
     private const long Never = long.MinValue / 2;
 
@@ -54,4 +51,10 @@ internal sealed class RouterEntry
     public VrrpStateChange? LastStateChange { get; set; }
 
     public long Sequence { get; set; }
+
+    /// <summary>The virtual and excluded addresses of a configuration grouped by the interface they go on.</summary>
+    public static (string Interface, VirtualAddress[] Addresses)[] TargetsOf(VirtualRouterConfiguration config) =>
+        [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
+            .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.ToArray()))];
 }

@@ -63,6 +63,17 @@ public abstract class VirtualRouterResources
     /// <returns>A task that completes when done.</returns>
     public virtual ValueTask RemovedAddressesAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Whether <paramref name="other"/>, made for the same instance by a configuration reload, asks the platform for the
+    /// same things, so that the running instance keeps these resources (see
+    /// <see cref="VrrpDriver.ReconfigureAsync(IEnumerable{VirtualRouterConfiguration}, IEnumerable{VrrpSyncGroupConfiguration}?, Func{VirtualRouterConfiguration, VirtualRouterResources?}?, CancellationToken)"/>);
+    /// otherwise the instance leaves and starts again with the new ones. By default, resources of the same type are
+    /// equivalent: override it when they carry settings.
+    /// </summary>
+    /// <param name="other">The resources of the new configuration.</param>
+    /// <returns>True when the instance can keep these.</returns>
+    public virtual bool IsEquivalentTo(VirtualRouterResources other) => other is not null && other.GetType() == GetType();
+
     /// <summary>Removes what <see cref="PrepareAsync"/> created (stop, after the channels are closed).</summary>
     /// <param name="configuration">The configuration the instance runs with.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

@@ -191,7 +191,7 @@ public partial class VrrpDriver : IAsyncDisposable
             }
             else
             {
-                _observers.AddressesChanged(work.Router.Name, work.Kind != AddressWorkKind.Remove, error);
+                _observers.AddressesChanged(work.Router.Name, work.Kind is not (AddressWorkKind.Remove or AddressWorkKind.RemoveOne), error);
             }
         }
     }

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(3021, LogLevel.Warning, "VRRP_Track_File({FileName}) cannot read {Path}: {Reason}; using 0")]
     public static partial void TrackFileUnreadable(ILogger logger, string fileName, string path, string reason);
+
+    [LoggerMessage(3030, LogLevel.Information, "VRRP_Script({ScriptName}) considered {Outcome} on reload")]
+    public static partial void ScriptStateOnReload(ILogger logger, string scriptName, string outcome);
 }

@@ -20,13 +20,13 @@ internal sealed class ScriptTracker
     private Task _running = Task.CompletedTask;
     private int _lastExitCode = int.MinValue;
 
-    public ScriptTracker(VrrpScriptOptions options, TimeProvider time, ILogger logger, Action<string, bool> report)
+    public ScriptTracker(VrrpScriptOptions options, TimeProvider time, ILogger logger, Action<string, bool> report, bool initiallyUp = true)
     {
         _options = options;
         _time = time;
         _logger = logger;
         _report = report;
-        _state = new RiseFallCounter(options.Rise, options.Fall);
+        _state = new RiseFallCounter(options.Rise, options.Fall, initiallyUp);
 
         // Command is the program itself (the keepalived.conf reader has already split keepalived's script line).
         _program = options.Command;

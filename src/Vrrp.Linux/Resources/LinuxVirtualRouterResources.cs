@@ -33,6 +33,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private string? _virtualMac;
     private bool _virtualMacHeld;
     private AcceptModeFilter? _filter;
+    private bool _filtering;
 
     /// <summary>The virtual-MAC interface the instance runs on (or announces from), once configured.</summary>
     internal string? VirtualMacInterface => _virtualMac;
@@ -42,6 +43,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     {
         _name = configuration.Name;
         _baseInterface = configuration.InterfaceName;
+        _filtering = !configuration.AcceptMode && !configuration.IsAddressOwner;
         configuration = TrackRoutingInterfaces(configuration);
         if (!options.UseVirtualMac)
         {
@@ -72,6 +74,19 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             ExcludedAddresses = [.. configuration.ExcludedAddresses.Select(a => a.Device is null ? a with { Device = vmac } : a)],
         };
     }
+
+    /// <inheritdoc />
+    /// <remarks>The same options (virtual MAC, routes, rules, trackers) and the same Accept_Mode filtering.</remarks>
+    public override bool IsEquivalentTo(VirtualRouterResources other) =>
+        other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
+        o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
+        o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
+        o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules) &&
+        o.Options.Trackers.Select(t => (t.Kind, t.Name, t.Weight)).SequenceEqual(options.Trackers.Select(t => (t.Kind, t.Name, t.Weight)));
+
+    private LinuxVrrpPlatform Platform => platform;
+
+    private LinuxInstanceOptions Options => options;
 
     // The platform's own trackers (processes); then, as keepalived, the interface of a route (dev) or a rule (iif, oif)
     // is tracked unless no_track: down means Fault.
@@ -112,7 +127,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             }
         }
 
-        if (!configuration.AcceptMode && !configuration.IsAddressOwner)
+        if (_filtering)
         {
             _filter = platform.AcquireAcceptFilter();
         }
