@@ -113,6 +113,43 @@ public class VirtualRouterResourcesTests
         Assert.Contains("release", log);
     }
 
+    [Fact]
+    public async Task A_reload_keeps_equivalent_resources_restarts_an_instance_whose_resources_changed_and_releases_a_leaving_ones()
+    {
+        var log = new ConcurrentQueue<string>();
+        var platform = new RecordingPlatform(log);
+        var driver = new AsyncVrrpDriver(platform, platform, null, null, TimeProvider.System, null);
+        var kept = Owner() with { Name = "KEPT" };
+        var changed = Owner() with { Name = "CHANGED", VirtualRouterId = 2, VirtualAddresses = [VirtualAddress.Parse("10.99.0.2")] };
+        var leaving = Owner() with { Name = "LEAVING", VirtualRouterId = 3, VirtualAddresses = [VirtualAddress.Parse("10.99.0.3")] };
+        driver.AddRouter(kept, new RecordingResources(log, "KEPT"));
+        driver.AddRouter(changed, new RecordingResources(log, "CHANGED"));
+        driver.AddRouter(leaving, new RecordingResources(log, "LEAVING"));
+        await driver.StartAsync(Token);
+        await WaitForAsync(() => log.Count(e => e.StartsWith("added", StringComparison.Ordinal)) == 3);
+        log.Clear();
+
+        var added = Owner() with { Name = "ADDED", VirtualRouterId = 4, VirtualAddresses = [VirtualAddress.Parse("10.99.0.4")] };
+        var result = await driver.ReconfigureAsync(
+            [kept, changed, added],
+            null,
+            c => new RecordingResources(log, c.Name) { Setting = c.Name == "CHANGED" ? "other" : "" },
+            Token);
+        await WaitForAsync(() => log.Contains("added ADDED") && log.Contains("added CHANGED"));
+
+        Assert.Equal(["KEPT"], result.Unchanged);
+        Assert.Equal(["CHANGED", "LEAVING"], result.Removed.Order());
+        Assert.Equal(["ADDED", "CHANGED"], result.Added.Order());
+        var events = log.ToList();
+        Assert.DoesNotContain(events, e => e.EndsWith(" KEPT", StringComparison.Ordinal) && !e.StartsWith("configure", StringComparison.Ordinal));
+        Assert.True(events.IndexOf("removed LEAVING") < events.IndexOf("release LEAVING"));
+        Assert.True(events.IndexOf("release CHANGED") < events.IndexOf("prepare CHANGED"), string.Join(", ", events));
+        Assert.True(events.IndexOf("prepare ADDED") < events.IndexOf("open eth0") || !events.Contains("open eth0"));
+        await driver.StopAsync(Token);
+        Assert.Contains("release KEPT", log);
+        Assert.Contains("release ADDED", log);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         for (int i = 0; i < 500 && !condition(); i++)
@@ -123,15 +160,19 @@ public class VirtualRouterResourcesTests
         Assert.True(condition());
     }
 
-    private sealed class RecordingResources(ConcurrentQueue<string> log) : VirtualRouterResources
+    private sealed class RecordingResources(ConcurrentQueue<string> log, string? name = null) : VirtualRouterResources
     {
         public string? MoveTo { get; init; }
+
+        public string Setting { get; init; } = "";
+
+        public override bool IsEquivalentTo(VirtualRouterResources other) => other is RecordingResources r && r.Setting == Setting;
 
         public bool FailAdding { get; init; }
 
         public override VirtualRouterConfiguration Configure(VirtualRouterConfiguration configuration)
         {
-            log.Enqueue("configure");
+            log.Enqueue(name is null ? "configure" : $"configure {name}");
             return MoveTo is null ? configuration : configuration with { InterfaceName = MoveTo };
         }
 
@@ -150,7 +191,7 @@ public class VirtualRouterResourcesTests
 
         private ValueTask Record(string what)
         {
-            log.Enqueue(what);
+            log.Enqueue(name is null ? what : $"{what} {name}");
             return ValueTask.CompletedTask;
         }
     }
