@@ -53,8 +53,8 @@ public sealed record VirtualAddress
     /// <summary>The prefix length (0..32 or 0..128).</summary>
     public int PrefixLength { get; }
 
-    /// <summary>An optional IPv4 address label, or null.</summary>
-    public string? Label { get; }
+    /// <summary>An optional IPv4 address label (keepalived <c>label</c>), or null.</summary>
+    public string? Label { get; init; }
 
     /// <summary>
     /// The interface that carries the address when it is not the instance's own (keepalived <c>dev</c>), or null. Unless

@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
     public static partial void StartupDelay(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
-    public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
+    [LoggerMessage(1005, LogLevel.Warning, "({Owner}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
+    public static partial void SettingIgnored(ILogger logger, string owner, string setting);
 
     [LoggerMessage(1006, LogLevel.Information, "Reloading")]
     public static partial void Reloading(ILogger logger);

@@ -89,19 +89,20 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
+        // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
+        foreach (var (owner, entry) in NotYetApplied.UsedBy(options))
+        {
+            Log.SettingIgnored(_logger, owner, entry.Setting);
+        }
+
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         var resources = _services.GetService<VrrpResourceFactory>();
-        foreach (var instance in options.Instances)
+        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac))
         {
             // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC; others cannot.
-            if (instance.UseVirtualMac && resources is null)
+            if (resources is null)
             {
-                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
-            }
-
-            if (instance.StrictMode)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
+                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'", "UseVirtualMac (use_vmac)");
             }
         }
 
@@ -124,7 +125,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
             if (group.Instances.Count >= 2)
             {
-                driver.AddSyncGroup(group.Name, group.Instances);
+                driver.AddSyncGroup(group.Name, group.Instances, group.TrackingWeight);
             }
         }
 
@@ -257,5 +258,10 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             host._monitor.Publish(change);
             host._dispatcher?.Post(change);
         }
+
+        // keepalived's notify_master_rx_lower_pri: the master heard a lower priority (a healed split, a cloud's
+        // address to claim back). Run off the driver's lock; one run at a time per instance.
+        public override void OnLowerPriorityAdvertisement(string instance, IPAddressValue source, byte priority) =>
+            host._notify?.OnLowerPriorityAdvertisement(instance);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Vrrp.Packets;
@@ -25,14 +24,8 @@ internal sealed partial class TrackHealthCheckOptionsRangeValidator : IValidateO
 /// Validates <see cref="VrrpOptions"/> at start-up: every message names the instance (or script, file, group) and the
 /// field, with the keepalived keyword in parentheses.
 /// </summary>
-internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
+internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 {
-    /// <summary>keepalived's weight range for trackers.</summary>
-    internal const int MaxWeight = 253;
-
-    private static readonly TimeSpan V3MaxInterval = TimeSpan.FromMilliseconds(40_950);
-    private static readonly TimeSpan V3Step = TimeSpan.FromMilliseconds(10);
-
     private readonly IOptionsMonitor<HealthCheckServiceOptions>? _healthChecks;
 
     public VrrpOptionsValidator(IOptionsMonitor<HealthCheckServiceOptions>? healthChecks = null) => _healthChecks = healthChecks;
@@ -101,7 +94,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: Interval must be positive, got {file.Interval}.");
             }
 
-            CheckWeight(errors, label, "Weight (weight)", file.Weight);
+            CheckWeight(errors, label, "Weight (weight)", file.Weight, VrrpLimits.MaximumTrackFileWeight);
         }
 
         var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
@@ -150,24 +143,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: AuthenticationType (auth_type) is only allowed with Version (version) 2.");
             }
 
-            if (instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+            CheckKeepalivedOptions(errors, label, options, instance);
+
+            if (instance.AuthenticationType != AuthenticationType.None && string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
-                errors.Add($"{label}: AuthenticationType (auth_type) AH is not supported; use PASS or none.");
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type {(instance.AuthenticationType == AuthenticationType.SimplePassword ? "PASS" : "AH")}.");
             }
 
-            if (instance.AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(instance.AuthenticationPassword))
+            if (instance.AuthenticationType == AuthenticationType.None && !string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
-                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type PASS.");
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with an AuthenticationType (auth_type).");
             }
 
-            if (instance.AuthenticationType != AuthenticationType.SimplePassword && !string.IsNullOrEmpty(instance.AuthenticationPassword))
+            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(VrrpLimits.MaximumPreemptDelaySeconds))
             {
-                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with AuthenticationType (auth_type) PASS.");
-            }
-
-            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(1000))
-            {
-                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and 1000 seconds, got {Seconds(instance.PreemptDelay)} s.");
+                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and {VrrpLimits.MaximumPreemptDelaySeconds} seconds, got {VrrpLimits.Seconds(instance.PreemptDelay)} s.");
             }
 
             if (instance.NoPreempt && instance.Priority == 255)
@@ -231,7 +221,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
                 if (track.Weight is { } w)
                 {
-                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight", w);
+                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight", w, VrrpLimits.MaximumTrackFileWeight);
                 }
             }
 
@@ -294,6 +284,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             }
         }
 
+        CheckKeepalivedOptions(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -346,31 +337,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         }
     }
 
-    private static void CheckWeight(List<string> errors, string label, string field, int weight)
+    private static void CheckWeight(List<string> errors, string label, string field, int weight, int maximum = VrrpLimits.MaximumTrackWeight)
     {
-        if (weight is < -MaxWeight or > MaxWeight)
+        if (VrrpLimits.CheckWeight(weight, maximum) is { } problem)
         {
-            errors.Add($"{label}: {field} must be between {-MaxWeight} and {MaxWeight}, got {weight}.");
+            errors.Add($"{label}: {field} {problem}.");
         }
     }
 
     private static void CheckInterval(List<string> errors, string label, VrrpInstanceOptions instance)
     {
-        var interval = instance.AdvertisementInterval;
-        if (instance.Version == VrrpVersion.V2)
+        if (VrrpLimits.CheckAdvertisementInterval(instance.Version, instance.AdvertisementInterval) is { } problem)
         {
-            if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromSeconds(255) || interval.Ticks % TimeSpan.TicksPerSecond != 0)
-            {
-                errors.Add($"{label}: AdvertisementInterval (advert_int) must be whole seconds from 1 to 255 with version 2, got {Seconds(interval)} s.");
-            }
-        }
-        else if (interval < V3Step || interval > V3MaxInterval || interval.Ticks % V3Step.Ticks != 0)
-        {
-            errors.Add($"{label}: AdvertisementInterval (advert_int) must be 0.01 to 40.95 s in steps of 0.01 s with version 3, got {Seconds(interval)} s.");
+            errors.Add($"{label}: AdvertisementInterval (advert_int) {problem}.");
         }
     }
-
-    private static string Seconds(TimeSpan interval) => interval.TotalSeconds.ToString("0.#######", CultureInfo.InvariantCulture);
 
     private static VrrpAddressFamily? CheckAddresses(List<string> errors, string label, VrrpInstanceOptions instance)
     {
@@ -415,16 +396,14 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
     private static bool TryParseAddress(List<string> errors, string label, string field, string text, out VirtualAddress address)
     {
-        try
+        if (VirtualAddressSpec.TryParse(text, out var spec, out string? error))
         {
-            address = VirtualAddress.Parse(text);
+            address = spec.Address;
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            errors.Add($"{label}: {field} entry is invalid: {ex.Message}");
-            address = null!;
-            return false;
-        }
+
+        errors.Add($"{label}: {field} entry '{text}' is invalid: {error}.");
+        address = null!;
+        return false;
     }
 }

@@ -99,7 +99,7 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
 
         var warning = Assert.Single(logs.GetSnapshot(), static r => r.Level == LogLevel.Warning);
         Assert.Equal(4000, warning.Id.Id);
-        Assert.Equal($"{path}:7: warning: vrrp_instance: 'smtp_alert' is not supported; ignored", warning.Message);
+        Assert.Equal($"{path}:7: warning: vrrp_instance: 'smtp_alert' is not supported (mail alerts are not part of Vrrp); ignored", warning.Message);
         Assert.Contains(logs.GetSnapshot(), static r => r.Id.Id == 4002 && r.Message.Contains("1 instance(s)", StringComparison.Ordinal));
     }
 

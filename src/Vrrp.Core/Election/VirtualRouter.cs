@@ -405,8 +405,12 @@ public sealed partial class VirtualRouter
         // Lower priority (or equal from a lower address): discard it, and (RFC 9568) advertise at once so the other
         // side steps down fast; re-announce our addresses (keepalived garp_lower_prio) to heal stale ARP caches.
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Time = now });
-        SendAdvertisement(_effectivePriority, now);
-        _advertisementDeadline = now + _advertisementInterval;
+        if (!_config.LowerPriorityNoAdvertisement)
+        {
+            SendAdvertisement(_effectivePriority, now);
+            _advertisementDeadline = now + _advertisementInterval;
+        }
+
         if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
             (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
         {

@@ -178,6 +178,14 @@ public sealed record VirtualRouterConfiguration
     /// </summary>
     public bool HigherPrioritySendAdvertisement { get; init; }
 
+    /// <summary>
+    /// A master that hears a lower priority does not answer with an advert of its own (keepalived
+    /// <c>lower_prio_no_advert</c>, forced by strict mode): RFC 9568 section 6.4.3 discards such an advert. By default
+    /// (false, keepalived's default) the master advertises at once, so that the other side, if it is also master, steps
+    /// down without waiting for the next interval.
+    /// </summary>
+    public bool LowerPriorityNoAdvertisement { get; init; }
+
     /// <summary>The delay between two gratuitous ARPs sent on one interface (keepalived <c>vrrp_garp_interval</c> / <c>garp_interval</c>); zero (the default) sends them back to back.</summary>
     public TimeSpan GarpInterval { get; init; }
 
@@ -368,7 +376,7 @@ public sealed record VirtualRouterConfiguration
                 throw new ArgumentException($"{who}: tracker {i} has no name.", nameof(Trackers));
             }
 
-            int limit = tracker.Kind == TrackerKind.File ? 254 : 253;
+            int limit = tracker.Kind is TrackerKind.File or TrackerKind.Process ? 254 : 253;
             if (tracker.Weight < -limit || tracker.Weight > limit)
             {
                 throw new ArgumentException($"{who}: the weight of tracker '{tracker.Name}' must be -{limit}..{limit}, not {tracker.Weight}.", nameof(Trackers));
@@ -431,6 +439,13 @@ public sealed class TrackerConfiguration(TrackerKind kind, string name, int weig
     /// <summary>Its value before the first report: by default 1 (up), and 0 for a file.</summary>
     public long? InitialValue { get; } = initialValue;
 
+    /// <summary>
+    /// keepalived's <c>reverse</c>: the object counts the other way round. With weight 0 the router is in Fault while the
+    /// object is up (a file: while it holds 0); otherwise the contribution is negated (a positive weight is subtracted
+    /// while up, a negative one added while down; a file adds -(value x weight)).
+    /// </summary>
+    public bool Reverse { get; init; }
+
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {Name} weight {Weight}";
+    public override string ToString() => $"{Kind} {Name} weight {Weight}{(Reverse ? " reverse" : "")}";
 }

@@ -389,7 +389,7 @@ public partial class VrrpDriver
         a.DontTrackPrimary == b.DontTrackPrimary && a.RequireLinkLocalFirstAddress == b.RequireLinkLocalFirstAddress &&
         a.CheckAddressList == b.CheckAddressList &&
         a.Trackers.Count == b.Trackers.Count &&
-        a.Trackers.Zip(b.Trackers).All(static p => p.First.Kind == p.Second.Kind && p.First.Weight == p.Second.Weight &&
+        a.Trackers.Zip(b.Trackers).All(static p => p.First.Kind == p.Second.Kind && p.First.Weight == p.Second.Weight && p.First.Reverse == p.Second.Reverse &&
             string.Equals(p.First.Name, p.Second.Name, StringComparison.Ordinal)) &&
         a.GarpMasterDelay == b.GarpMasterDelay && a.GarpMasterRepeat == b.GarpMasterRepeat &&
         a.GarpMasterRefresh == b.GarpMasterRefresh && a.GarpMasterRefreshRepeat == b.GarpMasterRefreshRepeat &&
@@ -397,7 +397,7 @@ public partial class VrrpDriver
         a.AcceptMode == b.AcceptMode && a.UnicastHopLimit == b.UnicastHopLimit && a.MulticastGroup == b.MulticastGroup &&
         a.PeerHopLimits.Count == b.PeerHopLimits.Count &&
         a.PeerHopLimits.All(p => b.PeerHopLimits.TryGetValue(p.Key, out var range) && range == p.Value) &&
-        a.HigherPrioritySendAdvertisement == b.HigherPrioritySendAdvertisement &&
+        a.HigherPrioritySendAdvertisement == b.HigherPrioritySendAdvertisement && a.LowerPriorityNoAdvertisement == b.LowerPriorityNoAdvertisement &&
         a.GarpInterval == b.GarpInterval && a.GnaInterval == b.GnaInterval &&
         a.GarpExtraInterfacesInterval == b.GarpExtraInterfacesInterval && a.GarpExtraInterfacesAll == b.GarpExtraInterfacesAll;
 

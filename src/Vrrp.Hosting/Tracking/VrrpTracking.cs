@@ -207,7 +207,8 @@ internal sealed class VrrpTracking : IAsyncDisposable
 
     private Running StartScript(VrrpScriptOptions script, Action<TrackerUpdate> update, Running? previous)
     {
-        bool up = previous?.Tracker is not ScriptTracker { IsUp: false };
+        // A reload keeps a running script's state; a new one starts up, or down with init_fail (until rise successes).
+        bool up = previous is null ? !script.InitFail : previous.Tracker is not ScriptTracker { IsUp: false };
         if (previous is not null)
         {
             Log.ScriptStateOnReload(_logger, script.Name, up ? "successful" : "unsuccessful");

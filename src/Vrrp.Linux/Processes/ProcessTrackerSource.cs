@@ -5,44 +5,13 @@ using Vrrp.Hosting;
 namespace Vrrp.Linux.Processes;
 
 /// <summary>
-/// The tracked processes of a host (<c>TrackProcess</c> on the builder), registered in the container: the definitions,
-/// and which instance tracks which with what weight.
+/// The host's tracked processes (<see cref="VrrpOptions.TrackProcesses"/> that an instance references, keepalived's
+/// <c>vrrp_track_process</c>) as a tracker source (<see cref="IVrrpTrackerSource"/>): one <see cref="ProcessTracker"/>
+/// for every definition, each change reported to the instances as a <see cref="TrackerKind.Process"/> value (1 up, 0
+/// down; the weight and reverse are the instance's, in its configuration). Registered by <c>UseLinux</c>.
 /// </summary>
-internal sealed class ProcessTrackingRegistry
-{
-    public List<TrackedProcessDefinition> Definitions { get; } = [];
-
-    public List<(string Instance, string Name, int Weight)> References { get; } = [];
-
-    /// <summary>The process trackers of one instance, for its configuration.</summary>
-    public IReadOnlyList<TrackerConfiguration> TrackersOf(string instance) =>
-        [.. References.Where(r => string.Equals(r.Instance, instance, StringComparison.Ordinal)).Select(r => new TrackerConfiguration(TrackerKind.Process, r.Name, r.Weight))];
-
-    internal static TrackedProcessDefinition Definition(string name, TrackProcessOptions options) => new()
-    {
-        Name = name,
-        Process = options.Process,
-        Parameters = [.. options.Parameters],
-        ParameterMatch = options.ParameterMatch switch
-        {
-            TrackProcessParameterMatch.Exact => ProcessParameterMatch.Exact,
-            TrackProcessParameterMatch.Partial => ProcessParameterMatch.Partial,
-            TrackProcessParameterMatch.Initial => ProcessParameterMatch.Initial,
-            _ => ProcessParameterMatch.None,
-        },
-        FullCommand = options.FullCommand,
-        Quorum = options.Quorum,
-        QuorumMax = options.QuorumMax,
-        ForkDelay = options.ForkDelay,
-        TerminateDelay = options.TerminateDelay,
-    };
-}
-
-/// <summary>
-/// The host's tracked processes as a tracker source (<see cref="IVrrpTrackerSource"/>): one <see cref="ProcessTracker"/>
-/// for every definition, each change reported to the instances as a <see cref="TrackerKind.Process"/> value (1 up, 0 down).
-/// </summary>
-internal sealed class ProcessTrackerSource(ProcessTrackingRegistry registry, TimeProvider time, ILogger logger) : IVrrpTrackerSource
+/// <remarks>The definitions are those of the start; a reload that adds or changes one takes effect at the next start.</remarks>
+internal sealed class ProcessTrackerSource(Func<VrrpOptions> options, TimeProvider time, ILogger logger) : IVrrpTrackerSource
 {
     private ProcessTracker? _tracker;
 
@@ -50,12 +19,15 @@ internal sealed class ProcessTrackerSource(ProcessTrackingRegistry registry, Tim
     {
         ArgumentNullException.ThrowIfNull(report);
         cancellationToken.ThrowIfCancellationRequested();
-        if (registry.Definitions.Count == 0)
+        var all = options();
+        var used = all.Instances.SelectMany(static i => i.TrackProcesses).Select(static t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var definitions = all.TrackProcesses.Where(p => used.Contains(p.Name)).Select(Definition).ToList();
+        if (definitions.Count == 0)
         {
             return ValueTask.CompletedTask;
         }
 
-        var tracker = new ProcessTracker(registry.Definitions, time, logger);
+        var tracker = new ProcessTracker(definitions, time, logger);
         try
         {
             tracker.Start((name, up, _) => report(null, TrackerKind.Process, name, up ? 1 : 0));
@@ -75,4 +47,24 @@ internal sealed class ProcessTrackerSource(ProcessTrackingRegistry registry, Tim
         Interlocked.Exchange(ref _tracker, null)?.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>A <c>vrrp_track_process</c> block as the tracker takes it.</summary>
+    internal static TrackedProcessDefinition Definition(VrrpTrackProcessOptions options) => new()
+    {
+        Name = options.Name,
+        Process = options.Process,
+        Parameters = [.. options.Parameters],
+        ParameterMatch = options.ParameterMatch switch
+        {
+            Hosting.ProcessParameterMatch.Exact => ProcessParameterMatch.Exact,
+            Hosting.ProcessParameterMatch.Partial => ProcessParameterMatch.Partial,
+            Hosting.ProcessParameterMatch.Initial => ProcessParameterMatch.Initial,
+            _ => ProcessParameterMatch.None,
+        },
+        FullCommand = options.FullCommand,
+        Quorum = options.Quorum,
+        QuorumMax = options.QuorumMax ?? int.MaxValue,
+        ForkDelay = options.ForkDelay,
+        TerminateDelay = options.TerminateDelay,
+    };
 }

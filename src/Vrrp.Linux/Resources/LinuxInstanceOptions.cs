@@ -1,4 +1,3 @@
-using Vrrp.Election;
 using Vrrp.Linux.Routing;
 
 namespace Vrrp.Linux;
@@ -12,7 +11,6 @@ public sealed record LinuxInstanceOptions
 {
     private readonly IReadOnlyList<VirtualRoute> _routes = [];
     private readonly IReadOnlyList<VirtualRule> _rules = [];
-    private readonly IReadOnlyList<TrackerConfiguration> _trackers = [];
 
     /// <summary>
     /// Run the instance on a virtual-MAC interface (keepalived <c>use_vmac</c>): a macvlan with 00-00-5E-00-01-VRID
@@ -38,16 +36,6 @@ public sealed record LinuxInstanceOptions
     {
         get => _routes;
         init => _routes = [.. value ?? throw new ArgumentNullException(nameof(Routes))];
-    }
-
-    /// <summary>
-    /// Trackers the platform follows for the instance and reports itself (the processes of <c>TrackProcess</c>, kind
-    /// <see cref="TrackerKind.Process"/>): added to the instance's configuration, unless it lists them already.
-    /// </summary>
-    public IReadOnlyList<TrackerConfiguration> Trackers
-    {
-        get => _trackers;
-        init => _trackers = [.. value ?? throw new ArgumentNullException(nameof(Trackers))];
     }
 
     /// <summary>Policy rules installed while master, removed otherwise (keepalived <c>virtual_rules</c>).</summary>

@@ -76,28 +76,20 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     }
 
     /// <inheritdoc />
-    /// <remarks>The same options (virtual MAC, routes, rules, trackers) and the same Accept_Mode filtering.</remarks>
+    /// <remarks>The same options (virtual MAC, routes, rules) and the same Accept_Mode filtering.</remarks>
     public override bool IsEquivalentTo(VirtualRouterResources other) =>
         other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
         o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
         o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
-        o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules) &&
-        o.Options.Trackers.Select(t => (t.Kind, t.Name, t.Weight)).SequenceEqual(options.Trackers.Select(t => (t.Kind, t.Name, t.Weight)));
+        o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules);
 
     private LinuxVrrpPlatform Platform => platform;
 
     private LinuxInstanceOptions Options => options;
 
-    // The platform's own trackers (processes); then, as keepalived, the interface of a route (dev) or a rule (iif, oif)
-    // is tracked unless no_track: down means Fault.
+    // keepalived: the interface of a route (dev) or a rule (iif, oif) is tracked unless no_track: down means Fault.
     private VirtualRouterConfiguration TrackRoutingInterfaces(VirtualRouterConfiguration configuration)
     {
-        var extra = options.Trackers.Where(t => !configuration.Trackers.Any(c => c.Kind == t.Kind && string.Equals(c.Name, t.Name, StringComparison.Ordinal))).ToList();
-        if (extra.Count > 0)
-        {
-            configuration = configuration with { Trackers = [.. configuration.Trackers, .. extra] };
-        }
-
         var devices = options.Routes.Where(r => !r.NoTrack).Select(r => r.Device)
             .Concat(options.Rules.Where(r => !r.NoTrack).SelectMany(r => new[] { r.InputInterface, r.OutputInterface }))
             .OfType<string>()
