@@ -22,8 +22,10 @@ public enum VirtualAddressScope : byte
 /// <summary>
 /// A virtual IP address that the master of a virtual router holds (keepalived's <c>virtual_ipaddress</c> entry), with
 /// the attributes keepalived takes: the device it goes on, its scope, IPv4 label and broadcast address, and
-/// <c>no_track</c>.
+/// <c>no_track</c>. In JSON it is <c>{"address":"192.0.2.100","prefixLength":24}</c> (<see cref="VirtualAddressJsonConverter"/>;
+/// the attributes are not part of it).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(VirtualAddressJsonConverter))]
 public sealed record VirtualAddress
 {
     /// <summary>Creates a virtual address.</summary>

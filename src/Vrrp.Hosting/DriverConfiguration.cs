@@ -18,8 +18,9 @@ internal static class DriverConfiguration
         {
             var script = options.Scripts.Find(s => s.Name == track.Name);
 
-            // A reload passes the running script's state; at start, init_fail means down until it has succeeded rise times.
-            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, scriptValue is not null ? scriptValue(track.Name) : script?.InitFail == true ? 0 : null)
+            // init_fail: down until the script has succeeded rise times (otherwise up until it fails); at a reload, the
+            // running script's state.
+            trackers.Add(new TrackerConfiguration(TrackerKind.Script, track.Name, track.Weight ?? script?.Weight ?? 0, scriptValue?.Invoke(track.Name) ?? (script?.InitFail == true ? 0 : null))
             {
                 Reverse = track.Reverse ?? script?.Reverse ?? false,
             });

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Vrrp.Hosting;
 
 /// <summary>The TTLs accepted from one unicast peer (<c>unicast_peer { IP min_ttl N max_ttl N }</c>).</summary>
@@ -9,10 +7,8 @@ public sealed class UnicastPeerTtlOptions
     public string Peer { get; set; } = "";
 
     /// <summary>The lowest TTL (hop limit) accepted from the peer (<c>min_ttl</c>, default 0).</summary>
-    [Range(0, 255)]
     public int MinTtl { get; set; }
 
     /// <summary>The highest TTL (hop limit) accepted from the peer (<c>max_ttl</c>, default 255).</summary>
-    [Range(0, 255)]
     public int MaxTtl { get; set; } = 255;
 }

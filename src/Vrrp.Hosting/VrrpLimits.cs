@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Vrrp.Hosting;
 
 /// <summary>
-/// The ranges of the options and the words that explain them, in one place: the options validator (its
-/// <c>[Range]</c> attributes and its own rules), the keepalived.conf reader of Vrrp.Keepalived and <c>vrrpd --check</c>
+/// The ranges of the options and the words that explain them, in one place: the option table of Vrrp.Hosting (which
+/// drives configuration binding and the options validator's range checks), the keepalived.conf reader of Vrrp.Keepalived and <c>vrrpd --check</c>
 /// all take them from here. They are keepalived 2.2.7's limits wherever keepalived has one, so that a keepalived.conf
 /// keepalived accepts is accepted.
 /// </summary>
@@ -51,6 +51,12 @@ public static class VrrpLimits
 
     /// <summary>The most announcements per address in one burst that keepalived.conf can ask for (<c>garp_*_repeat</c>).</summary>
     public const int MaximumRepeat = int.MaxValue;
+
+    /// <summary>The highest TTL or hop limit (<c>unicast_ttl</c>, a unicast peer's <c>min_ttl</c> and <c>max_ttl</c>).</summary>
+    public const int MaximumTtl = 255;
+
+    /// <summary>The most processes a process tracker can count (<c>quorum</c>, <c>quorum_max</c>).</summary>
+    public const int MaximumQuorum = 65535;
 
     /// <summary>The smallest step of a VRRPv3 advertisement interval: 10 ms.</summary>
     public static TimeSpan V3IntervalStep { get; } = TimeSpan.FromMilliseconds(10);

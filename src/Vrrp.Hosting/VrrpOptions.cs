@@ -1,13 +1,9 @@
-using System.ComponentModel.DataAnnotations;
 using Vrrp.Packets;
 
 namespace Vrrp.Hosting;
 
-// Note: the options validation generator ignores ErrorMessage on [Range] (it formats its own "The field X must be
-// between A and B."), so none is given; X is the path with the item's name, for example Instances[VI_1].Priority.
-// Items of the lists are validated one by one by VrrpOptionsValidator (which names them by their configured name),
-// not through [ValidateEnumeratedItems], so the generator's hint about it does not apply.
-#pragma warning disable SYSLIB1213
+// Ranges are checked by VrrpOptionsValidator from the option tables in Configuration/OptionFields.cs (which also bind
+// configuration): a new option needs an entry there (a test checks every property has one).
 
 // Options are plain mutable classes so that they bind from IConfiguration (appsettings.json) and can be filled by
 // the keepalived.conf reader. Each property names the keepalived keyword it corresponds to.
@@ -44,14 +40,6 @@ public sealed class VrrpOptions
     /// signalled; a notify script is killed); default 30 s. Callbacks never delay the protocol either way.
     /// </summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
-    /// addresses (the default). False leaves the addresses in place and sends nothing, as keepalived's
-    /// <c>-V</c>/<c>--dont-release-vrrp</c> does: the backup takes over only after its Master_Down_Interval, and the
-    /// next start removes the addresses it finds before it elects again.
-    /// </summary>
-    public bool ReleaseOnStop { get; set; } = true;
 
     #region keepalived keywords: what a configuration asks for that the host cannot do
 
@@ -102,6 +90,13 @@ public sealed class VrrpOptions
     public List<VrrpTrackProcessOptions> TrackProcesses { get; set; } = [];
 
     #endregion
+    /// <summary>
+    /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
+    /// addresses (the default). False leaves the addresses in place and sends nothing, as keepalived's
+    /// <c>-V</c>/<c>--dont-release-vrrp</c> does: the backup takes over only after its Master_Down_Interval, and the
+    /// next start removes the addresses it finds before it elects again.
+    /// </summary>
+    public bool ReleaseOnStop { get; set; } = true;
 }
 
 /// <summary>One virtual router (keepalived <c>vrrp_instance NAME { ... }</c>).</summary>
@@ -114,11 +109,9 @@ public sealed class VrrpInstanceOptions
     public string Interface { get; set; } = "";
 
     /// <summary>The virtual router identifier, 1..255 (<c>virtual_router_id</c>).</summary>
-    [Range(VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId)]
     public int VirtualRouterId { get; set; }
 
     /// <summary>The priority, 1..255; 255 is the address owner (<c>priority</c>, default 100).</summary>
-    [Range(VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority)]
     public int Priority { get; set; } = 100;
 
     /// <summary>The protocol version (<c>version</c>); the library default is 3. keepalived defaults to 2.</summary>
@@ -157,7 +150,7 @@ public sealed class VrrpInstanceOptions
     /// <summary>Unicast peers; when set, adverts go to each instead of the multicast group (<c>unicast_peer</c>).</summary>
     public List<string> UnicastPeers { get; set; } = [];
 
-    /// <summary>Accept adverts only from the unicast peers (<c>vrrp_check_unicast_src</c>).</summary>
+    /// <summary>Accept adverts only from the unicast peers (<c>check_unicast_src</c>; its global_defs default <c>vrrp_check_unicast_src</c>).</summary>
     public bool CheckUnicastSource { get; set; }
 
     /// <summary>Carry the addresses on a macvlan with the virtual MAC (<c>use_vmac</c>).</summary>
@@ -179,21 +172,18 @@ public sealed class VrrpInstanceOptions
     public TimeSpan GarpMasterDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; at least 1).</summary>
-    [Range(1, VrrpLimits.MaximumRepeat)]
     public int GarpMasterRepeat { get; set; } = 5;
 
     /// <summary>Periodic re-announcement while master (<c>garp_master_refresh</c>); zero is off (the default).</summary>
     public TimeSpan GarpMasterRefresh { get; set; }
 
     /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; at least 1).</summary>
-    [Range(1, VrrpLimits.MaximumRepeat)]
     public int GarpMasterRefreshRepeat { get; set; } = 1;
 
     /// <summary>Delay before re-announcing after hearing a lower-priority advert (<c>garp_lower_prio_delay</c>).</summary>
     public TimeSpan GarpLowerPriorityDelay { get; set; }
 
     /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 0 sends none).</summary>
-    [Range(0, VrrpLimits.MaximumRepeat)]
     public int GarpLowerPriorityRepeat { get; set; } = 5;
 
     /// <summary>Tracked interfaces (<c>track_interface</c>).</summary>
@@ -240,7 +230,6 @@ public sealed class VrrpInstanceOptions
     public bool VirtualMacTransmitOnBase { get; set; }
 
     /// <summary>The TTL (IPv4) or hop limit (IPv6) of adverts to unicast peers (<c>unicast_ttl</c>, 0..255); null is 255.</summary>
-    [Range(0, 255)]
     public int? UnicastTtl { get; set; }
 
     /// <summary>
@@ -330,11 +319,9 @@ public sealed class TrackHealthCheckOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive successes needed to count as up (1..1000).</summary>
-    [Range(1, 1000)]
     public int Rise { get; set; } = 1;
 
     /// <summary>Consecutive failures needed to count as down (1..1000).</summary>
-    [Range(1, 1000)]
     public int Fall { get; set; } = 1;
 }
 
@@ -360,11 +347,9 @@ public sealed class VrrpScriptOptions
     public int Weight { get; set; }
 
     /// <summary>Consecutive successes to count as up (default 1; keepalived allows up to 2147483647).</summary>
-    [Range(1, VrrpLimits.MaximumRiseFall)]
     public int Rise { get; set; } = 1;
 
     /// <summary>Consecutive failures to count as down (default 1; keepalived allows up to 2147483647).</summary>
-    [Range(1, VrrpLimits.MaximumRiseFall)]
     public int Fall { get; set; } = 1;
 
     /// <summary>Run as this user, or null for the current one.</summary>

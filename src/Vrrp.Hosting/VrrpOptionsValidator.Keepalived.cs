@@ -30,10 +30,7 @@ internal sealed partial class VrrpOptionsValidator
                 errors.Add($"{label}: UnicastPeerTtls names peer '{peer.Peer}', which is not one of UnicastPeers (unicast_peer).");
             }
 
-            if (peer.MinTtl is < 0 or > 255 || peer.MaxTtl is < 0 or > 255)
-            {
-                errors.Add($"{label}: UnicastPeerTtls[{peer.Peer}] min_ttl and max_ttl must be 0 to 255, got {peer.MinTtl} and {peer.MaxTtl}.");
-            }
+            CheckRanges(errors, $"{label}, UnicastPeerTtls '{peer.Peer}'", peer, OptionFields.UnicastPeerTtl);
         }
 
         var processes = options.TrackProcesses.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -91,6 +88,7 @@ internal sealed partial class VrrpOptionsValidator
         foreach (var process in options.TrackProcesses)
         {
             string label = $"Tracked process '{process.Name}'";
+            CheckRanges(errors, label, process, OptionFields.TrackProcess);
             if (string.IsNullOrEmpty(process.Process))
             {
                 errors.Add($"{label}: Process (process) is required.");

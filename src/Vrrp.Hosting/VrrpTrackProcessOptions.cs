@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Vrrp.Hosting;
 
 /// <summary>How a tracked process's parameters are compared (keepalived <c>param_match</c>).</summary>
@@ -41,11 +39,9 @@ public sealed class VrrpTrackProcessOptions
     public bool FullCommand { get; set; }
 
     /// <summary>The fewest matching processes for up (<c>quorum</c>, default 1; 0 only with <see cref="QuorumMax"/> 0).</summary>
-    [Range(0, 65535)]
     public int Quorum { get; set; } = 1;
 
     /// <summary>The most matching processes for up (<c>quorum_max</c>, 0..65535); null is no limit.</summary>
-    [Range(0, 65535)]
     public int? QuorumMax { get; set; }
 
     /// <summary>Weight (default 1 in keepalived.conf; -254..254): as a tracked script's.</summary>

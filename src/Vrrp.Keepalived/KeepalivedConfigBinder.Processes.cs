@@ -73,7 +73,7 @@ internal sealed partial class KeepalivedConfigBinder
     /// <summary><c>quorum N</c>, 1..65535 and at most quorum_max.</summary>
     internal void ReadQuorum(ConfigStatement s, VrrpTrackProcessOptions o)
     {
-        if (TryParseInt(s, 0, 1, 65535, "a number 1..65535", out int quorum))
+        if (TryParseInt(s, 0, 1, VrrpLimits.MaximumQuorum, $"a number 1..{VrrpLimits.MaximumQuorum}", out int quorum))
         {
             if (o.QuorumMax is { } max && quorum > max)
             {
@@ -88,7 +88,7 @@ internal sealed partial class KeepalivedConfigBinder
     /// <summary><c>quorum_max N</c>, 0..65535 and at least quorum (0 also makes quorum 0: up while no such process runs).</summary>
     internal void ReadQuorumMax(ConfigStatement s, VrrpTrackProcessOptions o)
     {
-        if (TryParseInt(s, 0, 0, 65535, "a number 0..65535", out int max))
+        if (TryParseInt(s, 0, 0, VrrpLimits.MaximumQuorum, $"a number 0..{VrrpLimits.MaximumQuorum}", out int max))
         {
             if ((max != 0 || o.Quorum > 1) && max < o.Quorum)
             {

@@ -121,7 +121,7 @@ internal sealed partial class KeepalivedConfigBinder
                     break;
                 }
 
-                if (!TryParseInt(s, i + 1, 0, 255, "a number 0..255", out int value, $"unicast_peer {s.Keyword} {option}", checkExtra: false))
+                if (!TryParseInt(s, i + 1, 0, VrrpLimits.MaximumTtl, $"a number 0..{VrrpLimits.MaximumTtl}", out int value, $"unicast_peer {s.Keyword} {option}", checkExtra: false))
                 {
                     break;
                 }

@@ -87,8 +87,9 @@ internal sealed class ConfigGenerator(int seed)
             options.Instances.Add(Instance(i, options));
         }
 
-        // Sync groups: a random subset of instances, each in at most one group.
-        var pool = options.Instances.Select(static x => x.Name).Where(_ => Chance(0.3)).ToList();
+        // Sync groups: a random subset of instances, each in at most one group; no address owners (keepalived -t refuses
+        // a group with owners and non-owners: "This won't work").
+        var pool = options.Instances.Where(static x => x.Priority != 255).Select(static x => x.Name).Where(_ => Chance(0.3)).ToList();
         int groupIndex = 0;
         while (pool.Count >= 2)
         {
@@ -103,7 +104,8 @@ internal sealed class ConfigGenerator(int seed)
                 TrackingWeight = options.Instances.Where(i => members.Contains(i.Name)).Any(i =>
                     i.TrackInterfaces.Any(static t => t.Weight != 0) ||
                     i.TrackScripts.Any(t => (t.Weight ?? options.Scripts.First(x => x.Name == t.Name).Weight) != 0) ||
-                    i.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.First(x => x.Name == t.Name).Weight) != 0)),
+                    i.TrackFiles.Any(t => (t.Weight ?? options.TrackFiles.First(x => x.Name == t.Name).Weight) != 0) ||
+                    i.TrackProcesses.Any(t => (t.Weight ?? options.TrackProcesses.First(x => x.Name == t.Name).Weight) != 0)),
                 NotifyMaster = Maybe(CommandLine),
                 NotifyBackup = Maybe(CommandLine),
                 NotifyFault = Maybe(CommandLine),

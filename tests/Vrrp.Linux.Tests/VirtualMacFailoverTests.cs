@@ -8,9 +8,17 @@ namespace Vrrp.Linux.Tests;
 /// from the virtual MAC, so the client's neighbour entry for the VIP is the virtual MAC before and after a failover;
 /// at stop the interface is gone and the parent's sysctls are back.
 /// </summary>
+[Trait("Rfc", "9568-8.1.2-d")]
 [Collection(TimingCollection.Name)]
 public sealed class VirtualMacFailoverTests
 {
+    [Trait("Rfc", "9568-6.4.2-a")]
+    [Trait("Rfc", "9568-6.4.2-e")]
+    [Trait("Rfc", "9568-6.4.2-h")]
+    [Trait("Rfc", "9568-6.4.3-e")]
+    [Trait("Rfc", "9568-7.2-b")]
+    [Trait("Rfc", "9568-8.1.2-a")]
+    [Trait("Rfc", "9568-8.2.2-a")]
     [Theory]
     [InlineData(VrrpAddressFamily.IPv4)]
     [InlineData(VrrpAddressFamily.IPv6)]

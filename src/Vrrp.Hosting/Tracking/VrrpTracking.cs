@@ -207,11 +207,11 @@ internal sealed class VrrpTracking : IAsyncDisposable
 
     private Running StartScript(VrrpScriptOptions script, Action<TrackerUpdate> update, Running? previous)
     {
-        // A reload keeps a running script's state; a new one starts up, or down with init_fail (until rise successes).
-        bool up = previous is null ? !script.InitFail : previous.Tracker is not ScriptTracker { IsUp: false };
-        if (previous is not null)
+        // A new script starts up, or down with init_fail; at a reload it keeps the running one's state.
+        bool? up = previous is null ? null : previous.Tracker is not ScriptTracker { IsUp: false };
+        if (up is { } kept)
         {
-            Log.ScriptStateOnReload(_logger, script.Name, up ? "successful" : "unsuccessful");
+            Log.ScriptStateOnReload(_logger, script.Name, kept ? "successful" : "unsuccessful");
         }
 
         var tracker = new ScriptTracker(script, _time, _logger, (n, isUp) => update(new TrackerUpdate(null, TrackerKind.Script, n, isUp ? 1 : 0)), up);

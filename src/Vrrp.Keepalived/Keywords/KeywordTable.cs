@@ -164,7 +164,7 @@ internal static class KeywordTable
         k.Value("mcast_src_ip", Syntax.Address, static o => o.SourceAddress, static (o, v) => o.SourceAddress = v)
             .WrittenWhen(static o => o.UnicastPeers.Count == 0);
         k.Custom("unicast_peer", BlockUse.Required, static (b, s, d) => b.ReadPeers(s, d.Options), W.WritePeers);
-        k.Value("unicast_ttl", Syntax.Integer(0, 255).Map<int?>(static v => v, static v => v!.Value), static o => o.UnicastTtl, static (o, v) => o.UnicastTtl = v);
+        k.Value("unicast_ttl", Syntax.Integer(0, VrrpLimits.MaximumTtl).Map<int?>(static v => v, static v => v!.Value), static o => o.UnicastTtl, static (o, v) => o.UnicastTtl = v);
         k.Flag("check_unicast_src", static o => o.CheckUnicastSource, static (o, v) => o.CheckUnicastSource = v)
             .DefaultFrom("vrrp_check_unicast_src");
         k.Custom("use_vmac", BlockUse.No, static (b, s, d) => b.ReadUseVirtualMac(s, d.Options), W.WriteUseVirtualMac);
