@@ -14,7 +14,9 @@ public static class VrrpLinuxBuilderExtensions
 {
     /// <summary>
     /// Uses <see cref="LinuxVrrpPlatform"/> as the platform: raw-socket adverts, rtnetlink virtual addresses and link
-    /// monitoring, gratuitous ARP and unsolicited neighbour advertisements. The data plane is opened when the host
+    /// monitoring, gratuitous ARP and unsolicited neighbour advertisements; the instances run on its driver
+    /// (<see cref="LinuxVrrpPlatform.CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>: one thread over epoll, a CLOCK_MONOTONIC timerfd, recvmmsg and
+    /// sendmmsg; the host's <see cref="TimeProvider"/> only stamps state changes). The data plane is opened when the host
     /// starts (which fails with <see cref="MissingCapabilityException"/> without CAP_NET_RAW and CAP_NET_ADMIN) and
     /// closed when the host is disposed. The last <c>UseLinux</c> or <c>UsePlatform</c> call wins.
     /// </summary>
@@ -46,7 +48,9 @@ public static class VrrpLinuxBuilderExtensions
             .AddTrackerSource(static sp => new ProcessTrackerSource(
                 () => sp.GetRequiredService<IOptions<VrrpOptions>>().Value,
                 sp.GetService<TimeProvider>() ?? TimeProvider.System,
-                sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux.Processes") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux.Processes") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+            .UseDriver(static (sp, _) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateDriver(
+                sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
     }
 
     /// <summary>
