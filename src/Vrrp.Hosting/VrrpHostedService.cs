@@ -174,6 +174,20 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         _sources.Clear();
     }
 
+    /// <summary>"Instance 'A'", "Instances 'A', 'B' and 'C'", or the first five and how many more.</summary>
+    private static string Instances(IReadOnlyList<string> names)
+    {
+        if (names.Count == 1)
+        {
+            return $"Instance '{names[0]}'";
+        }
+
+        var quoted = names.Take(5).Select(n => $"'{n}'").ToList();
+        return names.Count <= 5
+            ? $"Instances {string.Join(", ", quoted.Take(quoted.Count - 1))} and {quoted[^1]}"
+            : $"Instances {string.Join(", ", quoted)} and {names.Count - 5} more";
+    }
+
     /// <summary>
     /// Asks the platform about each instance's interfaces before anything starts, so that a missing one is a
     /// validation error naming the instance and the option rather than the platform's own exception from deep inside
@@ -181,9 +195,12 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     /// </summary>
     private static async Task CheckInterfacesAsync(VrrpOptions options, VrrpPlatform platform, CancellationToken cancellationToken)
     {
+        // One look-up per interface: 255 instances on eth0 ask once and, when eth0 is missing, get one error naming them.
         var failures = new List<string>();
-        foreach (var instance in options.Instances)
+        foreach (var byInterface in options.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
         {
+            var instance = byInterface.First();
+
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
             var probe = instance.VirtualAddresses.Count > 0 && DriverConfiguration.AddressOf(instance.VirtualAddresses[0]) is { } first
                 ? first.Address
@@ -194,7 +211,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+                failures.Add($"{Instances(byInterface.Select(i => i.Name).ToList())}: Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
             }
         }
 
