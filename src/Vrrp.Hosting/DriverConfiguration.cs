@@ -119,6 +119,6 @@ internal static class DriverConfiguration
         "link" or "253" => VirtualAddressScope.Link,
         "host" or "254" => VirtualAddressScope.Host,
         "nowhere" or "255" => VirtualAddressScope.Nowhere,
-        _ => throw new FormatException($"Scope '{scope}' is not global, site, link, host or nowhere."),
+        _ => VirtualAddressScope.Global, // another numbered scope is not applied (NotYetApplied: refused, or ignored with IgnoreUnsupported)
     };
 }

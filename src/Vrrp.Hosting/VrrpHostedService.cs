@@ -202,7 +202,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             var instance = byInterface.First();
 
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
-            var probe = instance.VirtualAddresses.Count > 0 && DriverConfiguration.AddressOf(instance.VirtualAddresses[0]) is { } first
+            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(instance.VirtualAddresses[0]).Address is { } first
                 ? first.Address
                 : IPAddressValue.Parse("192.0.2.1");
             try
