@@ -40,6 +40,18 @@ internal static class DriverConfiguration
             });
         }
 
+        foreach (var track in instance.TrackProcesses)
+        {
+            var process = options.TrackProcesses.Find(p => p.Name == track.Name);
+            trackers.Add(new TrackerConfiguration(TrackerKind.Process, track.Name, track.Weight ?? process?.Weight ?? 0)
+            {
+                Reverse = track.Reverse ?? process?.Reverse ?? false,
+            });
+        }
+
+        var virtualAddresses = instance.VirtualAddresses.Select(AddressOf).ToList();
+        var family = virtualAddresses.Count > 0 ? virtualAddresses[0].Family : VrrpAddressFamily.IPv4;
+        string? group = family == VrrpAddressFamily.IPv4 ? options.MulticastGroup4 : options.MulticastGroup6;
         return new VirtualRouterConfiguration
         {
             Name = instance.Name,
@@ -48,9 +60,9 @@ internal static class DriverConfiguration
             Priority = (byte)instance.Priority,
             Version = instance.Version,
             AdvertisementInterval = instance.AdvertisementInterval,
-            // The address of each entry; its other options (dev, label...) are in NotYetApplied.
-            VirtualAddresses = [.. instance.VirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address)],
-            ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address)],
+            // Each entry with its options (dev, scope, brd, label, no_track); those not applied are in NotYetApplied.
+            VirtualAddresses = virtualAddresses,
+            ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(AddressOf)],
             Preempt = !instance.NoPreempt,
             PreemptDelay = instance.PreemptDelay,
             // AH is not implemented: with IgnoreUnsupported the instance runs without authentication (logged at start).
@@ -69,6 +81,44 @@ internal static class DriverConfiguration
             GarpMasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
             GarpLowerPriorityDelay = instance.GarpLowerPriorityDelay,
             GarpLowerPriorityRepeat = instance.GarpLowerPriorityRepeat,
+
+            // keepalived: accept unless no_accept, or strict mode without accept (an owner always accepts).
+            AcceptMode = instance.Accept ?? !instance.StrictMode,
+            LowerPriorityNoAdvertisement = instance.StrictMode,
+            UnicastHopLimit = instance.UnicastTtl is int ttl and > 0 ? (byte)ttl : (byte)255,
+            PeerHopLimits = instance.UnicastPeerTtls.ToDictionary(static t => IPAddressValue.Parse(t.Peer), static t => new HopLimitRange((byte)t.MinTtl, (byte)t.MaxTtl)),
+            MulticastGroup = string.IsNullOrEmpty(group) || IsStandardGroup(group) ? null : IPAddressValue.Parse(group),
+            HigherPrioritySendAdvertisement = instance.HigherPrioritySendAdvert,
+            GarpInterval = options.GarpInterval,
+            GnaInterval = options.GnaInterval,
+            GarpExtraInterfacesInterval = instance.GarpExtraInterfacesInterval ?? TimeSpan.Zero,
+            GarpExtraInterfacesAll = instance.GarpExtraInterfacesAll,
         };
     }
+
+    private static bool IsStandardGroup(string group) => IPAddressValue.Parse(group) is var g && (g == IPAddressValue.Parse("224.0.0.18") || g == IPAddressValue.Parse("ff02::12"));
+
+    /// <summary>An entry of VirtualAddresses with the options the host applies (dev, scope, brd, label, no_track).</summary>
+    internal static VirtualAddress AddressOf(string text)
+    {
+        var spec = VirtualAddressSpec.Parse(text);
+        return spec.Address with
+        {
+            Device = spec.Device,
+            Label = spec.Label,
+            Scope = ScopeOf(spec.Scope),
+            Broadcast = spec.Broadcast,
+            NoTrack = spec.NoTrack,
+        };
+    }
+
+    private static VirtualAddressScope ScopeOf(string? scope) => scope switch
+    {
+        null or "global" or "universe" or "0" => VirtualAddressScope.Global,
+        "site" or "200" => VirtualAddressScope.Site,
+        "link" or "253" => VirtualAddressScope.Link,
+        "host" or "254" => VirtualAddressScope.Host,
+        "nowhere" or "255" => VirtualAddressScope.Nowhere,
+        _ => VirtualAddressScope.Global, // another numbered scope is not applied (NotYetApplied: refused, or ignored with IgnoreUnsupported)
+    };
 }

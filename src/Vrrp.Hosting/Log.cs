@@ -103,4 +103,7 @@ internal static partial class Log
 
     [LoggerMessage(1048, LogLevel.Information, "{Kind}notify fifo {Path} open{Script}")]
     public static partial void FifoOpened(ILogger logger, string kind, string path, string script);
+
+    [LoggerMessage(1049, LogLevel.Error, "Tracker source {Source} did not stop cleanly")]
+    public static partial void TrackerSourceStopFailed(ILogger logger, string source, Exception exception);
 }

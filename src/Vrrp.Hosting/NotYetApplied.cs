@@ -31,24 +31,15 @@ internal static class NotYetApplied
     /// <summary>Every option not applied yet.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("UseVirtualMac (use_vmac)", "leave it out: the addresses then go on the interface itself, with its MAC address", Instance: static (_, o) => o.UseVirtualMac),
-        new("VirtualMacTransmitOnBase (vmac_xmit_base)", LeaveOut, Instance: static (_, o) => o.VirtualMacTransmitOnBase),
-        new("StrictMode (strict_mode, vrrp_strict)", "leave it out: RFC-strict checks are then not enforced", Instance: static (_, o) => o.StrictMode),
         new("AuthenticationType (auth_type) AH", "auth_type PASS or no authentication, on every router of the group", Instance: static (_, o) => o.AuthenticationType == AuthenticationType.IPAuthenticationHeader),
-        new("Accept (no_accept) false", "leave it out: a master then answers for its addresses (accept)", Instance: static (_, o) => o.Accept == false && o.Priority != VrrpLimits.MaximumPriority),
-        new("UnicastTtl (unicast_ttl) other than 255", "leave it out: unicast adverts are sent with TTL 255", Instance: static (_, o) => o.UnicastTtl is not (null or 255) && o.UnicastPeers.Count > 0),
-        new("UnicastPeerTtls (unicast_peer min_ttl/max_ttl)", "leave them out: the TTL of unicast adverts is not checked", Instance: static (_, o) => o.UnicastPeerTtls.Any(static t => t.MinTtl != 0 || t.MaxTtl != 255)),
-        new("VirtualAddresses / ExcludedVirtualAddresses options (dev, scope, brd, label, peer, no_track...)", "leave the options out: each address then goes on the instance's interface", Instance: static (_, o) => HasAddressOptions(o)),
-        new("VirtualRoutes (virtual_routes)", "routes added by NotifyMaster (notify_master) and removed by NotifyBackup and NotifyFault", Instance: static (_, o) => o.VirtualRoutes.Count > 0),
-        new("VirtualRules (virtual_rules)", "rules added by NotifyMaster (notify_master) and removed by NotifyBackup and NotifyFault", Instance: static (_, o) => o.VirtualRules.Count > 0),
-        new("TrackProcesses (track_process)", "a tracked script that runs pgrep, or a tracked health check", Instance: static (_, o) => o.TrackProcesses.Count > 0),
-        new("GarpInterval / GnaInterval (vrrp_garp_interval, vrrp_gna_interval)", "leave them out: announcements are then sent back to back", Global: static o => o.GarpInterval > TimeSpan.Zero || o.GnaInterval > TimeSpan.Zero),
-        new("GarpExtraInterfacesInterval (garp_extra_if)", LeaveOut, Instance: static (_, o) => o.GarpExtraInterfacesInterval is not null),
-        new("HigherPrioritySendAdvert (higher_prio_send_advert)", LeaveOut, Instance: static (_, o) => o.HigherPrioritySendAdvert),
-        new("NotifyMasterRxLowerPriority (notify_master_rx_lower_pri)", "leave it out, or watch state changes with a callback", Instance: static (_, o) => o.NotifyMasterRxLowerPriority is not null),
+        new("UnicastTtl (unicast_ttl) 0", "leave it out (255) or give 1..255: an advert with TTL 0 cannot leave the host", Instance: static (_, o) => o.UnicastTtl == 0 && o.UnicastPeers.Count > 0),
+        new("VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope",
+            "leave those options out (dev, scope by name, brd, label, no_track and -nodad are applied)", Instance: static (_, o) => HasAddressOptions(o)),
+        new("VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw",
+            "leave those options out, or add such routes from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRouteOptions(o)),
+        new("VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol",
+            "leave those options out, or add such rules from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRuleOptions(o)),
         new("Group (user USER GROUP, script_user USER GROUP)", "leave the group out: scripts run with the user's own group", Script: static s => s.Group is not null),
-        new("MulticastGroup4 / MulticastGroup6 (vrrp_mcast_group4, vrrp_mcast_group6) other than the RFC's", "leave them out: 224.0.0.18 and ff02::12 are used",
-            Global: static o => !IsStandard(o.MulticastGroup4, "224.0.0.18") || !IsStandard(o.MulticastGroup6, "ff02::12")),
     ];
 
     /// <summary>The options of <paramref name="options"/> not applied yet, each with who uses it ("Instance 'VI_1'", "Script 'chk'", "Vrrp").</summary>
@@ -78,13 +69,27 @@ internal static class NotYetApplied
         }
     }
 
-    private static bool IsStandard(string? group, string standard) =>
-        group is null || (IPAddressValue.TryParse(group, out var address) && address == IPAddressValue.Parse(standard));
 
-    /// <summary>An address entry with more than the address (a dev other than the instance's interface counts, the same one does not).</summary>
+
+    /// <summary>An address entry with an option the host does not apply (dev, a named scope, brd, label, no_track and -nodad are applied).</summary>
     private static bool HasAddressOptions(VrrpInstanceOptions o) =>
-        o.VirtualAddresses.Concat(o.ExcludedVirtualAddresses).Any(text =>
-            VirtualAddressSpec.TryParse(text, out var spec, out _) && spec.HasAttributes &&
-            !(spec.Device == o.Interface && !spec.NoTrack && spec.Scope is null && spec.Broadcast is null && spec.Label is null &&
-              spec.Peer is null && spec.Flags.Count == 0 && spec.PreferredLifetime is null && !spec.UseVirtualMac));
+        o.VirtualAddresses.Concat(o.ExcludedVirtualAddresses).Any(static text =>
+            VirtualAddressSpec.TryParse(text, out var spec, out _) &&
+            (spec.Peer is not null || spec.Flags.Any(static f => f != "-nodad") || spec.PreferredLifetime is not null || spec.UseVirtualMac ||
+             spec.Scope is not (null or "global" or "universe" or "site" or "link" or "host" or "nowhere")));
+
+    /// <summary>A route with an option the Linux runtime does not apply.</summary>
+    private static bool HasRouteOptions(VrrpInstanceOptions o) =>
+        o.VirtualRoutes.Any(static text =>
+            VirtualRouteSpec.TryParse(text, out var spec, out _) &&
+            (spec.From is not null || spec.Tos is not null || spec.Mtu is not null ||
+             spec.Type is not ("unicast" or "blackhole" or "unreachable" or "prohibit" or "throw")));
+
+    /// <summary>A rule with an option the Linux runtime does not apply.</summary>
+    private static bool HasRuleOptions(VrrpInstanceOptions o) =>
+        o.VirtualRules.Any(static text =>
+            VirtualRuleSpec.TryParse(text, out var spec, out _) &&
+            (spec.Action is not ("table" or "blackhole" or "unreachable" or "prohibit") || spec.GotoTarget is not null || spec.IPProtocol is not null ||
+             spec.SourcePorts is not null || spec.DestinationPorts is not null || spec.UidRange is not null || spec.SuppressPrefixLength is not null ||
+             spec.Protocol is not null));
 }

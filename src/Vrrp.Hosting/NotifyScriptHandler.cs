@@ -14,6 +14,7 @@ namespace Vrrp.Hosting;
 internal sealed class NotifyScriptHandler : IVrrpStateHandler
 {
     private Dictionary<string, VrrpInstanceOptions> _instances;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _lowerPriorityRunning = new(StringComparer.Ordinal);
     private readonly TimeSpan _timeout;
     private readonly ScriptRunner _scripts;
     private readonly ILogger _logger;
@@ -30,7 +31,7 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
     public void Update(VrrpOptions options) =>
         Volatile.Write(ref _instances, options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal));
 
-    public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify) is not null);
+    public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify ?? i.NotifyMasterRxLowerPriority) is not null);
 
     /// <summary>keepalived's state word in notify arguments.</summary>
     internal static string? StateWord(VrrpState state) => state switch
@@ -67,6 +68,34 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
             string[] extra = ["INSTANCE", change.InstanceName, word, change.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture)];
             await RunAsync("notify", change.InstanceName, instance.Notify, user, group, extra, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A master heard a lower-priority advert: runs its <c>notify_master_rx_lower_pri</c> command (no extra arguments, as
+    /// keepalived) in the background, unless the previous run for that instance is still going (keepalived would start one
+    /// per advert; one at a time keeps a slow command from piling up).
+    /// </summary>
+    public void OnLowerPriorityAdvertisement(string instanceName)
+    {
+        if (!Volatile.Read(ref _instances).TryGetValue(instanceName, out var instance) || string.IsNullOrWhiteSpace(instance.NotifyMasterRxLowerPriority) ||
+            !_lowerPriorityRunning.TryAdd(instanceName, true))
+        {
+            return;
+        }
+
+        string command = instance.NotifyMasterRxLowerPriority;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var (user, group) = ScriptSettings.NotifyUser(instance);
+                await RunAsync("notify_master_rx_lower_pri", instanceName, command, user, group, [], CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lowerPriorityRunning.TryRemove(instanceName, out _);
+            }
+        });
     }
 
     private async Task RunAsync(string kind, string instanceName, string command, string? user, string? group, string[] extra, CancellationToken cancellationToken)

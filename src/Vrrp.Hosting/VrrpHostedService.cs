@@ -31,6 +31,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     private int _disposed;
     private VrrpTracking? _tracking;
     private StateChangeDispatcher? _dispatcher;
+    private readonly List<IVrrpTrackerSource> _sources = [];
 
     public VrrpHostedService(IServiceProvider services, IOptions<VrrpOptions> options, VrrpMonitor monitor, VrrpMetrics metrics, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
@@ -88,9 +89,14 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
 
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
-        foreach (var instance in options.Instances)
+        var resources = _services.GetService<VrrpResourceFactory>();
+        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac))
         {
-
+            // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC; others cannot.
+            if (resources is null)
+            {
+                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'", "UseVirtualMac (use_vmac)");
+            }
         }
 
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
@@ -98,7 +104,15 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         var driver = _services.GetService<VrrpDriverFactory>()?.Create(_services, platform) ?? new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
-            driver.AddRouter(DriverConfiguration.Create(options, instance));
+            var configuration = DriverConfiguration.Create(options, instance);
+            if (resources is null)
+            {
+                driver.AddRouter(configuration);
+            }
+            else
+            {
+                driver.AddRouter(configuration, resources.Create(_services, instance));
+            }
         }
 
         foreach (var group in options.SyncGroups)
@@ -125,6 +139,13 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         try
         {
+            // The platform's trackers (processes...) report their first values before the instances start too.
+            foreach (var source in _services.GetServices<IVrrpTrackerSource>())
+            {
+                _sources.Add(source);
+                await source.StartAsync((instance, kind, name, value) => driver.SetTrackerValue(instance, kind, name, value), cancellationToken).ConfigureAwait(false);
+            }
+
             await driver.StartAsync(cancellationToken).ConfigureAwait(false);
             _running = options;
             WatchForChanges();
@@ -132,10 +153,28 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         catch
         {
             // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
+            await StopSourcesAsync(CancellationToken.None).ConfigureAwait(false);
             await _tracking.StopAsync().ConfigureAwait(false);
             await CloseFifosAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task StopSourcesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var source in _sources)
+        {
+            try
+            {
+                await source.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.TrackerSourceStopFailed(_logger, source.GetType().Name, ex);
+            }
+        }
+
+        _sources.Clear();
     }
 
     /// <summary>"Instance 'A'", "Instances 'A', 'B' and 'C'", or the first five and how many more.</summary>
@@ -208,6 +247,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
         finally
         {
+            await StopSourcesAsync(cancellationToken).ConfigureAwait(false);
             if (_tracking is not null)
             {
                 await _tracking.StopAsync().ConfigureAwait(false);
@@ -271,5 +311,10 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             host._monitor.Publish(change);
             host._dispatcher?.Post(change);
         }
+
+        // keepalived's notify_master_rx_lower_pri: the master heard a lower priority (a healed split, a cloud's
+        // address to claim back). Run off the driver's lock; one run at a time per instance.
+        public override void OnLowerPriorityAdvertisement(string instance, IPAddressValue source, byte priority) =>
+            host._notify?.OnLowerPriorityAdvertisement(instance);
     }
 }

@@ -279,9 +279,9 @@ public class OptionsValidationTests
     public void An_option_not_applied_yet_is_an_error_unless_ignoring_is_allowed()
     {
         var i = Valid();
-        i.UseVirtualMac = true;
+        i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"];
         var o = With(i);
-        AssertError(o, "Instance 'VI_1'", "UseVirtualMac (use_vmac) is not applied by the host yet", "Instead:", "IgnoreUnsupported");
+        AssertError(o, "Instance 'VI_1'", "VirtualRoutes (virtual_routes) with from, tos, mtu", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
         o.IgnoreUnsupported = true;
         Assert.Empty(Errors(o));
     }
@@ -348,28 +348,56 @@ public class OptionsValidationTests
     /// <summary>A configuration that uses each option of NotYetApplied (keyed by its Setting).</summary>
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_notYetApplied = new()
     {
-        ["UseVirtualMac (use_vmac)"] = static (_, i) => i.UseVirtualMac = true,
-        ["VirtualMacTransmitOnBase (vmac_xmit_base)"] = static (_, i) => i.VirtualMacTransmitOnBase = true,
-        ["StrictMode (strict_mode, vrrp_strict)"] = static (_, i) => i.StrictMode = true,
         ["AuthenticationType (auth_type) AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
-        ["Accept (no_accept) false"] = static (_, i) => i.Accept = false,
-        ["UnicastTtl (unicast_ttl) other than 255"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 64),
-        ["UnicastPeerTtls (unicast_peer min_ttl/max_ttl)"] = static (_, i) => (i.UnicastPeers, i.UnicastPeerTtls) = (["192.0.2.2"], [new UnicastPeerTtlOptions { Peer = "192.0.2.2", MaxTtl = 254 }]),
-        ["VirtualAddresses / ExcludedVirtualAddresses options (dev, scope, brd, label, peer, no_track...)"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 label eth0:vip"],
-        ["VirtualRoutes (virtual_routes)"] = static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0"],
-        ["VirtualRules (virtual_rules)"] = static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 table 100"],
-        ["TrackProcesses (track_process)"] = static (o, i) =>
+        ["UnicastTtl (unicast_ttl) 0"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 0),
+        ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope"] =
+            static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 preferred_lft 0"],
+        ["VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw"] =
+            static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"],
+        ["VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol"] =
+            static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 dport 80 table 100"],
+        ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
+    };
+
+    /// <summary>Options that were in NotYetApplied until the runtime applied them (issues 11 and 12): valid without IgnoreUnsupported.</summary>
+    private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_applied = new()
+    {
+        ["use_vmac"] = static (_, i) => i.UseVirtualMac = true,
+        ["vmac_xmit_base"] = static (_, i) => (i.UseVirtualMac, i.VirtualMacTransmitOnBase) = (true, true),
+        ["strict_mode"] = static (_, i) => i.StrictMode = true,
+        ["no_accept"] = static (_, i) => i.Accept = false,
+        ["unicast_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 64),
+        ["min_ttl/max_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastPeerTtls) = (["192.0.2.2"], [new UnicastPeerTtlOptions { Peer = "192.0.2.2", MaxTtl = 254 }]),
+        ["VIP dev, scope, brd, label, no_track"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 scope link brd 192.0.2.255 label eth1:vip no_track"],
+        ["virtual_routes"] = static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 via 192.0.2.1 dev eth0 table 100 metric 5", "blackhole 10.81.0.0/16"],
+        ["virtual_rules"] = static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 table 100"],
+        ["track_process"] = static (o, i) =>
         {
             o.TrackProcesses.Add(new VrrpTrackProcessOptions { Name = "nginx", Process = "nginx" });
             i.TrackProcesses.Add(new TrackReferenceOptions { Name = "nginx" });
         },
-        ["GarpInterval / GnaInterval (vrrp_garp_interval, vrrp_gna_interval)"] = static (o, _) => o.GarpInterval = TimeSpan.FromMilliseconds(10),
-        ["GarpExtraInterfacesInterval (garp_extra_if)"] = static (_, i) => i.GarpExtraInterfacesInterval = TimeSpan.FromSeconds(30),
-        ["HigherPrioritySendAdvert (higher_prio_send_advert)"] = static (_, i) => i.HigherPrioritySendAdvert = true,
-        ["NotifyMasterRxLowerPriority (notify_master_rx_lower_pri)"] = static (_, i) => i.NotifyMasterRxLowerPriority = "/bin/true",
-        ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
-        ["MulticastGroup4 / MulticastGroup6 (vrrp_mcast_group4, vrrp_mcast_group6) other than the RFC's"] = static (o, _) => o.MulticastGroup4 = "224.0.0.19",
+        ["vrrp_garp_interval"] = static (o, _) => o.GarpInterval = TimeSpan.FromMilliseconds(10),
+        ["garp_extra_if"] = static (_, i) => i.GarpExtraInterfacesInterval = TimeSpan.FromSeconds(30),
+        ["higher_prio_send_advert"] = static (_, i) => i.HigherPrioritySendAdvert = true,
+        ["notify_master_rx_lower_pri"] = static (_, i) => i.NotifyMasterRxLowerPriority = "/bin/true",
+        ["vrrp_mcast_group4"] = static (o, _) => o.MulticastGroup4 = "224.0.0.19",
+        ["notify_* USER, script_user"] = static (_, i) => (i.NotifyMaster, i.NotifyUser) = ("/bin/true", "nobody"),
+        ["notify_fifo"] = static (o, _) => o.NotifyFifo = new VrrpNotifyFifoOptions { Path = "/run/k.fifo" },
+        ["enable_script_security"] = static (o, _) => o.EnableScriptSecurity = true,
     };
+
+    public static TheoryData<string> AppliedSettings() => [.. s_applied.Keys];
+
+    [Theory]
+    [MemberData(nameof(AppliedSettings))]
+    public void An_option_the_runtime_applies_is_valid_without_ignoring_anything(string setting)
+    {
+        var i = Valid();
+        var o = With(i);
+        s_applied[setting](o, i);
+        Assert.Empty(Errors(o));
+        Assert.Empty(NotYetApplied.UsedBy(o));
+    }
 
     [Fact]
     public void Every_option_not_applied_yet_has_a_case_below()

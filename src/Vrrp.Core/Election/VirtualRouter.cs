@@ -39,6 +39,7 @@ public sealed partial class VirtualRouter
     private long _garpLowerPriorityDelay;
     private ushort _wireInterval;
     private bool _alwaysPreempt;
+    private long _garpExtraInterfaces;
 
     private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
     private int _actionHead;
@@ -62,6 +63,7 @@ public sealed partial class VirtualRouter
     private long _secondBurstDeadline = Off;
     private long _refreshDeadline = Off;
     private long _lowerPriorityAnnounceDeadline = Off;
+    private long _extraInterfacesDeadline = Off;
 
     /// <summary>Creates a virtual router in the Initialize state.</summary>
     /// <param name="configuration">The configuration; validated here.</param>
@@ -79,8 +81,8 @@ public sealed partial class VirtualRouter
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
-        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
-        ApplyConfiguration(configuration, new TrackedObjects(configuration.Trackers));
+        MulticastGroup = configuration.MulticastGroup ?? (configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
+        ApplyConfiguration(configuration, new TrackedObjects(configuration.EffectiveTrackers));
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
     }
@@ -94,7 +96,7 @@ public sealed partial class VirtualRouter
     /// <summary>The address adverts are sent from (the unspecified address until a router set has opened its channel).</summary>
     public IPAddressValue LocalAddress { get; private set; }
 
-    /// <summary>The multicast group of the family: 224.0.0.18 or ff02::12.</summary>
+    /// <summary>The multicast group: the configured one, or the family's 224.0.0.18 or ff02::12.</summary>
     internal IPAddressValue MulticastGroup { get; }
 
     /// <summary>Where each advert goes: the multicast group, or every unicast peer.</summary>
@@ -155,7 +157,9 @@ public sealed partial class VirtualRouter
     {
         get
         {
-            long next = Math.Min(Math.Min(_advertisementDeadline, _masterDownDeadline), Math.Min(_secondBurstDeadline, Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
+            long next = Math.Min(
+                Math.Min(_advertisementDeadline, _masterDownDeadline),
+                Math.Min(Math.Min(_secondBurstDeadline, _extraInterfacesDeadline), Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
             return next == Off ? null : next;
         }
     }
@@ -304,6 +308,12 @@ public sealed partial class VirtualRouter
             _lowerPriorityAnnounceDeadline = Off;
             Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
         }
+
+        if (_extraInterfacesDeadline <= now)
+        {
+            _extraInterfacesDeadline = now + _garpExtraInterfaces;
+            Announce(AnnouncementReason.ExtraInterfaces, 1, now);
+        }
     }
 
     /// <summary>Shuts the router down: a master sends priority 0 and removes its addresses; the state becomes Stopped.</summary>
@@ -379,6 +389,13 @@ public sealed partial class VirtualRouter
 
         if (priority > _effectivePriority || (priority == _effectivePriority && advertisement.Source > LocalAddress))
         {
+            if (_config.HigherPrioritySendAdvertisement)
+            {
+                // keepalived higher_prio_send_advert: one last advert at our (lower) priority, so that the other master,
+                // if it was one too, hears a lower priority and re-announces its addresses.
+                SendAdvertisement(_effectivePriority, now);
+            }
+
             LearnInterval(in advertisement);
             StepDownToBackup(now, StateChangeReason.HigherPriorityAdvertisement, advertisement.Source, priority);
             _masterAddress = advertisement.Source;
@@ -389,8 +406,12 @@ public sealed partial class VirtualRouter
         // Lower priority (or equal from a lower address): discard it, and (RFC 9568) advertise at once so the other
         // side steps down fast; re-announce our addresses (keepalived garp_lower_prio) to heal stale ARP caches.
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Time = now });
-        SendAdvertisement(_effectivePriority, now);
-        _advertisementDeadline = now + _advertisementInterval;
+        if (!_config.LowerPriorityNoAdvertisement)
+        {
+            SendAdvertisement(_effectivePriority, now);
+            _advertisementDeadline = now + _advertisementInterval;
+        }
+
         if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
             (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
         {
@@ -463,6 +484,11 @@ public sealed partial class VirtualRouter
                 _refreshDeadline = now + _garpMasterRefresh;
             }
         }
+
+        if (_garpExtraInterfaces > 0)
+        {
+            _extraInterfacesDeadline = now + _garpExtraInterfaces;
+        }
     }
 
     private void StepDownToBackup(long now, StateChangeReason reason, IPAddressValue peer, byte peerPriority)
@@ -504,5 +530,6 @@ public sealed partial class VirtualRouter
         _secondBurstDeadline = Off;
         _refreshDeadline = Off;
         _lowerPriorityAnnounceDeadline = Off;
+        _extraInterfacesDeadline = Off;
     }
 }

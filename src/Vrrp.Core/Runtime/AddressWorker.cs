@@ -36,8 +36,10 @@ internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind 
 /// protocol's path: a slow kernel (or a cloud API behind a custom address manager) never holds up an election. Every
 /// call gets the worker's cancellation token, cancelled when the driver aborts or gives up waiting at stop.
 /// </summary>
-internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?> completed)
+internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?> completed, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly Lock _gate = new();
     private readonly Queue<AddressWork> _queue = new();
     private readonly CancellationTokenSource _cancel = new();
@@ -165,6 +167,11 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
             {
                 case AddressWorkKind.Add:
                 case AddressWorkKind.Remove:
+                    // The platform's part around the addresses: before adding (an Accept_Mode filter must drop
+                    // before the address exists) and after removing; routes and rules after adding, before removing.
+                    error = await ResourceStepAsync(router, work.Kind == AddressWorkKind.Add ? "prepare adding the addresses" : "prepare removing the addresses", token, work.Kind == AddressWorkKind.Add
+                        ? static (r, c, t) => r.AddingAddressesAsync(c, t)
+                        : static (r, c, t) => r.RemovingAddressesAsync(c, t)).ConfigureAwait(false);
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
                         foreach (var address in list)
@@ -194,6 +201,10 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         }
                     }
 
+                    var after = await ResourceStepAsync(router, work.Kind == AddressWorkKind.Add ? "complete adding the addresses" : "complete removing the addresses", token, work.Kind == AddressWorkKind.Add
+                        ? static (r, c, t) => r.AddedAddressesAsync(c, t)
+                        : static (r, c, t) => r.RemovedAddressesAsync(c, t)).ConfigureAwait(false);
+                    error ??= after;
                     break;
                 case AddressWorkKind.AddOne:
                     await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
@@ -207,8 +218,17 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         break;
                     }
 
+                    var config = router.Configuration;
+                    bool paced = config.GarpInterval > TimeSpan.Zero || config.GnaInterval > TimeSpan.Zero;
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
+                        // garp_extra_if: the addresses on the other interfaces (all of them with "all").
+                        if (work.Announcement == AnnouncementReason.ExtraInterfaces && !config.GarpExtraInterfacesAll &&
+                            string.Equals(interfaceName, config.InterfaceName, StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
                         foreach (var address in list)
                         {
                             if (address.Family == VrrpAddressFamily.IPv4)
@@ -223,7 +243,22 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
 
                         for (int i = 0; i < work.Repeat; i++)
                         {
-                            await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                            if (!paced)
+                            {
+                                await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                                continue;
+                            }
+
+                            // garp_interval / gna_interval: one frame at a time on the interface, spaced.
+                            foreach (var address in list)
+                            {
+                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                                var pause = address.Family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval;
+                                if (pause > TimeSpan.Zero)
+                                {
+                                    await Task.Delay(pause, _time, token).ConfigureAwait(false);
+                                }
+                            }
                         }
                     }
 
@@ -248,5 +283,25 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
         }
 
         return error;
+    }
+
+    // One call of the router's resources, if it has any; a failure is logged and returned, never thrown.
+    private async Task<Exception?> ResourceStepAsync(RouterEntry router, string what, CancellationToken token, Func<VirtualRouterResources, VirtualRouterConfiguration, CancellationToken, ValueTask> step)
+    {
+        if (router.Resources is not { } resources)
+        {
+            return null;
+        }
+
+        try
+        {
+            await step(resources, router.Configuration, token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            Log.ResourceOperationFailed(logger, router.Name, what, ex);
+            return ex;
+        }
     }
 }

@@ -37,6 +37,7 @@ internal static class ScriptSettings
             {
                 ("notify_master", instance.NotifyMaster), ("notify_backup", instance.NotifyBackup), ("notify_fault", instance.NotifyFault),
                 ("notify_stop", instance.NotifyStop), ("notify", instance.Notify),
+                ("notify_master_rx_lower_pri", instance.NotifyMasterRxLowerPriority),
             })
             {
                 if (!string.IsNullOrWhiteSpace(command))

@@ -31,11 +31,19 @@ public sealed class LabRouter : IAsyncDisposable
     public VrrpInstanceStatus Status() => Driver.TryGetStatus(Name, out var status) ? status : throw new InvalidOperationException(Name);
 
     /// <summary>Creates (does not start) a router for <paramref name="configuration"/> in <paramref name="host"/>.</summary>
-    public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration)
+    public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration, LinuxInstanceOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         var platform = LinuxVrrpPlatform.Create(host.Namespace);
-        var driver = platform.CreateDriver();
-        driver.AddRouter(configuration);
+        var driver = platform.CreateDriver(logs);
+        if (options is null)
+        {
+            driver.AddRouter(configuration);
+        }
+        else
+        {
+            driver.AddRouter(configuration, platform.CreateResources(options, logs?.CreateLogger("Vrrp.Linux")));
+        }
+
         return new LabRouter(host, platform, driver, configuration.Name);
     }
 
