@@ -12,7 +12,8 @@ using Vrrp.Packets;
 namespace Vrrp.Linux.Sockets;
 
 /// <summary>
-/// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12)
+/// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12 in
+/// multicast mode; over IPv4 receiving no group it did not join itself)
 /// and a send socket (bound to the interface and to the source address, TTL / hop limit 255, no multicast loopback,
 /// discarding everything it would receive). Shared by every handle opened with the same options; see
 /// <see cref="RawSocketTransport"/>.
@@ -103,6 +104,15 @@ internal sealed class RawVrrpSocketPair : IDisposable
             receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
             SocketOptions.BindToDevice(receive, receiveLink.Name);
             receive.ReceiveBufferSize = 256 * 1024;
+            // IPv4: only the groups this socket joins (none in unicast mode), not every group some socket of the host
+            // joined (the kernel's default, IP_MULTICAST_ALL on): otherwise a unicast channel and a multicast channel on
+            // one interface both parse, and count, every multicast advert. keepalived turns it off too. (IPv6 raw
+            // sockets look at IPV6_MULTICAST_ALL only when bound to an address, which the receive socket is not.)
+            if (v4)
+            {
+                SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_ALL, 0);
+            }
+
             if (v4)
             {
                 if (multicast)
