@@ -291,6 +291,7 @@ internal sealed class ChaosRunner(ChaosOptions options, Action<string> print)
         var window = TimeSpan.FromMilliseconds(Math.Clamp(3 * _intervalMs, 100, 1000));
         TimeSpan? holdingSince = null;
         IReadOnlyList<string> violations = [];
+        var seen = new List<string>(); // what was wrong on the way (transient states), for the line printed
         while (true)
         {
             foreach (var node in _lan.Nodes)
@@ -303,6 +304,14 @@ internal sealed class ChaosRunner(ChaosOptions options, Action<string> print)
 
             violations = Violations();
             var elapsed = Stopwatch.GetElapsedTime(start);
+            foreach (string v in violations)
+            {
+                if (seen.Count < 4 && !seen.Contains(v))
+                {
+                    seen.Add(v);
+                }
+            }
+
             if (violations.Count == 0)
             {
                 holdingSince ??= elapsed;
@@ -328,7 +337,8 @@ internal sealed class ChaosRunner(ChaosOptions options, Action<string> print)
         double ms = holdingSince!.Value.TotalMilliseconds;
         _timings.Add((what, ms, bound.TotalMilliseconds));
         string holders = string.Join(" ", _lan.Nodes.Where(n => n.Life == NodeLife.Running && !n.LinkDown).GroupBy(n => n.Group).Select(g => Holder(g).Name));
-        string line = $"  {what}: converged in {ms:F0} ms (bound {bound.TotalMilliseconds:F0} ms), VIP on {(holders.Length > 0 ? holders : "nobody")}";
+        string line = $"  {what}: converged in {ms:F0} ms (bound {bound.TotalMilliseconds:F0} ms), VIP on {(holders.Length > 0 ? holders : "nobody")}" +
+                      (seen.Count > 0 ? $" (before: {string.Join("; ", seen)})" : "");
         _schedule[^1] = line;
         print(line);
     }
