@@ -10,6 +10,7 @@ internal static class SocketOptions
     internal const int SOL_SOCKET = 1;
     internal const int SO_BINDTODEVICE = 25;
     internal const int SO_ATTACH_FILTER = 26;
+    internal const int SO_RCVBUFFORCE = 33;
 
     internal const int IPPROTO_IP = 0;
     internal const int IP_TTL = 2;
@@ -36,6 +37,21 @@ internal static class SocketOptions
         Span<byte> v = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(v, value);
         socket.SetRawSocketOption(level, name, v);
+    }
+
+    /// <summary>
+    /// The receive buffer: SO_RCVBUFFORCE (CAP_NET_ADMIN, above net.core.rmem_max), else SO_RCVBUF (capped there).
+    /// </summary>
+    internal static void SetReceiveBuffer(Socket socket, int bytes)
+    {
+        try
+        {
+            SetInt(socket, SOL_SOCKET, SO_RCVBUFFORCE, bytes);
+        }
+        catch (SocketException)
+        {
+            socket.ReceiveBufferSize = bytes;
+        }
     }
 
     /// <summary>SO_BINDTODEVICE: only this interface's traffic, and sends leave through it.</summary>
