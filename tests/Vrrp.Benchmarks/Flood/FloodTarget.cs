@@ -24,6 +24,7 @@ internal static class FloodTarget
     private static readonly Dictionary<(string Instance, string State), long> Transitions = [];
     private static int _dumps;
     private static AllocationSampler? _sampler;
+    private static LatencyProbe? _probe;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -35,6 +36,8 @@ internal static class FloodTarget
         var interval = TimeSpan.FromMilliseconds(options.GetInt("interval-ms", 100));
         using var sampler = options.Get("sample-allocations", "0") == "1" ? new AllocationSampler() : null;
         _sampler = sampler;
+        using var probe = new LatencyProbe();
+        _probe = probe;
 
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -124,8 +127,11 @@ internal static class FloodTarget
         var lines = new List<string>();
         using var self = Process.GetCurrentProcess();
         string status = File.ReadAllText("/proc/self/status");
-        lines.Add($"cpu_ms={self.TotalProcessorTime.TotalMilliseconds:F0} rss_kb={Field(status, "VmRSS")} hwm_kb={Field(status, "VmHWM")} " +
-                  $"heap_kb={GC.GetTotalMemory(false) / 1024} allocated_kb={GC.GetTotalAllocatedBytes() / 1024} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)}");
+        var late = _probe?.TakeMaxima() ?? default;
+        lines.Add($"cpu_ms={self.TotalProcessorTime.TotalMilliseconds:F0} rss_kb={Field(status, "VmRSS")} rss_anon_kb={Field(status, "RssAnon")} rss_file_kb={Field(status, "RssFile")} hwm_kb={Field(status, "VmHWM")} " +
+                  $"heap_kb={GC.GetTotalMemory(false) / 1024} allocated_kb={GC.GetTotalAllocatedBytes() / 1024} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} " +
+                  $"probe_wake_max_ms={late.WakeMs:F1} probe_queue_max_ms={late.QueueMs:F1} " +
+                  $"threads={Field(status, "Threads")} pool_threads={ThreadPool.ThreadCount} jit_methods={System.Runtime.JitInfo.GetCompiledMethodCount()} jit_il_kb={System.Runtime.JitInfo.GetCompiledILBytes() / 1024}");
         foreach (var i in monitor.Instances)
         {
             lines.Add($"instance={i.Name} state={i.State} sent={i.AdvertisementsSent} received={i.AdvertisementsReceived} master_s={i.TimeAsMaster.TotalSeconds:F1}");
@@ -149,11 +155,16 @@ internal static class FloodTarget
             lines.Add($"allocation type={type.Replace(' ', '_')} ticks={ticks}");
         }
 
+        foreach (var (type, methods) in _sampler?.TakeJitted() ?? [])
+        {
+            lines.Add($"jitted type={type.Replace(' ', '_')} methods={methods}");
+        }
+
         string stamp = DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
         Console.Out.Write(string.Concat(lines.Select(l => $"{stamp} stats {name} {label} {l}\n")));
         Console.Out.Flush();
     }
 
     private static string Field(string status, string key) =>
-        status.Split('\n').FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] ?? "?";
+        status.Split('\n').FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal))?.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1] ?? "?";
 }

@@ -10,18 +10,21 @@
 # by reason (from the library's "Vrrp" meter, vrrp.packets.dropped), kernel drops of the raw sockets, state changes,
 # and whether a takeover happened (state changes, and the backup's adverts on a capture of its bridge port).
 #
-#   sudo tests/Vrrp.Benchmarks/Flood/flood.sh [--rate PPS] [--seconds N] [--interval-ms N] [--lower-priority-share X] [--warmup N] [--sample-allocations] [--keep]
+#   sudo tests/Vrrp.Benchmarks/Flood/flood.sh [--rate PPS] [--seconds N] [--interval-ms N] [--lower-priority-share X] [--warmup N] [--sample-allocations] [--target-env VAR=VALUE] [--keep]
 #
-# --warmup N (default 5) floods for N s before the figures are taken, so that the JIT has tiered the receive path up
-# (its code and data are a one-off cost, not growth); RSS is printed from idle too.
+# --warmup N (default 30) floods for N s before the figures are taken, so that the JIT has tiered up the drop paths,
+# the rate-limited logging included (its code and data are a one-off cost, not growth); RSS is printed from idle too.
 # --sample-allocations prints, per target, which types allocated (GCAllocationTick events, one per ~100 kB).
+# --target-env VAR=VALUE sets an environment variable for both targets (for example a runtime knob, DOTNET_...).
 # --lower-priority-share X adds well-formed adverts for VRID 51 at priority 1 from strangers (X relative to the other
 # classes' total of 1.0): the master answers each at once (RFC 9568 section 6.4.3; keepalived does the same).
 # Exit status 0 when: no takeover, RSS growth under 2 MB on both targets, every class's drops counted, and at least
-# 50,000 packets/s reached the bridge.
+# 50,000 packets/s reached the bridge; 1 when one of them fails; 3 (INCONCLUSIVE) when a takeover happened while a
+# target's dedicated probe thread was kept off the CPU for longer than Master_Down_Interval (the machine decided).
+# The flooder runs at nice 19: an attacker's CPU is not the router's (its sends' kernel work still is).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-rate=60000 seconds=60 interval=100 lower=0 keep=0 warmup=5 sample=0
+rate=60000 seconds=60 interval=100 lower=0 keep=0 warmup=30 sample=0 targetenv=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --warmup) warmup="$2"; shift 2 ;;
     --sample-allocations) sample=1; shift ;;
+    --target-env) targetenv+=("$2"); shift 2 ;;
     *) sed -n '2,22p' "$0" >&2; exit 2 ;;
   esac
 done
@@ -77,11 +81,11 @@ wait_for() { # wait_for FILE TEXT SECONDS
   echo "timed out waiting for '$2' in $1" >&2; tail -20 "$1" >&2; return 1
 }
 
-ip netns exec "$tag-m" "$bin" target --name master --priority 200 --address 192.0.2.11 --peer 192.0.2.12 --interval-ms "$interval" --sample-allocations "$sample" > "$run/master.log" 2>&1 &
+ip netns exec "$tag-m" env "${targetenv[@]}" "$bin" target --name master --priority 200 --address 192.0.2.11 --peer 192.0.2.12 --interval-ms "$interval" --sample-allocations "$sample" > "$run/master.log" 2>&1 &
 pids+=($!); master=$!
 wait_for "$run/master.log" "(VI_2) Entering MASTER STATE" 10
 wait_for "$run/master.log" "(VI_1) Entering MASTER STATE" 10
-ip netns exec "$tag-b" "$bin" target --name backup --priority 100 --address 192.0.2.12 --peer 192.0.2.11 --interval-ms "$interval" --sample-allocations "$sample" > "$run/backup.log" 2>&1 &
+ip netns exec "$tag-b" env "${targetenv[@]}" "$bin" target --name backup --priority 100 --address 192.0.2.12 --peer 192.0.2.11 --interval-ms "$interval" --sample-allocations "$sample" > "$run/backup.log" 2>&1 &
 pids+=($!); backup=$!
 wait_for "$run/backup.log" "stats backup start" 10
 
@@ -107,7 +111,7 @@ sleep 5 # settled: several adverts exchanged
 kill -HUP "$master" "$backup" # dump1: idle
 mastermac="$(mac m)" backupmac="$(mac b)"
 flood() { # flood SECONDS
-  ip netns exec "$tag-f" "$bin" send --interface eth0 --rate "$rate" --seconds "$1" \
+  ip netns exec "$tag-f" nice -n 19 "$bin" send --interface eth0 --rate "$rate" --seconds "$1" \
     --target "192.0.2.11@$mastermac" --target "192.0.2.12@$backupmac" --lower-priority-share "$lower"
 }
 if [ "$warmup" -gt 0 ]; then
@@ -177,6 +181,8 @@ if bridge_in / wall < 50_000:
 
 expected_reasons = {"BadChecksum", "TtlNot255", "UnknownVirtualRouterId", "UnicastSourceNotAllowed"}
 takeover = False
+stall_ms = 0.0  # the longest the OS kept a target's dedicated probe thread from running
+master_down_ms = 3 * interval + (256 - 100) * interval / 256
 for name in ("master", "backup"):
     b = blocks(name)
     dumps = sorted((k for k in b if k.startswith("dump")), key=lambda k: int(k[4:]))
@@ -188,8 +194,16 @@ for name in ("master", "backup"):
     print(f"CPU {cpu:.1f} s in {wall:.1f} s = {100 * cpu / wall:.0f} % of one core")
     print(f"RSS {proc_b['rss_kb']} kB -> {proc_a['rss_kb']} kB ({rss:+d} kB) during the flood; idle before the warm-up {idle[0]['rss_kb']} kB "
           f"({int(proc_a['rss_kb']) - int(idle[0]['rss_kb']):+d} kB from idle), peak {proc_a['hwm_kb']} kB; every 10 s: {' '.join(b[k][0]['rss_kb'] for k in dumps[1:])} kB")
+    print(f"  of which anonymous {proc_b['rss_anon_kb']} -> {proc_a['rss_anon_kb']} kB ({int(proc_a['rss_anon_kb']) - int(proc_b['rss_anon_kb']):+d}), "
+          f"file-backed (code of the runtime and libraries, paged in on first use) {proc_b['rss_file_kb']} -> {proc_a['rss_file_kb']} kB ({int(proc_a['rss_file_kb']) - int(proc_b['rss_file_kb']):+d})")
     print(f"GC: heap {proc_b['heap_kb']} -> {proc_a['heap_kb']} kB, {int(proc_a['allocated_kb']) - int(proc_b['allocated_kb'])} kB allocated during the flood, "
           f"collections gen0 {int(proc_a['gc0']) - int(proc_b['gc0'])}, gen1 {int(proc_a['gc1']) - int(proc_b['gc1'])}, gen2 {int(proc_a['gc2']) - int(proc_b['gc2'])}")
+    lates = [(b[k][0]["probe_wake_max_ms"], b[k][0]["probe_queue_max_ms"]) for k in dumps[2:]]
+    stall_ms = max([stall_ms] + [float(w) for w, q in lates])
+    print("largest delays per 10 s (ms), a dedicated thread waking late (the OS) / a thread-pool item waiting to start (the pool): "
+          + " ".join(f"{w}/{q}" for w, q in lates))
+    print(f"threads {proc_b['threads']} -> {proc_a['threads']} (thread pool {proc_b['pool_threads']} -> {proc_a['pool_threads']}); "
+          f"JIT-compiled methods {proc_b['jit_methods']} -> {proc_a['jit_methods']} (idle {idle[0]['jit_methods']})")
     if rss >= 2048:
         print(f"FAIL: RSS grew {rss} kB (limit 2048)"); ok = False
     ticks = [d for d in after if "ticks" in d]
@@ -232,6 +246,12 @@ for vrid in (51, 52):
     gaps = [b - a for a, b in zip(times, times[1:])]
     if gaps:
         print(f"master adverts VRID {vrid}: {len(times)} in the flood ({len(times) / wall:.1f}/s), longest gap {1000 * max(gaps):.1f} ms (interval {interval} ms)")
-print(f"\nRESULT: {'PASS' if ok else 'FAIL'}: takeover {'YES' if takeover else 'no'}")
+if takeover and stall_ms >= master_down_ms:
+    # A target's own dedicated thread was kept off the CPU longer than the backup waits: the machine, not the code
+    # under test, decided this run (other load on the cores); it proves nothing either way.
+    print(f"\nRESULT: INCONCLUSIVE: takeover YES, but a target was starved of CPU for {stall_ms:.0f} ms "
+          f">= Master_Down_Interval {master_down_ms:.0f} ms (load average {open('/proc/loadavg').read().split()[0]}); run again on a quieter machine")
+    sys.exit(3)
+print(f"\nRESULT: {'PASS' if ok else 'FAIL'}: takeover {'YES' if takeover else 'no'}; longest CPU starvation of a target {stall_ms:.0f} ms")
 sys.exit(0 if ok else 1)
 PY
