@@ -19,8 +19,8 @@
 # --lower-priority-share X adds well-formed adverts for VRID 51 at priority 1 from strangers (X relative to the other
 # classes' total of 1.0): the master answers each at once (RFC 9568 section 6.4.3; keepalived does the same).
 # Exit status 0 when: no takeover, RSS growth under 2 MB on both targets, every class's drops counted, and at least
-# 50,000 packets/s reached the bridge; 1 when one of them fails; 3 (INCONCLUSIVE) when a takeover happened while a
-# target's dedicated probe thread was kept off the CPU for longer than Master_Down_Interval (the machine decided).
+# 50,000 packets/s reached the bridge; 1 when one of them fails; 3 (INCONCLUSIVE) when a takeover happened after the
+# master itself sent nothing for longer than Master_Down_Interval (kept off the CPU by other load: the machine decided).
 # The flooder runs at nice 19: an attacker's CPU is not the router's (its sends' kernel work still is).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -241,17 +241,23 @@ backup_adverts = [t for t, l in adverts(f"{run}/backup.pcap") if start <= t <= e
 print(f"backup adverts during the flood: {len(backup_adverts)} (any would be a takeover)")
 if backup_adverts:
     ok = False; takeover = True
+master_gap_ms = 0.0
 for vrid in (51, 52):
     times = [t for t, l in adverts(f"{run}/master.pcap") if f"vrid {vrid}," in l and start <= t <= end]
     gaps = [b - a for a, b in zip(times, times[1:])]
     if gaps:
+        master_gap_ms = max(master_gap_ms, 1000 * max(gaps))
         print(f"master adverts VRID {vrid}: {len(times)} in the flood ({len(times) / wall:.1f}/s), longest gap {1000 * max(gaps):.1f} ms (interval {interval} ms)")
-if takeover and stall_ms >= master_down_ms:
-    # A target's own dedicated thread was kept off the CPU longer than the backup waits: the machine, not the code
-    # under test, decided this run (other load on the cores); it proves nothing either way.
-    print(f"\nRESULT: INCONCLUSIVE: takeover YES, but a target was starved of CPU for {stall_ms:.0f} ms "
-          f">= Master_Down_Interval {master_down_ms:.0f} ms (load average {open('/proc/loadavg').read().split()[0]}); run again on a quieter machine")
+if takeover and master_gap_ms >= master_down_ms:
+    # The master itself was silent for longer than the backup waits (its process kept off the CPU by other load on
+    # the cores): the takeover was the protocol doing its job; the run proves nothing either way.
+    print(f"\nRESULT: INCONCLUSIVE: takeover YES, but the master sent nothing for {master_gap_ms:.0f} ms >= Master_Down_Interval "
+          f"{master_down_ms:.0f} ms (longest CPU starvation of a target {stall_ms:.0f} ms, load average {open('/proc/loadavg').read().split()[0]}); "
+          "run again on a quieter machine")
     sys.exit(3)
+if takeover and stall_ms >= master_down_ms:
+    print(f"note: a target was kept off the CPU for {stall_ms:.0f} ms while the master advertised on time: a backup that "
+          "resumes must read the adverts waiting for it before it acts on its expired timer (keepalived does)")
 print(f"\nRESULT: {'PASS' if ok else 'FAIL'}: takeover {'YES' if takeover else 'no'}; longest CPU starvation of a target {stall_ms:.0f} ms")
 sys.exit(0 if ok else 1)
 PY
