@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Vrrp;
 using Vrrp.Hosting;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 #endregion
 
 namespace Vrrp.Docs.Snippets;

@@ -2,7 +2,7 @@
 #region usings
 using Vrrp;
 using Vrrp.Election;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 #endregion
 
 namespace Vrrp.Docs.Snippets;

@@ -3,7 +3,7 @@
 using System.Globalization;
 using Vrrp;
 using Vrrp.Election;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 
 var interval = TimeSpan.FromMilliseconds(100);
 if (args is ["--interval", var text] && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 10)

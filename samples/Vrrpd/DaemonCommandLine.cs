@@ -14,6 +14,9 @@ internal enum DaemonMode
 
     /// <summary>Print the version and exit.</summary>
     Version,
+
+    /// <summary>Print the number of one of keepalived's signals and exit (<c>--signum=NAME</c>).</summary>
+    Signum,
 }
 
 /// <summary>
@@ -37,13 +40,21 @@ internal sealed class DaemonCommandLine
                                    check the configuration and exit: 0 when valid, 1 listing every problem (file:line)
           -i, --config-id=ID       the id that "@ID" lines of keepalived.conf match (default: the short host name)
           -p, --pid=FILE           write the process id to FILE (removed on exit)
+          -s, --namespace=NAME     run in network namespace NAME (/run/netns/NAME; overrides net_namespace)
+          -V, --dont-release-vrrp  on stop, leave the virtual addresses in place and send no priority 0
+          -X, --release-vips       remove virtual addresses left by a previous run (vrrpd always does)
+              --signum=SIGFUNC     print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON
           -h, --help               show this help and exit
           -v, --version            show the version and exit
 
         keepalived's options that do not change what vrrpd does are accepted so that an existing unit's command line
         works: -n/--dont-fork, -l/--log-console, -D/--log-detail, -P/--vrrp, -G/--no-syslog, -S/--log-facility=N,
-        -r/--vrrp_pid=FILE, -c/--checkers_pid=FILE. vrrpd always runs in the foreground and logs to stdout.
-        SIGTERM or SIGINT stops it: each master sends priority 0 and removes its virtual addresses.
+        -r/--vrrp_pid=FILE, -c/--checkers_pid=FILE, -R/--dont-respawn. vrrpd always runs in the foreground (one
+        process: there is no child to respawn) and logs to stdout.
+        Signals, as keepalived: SIGTERM or SIGINT stops (each master sends priority 0 and removes its virtual
+        addresses); SIGHUP reloads the configuration (a file with errors is refused and the running one kept);
+        SIGUSR1 writes $TMPDIR/keepalived.data (default /tmp), SIGUSR2 keepalived.stats, the JSON signal
+        (--signum=JSON) keepalived.json.
         """;
 
     private DaemonCommandLine(DaemonMode mode, string configFile, string? configId, string? pidFile, List<string> ignored)
@@ -54,6 +65,18 @@ internal sealed class DaemonCommandLine
         PidFile = pidFile;
         Ignored = ignored;
     }
+
+    /// <summary>The network namespace of <c>-s NAME</c>, or null.</summary>
+    public string? Namespace { get; private init; }
+
+    /// <summary><c>-V</c>: leave the virtual addresses in place on stop, without priority 0.</summary>
+    public bool DontReleaseVrrp { get; private init; }
+
+    /// <summary><c>-X</c>: release virtual addresses left by a previous run.</summary>
+    public bool ReleaseVips { get; private init; }
+
+    /// <summary>The signal function of <c>--signum=NAME</c>.</summary>
+    public string? SignalFunction { get; private init; }
 
     public DaemonMode Mode { get; }
 
@@ -74,6 +97,10 @@ internal sealed class DaemonCommandLine
         string configFile = DefaultConfigFile;
         string? configId = null;
         string? pidFile = null;
+        string? ns = null;
+        string? signum = null;
+        bool dontRelease = false;
+        bool releaseVips = false;
         var ignored = new List<string>();
 
         for (int i = 0; i < args.Count; i++)
@@ -94,6 +121,25 @@ internal sealed class DaemonCommandLine
                         break;
                     case "pid":
                         pidFile = Value(arg, inline, args, ref i);
+                        break;
+                    case "namespace":
+                        ns = Value(arg, inline, args, ref i);
+                        break;
+                    case "signum":
+                        signum = Value(arg, inline, args, ref i);
+                        mode = Max(mode, DaemonMode.Signum);
+                        break;
+                    case "dont-release-vrrp":
+                        NoValue(arg, inline);
+                        dontRelease = true;
+                        break;
+                    case "release-vips":
+                        NoValue(arg, inline);
+                        releaseVips = true;
+                        break;
+                    case "dont-respawn":
+                        NoValue(arg, inline);
+                        ignored.Add(arg);
                         break;
                     case "vrrp_pid" or "checkers_pid" or "log-facility":
                         ignored.Add($"--{name}={Value(arg, inline, args, ref i)}");
@@ -145,6 +191,19 @@ internal sealed class DaemonCommandLine
                         pidFile = ShortValue(c, attached, args, ref i);
                         k = arg.Length;
                         break;
+                    case 's':
+                        ns = ShortValue(c, attached, args, ref i);
+                        k = arg.Length;
+                        break;
+                    case 'V':
+                        dontRelease = true;
+                        break;
+                    case 'X':
+                        releaseVips = true;
+                        break;
+                    case 'R':
+                        ignored.Add("-R");
+                        break;
                     case 'r' or 'c' or 'S':
                         ignored.Add($"-{c} {ShortValue(c, attached, args, ref i)}");
                         k = arg.Length;
@@ -172,10 +231,21 @@ internal sealed class DaemonCommandLine
             throw new FormatException("the configuration file name is empty");
         }
 
-        return new DaemonCommandLine(mode, configFile, configId, pidFile, ignored);
+        if (ns is { Length: 0 })
+        {
+            throw new FormatException("the network namespace name is empty");
+        }
+
+        return new DaemonCommandLine(mode, configFile, configId, pidFile, ignored)
+        {
+            Namespace = ns,
+            DontReleaseVrrp = dontRelease,
+            ReleaseVips = releaseVips,
+            SignalFunction = signum,
+        };
     }
 
-    // Help and version win over check, check over run, whatever the order.
+    // Help, version and signum win over check, check over run, whatever the order.
     private static DaemonMode Max(DaemonMode a, DaemonMode b) => (DaemonMode)Math.Max((int)a, (int)b);
 
     private static string Value(string arg, string? inline, IReadOnlyList<string> args, ref int i)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vrrp.Configuration.Keepalived;
+using Vrrp.Keepalived;
 using Vrrp.Hosting;
 
 namespace Vrrpd;
@@ -79,6 +79,7 @@ internal sealed partial class DaemonConfiguration
         to.Scripts = from.Scripts;
         to.TrackFiles = from.TrackFiles;
         to.CallbackTimeout = from.CallbackTimeout;
+        to.ReleaseOnStop = from.ReleaseOnStop;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

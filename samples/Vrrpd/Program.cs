@@ -1,6 +1,7 @@
 // vrrpd: a keepalived-compatible VRRP daemon on the Vrrp library (see README.md).
 //   vrrpd -f /etc/keepalived/keepalived.conf     run the instances until SIGTERM/SIGINT
 //   vrrpd --check -f FILE                         validate and exit 0 (valid) or 1 (every problem with file:line)
+//   kill -HUP, -USR1, -USR2, -s $(vrrpd --signum=JSON)   reload; dump data, stats, JSON to $TMPDIR or /tmp
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Vrrp.Hosting;
 using Vrrpd;
 
 DaemonCommandLine commandLine;
@@ -30,10 +32,26 @@ switch (commandLine.Mode)
     case DaemonMode.Version:
         Console.WriteLine($"vrrpd {Version()} (Vrrp library; VRRPv2/v3, keepalived 2.2.7 configuration and wire compatible)");
         return 0;
+    case DaemonMode.Signum:
+        // As keepalived: the number on stdout, or "Unknown sigfunc NAME" on stderr and status 1.
+        if (commandLine.SignalFunction is { Length: 0 })
+        {
+            Console.Error.WriteLine("Missing parameter for option --signum");
+            return 1;
+        }
+
+        if (KeepalivedSignals.Number(commandLine.SignalFunction!) is { } number)
+        {
+            Console.WriteLine(number);
+            return 0;
+        }
+
+        Console.Error.WriteLine($"Unknown sigfunc {commandLine.SignalFunction}");
+        return 1;
     case DaemonMode.Check:
         return Check(commandLine);
     default:
-        return await RunAsync(commandLine);
+        return await RunAsync(commandLine, args);
 }
 
 static int Check(DaemonCommandLine commandLine)
@@ -56,14 +74,24 @@ static int Check(DaemonCommandLine commandLine)
     return 0;
 }
 
-static async Task<int> RunAsync(DaemonCommandLine commandLine)
+static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 {
+    if (commandLine.Namespace is { } ns && NetworkNamespaceEntry.Enter(ns, args) is { } nsError)
+    {
+        Console.Error.WriteLine($"vrrpd: {nsError}");
+        return 1;
+    }
+
     var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+    string? configNamespace = config.Options?.NetworkNamespace;
+    Adjust(config, commandLine);
+    var current = config;
 
     var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
     builder.Logging.ClearProviders();
     builder.Logging.AddConsole(o => o.FormatterName = KeepalivedConsoleFormatter.FormatterName);
     builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, KeepalivedConsoleFormatter>());
+    builder.Services.TryAddSingleton(TimeProvider.System);
     builder.Logging.SetMinimumLevel(LogLevel.Information);
     builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
     // The host's own start and stop failures are logged below, once, in vrrpd's words.
@@ -72,30 +100,26 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
     // Stopping sends priority 0 and removes the VIPs within milliseconds; notify_stop scripts get the rest. The unit's
     // TimeoutStopSec is longer, so systemd never kills vrrpd while it is cleaning up.
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-    if (config.Options is { } loaded)
+    using var notifier = new SystemdNotifier();
+    if (config.Options is not null)
     {
-        builder.Services.AddVrrp(o => DaemonConfiguration.CopyTo(loaded, o)).UseLinux();
+        // Built from the configuration vrrpd holds now: at start, and again at each reload (SIGHUP).
+        builder.Services.AddVrrp(o => DaemonConfiguration.CopyTo(Volatile.Read(ref current).Options!, o))
+            .UseLinux();
     }
 
     using var host = builder.Build();
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("vrrpd");
-
-    foreach (var problem in config.Problems)
-    {
-        if (problem.IsError)
-        {
-            logger.LogError("{Problem}", problem);
-        }
-        else
-        {
-            logger.LogWarning("{Problem}", problem);
-        }
-    }
-
+    LogProblems(logger, config);
     if (config.HasErrors)
     {
         logger.LogError("{File}: configuration invalid; not starting (check it with: vrrpd --check -f {File})", config.File, config.File);
         return 1;
+    }
+
+    if (commandLine.Namespace is { } overriding && configNamespace is not null)
+    {
+        logger.LogInformation("Overriding config net_namespace '{Config}' with command line namespace '{Namespace}'", configNamespace, overriding);
     }
 
     if (commandLine.Ignored.Count > 0)
@@ -103,12 +127,82 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
         logger.LogDebug("Ignoring keepalived options {Options}", string.Join(' ', commandLine.Ignored));
     }
 
-    // keepalived reloads on SIGHUP; vrrpd does not (yet). Without a handler SIGHUP would end the process without
-    // sending priority 0 or removing the VIPs, so it is caught and logged.
-    using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+    var monitor = host.Services.GetRequiredService<IVrrpMonitor>();
+    var reloader = host.Services.GetRequiredService<IVrrpReloader>();
+    var dumps = new KeepalivedDumps(() => Volatile.Read(ref current).Options!, monitor, TimeProvider.System);
+    var reloading = new SemaphoreSlim(1, 1);
+    bool running = false;
+
+    async Task ReloadAsync()
     {
-        context.Cancel = true;
-        logger.LogWarning("SIGHUP received: reloading is not supported; restart vrrpd to apply configuration changes");
+        await reloading.WaitAsync();
+        try
+        {
+            if (!running)
+            {
+                return;
+            }
+
+            logger.LogInformation("Reloading ...");
+            notifier.Reloading();
+            var next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+            Adjust(next, commandLine);
+            LogProblems(logger, next);
+            if (next.HasErrors)
+            {
+                logger.LogError("New config failed validation, see above: keeping the running configuration of {File}", config.File);
+            }
+            else
+            {
+                var previous = Volatile.Read(ref current);
+                Volatile.Write(ref current, next);
+                var result = await reloader.ReloadAsync();
+                if (!result.Applied)
+                {
+                    Volatile.Write(ref current, previous);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError("Reloading failed: {Reason}", Describe(ex));
+        }
+        finally
+        {
+            notifier.Ready(Status(monitor));
+            reloading.Release();
+        }
+    }
+
+    void Dump(string what, Func<string> write)
+    {
+        logger.LogInformation("Printing {What} for process({Pid}) on signal", what, Environment.ProcessId);
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Can't open dump file in {Folder}: {Reason}", KeepalivedDumps.Folder, ex.Message);
+        }
+    }
+
+    // keepalived's signals: without a handler, SIGHUP, SIGUSR1, SIGUSR2 and the real-time ones would end the process
+    // without sending priority 0 or removing the VIPs.
+    var signals = new List<PosixSignalRegistration>
+    {
+        Handle(PosixSignal.SIGHUP, () => _ = Task.Run(ReloadAsync)),
+        Handle((PosixSignal)KeepalivedSignals.SIGUSR1, () => Dump("VRRP data", dumps.WriteData)),
+        Handle((PosixSignal)KeepalivedSignals.SIGUSR2, () => Dump("VRRP stats", () => dumps.WriteStats(clear: false))),
+        Handle((PosixSignal)KeepalivedSignals.StatsClear, () => Dump("and clearing VRRP stats", () => dumps.WriteStats(clear: true))),
+        Handle((PosixSignal)KeepalivedSignals.Json, () => Dump("VRRP as json", dumps.WriteJson)),
+    };
+
+    var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+    lifetime.ApplicationStopping.Register(() =>
+    {
+        running = false;
+        notifier.Stopping();
     });
 
     logger.LogInformation("Starting vrrpd {Version} with {File}", Version(), config.File);
@@ -122,6 +216,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
         catch (Exception ex)
         {
             logger.LogError("Could not start: {Reason}", Describe(ex));
+            notifier.Status("Could not start: " + Describe(ex));
             try
             {
                 await host.StopAsync();
@@ -134,6 +229,28 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
             return 1;
         }
 
+        running = true;
+        notifier.Ready(Status(monitor));
+        if (SystemdNotifier.WatchdogPeriod() is { } period)
+        {
+            notifier.StartWatchdog(period, () => running);
+        }
+
+        using var statusUpdates = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var change in monitor.WatchAsync(statusUpdates.Token))
+                {
+                    notifier.Status(Status(monitor));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
         try
         {
             await host.WaitForShutdownAsync();
@@ -143,15 +260,68 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine)
             logger.LogError("Stopping failed: {Reason}", Describe(ex));
             return 1;
         }
+        finally
+        {
+            await statusUpdates.CancelAsync();
+        }
 
         logger.LogInformation("Stopped vrrpd");
         return 0;
     }
     finally
     {
+        foreach (var signal in signals)
+        {
+            signal.Dispose();
+        }
+
         RemovePidFile(commandLine.PidFile);
     }
 }
+
+// The command line's part of the configuration: -s NAME puts the whole daemon in that namespace (the configuration's
+// net_namespace no longer applies), -V keeps the addresses on stop.
+static void Adjust(DaemonConfiguration config, DaemonCommandLine commandLine)
+{
+    if (config.Options is { } options)
+    {
+        if (commandLine.Namespace is not null)
+        {
+            options.NetworkNamespace = null;
+        }
+
+        if (commandLine.DontReleaseVrrp)
+        {
+            options.ReleaseOnStop = false;
+        }
+    }
+}
+
+static void LogProblems(ILogger logger, DaemonConfiguration config)
+{
+    foreach (var problem in config.Problems)
+    {
+        if (problem.IsError)
+        {
+            logger.LogError("{Problem}", problem);
+        }
+        else
+        {
+            logger.LogWarning("{Problem}", problem);
+        }
+    }
+}
+
+// systemd's STATUS= line: every instance and its state.
+static string Status(IVrrpMonitor monitor) =>
+    string.Join(", ", monitor.Instances.Select(static s => $"{s.Name} {(s.State is Vrrp.VrrpState.Initialize ? "INIT" : s.State.ToString().ToUpperInvariant())}"));
+
+static PosixSignalRegistration Handle(PosixSignal signal, Action action) =>
+    PosixSignalRegistration.Create(signal, context =>
+    {
+        context.Cancel = true;
+        action();
+    });
 
 static string Describe(Exception ex) => ex switch
 {

@@ -25,11 +25,8 @@ public sealed record VrrpChannelOptions
     /// <summary>The source address of adverts, or null for the interface's primary address (IPv6: its link-local address).</summary>
     public IPAddressValue? SourceAddress { get; init; }
 
-    /// <summary>Unicast peers; when not empty, adverts go to each of them instead of the multicast group.</summary>
-    public IReadOnlyList<IPAddressValue> UnicastPeers { get; init; } = [];
-
-    /// <summary>When true and peers are configured, messages from other sources are dropped (keepalived <c>vrrp_check_unicast_src</c>).</summary>
-    public bool AcceptOnlyUnicastPeers { get; init; }
+    /// <summary>Join the multicast group (224.0.0.18 or ff02::12) to receive multicast adverts; false when every instance on the channel is unicast (default true).</summary>
+    public bool JoinMulticastGroup { get; init; } = true;
 
     /// <summary>The network namespace to open sockets in, or null for the current one (keepalived <c>net_namespace</c>).</summary>
     public string? NetworkNamespace { get; init; }
@@ -43,17 +40,18 @@ public sealed record VrrpChannelOptions
 /// <param name="HopLimit">The received TTL / hop limit (IPv6: from ancillary data), or -1 when unknown.</param>
 public readonly record struct ReceivedDatagram(int Length, bool IncludesIPv4Header, IPAddressValue Source, IPAddressValue Destination, int HopLimit);
 
-/// <summary>One interface and family's VRRP traffic. Many virtual routers share a channel.</summary>
+/// <summary>One interface and family's VRRP traffic. Many virtual routers share a channel; the core picks each message's destination.</summary>
 public interface IVrrpChannel : IAsyncDisposable
 {
     /// <summary>The source address of adverts sent on this channel (used in the v3/IPv4 pseudo-header checksum and in tie-breaks).</summary>
     IPAddressValue LocalAddress { get; }
 
-    /// <summary>Sends one VRRP message (no IP header) to the multicast group or to every unicast peer, with TTL / hop limit 255.</summary>
-    /// <param name="message">The VRRP message, checksum included.</param>
+    /// <summary>Sends one VRRP message (no IP header) to one destination, with TTL / hop limit 255.</summary>
+    /// <param name="message">The VRRP message, checksummed by the core for this destination.</param>
+    /// <param name="destination">The multicast group (224.0.0.18, ff02::12) or a unicast peer.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message is handed to the network.</returns>
-    ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
+    ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken);
 
     /// <summary>Receives the next datagram into <paramref name="buffer"/>.</summary>
     /// <param name="buffer">Where to write the bytes; 1500 bytes or more is enough for any VRRP packet.</param>

@@ -88,7 +88,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <param name="timeProvider">The clock, or null for <see cref="TimeProvider.System"/>.</param>
     /// <returns>The driver.</returns>
     public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
-        new(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
+        new AsyncVrrpDriver(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
 
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
     /// <param name="interfaceName">The interface.</param>

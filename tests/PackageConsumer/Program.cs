@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 using Vrrp;
 using Vrrp.Hosting;
 using Vrrp.Linux;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 
 if (args is ["--linux", ..])
 {

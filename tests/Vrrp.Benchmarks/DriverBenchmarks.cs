@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Vrrp;
 using Vrrp.Election;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 
 namespace Vrrp.Benchmarks;
 

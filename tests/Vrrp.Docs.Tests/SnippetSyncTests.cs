@@ -14,7 +14,7 @@ public partial class SnippetSyncTests
     {
         var data = new TheoryData<string>();
         data.Add("README.md");
-        foreach (string package in new[] { "Vrrp.Abstractions", "Vrrp.Core", "Vrrp.Linux" })
+        foreach (string package in new[] { "Vrrp.Abstractions", "Vrrp.Core", "Vrrp.Hosting", "Vrrp.Keepalived", "Vrrp.Testing", "Vrrp.Linux" })
         {
             data.Add($"src/{package}/README.md");                 // shown on the package pages
         }

@@ -16,6 +16,10 @@ public class SnippetTests
     public void Architecture_protocol_core_example_takes_over_after_Master_Down_Interval() => ProtocolCore.Run();
 
     [Fact]
+    public void Architecture_router_set_example_sends_one_advert_per_unicast_peer_on_takeover() =>
+        Assert.Equal((2, VrrpState.Master), RouterSet.Run());
+
+    [Fact]
     public Task Testing_partition_example_splits_and_heals() => TestingPartition.RunAsync();
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Vrrp.Observability;
-using Vrrp.Simulation;
+using Vrrp.Hosting;
+using Vrrp.Testing;
 
 namespace Vrrp.Hosting.Tests;
 
@@ -58,6 +58,14 @@ public class HostAllocationTests
         });
         listener.Start();
 
+        // The sent counter is observable (read from the driver's counters when collected): collect, sum the instances.
+        long CollectSent()
+        {
+            Interlocked.Exchange(ref sentMeasured, 0);
+            listener.RecordObservableInstruments();
+            return Interlocked.Read(ref sentMeasured);
+        }
+
         var ct = TestContext.Current.CancellationToken;
         await master.StartAsync(ct);
         await backup.StartAsync(ct);
@@ -65,7 +73,7 @@ public class HostAllocationTests
         var monitor = master.Services.GetRequiredService<IVrrpMonitor>();
         Assert.All(monitor.Instances, s => Assert.Equal(VrrpState.Master, s.State));
 
-        long sentBefore = Interlocked.Read(ref sentMeasured);
+        long sentBefore = CollectSent();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int cycle = 0; cycle < 100; cycle++)
         {
@@ -73,7 +81,7 @@ public class HostAllocationTests
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        long sent = Interlocked.Read(ref sentMeasured) - sentBefore;
+        long sent = CollectSent() - sentBefore;
         TestContext.Current.TestOutputHelper?.WriteLine($"{sent} adverts sent (counted by the metrics listener), {allocated} bytes allocated on the driving thread");
         Assert.Equal(Instances * 100, sent);
         Assert.Equal(0, allocated);

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Observability;
-using Vrrp.Simulation;
+using Vrrp.Election;
+using Vrrp.Hosting;
+using Vrrp.Testing;
 
 namespace Vrrp.Hosting.Tests;
 
@@ -42,7 +43,7 @@ public class HostLanTests
         var aChanges = a.ChangesSnapshot();
         Assert.Equal([(VrrpState.Initialize, VrrpState.Backup, 1L), (VrrpState.Backup, VrrpState.Master, 2L)], aChanges.Select(c => (c.PreviousState, c.State, c.Sequence)));
         Assert.All(aChanges, c => Assert.Equal(("VI_1", 200), (c.InstanceName, c.Priority)));
-        Assert.Equal("MasterDownTimerExpired", aChanges[1].Reason);
+        Assert.Equal(StateChangeReason.MasterDownTimerExpired, aChanges[1].Reason);
         Assert.Equal(IPAddressValue.Parse("192.0.2.1"), aChanges[1].MasterAddress); // node a's own address
         var bChange = Assert.Single(b.ChangesSnapshot());
         Assert.Equal((VrrpState.Initialize, VrrpState.Backup, 100), (bChange.PreviousState, bChange.State, bChange.Priority));
@@ -185,7 +186,8 @@ public class HostLanTests
         await Clock.RunAsync(time, TimeSpan.FromSeconds(10));
 
         Assert.Equal(2, transitions.GetMeasurementSnapshot().Count); // Initialize -> Backup -> Master
-        Assert.InRange(sent.GetMeasurementSnapshot().EvaluateAsCounter(), 10, 12);
+        sent.RecordObservableInstruments();
+        Assert.InRange(sent.LastMeasurement!.Value, 10, 12);
         state.RecordObservableInstruments();
         Assert.Equal((int)VrrpState.Master, state.LastMeasurement!.Value);
         priority.RecordObservableInstruments();

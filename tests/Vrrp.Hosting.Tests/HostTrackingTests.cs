@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 
 namespace Vrrp.Hosting.Tests;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
-using Vrrp.Configuration.Keepalived;
+using Vrrp.Keepalived;
 using Vrrp.Packets;
 
 namespace Vrrp.Hosting.Tests;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Observability;
+using Vrrp.Hosting;
 using Vrrp.Packets;
 
 namespace Vrrp.Hosting.Tests;
@@ -40,8 +40,14 @@ public class ObservabilityTests
         var meterFactory = sp.GetRequiredService<IMeterFactory>();
         var metrics = sp.GetRequiredService<VrrpMetrics>();
         var monitor = sp.GetRequiredService<VrrpMonitor>();
-        monitor.Initialize([Status("VI_1", VrrpState.Backup, 90) with { TimeAsMaster = TimeSpan.FromSeconds(7) }]);
-        metrics.SetStatusSource(() => monitor.Instances);
+        monitor.Initialize([Status("VI_1", VrrpState.Backup, 90) with
+        {
+            TimeAsMaster = TimeSpan.FromSeconds(7),
+            AdvertisementsSent = 2,
+            AdvertisementsReceived = 1,
+            Drops = new Dictionary<DropReason, long> { [DropReason.TtlNot255] = 3 },
+        }]);
+        metrics.SetStatusSource(() => monitor.Instances, () => new Dictionary<DropReason, long> { [DropReason.UnknownVirtualRouterId] = 4 });
 
         using var transitions = new MetricCollector<long>(meterFactory, VrrpInstrumentNames.MeterName, VrrpInstrumentNames.Transitions);
         using var sent = new MetricCollector<long>(meterFactory, VrrpInstrumentNames.MeterName, VrrpInstrumentNames.AdvertisementsSent);
@@ -55,19 +61,18 @@ public class ObservabilityTests
         metrics.Transition("VI_1", VrrpState.Backup, VrrpState.Master);
         metrics.Transition("VI_1", VrrpState.Master, VrrpState.Backup);
         metrics.Transition("VI_1", VrrpState.Backup, VrrpState.Master);
-        metrics.AdvertisementSent("VI_1");
-        metrics.AdvertisementSent("VI_1");
-        metrics.AdvertisementReceived("VI_1");
-        metrics.Dropped("VI_1", DropReason.TtlNot255);
-        metrics.Dropped(null, DropReason.UnknownVirtualRouterId);
+        sent.RecordObservableInstruments();
+        received.RecordObservableInstruments();
+        drops.RecordObservableInstruments();
 
         Assert.Equal(4, transitions.GetMeasurementSnapshot().Count);
         Assert.Equal(2, transitions.GetMeasurementSnapshot().Count(m => m.Tags[VrrpInstrumentNames.StateTag] as string == "Master"));
-        Assert.Equal(2, sent.GetMeasurementSnapshot().EvaluateAsCounter());
-        Assert.Equal(1, received.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(2, sent.LastMeasurement!.Value);         // read from the instance's counters when collected
+        Assert.Equal(1, received.LastMeasurement!.Value);
         var drop = Assert.Single(drops.GetMeasurementSnapshot(), m => m.Tags[VrrpInstrumentNames.ReasonTag] as string == "TtlNot255");
-        Assert.Equal("VI_1", drop.Tags[VrrpInstrumentNames.InstanceTag]);
-        Assert.Single(drops.GetMeasurementSnapshot(), m => m.Tags[VrrpInstrumentNames.ReasonTag] as string == "UnknownVirtualRouterId");
+        Assert.Equal(("VI_1", 3L), (drop.Tags[VrrpInstrumentNames.InstanceTag], drop.Value));
+        var unattributed = Assert.Single(drops.GetMeasurementSnapshot(), m => m.Tags[VrrpInstrumentNames.ReasonTag] as string == "UnknownVirtualRouterId");
+        Assert.Equal(("", 4L), (unattributed.Tags[VrrpInstrumentNames.InstanceTag], unattributed.Value));
 
         state.RecordObservableInstruments();
         Assert.Equal((int)VrrpState.Backup, state.LastMeasurement!.Value);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Tracking;
+using Vrrp.Hosting;
 
 namespace Vrrp.Hosting.Tests;
 

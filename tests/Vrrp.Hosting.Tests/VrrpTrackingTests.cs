@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Vrrp.Tracking;
+using Vrrp.Election;
+using Vrrp.Hosting;
 
 namespace Vrrp.Hosting.Tests;
 
+/// <summary>
+/// The hosting layer runs the tracked objects and reports their values; what a value does to an instance (weights,
+/// Fault) is the protocol core's (TrackedObjectsTests, HostTrackingTests end to end).
+/// </summary>
 public class VrrpTrackingTests
 {
     [Fact]
-    public async Task A_tracked_file_changes_the_effective_priority_and_faults_at_minus_254()
+    public async Task A_tracked_file_is_read_at_start_and_each_new_number_is_reported_once_for_every_instance()
     {
         string path = Path.GetTempFileName();
         try
@@ -19,35 +24,35 @@ public class VrrpTrackingTests
             options.Instances.Add(new VrrpInstanceOptions { Name = "VI_2", Priority = 100, TrackFiles = [new TrackReferenceOptions { Name = "prio", Weight = 1 }] });
             var time = new FakeTimeProvider();
             var logger = new FakeLogger();
-            var results = new List<(string Instance, TrackingResult Result)>();
+            var updates = new List<TrackerUpdate>();
             await using var tracking = new VrrpTracking(options, time, logger, null, null);
-            tracking.Start((i, r) =>
+            tracking.Start(u =>
             {
-                lock (results)
+                lock (updates)
                 {
-                    results.Add((i, r));
+                    updates.Add(u);
                 }
             });
 
-            // Read at start: 5 x -2 and 5 x 1.
-            Assert.Equal(90, tracking.Current("VI_1").EffectivePriority(100));
-            Assert.Equal(105, tracking.Current("VI_2").EffectivePriority(100));
-
+            Assert.Equal(5, tracking.FileValue("prio"));   // read at start, before any loop runs
             await File.WriteAllTextAsync(path, "127\n", TestContext.Current.CancellationToken);
-            for (int i = 0; i < 200 && results.Count < 2; i++)
+            for (int i = 0; i < 200 && updates.Count < 1; i++)
             {
                 time.Advance(TimeSpan.FromSeconds(1));
                 await Task.Delay(5, TestContext.Current.CancellationToken);
             }
 
-            Assert.True(tracking.Current("VI_1").IsFault);
-            Assert.Equal(["track_file prio"], tracking.Current("VI_1").Faults);
-            Assert.Equal(227, tracking.Current("VI_2").EffectivePriority(100));
-            Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message == "VRRP_Track_File(prio) value changed from 5 to 127");
-            lock (results)
+            for (int i = 0; i < 3; i++)
             {
-                Assert.Contains(results, r => r.Instance == "VI_1" && r.Result.IsFault);
-                Assert.Contains(results, r => r.Instance == "VI_2" && r.Result.PriorityDelta == 127);
+                time.Advance(TimeSpan.FromSeconds(1));     // unchanged: nothing more is reported
+                await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal(127, tracking.FileValue("prio"));
+            Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message == "VRRP_Track_File(prio) value changed from 5 to 127");
+            lock (updates)
+            {
+                Assert.Equal([new TrackerUpdate(null, TrackerKind.File, "prio", 127)], updates);
             }
         }
         finally
@@ -57,7 +62,7 @@ public class VrrpTrackingTests
     }
 
     [Fact]
-    public async Task A_script_shared_by_two_instances_runs_once_per_interval_with_each_instance_weight()
+    public async Task A_script_shared_by_two_instances_runs_once_per_interval_and_reports_once()
     {
         string counter = Path.GetTempFileName();
         try
@@ -67,20 +72,12 @@ public class VrrpTrackingTests
             options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Priority = 100, TrackScripts = [new TrackReferenceOptions { Name = "chk" }] });
             options.Instances.Add(new VrrpInstanceOptions { Name = "VI_2", Priority = 100, TrackScripts = [new TrackReferenceOptions { Name = "chk", Weight = 0 }] });
             var time = new FakeTimeProvider();
-            var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            int count = 0;
+            var reported = new TaskCompletionSource<TrackerUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
             await using var tracking = new VrrpTracking(options, time, new FakeLogger(), null, null);
-            tracking.Start((_, _) =>
-            {
-                if (Interlocked.Increment(ref count) == 2)
-                {
-                    changed.TrySetResult();
-                }
-            });
-            await changed.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            tracking.Start(u => reported.TrySetResult(u));
+            var update = await reported.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
-            Assert.Equal(90, tracking.Current("VI_1").EffectivePriority(100));
-            Assert.Equal(["track_script chk"], tracking.Current("VI_2").Faults);
+            Assert.Equal(new TrackerUpdate(null, TrackerKind.Script, "chk", 0), update);
             await tracking.StopAsync();
             Assert.Single(await File.ReadAllLinesAsync(counter, TestContext.Current.CancellationToken)); // one run served both
         }

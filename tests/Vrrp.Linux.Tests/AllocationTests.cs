@@ -30,6 +30,7 @@ public sealed class AllocationTests
             ? TestAdverts.V3(51, 100, 100, sender.LocalAddress, IPAddressValue.Parse("224.0.0.18"), "192.0.2.100")
             : TestAdverts.V3(51, 100, 100, default, default, "fe80::1");
         Memory<byte> buffer = new byte[1500];
+        var destination = sender.LocalAddress.Family == VrrpAddressFamily.IPv4 ? IPAddressValue.Parse("224.0.0.18") : IPAddressValue.Parse("ff02::12");
 
         async Task<long> Exchange(int count)
         {
@@ -37,7 +38,7 @@ public sealed class AllocationTests
             for (int i = 0; i < count; i++)
             {
                 var receive = receiver.ReceiveAsync(buffer, CancellationToken.None);
-                await sender.SendAsync(advert, CancellationToken.None);
+                await sender.SendAsync(advert, destination, CancellationToken.None);
                 hops += (await receive).HopLimit;
             }
 

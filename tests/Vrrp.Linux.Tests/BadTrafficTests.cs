@@ -83,7 +83,7 @@ public sealed class BadTrafficTests
         await Task.Delay(300, TestContext.Current.CancellationToken);
         foreach (var router in new[] { r1, r2 })
         {
-            var drops = router.Router.GetStatus().Drops;
+            var drops = router.Status().Drops;
             var unattributed = router.Driver.GetUnattributedDrops();
             long Count(DropReason reason) => drops.GetValueOrDefault(reason) + unattributed.GetValueOrDefault(reason);
             string all = $"seed {seed}, {router.Host.Name}: [{string.Join(", ", drops.Select(d => $"{d.Key}={d.Value}"))}] unattributed [{string.Join(", ", unattributed.Select(d => $"{d.Key}={d.Value}"))}]";
@@ -94,7 +94,7 @@ public sealed class BadTrafficTests
             Assert.True(Count(DropReason.UnknownVirtualRouterId) >= Repeats, all);
             Assert.True(Count(DropReason.Truncated) >= Repeats, all);
             Assert.True(drops.Values.Sum() + unattributed.Values.Sum() == (cases.Length * Repeats) + randomSent, all); // every packet counted once
-            Assert.True(router.Router.GetStatus().PriorityZeroReceived == 0, all);
+            Assert.True(router.Status().PriorityZeroReceived == 0, all);
         }
 
         Assert.Equal(VrrpState.Master, r1.State);
@@ -129,7 +129,7 @@ public sealed class BadTrafficTests
         }
 
         await Task.Delay(300, TestContext.Current.CancellationToken);
-        var drops = r2.Router.GetStatus().Drops;
+        var drops = r2.Status().Drops;
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", drops.Select(d => $"{d.Key}={d.Value}")));
         Assert.Equal(Repeats, drops.GetValueOrDefault(DropReason.UnicastSourceNotAllowed));
         Assert.Equal(VrrpState.Backup, r2.State);

@@ -65,8 +65,8 @@ public sealed class FailoverTests
         Assert.True(await r1.WaitForAddressAsync(vip));
         Assert.False(r2.HoldsAddress(vip));
         Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, vip, "r1", TimeSpan.FromSeconds(3)));
-        string source1 = r1.Router.GetStatus().LocalAddress.ToString()!;
-        string source2 = r2.Router.GetStatus().LocalAddress.ToString()!;
+        string source1 = r1.Status().LocalAddress.ToString()!;
+        string source2 = r2.Status().LocalAddress.ToString()!;
 
         var capture = lab.StartCapture("failover", v6 ? "ip6 proto 112" : "ip proto 112");
         await Task.Delay(Math.Max(1100, 3 * intervalMs), TestContext.Current.CancellationToken); // past the client's ARP lock time

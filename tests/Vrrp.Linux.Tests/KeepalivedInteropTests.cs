@@ -132,7 +132,7 @@ public sealed class KeepalivedInteropTests
             Assert.Equal(!oursIsMaster, keepalived.Output.Contains("(VI_1) Entering MASTER STATE", StringComparison.Ordinal));
             Assert.True(await ours.WaitForAddressAsync(vip, present: oursIsMaster));
             Assert.Equal(!oursIsMaster, theirHost.Addresses().Contains(vip, StringComparison.Ordinal));
-            var status = ours.Router.GetStatus();
+            var status = ours.Status();
             Output?.WriteLine($"{mode}, ours {(oursIsMaster ? "master" : "backup")}: sent {status.AdvertisementsSent}, received {status.AdvertisementsReceived}, drops [{string.Join(", ", status.Drops.Select(d => $"{d.Key}={d.Value}"))}], unattributed [{string.Join(", ", ours.Driver.GetUnattributedDrops().Select(d => $"{d.Key}={d.Value}"))}]");
             Assert.DoesNotContain(status.Drops, d => d.Value > 0);
             if (!oursIsMaster)
@@ -156,7 +156,7 @@ public sealed class KeepalivedInteropTests
             {
                 keepalived.Signal("TERM");
                 Assert.True(await ours.WaitForStateAsync(VrrpState.Master, TimeSpan.FromMilliseconds(intervalMs + 2000)), $"ours is {ours.State}");
-                Assert.True(ours.Router.GetStatus().PriorityZeroReceived >= 1);
+                Assert.True(ours.Status().PriorityZeroReceived >= 1);
                 Assert.True(WaitFor(() => ours.HoldsAddress(vip), TimeSpan.FromSeconds(2)));
                 Assert.DoesNotContain(vip, theirHost.Addresses(), StringComparison.Ordinal);
             }
@@ -173,7 +173,7 @@ public sealed class KeepalivedInteropTests
                 Output?.WriteLine($"{mode}: {(oursIsMaster ? "keepalived" : "ours")} took over {handoverMs:F3} ms after the priority-0 advert; skew time {skew:F3} ms");
                 // Our adverts have good checksums in Wireshark's eyes. (keepalived 2.2.7's unicast v3 adverts do not: it puts
                 // the multicast group in the pseudo-header, its "old version" checksum, which our receiver accepts.)
-                string ourSource = ours.Router.GetStatus().LocalAddress!.Value.ToString();
+                string ourSource = ours.Status().LocalAddress!.Value.ToString();
                 var ourAdverts = capture.Fields("vrrp", "ip.src", "ipv6.src", "vrrp.checksum.status").Where(f => f[0] == ourSource || f[1] == ourSource).ToList();
                 Assert.NotEmpty(ourAdverts);
                 Assert.All(ourAdverts, f => Assert.Equal("1", f[2]));

@@ -61,7 +61,7 @@ public sealed class TransportTests
         byte[] advert = TestAdverts.V2Pass(51, 150, "secret", "192.0.2.100");
         var buffer = new byte[1500];
         var receive = c2.ReceiveAsync(buffer, Timeout());
-        await c1.SendAsync(advert, TestContext.Current.CancellationToken);
+        await c1.SendAsync(advert, Group4, TestContext.Current.CancellationToken);
         var datagram = await receive;
 
         Assert.True(datagram.IncludesIPv4Header);
@@ -89,7 +89,7 @@ public sealed class TransportTests
             byte[] advert = TestAdverts.V3(52, 100, 100, R1, Group4, "192.0.2.100", "192.0.2.101");
             var buffer = new byte[1500];
             var receive = c2.ReceiveAsync(buffer, Timeout());
-            await c1.SendAsync(advert, ct);
+            await c1.SendAsync(advert, Group4, ct);
             var d = await receive;
             Assert.Equal((R1, Group4, 255, true), (d.Source, d.Destination, d.HopLimit, d.IncludesIPv4Header));
             Assert.Equal(advert, buffer.AsSpan(20, d.Length - 20).ToArray());
@@ -103,7 +103,7 @@ public sealed class TransportTests
             byte[] advert = TestAdverts.V3(53, 100, 100, default, default, "fe80::53", "2001:db8:50::100");
             var buffer = new byte[1500];
             var receive = c2.ReceiveAsync(buffer, Timeout());
-            await c1.SendAsync(advert, ct);
+            await c1.SendAsync(advert, Group6, ct);
             var d = await receive;
             Assert.False(d.IncludesIPv4Header);
             Assert.Equal(c1.LocalAddress, d.Source);
@@ -121,7 +121,7 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public async Task Unicast_mode_sends_to_each_peer_and_delivers_strangers_for_counting()
+    public async Task Unicast_messages_go_to_their_destination_as_written_and_strangers_are_delivered_for_counting()
     {
         var (lab, p1, p2) = TwoRouters(third: true);
         using var _ = lab;
@@ -131,40 +131,24 @@ public sealed class TransportTests
         var ct = TestContext.Current.CancellationToken;
         var r3 = IPAddressValue.Parse("192.0.2.13");
 
-        await using var c1 = await p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv4) with { UnicastPeers = [R2] }, ct);
-        await using var c3 = await p3.Transport.OpenAsync(Options(VrrpAddressFamily.IPv4) with { UnicastPeers = [R2] }, ct);
-        var c2 = (RawSocketTransport.Handle)await p2.Transport.OpenAsync(
-            Options(VrrpAddressFamily.IPv4) with { UnicastPeers = [R1], AcceptOnlyUnicastPeers = true }, ct);
+        await using var c1 = await p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv4) with { JoinMulticastGroup = false }, ct);
+        await using var c3 = await p3.Transport.OpenAsync(Options(VrrpAddressFamily.IPv4) with { JoinMulticastGroup = false }, ct);
+        var c2 = (RawSocketTransport.Handle)await p2.Transport.OpenAsync(Options(VrrpAddressFamily.IPv4) with { JoinMulticastGroup = false }, ct);
         await using var ____ = c2;
 
         byte[] advert = TestAdverts.V3(54, 100, 100, R1, R2, "192.0.2.100");
         var buffer = new byte[1500];
         // A stranger's advert is delivered with its source, so that the driver counts it (UnicastSourceNotAllowed).
         var receive = c2.ReceiveAsync(buffer, Timeout());
-        await c3.SendAsync(TestAdverts.V3(54, 100, 100, r3, R2, "192.0.2.100"), ct);
+        await c3.SendAsync(TestAdverts.V3(54, 100, 100, r3, R2, "192.0.2.100"), R2, ct);
         var d = await receive;
         Assert.Equal((r3, R2, 255), (d.Source, d.Destination, d.HopLimit));
         receive = c2.ReceiveAsync(buffer, Timeout());
-        await c1.SendAsync(advert, ct);
+        await c1.SendAsync(advert, R2, ct);
         d = await receive;
         Assert.Equal((R1, R2, 255), (d.Source, d.Destination, d.HopLimit));
-        Assert.Equal(advert, buffer.AsSpan(20, d.Length - 20).ToArray()); // already checksummed for the peer: unchanged
+        Assert.Equal(advert, buffer.AsSpan(20, d.Length - 20).ToArray()); // checksummed for the peer by the core: sent as is
 
-        // Written for the multicast group (as a driver does before it knows the peers): the channel re-checksums it
-        // with each peer as the pseudo-header destination; a message-only checksum (RFC 9568 form) is left alone.
-        byte[] forGroup = TestAdverts.V3(54, 100, 100, R1, Group4, "192.0.2.100");
-        receive = c2.ReceiveAsync(buffer, Timeout());
-        await c1.SendAsync(forGroup, ct);
-        d = await receive;
-        var received = buffer.AsSpan(20, d.Length - 20).ToArray();
-        Assert.Equal(advert, received);
-        byte[] messageOnly = (byte[])forGroup.Clone();
-        messageOnly[6] = messageOnly[7] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(messageOnly.AsSpan(6), TestAdverts.Checksum(messageOnly, []));
-        receive = c2.ReceiveAsync(buffer, Timeout());
-        await c1.SendAsync(messageOnly, ct);
-        d = await receive;
-        Assert.Equal(messageOnly, buffer.AsSpan(20, d.Length - 20).ToArray());
     }
 
     [Fact]
@@ -183,11 +167,11 @@ public sealed class TransportTests
         await a.DisposeAsync();
         await a.DisposeAsync(); // a second dispose of the same handle does not release the other's reference
         Assert.Equal(2, transport.OpenSocketPairs);
-        await b.SendAsync(TestAdverts.V3(55, 100, 100, R1, Group4, "192.0.2.100"), ct);
+        await b.SendAsync(TestAdverts.V3(55, 100, 100, R1, Group4, "192.0.2.100"), Group4, ct);
         await b.DisposeAsync();
         await c.DisposeAsync();
         Assert.Equal(0, transport.OpenSocketPairs);
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => b.SendAsync(new byte[8], ct).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => b.SendAsync(new byte[8], Group4, ct).AsTask());
     }
 
     [Fact]
@@ -226,7 +210,7 @@ public sealed class TransportTests
         TestContext.Current.TestOutputHelper?.WriteLine($"opened after {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms of duplicate address detection");
         Assert.True(channel.LocalAddress.IsIPv6LinkLocal);
         Assert.DoesNotContain(p1.GetAddresses("eth0", VrrpAddressFamily.IPv6), a => a.Address == channel.LocalAddress && a.IsTentative);
-        await channel.SendAsync(TestAdverts.V3(56, 100, 100, default, default, "fe80::56"), ct);
+        await channel.SendAsync(TestAdverts.V3(56, 100, 100, default, default, "fe80::56"), Group6, ct);
     }
 
     [Fact]
@@ -313,9 +297,9 @@ public sealed class TransportTests
         await using (var v4 = await p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv4), ct))
         await using (var v6 = await p1.Transport.OpenAsync(Options(VrrpAddressFamily.IPv6), ct))
         {
-            await v4.SendAsync(TestAdverts.V2Pass(51, 150, "secret", "192.0.2.100"), ct);
-            await v4.SendAsync(TestAdverts.V3(52, 100, 100, R1, Group4, "192.0.2.101"), ct);
-            await v6.SendAsync(TestAdverts.V3(53, 100, 100, default, default, "fe80::53", "2001:db8:50::100"), ct);
+            await v4.SendAsync(TestAdverts.V2Pass(51, 150, "secret", "192.0.2.100"), Group4, ct);
+            await v4.SendAsync(TestAdverts.V3(52, 100, 100, R1, Group4, "192.0.2.101"), Group4, ct);
+            await v6.SendAsync(TestAdverts.V3(53, 100, 100, default, default, "fe80::53", "2001:db8:50::100"), Group6, ct);
         }
 
         capture.Stop();

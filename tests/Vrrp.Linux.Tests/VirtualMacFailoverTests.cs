@@ -60,7 +60,7 @@ public sealed class VirtualMacFailoverTests
             Assert.Contains(Vip, h1.Addresses(vmac));
             string source1 = v6 ? LinkLocal(h1) : "192.0.2.11";
             string source2 = v6 ? LinkLocal(h2) : "192.0.2.12";
-            Assert.Equal(IPAddressValue.Parse(source1), r1.Router.GetStatus().LocalAddress); // the parent's address
+            Assert.Equal(IPAddressValue.Parse(source1), r1.Status().LocalAddress); // the parent's address
 
             var capture = lab.StartCapture("vmac", "ip proto 112 or ip6 proto 112 or arp or icmp6");
             Assert.Equal("r1", await LabTcpService.AskUntilAsync(client, Vip, "r1", TimeSpan.FromSeconds(3)));

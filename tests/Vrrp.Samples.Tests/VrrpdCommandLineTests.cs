@@ -80,6 +80,7 @@ public class VrrpdCommandLineTests
             Scripts = [new() { Name = "S" }],
             TrackFiles = [new() { Name = "F" }],
             CallbackTimeout = TimeSpan.FromSeconds(7),
+            ReleaseOnStop = false,
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();
         Assert.All(properties, p => Assert.False(Equals(p.GetValue(from), p.GetValue(defaults)), $"the test does not set VrrpOptions.{p.Name}: add it here and to DaemonConfiguration.CopyTo"));

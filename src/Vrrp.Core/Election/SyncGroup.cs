@@ -10,7 +10,7 @@ namespace Vrrp.Election;
 /// <see cref="OnMemberStateChanged"/> for each <see cref="VirtualRouterActionKind.StateChanged"/> action, then drain the
 /// actions of every member again (the driver does this).
 /// </remarks>
-public sealed class SyncGroup
+internal sealed class SyncGroup
 {
     private readonly VirtualRouter[] _members;
 
@@ -123,6 +123,18 @@ public sealed class SyncGroup
         }
 
         return true;
+    }
+
+    /// <summary>Ungroups the members (a reload that removes or changes the group): each goes on alone, with its own tracker weights.</summary>
+    /// <param name="now">The current time.</param>
+    public void Dissolve(long now)
+    {
+        foreach (var member in _members)
+        {
+            member.Group = null;
+            member.IgnoreTrackerWeights(false);
+            member.SetGroupFault(false, now);
+        }
     }
 
     private bool AnyOtherHasOwnFault(VirtualRouter member)

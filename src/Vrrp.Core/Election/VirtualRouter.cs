@@ -12,7 +12,7 @@ namespace Vrrp.Election;
 /// <para><b>Call order.</b> Not thread-safe: one caller at a time.</para>
 /// <list type="number">
 /// <item><description>Construct with a validated configuration and the local (primary) address that adverts are sent from.</description></item>
-/// <item><description>Optionally report the initial interface and tracker states (<see cref="SetInterfaceState"/>, <see cref="SetTrackerState(string, bool, long)"/>), then call <see cref="Start"/>.</description></item>
+/// <item><description>Optionally report the initial interface and tracker states (<see cref="SetInterfaceState"/>, <see cref="SetTrackerValue"/>), then call <see cref="Start"/>.</description></item>
 /// <item><description>Feed inputs: <see cref="HandleAdvertisement"/> for every parsed advert of this VRID, <see cref="HandleTimeout"/> when
 /// <see cref="NextTimeout"/> is reached (calling it early or twice is harmless), tracker and interface changes as they happen.</description></item>
 /// <item><description>After ANY input, drain <see cref="TryPollAction"/> until it returns false and perform the actions in order, then read
@@ -20,23 +20,25 @@ namespace Vrrp.Election;
 /// <item><description><see cref="Shutdown"/> at the end (a master sends priority 0 and gives up its addresses); <see cref="Start"/> may be called again.</description></item>
 /// </list>
 /// </remarks>
-public sealed class VirtualRouter
+public sealed partial class VirtualRouter
 {
     private const long Off = long.MaxValue;
     private static readonly IPAddressValue IPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
     private static readonly IPAddressValue IPv6Group = IPAddressValue.FromIPv6([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12]);
 
-    private readonly VirtualRouterConfiguration _config;
-    private readonly IPAddressValue[] _advertised;
-    private readonly byte[] _password;
-    private readonly bool[] _trackerUp;
-    private readonly long _advertisementInterval;
-    private readonly long _preemptDelay;
-    private readonly long _garpMasterDelay;
-    private readonly long _garpMasterRefresh;
-    private readonly long _garpLowerPriorityDelay;
-    private readonly ushort _wireInterval;
-    private readonly bool _alwaysPreempt;
+    // Not readonly: Reconfigure (VirtualRouter.Reconfiguration.cs) replaces them in place on a configuration reload.
+    private VirtualRouterConfiguration _config;
+    private IPAddressValue[] _advertised;
+    private byte[] _password;
+    private TrackedObjects _tracked;
+    private IPAddressValue[] _destinations;
+    private long _advertisementInterval;
+    private long _preemptDelay;
+    private long _garpMasterDelay;
+    private long _garpMasterRefresh;
+    private long _garpLowerPriorityDelay;
+    private ushort _wireInterval;
+    private bool _alwaysPreempt;
 
     private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
     private int _actionHead;
@@ -46,13 +48,13 @@ public sealed class VirtualRouter
     private byte _effectivePriority;
     private bool _interfaceUp = true;
     private bool _groupFault;
-    private bool _trackerWeightsIgnored;
     private long _masterAdvertisementInterval;
     private IPAddressValue? _masterAddress;
     private byte _masterPriority;
     private bool _addressMismatchReported;
     private long _masterSince;
     private long _lastLowerPriorityAnnouncement = long.MinValue;
+    private IPAddressValue? _lastOwner;
 
     private long _advertisementDeadline = Off;
     private long _masterDownDeadline = Off;
@@ -67,47 +69,20 @@ public sealed class VirtualRouter
     /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is null.</exception>
     /// <exception cref="ArgumentException">The configuration is invalid, or the local address is not of its family.</exception>
     public VirtualRouter(VirtualRouterConfiguration configuration, IPAddressValue localAddress)
+        : this(configuration)
+    {
+        SetLocalAddress(localAddress);
+    }
+
+    /// <summary>Creates a router whose local address is set before start by its router set (from its channel).</summary>
+    internal VirtualRouter(VirtualRouterConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
-        if (localAddress.Family != configuration.Family)
-        {
-            throw new ArgumentException($"Virtual router '{configuration.Name}': the local address {localAddress} is not {configuration.Family}.", nameof(localAddress));
-        }
-
-        _config = configuration;
-        LocalAddress = localAddress;
-        _advertised = new IPAddressValue[configuration.VirtualAddresses.Count];
-        for (int i = 0; i < _advertised.Length; i++)
-        {
-            _advertised[i] = configuration.VirtualAddresses[i].Address;
-        }
-
-        _password = [];
-        if (configuration.AuthenticationType == AuthenticationType.SimplePassword)
-        {
-            _password = new byte[VrrpPacket.AuthenticationDataLength];
-            VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);
-        }
-
-        _trackerUp = new bool[configuration.Trackers.Count];
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            _trackerUp[i] = configuration.Trackers[i].InitiallyUp;
-        }
-
-        _advertisementInterval = ProtocolTimers.ToNanoseconds(configuration.AdvertisementInterval);
-        _wireInterval = configuration.Version == VrrpVersion.V2
-            ? (ushort)(configuration.AdvertisementInterval.Ticks / TimeSpan.TicksPerSecond)
-            : (ushort)configuration.AdvertisementIntervalCentiseconds;
-        _preemptDelay = ProtocolTimers.ToNanoseconds(configuration.PreemptDelay);
-        _garpMasterDelay = ProtocolTimers.ToNanoseconds(configuration.GarpMasterDelay);
-        _garpMasterRefresh = ProtocolTimers.ToNanoseconds(configuration.GarpMasterRefresh);
-        _garpLowerPriorityDelay = ProtocolTimers.ToNanoseconds(configuration.GarpLowerPriorityDelay);
-        _alwaysPreempt = configuration.IsAddressOwner;
+        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+        ApplyConfiguration(configuration, new TrackedObjects(configuration.Trackers));
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
-        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
     }
 
     /// <summary>The configuration.</summary>
@@ -116,11 +91,20 @@ public sealed class VirtualRouter
     /// <summary>The instance name.</summary>
     public string Name => _config.Name;
 
-    /// <summary>The address adverts are sent from.</summary>
-    public IPAddressValue LocalAddress { get; }
+    /// <summary>The address adverts are sent from (the unspecified address until a router set has opened its channel).</summary>
+    public IPAddressValue LocalAddress { get; private set; }
 
     /// <summary>The multicast group of the family: 224.0.0.18 or ff02::12.</summary>
-    public IPAddressValue MulticastGroup { get; }
+    internal IPAddressValue MulticastGroup { get; }
+
+    /// <summary>Where each advert goes: the multicast group, or every unicast peer.</summary>
+    internal IReadOnlyList<IPAddressValue> Destinations => _destinations;
+
+    /// <summary>The index of the router set's channel the router sends and receives on (0 outside a set).</summary>
+    internal int ChannelIndex { get; set; }
+
+    /// <summary>The router's position in its router set's deadline heap (-1 when not in it).</summary>
+    internal int HeapIndex { get; set; } = -1;
 
     /// <summary>The current state.</summary>
     public VrrpState State => _state;
@@ -129,13 +113,13 @@ public sealed class VirtualRouter
     public byte EffectivePriority => _effectivePriority;
 
     /// <summary>Master_Adver_Interval in nanoseconds: our own interval, or (v3) the one learned from the current master.</summary>
-    public long MasterAdvertisementInterval => _masterAdvertisementInterval;
+    internal long MasterAdvertisementInterval => _masterAdvertisementInterval;
 
     /// <summary>Our advertisement interval in nanoseconds.</summary>
-    public long AdvertisementInterval => _advertisementInterval;
+    internal long AdvertisementInterval => _advertisementInterval;
 
-    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>).</summary>
-    public long MasterDownInterval => ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>, with the Skew_Time of the configured version).</summary>
+    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_config.Version, _effectivePriority, _masterAdvertisementInterval);
 
     /// <summary>The master's address as far as we know: ours when master, the last accepted advert's source when backup, else null.</summary>
     public IPAddressValue? MasterAddress => _state == VrrpState.Master ? LocalAddress : _state == VrrpState.Backup ? _masterAddress : null;
@@ -147,43 +131,24 @@ public sealed class VirtualRouter
     public bool IsFaulted => HasOwnFault || _groupFault;
 
     /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
-    public bool HasOwnFault
-    {
-        get
-        {
-            if (!_interfaceUp && !_config.DontTrackPrimary)
-            {
-                return true;
-            }
-
-            for (int i = 0; i < _trackerUp.Length; i++)
-            {
-                if (!_trackerUp[i] && (_config.Trackers[i].Weight == 0 || _trackerWeightsIgnored))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
+    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault();
 
     /// <summary>The counters.</summary>
-    public VirtualRouterCounters Counters { get; } = new();
+    internal VirtualRouterCounters Counters { get; } = new();
 
     /// <summary>The sync group this router belongs to, or null.</summary>
-    public SyncGroup? Group { get; internal set; }
+    internal SyncGroup? Group { get; set; }
 
     /// <summary>True in Backup while following a master this router must not preempt (higher or equal priority, or preemption off).</summary>
-    public bool IsFollowingMaster =>
+    internal bool IsFollowingMaster =>
         _state == VrrpState.Backup && _masterAddress.HasValue &&
         (_masterPriority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt));
 
     /// <summary>The Master_Down_Timer deadline, or null when not running.</summary>
-    public long? MasterDownDeadline => _masterDownDeadline == Off ? null : _masterDownDeadline;
+    internal long? MasterDownDeadline => _masterDownDeadline == Off ? null : _masterDownDeadline;
 
     /// <summary>The Adver_Timer deadline, or null when not running.</summary>
-    public long? AdvertisementDeadline => _advertisementDeadline == Off ? null : _advertisementDeadline;
+    internal long? AdvertisementDeadline => _advertisementDeadline == Off ? null : _advertisementDeadline;
 
     /// <summary>The earliest deadline (core nanoseconds) at which <see cref="HandleTimeout"/> must be called, or null when none.</summary>
     public long? NextTimeout
@@ -201,7 +166,7 @@ public sealed class VirtualRouter
     /// <summary>Total time spent as master up to <paramref name="now"/>, in nanoseconds.</summary>
     /// <param name="now">The current time.</param>
     /// <returns>Nanoseconds.</returns>
-    public long GetTimeAsMaster(long now) =>
+    internal long GetTimeAsMaster(long now) =>
         Counters.CompletedMasterNanoseconds + (_state == VrrpState.Master ? Math.Max(0, now - _masterSince) : 0);
 
     /// <summary>Starts the router (RFC 9568 section 6.4.1): the owner goes straight to Master, everyone else to Backup (or to Fault when a fault is present).</summary>
@@ -254,6 +219,16 @@ public sealed class VirtualRouter
         if (_config.IsAddressOwner)
         {
             Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.OwnerReceivedAdvertisement, Peer = advertisement.Source, PeerPriority = priority, Time = now });
+        }
+        else if (priority == 255)
+        {
+            // RFC 9568 8.3.2: two routers claiming the addresses is a misconfiguration worth a line, once per pair.
+            if (_lastOwner is { } other && other != advertisement.Source)
+            {
+                Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.MultipleOwners, Peer = advertisement.Source, OtherPeer = other, PeerPriority = priority, Time = now });
+            }
+
+            _lastOwner = advertisement.Source;
         }
 
         if (_config.CheckAddressList)
@@ -350,258 +325,13 @@ public sealed class VirtualRouter
         ClearTimers();
     }
 
-    /// <summary>Reports the state of the instance's own interface: down is a fault (unless <see cref="VirtualRouterConfiguration.DontTrackPrimary"/>).</summary>
-    /// <param name="up">True when up.</param>
-    /// <param name="now">The current time.</param>
-    public void SetInterfaceState(bool up, long now)
-    {
-        _interfaceUp = up;
-        ReevaluateFault(now);
-    }
-
-    /// <summary>Reports the state of a tracker by name (any kind).</summary>
-    /// <param name="name">The tracker's name.</param>
-    /// <param name="up">True when up.</param>
-    /// <param name="now">The current time.</param>
-    /// <returns>False when the router has no tracker of that name.</returns>
-    public bool SetTrackerState(string name, bool up, long now) => SetTrackers(null, name, up, now);
-
-    /// <summary>Reports the state of a tracker of one kind (the driver uses it for tracked interfaces).</summary>
-    /// <param name="kind">The kind.</param>
-    /// <param name="name">The tracker's name.</param>
-    /// <param name="up">True when up.</param>
-    /// <param name="now">The current time.</param>
-    /// <returns>False when the router has no such tracker.</returns>
-    public bool SetTrackerState(TrackerKind kind, string name, bool up, long now) => SetTrackers(kind, name, up, now);
-
-    // Sets every tracker of that name (and kind, when given); re-evaluates priority and fault once.
-    private bool SetTrackers(TrackerKind? kind, string name, bool up, long now)
-    {
-        bool found = false;
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            var tracker = _config.Trackers[i];
-            if ((kind is null || tracker.Kind == kind) && string.Equals(tracker.Name, name, StringComparison.Ordinal))
-            {
-                _trackerUp[i] = up;
-                found = true;
-            }
-        }
-
-        if (found)
-        {
-            OnTrackersChanged(now);
-        }
-
-        return found;
-    }
-
-    /// <summary>
-    /// Reports several trackers' states at once (the hosting layer's tracked files): the effective priority and the
-    /// fault are re-evaluated once, so no intermediate priority is advertised.
-    /// </summary>
-    /// <param name="states">Tracker names and states.</param>
-    /// <param name="now">The current time.</param>
-    /// <returns>False when the router has none of the trackers.</returns>
-    internal bool SetTrackerStates(IReadOnlyList<(string Name, bool Up)> states, long now)
-    {
-        bool found = false;
-        foreach (var (name, up) in states)
-        {
-            for (int i = 0; i < _trackerUp.Length; i++)
-            {
-                if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
-                {
-                    _trackerUp[i] = up;
-                    found = true;
-                }
-            }
-        }
-
-        if (found)
-        {
-            OnTrackersChanged(now);
-        }
-
-        return found;
-    }
-
-    /// <summary>Tells whether a tracker is up now.</summary>
-    /// <param name="name">The tracker's name.</param>
-    /// <returns>Its state; false when unknown.</returns>
-    public bool IsTrackerUp(string name)
-    {
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            if (string.Equals(_config.Trackers[i].Name, name, StringComparison.Ordinal))
-            {
-                return _trackerUp[i];
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Takes the next action to perform, in order.</summary>
-    /// <param name="action">The action when the result is true.</param>
-    /// <returns>False when there is nothing (left) to do.</returns>
-    public bool TryPollAction(out VirtualRouterAction action)
-    {
-        if (_actionCount == 0)
-        {
-            action = default;
-            return false;
-        }
-
-        action = _actions[_actionHead];
-        _actions[_actionHead] = default;
-        _actionHead = (_actionHead + 1) % _actions.Length;
-        _actionCount--;
-        return true;
-    }
-
-    /// <summary>Writes our advertisement to the multicast group (the destination matters for the v3 pseudo-header checksum).</summary>
-    /// <param name="destination">At least <see cref="AdvertisementLength"/> bytes.</param>
-    /// <param name="priority">The priority to send (from the <see cref="VirtualRouterActionKind.SendAdvertisement"/> action).</param>
-    /// <returns>The number of bytes written.</returns>
-    public int WriteAdvertisement(Span<byte> destination, byte priority) => WriteAdvertisement(destination, priority, MulticastGroup);
-
-    /// <summary>Writes our advertisement for a given IP destination (unicast mode: the peer's address).</summary>
-    /// <param name="destination">At least <see cref="AdvertisementLength"/> bytes.</param>
-    /// <param name="priority">The priority to send.</param>
-    /// <param name="ipDestination">The IP destination used in the v3 pseudo-header checksum.</param>
-    /// <returns>The number of bytes written.</returns>
-    public int WriteAdvertisement(Span<byte> destination, byte priority, IPAddressValue ipDestination)
-    {
-        var fields = new AdvertisementFields(_config.Version, _config.VirtualRouterId, priority, _wireInterval, _config.AuthenticationType);
-        return VrrpPacket.Write(destination, in fields, _advertised, _password, LocalAddress, ipDestination, _config.ChecksumMode);
-    }
-
-    /// <summary>Sync groups: makes this member follow a state another member entered on its own.</summary>
-    /// <param name="groupState">Master or Backup.</param>
-    /// <param name="now">The current time.</param>
-    internal void FollowSyncGroup(VrrpState groupState, long now)
-    {
-        if (groupState == VrrpState.Master && _state == VrrpState.Backup)
-        {
-            BecomeMaster(now, StateChangeReason.SyncGroup);
-        }
-        else if (groupState == VrrpState.Backup && _state == VrrpState.Master)
-        {
-            StepDownToBackup(now, StateChangeReason.SyncGroup, default, 0);
-        }
-    }
-
-    /// <summary>Sync groups: as keepalived (without <c>sync_group_tracking_weight</c>), tracker weights are ignored and every tracker acts as a fault tracker.</summary>
-    /// <param name="ignored">True to ignore weights.</param>
-    internal void IgnoreTrackerWeights(bool ignored)
-    {
-        _trackerWeightsIgnored = ignored;
-        _effectivePriority = ComputeEffectivePriority();
-    }
-
-    /// <summary>Sync groups: another member is (or is no longer) in Fault.</summary>
-    /// <param name="faulted">True while another member has a fault.</param>
-    /// <param name="now">The current time.</param>
-    internal void SetGroupFault(bool faulted, long now)
-    {
-        if (_groupFault == faulted)
-        {
-            return;
-        }
-
-        _groupFault = faulted;
-        ReevaluateFault(now);
-    }
-
-    private DropReason Validate(in Advertisement advertisement)
-    {
-        if (advertisement.Version != _config.Version)
-        {
-            return DropReason.VersionMismatch;
-        }
-
-        if (advertisement.VirtualRouterId != _config.VirtualRouterId)
-        {
-            return DropReason.UnknownVirtualRouterId;
-        }
-
-        if (advertisement.Family != _config.Family)
-        {
-            return DropReason.AddressFamilyMismatch;
-        }
-
-        if (advertisement.Source == LocalAddress)
-        {
-            return DropReason.OwnAdvertisement;
-        }
-
-        if (_config.AcceptOnlyUnicastPeers && _config.UnicastPeers.Count > 0 && !IsUnicastPeer(advertisement.Source))
-        {
-            return DropReason.UnicastSourceNotAllowed;
-        }
-
-        if (_config.Version == VrrpVersion.V2)
-        {
-            DropReason auth = VrrpPacket.CheckAuthentication(in advertisement, _config.AuthenticationType, _password);
-            if (auth != DropReason.None)
-            {
-                return auth;
-            }
-
-            if (advertisement.Interval != _wireInterval)
-            {
-                return DropReason.IntervalMismatch;
-            }
-        }
-        else if (advertisement.Interval == 0)
-        {
-            return DropReason.ZeroInterval;
-        }
-
-        if (_config.RequireLinkLocalFirstAddress)
-        {
-            return VrrpPacket.CheckFirstAddressLinkLocal(in advertisement);
-        }
-
-        return DropReason.None;
-    }
-
-    private bool IsUnicastPeer(IPAddressValue source)
-    {
-        var peers = _config.UnicastPeers;
-        for (int i = 0; i < peers.Count; i++)
-        {
-            if (peers[i] == source)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private void CheckAddressList(in Advertisement advertisement, long now)
-    {
-        bool matches = advertisement.AddressesMatch(_advertised);
-        if (matches)
-        {
-            _addressMismatchReported = false;
-        }
-        else if (!_addressMismatchReported)
-        {
-            _addressMismatchReported = true;
-            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.AddressListMismatch, Peer = advertisement.Source, PeerPriority = advertisement.Priority, Time = now });
-        }
-    }
-
     private void OnAdvertisementAsBackup(in Advertisement advertisement, long now)
     {
         byte priority = advertisement.Priority;
         if (priority == 0)
         {
-            // RFC 9568 6.4.2: the master is leaving; take over after Skew_Time only.
-            _masterDownDeadline = now + ProtocolTimers.SkewTime(_effectivePriority, _masterAdvertisementInterval);
+            // RFC 9568 6.4.2 (RFC 3768 6.4.2): the master is leaving; take over after Skew_Time only.
+            _masterDownDeadline = now + ProtocolTimers.SkewTime(_config.Version, _effectivePriority, _masterAdvertisementInterval);
             _masterAddress = null;
             return;
         }
@@ -632,7 +362,7 @@ public sealed class VirtualRouter
         LearnInterval(in advertisement);
         _masterAddress = advertisement.Source;
         _masterPriority = priority;
-        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+        _masterDownDeadline = now + MasterDownInterval;
     }
 
     private void OnAdvertisementAsMaster(in Advertisement advertisement, long now)
@@ -678,10 +408,19 @@ public sealed class VirtualRouter
 
     private void LearnInterval(in Advertisement advertisement)
     {
-        if (_config.Version == VrrpVersion.V3)
+        if (_config.Version != VrrpVersion.V3)
         {
-            _masterAdvertisementInterval = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+            return;
         }
+
+        long learned = advertisement.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+        if (learned != _masterAdvertisementInterval)
+        {
+            // RFC 9568 7.1: a backup that learns another interval SHOULD log it (once per change).
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.IntervalLearned, Peer = advertisement.Source, Interval = advertisement.Interval, PeerPriority = advertisement.Priority });
+        }
+
+        _masterAdvertisementInterval = learned;
     }
 
     private void EnterAfterStartup(long now, StateChangeReason reason)
@@ -695,7 +434,7 @@ public sealed class VirtualRouter
 
         ClearTimers();
         _masterAddress = null;
-        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
+        _masterDownDeadline = now + MasterDownInterval;
         SetState(VrrpState.Backup, reason, now);
     }
 
@@ -730,66 +469,7 @@ public sealed class VirtualRouter
         ClearTimers();
         SetState(VrrpState.Backup, reason, now, peer, peerPriority);
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
-        _masterDownDeadline = now + ProtocolTimers.MasterDownInterval(_effectivePriority, _masterAdvertisementInterval);
-    }
-
-    private void OnTrackersChanged(long now)
-    {
-        byte old = _effectivePriority;
-        _effectivePriority = ComputeEffectivePriority();
-        if (old != _effectivePriority)
-        {
-            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.PriorityChanged, Priority = _effectivePriority, Time = now });
-            if (_state == VrrpState.Master)
-            {
-                // Tell the backups at once: a backup that now outranks us takes over without waiting a whole interval.
-                SendAdvertisement(_effectivePriority, now);
-                _advertisementDeadline = now + _advertisementInterval;
-            }
-        }
-
-        ReevaluateFault(now);
-    }
-
-    private byte ComputeEffectivePriority()
-    {
-        if (_config.IsAddressOwner)
-        {
-            return 255;
-        }
-
-        int priority = _config.Priority;
-        for (int i = 0; i < _trackerUp.Length && !_trackerWeightsIgnored; i++)
-        {
-            int weight = _config.Trackers[i].Weight;
-            if ((weight > 0 && _trackerUp[i]) || (weight < 0 && !_trackerUp[i]))
-            {
-                priority += weight;
-            }
-        }
-
-        return (byte)Math.Clamp(priority, 1, 254);
-    }
-
-    private void ReevaluateFault(long now)
-    {
-        bool faulted = IsFaulted;
-        if (faulted && _state is VrrpState.Backup or VrrpState.Master)
-        {
-            var reason = HasOwnFault ? StateChangeReason.FaultDetected : StateChangeReason.SyncGroup;
-            bool wasMaster = _state == VrrpState.Master;
-            ClearTimers();
-            SetState(VrrpState.Fault, reason, now);
-            if (wasMaster)
-            {
-                SendAdvertisement(0, now);
-                Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
-            }
-        }
-        else if (!faulted && _state == VrrpState.Fault)
-        {
-            EnterAfterStartup(now, StateChangeReason.FaultCleared);
-        }
+        _masterDownDeadline = now + MasterDownInterval;
     }
 
     private void SetState(VrrpState to, StateChangeReason reason, long now, IPAddressValue peer = default, byte peerPriority = 0)
@@ -815,25 +495,6 @@ public sealed class VirtualRouter
         });
     }
 
-    private void SendAdvertisement(byte priority, long now)
-    {
-        Counters.AdvertisementsSent++;
-        if (priority == 0)
-        {
-            Counters.PriorityZeroSent++;
-        }
-
-        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.SendAdvertisement, Priority = priority, Time = now });
-    }
-
-    private void Announce(AnnouncementReason reason, int repeat, long now)
-    {
-        if (repeat > 0)
-        {
-            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.Announce, Announcement = reason, Repeat = repeat, Time = now });
-        }
-    }
-
     private void ClearTimers()
     {
         _advertisementDeadline = Off;
@@ -842,23 +503,5 @@ public sealed class VirtualRouter
         _secondBurstDeadline = Off;
         _refreshDeadline = Off;
         _lowerPriorityAnnounceDeadline = Off;
-    }
-
-    private void Enqueue(in VirtualRouterAction action)
-    {
-        if (_actionCount == _actions.Length)
-        {
-            var bigger = new VirtualRouterAction[_actions.Length * 2];
-            for (int i = 0; i < _actionCount; i++)
-            {
-                bigger[i] = _actions[(_actionHead + i) % _actions.Length];
-            }
-
-            _actions = bigger;
-            _actionHead = 0;
-        }
-
-        _actions[(_actionHead + _actionCount) % _actions.Length] = action;
-        _actionCount++;
     }
 }

@@ -3,7 +3,7 @@ namespace Vrrp.Election;
 /// <summary>What a <see cref="VirtualRouter"/> asks its driver to do (or to report).</summary>
 public enum VirtualRouterActionKind
 {
-    /// <summary>Send one advertisement with <see cref="VirtualRouterAction.Priority"/>; write it with <see cref="VirtualRouter.WriteAdvertisement(Span{byte}, byte)"/>.</summary>
+    /// <summary>Send one advertisement with <see cref="VirtualRouterAction.Priority"/> to <see cref="VirtualRouterAction.Destination"/>; write it with <see cref="VirtualRouter.WriteAdvertisement(in VirtualRouterAction, Span{byte})"/>. An advert to several unicast peers is one action per peer.</summary>
     SendAdvertisement = 1,
 
     /// <summary>Put the virtual (and excluded) addresses on the interface.</summary>
@@ -29,6 +29,12 @@ public enum VirtualRouterActionKind
 
     /// <summary>Report: the effective priority changed to <see cref="VirtualRouterAction.Priority"/> (trackers).</summary>
     PriorityChanged,
+
+    /// <summary>Report (RFC 9568 section 7.1, SHOULD log): a v3 backup learned another advertisement interval, <see cref="VirtualRouterAction.Interval"/> centiseconds, from <see cref="VirtualRouterAction.Peer"/>.</summary>
+    IntervalLearned,
+
+    /// <summary>Report (RFC 9568 section 8.3.2): <see cref="VirtualRouterAction.Peer"/> advertises priority 255 while <see cref="VirtualRouterAction.OtherPeer"/> did too: two routers claim to own the addresses.</summary>
+    MultipleOwners,
 }
 
 /// <summary>Why a state changed.</summary>
@@ -79,15 +85,27 @@ public enum AnnouncementReason
 
     /// <summary>A master heard a lower-priority advert (split brain healing; <c>garp_lower_prio_repeat</c>).</summary>
     LowerPriorityAdvertisement,
+
+    /// <summary>A master got new virtual addresses from a configuration reload (<see cref="VirtualRouter.Reconfigure"/>).</summary>
+    Reload,
 }
 
 /// <summary>
 /// One output of a <see cref="VirtualRouter"/>: a plain value; which fields matter depends on <see cref="Kind"/>.
 /// </summary>
-public readonly record struct VirtualRouterAction
+public readonly struct VirtualRouterAction
 {
     /// <summary>What to do.</summary>
     public VirtualRouterActionKind Kind { get; init; }
+
+    /// <summary>The router that asks for it.</summary>
+    public VirtualRouter? Router { get; init; }
+
+    /// <summary>The index of the router set's channel to perform it on (see <see cref="VirtualRouterSet.GetChannel"/>); 0 outside a set.</summary>
+    public int Channel { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the IP destination, the multicast group (224.0.0.18, ff02::12) or a unicast peer.</summary>
+    public IPAddressValue Destination { get; init; }
 
     /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the priority to send (0 when leaving); state changes and <see cref="VirtualRouterActionKind.PriorityChanged"/>: the effective priority.</summary>
     public byte Priority { get; init; }
@@ -109,6 +127,12 @@ public readonly record struct VirtualRouterAction
 
     /// <summary>The peer concerned (the sender of the advert that caused it), when there is one.</summary>
     public IPAddressValue Peer { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.MultipleOwners"/>: the other router that advertised priority 255.</summary>
+    public IPAddressValue OtherPeer { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.IntervalLearned"/>: the interval learned, in centiseconds.</summary>
+    public int Interval { get; init; }
 
     /// <summary>The priority the peer advertised, when there is a peer.</summary>
     public byte PeerPriority { get; init; }

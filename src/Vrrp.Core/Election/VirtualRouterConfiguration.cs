@@ -83,6 +83,16 @@ public sealed record VirtualRouterConfiguration
     /// <summary>The network namespace to open sockets in, or null for the current one.</summary>
     public string? NetworkNamespace { get; init; }
 
+    /// <summary>
+    /// Accept_Mode (RFC 9568 section 6.1): whether a master that does not own the addresses accepts packets sent to them.
+    /// The RFC's default is false; the default here is true, as keepalived's without <c>vrrp_strict</c> (<c>accept</c>),
+    /// because the service that holds a virtual address usually listens on it (a reverse proxy, say) and would be cut
+    /// off. Set false (keepalived <c>no_accept</c>, implied by <c>vrrp_strict</c>) for the RFC's behaviour: the platform
+    /// then drops traffic to the addresses in the kernel while a non-owner instance is master. An owner (priority 255)
+    /// always accepts.
+    /// </summary>
+    public bool AcceptMode { get; init; } = true;
+
     /// <summary>Ignore the instance's own interface going down (<c>dont_track_primary</c>).</summary>
     public bool DontTrackPrimary { get; init; }
 
@@ -241,9 +251,10 @@ public sealed record VirtualRouterConfiguration
                 throw new ArgumentException($"{who}: tracker {i} has no name.", nameof(Trackers));
             }
 
-            if (tracker.Weight is < -253 or > 253)
+            int limit = tracker.Kind == TrackerKind.File ? 254 : 253;
+            if (tracker.Weight < -limit || tracker.Weight > limit)
             {
-                throw new ArgumentException($"{who}: the weight of tracker '{tracker.Name}' must be -253..253, not {tracker.Weight}.", nameof(Trackers));
+                throw new ArgumentException($"{who}: the weight of tracker '{tracker.Name}' must be -{limit}..{limit}, not {tracker.Weight}.", nameof(Trackers));
             }
 
             for (int j = 0; j < i; j++)
@@ -257,23 +268,52 @@ public sealed record VirtualRouterConfiguration
     }
 }
 
-/// <summary>What a tracker follows.</summary>
+/// <summary>What a tracked object follows (keepalived's <c>track_*</c> keywords).</summary>
 public enum TrackerKind
 {
-    /// <summary>Anything whose state the application pushes (scripts, files, health checks).</summary>
+    /// <summary>Something whose up/down state the application pushes itself.</summary>
     External = 0,
 
-    /// <summary>An interface; the driver feeds its link state from the link monitor (<c>track_interface</c>).</summary>
+    /// <summary>An interface (<c>track_interface</c>); the driver feeds its link state from the link monitor.</summary>
     Interface = 1,
+
+    /// <summary>A check script (<c>track_script</c>): up while it succeeds.</summary>
+    Script = 2,
+
+    /// <summary>A health check of Microsoft.Extensions.Diagnostics.HealthChecks: up while healthy.</summary>
+    HealthCheck = 3,
+
+    /// <summary>A tracked file (<c>track_file</c>): its value is the number the file holds.</summary>
+    File = 4,
+
+    /// <summary>A tracked process (<c>track_process</c>): up while its quorum of processes runs.</summary>
+    Process = 5,
 }
 
 /// <summary>
-/// A tracked object (keepalived <c>track_script</c>, <c>track_interface</c>, <c>track_file</c>; or a health check).
-/// Weight 0: the instance is in Fault while it is down. Positive: added to the priority while it is up. Negative:
-/// added (subtracted) while it is down. The sum is clamped to 1..254; an owner (255) is never changed.
+/// A tracked object: a kind, a name and a weight; its value is reported while the router runs. For every kind but
+/// <see cref="TrackerKind.File"/> the value is 1 (up) or 0 (down): weight 0 puts the router in Fault while down, a
+/// positive weight is added while up, a negative one while down. A file adds value x weight (weight 0: Fault on any
+/// non-zero value; a contribution of -254 or less: Fault). The sum is clamped to 1..254; an owner (255) is never changed.
 /// </summary>
-/// <param name="Name">The tracker's name (for <see cref="TrackerKind.Interface"/>, the interface name).</param>
-/// <param name="Weight">-253..253.</param>
-/// <param name="Kind">What it follows.</param>
-/// <param name="InitiallyUp">Its state before the first report (default up).</param>
-public sealed record TrackerConfiguration(string Name, int Weight = 0, TrackerKind Kind = TrackerKind.External, bool InitiallyUp = true);
+/// <param name="kind">What it follows.</param>
+/// <param name="name">Its name (for <see cref="TrackerKind.Interface"/>, the interface name).</param>
+/// <param name="weight">-253..253 (a file: -254..254).</param>
+/// <param name="initialValue">Its value before the first report: by default 1 (up), and 0 for a file.</param>
+public sealed class TrackerConfiguration(TrackerKind kind, string name, int weight = 0, long? initialValue = null)
+{
+    /// <summary>What it follows.</summary>
+    public TrackerKind Kind { get; } = kind;
+
+    /// <summary>Its name (for <see cref="TrackerKind.Interface"/>, the interface name).</summary>
+    public string Name { get; } = name;
+
+    /// <summary>-253..253 (a file: -254..254).</summary>
+    public int Weight { get; } = weight;
+
+    /// <summary>Its value before the first report: by default 1 (up), and 0 for a file.</summary>
+    public long? InitialValue { get; } = initialValue;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {Name} weight {Weight}";
+}

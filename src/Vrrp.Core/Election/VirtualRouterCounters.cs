@@ -3,7 +3,7 @@ using Vrrp.Packets;
 namespace Vrrp.Election;
 
 /// <summary>Running counts of one virtual router. Read them from the thread that drives the router (the driver snapshots them under its lock).</summary>
-public sealed class VirtualRouterCounters
+internal sealed class VirtualRouterCounters
 {
     private static readonly int ReasonCount = Enum.GetValues<DropReason>().Length;
     private readonly long[] _drops = new long[ReasonCount + 1];

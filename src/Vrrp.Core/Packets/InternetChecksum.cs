@@ -6,7 +6,7 @@ namespace Vrrp.Packets;
 /// The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of the data taken as
 /// big-endian 16-bit words, an odd last byte padded with zero.
 /// </summary>
-internal static class InternetChecksum
+public static class InternetChecksum
 {
     /// <summary>Adds <paramref name="data"/> to a running (unfolded) sum.</summary>
     /// <param name="data">The bytes; must start on an even offset of the checksummed stream unless it is the last piece.</param>

@@ -86,4 +86,22 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Information, "({Instance}) sync group {Group}: following another member")]
     public static partial void SyncGroupFollow(ILogger logger, string instance, string group);
+
+    [LoggerMessage(28, LogLevel.Information, "({Instance}) advertisement interval changed: mine {Mine} ms, learned {Learned} ms from master {Source}")]
+    public static partial void IntervalLearned(ILogger logger, string instance, double mine, int learned, IPAddressValue source);
+
+    [LoggerMessage(29, LogLevel.Warning, "({Instance}) received an advert from our own address {Source}: another host on the segment has the same address (or the advert looped back); both may act as master")]
+    public static partial void OwnAddressAdvert(ILogger logger, string instance, IPAddressValue source);
+
+    [LoggerMessage(31, LogLevel.Information, "({Instance}) {Address} is already on {Interface}: the address owner's own address, kept (never removed)")]
+    public static partial void OwnerAddressRetained(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(30, LogLevel.Warning, "({Instance}) {Source} and {Other} both advertise priority 255: two routers claim to own the virtual addresses")]
+    public static partial void MultipleOwners(ILogger logger, string instance, IPAddressValue source, IPAddressValue other);
+
+    [LoggerMessage(32, LogLevel.Information, "({Instance}) removing VIP {Address} from {Interface}: no longer in the configuration")]
+    public static partial void ReloadRemovesAddress(ILogger logger, string instance, IPAddressValue address, string @interface);
+
+    [LoggerMessage(33, LogLevel.Error, "({Instance}) could not start after the reload")]
+    public static partial void ReloadStartFailed(ILogger logger, string instance, Exception exception);
 }

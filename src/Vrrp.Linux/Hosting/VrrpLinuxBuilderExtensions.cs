@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Vrrp;
 using Vrrp.Hosting;
 using Vrrp.Linux;
 

@@ -16,7 +16,9 @@ internal static partial class Libc
     internal const int EINVAL = 22;
     internal const int ENOBUFS = 105;
     internal const int EADDRNOTAVAIL = 99;
+    internal const int EPROTONOSUPPORT = 93;
     internal const int EOPNOTSUPP = 95;
+    internal const int EAFNOSUPPORT = 97;
 
     internal const int MSG_DONTWAIT = 0x40;
     internal const int MSG_TRUNC = 0x20;

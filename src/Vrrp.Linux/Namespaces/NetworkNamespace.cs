@@ -38,13 +38,25 @@ internal static class NetworkNamespace
             throw new ArgumentException($"The network namespace '{name}' does not exist ({path} is missing).", nameof(name));
         }
 
+        return RunAt(path, $"the network namespace '{name}'", action);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> in the network namespace of a namespace file (<c>/proc/1/ns/net</c>, the
+    /// initial one, for the process connector, which only exists there).
+    /// </summary>
+    /// <param name="path">A network namespace file.</param>
+    /// <param name="description">What the namespace is, for the error.</param>
+    /// <param name="action">What to run there.</param>
+    internal static T RunAt<T>(string path, string description, Func<T> action)
+    {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             try
             {
-                result = RunOnThisThread(name, path, action);
+                result = RunOnThisThread(description, path, action);
             }
             catch (Exception ex)
             {
@@ -61,7 +73,7 @@ internal static class NetworkNamespace
         return result;
     }
 
-    private static T RunOnThisThread<T>(string name, string path, Func<T> action)
+    private static T RunOnThisThread<T>(string description, string path, Func<T> action)
     {
         using SafeFileHandle original = File.OpenHandle("/proc/thread-self/ns/net");
         using SafeFileHandle target = File.OpenHandle(path);
@@ -69,7 +81,7 @@ internal static class NetworkNamespace
         {
             int errno = Marshal.GetLastPInvokeError();
             throw new InvalidOperationException(
-                $"Cannot enter the network namespace '{name}': setns failed with errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}); CAP_SYS_ADMIN is needed.");
+                $"Cannot enter {description}: setns failed with errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}); CAP_SYS_ADMIN is needed.");
         }
 
         try

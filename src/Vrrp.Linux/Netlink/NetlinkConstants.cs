@@ -1,6 +1,6 @@
 namespace Vrrp.Linux.Netlink;
 
-/// <summary>Numbers from linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h, linux/if_link.h.</summary>
+/// <summary>Numbers from linux/netlink.h, linux/rtnetlink.h, linux/if_addr.h, linux/if_link.h (nf_tables: <c>Nft</c>).</summary>
 internal static class Nl
 {
     // nlmsghdr: u32 len, u16 type, u16 flags, u32 seq, u32 pid.
@@ -20,6 +20,7 @@ internal static class Nl
     internal const ushort NLM_F_REPLACE = 0x100;
     internal const ushort NLM_F_EXCL = 0x200;
     internal const ushort NLM_F_CREATE = 0x400;
+    internal const ushort NLM_F_APPEND = 0x800;
 
     // Flags on NLMSG_ERROR acknowledgements.
     internal const ushort NLM_F_CAPPED = 0x100;
@@ -32,6 +33,7 @@ internal static class Nl
     internal const int NETLINK_CAP_ACK = 10;
     internal const int NETLINK_EXT_ACK = 11;
     internal const int NETLINK_ROUTE = 0;
+    internal const int NETLINK_NETFILTER = 12;
 
     internal const ushort RTM_NEWLINK = 16;
     internal const ushort RTM_DELLINK = 17;

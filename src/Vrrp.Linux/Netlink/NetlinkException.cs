@@ -1,6 +1,9 @@
 namespace Vrrp.Linux;
 
-/// <summary>The kernel refused an rtnetlink request. Carries the operation, the errno and the kernel's extended-ack text.</summary>
+/// <summary>
+/// The kernel refused a netlink request (rtnetlink, or nf_tables for the accept-mode filter). Carries the operation,
+/// the errno and the kernel's extended-ack text.
+/// </summary>
 public sealed class NetlinkException : IOException
 {
     /// <summary>Creates the exception.</summary>
@@ -8,7 +11,13 @@ public sealed class NetlinkException : IOException
     /// <param name="errno">The positive errno the kernel answered.</param>
     /// <param name="kernelMessage">The extended-ack message, or null when the kernel gave none.</param>
     public NetlinkException(string operation, int errno, string? kernelMessage)
-        : base(Describe(operation, errno, kernelMessage))
+        : this("rtnetlink", operation, errno, kernelMessage)
+    {
+    }
+
+    /// <summary>Creates the exception for another netlink family (<c>nf_tables</c>) than rtnetlink.</summary>
+    internal NetlinkException(string subsystem, string operation, int errno, string? kernelMessage)
+        : base(Describe(subsystem, operation, errno, kernelMessage))
     {
         Operation = operation;
         Errno = errno;
@@ -25,9 +34,9 @@ public sealed class NetlinkException : IOException
     /// <summary>The kernel's extended-ack message (NETLINK_EXT_ACK), or null.</summary>
     public string? KernelMessage { get; }
 
-    private static string Describe(string operation, int errno, string? kernelMessage)
+    private static string Describe(string subsystem, string operation, int errno, string? kernelMessage)
     {
-        string text = $"rtnetlink: {operation} failed: errno {errno} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})";
+        string text = $"{subsystem}: {operation} failed: errno {errno} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})";
         return kernelMessage is null ? text + "." : $"{text}: {kernelMessage}.";
     }
 }

@@ -4,8 +4,8 @@ using System.Text;
 namespace Vrrp.Linux.Netlink;
 
 /// <summary>
-/// Writes one netlink message into a span: the nlmsghdr, a fixed family header (ifinfomsg, ifaddrmsg) and rtattr
-/// attributes (4-byte aligned, nested attributes with <see cref="BeginNested"/> / <see cref="EndNested"/>).
+/// Writes one netlink message into a span: the nlmsghdr, a fixed family header (ifinfomsg, ifaddrmsg, nfgenmsg) and
+/// rtattr attributes (4-byte aligned, nested attributes with <see cref="BeginNested"/> / <see cref="EndNested"/>).
 /// </summary>
 internal ref struct NetlinkMessageWriter
 {
@@ -45,6 +45,15 @@ internal ref struct NetlinkMessageWriter
         BinaryPrimitives.WriteInt32LittleEndian(s[4..], index);
     }
 
+    /// <summary>nfgenmsg { u8 family, u8 version (NFNETLINK_V0), be16 res_id } (linux/netfilter/nfnetlink.h).</summary>
+    internal void WriteNfGen(byte family, ushort resourceId)
+    {
+        var s = Reserve(4);
+        s[0] = family;
+        s[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(s[2..], resourceId);
+    }
+
     internal void AddAttribute(ushort type, scoped ReadOnlySpan<byte> value)
     {
         var s = Reserve(Nl.Align(4 + value.Length));
@@ -58,6 +67,14 @@ internal ref struct NetlinkMessageWriter
     {
         Span<byte> v = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(v, value);
+        AddAttribute(type, v);
+    }
+
+    /// <summary>A u32 in network order (nf_tables attributes are NLA_BE32).</summary>
+    internal void AddUInt32BigEndian(ushort type, uint value)
+    {
+        Span<byte> v = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(v, value);
         AddAttribute(type, v);
     }
 

@@ -10,15 +10,16 @@ namespace Vrrp.Linux.Netlink;
 internal delegate void NetlinkMessageHandler(in NetlinkMessage message);
 
 /// <summary>
-/// An AF_NETLINK / NETLINK_ROUTE socket: request/acknowledge (<see cref="Execute"/>) and dumps (<see cref="Dump"/>)
-/// that check sequence numbers and port ids, with NETLINK_EXT_ACK so that failures carry the kernel's message; or,
-/// opened with multicast groups, a notification stream.
+/// An AF_NETLINK socket (NETLINK_ROUTE, or NETLINK_NETFILTER for nf_tables): request/acknowledge
+/// (<see cref="Execute"/>) and dumps (<see cref="Dump"/>) that check sequence numbers and port ids, with NETLINK_EXT_ACK
+/// so that failures carry the kernel's message; or, opened with multicast groups, a notification stream. As an
+/// <see cref="INetlinkTransport"/> it carries datagrams built elsewhere (nf_tables batches).
 /// </summary>
 /// <remarks>
 /// <see cref="AddressFamily"/> has no netlink member, so the descriptor comes from socket(2) and is wrapped in a
 /// <see cref="Socket"/> (send, receive, options and async I/O are the BCL's). Requests are serialised by a lock.
 /// </remarks>
-internal sealed class NetlinkSocket : IDisposable
+internal sealed class NetlinkSocket : INetlinkTransport
 {
     private const int BufferSize = 64 * 1024;
     private readonly Socket _socket;
@@ -35,7 +36,7 @@ internal sealed class NetlinkSocket : IDisposable
     }
 
     /// <summary>The port id the kernel assigned to this socket.</summary>
-    internal uint PortId { get; }
+    public uint PortId { get; }
 
     /// <summary>The wrapped socket (for async receives of notifications).</summary>
     internal Socket Socket => _socket;
@@ -44,16 +45,21 @@ internal sealed class NetlinkSocket : IDisposable
     internal static NetlinkSocket Open(string? networkNamespace, params ReadOnlySpan<uint> groups)
     {
         uint[] groupList = groups.ToArray();
-        return NetworkNamespace.Run(networkNamespace, () => OpenHere(groupList));
+        return NetworkNamespace.Run(networkNamespace, () => OpenHere(Nl.NETLINK_ROUTE, "route", groupList));
     }
 
-    private static unsafe NetlinkSocket OpenHere(uint[] groups)
+    /// <summary>Opens a netfilter netlink socket (nf_tables) in a network namespace (null: the current one).</summary>
+    /// <exception cref="NetlinkException">socket(2) failed: EPROTONOSUPPORT when the kernel has no nfnetlink.</exception>
+    internal static NetlinkSocket OpenNetfilter(string? networkNamespace) =>
+        NetworkNamespace.Run(networkNamespace, () => OpenHere(Nl.NETLINK_NETFILTER, "netfilter", []));
+
+    private static unsafe NetlinkSocket OpenHere(int protocol, string protocolName, uint[] groups)
     {
-        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Nl.NETLINK_ROUTE);
+        int fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new NetlinkException("open a route netlink socket", errno, null);
+            throw new NetlinkException($"open a {protocolName} netlink socket", errno, null);
         }
 
         var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
@@ -65,7 +71,7 @@ internal sealed class NetlinkSocket : IDisposable
             BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(address, 2), Libc.AF_NETLINK);
             if (Libc.Bind(socket.SafeHandle, address, 12) != 0)
             {
-                throw new NetlinkException("bind a route netlink socket", Marshal.GetLastPInvokeError(), null);
+                throw new NetlinkException($"bind a {protocolName} netlink socket", Marshal.GetLastPInvokeError(), null);
             }
 
             int length = 12;
@@ -224,7 +230,8 @@ internal sealed class NetlinkSocket : IDisposable
         return errno;
     }
 
-    private void Send(ReadOnlySpan<byte> request, string operation)
+    /// <inheritdoc />
+    public void Send(ReadOnlySpan<byte> request, string operation)
     {
         try
         {
@@ -236,11 +243,14 @@ internal sealed class NetlinkSocket : IDisposable
         }
     }
 
-    private int Receive(string operation)
+    private int Receive(string operation) => Receive(_receiveBuffer, operation);
+
+    /// <inheritdoc />
+    public int Receive(Span<byte> buffer, string operation)
     {
         try
         {
-            return _socket.Receive(_receiveBuffer);
+            return _socket.Receive(buffer);
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {

@@ -28,8 +28,7 @@ internal sealed class RawSocketTransport : IVrrpTransport
             options.InterfaceName,
             options.Family,
             options.SourceAddress,
-            string.Join(',', options.UnicastPeers.Order()),
-            options.AcceptOnlyUnicastPeers);
+            options.JoinMulticastGroup);
         lock (_lock)
         {
             if (_channels.TryGetValue(key, out var shared))
@@ -111,10 +110,10 @@ internal sealed class RawSocketTransport : IVrrpTransport
 
         public IPAddressValue LocalAddress => Sockets.LocalAddress;
 
-        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        public ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            return Sockets.SendAsync(message, cancellationToken);
+            return Sockets.SendAsync(message, destination, cancellationToken);
         }
 
         public ValueTask<ReceivedDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)

@@ -23,9 +23,9 @@ namespace Vrrp.Linux.Sockets;
 /// sockets strip it, so the hop limit and destination come from recvmsg(2) ancillary data (IPV6_HOPLIMIT,
 /// IPV6_PKTINFO); the wait is a zero-byte MSG_PEEK receive on the BCL socket, then a non-blocking recvmsg. Neither
 /// path allocates per packet. One receive at a time per socket pair (the driver runs one receive loop per channel).
-/// <see cref="VrrpChannelOptions.AcceptOnlyUnicastPeers"/> is enforced by the receiver of the datagrams (the driver),
-/// which counts each stranger's advert as <see cref="DropReason.UnicastSourceNotAllowed"/>: dropping them here would
-/// hide them from the drop counters that explain a split brain.
+/// Unicast sources are checked by the protocol core, which counts each stranger's advert as
+/// <see cref="DropReason.UnicastSourceNotAllowed"/>: dropping them here would hide them from the drop counters that
+/// explain a split brain. The core also writes each message for its destination (the v3/IPv4 pseudo-header names it).
 /// </remarks>
 internal sealed class RawVrrpSocketPair : IDisposable
 {
@@ -34,9 +34,8 @@ internal sealed class RawVrrpSocketPair : IDisposable
 
     private readonly Socket _receive;
     private readonly Socket _send;
-    private readonly SocketAddress[] _destinations;
-    private readonly IPAddressValue[] _unicastPeers; // IPv4 unicast mode: the peer behind each destination
-    private readonly byte[] _perPeerMessage = [];   // IPv4 unicast mode: the message with the peer's pseudo-header checksum
+    private readonly SocketAddress _group;
+    private readonly Dictionary<IPAddressValue, SocketAddress> _unicast = [];   // the configured peers, serialised once each
     private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
     private const int ControlLength = 128;
     // Room for some tenths of a second of a 50,000 packets/s flood of small packets (the kernel charges each packet
@@ -47,16 +46,11 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private const int NameLength = 28;
     private int _disposed;
 
-    private RawVrrpSocketPair(Socket receive, Socket send, SocketAddress[] destinations, IPAddressValue[] unicastPeers, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
     {
         _receive = receive;
         _send = send;
-        _destinations = destinations;
-        _unicastPeers = family == VrrpAddressFamily.IPv4 ? unicastPeers : [];
-        if (_unicastPeers.Length > 0)
-        {
-            _perPeerMessage = new byte[VrrpPacket.MaxMessageLength];
-        }
+        _group = new IPEndPoint(new IPAddress(family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group), 0).Serialize();
 
         Family = family;
         LocalAddress = local;
@@ -84,14 +78,6 @@ internal sealed class RawVrrpSocketPair : IDisposable
             throw new ArgumentException($"The source address {local} is not {options.Family}.", nameof(options));
         }
 
-        foreach (var peer in options.UnicastPeers)
-        {
-            if (peer.Family != options.Family)
-            {
-                throw new ArgumentException($"The unicast peer {peer} is not {options.Family}.", nameof(options));
-            }
-        }
-
         // A macvlan in bridge mode does not pass up multicast whose source MAC is one of its own: with a virtual MAC,
         // every router's adverts carry that MAC, so they are received on the parent (keepalived does the same).
         var receiveLink = link.IsMacvlan ? netlink.GetLink(link.ParentIndex) : link;
@@ -102,7 +88,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
     {
         bool v4 = options.Family == VrrpAddressFamily.IPv4;
         var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
-        bool multicast = options.UnicastPeers.Count == 0;
+        bool multicast = options.JoinMulticastGroup;
         Socket? receive = null, send = null;
         try
         {
@@ -163,26 +149,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
             }
 
-            SocketAddress[] destinations;
-            if (multicast)
-            {
-                destinations = [new IPEndPoint(new IPAddress(v4 ? IPv4Group : IPv6Group), 0).Serialize()];
-            }
-            else
-            {
-                destinations = options.UnicastPeers.Select(p =>
-                {
-                    var address = p.ToIPAddress();
-                    if (address.IsIPv6LinkLocal)
-                    {
-                        address.ScopeId = link.Index;
-                    }
-
-                    return new IPEndPoint(address, 0).Serialize();
-                }).ToArray();
-            }
-
-            return new RawVrrpSocketPair(receive, send, destinations, [.. options.UnicastPeers], options.Family, local, link.Name, link.Index);
+            return new RawVrrpSocketPair(receive, send, options.Family, local, link.Name, link.Index);
         }
         catch (SocketException ex)
         {
@@ -268,42 +235,44 @@ internal sealed class RawVrrpSocketPair : IDisposable
 
     // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken) =>
+        await _send.SendToAsync(message, SocketFlags.None, AddressOf(destination), cancellationToken).ConfigureAwait(false);
+
+    private SocketAddress AddressOf(IPAddressValue destination)
     {
-        bool perPeer = _unicastPeers.Length > 0 && HasGroupPseudoHeaderChecksum(message.Span);
-        for (int i = 0; i < _destinations.Length; i++)
+        if (destination.Family != Family)
         {
-            var bytes = perPeer ? _perPeerMessage.AsMemory(0, WriteForPeer(message.Span, _unicastPeers[i])) : message;
-            await _send.SendToAsync(bytes, SocketFlags.None, _destinations[i], cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException($"The destination {destination} is not {Family}.", nameof(destination));
+        }
+
+        if (IsGroup(destination))
+        {
+            return _group;
+        }
+
+        lock (_unicast)
+        {
+            if (!_unicast.TryGetValue(destination, out var address))
+            {
+                var ip = destination.ToIPAddress();
+                if (ip.IsIPv6LinkLocal)
+                {
+                    ip.ScopeId = InterfaceIndex;
+                }
+
+                address = new IPEndPoint(ip, 0).Serialize();
+                _unicast.Add(destination, address);
+            }
+
+            return address;
         }
     }
 
-    /// <summary>
-    /// True for a VRRPv3/IPv4 message whose checksum covers a pseudo-header with the multicast group as destination,
-    /// which is how a message is written before the channel knows its peers. In unicast mode the pseudo-header must
-    /// name the peer (RFC 9568 section 5.2.8; Wireshark and keepalived 2.3 check it so), so <see cref="SendAsync"/>
-    /// rewrites the checksum per peer. A message-only checksum (RFC 9568 form) is left alone.
-    /// </summary>
-    private bool HasGroupPseudoHeaderChecksum(ReadOnlySpan<byte> message)
+    private bool IsGroup(IPAddressValue destination)
     {
-        if (message.Length < VrrpPacket.HeaderLength || (message[0] >> 4) != 3)
-        {
-            return false;
-        }
-
-        ulong sum = InternetChecksum.IPv4PseudoHeader(LocalAddress, IPAddressValue.FromIPv4(IPv4Group), VrrpPacket.IPProtocol, message.Length);
-        return InternetChecksum.Fold(InternetChecksum.Add(message, sum)) == 0xFFFF;
-    }
-
-    private int WriteForPeer(ReadOnlySpan<byte> message, IPAddressValue peer)
-    {
-        var copy = _perPeerMessage.AsSpan(0, message.Length);
-        message.CopyTo(copy);
-        copy[6] = 0;
-        copy[7] = 0;
-        ulong sum = InternetChecksum.Add(copy, InternetChecksum.IPv4PseudoHeader(LocalAddress, peer, VrrpPacket.IPProtocol, copy.Length));
-        BinaryPrimitives.WriteUInt16BigEndian(copy[6..], (ushort)~InternetChecksum.Fold(sum));
-        return copy.Length;
+        Span<byte> bytes = stackalloc byte[16];
+        int length = destination.WriteTo(bytes);
+        return bytes[..length].SequenceEqual(Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vrrp.Hosting;
-using Vrrp.Observability;
 
 namespace Vrrp.Benchmarks.Flood;
 

@@ -26,7 +26,7 @@ internal static class RouterTestKit
         Version = version,
         AdvertisementInterval = interval ?? TimeSpan.FromSeconds(1),
         VirtualAddresses = [new VirtualAddress(Vip)],
-        Trackers = [new TrackerConfiguration("check", 0), new TrackerConfiguration("bonus", 20, InitiallyUp: false), new TrackerConfiguration("malus", -30)],
+        Trackers = [new TrackerConfiguration(TrackerKind.External, "check", 0), new TrackerConfiguration(TrackerKind.External, "bonus", 20, initialValue: 0), new TrackerConfiguration(TrackerKind.External, "malus", -30)],
     };
 
     public static Advertisement Advert(

@@ -103,12 +103,12 @@ public class SyncGroupTrackerTests
     [Fact]
     public void Tracker_weights_are_ignored_in_a_sync_group_unless_tracking_weight_is_set()
     {
-        var config = Config() with { Trackers = [new TrackerConfiguration("w", -50)] };
+        var config = Config() with { Trackers = [new TrackerConfiguration(TrackerKind.External, "w", -50)] };
         var a = new VirtualRouter(config, Local);
         var b = new VirtualRouter(config with { Name = "VI_2", VirtualRouterId = 2 }, Local);
         _ = new SyncGroup("G", [a, b]);
         a.Start(0);
-        a.SetTrackerState("w", false, 0);
+        a.SetTrackerState(TrackerKind.External, "w", false, 0);
         Assert.Equal(100, a.EffectivePriority);
         Assert.Equal(VrrpState.Fault, a.State);
 
@@ -116,7 +116,7 @@ public class SyncGroupTrackerTests
         var d = new VirtualRouter(config with { Name = "VI_2", VirtualRouterId = 2 }, Local);
         _ = new SyncGroup("G", [c, d], trackingWeight: true);
         c.Start(0);
-        c.SetTrackerState("w", false, 0);
+        c.SetTrackerState(TrackerKind.External, "w", false, 0);
         Assert.Equal(50, c.EffectivePriority);
         Assert.Equal(VrrpState.Backup, c.State);
     }

@@ -185,10 +185,10 @@ public class TransitionMatrixTests
                 router.SetInterfaceState(true, now);
                 break;
             case Input.FaultTrackerDown:
-                router.SetTrackerState("check", false, now);
+                router.SetTrackerState(TrackerKind.External, "check", false, now);
                 break;
             case Input.WeightTrackerDown:
-                router.SetTrackerState("malus", false, now);
+                router.SetTrackerState(TrackerKind.External, "malus", false, now);
                 break;
         }
     }

@@ -151,20 +151,20 @@ public class VirtualRouterTests
     {
         var config = Config(priority: 240) with
         {
-            Trackers = [new TrackerConfiguration("up", 50), new TrackerConfiguration("down", -100, InitiallyUp: false), new TrackerConfiguration("down2", -200)],
+            Trackers = [new TrackerConfiguration(TrackerKind.External, "up", 50), new TrackerConfiguration(TrackerKind.External, "down", -100, initialValue: 0), new TrackerConfiguration(TrackerKind.External, "down2", -200)],
         };
         var router = new VirtualRouter(config, Local);
         Assert.Equal(190, router.EffectivePriority);         // 240 + 50 - 100
-        router.SetTrackerState("down", true, 0);
+        router.SetTrackerState(TrackerKind.External, "down", true, 0);
         Assert.Equal(254, router.EffectivePriority);         // 290 clamped
-        router.SetTrackerState("down2", false, 0);
-        router.SetTrackerState("up", false, 0);
+        router.SetTrackerState(TrackerKind.External, "down2", false, 0);
+        router.SetTrackerState(TrackerKind.External, "up", false, 0);
         Assert.Equal(40, router.EffectivePriority);          // 240 - 200
-        router.SetTrackerState("down", false, 0);
+        router.SetTrackerState(TrackerKind.External, "down", false, 0);
         Assert.Equal(1, router.EffectivePriority);           // -60 clamped
 
         var owner = new VirtualRouter(config with { Priority = 255 }, Local);
-        owner.SetTrackerState("up", false, 0);
+        owner.SetTrackerState(TrackerKind.External, "up", false, 0);
         Assert.Equal(255, owner.EffectivePriority);
     }
 
@@ -173,12 +173,12 @@ public class VirtualRouterTests
     {
         var router = InState(VrrpState.Master, out long now);
         router.SetInterfaceState(false, now);
-        router.SetTrackerState("check", false, now);
+        router.SetTrackerState(TrackerKind.External, "check", false, now);
         Assert.Equal(VrrpState.Fault, router.State);
         Assert.Equal(1, router.Counters.PriorityZeroSent);
         router.SetInterfaceState(true, now);
         Assert.Equal(VrrpState.Fault, router.State);
-        router.SetTrackerState("check", true, now + 1);
+        router.SetTrackerState(TrackerKind.External, "check", true, now + 1);
         Assert.Equal(VrrpState.Backup, router.State);
         Assert.Equal(now + 1 + 3_609_375_000, router.NextTimeout);
     }
@@ -301,7 +301,7 @@ public class VirtualRouterTests
         };
         var router = new VirtualRouter(config, Local);
         var buffer = new byte[router.AdvertisementLength];
-        int n = router.WriteAdvertisement(buffer, 123);
+        int n = router.WriteAdvertisement(buffer, 123, Group);
         Assert.Equal(buffer.Length, n);
         Assert.True(VrrpPacket.TryParseMessage(buffer, VrrpAddressFamily.IPv4, Local, Group, 255, version, out var advert, out var reason), reason.ToString());
         Assert.Equal(123, advert.Priority);
@@ -313,7 +313,7 @@ public class VirtualRouterTests
         var peer = InState(VrrpState.Backup, out long now, config);
         var looped = new VirtualRouter(config, HigherPeer);
         looped.Start(0);
-        int m = looped.WriteAdvertisement(buffer, 200);
+        int m = looped.WriteAdvertisement(buffer, 200, Group);
         Assert.True(VrrpPacket.TryParseMessage(buffer.AsSpan(0, m), VrrpAddressFamily.IPv4, HigherPeer, Group, 255, version, out var fromPeer, out _));
         Assert.Equal(DropReason.None, peer.HandleAdvertisement(fromPeer, now));
     }
@@ -329,7 +329,7 @@ public class VirtualRouterTests
         Assert.Contains("IPv4 addresses only", Assert.Throws<ArgumentException>(() => (good with { Version = VrrpVersion.V2, VirtualAddresses = [VirtualAddress.Parse("fd00::1")] }).Validate()).Message);
         Assert.Contains("no authentication", Assert.Throws<ArgumentException>(() => (good with { AuthenticationType = AuthenticationType.SimplePassword, AuthenticationPassword = "x" }).Validate()).Message);
         Assert.Contains("priority", Assert.Throws<ArgumentException>(() => (good with { Priority = 0 }).Validate()).Message);
-        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => (good with { Trackers = [new("a"), new("a")] }).Validate()).Message);
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => (good with { Trackers = [new(TrackerKind.Script, "a"), new(TrackerKind.Script, "a")] }).Validate()).Message);
         Assert.Throws<ArgumentException>(() => new VirtualRouter(good, IPAddressValue.Parse("fe80::1")));
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Vrrp.Election;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 
 namespace Vrrp.Tests.Runtime;
 

@@ -1,4 +1,4 @@
-using Vrrp.Simulation;
+using Vrrp.Testing;
 using static Vrrp.Tests.Runtime.DriverTestKit;
 
 namespace Vrrp.Tests.Runtime;

@@ -1,7 +1,7 @@
 using Vrrp.Election;
 using Vrrp.Packets;
 using Vrrp.Runtime;
-using Vrrp.Simulation;
+using Vrrp.Testing;
 using static Vrrp.Tests.Runtime.DriverTestKit;
 
 namespace Vrrp.Tests.Runtime;
@@ -100,8 +100,7 @@ public class VrrpDriverTests
         var b = lan.AddRouter(Config(100, vrid: 2));
         await lan.StartAsync(Token);
         clock.Advance(TimeSpan.FromSeconds(10.5));
-        Assert.InRange(a.Node.Driver!.UnknownVirtualRouterIdDrops, 6, 8);
-        Assert.Equal(a.Node.Driver.UnknownVirtualRouterIdDrops, a.Node.Driver.GetUnattributedDrops()[DropReason.UnknownVirtualRouterId]);
+        Assert.InRange(a.Node.Driver!.GetUnattributedDrops()[DropReason.UnknownVirtualRouterId], 6, 8);
         Assert.Empty(a.GetStatus().Drops);
         Assert.Equal(VrrpState.Master, b.State);
     }
@@ -154,7 +153,7 @@ public class VrrpDriverTests
         await node.StopAsync();
         Assert.Empty(node.Addresses);
         Assert.All(routers, r => Assert.Equal(1, r.GetStatus().PriorityZeroSent));
-        Assert.All(routers, r => Assert.Equal(VrrpState.Stopped, r.Handle!.State));
+        Assert.All(routers, r => Assert.Equal(VrrpState.Stopped, r.Node.Driver!.GetState(r.Name)));
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(VrrpState.Master, peer.State);
         Assert.Equal(1, peer.GetStatus().PriorityZeroReceived);
@@ -178,16 +177,12 @@ public class VrrpDriverTests
         Assert.Equal(
             [
                 "state Backup->Master MasterDownTimerExpired",
-                "sent 100",
                 "addresses added",
                 "announced Takeover x5",
-                "sent 100",
-                "received 200 from 192.0.2.2",
                 "state Master->Backup HigherPriorityAdvertisement",
                 "addresses removed",
-                "received 200 from 192.0.2.2",
             ],
-            distinct.Take(9));
+            distinct.Take(5));
     }
 
     [Fact]
@@ -214,13 +209,13 @@ public class VrrpDriverTests
     {
         var clock = new VirtualClock();
         var lan = new VirtualLan(clock, seed: 9);
-        var a = lan.AddRouter(Config(100) with { Trackers = [new TrackerConfiguration("db", 0)] });
-        a.SetTrackerState("db", false);
+        var a = lan.AddRouter(Config(100) with { Trackers = [new TrackerConfiguration(TrackerKind.External, "db", 0)] });
+        a.SetTrackerState(TrackerKind.External, "db", false);
         await lan.StartAsync(Token);
         Assert.Equal(VrrpState.Fault, a.State);
-        Assert.True(a.Node.Driver!.SetTrackerState("db", true));
+        Assert.True(a.Node.Driver!.SetTrackerState(null, TrackerKind.External, "db", true));
         Assert.Equal(VrrpState.Backup, a.State);
-        Assert.False(a.Node.Driver.SetTrackerState("nope", true));
+        Assert.False(a.Node.Driver.SetTrackerState(null, TrackerKind.External, "nope", true));
     }
 
     [Fact]
@@ -240,7 +235,7 @@ public class VrrpDriverTests
         Assert.Equal(a.Node.Address, b.GetStatus().MasterAddress);
         Assert.Equal(11, b.GetStatus().AdvertisementsReceived);
         Assert.Equal(200, b.GetStatus().MasterPriority);
-        Assert.Equal(StateChangeReason.MasterDownTimerExpired, status.LastStateChange!.Value.Reason);
+        Assert.Equal(StateChangeReason.MasterDownTimerExpired, status.LastStateChange!.Reason);
     }
 
     [Fact]
@@ -249,7 +244,7 @@ public class VrrpDriverTests
         var clock = new VirtualClock();
         var lan = new VirtualLan(clock, seed: 11);
         var node = lan.AddNode();
-        await using var driver = new VrrpDriver(new NullTransport(), new NullAddresses(), timeProvider: clock);
+        await using var driver = new AsyncVrrpDriver(new NullTransport(), new NullAddresses(), timeProvider: clock);
         driver.AddRouter(Config(100, vrid: 1));
         Assert.Contains("both use VRID 1", Assert.Throws<ArgumentException>(() => driver.AddRouter(Config(100, vrid: 1) with { Name = "other" })).Message);
         Assert.Contains("already exists", Assert.Throws<ArgumentException>(() => driver.AddRouter(Config(100, vrid: 2) with { Name = "VI_1" })).Message);
@@ -265,18 +260,18 @@ public class VrrpDriverTests
     {
         using var logs = new CollectingLoggerFactory();
         var clock = new VirtualClock();
-        await using var driver = new VrrpDriver(new NullTransport(failSends: true), new NullAddresses(), timeProvider: clock, loggerFactory: logs);
-        var handle = driver.AddRouter(Config(100, interval: TimeSpan.FromMilliseconds(10)));
+        await using var driver = new AsyncVrrpDriver(new NullTransport(failSends: true), new NullAddresses(), timeProvider: clock, loggerFactory: logs);
+        driver.AddRouter(Config(100, interval: TimeSpan.FromMilliseconds(10)));
         driver.AddObserver(new Throwing());
         await driver.StartAsync(Token);
         clock.Advance(TimeSpan.FromSeconds(5.5));
-        var status = handle.GetStatus();
+        Assert.True(driver.TryGetStatus("VI_1", out var status));
         Assert.Equal(VrrpState.Master, status.State);
         Assert.InRange(status.SendErrors, 545, 548);   // master at 36.09 ms, then every 10 ms
         Assert.InRange(logs.Messages.Count(m => m == "(VI_1) could not send an advertisement"), 5, 6);
         Assert.Contains("An observer threw; ignored", logs.Messages);
         await driver.StopAsync(Token);
-        Assert.Equal(VrrpState.Stopped, handle.State);
+        Assert.Equal(VrrpState.Stopped, driver.GetState("VI_1"));
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value, int from = 0)
@@ -294,20 +289,16 @@ public class VrrpDriverTests
 
     private sealed class Recorder(List<string> seen) : VrrpObserver
     {
-        public override void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change) => seen.Add($"state {change.From}->{change.To} {change.Reason}");
+        public override void OnStateChanged(VrrpStateChange change) => seen.Add($"state {change.PreviousState}->{change.State} {change.Reason}");
 
-        public override void OnAdvertisementSent(VirtualRouterHandle router, byte priority) => seen.Add($"sent {priority}");
+        public override void OnAddressesChanged(string instance, bool added, Exception? error) => seen.Add(added ? "addresses added" : "addresses removed");
 
-        public override void OnAdvertisementReceived(VirtualRouterHandle router, IPAddressValue source, byte priority) => seen.Add($"received {priority} from {source}");
-
-        public override void OnAddressesChanged(VirtualRouterHandle router, bool added, Exception? error) => seen.Add(added ? "addresses added" : "addresses removed");
-
-        public override void OnAnnounced(VirtualRouterHandle router, AnnouncementReason reason, int repeat) => seen.Add($"announced {reason} x{repeat}");
+        public override void OnAnnounced(string instance, AnnouncementReason reason, int repeat) => seen.Add($"announced {reason} x{repeat}");
     }
 
     private sealed class Throwing : VrrpObserver
     {
-        public override void OnStateChanged(VirtualRouterHandle router, in RouterStateChange change) => throw new InvalidOperationException("observer bug");
+        public override void OnStateChanged(VrrpStateChange change) => throw new InvalidOperationException("observer bug");
     }
 
     private sealed class NullTransport(bool failSends = false) : IVrrpTransport
@@ -327,7 +318,7 @@ public class VrrpDriverTests
             return default;
         }
 
-        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        public ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken) =>
             failSends ? ValueTask.FromException(new System.Net.Sockets.SocketException(101)) : ValueTask.CompletedTask;
     }
 

@@ -10,12 +10,12 @@ namespace Vrrp.Linux.Tests.Lab;
 /// <summary>One of our routers in a lab host: the Linux platform of its namespace, a driver and one instance.</summary>
 public sealed class LabRouter : IAsyncDisposable
 {
-    private LabRouter(LabHost host, LinuxVrrpPlatform platform, VrrpDriver driver, VirtualRouterHandle router)
+    private LabRouter(LabHost host, LinuxVrrpPlatform platform, VrrpDriver driver, string name)
     {
         Host = host;
         Platform = platform;
         Driver = driver;
-        Router = router;
+        Name = name;
     }
 
     public LabHost Host { get; }
@@ -24,17 +24,19 @@ public sealed class LabRouter : IAsyncDisposable
 
     public VrrpDriver Driver { get; }
 
-    public VirtualRouterHandle Router { get; }
+    public string Name { get; }
 
-    public VrrpState State => Router.State;
+    public VrrpState State => Driver.GetState(Name);
+
+    public VrrpInstanceStatus Status() => Driver.TryGetStatus(Name, out var status) ? status : throw new InvalidOperationException(Name);
 
     /// <summary>Creates (does not start) a router for <paramref name="configuration"/> in <paramref name="host"/>.</summary>
     public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration)
     {
         var platform = LinuxVrrpPlatform.Create(host.Namespace);
         var driver = platform.CreateDriver();
-        var router = driver.AddRouter(configuration);
-        return new LabRouter(host, platform, driver, router);
+        driver.AddRouter(configuration);
+        return new LabRouter(host, platform, driver, configuration.Name);
     }
 
     public Task StartAsync() => Driver.StartAsync(TestContext.Current.CancellationToken);
@@ -45,7 +47,7 @@ public sealed class LabRouter : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (Router.State == state)
+            if (State == state)
             {
                 return true;
             }
@@ -53,7 +55,7 @@ public sealed class LabRouter : IAsyncDisposable
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
 
-        return Router.State == state;
+        return State == state;
     }
 
     /// <summary>True when the address is on the host's eth0 (asked through <c>ip</c>, not through our own code).</summary>

@@ -28,8 +28,26 @@ public static class TimingBound
             return;
         }
 
+        FailUnlessOverloaded($"{what}: {measuredMs:F3} ms > bound {boundMs:F3} + {SlackMs} ms");
+    }
+
+    /// <summary>
+    /// Fails when two measurements of the same bound differ by more than <paramref name="maxDifferenceMs"/>, unless the
+    /// machine is overloaded (then the test is skipped with the figures, as in <see cref="Check"/>).
+    /// </summary>
+    public static void CheckClose(double aMs, double bMs, double maxDifferenceMs, string what)
+    {
+        if (Math.Abs(aMs - bMs) <= maxDifferenceMs)
+        {
+            return;
+        }
+
+        FailUnlessOverloaded($"{what}: {aMs:F3} ms and {bMs:F3} ms differ by more than {maxDifferenceMs} ms");
+    }
+
+    private static void FailUnlessOverloaded(string message)
+    {
         double load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        string message = $"{what}: {measuredMs:F3} ms > bound {boundMs:F3} + {SlackMs} ms";
         if (load > Environment.ProcessorCount)
         {
             Assert.Skip($"{message}, but the machine is overloaded (load average {load:F1} on {Environment.ProcessorCount} cores): not a valid timing measurement.");

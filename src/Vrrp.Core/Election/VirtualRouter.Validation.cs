@@ -1,0 +1,88 @@
+using Vrrp.Packets;
+
+namespace Vrrp.Election;
+
+// Receive validation, the steps of RFC 9568 section 7.1 that need the router's configuration (steps 6-11 of the receive order).
+public partial class VirtualRouter
+{
+    private DropReason Validate(in Advertisement advertisement)
+    {
+        if (advertisement.Version != _config.Version)
+        {
+            return DropReason.VersionMismatch;
+        }
+
+        if (advertisement.VirtualRouterId != _config.VirtualRouterId)
+        {
+            return DropReason.UnknownVirtualRouterId;
+        }
+
+        if (advertisement.Family != _config.Family)
+        {
+            return DropReason.AddressFamilyMismatch;
+        }
+
+        if (advertisement.Source == LocalAddress)
+        {
+            return DropReason.OwnAdvertisement;
+        }
+
+        if (_config.AcceptOnlyUnicastPeers && _config.UnicastPeers.Count > 0 && !IsUnicastPeer(advertisement.Source))
+        {
+            return DropReason.UnicastSourceNotAllowed;
+        }
+
+        if (_config.Version == VrrpVersion.V2)
+        {
+            DropReason auth = VrrpPacket.CheckAuthentication(in advertisement, _config.AuthenticationType, _password);
+            if (auth != DropReason.None)
+            {
+                return auth;
+            }
+
+            if (advertisement.Interval != _wireInterval)
+            {
+                return DropReason.IntervalMismatch;
+            }
+        }
+        else if (advertisement.Interval == 0)
+        {
+            return DropReason.ZeroInterval;
+        }
+
+        if (_config.RequireLinkLocalFirstAddress)
+        {
+            return VrrpPacket.CheckFirstAddressLinkLocal(in advertisement);
+        }
+
+        return DropReason.None;
+    }
+
+    private bool IsUnicastPeer(IPAddressValue source)
+    {
+        var peers = _config.UnicastPeers;
+        for (int i = 0; i < peers.Count; i++)
+        {
+            if (peers[i] == source)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void CheckAddressList(in Advertisement advertisement, long now)
+    {
+        bool matches = advertisement.AddressesMatch(_advertised);
+        if (matches)
+        {
+            _addressMismatchReported = false;
+        }
+        else if (!_addressMismatchReported)
+        {
+            _addressMismatchReported = true;
+            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.AddressListMismatch, Peer = advertisement.Source, PeerPriority = advertisement.Priority, Time = now });
+        }
+    }
+}

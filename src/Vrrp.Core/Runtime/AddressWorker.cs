@@ -1,0 +1,246 @@
+using Microsoft.Extensions.Logging;
+using Vrrp.Election;
+
+namespace Vrrp.Runtime;
+
+/// <summary>What the address worker does for a router.</summary>
+internal enum AddressWorkKind
+{
+    /// <summary>Put the router's virtual and excluded addresses on their interfaces.</summary>
+    Add,
+
+    /// <summary>Take them off.</summary>
+    Remove,
+
+    /// <summary>Put one address back (removed behind our back while master).</summary>
+    AddOne,
+
+    /// <summary>Announce the addresses (gratuitous ARP / unsolicited NA).</summary>
+    Announce,
+
+    /// <summary>Take one address off (a reload removed it from a master's configuration).</summary>
+    RemoveOne,
+}
+
+/// <summary>One piece of address work.</summary>
+internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind Kind, int Repeat = 0, AnnouncementReason Announcement = AnnouncementReason.None, VirtualAddress? Address = null);
+
+/// <summary>
+/// Adds, removes and announces virtual addresses in the order the routers asked, one piece at a time, off the
+/// protocol's path: a slow kernel (or a cloud API behind a custom address manager) never holds up an election. Every
+/// call gets the worker's cancellation token, cancelled when the driver aborts or gives up waiting at stop.
+/// </summary>
+internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?> completed)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<AddressWork> _queue = new();
+    private readonly CancellationTokenSource _cancel = new();
+    private Task _running = Task.CompletedTask;
+    private bool _active;
+
+    /// <summary>Queues work; call <see cref="Kick"/> once the caller holds no lock.</summary>
+    public void Enqueue(in AddressWork work)
+    {
+        lock (_gate)
+        {
+            _queue.Enqueue(work);
+        }
+    }
+
+    /// <summary>
+    /// Starts the worker if it is idle and has work. Inline, the work runs on the caller's thread until its first
+    /// asynchronous wait (an in-memory platform completes at once, which keeps simulations deterministic); otherwise
+    /// on the thread pool (a driver loop thread that must never wait for the kernel's address calls).
+    /// </summary>
+    public void Kick(bool inline)
+    {
+        Task running;
+        lock (_gate)
+        {
+            if (_active || _queue.Count == 0)
+            {
+                return;
+            }
+
+            _active = true;
+            running = inline ? Task.CompletedTask : Task.Run(RunAsync);
+            _running = running;
+        }
+
+        if (inline)
+        {
+            running = RunAsync();
+            lock (_gate)
+            {
+                if (_active)
+                {
+                    _running = running;
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until the queue is empty and the worker idle.</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task running;
+            bool idleWithWork;
+            lock (_gate)
+            {
+                if (!_active && _queue.Count == 0)
+                {
+                    return;
+                }
+
+                idleWithWork = !_active;
+                running = _running;
+            }
+
+            if (idleWithWork)
+            {
+                Kick(inline: false);
+            }
+            else if (running.IsCompleted)
+            {
+                // Started inline on another thread and not yet recorded: look again shortly.
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Cancels the work under way and drops what is queued.</summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            _queue.Clear();
+        }
+
+        _cancel.Cancel();
+    }
+
+    private async Task RunAsync()
+    {
+        while (true)
+        {
+            AddressWork work;
+            lock (_gate)
+            {
+                if (!_queue.TryDequeue(out work))
+                {
+                    _active = false;
+                    return;
+                }
+            }
+
+            Exception? error = await PerformAsync(work, _cancel.Token).ConfigureAwait(false);
+            if (_cancel.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            completed(work, error);
+        }
+    }
+
+    private async Task<Exception?> PerformAsync(AddressWork work, CancellationToken token)
+    {
+        var router = work.Router;
+        Exception? error = null;
+        try
+        {
+            switch (work.Kind)
+            {
+                case AddressWorkKind.Add:
+                case AddressWorkKind.Remove:
+                    foreach (var (interfaceName, list) in router.AnnounceTargets)
+                    {
+                        foreach (var address in list)
+                        {
+                            if (work.Kind == AddressWorkKind.Remove && router.Retained.Contains(address.Address))
+                            {
+                                continue;
+                            }
+
+                            try
+                            {
+                                if (work.Kind == AddressWorkKind.Add)
+                                {
+                                    await addresses.AddAsync(interfaceName, address, token).ConfigureAwait(false);
+                                }
+                                else
+                                {
+                                    await addresses.RemoveAsync(interfaceName, address, token).ConfigureAwait(false);
+                                }
+                            }
+                            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                            {
+                                // Keep going with the other addresses: one failure must not leave the rest behind.
+                                error ??= ex;
+                                Log.AddressOperationFailed(logger, router.Name, work.Kind == AddressWorkKind.Add ? "add" : "remove", ex);
+                            }
+                        }
+                    }
+
+                    break;
+                case AddressWorkKind.AddOne:
+                    await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
+                    break;
+                case AddressWorkKind.RemoveOne:
+                    await addresses.RemoveAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
+                    break;
+                case AddressWorkKind.Announce:
+                    if (announcer is null)
+                    {
+                        break;
+                    }
+
+                    foreach (var (interfaceName, list) in router.AnnounceTargets)
+                    {
+                        foreach (var address in list)
+                        {
+                            if (address.Family == VrrpAddressFamily.IPv4)
+                            {
+                                Log.SendingGratuitousArp(logger, router.Name, interfaceName, address.Address);
+                            }
+                            else
+                            {
+                                Log.SendingUnsolicitedNeighbourAdvert(logger, router.Name, interfaceName, address.Address);
+                            }
+                        }
+
+                        for (int i = 0; i < work.Repeat; i++)
+                        {
+                            await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                        }
+                    }
+
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            if (work.Kind == AddressWorkKind.Announce)
+            {
+                Log.AnnounceFailed(logger, router.Name, ex);
+            }
+            else
+            {
+                Log.AddressOperationFailed(logger, router.Name, work.Kind == AddressWorkKind.RemoveOne ? "remove" : "add", ex);
+            }
+        }
+
+        return error;
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vrrp.Election;
+using Vrrp.Packets;
+
+namespace Vrrp.Runtime;
+
+// Performing the router set's actions: sends, address work, state changes (logs and observers), rate-limited drop logs.
+public partial class VrrpDriver : IAsyncDisposable
+{
+    // Under the lock: performs the set's actions in order, then re-arms the timer if the earliest deadline moved.
+    private void Perform(long now)
+    {
+        while (_set.TryPollAction(out var action))
+        {
+            var entry = _entries[action.Router!];
+            switch (action.Kind)
+            {
+                case VirtualRouterActionKind.SendAdvertisement:
+                    if (action.Priority == 0 && action.Destination == action.Router!.Destinations[0])
+                    {
+                        Log.SentZeroPriority(Logger, entry.Name);
+                    }
+
+                    if (_runState is RunState.Running or RunState.Stopping)
+                    {
+                        SendAdvertisement(in action);
+                    }
+
+                    break;
+                case VirtualRouterActionKind.AddAddresses:
+                    Log.SettingVips(Logger, entry.Name);
+                    _worker.Enqueue(new AddressWork(entry, AddressWorkKind.Add));
+                    break;
+                case VirtualRouterActionKind.RemoveAddresses:
+                    Log.RemovingVips(Logger, entry.Name);
+                    _worker.Enqueue(new AddressWork(entry, AddressWorkKind.Remove));
+                    break;
+                case VirtualRouterActionKind.Announce:
+                    _worker.Enqueue(new AddressWork(entry, AddressWorkKind.Announce, action.Repeat, action.Announcement));
+                    break;
+                case VirtualRouterActionKind.StateChanged:
+                    OnStateChanged(entry, in action);
+                    break;
+                case VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded:
+                    if (Due(ref entry.LastLowerPriorityLog, now))
+                    {
+                        Log.LowerPriority(Logger, entry.Name, action.PeerPriority, action.Peer);
+                    }
+
+                    break;
+                case VirtualRouterActionKind.OwnerReceivedAdvertisement:
+                    if (Due(ref entry.LastOwnerLog, now))
+                    {
+                        Log.OwnerReceivedAdvertisement(Logger, entry.Name, action.Peer, action.PeerPriority);
+                    }
+
+                    break;
+                case VirtualRouterActionKind.IntervalLearned:
+                    Log.IntervalLearned(Logger, entry.Name, entry.Configuration.AdvertisementInterval.TotalMilliseconds, action.Interval * 10, action.Peer);
+                    break;
+                case VirtualRouterActionKind.MultipleOwners:
+                    if (Due(ref entry.LastMultipleOwnersLog, now))
+                    {
+                        Log.MultipleOwners(Logger, entry.Name, action.Peer, action.OtherPeer);
+                    }
+
+                    break;
+                case VirtualRouterActionKind.AddressListMismatch:
+                    Log.AddressListMismatch(Logger, entry.Name, action.Peer);
+                    break;
+                case VirtualRouterActionKind.PriorityChanged:
+                    Log.PriorityChanged(Logger, entry.Name, action.Priority);
+                    _observers.PriorityChanged(entry.Name, action.Priority);
+                    break;
+            }
+        }
+
+        long next = _set.NextTimeout ?? long.MaxValue;
+        if (next != _armed && _runState is RunState.Running)
+        {
+            _armed = next;
+            ArmTimer(next, now);
+        }
+    }
+
+    private static bool Due(ref long lastLog, long now)
+    {
+        if (now - lastLog < LogInterval)
+        {
+            return false;
+        }
+
+        lastLog = now;
+        return true;
+    }
+
+    private void OnStateChanged(RouterEntry entry, in VirtualRouterAction action)
+    {
+        switch (action.Reason)
+        {
+            case StateChangeReason.MasterDownTimerExpired:
+                Log.ReceiveTimeout(Logger, entry.Name);
+                break;
+            case StateChangeReason.HigherPriorityAdvertisement:
+                Log.HigherPriority(Logger, entry.Name, action.Peer, action.PeerPriority, action.Priority);
+                break;
+            case StateChangeReason.SyncGroup when entry.Router.Group is { } group:
+                Log.SyncGroupFollow(Logger, entry.Name, group.Name);
+                break;
+        }
+
+        if (action.To == VrrpState.Stopped)
+        {
+            Log.Stopped(Logger, entry.Name);
+        }
+        else
+        {
+            Log.EnteringState(Logger, entry.Name, StateNames[(int)action.To]);
+        }
+
+        var router = entry.Router;
+        var change = new VrrpStateChange
+        {
+            InstanceName = entry.Name,
+            PreviousState = action.From,
+            State = action.To,
+            Reason = action.Reason,
+            Priority = action.Priority,
+            MasterAddress = action.To == VrrpState.Master ? router.LocalAddress
+                : action.To == VrrpState.Backup && action.Reason == StateChangeReason.HigherPriorityAdvertisement ? action.Peer : null,
+            MasterPriority = action.Reason == StateChangeReason.HigherPriorityAdvertisement ? action.PeerPriority : 0,
+            Timestamp = TimeProvider.GetUtcNow(),
+            Sequence = ++entry.Sequence,
+        };
+        entry.LastStateChange = change;
+        _observers.StateChanged(change);
+    }
+
+    private void ReportDrop(int channel, in DatagramResult result, long now)
+    {
+        if (result.Router is not { } router)
+        {
+            if (result.Reason != DropReason.UnknownVirtualRouterId && now - _lastUnattributedLog >= LogInterval)
+            {
+                _lastUnattributedLog = now;
+                Log.DroppedUnattributed(Logger, result.Source, _set.GetChannel(channel).InterfaceName, result.Reason);
+            }
+
+            return;
+        }
+
+        var entry = _entries[router];
+        int slot = Math.Min((int)result.Reason, entry.LastDropLog.Length - 1);
+        if (!Due(ref entry.LastDropLog[slot], now))
+        {
+            return;
+        }
+
+        switch (result.Reason)
+        {
+            case DropReason.OwnAdvertisement:
+                Log.OwnAddressAdvert(Logger, entry.Name, result.Source);
+                break;
+            case DropReason.AuthenticationFailure:
+                Log.InvalidPassword(Logger, entry.Name);
+                break;
+            case DropReason.IntervalMismatch:
+                Log.IntervalMismatch(Logger, entry.Name, (int)entry.Configuration.AdvertisementInterval.TotalSeconds, result.Interval);
+                break;
+            default:
+                Log.Dropped(Logger, entry.Name, result.Source, result.Reason);
+                break;
+        }
+    }
+
+    private void OnAddressWorkDone(AddressWork work, Exception? error)
+    {
+        lock (_gate)
+        {
+            if (work.Kind == AddressWorkKind.Announce)
+            {
+                _observers.Announced(work.Router.Name, work.Announcement, work.Repeat);
+            }
+            else
+            {
+                _observers.AddressesChanged(work.Router.Name, work.Kind is not (AddressWorkKind.Remove or AddressWorkKind.RemoveOne), error);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Vrrp.Packets;
+
+namespace Vrrp;
+
+/// <summary>A snapshot of one instance (virtual router): its state, priorities, master and counters.</summary>
+public sealed record VrrpInstanceStatus
+{
+    /// <summary>The instance name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The interface it runs on.</summary>
+    public required string Interface { get; init; }
+
+    /// <summary>The virtual router identifier.</summary>
+    public required int VirtualRouterId { get; init; }
+
+    /// <summary>The address family.</summary>
+    public VrrpAddressFamily Family { get; init; }
+
+    /// <summary>The protocol version.</summary>
+    public VrrpVersion Version { get; init; } = VrrpVersion.V3;
+
+    /// <summary>The current state.</summary>
+    public required VrrpState State { get; init; }
+
+    /// <summary>The configured priority.</summary>
+    public required int ConfiguredPriority { get; init; }
+
+    /// <summary>The effective priority: the configured one adjusted by the trackers' weights (keepalived semantics).</summary>
+    public required int EffectivePriority { get; init; }
+
+    /// <summary>The virtual addresses (as configured, advertised order).</summary>
+    public IReadOnlyList<VirtualAddress> VirtualAddresses { get; init; } = [];
+
+    /// <summary>The address adverts are sent from, or null before start.</summary>
+    public IPAddressValue? LocalAddress { get; init; }
+
+    /// <summary>The master's address when known (this node's own when master), else null.</summary>
+    public IPAddressValue? MasterAddress { get; init; }
+
+    /// <summary>The master's priority, or 0 when unknown.</summary>
+    public int MasterPriority { get; init; }
+
+    /// <summary>True while a fault holds (interface down, a weight-0 tracker down, a sync group member in fault).</summary>
+    public bool IsFaulted { get; init; }
+
+    /// <summary>What keeps the instance in Fault, in keepalived's words (<c>track_script chk_nginx</c>); empty otherwise.</summary>
+    public IReadOnlyList<string> Faults { get; init; } = [];
+
+    /// <summary>Master_Adver_Interval in use (learned from the master in v3).</summary>
+    public TimeSpan MasterAdvertisementInterval { get; init; }
+
+    /// <summary>Advertisements sent since start (priority 0 ones included; one per advert, whatever the number of unicast peers).</summary>
+    public long AdvertisementsSent { get; init; }
+
+    /// <summary>Valid advertisements received since start.</summary>
+    public long AdvertisementsReceived { get; init; }
+
+    /// <summary>Priority-0 advertisements sent.</summary>
+    public long PriorityZeroSent { get; init; }
+
+    /// <summary>Priority-0 advertisements received.</summary>
+    public long PriorityZeroReceived { get; init; }
+
+    /// <summary>State transitions.</summary>
+    public long Transitions { get; init; }
+
+    /// <summary>Times this instance became master.</summary>
+    public long BecameMaster { get; init; }
+
+    /// <summary>Messages the transport failed to send.</summary>
+    public long SendErrors { get; init; }
+
+    /// <summary>Total time spent as master since start.</summary>
+    public TimeSpan TimeAsMaster { get; init; }
+
+    /// <summary>Received packets attributed to this instance and dropped, by reason (only non-zero counts).</summary>
+    public IReadOnlyDictionary<DropReason, long> Drops { get; init; } = new Dictionary<DropReason, long>();
+
+    /// <summary>The last state change, or null when there has been none.</summary>
+    public VrrpStateChange? LastStateChange { get; init; }
+
+    /// <summary>When the instance last changed state, or null when it has not yet.</summary>
+    public DateTimeOffset? LastTransition => LastStateChange?.Timestamp;
+}

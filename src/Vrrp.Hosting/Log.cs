@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vrrp.Hosting;
+
+/// <summary>Hosting log messages (event ids 1000..1099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Starting VRRP (router_id {RouterId}) on platform {Platform} with {InstanceCount} instance(s)")]
+    public static partial void Starting(ILogger logger, string routerId, string platform, int instanceCount);
+
+    [LoggerMessage(1001, LogLevel.Information, "Stopping VRRP")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(1002, LogLevel.Information, "Stopped VRRP")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Stopping VRRP did not finish within the host's shutdown timeout")]
+    public static partial void StopTimedOut(ILogger logger);
+
+    [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
+    public static partial void StartupDelay(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
+    public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
+
+    [LoggerMessage(1006, LogLevel.Information, "Reloading")]
+    public static partial void Reloading(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Information, "Reload finished: {Unchanged} instance(s) unchanged, {Reconfigured} changed in place, {Added} added, {Removed} removed")]
+    public static partial void Reloaded(ILogger logger, int unchanged, int reconfigured, int added, int removed);
+
+    [LoggerMessage(1008, LogLevel.Error, "New config: {Problem}")]
+    public static partial void ReloadProblem(ILogger logger, string problem);
+
+    [LoggerMessage(1009, LogLevel.Error, "New config failed validation ({Count} problem(s)); keeping the running configuration")]
+    public static partial void ReloadRefused(ILogger logger, int count);
+
+    [LoggerMessage(1010, LogLevel.Information, "({InstanceName}) not found in new configuration: removing")]
+    public static partial void InstanceRemoved(ILogger logger, string instanceName);
+
+    [LoggerMessage(1011, LogLevel.Information, "({InstanceName}) configuration changed: applied in place")]
+    public static partial void InstanceReconfigured(ILogger logger, string instanceName);
+
+    [LoggerMessage(1012, LogLevel.Information, "({InstanceName}) new in configuration: starting")]
+    public static partial void InstanceAdded(ILogger logger, string instanceName);
+
+    [LoggerMessage(1013, LogLevel.Error, "Reloading failed")]
+    public static partial void ReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1014, LogLevel.Error, "Cannot change network namespace at a reload - please restart")]
+    public static partial void NamespaceChangeRefused(ILogger logger);
+
+    [LoggerMessage(1015, LogLevel.Information, "Stopping without releasing the virtual routers (dont-release-vrrp): virtual addresses stay, no priority 0 is sent")]
+    public static partial void NotReleasing(ILogger logger);
+
+    [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
+    public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);
+
+    [LoggerMessage(1021, LogLevel.Error, "({InstanceName}) state handler {Handler} did not finish within {Timeout} on entering {State}; its token was cancelled and the next change is delivered")]
+    public static partial void HandlerTimedOut(ILogger logger, string instanceName, string handler, TimeSpan timeout, VrrpState state);
+
+    [LoggerMessage(1030, LogLevel.Information, "({InstanceName}) Executing notify script {Command}")]
+    public static partial void NotifyRunning(ILogger logger, string instanceName, string command);
+
+    [LoggerMessage(1031, LogLevel.Warning, "({InstanceName}) notify script {Command} exited with status {ExitCode}")]
+    public static partial void NotifyFailed(ILogger logger, string instanceName, string command, int exitCode);
+
+    [LoggerMessage(1032, LogLevel.Warning, "({InstanceName}) notify script {Command} timed out and was terminated")]
+    public static partial void NotifyTimedOut(ILogger logger, string instanceName, string command);
+
+    [LoggerMessage(1033, LogLevel.Error, "({InstanceName}) notify script {Command} could not be started: {Reason}")]
+    public static partial void NotifyStartFailed(ILogger logger, string instanceName, string command, string reason);
+}

@@ -1,0 +1,224 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Vrrp.Election;
+using Vrrp.Runtime;
+
+namespace Vrrp.Hosting;
+
+/// <summary>
+/// Runs the configured instances with the host: on start, creates a <see cref="VrrpDriver"/> over the registered
+/// platform, starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
+/// (a master sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
+/// </summary>
+internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader, IAsyncDisposable, IDisposable
+{
+    internal const string NoPlatformMessage =
+        "No VRRP platform is registered: the virtual routers have no way to send adverts or add addresses. " +
+        "Call .UseLinux() from the Vrrp.Linux package on the builder returned by services.AddVrrp(), " +
+        "or .UseInMemoryLan(lan) for tests and demos (or .UsePlatform(...) for a platform of your own).";
+
+    private readonly IServiceProvider _services;
+    private readonly IOptions<VrrpOptions> _options;
+    private readonly VrrpMonitor _monitor;
+    private readonly VrrpMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private VrrpDriver? _driver;
+    private int _disposed;
+    private VrrpTracking? _tracking;
+    private StateChangeDispatcher? _dispatcher;
+
+    public VrrpHostedService(IServiceProvider services, IOptions<VrrpOptions> options, VrrpMonitor monitor, VrrpMetrics metrics, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    {
+        _services = services;
+        _options = options;
+        _monitor = monitor;
+        _metrics = metrics;
+        _time = time;
+        _loggerFactory = loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("Vrrp.Hosting");
+        _metrics.SetStatusSource(() => _monitor.Instances, () => _driver?.GetUnattributedDrops() ?? new Dictionary<Packets.DropReason, long>());
+    }
+
+    /// <summary>The driver, once started (for tests and diagnostics).</summary>
+    internal VrrpDriver? Driver => _driver;
+
+    /// <summary>The trackers, for tests.</summary>
+    internal VrrpTracking? Tracking => _tracking;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        var platform = _services.GetService<VrrpPlatform>() ?? throw new InvalidOperationException(NoPlatformMessage);
+
+        // Always there, even without scripts: a reload may add some (Update).
+        var handlers = new List<IVrrpStateHandler>();
+        _notify = new NotifyScriptHandler(options, _logger);
+        handlers.Add(_notify);
+        _groupNotify = new SyncGroupNotifyHandler(options, _logger);
+        handlers.Add(_groupNotify);
+
+        handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
+        _dispatcher = new StateChangeDispatcher(handlers, options.CallbackTimeout, _time, _loggerFactory.CreateLogger("Vrrp.Hosting.Callbacks"));
+
+        _tracking = new VrrpTracking(
+            options,
+            _time,
+            _loggerFactory.CreateLogger("Vrrp.Tracking"),
+            _services.GetService<IServiceScopeFactory>(),
+            _services.GetService<IOptionsMonitor<HealthCheckServiceOptions>>());
+
+        _monitor.Initialize(options.Instances.Select(i => new VrrpInstanceStatus
+        {
+            Name = i.Name,
+            Interface = i.Interface,
+            VirtualRouterId = i.VirtualRouterId,
+            State = VrrpState.Initialize,
+            ConfiguredPriority = i.Priority,
+            EffectivePriority = i.Priority,
+        }));
+
+        if (options.StartupDelay > TimeSpan.Zero)
+        {
+            Log.StartupDelay(_logger, options.StartupDelay);
+            await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
+        foreach (var instance in options.Instances)
+        {
+            if (instance.UseVirtualMac)
+            {
+                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
+            }
+
+            if (instance.StrictMode)
+            {
+                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
+            }
+        }
+
+        var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
+        foreach (var instance in options.Instances)
+        {
+            driver.AddRouter(DriverConfiguration.Create(options, instance));
+        }
+
+        foreach (var group in options.SyncGroups)
+        {
+            // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
+            if (group.Instances.Count >= 2)
+            {
+                driver.AddSyncGroup(group.Name, group.Instances);
+            }
+        }
+
+        driver.AddObserver(new Observer(this));
+        _driver = driver;
+        _monitor.SetSource(driver.GetStatus);
+
+        // Trackers first: their initial values (a file already lowering the priority, say) reach the instances
+        // before they start, so they start with them.
+        _tracking.Start(update => driver.SetTrackerValue(update.Instance, update.Kind, update.Name, update.Value));
+        foreach (string file in options.Instances.SelectMany(i => i.TrackFiles).Select(t => t.Name).Distinct(StringComparer.Ordinal))
+        {
+            driver.SetTrackerValue(null, TrackerKind.File, file, _tracking.FileValue(file));
+        }
+
+        try
+        {
+            await driver.StartAsync(cancellationToken).ConfigureAwait(false);
+            _running = options;
+            WatchForChanges();
+        }
+        catch
+        {
+            // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
+            await _tracking.StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        StopWatchingForChanges();
+        _running = null;
+        Log.Stopping(_logger);
+        try
+        {
+            if (_driver is not null && !_options.Value.ReleaseOnStop)
+            {
+                Log.NotReleasing(_logger);
+                await _driver.AbortAsync().ConfigureAwait(false);
+            }
+            else if (_driver is not null)
+            {
+                await _driver.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Log.StopTimedOut(_logger);
+        }
+        finally
+        {
+            if (_tracking is not null)
+            {
+                await _tracking.StopAsync().ConfigureAwait(false);
+            }
+
+            if (_dispatcher is not null)
+            {
+                await _dispatcher.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _monitor.Complete();
+            Log.Stopped(_logger);
+        }
+    }
+
+    /// <summary>For containers disposed synchronously; the host disposes asynchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        // Registered both as itself and as an IHostedService: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_driver is not null)
+        {
+            await _driver.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_tracking is not null)
+        {
+            await _tracking.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_dispatcher is not null)
+        {
+            await _dispatcher.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The driver's observer: called under the driver's lock, in order per instance. It only records and queues
+    /// (metrics, the monitor's streams, the callback queues): nothing here waits.
+    /// </summary>
+    private sealed class Observer(VrrpHostedService host) : VrrpObserver
+    {
+        public override void OnStateChanged(VrrpStateChange change)
+        {
+            host._metrics.Transition(change.InstanceName, change.PreviousState, change.State);
+            host._monitor.Publish(change);
+            host._dispatcher?.Post(change);
+        }
+    }
+}

@@ -1,0 +1,430 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Vrrp.Packets;
+
+namespace Vrrp.Hosting;
+
+// Simple ranges are declared with [Range] on the options classes and checked by these source-generated validators
+// (AOT safe, no reflection). The hand-written VrrpOptionsValidator below runs them item by item, naming each item by
+// its configured name (for example "Instances[VI_1].Priority"), and adds the cross-field rules.
+
+/// <summary>Source-generated range checks of one instance.</summary>
+[OptionsValidator]
+internal sealed partial class VrrpInstanceOptionsRangeValidator : IValidateOptions<VrrpInstanceOptions>;
+
+/// <summary>Source-generated range checks of one check script.</summary>
+[OptionsValidator]
+internal sealed partial class VrrpScriptOptionsRangeValidator : IValidateOptions<VrrpScriptOptions>;
+
+/// <summary>Source-generated range checks of one tracked health check.</summary>
+[OptionsValidator]
+internal sealed partial class TrackHealthCheckOptionsRangeValidator : IValidateOptions<TrackHealthCheckOptions>;
+
+/// <summary>
+/// Validates <see cref="VrrpOptions"/> at start-up: every message names the instance (or script, file, group) and the
+/// field, with the keepalived keyword in parentheses.
+/// </summary>
+internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
+{
+    /// <summary>keepalived's weight range for trackers.</summary>
+    internal const int MaxWeight = 253;
+
+    private static readonly TimeSpan V3MaxInterval = TimeSpan.FromMilliseconds(40_950);
+    private static readonly TimeSpan V3Step = TimeSpan.FromMilliseconds(10);
+
+    private readonly IOptionsMonitor<HealthCheckServiceOptions>? _healthChecks;
+
+    public VrrpOptionsValidator(IOptionsMonitor<HealthCheckServiceOptions>? healthChecks = null) => _healthChecks = healthChecks;
+
+    public ValidateOptionsResult Validate(string? name, VrrpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+
+        if (options.CallbackTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Vrrp: CallbackTimeout must be positive, got {options.CallbackTimeout}.");
+        }
+
+        if (options.StartupDelay < TimeSpan.Zero)
+        {
+            errors.Add($"Vrrp: StartupDelay (vrrp_startup_delay) must not be negative, got {options.StartupDelay}.");
+        }
+
+        CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
+        CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
+        CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));
+        CheckUniqueNames(errors, "sync group", options.SyncGroups.Select(g => g.Name));
+
+        var scripts = options.Scripts.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var files = options.TrackFiles.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        HashSet<string>? healthChecks = null;
+
+        foreach (var script in options.Scripts)
+        {
+            string label = $"Script '{script.Name}'";
+            Add(errors, new VrrpScriptOptionsRangeValidator().Validate($"Scripts[{script.Name}]", script));
+            if (string.IsNullOrWhiteSpace(script.Command))
+            {
+                errors.Add($"{label}: Command (script) is required.");
+            }
+            else if (Path.IsPathRooted(script.Command) && !File.Exists(script.Command))
+            {
+                // keepalived disables such a script ("not found"); a tracked check that can never pass is a configuration error.
+                errors.Add($"{label}: Command (script) names the program {script.Command}, which does not exist (Command is the program; its arguments go in Arguments).");
+            }
+
+            if (script.Interval <= TimeSpan.Zero)
+            {
+                errors.Add($"{label}: Interval (interval) must be positive, got {script.Interval}.");
+            }
+
+            if (script.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+            {
+                errors.Add($"{label}: Timeout (timeout) must be positive, got {timeout}.");
+            }
+
+            CheckWeight(errors, label, "Weight (weight)", script.Weight);
+        }
+
+        foreach (var file in options.TrackFiles)
+        {
+            string label = $"Track file '{file.Name}'";
+            if (string.IsNullOrWhiteSpace(file.Path))
+            {
+                errors.Add($"{label}: Path (file) is required.");
+            }
+
+            if (file.Interval <= TimeSpan.Zero)
+            {
+                errors.Add($"{label}: Interval must be positive, got {file.Interval}.");
+            }
+
+            CheckWeight(errors, label, "Weight (weight)", file.Weight);
+        }
+
+        var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
+        foreach (var instance in options.Instances)
+        {
+            string label = $"Instance '{instance.Name}'";
+            Add(errors, new VrrpInstanceOptionsRangeValidator().Validate($"Instances[{instance.Name}]", instance));
+            if (string.IsNullOrWhiteSpace(instance.Name))
+            {
+                errors.Add("Instance '': Name is required (the vrrp_instance name).");
+            }
+
+            if (string.IsNullOrWhiteSpace(instance.Interface))
+            {
+                errors.Add($"{label}: Interface (interface) is required.");
+            }
+
+            CheckInterval(errors, label, instance);
+            VrrpAddressFamily? family = CheckAddresses(errors, label, instance);
+
+            if (family is { } f && instance.VirtualRouterId is >= 1 and <= 255 && !string.IsNullOrWhiteSpace(instance.Interface))
+            {
+                var key = (instance.Interface, f, instance.VirtualRouterId);
+                if (vrids.TryGetValue(key, out string? other))
+                {
+                    errors.Add($"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}' on interface {instance.Interface} for {f}; a VRID must be unique per interface and address family.");
+                }
+                else
+                {
+                    vrids.Add(key, instance.Name);
+                }
+            }
+
+            if (family == VrrpAddressFamily.IPv6 && instance.Version != VrrpVersion.V3)
+            {
+                errors.Add($"{label}: IPv6 virtual addresses need Version (version) 3; VRRPv2 is IPv4 only.");
+            }
+
+            if (instance.Version != VrrpVersion.V2 && instance.Version != VrrpVersion.V3)
+            {
+                errors.Add($"{label}: Version (version) must be 2 or 3, got {(int)instance.Version}.");
+            }
+
+            if (instance.AuthenticationType != AuthenticationType.None && instance.Version != VrrpVersion.V2)
+            {
+                errors.Add($"{label}: AuthenticationType (auth_type) is only allowed with Version (version) 2.");
+            }
+
+            if (instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+            {
+                errors.Add($"{label}: AuthenticationType (auth_type) AH is not supported; use PASS or none.");
+            }
+
+            if (instance.AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(instance.AuthenticationPassword))
+            {
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type PASS.");
+            }
+
+            if (instance.AuthenticationType != AuthenticationType.SimplePassword && !string.IsNullOrEmpty(instance.AuthenticationPassword))
+            {
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with AuthenticationType (auth_type) PASS.");
+            }
+
+            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(1000))
+            {
+                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and 1000 seconds, got {Seconds(instance.PreemptDelay)} s.");
+            }
+
+            if (instance.NoPreempt && instance.Priority == 255)
+            {
+                errors.Add($"{label}: NoPreempt (nopreempt) cannot be used with Priority (priority) 255: the address owner always preempts.");
+            }
+
+            if (instance.SourceAddress is { Length: > 0 } source && !IPAddressValue.TryParse(source, out _))
+            {
+                errors.Add($"{label}: SourceAddress (mcast_src_ip / unicast_src_ip) '{source}' is not an IP address.");
+            }
+
+            foreach (string peer in instance.UnicastPeers)
+            {
+                if (!IPAddressValue.TryParse(peer, out _))
+                {
+                    errors.Add($"{label}: UnicastPeers (unicast_peer) '{peer}' is not an IP address.");
+                }
+            }
+
+            CheckCommand(errors, label, "NotifyMaster (notify_master)", instance.NotifyMaster);
+            CheckCommand(errors, label, "NotifyBackup (notify_backup)", instance.NotifyBackup);
+            CheckCommand(errors, label, "NotifyFault (notify_fault)", instance.NotifyFault);
+            CheckCommand(errors, label, "NotifyStop (notify_stop)", instance.NotifyStop);
+            CheckCommand(errors, label, "Notify (notify)", instance.Notify);
+
+            CheckTrackedOnce(errors, label, "TrackInterfaces (track_interface)", instance.TrackInterfaces.Select(t => t.Interface));
+            CheckTrackedOnce(errors, label, "TrackScripts (track_script)", instance.TrackScripts.Select(t => t.Name));
+            CheckTrackedOnce(errors, label, "TrackFiles (track_file)", instance.TrackFiles.Select(t => t.Name));
+            CheckTrackedOnce(errors, label, "TrackHealthChecks", instance.TrackHealthChecks.Select(t => t.Name));
+
+            foreach (var track in instance.TrackInterfaces)
+            {
+                if (string.IsNullOrWhiteSpace(track.Interface))
+                {
+                    errors.Add($"{label}: TrackInterfaces (track_interface) has an entry without an interface name.");
+                }
+
+                CheckWeight(errors, label, $"TrackInterfaces[{track.Interface}].Weight", track.Weight);
+            }
+
+            foreach (var track in instance.TrackScripts)
+            {
+                if (!scripts.Contains(track.Name))
+                {
+                    errors.Add($"{label}: TrackScripts (track_script) names script '{track.Name}', which is not defined in Scripts (vrrp_script).");
+                }
+
+                if (track.Weight is { } w)
+                {
+                    CheckWeight(errors, label, $"TrackScripts[{track.Name}].Weight", w);
+                }
+            }
+
+            foreach (var track in instance.TrackFiles)
+            {
+                if (!files.Contains(track.Name))
+                {
+                    errors.Add($"{label}: TrackFiles (track_file) names file '{track.Name}', which is not defined in TrackFiles (vrrp_track_file).");
+                }
+
+                if (track.Weight is { } w)
+                {
+                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight", w);
+                }
+            }
+
+            foreach (var track in instance.TrackHealthChecks)
+            {
+                healthChecks ??= RegisteredHealthChecks();
+                if (!healthChecks.Contains(track.Name))
+                {
+                    errors.Add($"{label}: TrackHealthChecks names health check '{track.Name}', which is not registered (services.AddHealthChecks().AddCheck(\"{track.Name}\", ...)).");
+                }
+
+                Add(errors, new TrackHealthCheckOptionsRangeValidator().Validate($"Instances[{instance.Name}].TrackHealthChecks[{track.Name}]", track));
+                if (track.Interval <= TimeSpan.Zero)
+                {
+                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Interval must be positive, got {track.Interval}.");
+                }
+
+                if (track.Timeout <= TimeSpan.Zero)
+                {
+                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Timeout must be positive, got {track.Timeout}.");
+                }
+
+                CheckWeight(errors, label, $"TrackHealthChecks[{track.Name}].Weight", track.Weight);
+            }
+        }
+
+        var instanceNames = options.Instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in options.SyncGroups)
+        {
+            foreach (string member in group.Instances.Distinct(StringComparer.Ordinal))
+            {
+                if (groupOf.TryGetValue(member, out string? other))
+                {
+                    errors.Add($"Sync group '{group.Name}': instance '{member}' is already in sync group '{other}'; an instance belongs to at most one group.");
+                }
+                else
+                {
+                    groupOf[member] = group.Name;
+                }
+            }
+
+            if (group.Instances.Count == 0)
+            {
+                errors.Add($"Sync group '{group.Name}': Instances (group) must name at least one instance.");
+            }
+
+            string groupLabel = $"Sync group '{group.Name}'";
+            CheckCommand(errors, groupLabel, "NotifyMaster (notify_master)", group.NotifyMaster);
+            CheckCommand(errors, groupLabel, "NotifyBackup (notify_backup)", group.NotifyBackup);
+            CheckCommand(errors, groupLabel, "NotifyFault (notify_fault)", group.NotifyFault);
+            CheckCommand(errors, groupLabel, "Notify (notify)", group.Notify);
+
+            foreach (string member in group.Instances)
+            {
+                if (!instanceNames.Contains(member))
+                {
+                    errors.Add($"Sync group '{group.Name}': member '{member}' is not a configured instance (vrrp_instance).");
+                }
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private HashSet<string> RegisteredHealthChecks() =>
+        _healthChecks?.Get(Options.DefaultName).Registrations.Select(r => r.Name).ToHashSet(StringComparer.Ordinal)
+        ?? new HashSet<string>(StringComparer.Ordinal);
+
+    private static void Add(List<string> errors, ValidateOptionsResult result)
+    {
+        if (result.Failed)
+        {
+            errors.AddRange(result.Failures);
+        }
+    }
+
+    private static void CheckUniqueNames(List<string> errors, string kind, IEnumerable<string> names)
+    {
+        foreach (var duplicate in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"The {kind} name '{duplicate.Key}' is used {duplicate.Count()} times; names must be unique.");
+        }
+    }
+
+    private static IReadOnlyList<string> CheckCommand(List<string> errors, string label, string field, string? command)
+    {
+        if (command is null)
+        {
+            return [];
+        }
+
+        if (!KeepalivedCommandLine.TrySplit(command, out var words, out string? error))
+        {
+            errors.Add($"{label}: {field} cannot be split into a program and arguments: {error}");
+            return [];
+        }
+
+        if (words.Count == 0)
+        {
+            errors.Add($"{label}: {field} names no program.");
+        }
+
+        return words;
+    }
+
+    private static void CheckTrackedOnce(List<string> errors, string label, string field, IEnumerable<string> names)
+    {
+        foreach (var duplicate in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{label}: {field} lists '{duplicate.Key}' {duplicate.Count()} times; track each object once (its weight would count twice).");
+        }
+    }
+
+    private static void CheckWeight(List<string> errors, string label, string field, int weight)
+    {
+        if (weight is < -MaxWeight or > MaxWeight)
+        {
+            errors.Add($"{label}: {field} must be between {-MaxWeight} and {MaxWeight}, got {weight}.");
+        }
+    }
+
+    private static void CheckInterval(List<string> errors, string label, VrrpInstanceOptions instance)
+    {
+        var interval = instance.AdvertisementInterval;
+        if (instance.Version == VrrpVersion.V2)
+        {
+            if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromSeconds(255) || interval.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                errors.Add($"{label}: AdvertisementInterval (advert_int) must be whole seconds from 1 to 255 with version 2, got {Seconds(interval)} s.");
+            }
+        }
+        else if (interval < V3Step || interval > V3MaxInterval || interval.Ticks % V3Step.Ticks != 0)
+        {
+            errors.Add($"{label}: AdvertisementInterval (advert_int) must be 0.01 to 40.95 s in steps of 0.01 s with version 3, got {Seconds(interval)} s.");
+        }
+    }
+
+    private static string Seconds(TimeSpan interval) => interval.TotalSeconds.ToString("0.#######", CultureInfo.InvariantCulture);
+
+    private static VrrpAddressFamily? CheckAddresses(List<string> errors, string label, VrrpInstanceOptions instance)
+    {
+        if (instance.VirtualAddresses.Count == 0)
+        {
+            errors.Add($"{label}: VirtualAddresses (virtual_ipaddress) must contain at least one address.");
+            return null;
+        }
+
+        VrrpAddressFamily? family = null;
+        bool mixed = false;
+        foreach (string text in instance.VirtualAddresses)
+        {
+            if (!TryParseAddress(errors, label, "VirtualAddresses (virtual_ipaddress)", text, out var address))
+            {
+                continue;
+            }
+
+            if (family is null)
+            {
+                family = address.Family;
+            }
+            else if (family != address.Family)
+            {
+                mixed = true;
+            }
+        }
+
+        if (mixed)
+        {
+            errors.Add($"{label}: VirtualAddresses (virtual_ipaddress) mixes IPv4 and IPv6; one address family per instance (use virtual_ipaddress_excluded for the other family).");
+            return null;
+        }
+
+        foreach (string text in instance.ExcludedVirtualAddresses)
+        {
+            TryParseAddress(errors, label, "ExcludedVirtualAddresses (virtual_ipaddress_excluded)", text, out _);
+        }
+
+        return family;
+    }
+
+    private static bool TryParseAddress(List<string> errors, string label, string field, string text, out VirtualAddress address)
+    {
+        try
+        {
+            address = VirtualAddress.Parse(text);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            errors.Add($"{label}: {field} entry is invalid: {ex.Message}");
+            address = null!;
+            return false;
+        }
+    }
+}

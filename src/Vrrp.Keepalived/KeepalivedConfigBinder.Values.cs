@@ -1,0 +1,301 @@
+using System.Globalization;
+
+namespace Vrrp.Keepalived;
+
+internal sealed partial class KeepalivedConfigBinder
+{
+    private bool RequireBlock(ConfigStatement s)
+    {
+        if (s.Block is null)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected a block '{{ ... }}'");
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool NoBlock(ConfigStatement s)
+    {
+        if (s.Block is not null)
+        {
+            _d.Error(s.Location, $"{s.Keyword} does not take a block");
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool RequireName(ConfigStatement s, out string name)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected a name before '{{'");
+            name = "";
+            return false;
+        }
+
+        if (s.Arguments.Count > 1)
+        {
+            _d.Warning(s.Location, $"{s.Keyword} {s.Arguments[0].Text}: '{Extra(s, 1)}' after the name is ignored");
+        }
+
+        name = s.Arguments[0].Text;
+        return true;
+    }
+
+    private void NoArguments(ConfigStatement s)
+    {
+        if (s.Arguments.Count > 0)
+        {
+            _d.Warning(s.Location, $"{s.Keyword}: '{Extra(s, 0)}' is ignored ({s.Keyword} takes no value)");
+        }
+    }
+
+    private void WarnExtra(ConfigStatement s, int from)
+    {
+        if (s.Arguments.Count > from)
+        {
+            _d.Warning(s.Location, $"{s.Keyword}: '{Extra(s, from)}' is ignored");
+        }
+    }
+
+    private static string Extra(ConfigStatement s, int from) => string.Join(' ', s.Arguments.Skip(from).Select(static a => a.Text));
+
+    private bool RequireString(ConfigStatement s, string expected, out string value, bool checkExtra = true)
+    {
+        if (s.Arguments.Count == 0 || s.Arguments[0].Text.Length == 0)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected {expected}");
+            value = "";
+            return false;
+        }
+
+        if (checkExtra)
+        {
+            WarnExtra(s, 1);
+        }
+
+        value = s.Arguments[0].Text;
+        return true;
+    }
+
+    /// <summary>A decimal integer (leading zeros allowed: <c>09</c> is 9) in <paramref name="min"/>..<paramref name="max"/>.</summary>
+    private bool TryParseInt(ConfigStatement s, int index, long min, long max, string expected, out int value, string? what = null, bool checkExtra = true)
+    {
+        what ??= s.Keyword;
+        value = 0;
+        if (s.Arguments.Count <= index)
+        {
+            _d.Error(s.Location, $"{what}: expected {expected}");
+            return false;
+        }
+
+        string text = s.Arguments[index].Text;
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed) || parsed < min || parsed > max)
+        {
+            _d.Error(s.Location, $"{what} '{text}': expected {expected}");
+            return false;
+        }
+
+        if (checkExtra)
+        {
+            WarnExtra(s, index + 1);
+        }
+
+        value = (int)parsed;
+        return true;
+    }
+
+    /// <summary>A plain decimal number (digits with an optional fraction; no sign, no exponent).</summary>
+    private bool TryParseDecimal(ConfigStatement s, int index, string expected, out decimal value)
+    {
+        value = 0;
+        if (s.Arguments.Count <= index)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected {expected}");
+            return false;
+        }
+
+        string text = s.Arguments[index].Text;
+        if (!IsPlainDecimal(text) || !decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value))
+        {
+            _d.Error(s.Location, $"{s.Keyword} '{text}': expected {expected}");
+            return false;
+        }
+
+        WarnExtra(s, index + 1);
+        return true;
+
+        static bool IsPlainDecimal(string text)
+        {
+            int dots = 0;
+            int digits = 0;
+            foreach (char c in text)
+            {
+                if (c == '.')
+                {
+                    dots++;
+                }
+                else if (char.IsAsciiDigit(c))
+                {
+                    digits++;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            return digits > 0 && dots <= 1 && text.Length <= 20;
+        }
+    }
+
+    /// <summary>Seconds with an optional fraction (keepalived's TIMER, microsecond resolution), in <paramref name="min"/>..<paramref name="max"/>.</summary>
+    private bool TryParseSeconds(ConfigStatement s, decimal min, decimal max, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        string range = $"seconds {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}";
+        if (!TryParseDecimal(s, 0, range, out decimal seconds))
+        {
+            return false;
+        }
+
+        if (seconds < min || seconds > max)
+        {
+            _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected {range}");
+            return false;
+        }
+
+        // keepalived keeps microseconds (TIMER_HZ_DIGITS 6).
+        decimal microseconds = seconds * 1_000_000;
+        if (microseconds != decimal.Truncate(microseconds))
+        {
+            _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected at most 6 decimal places");
+            return false;
+        }
+
+        value = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        return true;
+    }
+
+    /// <summary>Whole seconds (keepalived reads these timers as unsigned integers) in <paramref name="min"/>..<paramref name="max"/>.</summary>
+    private bool TryParseWholeSeconds(ConfigStatement s, long min, long max, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        string expected = $"whole seconds {min}..{max}";
+        if (s.Arguments.Count == 0)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: expected {expected}");
+            return false;
+        }
+
+        string text = s.Arguments[0].Text;
+        if (!text.All(char.IsAsciiDigit) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) ||
+            seconds < min || seconds > max)
+        {
+            _d.Error(s.Location, $"{s.Keyword} '{text}': expected {expected}");
+            return false;
+        }
+
+        WarnExtra(s, 1);
+        value = TimeSpan.FromSeconds(seconds);
+        return true;
+    }
+
+    /// <summary>keepalived's BOOL: on|off|true|false|yes|no, and no value means on.</summary>
+    private bool TryParseBool(ConfigStatement s, out bool value)
+    {
+        value = true;
+        if (s.Arguments.Count == 0)
+        {
+            return true;
+        }
+
+        switch (s.Arguments[0].Text.ToLowerInvariant())
+        {
+            case "on" or "true" or "yes":
+                value = true;
+                break;
+            case "off" or "false" or "no":
+                value = false;
+                break;
+            default:
+                _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected on, off, true, false, yes or no");
+                return false;
+        }
+
+        WarnExtra(s, 1);
+        return true;
+    }
+
+    private bool RequireAddress(ConfigStatement s, out string address)
+    {
+        address = "";
+        if (!RequireString(s, "an IPv4 or IPv6 address", out string text))
+        {
+            return false;
+        }
+
+        if (!TryParseAddress(text, out var value))
+        {
+            _d.Error(s.Location, $"{s.Keyword} '{text}': expected an IPv4 or IPv6 address");
+            return false;
+        }
+
+        address = value.ToString();
+        return true;
+    }
+
+    /// <summary>A dotted-quad IPv4 address (four decimal parts) or an IPv6 address without a zone, as inet_pton reads them.</summary>
+    internal static bool TryParseAddress(string text, out IPAddressValue address)
+    {
+        address = default;
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return !text.Contains('%', StringComparison.Ordinal) && IPAddressValue.TryParse(text, out address) &&
+                address.Family == VrrpAddressFamily.IPv6;
+        }
+
+        string[] parts = text.Split('.');
+        if (parts.Length != 4)
+        {
+            return false;
+        }
+
+        foreach (string part in parts)
+        {
+            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || int.Parse(part, CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+        }
+
+        return IPAddressValue.TryParse(text, out address);
+    }
+
+    private static bool TryParseAddressWithPrefix(string text, out IPAddressValue address, out int prefix, out string? expected)
+    {
+        prefix = 0;
+        int slash = text.IndexOf('/');
+        if (!TryParseAddress(slash < 0 ? text : text[..slash], out address))
+        {
+            expected = "an IPv4 or IPv6 address, optionally with /PREFIX";
+            return false;
+        }
+
+        int max = address.Family == VrrpAddressFamily.IPv4 ? 32 : 128;
+        if (slash < 0)
+        {
+            prefix = max;
+        }
+        else if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > max)
+        {
+            expected = $"a prefix length 0..{max} after '/'";
+            return false;
+        }
+
+        expected = null;
+        return true;
+    }
+}

@@ -1,0 +1,484 @@
+using System.Diagnostics;
+using Vrrp.Keepalived;
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived.Tests;
+
+/// <summary>
+/// keepalived 2.2.7 itself (<c>keepalived -t</c>, its configuration check) as the oracle: what the writer produces is a
+/// configuration keepalived accepts without a single complaint. Runs in a network namespace created for the test (the
+/// instances need their interfaces to exist); skips when not root or when ip/keepalived are missing.
+/// </summary>
+public sealed class KeepalivedOracleTests : IDisposable
+{
+    private readonly string _prefix = $"kc{Random.Shared.Next(0x10000):x4}";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"vrrp-kconf-oracle-{Guid.NewGuid():N}");
+    private bool _namespaceCreated;
+
+    public KeepalivedOracleTests() => Directory.CreateDirectory(_folder);
+
+    private string Namespace => $"{_prefix}-ns";
+
+    public void Dispose()
+    {
+        if (_namespaceCreated)
+        {
+            Run("ip", ["netns", "del", Namespace], out _);
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void Keepalived_accepts_the_seed_written_back()
+    {
+        RequireLab();
+        CreateNamespace(["ens160"]);
+        var options = KeepalivedConfigReader.ReadText(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Seed", "keepalived-master.conf"))).GetOptionsOrThrow();
+        AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(options));
+    }
+
+    [Fact]
+    public void Keepalived_accepts_a_large_generated_configuration()
+    {
+        RequireLab();
+        string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
+        CreateNamespace(interfaces);
+        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
+            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        var options = new ConfigGenerator(seed).Generate(instanceCount: 60);
+        MakeRunnable(options, interfaces);
+        AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(options), $"seed {seed}");
+    }
+
+    [Fact]
+    public void Keepalived_understands_each_value_as_the_reader_does()
+    {
+        // Differential: keepalived -d dumps what it understood; every instance and script must match what our reader
+        // made of the same file (priorities, timers, GARP settings, VIPs, peers, tracked scripts, script words...).
+        RequireLab();
+        string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
+        CreateNamespace(interfaces);
+        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
+            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        var generated = new ConfigGenerator(seed).Generate(instanceCount: 30);
+        MakeRunnable(generated, interfaces);
+        string config = "global_defs {\n    enable_script_security\n    script_user root\n}\n" + KeepalivedConfigWriter.Write(generated);
+        string path = Path.Combine(_folder, "dump.conf");
+        File.WriteAllText(path, config);
+
+        var read = KeepalivedConfigReader.Read(path);
+        Assert.Equal(["enable_script_security"], read.Diagnostics.Select(static d => d.Message.Split(' ')[0])); // the only one
+        var dump = KeepalivedDump.Parse(DumpConfiguration(path));
+
+        foreach (var o in read.Options.Instances)
+        {
+            string context = $"seed {seed}, instance {o.Name}";
+            Assert.True(dump.Instances.TryGetValue(o.Name, out var k), $"{context}: not in keepalived's dump");
+            var expected = new Dictionary<string, string>
+            {
+                ["VRRP Version"] = o.Version == Vrrp.VrrpVersion.V2 ? "2" : "3",
+                ["Interface"] = o.UseVirtualMac ? $"{o.VirtualMacInterface ?? $"vrrp.{o.VirtualRouterId}"}, vmac on {o.Interface}" : o.Interface,
+                ["Virtual Router ID"] = o.VirtualRouterId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Priority"] = o.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Advert interval"] = o.Version == Vrrp.VrrpVersion.V2
+                    ? KeepalivedDump.Interval(o.AdvertisementInterval)
+                    : $"{o.AdvertisementInterval.Ticks / TimeSpan.TicksPerMillisecond} milli-sec", // VRRPv3: always milliseconds
+                ["Preempt"] = o.NoPreempt ? "disabled" : "enabled",
+                ["Gratuitous ARP delay"] = Seconds(o.GarpMasterDelay),
+                ["Gratuitous ARP repeat"] = Number(o.GarpMasterRepeat),
+                ["Gratuitous ARP refresh"] = Seconds(o.GarpMasterRefresh),
+                ["Gratuitous ARP refresh repeat"] = Number(o.GarpMasterRefreshRepeat),
+                ["Gratuitous ARP lower priority delay"] = Seconds(o.GarpLowerPriorityDelay),
+                ["Gratuitous ARP lower priority repeat"] = Number(o.GarpLowerPriorityRepeat),
+                ["Authentication type"] = o.AuthenticationType switch
+                {
+                    Vrrp.Packets.AuthenticationType.SimplePassword => "SIMPLE_PASSWORD",
+                    Vrrp.Packets.AuthenticationType.IPAuthenticationHeader => "IPSEC_AH",
+                    _ => "none",
+                },
+            };
+            if (o.Version != Vrrp.VrrpVersion.V2)
+            {
+                expected.Remove("Authentication type"); // keepalived prints it for VRRPv2 only
+            }
+
+            foreach (var (field, value) in expected)
+            {
+                Assert.True(k.Fields.TryGetValue(field, out string? actual), $"{context}: keepalived's dump has no '{field}'");
+                Assert.True(value == actual, $"{context}: {field}: reader {value}, keepalived {actual}");
+            }
+
+            Assert.True(o.VirtualAddresses.SequenceEqual(k.VirtualAddresses), $"{context}: VIPs: reader [{string.Join(", ", o.VirtualAddresses)}], keepalived [{string.Join(", ", k.VirtualAddresses)}]");
+            Assert.True(o.UnicastPeers.Order().SequenceEqual(k.UnicastPeers.Order()), $"{context}: peers: reader [{string.Join(", ", o.UnicastPeers)}], keepalived [{string.Join(", ", k.UnicastPeers)}]");
+            var scripts = o.TrackScripts.Select(t => $"{t.Name} weight {t.Weight ?? read.Options.Scripts.First(x => x.Name == t.Name).Weight}");
+            Assert.True(scripts.Order().SequenceEqual(k.TrackedScripts.Order()), $"{context}: tracked scripts: reader [{string.Join(", ", scripts)}], keepalived [{string.Join(", ", k.TrackedScripts)}]");
+            AssertCommand(context, "Master state transition script", o.NotifyMaster, k);
+            AssertCommand(context, "Backup state transition script", o.NotifyBackup, k);
+            AssertCommand(context, "Fault state transition script", o.NotifyFault, k);
+            AssertCommand(context, "Stop state transition script", o.NotifyStop, k);
+            AssertCommand(context, "Generic state transition script", o.Notify, k);
+        }
+
+        foreach (var script in read.Options.Scripts)
+        {
+            string context = $"seed {seed}, script {script.Name}";
+            Assert.True(dump.Scripts.TryGetValue(script.Name, out var k), $"{context}: not in keepalived's dump");
+            Assert.Equal(KeepalivedDump.Words(script.Arguments), KeepalivedDump.Arguments(k.Fields["Command"]));
+            Assert.Equal(Path.GetFileName(script.Command), Path.GetFileName(KeepalivedDump.Program(k.Fields["Command"])));
+            Assert.Equal(KeepalivedDump.Interval(script.Interval), k.Fields["Interval"]);
+            Assert.Equal(script.Timeout is { } t ? KeepalivedDump.Interval(t) : "0 sec", k.Fields["Timeout"]);
+            Assert.Equal(Number(script.Weight), k.Fields["Weight"]);
+            Assert.Equal(Number(script.Rise), k.Fields["Rise"]);
+            Assert.Equal(Number(script.Fall), k.Fields["Fall"]);
+        }
+
+        static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        static string Seconds(TimeSpan value) => ((long)value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        static void AssertCommand(string context, string field, string? commandLine, KeepalivedDump.Block k)
+        {
+            if (commandLine is null)
+            {
+                Assert.False(k.Fields.ContainsKey(field), $"{context}: keepalived has a {field} the reader has not");
+                return;
+            }
+
+            Assert.True(k.Fields.TryGetValue(field, out string? dumped), $"{context}: keepalived has no {field}");
+            var words = KeepalivedCommandLine.Split(commandLine);
+            Assert.True(KeepalivedDump.Words(words.Skip(1)) == KeepalivedDump.Arguments(dumped), $"{context}: {field}: reader {KeepalivedDump.Words(words)}, keepalived {dumped}");
+        }
+    }
+
+    /// <summary>Runs keepalived with <c>-d</c> (dump the configuration) until the dump is out, then stops it.</summary>
+    private string DumpConfiguration(string path)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in new[] { "netns", "exec", Namespace, "keepalived", "-n", "-l", "-D", "-d", "--vrrp", "-f", path,
+            "-p", Path.Combine(_folder, "k.pid"), "-r", Path.Combine(_folder, "v.pid") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        var done = new TaskCompletionSource();
+        // keepalived -l logs (and dumps) to stderr.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                done.TrySetResult();
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains("------< Interfaces >------", StringComparison.Ordinal))
+            {
+                done.TrySetResult();
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            done.Task.Wait(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            // SIGTERM lets keepalived stop its VRRP child and remove what it added; SIGKILL only if it does not.
+            Run("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], out _);
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit(); // drains the asynchronous readers
+        }
+
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Turns generated options into ones a real host could run: existing interfaces, programs and users, no strict
+    /// mode (its extra rules are keepalived policy, not syntax), no per-instance namespace (a Vrrp extension).
+    /// </summary>
+    private void MakeRunnable(VrrpOptions options, string[] interfaces)
+    {
+        options.NetworkNamespace = null;
+        string trackFile = Path.Combine(_folder, "track");
+        File.WriteAllText(trackFile, "0\n");
+        foreach (var script in options.Scripts)
+        {
+            script.Command = "/bin/true";
+            script.User = "root";
+        }
+
+        foreach (var file in options.TrackFiles)
+        {
+            file.Path = trackFile;
+        }
+
+        foreach (var (instance, index) in options.Instances.Select(static (x, i) => (x, i)))
+        {
+            instance.Interface = interfaces[index % interfaces.Length];
+            instance.NetworkNamespace = null;
+            instance.StrictMode = false;
+            if (instance.UnicastPeers.Count > 0 || instance.CheckUnicastSource)
+            {
+                instance.UseVirtualMac = false; // keepalived: unicast (check_unicast_src counts) with use_vmac needs vmac_xmit_base
+                instance.VirtualMacInterface = null;
+            }
+
+            instance.TrackInterfaces = instance.TrackInterfaces.Take(1).Select(t => new TrackInterfaceOptions
+            {
+                Interface = interfaces[(index + 1) % interfaces.Length],
+                Weight = t.Weight,
+            }).ToList();
+            instance.NotifyMaster = Runnable(instance.NotifyMaster);
+            instance.NotifyBackup = Runnable(instance.NotifyBackup);
+            instance.NotifyFault = Runnable(instance.NotifyFault);
+            instance.NotifyStop = Runnable(instance.NotifyStop);
+            instance.Notify = Runnable(instance.Notify);
+        }
+
+        foreach (var group in options.SyncGroups)
+        {
+            group.NotifyMaster = Runnable(group.NotifyMaster);
+            group.NotifyBackup = Runnable(group.NotifyBackup);
+            group.NotifyFault = Runnable(group.NotifyFault);
+            group.Notify = Runnable(group.Notify);
+        }
+
+        static string? Runnable(string? commandLine) =>
+            commandLine is null ? null : KeepalivedCommandLine.Join(["/bin/true", .. KeepalivedCommandLine.Split(commandLine).Skip(1)]);
+    }
+
+    private void AssertKeepalivedAccepts(string config, string context = "")
+    {
+        string path = Path.Combine(_folder, "keepalived.conf");
+        // keepalived refuses to run scripts unless their security is switched on (a policy, not syntax): switch it on
+        // with root as the default user so the check looks at the configuration alone.
+        config = "global_defs {\n    enable_script_security\n    script_user root\n}\n" + config;
+        File.WriteAllText(path, config);
+        if (Environment.GetEnvironmentVariable("VRRP_ORACLE_DUMP") is { Length: > 0 } dump)
+        {
+            File.WriteAllText(dump, config);
+        }
+        int exit = Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string output);
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        if (exit != 0 || output.Trim().Length != 0)
+        {
+            // Quote the lines keepalived complains about, so a failure explains itself.
+            string[] lines = config.Split('\n');
+            var quoted = System.Text.RegularExpressions.Regex.Matches(output, @"Line (\d+)\)")
+                .Select(static m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+                .Distinct()
+                .Where(n => n >= 1 && n <= lines.Length)
+                .Select(n => $"{n}: {lines[n - 1]}{(lines[n - 1].Trim() == "}" ? "\n" + Block(lines, n) : "")}");
+            Assert.Fail($"{context} keepalived -t exit {exit}:\n{output}\nlines:\n{string.Join("\n", quoted)}");
+        }
+    }
+
+    /// <summary>The top-level block that ends at line <paramref name="end"/> (1-based).</summary>
+    private static string Block(string[] lines, int end)
+    {
+        int start = end - 1;
+        while (start > 0 && (lines[start].StartsWith(' ') || lines[start].Trim() == "}"))
+        {
+            start--;
+        }
+
+        return string.Join("\n", lines[start..end]);
+    }
+
+    private static void RequireLab()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            Assert.Skip("needs root on Linux to create a network namespace");
+        }
+
+        foreach (string tool in new[] { "/usr/sbin/keepalived", "/usr/sbin/ip", "/usr/bin/ip", "/sbin/ip" })
+        {
+            if (tool.EndsWith("keepalived", StringComparison.Ordinal) && !File.Exists(tool))
+            {
+                Assert.Skip("keepalived is not installed (apt-get install keepalived)");
+            }
+        }
+
+        if (!new[] { "/usr/sbin/ip", "/usr/bin/ip", "/sbin/ip", "/bin/ip" }.Any(File.Exists))
+        {
+            Assert.Skip("iproute2 (ip) is not installed");
+        }
+    }
+
+    private void CreateNamespace(string[] interfaces)
+    {
+        Check(Run("ip", ["netns", "add", Namespace], out string output), output);
+        _namespaceCreated = true;
+        for (int i = 0; i < interfaces.Length; i++)
+        {
+            // Both ends stay inside the namespace: nothing touches the root namespace's interfaces.
+            Check(Run("ip", ["-n", Namespace, "link", "add", interfaces[i], "type", "veth", "peer", "name", $"{_prefix}p{i}"], out output), output);
+            Check(Run("ip", ["-n", Namespace, "link", "set", interfaces[i], "up"], out output), output);
+        }
+
+        static void Check(int exit, string output) => Assert.True(exit == 0, output);
+    }
+
+    private static int Run(string program, string[] arguments, out string output)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(20_000))
+        {
+            process.Kill(entireProcessTree: true);
+            output = "timed out";
+            return -1;
+        }
+
+        output = stdout.Result + stderr.Result;
+        return process.ExitCode;
+    }
+}
+
+/// <summary>The parts of keepalived's <c>-d</c> configuration dump the differential test compares.</summary>
+internal sealed class KeepalivedDump
+{
+    private static readonly System.Text.RegularExpressions.Regex s_timestamp = new(@"^\w{3} \w{3} +\d+ [\d:]+ \d{4}: ");
+
+    public Dictionary<string, Block> Instances { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, Block> Scripts { get; } = new(StringComparer.Ordinal);
+
+    public static KeepalivedDump Parse(string text)
+    {
+        var dump = new KeepalivedDump();
+        Block? current = null;
+        List<string>? list = null;
+        foreach (string raw in text.Split('\n'))
+        {
+            string line = s_timestamp.Replace(raw.TrimEnd('\r'), "");
+            string trimmed = line.Trim();
+            if (line.StartsWith(" VRRP Instance = ", StringComparison.Ordinal))
+            {
+                current = new Block();
+                dump.Instances[line[" VRRP Instance = ".Length..]] = current;
+                list = null;
+            }
+            else if (line.StartsWith(" VRRP Script = ", StringComparison.Ordinal))
+            {
+                current = new Block();
+                dump.Scripts[line[" VRRP Script = ".Length..]] = current;
+                list = null;
+            }
+            else if (line.StartsWith("------<", StringComparison.Ordinal) || (line.Length > 1 && line[0] == ' ' && line[1] != ' '))
+            {
+                current = null;
+                list = null;
+            }
+            else if (current is null)
+            {
+                continue;
+            }
+            else if (trimmed.StartsWith("Virtual IP (", StringComparison.Ordinal))
+            {
+                list = current.VirtualAddresses;
+            }
+            else if (trimmed == "Unicast Peer :")
+            {
+                list = current.UnicastPeers;
+            }
+            else if (trimmed == "Tracked scripts :")
+            {
+                list = current.TrackedScripts;
+            }
+            else if (line.StartsWith("     ", StringComparison.Ordinal) && list is not null)
+            {
+                if (ReferenceEquals(list, current.TrackedScripts))
+                {
+                    list.Add(trimmed);
+                }
+                else
+                {
+                    // "172.16.1.25 dev eth0 scope global": keepalived leaves out a host prefix.
+                    string address = trimmed.Split(' ')[0];
+                    if (ReferenceEquals(list, current.VirtualAddresses) && !address.Contains('/', StringComparison.Ordinal))
+                    {
+                        address += address.Contains(':', StringComparison.Ordinal) ? "/128" : "/32";
+                    }
+
+                    list.Add(address);
+                }
+            }
+            else
+            {
+                list = null;
+                int equals = trimmed.IndexOf(" = ", StringComparison.Ordinal);
+                if (equals > 0)
+                {
+                    current.Fields.TryAdd(trimmed[..equals], trimmed[(equals + 3)..]);
+                }
+            }
+        }
+
+        return dump;
+    }
+
+    /// <summary>keepalived's "1 sec" / "250 milli-sec" form of a timer.</summary>
+    public static string Interval(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerSecond == 0
+            ? $"{value.Ticks / TimeSpan.TicksPerSecond} sec"
+            : $"{value.Ticks / TimeSpan.TicksPerMillisecond} milli-sec";
+
+    /// <summary>Words as keepalived prints a command: each in single quotes, separated by blanks.</summary>
+    public static string Words(IEnumerable<string> words) => string.Join(' ', words.Select(static w => $"'{w}'"));
+
+    /// <summary>The printed words after the program (keepalived prints the program with its resolved path).</summary>
+    public static string Arguments(string dumped)
+    {
+        string command = dumped.Split(", uid:gid", 2)[0];
+        int end = command.IndexOf("' ", 1, StringComparison.Ordinal);
+        return end < 0 ? "" : command[(end + 2)..];
+    }
+
+    public static string Program(string dumped)
+    {
+        string command = dumped.Split(", uid:gid", 2)[0];
+        int end = command.IndexOf('\'', 1);
+        return command[1..end];
+    }
+
+    internal sealed class Block
+    {
+        public Dictionary<string, string> Fields { get; } = new(StringComparer.Ordinal);
+
+        public List<string> VirtualAddresses { get; } = [];
+
+        public List<string> UnicastPeers { get; } = [];
+
+        public List<string> TrackedScripts { get; } = [];
+    }
+}
