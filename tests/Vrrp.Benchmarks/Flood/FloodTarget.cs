@@ -24,6 +24,7 @@ internal static class FloodTarget
     private static int _dumps;
     private static AllocationSampler? _sampler;
     private static LatencyProbe? _probe;
+    private static MeterListener? _listener;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -48,6 +49,7 @@ internal static class FloodTarget
         };
         listener.SetMeasurementEventCallback<long>(OnMeasurement);
         listener.Start();
+        _listener = listener;
 
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
         builder.Logging.ClearProviders();
@@ -115,14 +117,22 @@ internal static class FloodTarget
 
         lock (Gate)
         {
-            var table = instrument.Name == VrrpInstrumentNames.Drops ? Drops : Transitions;
-            CollectionsMarshal.GetValueRefOrAddDefault(table, (instance, other), out _) += value;
+            if (instrument.Name == VrrpInstrumentNames.Drops)
+            {
+                // An observable counter: each collection reports the running total.
+                Drops[(instance, other)] = value;
+            }
+            else
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(Transitions, (instance, other), out _) += value;
+            }
         }
     }
 
     /// <summary>One block of "stats NAME LABEL key=value ..." lines (flood.sh reads them); LABEL is start, dump1, dump2... (SIGHUP) or exit.</summary>
     private static void Print(string name, string label, IVrrpMonitor monitor)
     {
+        _listener?.RecordObservableInstruments(); // the drop totals, read from the driver's counters
         var lines = new List<string>();
         using var self = Process.GetCurrentProcess();
         string status = File.ReadAllText("/proc/self/status");
