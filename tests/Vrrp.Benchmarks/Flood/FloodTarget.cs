@@ -84,7 +84,10 @@ internal static class FloodTarget
                 CheckUnicastSource = true,
                 VirtualAddresses = ["192.0.2.101/32"],
             });
-        }).UseLinux();
+        })
+        .OnMaster(change => Console.WriteLine(
+            $"{DateTime.Now:HH:mm:ss.fff} takeover check {name}: {change.InstanceName} became master; the raw VRRP sockets hold {RawQueues()}"))
+        .UseLinux();
 
         using var host = builder.Build();
         var monitor = host.Services.GetRequiredService<IVrrpMonitor>();
@@ -172,6 +175,26 @@ internal static class FloodTarget
         string stamp = DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
         Console.Out.Write(string.Concat(lines.Select(l => $"{stamp} stats {name} {label} {l}\n")));
         Console.Out.Flush();
+    }
+
+    /// <summary>
+    /// What waits in this namespace's raw protocol-112 sockets (/proc/net/raw: rx_queue in bytes, drops): at a takeover
+    /// under a flood, it tells a backlog (the master's adverts still queued) from losses.
+    /// </summary>
+    private static string RawQueues()
+    {
+        var parts = new List<string>();
+        foreach (string line in File.ReadLines("/proc/net/raw").Skip(1))
+        {
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 12 && f[1].EndsWith(":0070", StringComparison.Ordinal))
+            {
+                long rx = Convert.ToInt64(f[4].Split(':')[1], 16);
+                parts.Add($"rx_queue={rx / 1024} kB drops={f[^1]}");
+            }
+        }
+
+        return string.Join("; ", parts);
     }
 
     private static string Field(string status, string key) =>

@@ -219,6 +219,14 @@ for name in ("master", "backup"):
     tb = {(d["instance"], d["to"]): int(d["count"]) for d in before if "to" in d}
     ta = {(d["instance"], d["to"]): int(d["count"]) for d in after if "to" in d}
     changes = {k: v - tb.get(k, 0) for k, v in ta.items() if v != tb.get(k, 0)}
+    during = False  # between the dump before the flood and the one after it
+    for line in open(f"{run}/{name}.log"):
+        if f"stats {name} {dumps[1]} " in line:
+            during = True
+        elif f"stats {name} {dumps[-1]} " in line:
+            during = False
+        elif during and "takeover check" in line:
+            print("  " + line.strip())
     print("state changes during the flood: " + (", ".join(f"{i} to {s} x{c}" for (i, s), c in sorted(changes.items())) or "none"))
     if changes:
         ok = False; takeover = True
