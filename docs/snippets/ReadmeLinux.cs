@@ -21,7 +21,7 @@ public static class ReadmeLinux
                 vi.Priority = 150;                       // the highest priority on the segment becomes master
                 vi.VirtualAddresses.Add("192.0.2.100/24");
             })
-            .OnMaster(change => Console.WriteLine($"{change.InstanceName}: master, 192.0.2.100 is here"))
+            .OnMaster(change => Console.WriteLine($"{change.InstanceName}: master, 192.0.2.100 is here"))   // runs once it is
             .OnBackup(change => Console.WriteLine($"{change.InstanceName}: backup"))
             .UseLinux();                                 // raw sockets and rtnetlink: CAP_NET_RAW, CAP_NET_ADMIN
         await builder.Build().RunAsync();

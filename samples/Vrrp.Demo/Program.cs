@@ -2,6 +2,7 @@
 // Election, the master dies, the takeover measured against the RFC bound, the master returns and preempts.
 using System.Globalization;
 using Vrrp;
+using Vrrp.Demo;
 using Vrrp.Election;
 using Vrrp.Testing;
 
@@ -82,26 +83,26 @@ bool OnlyMaster(SimulatedRouter r) =>
 var limit = TimeSpan.FromTicks(interval.Ticks * 10) + TimeSpan.FromSeconds(2);
 bool ok = true;
 
-ui.Phase("1. Election: every router starts in Backup; the highest priority takes over after its Master_Down_Interval");
+ui.Phase("1. Election: every router starts in Backup; the highest priority takes over after its Master_Down_Interval", lan.Elapsed);
 await lan.StartAsync();
 ok &= await WaitFor(() => OnlyMaster(r1) && r2.State == VrrpState.Backup && r3.State == VrrpState.Backup, limit);
 await Task.Delay(interval * 3);
 ShowEvents();
 
-ui.Phase("2. r1 dies (powered off: no priority-0 advert); r2, the next priority, takes over");
+ui.Phase("2. r1 dies (powered off: no priority-0 advert); r2, the next priority, takes over", lan.Elapsed);
 var lastAdvert = LastAdvertFrom("r1");
 await r1.Node.PowerOffAsync();
 ok &= await WaitFor(() => OnlyMaster(r2) && r3.State == VrrpState.Backup, limit);
 var takeover = FirstMasterSince(r2, lastAdvert);
 var bound = MasterDown(r2.Configuration.Priority);
 
-ui.Phase("3. r1 comes back: it starts in Backup, discards r2's lower-priority adverts and preempts");
+ui.Phase("3. r1 comes back: it starts in Backup, discards r2's lower-priority adverts and preempts", lan.Elapsed);
 await r1.Node.StartAsync();
 ok &= await WaitFor(() => OnlyMaster(r1) && r2.State == VrrpState.Backup && r3.State == VrrpState.Backup, limit);
 await Task.Delay(interval * 2);
 ShowEvents();
 
-ui.Phase("4. r1 stops gracefully: it sends priority 0, so r2 takes over after only its skew time");
+ui.Phase("4. r1 stops gracefully: it sends priority 0, so r2 takes over after only its skew time", lan.Elapsed);
 var stopAt = lan.Elapsed;
 await r1.Node.StopAsync();
 ok &= await WaitFor(() => OnlyMaster(r2), limit);
@@ -109,12 +110,22 @@ var handover = FirstMasterSince(r2, stopAt);
 var skew = TimeSpan.FromTicks(ProtocolTimers.SkewTime(r2.Configuration.Priority, ProtocolTimers.ToNanoseconds(interval)) / 100);
 
 ui.Phase("Result");
+ShowEvents();
+var printed = lan.Events.Take(shown).ToList();   // exactly what was printed above (and the sends it left out)
 ui.Line($"  takeover after the master died: {Ms(takeover - lastAdvert)} after its last advert; RFC bound Master_Down_Interval = 3 x {interval.TotalMilliseconds} ms + skew = {Ms(bound)}");
 ui.Line($"  handover after priority 0:      {Ms(handover - stopAt)} after the stop; RFC bound Skew_Time = {Ms(skew)}");
 ui.Line($"  final: {string.Join(", ", routers.Select(r => $"{r.Node.Name} {r.State}"))}; VIP held by {string.Join(", ", lan.HoldersOf(vip.Address).Select(n => n.Name))}");
+
+// The verdict comes from the same events printed above: a moment with two masters is listed, never hidden.
+var (overlapLines, passed, verdict) = DemoVerdict.Judge(ok, DemoVerdict.FindOverlaps(printed, vip.Address.ToString(), ui.Steps), interval);
+foreach (string line in overlapLines)
+{
+    ui.Line(line);
+}
+
 await lan.StopAsync();
-ui.Verdict(ok, ok ? "one master at every step, and the VIP only on it" : "a step did not reach the expected state in time");
-return ok ? 0 : 1;
+ui.Verdict(passed, verdict);
+return passed ? 0 : 1;
 
 TimeSpan MasterDown(byte priority) =>
     TimeSpan.FromTicks(ProtocolTimers.MasterDownInterval(priority, ProtocolTimers.ToNanoseconds(interval)) / 100);
@@ -134,8 +145,16 @@ internal sealed class Timeline
 
     public void Title(string text) => Write("\e[1m", text);
 
-    public void Phase(string text)
+    /// <summary>When each numbered phase began (LAN time), for the verdict.</summary>
+    public List<(string Step, TimeSpan Start)> Steps { get; } = [];
+
+    public void Phase(string text, TimeSpan? start = null)
     {
+        if (start is { } at)
+        {
+            Steps.Add((text[..text.IndexOf('.', StringComparison.Ordinal)], at));
+        }
+
         Console.WriteLine();
         Write("\e[1;36m", "== " + text);
     }

@@ -7,7 +7,9 @@ namespace Vrrp;
 /// <summary>
 /// An IPv4 or IPv6 address held as a value, so that the per-packet paths (parse, validate, compare primary
 /// addresses) never allocate. Ordering is the unsigned big-endian byte order that VRRP uses to break priority ties.
+/// In JSON it is its text (<see cref="IPAddressValueJsonConverter"/>).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(IPAddressValueJsonConverter))]
 public readonly struct IPAddressValue : IEquatable<IPAddressValue>, IComparable<IPAddressValue>
 {
     // The address bytes in network order: _high holds bytes 0..7, _low bytes 8..15. IPv4 sits in the low 32 bits of _low.

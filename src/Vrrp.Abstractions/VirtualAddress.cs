@@ -1,6 +1,10 @@
 namespace Vrrp;
 
-/// <summary>A virtual IP address that the master of a virtual router holds (keepalived's <c>virtual_ipaddress</c> entry).</summary>
+/// <summary>
+/// A virtual IP address that the master of a virtual router holds (keepalived's <c>virtual_ipaddress</c> entry). In
+/// JSON it is <c>{"address":"192.0.2.100","prefixLength":24}</c> (<see cref="VirtualAddressJsonConverter"/>).
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(VirtualAddressJsonConverter))]
 public sealed record VirtualAddress
 {
     /// <summary>Creates a virtual address.</summary>

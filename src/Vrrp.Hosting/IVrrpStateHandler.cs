@@ -14,7 +14,12 @@ namespace Vrrp.Hosting;
 /// </remarks>
 public interface IVrrpStateHandler
 {
-    /// <summary>Called after an instance changed state.</summary>
+    /// <summary>
+    /// Called after an instance changed state, once the network matches the change: for Master, after every virtual
+    /// address was added and the first announcement sent (if adding failed, <see cref="VrrpStateChange.HoldsVirtualAddresses"/>
+    /// is false and <see cref="VrrpStateChange.AddressError"/> says why); for Backup, Fault and Stopped, after the
+    /// addresses were removed.
+    /// </summary>
     /// <param name="change">The change.</param>
     /// <param name="cancellationToken">Signalled when the callback times out or the host stops.</param>
     /// <returns>A task that completes when the handler is done.</returns>

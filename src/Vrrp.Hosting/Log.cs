@@ -20,7 +20,7 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
     public static partial void StartupDelay(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not applied by services.AddVrrp() yet; ignored")]
+    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not supported yet and is ignored (keepalived would apply it)")]
     public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
 
     [LoggerMessage(1006, LogLevel.Information, "Reloading")]
@@ -52,6 +52,12 @@ internal static partial class Log
 
     [LoggerMessage(1015, LogLevel.Information, "Stopping without releasing the virtual routers (dont-release-vrrp): virtual addresses stay, no priority 0 is sent")]
     public static partial void NotReleasing(ILogger logger);
+
+    [LoggerMessage(1100, LogLevel.Warning, "AUDIT {Action} {InstanceName} by {Actor}: {Outcome}")]
+    public static partial void Audit(ILogger logger, string action, string instanceName, string actor, string outcome);
+
+    [LoggerMessage(1101, LogLevel.Warning, "AUDIT {Action} {InstanceName} by {Actor} refused: {Reason}")]
+    public static partial void AuditRefused(ILogger logger, string action, string instanceName, string actor, string reason);
 
     [LoggerMessage(1020, LogLevel.Error, "({InstanceName}) state handler {Handler} failed on entering {State}")]
     public static partial void HandlerFailed(ILogger logger, string instanceName, string handler, VrrpState state, Exception exception);

@@ -136,7 +136,7 @@ public static class VrrpBuilderExtensions
         return builder;
     }
 
-    /// <summary>Runs <paramref name="callback"/> when an instance enters Master.</summary>
+    /// <summary>Runs <paramref name="callback"/> when an instance enters Master, after its virtual addresses are up (added and announced).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="callback">The callback; see <see cref="IVrrpStateHandler"/> for ordering, timeout and isolation.</param>
     /// <returns>The builder.</returns>
@@ -168,7 +168,7 @@ public static class VrrpBuilderExtensions
     public static IVrrpBuilder OnChange(this IVrrpBuilder builder, Func<VrrpStateChange, CancellationToken, ValueTask> callback) =>
         On(builder, null, callback, nameof(OnChange));
 
-    /// <summary>Runs a synchronous <paramref name="callback"/> when an instance enters Master.</summary>
+    /// <summary>Runs a synchronous <paramref name="callback"/> when an instance enters Master, after its virtual addresses are up (added and announced).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="callback">The callback.</param>
     /// <returns>The builder.</returns>
@@ -244,8 +244,9 @@ public static class VrrpBuilderExtensions
 
     /// <summary>
     /// Adds a health check that reports each VRRP instance's state (for <c>/healthz</c>): Healthy while every
-    /// instance is Master or Backup, <paramref name="failureStatus"/> when one is in Fault or not running; the data
-    /// holds each instance's state and effective priority.
+    /// instance is Master or Backup, Degraded when one hears a peer speaking the other VRRP version on its VRID,
+    /// <paramref name="failureStatus"/> when one is in Fault or not running; the data holds each instance's state and
+    /// effective priority.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name (default <c>vrrp</c>).</param>

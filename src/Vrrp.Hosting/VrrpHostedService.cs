@@ -102,6 +102,8 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
         }
 
+        await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
+
         var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
@@ -140,6 +142,36 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
             await _tracking.StopAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks the platform about each instance's interfaces before anything starts, so that a missing one is a
+    /// validation error naming the instance and the option rather than the platform's own exception from deep inside
+    /// the start.
+    /// </summary>
+    private static async Task CheckInterfacesAsync(VrrpOptions options, VrrpPlatform platform, CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        foreach (var instance in options.Instances)
+        {
+            // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
+            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddress.Parse(instance.VirtualAddresses[0]) is { } first
+                ? first.Address
+                : IPAddressValue.Parse("192.0.2.1");
+            try
+            {
+                await platform.Addresses.ContainsAsync(instance.Interface, probe, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(VrrpOptions), failures);
         }
     }
 
@@ -214,9 +246,13 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     /// </summary>
     private sealed class Observer(VrrpHostedService host) : VrrpObserver
     {
-        public override void OnStateChanged(VrrpStateChange change)
-        {
+        public override void OnStateChanged(VrrpStateChange change) =>
             host._metrics.Transition(change.InstanceName, change.PreviousState, change.State);
+
+        // Callbacks, notify scripts and WatchAsync readers get the change once its address work is done: a master's
+        // addresses are on the interface (and announced), a backup's are gone.
+        public override void OnStateApplied(VrrpStateChange change)
+        {
             host._monitor.Publish(change);
             host._dispatcher?.Post(change);
         }

@@ -1,13 +1,9 @@
-using System.ComponentModel.DataAnnotations;
 using Vrrp.Packets;
 
 namespace Vrrp.Hosting;
 
-// Note: the options validation generator ignores ErrorMessage on [Range] (it formats its own "The field X must be
-// between A and B."), so none is given; X is the path with the item's name, for example Instances[VI_1].Priority.
-// Items of the lists are validated one by one by VrrpOptionsValidator (which names them by their configured name),
-// not through [ValidateEnumeratedItems], so the generator's hint about it does not apply.
-#pragma warning disable SYSLIB1213
+// Ranges are checked by VrrpOptionsValidator from the option tables in Configuration/OptionFields.cs (which also bind
+// configuration): a new option needs an entry there (a test checks every property has one).
 
 // Options are plain mutable classes so that they bind from IConfiguration (appsettings.json) and can be filled by
 // the keepalived.conf reader. Each property names the keepalived keyword it corresponds to.
@@ -64,11 +60,9 @@ public sealed class VrrpInstanceOptions
     public string Interface { get; set; } = "";
 
     /// <summary>The virtual router identifier, 1..255 (<c>virtual_router_id</c>).</summary>
-    [Range(1, 255)]
     public int VirtualRouterId { get; set; }
 
     /// <summary>The priority, 1..255; 255 is the address owner (<c>priority</c>, default 100).</summary>
-    [Range(1, 255)]
     public int Priority { get; set; } = 100;
 
     /// <summary>The protocol version (<c>version</c>); the library default is 3. keepalived defaults to 2.</summary>
@@ -129,21 +123,18 @@ public sealed class VrrpInstanceOptions
     public TimeSpan GarpMasterDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; 1..255).</summary>
-    [Range(1, 255)]
     public int GarpMasterRepeat { get; set; } = 5;
 
     /// <summary>Periodic re-announcement while master (<c>garp_master_refresh</c>); zero is off (the default).</summary>
     public TimeSpan GarpMasterRefresh { get; set; }
 
     /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; 1..255).</summary>
-    [Range(1, 255)]
     public int GarpMasterRefreshRepeat { get; set; } = 1;
 
     /// <summary>Delay before re-announcing after hearing a lower-priority advert (<c>garp_lower_prio_delay</c>).</summary>
     public TimeSpan GarpLowerPriorityDelay { get; set; }
 
     /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 1..255).</summary>
-    [Range(1, 255)]
     public int GarpLowerPriorityRepeat { get; set; } = 5;
 
     /// <summary>Tracked interfaces (<c>track_interface</c>).</summary>
@@ -214,11 +205,9 @@ public sealed class TrackHealthCheckOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive successes needed to count as up (1..1000).</summary>
-    [Range(1, 1000)]
     public int Rise { get; set; } = 1;
 
     /// <summary>Consecutive failures needed to count as down (1..1000).</summary>
-    [Range(1, 1000)]
     public int Fall { get; set; } = 1;
 }
 
@@ -244,11 +233,9 @@ public sealed class VrrpScriptOptions
     public int Weight { get; set; }
 
     /// <summary>Consecutive successes to count as up (default 1; 1..1000).</summary>
-    [Range(1, 1000)]
     public int Rise { get; set; } = 1;
 
     /// <summary>Consecutive failures to count as down (default 1; 1..1000).</summary>
-    [Range(1, 1000)]
     public int Fall { get; set; } = 1;
 
     /// <summary>Run as this user, or null for the current one.</summary>

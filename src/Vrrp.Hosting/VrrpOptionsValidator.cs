@@ -5,22 +5,6 @@ using Vrrp.Packets;
 
 namespace Vrrp.Hosting;
 
-// Simple ranges are declared with [Range] on the options classes and checked by these source-generated validators
-// (AOT safe, no reflection). The hand-written VrrpOptionsValidator below runs them item by item, naming each item by
-// its configured name (for example "Instances[VI_1].Priority"), and adds the cross-field rules.
-
-/// <summary>Source-generated range checks of one instance.</summary>
-[OptionsValidator]
-internal sealed partial class VrrpInstanceOptionsRangeValidator : IValidateOptions<VrrpInstanceOptions>;
-
-/// <summary>Source-generated range checks of one check script.</summary>
-[OptionsValidator]
-internal sealed partial class VrrpScriptOptionsRangeValidator : IValidateOptions<VrrpScriptOptions>;
-
-/// <summary>Source-generated range checks of one tracked health check.</summary>
-[OptionsValidator]
-internal sealed partial class TrackHealthCheckOptionsRangeValidator : IValidateOptions<TrackHealthCheckOptions>;
-
 /// <summary>
 /// Validates <see cref="VrrpOptions"/> at start-up: every message names the instance (or script, file, group) and the
 /// field, with the keepalived keyword in parentheses.
@@ -40,16 +24,25 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
     public ValidateOptionsResult Validate(string? name, VrrpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+
+        // What configuration binding could not read comes alone: the options do not say what the user meant, and
+        // checking them would only repeat the same mistake in other words (a misspelt VirtualRouterId is 0).
+        var binding = VrrpConfigurationBinder.GetErrors(options);
+        if (binding.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(binding);
+        }
+
         var errors = new List<string>();
 
         if (options.CallbackTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"Vrrp: CallbackTimeout must be positive, got {options.CallbackTimeout}.");
+            errors.Add($"Vrrp: CallbackTimeout must be more than 0 s, got {Seconds(options.CallbackTimeout)} s.");
         }
 
         if (options.StartupDelay < TimeSpan.Zero)
         {
-            errors.Add($"Vrrp: StartupDelay (vrrp_startup_delay) must not be negative, got {options.StartupDelay}.");
+            errors.Add($"Vrrp: StartupDelay (vrrp_startup_delay) must be 0 s or more, got {Seconds(options.StartupDelay)} s.");
         }
 
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
@@ -64,7 +57,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         foreach (var script in options.Scripts)
         {
             string label = $"Script '{script.Name}'";
-            Add(errors, new VrrpScriptOptionsRangeValidator().Validate($"Scripts[{script.Name}]", script));
+            CheckRanges(errors, label, script, OptionFields.Script);
             if (string.IsNullOrWhiteSpace(script.Command))
             {
                 errors.Add($"{label}: Command (script) is required.");
@@ -77,12 +70,12 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
             if (script.Interval <= TimeSpan.Zero)
             {
-                errors.Add($"{label}: Interval (interval) must be positive, got {script.Interval}.");
+                errors.Add($"{label}: Interval (interval) must be more than 0 s, got {Seconds(script.Interval)} s.");
             }
 
             if (script.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             {
-                errors.Add($"{label}: Timeout (timeout) must be positive, got {timeout}.");
+                errors.Add($"{label}: Timeout (timeout) must be more than 0 s, got {Seconds(timeout)} s.");
             }
 
             CheckWeight(errors, label, "Weight (weight)", script.Weight);
@@ -98,7 +91,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
             if (file.Interval <= TimeSpan.Zero)
             {
-                errors.Add($"{label}: Interval must be positive, got {file.Interval}.");
+                errors.Add($"{label}: Interval must be more than 0 s, got {Seconds(file.Interval)} s.");
             }
 
             CheckWeight(errors, label, "Weight (weight)", file.Weight);
@@ -108,7 +101,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         foreach (var instance in options.Instances)
         {
             string label = $"Instance '{instance.Name}'";
-            Add(errors, new VrrpInstanceOptionsRangeValidator().Validate($"Instances[{instance.Name}]", instance));
+            CheckRanges(errors, label, instance, OptionFields.Instance);
             if (string.IsNullOrWhiteSpace(instance.Name))
             {
                 errors.Add("Instance '': Name is required (the vrrp_instance name).");
@@ -206,7 +199,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                     errors.Add($"{label}: TrackInterfaces (track_interface) has an entry without an interface name.");
                 }
 
-                CheckWeight(errors, label, $"TrackInterfaces[{track.Interface}].Weight", track.Weight);
+                CheckWeight(errors, label, $"TrackInterfaces[{track.Interface}].Weight (weight)", track.Weight);
             }
 
             foreach (var track in instance.TrackScripts)
@@ -218,7 +211,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
                 if (track.Weight is { } w)
                 {
-                    CheckWeight(errors, label, $"TrackScripts[{track.Name}].Weight", w);
+                    CheckWeight(errors, label, $"TrackScripts[{track.Name}].Weight (weight)", w);
                 }
             }
 
@@ -231,7 +224,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
                 if (track.Weight is { } w)
                 {
-                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight", w);
+                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight (weight)", w);
                 }
             }
 
@@ -243,15 +236,15 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                     errors.Add($"{label}: TrackHealthChecks names health check '{track.Name}', which is not registered (services.AddHealthChecks().AddCheck(\"{track.Name}\", ...)).");
                 }
 
-                Add(errors, new TrackHealthCheckOptionsRangeValidator().Validate($"Instances[{instance.Name}].TrackHealthChecks[{track.Name}]", track));
+                CheckRanges(errors, $"{label}, TrackHealthChecks '{track.Name}'", track, OptionFields.TrackHealthCheck);
                 if (track.Interval <= TimeSpan.Zero)
                 {
-                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Interval must be positive, got {track.Interval}.");
+                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Interval must be more than 0 s, got {Seconds(track.Interval)} s.");
                 }
 
                 if (track.Timeout <= TimeSpan.Zero)
                 {
-                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Timeout must be positive, got {track.Timeout}.");
+                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Timeout must be more than 0 s, got {Seconds(track.Timeout)} s.");
                 }
 
                 CheckWeight(errors, label, $"TrackHealthChecks[{track.Name}].Weight", track.Weight);
@@ -301,11 +294,15 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         _healthChecks?.Get(Options.DefaultName).Registrations.Select(r => r.Name).ToHashSet(StringComparer.Ordinal)
         ?? new HashSet<string>(StringComparer.Ordinal);
 
-    private static void Add(List<string> errors, ValidateOptionsResult result)
+    // Every number with a range in the option tables: "Instance 'VI_1': Priority (priority) must be between 1 and 255, got 300."
+    private static void CheckRanges<T>(List<string> errors, string label, T options, OptionField<T>[] fields)
     {
-        if (result.Failed)
+        foreach (var field in fields)
         {
-            errors.AddRange(result.Failures);
+            if (field is { Range: var (min, max), GetInt: { } get } && get(options) is var value && (value < min || value > max))
+            {
+                errors.Add($"{label}: {field.Display} must be between {min} and {max}, got {value}.");
+            }
         }
     }
 

@@ -12,7 +12,9 @@ public static class VrrpServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the VRRP services: the options (validated at start-up), the hosted service that runs the instances with
-    /// the host (and applies changed options while running: <see cref="IVrrpReloader"/>), <see cref="IVrrpMonitor"/>, metrics on the meter <c>Vrrp</c>, and <see cref="TimeProvider.System"/>
+    /// the host (and applies changed options while running: <see cref="IVrrpReloader"/>), <see cref="IVrrpMonitor"/>,
+    /// <see cref="IVrrpController"/> (drain, resume, priority overrides), metrics on the meter <c>Vrrp</c>, and
+    /// <see cref="TimeProvider.System"/>
     /// unless a <see cref="TimeProvider"/> is registered. Add a platform with <c>.UseLinux()</c> (Vrrp.Linux) or
     /// <c>.UseInMemoryLan(lan)</c>. Calling it again returns a builder over the same registrations.
     /// </summary>
@@ -30,6 +32,7 @@ public static class VrrpServiceCollectionExtensions
         services.TryAddSingleton<IVrrpMonitor>(sp => sp.GetRequiredService<VrrpMonitor>());
         services.TryAddSingleton(sp => new VrrpMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<VrrpHostedService>();
+        services.TryAddSingleton<IVrrpController, VrrpController>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, VrrpHostedService>(sp => sp.GetRequiredService<VrrpHostedService>()));
         services.TryAddSingleton<IVrrpReloader>(sp => sp.GetRequiredService<VrrpHostedService>());
         return new VrrpBuilder(services);
@@ -51,7 +54,10 @@ public static class VrrpServiceCollectionExtensions
     /// <summary>
     /// Adds the VRRP services and binds the options from configuration, for example
     /// <c>builder.Configuration.GetSection("Vrrp")</c> (<see cref="VrrpOptions.SectionName"/>) of appsettings.json.
-    /// Binding is source-generated (no reflection; trimming and native AOT safe).
+    /// Binding is strict and written by hand (<see cref="VrrpConfigurationBinder"/>: no reflection, trimming and native
+    /// AOT safe): an unknown key is an error naming the nearest option, instances are keyed by name
+    /// (<c>Vrrp:Instances:VI_1:Priority</c>; a JSON array is accepted too), durations are seconds (<c>"1"</c>,
+    /// <c>"0.05"</c>) or <c>"00:00:01"</c>. The errors fail the host's start with the validation errors.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <see cref="VrrpOptions"/>.</param>
@@ -61,7 +67,8 @@ public static class VrrpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddVrrp();
-        services.AddOptions<VrrpOptions>().Bind(configuration);
+        services.AddOptions<VrrpOptions>().Configure(options => VrrpConfigurationBinder.Bind(configuration, options));
+        services.AddSingleton<IOptionsChangeTokenSource<VrrpOptions>>(new ConfigurationChangeTokenSource<VrrpOptions>(Options.Options.DefaultName, configuration));
         return builder;
     }
 }

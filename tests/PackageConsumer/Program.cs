@@ -35,6 +35,11 @@ await primary.StopAsync();                  // sends priority 0: the standby tak
 bool tookOver = await WaitFor(() => StateOf(standby) == VrrpState.Master);
 Console.WriteLine($"after the primary stopped: standby {StateOf(standby)}; VIP held by {string.Join(", ", lan.HoldersOf(IPAddressValue.Parse("192.0.2.100")).Select(n => n.Name))}");
 
+// The status as JSON (source-generated metadata: this is the native AOT path): the master's address as text.
+string json = System.Text.Json.JsonSerializer.Serialize(standby.Services.GetRequiredService<IVrrpMonitor>().Instances, VrrpJson.InstanceStatusList);
+Console.WriteLine($"status: {json}");
+tookOver &= json.Contains("\"masterAddress\":\"192.0.2.", StringComparison.Ordinal) && json.Contains("\"virtualAddresses\":[{\"address\":\"192.0.2.100\",\"prefixLength\":24}]", StringComparison.Ordinal);
+
 await standby.StopAsync();
 primary.Dispose();
 standby.Dispose();
@@ -46,15 +51,15 @@ static IHost CreateHost(VirtualLan lan, string name, int priority)
 {
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    // The options come from configuration, as from appsettings.json: binding is source-generated in Vrrp.Core.
+    // The options come from configuration, as from appsettings.json or environment variables (Vrrp__Instances__VI_1__...):
+    // instances keyed by name, durations in keepalived's seconds; the binder is hand-written (no reflection, AOT safe).
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
-        ["Vrrp:Instances:0:Name"] = "VI_1",
-        ["Vrrp:Instances:0:Interface"] = SimulatedNode.InterfaceName,
-        ["Vrrp:Instances:0:VirtualRouterId"] = "51",
-        ["Vrrp:Instances:0:Priority"] = priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Vrrp:Instances:0:AdvertisementInterval"] = "00:00:00.050",
-        ["Vrrp:Instances:0:VirtualAddresses:0"] = "192.0.2.100/24",
+        ["Vrrp:Instances:VI_1:Interface"] = SimulatedNode.InterfaceName,
+        ["Vrrp:Instances:VI_1:VirtualRouterId"] = "51",
+        ["Vrrp:Instances:VI_1:Priority"] = priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Vrrp:Instances:VI_1:AdvertisementInterval"] = "0.05",
+        ["Vrrp:Instances:VI_1:VirtualAddresses:0"] = "192.0.2.100/24",
     });
     builder.Services.AddVrrp(builder.Configuration.GetSection(VrrpOptions.SectionName))
         .UseInMemoryLan(lan, name)

@@ -2,6 +2,7 @@ using System.Net;
 
 namespace Vrrp.Abstractions.Tests;
 
+[Trait("Rfc", "9568-6.4.3-j")]
 public class IPAddressValueTests
 {
     [Theory]

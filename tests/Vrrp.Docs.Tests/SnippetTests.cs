@@ -51,7 +51,11 @@ public class SnippetTests
         var instance = Assert.Single(options.Instances);
         Assert.Equal(("VI_1", 51, 150), (instance.Name, instance.VirtualRouterId, instance.Priority));
         Assert.Equal(["192.0.2.100/24"], instance.VirtualAddresses);
-        Assert.Equal(["-c", "pgrep -x nginx"], Assert.Single(options.Scripts).Arguments);
+        Assert.Equal(TimeSpan.FromSeconds(1), instance.AdvertisementInterval);
+        Assert.Equal("chk_nginx", Assert.Single(instance.TrackScripts).Name);
+        var script = Assert.Single(options.Scripts);
+        Assert.Equal(["-c", "pgrep -x nginx"], script.Arguments);
+        Assert.Equal(("chk_nginx", TimeSpan.FromSeconds(2)), (script.Name, script.Interval));
     }
 
     [Fact]

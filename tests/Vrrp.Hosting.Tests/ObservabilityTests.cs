@@ -32,6 +32,7 @@ public class ObservabilityTests
         EffectivePriority = priority,
     };
 
+    [Trait("Rfc", "9568-7.1-k")]
     [Fact]
     public void Metrics_count_transitions_adverts_drops_and_time_as_master()
     {

@@ -50,7 +50,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.VirtualRouterId = vrid;
-        AssertError(With(i), "The field Instances[VI_1].VirtualRouterId must be between 1 and 255.");
+        Assert.Contains($"Instance 'VI_1': VirtualRouterId (virtual_router_id) must be between 1 and 255, got {vrid}.", Errors(With(i)));
     }
 
     [Fact]
@@ -69,6 +69,7 @@ public class OptionsValidationTests
         Assert.Empty(Errors(With(Valid("VI_1", 7), other, v6)));
     }
 
+    [Trait("Rfc", "9568-5.2.4-b")]
     [Theory]
     [InlineData(0)]
     [InlineData(256)]
@@ -76,9 +77,10 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.Priority = priority;
-        AssertError(With(i), "The field Instances[VI_1].Priority must be between 1 and 255.");
+        Assert.Contains($"Instance 'VI_1': Priority (priority) must be between 1 and 255, got {priority}.", Errors(With(i)));
     }
 
+    [Trait("Rfc", "3768-5.3.7-a")]
     [Theory]
     [InlineData(0.5)]
     [InlineData(1.5)]
@@ -91,6 +93,7 @@ public class OptionsValidationTests
         AssertError(With(i), "Instance 'VI_1'", "AdvertisementInterval (advert_int)", "whole seconds from 1 to 255 with version 2");
     }
 
+    [Trait("Rfc", "9568-6.1-b")]
     [Theory]
     [InlineData(0)]
     [InlineData(5)]
@@ -103,6 +106,7 @@ public class OptionsValidationTests
         AssertError(With(i), "Instance 'VI_1'", "AdvertisementInterval (advert_int)", "0.01 to 40.95 s in steps of 0.01 s");
     }
 
+    [Trait("Rfc", "9568-6.1-b")]
     [Fact]
     public void V3_interval_bounds_are_accepted()
     {
@@ -121,6 +125,7 @@ public class OptionsValidationTests
         AssertError(With(i), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "at least one address");
     }
 
+    [Trait("Rfc", "9568-5.2.9-c")]
     [Fact]
     public void Virtual_addresses_must_be_one_family()
     {
@@ -251,9 +256,13 @@ public class OptionsValidationTests
         i.GarpMasterRepeat = 0;
         i.GarpMasterRefreshRepeat = 0;
         i.GarpLowerPriorityRepeat = 0;
-        AssertError(With(i), "The field Instances[VI_1].GarpMasterRepeat must be between 1 and 255.");
-        AssertError(With(i), "The field Instances[VI_1].GarpMasterRefreshRepeat must be between 1 and 255.");
-        AssertError(With(i), "The field Instances[VI_1].GarpLowerPriorityRepeat must be between 1 and 255.");
+        Assert.Equal(
+            [
+                "Instance 'VI_1': GarpMasterRepeat (garp_master_repeat) must be between 1 and 255, got 0.",
+                "Instance 'VI_1': GarpMasterRefreshRepeat (garp_master_refresh_repeat) must be between 1 and 255, got 0.",
+                "Instance 'VI_1': GarpLowerPriorityRepeat (garp_lower_prio_repeat) must be between 1 and 255, got 0.",
+            ],
+            Errors(With(i)));
     }
 
     [Theory]
@@ -263,7 +272,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.PreemptDelay = TimeSpan.FromSeconds(seconds);
-        AssertError(With(i), "Instance 'VI_1'", "PreemptDelay (preempt_delay)", "between 0 and 1000 seconds");
+        Assert.Contains($"Instance 'VI_1': PreemptDelay (preempt_delay) must be between 0 and 1000 seconds, got {seconds} s.", Errors(With(i)));
     }
 
     [Fact]
@@ -272,8 +281,8 @@ public class OptionsValidationTests
         var o = With(Valid());
         o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "", Rise = 0, Fall = 0 });
         AssertError(o, "Script 'chk'", "Command (script) is required");
-        AssertError(o, "The field Scripts[chk].Rise must be between 1 and 1000.");
-        AssertError(o, "The field Scripts[chk].Fall must be between 1 and 1000.");
+        Assert.Contains("Script 'chk': Rise (rise) must be between 1 and 1000, got 0.", Errors(o));
+        Assert.Contains("Script 'chk': Fall (fall) must be between 1 and 1000, got 0.", Errors(o));
     }
 
     [Fact]
@@ -289,7 +298,7 @@ public class OptionsValidationTests
     {
         var i = Valid();
         i.TrackInterfaces.Add(new TrackInterfaceOptions { Interface = "eth1", Weight = 300 });
-        AssertError(With(i), "Instance 'VI_1'", "TrackInterfaces[eth1].Weight", "between -253 and 253");
+        Assert.Contains("Instance 'VI_1': TrackInterfaces[eth1].Weight (weight) must be between -253 and 253, got 300.", Errors(With(i)));
     }
 
     [Fact]
@@ -312,6 +321,6 @@ public class OptionsValidationTests
         });
         using var sp = services.BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
-        Assert.Contains(ex.Failures, f => f.Contains("Instances[VI_1].VirtualRouterId", StringComparison.Ordinal));
+        Assert.Contains("Instance 'VI_1': VirtualRouterId (virtual_router_id) must be between 1 and 255, got 0.", ex.Failures);
     }
 }

@@ -6,6 +6,7 @@ using Vrrp.Packets;
 namespace Vrrp.Keepalived.Tests;
 
 /// <summary>options -> KeepalivedConfigWriter -> KeepalivedConfigReader -> equal options, on large random configurations.</summary>
+[Trait("Rfc", "9568-7.2-a")]
 public class RoundTripTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Vrrp.Linux.Tests.Lab;
 namespace Vrrp.Linux.Tests;
 
 /// <summary>Gratuitous ARP and unsolicited neighbour advertisements: keepalived's layout byte for byte, and well-formed on the wire.</summary>
+[Trait("Rfc", "9568-8.1.2-c")]
 public sealed class AnnouncerTests
 {
     private static (byte[] Arp, byte[] Na) KeepalivedFrames()
@@ -15,6 +16,7 @@ public sealed class AnnouncerTests
         return (frames[0], frames[1]);
     }
 
+    [Trait("Rfc", "9568-6.4.2-h")]
     [Fact]
     public void Frames_are_byte_identical_to_keepalived_2_2_7_for_the_same_mac_and_address()
     {
@@ -53,6 +55,7 @@ public sealed class AnnouncerTests
         Assert.True(frame.Extract<PacketDotNet.IcmpV6Packet>().ValidIcmpChecksum);
     }
 
+    [Trait("Rfc", "9568-8.2.2-d")]
     [Fact]
     public void Neighbor_advertisement_checksum_is_the_ipv6_pseudo_header_sum()
     {
@@ -71,6 +74,8 @@ public sealed class AnnouncerTests
         Assert.Equal(TestAdverts.Checksum(icmp, pseudo), carried);
     }
 
+    [Trait("Rfc", "9568-6.4.2-h")]
+    [Trait("Rfc", "9568-8.1.2-d")]
     [Fact]
     public async Task Announcements_on_the_wire_are_well_formed_in_tshark_and_match_the_keepalived_layout()
     {

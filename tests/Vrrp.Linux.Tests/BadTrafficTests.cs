@@ -16,6 +16,8 @@ public sealed class BadTrafficTests
 {
     private const int Repeats = 3;
 
+    [Trait("Rfc", "9568-5.1.1.3-b")]
+    [Trait("Rfc", "9568-7.1-i")]
     [Fact]
     public async Task Running_routers_keep_their_state_and_count_each_drop_by_reason()
     {

@@ -39,6 +39,16 @@ public sealed class FailoverTests
             .Select(f => (double.Parse(f[0], CultureInfo.InvariantCulture), f[1].Length > 0 ? f[1] : f[2], int.Parse(f[3], CultureInfo.InvariantCulture)))
             .ToList();
 
+    [Trait("Rfc", "9568-5.1.1.3-a")]
+    [Trait("Rfc", "9568-5.1.2.3-a")]
+    [Trait("Rfc", "9568-6.1-a")]
+    [Trait("Rfc", "9568-6.4.2-a")]
+    [Trait("Rfc", "9568-6.4.2-b")]
+    [Trait("Rfc", "9568-6.4.2-e")]
+    [Trait("Rfc", "9568-6.4.2-g")]
+    [Trait("Rfc", "9568-6.4.3-a")]
+    [Trait("Rfc", "9568-6.4.3-b")]
+    [Trait("Rfc", "9568-7.2-d")]
     [Theory]
     [InlineData(1000, VrrpAddressFamily.IPv4)]
     [InlineData(50, VrrpAddressFamily.IPv4)]
@@ -144,6 +154,8 @@ public sealed class FailoverTests
         Assert.True(await r2.WaitForAddressAsync(Vip, present: false));
     }
 
+    [Trait("Rfc", "9568-6.4.2-i")]
+    [Trait("Rfc", "9568-6.4.3-g")]
     [Theory]
     [InlineData(1000)]
     [InlineData(50)]
@@ -208,6 +220,8 @@ public sealed class FailoverTests
         Assert.Equal(VrrpState.Master, r1.State);
     }
 
+    [Trait("Rfc", "9568-6.4.2-a")]
+    [Trait("Rfc", "9568-6.4.2-e")]
     [Fact]
     public async Task A_killed_routers_stale_vip_is_removed_when_it_starts_again()
     {

@@ -68,6 +68,9 @@ public sealed class FrrInteropTests
         };
     }
 
+    [Trait("Rfc", "9568-5.1.1.3-a")]
+    [Trait("Rfc", "9568-6.4.2-k")]
+    [Trait("Rfc", "9568-7.2-b")]
     [Theory]
     [InlineData(Mode.V3At100Ms, true)]
     [InlineData(Mode.V3At100Ms, false)]

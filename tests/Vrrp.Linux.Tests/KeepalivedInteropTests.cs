@@ -78,6 +78,9 @@ public sealed class KeepalivedInteropTests
         };
     }
 
+    [Trait("Rfc", "3768-6.4.2-a")]
+    [Trait("Rfc", "9568-6.4.2-i")]
+    [Trait("Rfc", "9568-7.2-c")]
     [Theory]
     [InlineData(Mode.V2Password, true)]
     [InlineData(Mode.V2Password, false)]

@@ -208,6 +208,7 @@ public sealed class NetlinkCodecTests
         Assert.Equal([new("eth0", LinkEventKind.Down), new("eth0", LinkEventKind.Up), new("x0", LinkEventKind.Down)], events);
     }
 
+    [Trait("Rfc", "9568-5.1.2.3-b")]
     [Fact]
     public void Reads_hop_limit_and_destination_from_ancillary_data()
     {

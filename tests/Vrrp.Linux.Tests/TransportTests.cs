@@ -46,6 +46,7 @@ public sealed class TransportTests
 
     private static VrrpChannelOptions Options(VrrpAddressFamily family) => new() { InterfaceName = "eth0", Family = family };
 
+    [Trait("Rfc", "9568-5.1.1.3-a")]
     [Fact]
     public async Task V2_with_password_goes_from_one_namespace_to_the_other_with_ttl_255()
     {
@@ -74,6 +75,8 @@ public sealed class TransportTests
         Assert.Equal(advert, buffer.AsSpan(ihl, datagram.Length - ihl).ToArray());
     }
 
+    [Trait("Rfc", "9568-5.1.2.3-a")]
+    [Trait("Rfc", "9568-5.2.8-b")]
     [Fact]
     public async Task V3_IPv4_and_IPv6_arrive_with_hop_limit_255_and_the_kernel_fills_the_IPv6_checksum()
     {
@@ -120,6 +123,7 @@ public sealed class TransportTests
         }
     }
 
+    [Trait("Rfc", "9568-7.2-d")]
     [Fact]
     public async Task Unicast_messages_go_to_their_destination_as_written_and_strangers_are_delivered_for_counting()
     {
@@ -191,6 +195,7 @@ public sealed class TransportTests
         Assert.Contains("link-local", none.Message);
     }
 
+    [Trait("Rfc", "9568-7.2-c")]
     [Fact]
     public async Task IPv6_channel_waits_for_the_link_local_address_to_leave_duplicate_address_detection()
     {
@@ -259,6 +264,7 @@ public sealed class TransportTests
         Assert.Equal(good, buffer.AsSpan(20, good.Length).ToArray());
     }
 
+    [Trait("Rfc", "9568-5.1.2.3-b")]
     [Fact]
     public async Task IPv6_hop_limit_other_than_255_is_reported_as_received()
     {
@@ -284,6 +290,8 @@ public sealed class TransportTests
         }
     }
 
+    [Trait("Rfc", "9568-5.1.1.3-a")]
+    [Trait("Rfc", "9568-7.2-d")]
     [Fact]
     public async Task Capture_of_our_adverts_decodes_in_tshark_with_good_checksums_ttl_255_and_the_right_destination()
     {

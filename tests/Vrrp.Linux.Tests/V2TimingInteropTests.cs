@@ -23,6 +23,7 @@ public sealed class V2TimingInteropTests
 {
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 
+    [Trait("Rfc", "3768-6.1-a")]
     [Theory]
     [InlineData(2)]
     [InlineData(3)]

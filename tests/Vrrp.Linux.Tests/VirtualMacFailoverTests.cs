@@ -7,9 +7,17 @@ namespace Vrrp.Linux.Tests;
 /// gratuitous ARPs and ARP replies for the VIP come from the virtual MAC, and the client reaches the VIP across a failover.
 /// (Replies to the client leave through the parent, as with keepalived, so the client may also learn the parent's MAC.)
 /// </summary>
+[Trait("Rfc", "9568-8.1.2-d")]
 [Collection(TimingCollection.Name)]
 public sealed class VirtualMacFailoverTests
 {
+    [Trait("Rfc", "9568-6.4.2-a")]
+    [Trait("Rfc", "9568-6.4.2-e")]
+    [Trait("Rfc", "9568-6.4.2-h")]
+    [Trait("Rfc", "9568-6.4.3-e")]
+    [Trait("Rfc", "9568-7.2-b")]
+    [Trait("Rfc", "9568-8.1.2-a")]
+    [Trait("Rfc", "9568-8.2.2-a")]
     [Theory]
     [InlineData(VrrpAddressFamily.IPv4)]
     [InlineData(VrrpAddressFamily.IPv6)]

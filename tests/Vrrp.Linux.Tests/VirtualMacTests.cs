@@ -5,6 +5,8 @@ namespace Vrrp.Linux.Tests;
 /// <summary>Virtual-MAC (macvlan, keepalived use_vmac) interfaces created and removed through rtnetlink.</summary>
 public sealed class VirtualMacTests
 {
+    [Trait("Rfc", "9568-7.3-a")]
+    [Trait("Rfc", "9568-7.4-a")]
     [Theory]
     [InlineData(VrrpAddressFamily.IPv4, "00:00:5e:00:01:33", "192.0.2.100/32")]
     [InlineData(VrrpAddressFamily.IPv6, "00:00:5e:00:02:33", "2001:db8:50::100/64")]
@@ -59,6 +61,7 @@ public sealed class VirtualMacTests
         Assert.DoesNotContain("vrrp.7", r1.Exec("ip", "link", "show"));
     }
 
+    [Trait("Rfc", "9568-7.3-a")]
     [Fact]
     public void Virtual_mac_follows_rfc_9568()
     {

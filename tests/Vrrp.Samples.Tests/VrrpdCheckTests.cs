@@ -112,7 +112,7 @@ public class VrrpdCheckTests
         TestContext.Current.TestOutputHelper?.WriteLine(output);
         Assert.Equal(1, code);
         Assert.Contains($"{invalid}: warning: unknown setting(s) 'Priorty' in VrrpInstanceOptions (ignored)", output);
-        Assert.Contains($"{invalid}: error: VirtualRouterId: The field Instances[VI_1].VirtualRouterId must be between 1 and 255.", output);
+        Assert.Contains($"{invalid}: error: Instance 'VI_1': VirtualRouterId (virtual_router_id) must be between 1 and 255, got 0.", output);
         Assert.Matches($@"{Regex.Escape(invalid)}: error: Instance 'VI_1': .*famil", output);
     }
 

@@ -33,6 +33,7 @@ public class ElectionScenarioTests
         }
     }
 
+    [Trait("Rfc", "9568-6.4.2-g")]
     [Theory]
     [InlineData(2, 10)]
     [InlineData(3, 10)]
@@ -64,6 +65,8 @@ public class ElectionScenarioTests
         Assert.Equal(expectedTicks, StateChangeTime(lan, next.Node, VrrpState.Master, killedAt).Ticks);
     }
 
+    [Trait("Rfc", "9568-6.1-c")]
+    [Trait("Rfc", "9568-6.4.2-k")]
     [Fact]
     public async Task A_higher_priority_router_that_returns_preempts()
     {
@@ -85,6 +88,7 @@ public class ElectionScenarioTests
         Assert.Equal(VrrpState.Backup, low.State);
     }
 
+    [Trait("Rfc", "9568-6.1-c")]
     [Fact]
     public async Task With_nopreempt_a_returning_higher_priority_router_stays_backup()
     {
@@ -107,6 +111,7 @@ public class ElectionScenarioTests
         AssertSingleMaster(lan, high);
     }
 
+    [Trait("Rfc", "9568-6.1-c")]
     [Fact]
     public async Task Preempt_delay_postpones_preemption()
     {
@@ -128,6 +133,7 @@ public class ElectionScenarioTests
         Assert.InRange(takeover, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10) + TimeSpan.FromSeconds(3.6171875) + TimeSpan.FromSeconds(1));
     }
 
+    [Trait("Rfc", "9568-6.4.3-j")]
     [Fact]
     public async Task Equal_priorities_elect_the_highest_address()
     {
@@ -139,6 +145,7 @@ public class ElectionScenarioTests
         AssertSingleMaster(lan, routers.MaxBy(r => r.Node.Address)!);
     }
 
+    [Trait("Rfc", "9568-6.4.2-i")]
     [Theory]
     [InlineData(10)]
     [InlineData(1000)]
@@ -163,6 +170,8 @@ public class ElectionScenarioTests
         Assert.Equal(1, high.GetStatus().PriorityZeroSent);
     }
 
+    [Trait("Rfc", "9568-5.2.4-a")]
+    [Trait("Rfc", "9568-6.4.1-a")]
     [Fact]
     public async Task The_address_owner_is_master_at_once_and_takes_back_over_when_it_returns()
     {
@@ -185,6 +194,7 @@ public class ElectionScenarioTests
         Assert.Equal(back, StateChangeTime(lan, owner.Node, VrrpState.Master, back));
     }
 
+    [Trait("Rfc", "9568-6.4.2-j")]
     [Fact]
     public async Task A_v3_backup_learns_the_masters_interval_and_fails_over_on_it()
     {
@@ -205,6 +215,7 @@ public class ElectionScenarioTests
         Assert.Equal(lastAdvert.Ticks + 1 + ((mdi + 99) / 100), StateChangeTime(lan, backup.Node, VrrpState.Master, killedAt).Ticks);
     }
 
+    [Trait("Rfc", "3768-7.1-d")]
     [Fact]
     public async Task A_v2_interval_mismatch_is_dropped_so_both_become_master()
     {

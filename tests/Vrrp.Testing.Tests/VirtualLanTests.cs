@@ -116,6 +116,8 @@ public class VirtualLanTests
         Assert.True(b.GetStatus().AdvertisementsReceived >= 1);
     }
 
+    [Trait("Rfc", "9568-5.2.9-a")]
+    [Trait("Rfc", "9568-7.2-c")]
     [Fact]
     public async Task Ipv6_instances_elect_over_link_local_sources()
     {
@@ -132,6 +134,7 @@ public class VirtualLanTests
         Assert.False(b.Node.HasAddress(IPAddressValue.Parse("fd00::51")));
     }
 
+    [Trait("Rfc", "9568-5.2.9-b")]
     [Fact]
     public async Task Rfc_strict_receivers_drop_ipv6_adverts_without_a_link_local_first_address()
     {

@@ -57,6 +57,7 @@ public class WireInteropTests
         Assert.Equal(stoppedAt.Ticks + 1 + (609_375_000 / 100), StateChangeTime(lan, router.Node, VrrpState.Master, stoppedAt).Ticks);
     }
 
+    [Trait("Rfc", "3768-5.3.6-a")]
     [Fact]
     public async Task A_wrong_password_from_keepalived_is_dropped_as_an_authentication_failure()
     {
@@ -74,6 +75,7 @@ public class WireInteropTests
         Assert.Equal(5, router.GetStatus().Drops[DropReason.AuthenticationFailure]);
     }
 
+    [Trait("Rfc", "9568-5.1.1.3-b")]
     [Fact]
     public async Task A_ttl_other_than_255_is_dropped_and_counted_against_the_instance()
     {

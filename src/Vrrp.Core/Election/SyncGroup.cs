@@ -108,7 +108,8 @@ internal sealed class SyncGroup
 
     /// <summary>
     /// Whether a member whose Master_Down_Timer expired may take over: not while another member follows a master it
-    /// must not preempt (the group would flap between the two nodes), nor while another member is in Fault.
+    /// must not preempt (the group would flap between the two nodes), nor while another member is in Fault or drained
+    /// (an operator's drain of one member holds the whole group in Backup).
     /// </summary>
     /// <param name="member">The member about to take over.</param>
     /// <returns>True when it may.</returns>
@@ -116,7 +117,7 @@ internal sealed class SyncGroup
     {
         foreach (var other in _members)
         {
-            if (!ReferenceEquals(other, member) && (other.IsFollowingMaster || other.State == VrrpState.Fault))
+            if (!ReferenceEquals(other, member) && (other.IsFollowingMaster || other.State == VrrpState.Fault || other.IsDrained))
             {
                 return false;
             }

@@ -74,7 +74,7 @@ public partial class VirtualRouter
     /// <param name="now">The current time.</param>
     internal void FollowSyncGroup(VrrpState groupState, long now)
     {
-        if (groupState == VrrpState.Master && _state == VrrpState.Backup)
+        if (groupState == VrrpState.Master && _state == VrrpState.Backup && !_drained)
         {
             BecomeMaster(now, StateChangeReason.SyncGroup);
         }
@@ -108,6 +108,13 @@ public partial class VirtualRouter
 
     private void OnTrackersChanged(long now)
     {
+        OnPriorityInputsChanged(now);
+        ReevaluateFault(now);
+    }
+
+    // The configured priority, its override or the trackers' weights changed: recompute, report, and tell the backups.
+    private void OnPriorityInputsChanged(long now)
+    {
         byte old = _effectivePriority;
         _effectivePriority = ComputeEffectivePriority();
         if (old != _effectivePriority)
@@ -120,8 +127,6 @@ public partial class VirtualRouter
                 _advertisementDeadline = now + _advertisementInterval;
             }
         }
-
-        ReevaluateFault(now);
     }
 
     private byte ComputeEffectivePriority()
@@ -131,7 +136,7 @@ public partial class VirtualRouter
             return 255;
         }
 
-        long priority = _config.Priority + _tracked.PriorityDelta();
+        long priority = (_priorityOverride != 0 ? _priorityOverride : _config.Priority) + _tracked.PriorityDelta();
         return (byte)Math.Clamp(priority, 1, 254);
     }
 

@@ -330,8 +330,8 @@ public sealed partial class VirtualRouter
         byte priority = advertisement.Priority;
         if (priority == 0)
         {
-            // RFC 9568 6.4.2 (RFC 3768 6.4.2): the master is leaving; take over after Skew_Time only.
-            _masterDownDeadline = now + ProtocolTimers.SkewTime(_config.Version, _effectivePriority, _masterAdvertisementInterval);
+            // RFC 9568 6.4.2 (RFC 3768 6.4.2): the master is leaving; take over after Skew_Time only (never when drained).
+            _masterDownDeadline = _drained ? Off : now + ProtocolTimers.SkewTime(_config.Version, _effectivePriority, _masterAdvertisementInterval);
             _masterAddress = null;
             return;
         }
@@ -362,7 +362,7 @@ public sealed partial class VirtualRouter
         LearnInterval(in advertisement);
         _masterAddress = advertisement.Source;
         _masterPriority = priority;
-        _masterDownDeadline = now + MasterDownInterval;
+        _masterDownDeadline = _drained ? Off : now + MasterDownInterval;
     }
 
     private void OnAdvertisementAsMaster(in Advertisement advertisement, long now)
@@ -426,7 +426,7 @@ public sealed partial class VirtualRouter
     private void EnterAfterStartup(long now, StateChangeReason reason)
     {
         _masterAdvertisementInterval = _advertisementInterval;
-        if (_config.IsAddressOwner)
+        if (_config.IsAddressOwner && !_drained)
         {
             BecomeMaster(now, reason);
             return;
@@ -434,7 +434,7 @@ public sealed partial class VirtualRouter
 
         ClearTimers();
         _masterAddress = null;
-        _masterDownDeadline = now + MasterDownInterval;
+        _masterDownDeadline = _drained ? Off : now + MasterDownInterval;
         SetState(VrrpState.Backup, reason, now);
     }
 
@@ -469,7 +469,7 @@ public sealed partial class VirtualRouter
         ClearTimers();
         SetState(VrrpState.Backup, reason, now, peer, peerPriority);
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.RemoveAddresses, Time = now });
-        _masterDownDeadline = now + MasterDownInterval;
+        _masterDownDeadline = _drained ? Off : now + MasterDownInterval;
     }
 
     private void SetState(VrrpState to, StateChangeReason reason, long now, IPAddressValue peer = default, byte peerPriority = 0)

@@ -66,6 +66,9 @@ public enum StateChangeReason
 
     /// <summary>Shut down.</summary>
     Shutdown,
+
+    /// <summary>An operator drained the instance (<see cref="VirtualRouter.Drain"/>): it sent priority 0 and stays Backup until resumed.</summary>
+    Drained,
 }
 
 /// <summary>Why an announcement burst is sent.</summary>

@@ -244,7 +244,7 @@ public sealed partial class VirtualRouterSet
 
         reason = router.HandleAdvertisement(in advertisement, now);
         Pump(router, now);
-        return new DatagramResult(router, reason, advertisement.Source, advertisement.Interval);
+        return new DatagramResult(router, reason, advertisement.Source, advertisement.Interval) { PeerVersion = advertisement.Version };
     }
 
     /// <summary>Fires every deadline that is due, in deadline order. Calling it early, late or repeatedly is harmless.</summary>
@@ -320,6 +320,32 @@ public sealed partial class VirtualRouterSet
         return any;
     }
 
+    /// <summary>
+    /// Drains a router (<see cref="VirtualRouter.Drain"/>): a master sends priority 0, gives up its addresses and
+    /// stays Backup until <see cref="Resume"/>. In a sync group the other members follow it to Backup and none of
+    /// them takes over while one is drained.
+    /// </summary>
+    /// <param name="instance">The instance name.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when there is no such router.</returns>
+    public bool Drain(string instance, long now) => Control(instance, now, static (r, n, _) => r.Drain(n), 0);
+
+    /// <summary>Ends a drain (<see cref="VirtualRouter.Resume"/>).</summary>
+    /// <param name="instance">The instance name.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when there is no such router.</returns>
+    public bool Resume(string instance, long now) => Control(instance, now, static (r, n, _) => r.Resume(n), 0);
+
+    /// <summary>Sets or clears a router's priority override (<see cref="VirtualRouter.SetPriorityOverride"/>).</summary>
+    /// <param name="instance">The instance name.</param>
+    /// <param name="priority">1..254, or null for the configured priority.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>False when there is no such router.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="priority"/> is not 1..254.</exception>
+    /// <exception cref="InvalidOperationException">The router is the address owner.</exception>
+    public bool SetPriorityOverride(string instance, int? priority, long now) =>
+        Control(instance, now, static (r, n, p) => r.SetPriorityOverride(p, n), priority);
+
     /// <summary>Takes the next action to perform, in order (all routers' actions interleaved as they happened).</summary>
     /// <param name="action">The action, tagged with its router and channel.</param>
     /// <returns>False when there is nothing (left) to do.</returns>
@@ -358,6 +384,18 @@ public sealed partial class VirtualRouterSet
         }
 
         return result;
+    }
+
+    private bool Control(string instance, long now, Action<VirtualRouter, long, int?> apply, int? argument)
+    {
+        if (Find(instance) is not { } router)
+        {
+            return false;
+        }
+
+        apply(router, now, argument);
+        Pump(router, now);
+        return true;
     }
 
     // Moves a router's actions to the set's queue in order, runs its sync group on each of its state changes (which
@@ -468,4 +506,7 @@ public readonly struct DatagramResult(VirtualRouter? router, DropReason reason, 
 
     /// <summary>The advertisement interval it carried (centiseconds in v3, seconds in v2), or 0 when unparsed.</summary>
     public int Interval { get; } = interval;
+
+    /// <summary>The version the advert carried when it was parsed and handed to its router (default otherwise).</summary>
+    internal VrrpVersion PeerVersion { get; init; }
 }

@@ -20,10 +20,16 @@ internal enum AddressWorkKind
 
     /// <summary>Take one address off (a reload removed it from a master's configuration).</summary>
     RemoveOne,
+
+    /// <summary>
+    /// No work: a marker queued after the address work of a state change, so that its completion says that work
+    /// (in queue order) is done; the driver then reports the change as applied.
+    /// </summary>
+    Applied,
 }
 
 /// <summary>One piece of address work.</summary>
-internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind Kind, int Repeat = 0, AnnouncementReason Announcement = AnnouncementReason.None, VirtualAddress? Address = null);
+internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind Kind, int Repeat = 0, AnnouncementReason Announcement = AnnouncementReason.None, VirtualAddress? Address = null, VrrpStateChange? Change = null);
 
 /// <summary>
 /// Adds, removes and announces virtual addresses in the order the routers asked, one piece at a time, off the

@@ -104,4 +104,16 @@ internal static partial class Log
 
     [LoggerMessage(33, LogLevel.Error, "({Instance}) could not start after the reload")]
     public static partial void ReloadStartFailed(ILogger logger, string instance, Exception exception);
+
+    [LoggerMessage(34, LogLevel.Warning, "({Instance}) VRRP version mismatch: {Peer} on {Interface} sends VRRPv{PeerVersion} adverts for VRID {Vrid}, this instance speaks VRRPv{Version}; the two ignore each other and may both be master. Configure one version on every router of the VRID (option Version, keepalived 'version'; keepalived defaults to 2, this library to 3). Logged once per episode (it ends after {Window} without such an advert)")]
+    public static partial void VersionMismatch(ILogger logger, string instance, IPAddressValue peer, string @interface, int peerVersion, byte vrid, int version, TimeSpan window);
+
+    [LoggerMessage(35, LogLevel.Warning, "({Instance}) drained: never takes over until resumed (a master sends priority 0 and steps down)")]
+    public static partial void Drained(ILogger logger, string instance);
+
+    [LoggerMessage(36, LogLevel.Information, "({Instance}) resumed: taking part in elections again")]
+    public static partial void Resumed(ILogger logger, string instance);
+
+    [LoggerMessage(37, LogLevel.Information, "({Instance}) priority override {Override}")]
+    public static partial void PriorityOverride(ILogger logger, string instance, string @override);
 }

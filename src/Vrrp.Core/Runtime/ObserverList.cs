@@ -12,6 +12,8 @@ internal sealed class ObserverList(ILogger logger)
 
     public void StateChanged(VrrpStateChange change) => Each(change, static (o, c) => o.OnStateChanged(c));
 
+    public void StateApplied(VrrpStateChange change) => Each(change, static (o, c) => o.OnStateApplied(c));
+
     public void PriorityChanged(string instance, int priority) => Each((instance, priority), static (o, a) => o.OnPriorityChanged(a.instance, a.priority));
 
     public void AddressesChanged(string instance, bool added, Exception? error) =>

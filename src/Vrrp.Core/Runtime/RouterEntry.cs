@@ -50,4 +50,34 @@ internal sealed class RouterEntry
         [.. config.VirtualAddresses.Concat(config.ExcludedAddresses)
             .GroupBy(a => a.Device ?? config.InterfaceName, StringComparer.Ordinal)
             .Select(g => (g.Key, g.ToArray()))];
+
+    /// <summary>A state change whose <see cref="AddressWorkKind.Applied"/> marker is not queued yet (it goes after the change's address work).</summary>
+    public VrrpStateChange? PendingApply { get; set; }
+
+    /// <summary>Whether the virtual addresses are on the node: set by a successful add, cleared by a remove.</summary>
+    public bool HoldsAddresses { get; set; }
+
+    /// <summary>The last address work failure (for the status), or null after a success.</summary>
+    public string? AddressError { get; set; }
+
+    /// <summary>The first address work failure since the last applied change (for the next one), or null.</summary>
+    public string? ApplyError { get; set; }
+
+    /// <summary>The current version-mismatch episode: its peer, versions and times (core nanoseconds and wall clock).</summary>
+    public IPAddressValue MismatchPeer { get; set; }
+
+    public VrrpVersion MismatchPeerVersion { get; set; }
+
+    public long MismatchLast { get; set; } = long.MinValue / 2;
+
+    public long MismatchWindow { get; set; }
+
+    public DateTimeOffset MismatchSince { get; set; }
+
+    public DateTimeOffset MismatchLastSeen { get; set; }
+
+    public long MismatchAdverts { get; set; }
+
+    /// <summary>Whether a version-mismatch episode is under way at <paramref name="now"/>.</summary>
+    public bool InMismatchEpisode(long now) => MismatchAdverts > 0 && now - MismatchLast <= MismatchWindow;
 }

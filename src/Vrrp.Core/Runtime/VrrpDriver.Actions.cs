@@ -40,6 +40,11 @@ public partial class VrrpDriver : IAsyncDisposable
                     _worker.Enqueue(new AddressWork(entry, AddressWorkKind.Announce, action.Repeat, action.Announcement));
                     break;
                 case VirtualRouterActionKind.StateChanged:
+                    if (entry.PendingApply is not null)
+                    {
+                        QueueApplied(entry);
+                    }
+
                     OnStateChanged(entry, in action);
                     break;
                 case VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded:
@@ -74,6 +79,21 @@ public partial class VrrpDriver : IAsyncDisposable
                     _observers.PriorityChanged(entry.Name, action.Priority);
                     break;
             }
+        }
+
+        // Each change's marker goes after all the address work its router asked for in this pass (a sync group
+        // interleaves the members' actions), so its completion means that work is done.
+        if (_applyOrder.Count > 0)
+        {
+            foreach (var entry in _applyOrder)
+            {
+                if (entry.PendingApply is not null)
+                {
+                    QueueApplied(entry);
+                }
+            }
+
+            _applyOrder.Clear();
         }
 
         long next = _set.NextTimeout ?? long.MaxValue;
@@ -134,7 +154,15 @@ public partial class VrrpDriver : IAsyncDisposable
             Sequence = ++entry.Sequence,
         };
         entry.LastStateChange = change;
+        entry.PendingApply = change;
+        _applyOrder.Add(entry);
         _observers.StateChanged(change);
+    }
+
+    private void QueueApplied(RouterEntry entry)
+    {
+        _worker.Enqueue(new AddressWork(entry, AddressWorkKind.Applied, Change: entry.PendingApply));
+        entry.PendingApply = null;
     }
 
     private void ReportDrop(int channel, in DatagramResult result, long now)
@@ -151,6 +179,14 @@ public partial class VrrpDriver : IAsyncDisposable
         }
 
         var entry = _entries[router];
+        if (result.Reason == DropReason.VersionMismatch && result.PeerVersion is VrrpVersion.V2 or VrrpVersion.V3 &&
+            result.PeerVersion != entry.Configuration.Version)
+        {
+            // A peer of the other version: logged once per episode (below), not once a second as a drop.
+            NoteVersionMismatch(entry, in result, now);
+            return;
+        }
+
         int slot = Math.Min((int)result.Reason, entry.LastDropLog.Length - 1);
         if (!Due(ref entry.LastDropLog[slot], now))
         {
@@ -174,17 +210,83 @@ public partial class VrrpDriver : IAsyncDisposable
         }
     }
 
+    private void NoteVersionMismatch(RouterEntry entry, in DatagramResult result, long now)
+    {
+        // The episode lasts while adverts keep coming: it ends after three of the peer's intervals without one.
+        long peerInterval = result.PeerVersion == VrrpVersion.V2
+            ? result.Interval * ProtocolTimers.NanosecondsPerSecond
+            : result.Interval * ProtocolTimers.NanosecondsPerCentisecond;
+        long window = 3 * Math.Max(peerInterval, entry.Router.AdvertisementInterval);
+        var utcNow = TimeProvider.GetUtcNow();
+        if (!entry.InMismatchEpisode(now))
+        {
+            entry.MismatchSince = utcNow;
+            entry.MismatchAdverts = 0;
+            var config = entry.Configuration;
+            Log.VersionMismatch(
+                Logger,
+                entry.Name,
+                result.Source,
+                config.InterfaceName,
+                (int)result.PeerVersion,
+                config.VirtualRouterId,
+                (int)config.Version,
+                TimeSpan.FromTicks(window / 100));
+        }
+
+        entry.MismatchPeer = result.Source;
+        entry.MismatchPeerVersion = result.PeerVersion;
+        entry.MismatchLast = now;
+        entry.MismatchLastSeen = utcNow;
+        entry.MismatchWindow = window;
+        entry.MismatchAdverts++;
+    }
+
     private void OnAddressWorkDone(AddressWork work, Exception? error)
     {
         lock (_gate)
         {
-            if (work.Kind == AddressWorkKind.Announce)
+            var entry = work.Router;
+            switch (work.Kind)
             {
-                _observers.Announced(work.Router.Name, work.Announcement, work.Repeat);
-            }
-            else
-            {
-                _observers.AddressesChanged(work.Router.Name, work.Kind is not (AddressWorkKind.Remove or AddressWorkKind.RemoveOne), error);
+                case AddressWorkKind.Announce:
+                    if (error is not null)
+                    {
+                        entry.AddressError = $"could not announce the virtual addresses: {error.Message}";
+                        entry.ApplyError ??= entry.AddressError;
+                    }
+
+                    _observers.Announced(entry.Name, work.Announcement, work.Repeat);
+                    break;
+                case AddressWorkKind.Applied:
+                    var change = work.Change! with { HoldsVirtualAddresses = entry.HoldsAddresses, AddressError = entry.ApplyError };
+                    entry.ApplyError = null;
+                    if (entry.LastStateChange?.Sequence == change.Sequence)
+                    {
+                        entry.LastStateChange = change;   // the status then shows the change as applied
+                    }
+
+                    _observers.StateApplied(change);
+                    break;
+                default:
+                    bool added = work.Kind is not (AddressWorkKind.Remove or AddressWorkKind.RemoveOne);
+                    if (work.Kind == AddressWorkKind.Add)
+                    {
+                        entry.HoldsAddresses = error is null;
+                    }
+                    else if (work.Kind == AddressWorkKind.Remove)
+                    {
+                        entry.HoldsAddresses = false;
+                    }
+
+                    entry.AddressError = error is null ? null : $"could not {(added ? "add" : "remove")} the virtual addresses: {error.Message}";
+                    if (error is not null)
+                    {
+                        entry.ApplyError ??= entry.AddressError;
+                    }
+
+                    _observers.AddressesChanged(entry.Name, added, error);
+                    break;
             }
         }
     }

@@ -51,6 +51,21 @@ public partial class VrrpDriver : IAsyncDisposable
             TimeAsMaster = TimeSpan.FromTicks(router.GetTimeAsMaster(now) / 100),
             Drops = drops,
             LastStateChange = entry.LastStateChange,
+            HoldsVirtualAddresses = entry.HoldsAddresses,
+            AddressError = entry.AddressError,
+            IsDrained = router.IsDrained,
+            PriorityOverride = router.PriorityOverride,
+            VersionMismatch = entry.InMismatchEpisode(now)
+                ? new VrrpVersionMismatch
+                {
+                    Peer = entry.MismatchPeer,
+                    PeerVersion = entry.MismatchPeerVersion,
+                    Version = config.Version,
+                    Since = entry.MismatchSince,
+                    LastSeen = entry.MismatchLastSeen,
+                    Adverts = entry.MismatchAdverts,
+                }
+                : null,
         };
     }
 }

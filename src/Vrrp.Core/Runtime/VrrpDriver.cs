@@ -32,6 +32,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     private readonly AddressWorker _worker;
     private readonly ObserverList _observers;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<RouterEntry> _applyOrder = [];
     private Task _linkWatch = Task.CompletedTask;
     private RunState _runState;
     private long _armed = long.MaxValue;

@@ -14,9 +14,27 @@ namespace Vrrp.Runtime;
 /// </remarks>
 public abstract class VrrpObserver
 {
-    /// <summary>An instance changed state.</summary>
+    /// <summary>
+    /// An instance changed state: called at once, before any of the address work the change asks for (a new master's
+    /// addresses are not on the interface yet; a former master's are still there). See <see cref="OnStateApplied"/>.
+    /// </summary>
     /// <param name="change">What changed.</param>
     public virtual void OnStateChanged(VrrpStateChange change)
+    {
+    }
+
+    /// <summary>
+    /// The address work a state change asked for is done, so the change holds on the network: for Master, every
+    /// virtual address was added and the first announcement burst sent; for Backup, Fault and Stopped, the addresses
+    /// were removed (when the instance had them). Called once per change, after <see cref="OnStateChanged"/> and after
+    /// <see cref="OnAddressesChanged"/> / <see cref="OnAnnounced"/> of that work, in the order of the instance's
+    /// changes. <see cref="VrrpStateChange.HoldsVirtualAddresses"/> says whether the node holds the addresses now and
+    /// <see cref="VrrpStateChange.AddressError"/> what failed, if anything (a master whose addresses could not be added
+    /// is reported with false and the error). A change that another one follows before its work is done is still
+    /// reported, with the addresses as they are at that moment. Not called after <see cref="VrrpDriver.AbortAsync"/>.
+    /// </summary>
+    /// <param name="change">The change, with <see cref="VrrpStateChange.HoldsVirtualAddresses"/> and <see cref="VrrpStateChange.AddressError"/> set.</param>
+    public virtual void OnStateApplied(VrrpStateChange change)
     {
     }
 

@@ -1,3 +1,4 @@
+using Vrrp.Election;
 using Vrrp.Packets;
 
 namespace Vrrp;
@@ -82,4 +83,51 @@ public sealed record VrrpInstanceStatus
 
     /// <summary>When the instance last changed state, or null when it has not yet.</summary>
     public DateTimeOffset? LastTransition => LastStateChange?.Timestamp;
+
+    /// <summary>Why the instance last changed state, or <see cref="StateChangeReason.None"/> when it has not yet.</summary>
+    public StateChangeReason LastTransitionReason => LastStateChange?.Reason ?? StateChangeReason.None;
+
+    /// <summary>
+    /// Whether the virtual addresses are on this node now: true from the moment a master's addresses were all added
+    /// until their removal starts (a step down, a fault, a drain, a stop); false otherwise, also when adding failed.
+    /// </summary>
+    public bool HoldsVirtualAddresses { get; init; }
+
+    /// <summary>The last failure of adding, announcing or removing the virtual addresses, or null when the last address work succeeded.</summary>
+    public string? AddressError { get; init; }
+
+    /// <summary>True while an operator has drained the instance: it stays Backup (or Fault) and never takes over until resumed.</summary>
+    public bool IsDrained { get; init; }
+
+    /// <summary>An operator's priority override (it replaces <see cref="ConfiguredPriority"/>; trackers still apply), or null.</summary>
+    public int? PriorityOverride { get; init; }
+
+    /// <summary>
+    /// A peer on this instance's interface and VRID that speaks the other VRRP version (RFC 3768 v2 against RFC 9568
+    /// v3): the two ignore each other's adverts and may both be master. Null when none was heard recently (for three
+    /// of the peer's advertisement intervals).
+    /// </summary>
+    public VrrpVersionMismatch? VersionMismatch { get; init; }
+}
+
+/// <summary>A peer heard on an instance's interface and VRID that speaks the other VRRP version.</summary>
+public sealed record VrrpVersionMismatch
+{
+    /// <summary>The peer's address.</summary>
+    public required IPAddressValue Peer { get; init; }
+
+    /// <summary>The version the peer speaks.</summary>
+    public required VrrpVersion PeerVersion { get; init; }
+
+    /// <summary>The version this instance is configured for (keepalived <c>version</c>).</summary>
+    public required VrrpVersion Version { get; init; }
+
+    /// <summary>When the episode began (the first such advert after a quiet spell).</summary>
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>When the last such advert arrived.</summary>
+    public required DateTimeOffset LastSeen { get; init; }
+
+    /// <summary>Adverts of the other version dropped in this episode.</summary>
+    public long Adverts { get; init; }
 }

@@ -36,6 +36,23 @@ public sealed record VrrpStateChange
     /// <summary>The change's position among this instance's changes, from 1.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>
+    /// Whether this node held the virtual addresses when the change was delivered: true for a Master change once
+    /// every address was added (and the first announcement sent); false when adding failed (see
+    /// <see cref="AddressError"/>) and for every other state, whose changes are delivered after the addresses were
+    /// removed. Set on the changes a driver reports through <c>VrrpObserver.OnStateApplied</c>, which the hosting
+    /// layer gives callbacks and <c>IVrrpMonitor.WatchAsync</c>; false in <c>VrrpObserver.OnStateChanged</c>, which
+    /// runs before any address work.
+    /// </summary>
+    public bool HoldsVirtualAddresses { get; init; }
+
+    /// <summary>
+    /// The first failure of the address work this change started (adding, announcing or removing the virtual
+    /// addresses), for example <c>add 192.0.2.100/24 on eth0: Operation not permitted</c>; null when it all
+    /// succeeded (and always in <c>VrrpObserver.OnStateChanged</c>).
+    /// </summary>
+    public string? AddressError { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"({InstanceName}) {PreviousState} -> {State} priority {Priority} ({Reason})";
 }

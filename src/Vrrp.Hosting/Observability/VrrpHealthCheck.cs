@@ -5,7 +5,9 @@ namespace Vrrp.Hosting;
 
 /// <summary>
 /// Reports each instance's state for <c>/healthz</c>: Healthy while every instance is Master or Backup (both are
-/// working states of a redundant pair); Unhealthy when one is in Fault, or not running (Initialize, Stopped).
+/// working states of a redundant pair); Degraded when an instance hears a peer of the other VRRP version on its VRID
+/// (they ignore each other and may both be master); Unhealthy when one is in Fault, or not running (Initialize,
+/// Stopped).
 /// The data holds <c>INSTANCE</c> = <c>STATE priority P</c> for each.
 /// </summary>
 internal sealed class VrrpHealthCheck(IVrrpMonitor monitor) : IHealthCheck
@@ -26,10 +28,21 @@ internal sealed class VrrpHealthCheck(IVrrpMonitor monitor) : IHealthCheck
             }
         }
 
+        var degraded = new List<string>();
+        foreach (var instance in instances)
+        {
+            if (instance.VersionMismatch is { } mismatch)
+            {
+                degraded.Add($"{instance.Name} hears {mismatch.Peer} speaking VRRPv{(int)mismatch.PeerVersion} on VRID {instance.VirtualRouterId}, this instance speaks VRRPv{(int)mismatch.Version}: both may be master");
+            }
+        }
+
         string summary = string.Join(", ", instances.Select(i => $"{i.Name} {i.State.ToString().ToUpperInvariant()}"));
-        var result = unhealthy.Count == 0
-            ? HealthCheckResult.Healthy(instances.Count == 0 ? "no VRRP instances configured" : summary, data)
-            : new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy, string.Join("; ", unhealthy), data: data);
+        var result = unhealthy.Count > 0
+            ? new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy, string.Join("; ", unhealthy.Concat(degraded)), data: data)
+            : degraded.Count > 0
+                ? HealthCheckResult.Degraded(string.Join("; ", degraded), data: data)
+                : HealthCheckResult.Healthy(instances.Count == 0 ? "no VRRP instances configured" : summary, data);
         return Task.FromResult(result);
     }
 }

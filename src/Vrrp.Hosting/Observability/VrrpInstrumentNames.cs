@@ -6,7 +6,9 @@ namespace Vrrp.Hosting;
 /// <see cref="ReasonTag"/>, transitions <see cref="StateTag"/>.
 /// </summary>
 /// <remarks>
-/// Collect them with OpenTelemetry (<c>.AddMeter("Vrrp")</c>) or <c>dotnet-counters monitor --counters Vrrp</c>.
+/// Collect them with OpenTelemetry (<c>.AddVrrpInstrumentation()</c>, which is <c>.AddMeter("Vrrp")</c>) or
+/// <c>dotnet-counters monitor --counters Vrrp</c>. Exporters to Prometheus turn dots into underscores and add unit
+/// suffixes (<c>vrrp.instance.master.time</c> becomes <c>vrrp_instance_master_time_seconds_total</c>).
 /// </remarks>
 public static class VrrpInstrumentNames
 {
@@ -22,8 +24,31 @@ public static class VrrpInstrumentNames
     /// <summary>Tag naming why a packet was dropped, on <see cref="Drops"/> (a <c>DropReason</c> name such as <c>TtlNot255</c>).</summary>
     public const string ReasonTag = "vrrp.drop.reason";
 
-    /// <summary>Observable gauge <c>vrrp.instance.state</c>, unit <c>{state}</c>: the current state as the <c>VrrpState</c> number (0 Initialize, 1 Backup, 2 Master, 3 Fault, 4 Stopped).</summary>
+    /// <summary>
+    /// Observable gauge <c>vrrp.instance.state</c>, unit <c>{state}</c>: the current state as the <c>VrrpState</c>
+    /// number: 0 Initialize, 1 Backup, 2 Master, 3 Fault, 4 Stopped (in Prometheus <c>vrrp_instance_state</c>; alert
+    /// on <c>!= 2</c> for a node that must be master). For a label instead of a number, use <see cref="StateCurrent"/>.
+    /// </summary>
     public const string State = "vrrp.instance.state";
+
+    /// <summary>
+    /// Observable gauge <c>vrrp.instance.state.current</c>, unit <c>{state}</c>: one measurement per state for each
+    /// instance, tagged <see cref="StateTag"/>, 1 for the state it is in and 0 for the others (a Prometheus "state
+    /// set": <c>vrrp_instance_state_current{vrrp_state="Master"} == 1</c>).
+    /// </summary>
+    public const string StateCurrent = "vrrp.instance.state.current";
+
+    /// <summary>Observable gauge <c>vrrp.instance.vips.held</c>, unit <c>{instance}</c>: 1 while this node holds the instance's virtual addresses (added, not yet removed), else 0.</summary>
+    public const string VirtualAddressesHeld = "vrrp.instance.vips.held";
+
+    /// <summary>
+    /// Observable gauge <c>vrrp.instance.version.mismatch</c>, unit <c>{instance}</c>: 1 while a peer on the instance's
+    /// interface and VRID speaks the other VRRP version (v2 against v3; both may be master), else 0.
+    /// </summary>
+    public const string VersionMismatch = "vrrp.instance.version.mismatch";
+
+    /// <summary>Observable gauge <c>vrrp.instance.drained</c>, unit <c>{instance}</c>: 1 while an operator has drained the instance (<c>IVrrpController.Drain</c>), else 0.</summary>
+    public const string Drained = "vrrp.instance.drained";
 
     /// <summary>Counter <c>vrrp.instance.transitions</c>, unit <c>{transition}</c>: state changes, tagged with the state entered.</summary>
     public const string Transitions = "vrrp.instance.transitions";

@@ -21,6 +21,10 @@ internal sealed class VrrpMetrics
         meter.CreateObservableCounter(VrrpInstrumentNames.AdvertisementsReceived, () => PerInstance(s => s.AdvertisementsReceived), "{advertisement}", "Valid advertisements received.");
         meter.CreateObservableCounter(VrrpInstrumentNames.Drops, ObserveDrops, "{packet}", "Received packets dropped, by reason.");
         meter.CreateObservableGauge(VrrpInstrumentNames.State, ObserveStates, "{state}", "Current state (0 Initialize, 1 Backup, 2 Master, 3 Fault, 4 Stopped).");
+        meter.CreateObservableGauge(VrrpInstrumentNames.StateCurrent, ObserveStateSet, "{state}", "1 for the state the instance is in, 0 for the others (tag vrrp.state).");
+        meter.CreateObservableGauge(VrrpInstrumentNames.VirtualAddressesHeld, () => Flags(static s => s.HoldsVirtualAddresses), "{instance}", "1 while this node holds the virtual addresses.");
+        meter.CreateObservableGauge(VrrpInstrumentNames.VersionMismatch, () => Flags(static s => s.VersionMismatch is not null), "{instance}", "1 while a peer on the same VRID speaks the other VRRP version.");
+        meter.CreateObservableGauge(VrrpInstrumentNames.Drained, () => Flags(static s => s.IsDrained), "{instance}", "1 while an operator has drained the instance.");
         meter.CreateObservableGauge(VrrpInstrumentNames.EffectivePriority, ObservePriorities, "{priority}", "Effective priority.");
         meter.CreateObservableCounter(VrrpInstrumentNames.MasterTime, ObserveMasterTime, "s", "Time spent as master.");
     }
@@ -64,6 +68,28 @@ internal sealed class VrrpMetrics
         foreach (var s in _statuses())
         {
             yield return new Measurement<int>((int)s.State, new KeyValuePair<string, object?>(VrrpInstrumentNames.InstanceTag, s.Name));
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveStateSet()
+    {
+        foreach (var s in _statuses())
+        {
+            for (int state = 0; state < StateNames.Length; state++)
+            {
+                yield return new Measurement<int>(
+                    (int)s.State == state ? 1 : 0,
+                    new(VrrpInstrumentNames.InstanceTag, s.Name),
+                    new(VrrpInstrumentNames.StateTag, StateNames[state]));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<int>> Flags(Func<VrrpInstanceStatus, bool> flag)
+    {
+        foreach (var s in _statuses())
+        {
+            yield return new Measurement<int>(flag(s) ? 1 : 0, new KeyValuePair<string, object?>(VrrpInstrumentNames.InstanceTag, s.Name));
         }
     }
 

@@ -13,10 +13,12 @@ namespace Vrrp.Tests.Election;
 /// a deliberate deviation from the v2 drop (no option restores it today). These tests pin that behaviour for v2, and
 /// the owner case where the RFC and the core agree.
 /// </summary>
+[Trait("Rfc", "9568-7.1-m")]
 public class AddressListRuleTests
 {
     private static readonly IPAddressValue Vip2 = IPAddressValue.Parse("192.0.2.101");
 
+    [Trait("Rfc", "3768-7.1-c")]
     [Fact]
     public void V2_a_non_owner_advert_with_another_address_list_is_reported_and_still_followed()
     {
@@ -28,6 +30,7 @@ public class AddressListRuleTests
         Assert.Equal(0, router.Counters.TotalDrops);
     }
 
+    [Trait("Rfc", "3768-7.1-c")]
     [Fact]
     public void V2_an_owner_advert_with_another_address_list_is_reported_and_processed()
     {
@@ -39,6 +42,7 @@ public class AddressListRuleTests
         Assert.Equal(255, master.MasterPriority);
     }
 
+    [Trait("Rfc", "3768-7.1-c")]
     [Fact]
     public void V2_a_count_mismatch_is_a_mismatch_even_when_our_addresses_are_all_there()
     {

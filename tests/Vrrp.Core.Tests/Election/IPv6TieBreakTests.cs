@@ -23,6 +23,8 @@ public class IPv6TieBreakTests
         { "fe80:0:0:1::1", "fe80::ffff:ffff:ffff:ffff" },                  // an earlier byte outweighs any interface id
     };
 
+    [Trait("Rfc", "9568-6.4.3-j")]
+    [Trait("Rfc", "9568-8.3.2-d")]
     [Theory]
     [MemberData(nameof(HigherThenLower))]
     public void Two_masters_of_equal_priority_leave_the_higher_link_local_address_master(string higher, string lower)
@@ -57,6 +59,7 @@ public class IPv6TieBreakTests
         Assert.Equal(now + Second, high.AdvertisementDeadline);
     }
 
+    [Trait("Rfc", "9568-6.4.2-j")]
     [Theory]
     [MemberData(nameof(HigherThenLower))]
     public void A_backup_follows_an_equal_priority_master_whatever_its_address(string higher, string lower)

@@ -10,6 +10,7 @@ namespace Vrrp.Tests.Election;
 /// </summary>
 public class PriorityZeroAtMasterTests
 {
+    [Trait("Rfc", "9568-6.4.3-i")]
     [Theory]
     [InlineData(VrrpVersion.V3, 1000)]
     [InlineData(VrrpVersion.V3, 100)]

@@ -2,6 +2,7 @@ using Vrrp.Election;
 
 namespace Vrrp.Tests.Election;
 
+[Trait("Rfc", "9568-6.1-a")]
 public class ProtocolTimersTests
 {
     [Theory]

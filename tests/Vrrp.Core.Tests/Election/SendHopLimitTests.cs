@@ -14,6 +14,7 @@ namespace Vrrp.Tests.Election;
 /// </summary>
 public class SendHopLimitTests
 {
+    [Trait("Rfc", "9568-5.1.1.3-a")]
     [Theory]
     [InlineData(VrrpVersion.V2, "192.0.2.100", "192.0.2.5", 0x21, 20)]
     [InlineData(VrrpVersion.V3, "192.0.2.100", "192.0.2.5", 0x31, 12)]

@@ -87,6 +87,17 @@ public class TransitionMatrixTests
         return data;
     }
 
+    [Trait("Rfc", "3768-6.4.3-a")]
+    [Trait("Rfc", "9568-6.4.1-b")]
+    [Trait("Rfc", "9568-6.4.2-f")]
+    [Trait("Rfc", "9568-6.4.2-g")]
+    [Trait("Rfc", "9568-6.4.2-k")]
+    [Trait("Rfc", "9568-6.4.3-g")]
+    [Trait("Rfc", "9568-6.4.3-h")]
+    [Trait("Rfc", "9568-6.4.3-i")]
+    [Trait("Rfc", "9568-6.4.3-j")]
+    [Trait("Rfc", "9568-6.4.3-k")]
+    [Trait("Rfc", "9568-6.4.3-l")]
     [Theory]
     [MemberData(nameof(Matrix))]
     public void Transition(VrrpState from, Input input, VrrpState expectedState, string expectedActions)
@@ -125,6 +136,8 @@ public class TransitionMatrixTests
         Assert.Throws<InvalidOperationException>(() => router.Start(now));
     }
 
+    [Trait("Rfc", "9568-5.2.4-a")]
+    [Trait("Rfc", "9568-6.4.1-a")]
     [Fact]
     public void Owner_starts_straight_as_master()
     {
@@ -135,6 +148,7 @@ public class TransitionMatrixTests
         Assert.Equal(Second, router.AdvertisementDeadline);
     }
 
+    [Trait("Rfc", "9568-7.1-n")]
     [Fact]
     public void Own_advert_is_dropped_and_counted()
     {

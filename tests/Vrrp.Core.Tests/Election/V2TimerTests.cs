@@ -8,6 +8,7 @@ namespace Vrrp.Tests.Election;
 /// interval, Master_Down_Interval = 3 x Advertisement_Interval + Skew_Time. VRRPv3 scales the skew by the interval,
 /// so the two rules agree only at 1 s; these tests pin the other intervals, at every place the core arms the timer.
 /// </summary>
+[Trait("Rfc", "3768-6.1-a")]
 public class V2TimerTests
 {
     // (256 - p) x 1 s / 256, exact in nanoseconds: p 1 -> 0.99609375 s, p 100 -> 0.609375 s, p 254 -> 0.0078125 s.
@@ -75,6 +76,7 @@ public class V2TimerTests
         Assert.Equal(now + expected, router.NextTimeout);
     }
 
+    [Trait("Rfc", "3768-6.4.2-a")]
     [Theory]
     [InlineData(1, 100, 609_375_000)]
     [InlineData(2, 100, 609_375_000)]      // not 1.21875 s
@@ -109,6 +111,7 @@ public class V2TimerTests
         Assert.Equal(9_000_000_000 + ((256 - 150) * 3_906_250), router.MasterDownInterval);
     }
 
+    [Trait("Rfc", "9568-6.1-a")]
     [Fact]
     public void VRRPv3_still_scales_the_skew_by_the_interval()
     {

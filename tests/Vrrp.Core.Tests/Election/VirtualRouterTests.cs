@@ -6,6 +6,7 @@ namespace Vrrp.Tests.Election;
 
 public class VirtualRouterTests
 {
+    [Trait("Rfc", "9568-6.4.1-b")]
     [Fact]
     public void Startup_waits_a_full_master_down_interval_in_backup()
     {
@@ -18,6 +19,7 @@ public class VirtualRouterTests
         Assert.Equal(VrrpState.Master, router.State);
     }
 
+    [Trait("Rfc", "9568-6.4.2-i")]
     [Fact]
     public void Priority_zero_makes_a_backup_wait_only_skew_time()
     {
@@ -28,6 +30,8 @@ public class VirtualRouterTests
         Assert.Equal(1, router.Counters.PriorityZeroReceived);
     }
 
+    [Trait("Rfc", "9568-6.4.2-j")]
+    [Trait("Rfc", "9568-7.1-l")]
     [Fact]
     public void A_v3_backup_learns_the_masters_interval()
     {
@@ -39,6 +43,7 @@ public class VirtualRouterTests
         Assert.Equal(200, router.MasterPriority);
     }
 
+    [Trait("Rfc", "9568-6.4.3-j")]
     [Fact]
     public void A_master_stepping_down_learns_the_interval_of_the_new_master()
     {
@@ -59,6 +64,8 @@ public class VirtualRouterTests
         Assert.Equal(Second, router.MasterAdvertisementInterval);
     }
 
+    [Trait("Rfc", "3768-6.4.2-b")]
+    [Trait("Rfc", "3768-7.1-d")]
     [Fact]
     public void A_v2_interval_mismatch_is_dropped_and_counted()
     {
@@ -71,6 +78,7 @@ public class VirtualRouterTests
         Assert.Equal(Second, router.MasterAdvertisementInterval);
     }
 
+    [Trait("Rfc", "3768-5.3.6-a")]
     [Fact]
     public void V2_authentication_is_checked_with_the_codec()
     {
@@ -85,6 +93,10 @@ public class VirtualRouterTests
         Assert.Equal(1, router.Counters.GetDrops(DropReason.AuthenticationTypeMismatch));
     }
 
+    [Trait("Rfc", "9568-5.2.9-c")]
+    [Trait("Rfc", "9568-7.1-f")]
+    [Trait("Rfc", "9568-7.1-h")]
+    [Trait("Rfc", "9568-8.4.2-a")]
     [Fact]
     public void Version_vrid_and_family_mismatches_are_dropped()
     {
@@ -95,6 +107,7 @@ public class VirtualRouterTests
         Assert.Equal(3, router.Counters.TotalDrops);
     }
 
+    [Trait("Rfc", "9568-6.4.2-j")]
     [Fact]
     public void Nopreempt_backup_follows_a_lower_priority_master()
     {
@@ -135,6 +148,10 @@ public class VirtualRouterTests
         Assert.True(now <= lastAccepted + ProtocolTimers.MasterDownInterval(200, Second) + Second);
     }
 
+    [Trait("Rfc", "3768-7.1-b")]
+    [Trait("Rfc", "9568-6.1-c")]
+    [Trait("Rfc", "9568-7.1-g")]
+    [Trait("Rfc", "9568-8.3.2-b")]
     [Fact]
     public void An_owner_ignores_nopreempt_and_reports_adverts_it_receives()
     {
@@ -146,6 +163,7 @@ public class VirtualRouterTests
         Assert.Equal(VrrpState.Master, router.State);
     }
 
+    [Trait("Rfc", "9568-5.2.4-b")]
     [Fact]
     public void Tracker_weights_adjust_the_effective_priority_within_1_to_254_and_never_an_owner()
     {
@@ -191,6 +209,7 @@ public class VirtualRouterTests
         Assert.Equal(VrrpState.Backup, router.State);
     }
 
+    [Trait("Rfc", "9568-6.4.1-b")]
     [Fact]
     public void Start_with_a_fault_present_enters_fault()
     {
@@ -201,6 +220,7 @@ public class VirtualRouterTests
         Assert.Null(router.NextTimeout);
     }
 
+    [Trait("Rfc", "9568-6.4.3-h")]
     [Fact]
     public void The_advertisement_timer_keeps_its_phase_when_handled_late()
     {
@@ -247,6 +267,7 @@ public class VirtualRouterTests
             announcements);
     }
 
+    [Trait("Rfc", "9568-6.4.3-k")]
     [Fact]
     public void Lower_priority_reannouncement_happens_at_most_once_per_master_down_interval()
     {
@@ -261,6 +282,7 @@ public class VirtualRouterTests
         Assert.Equal(2, announces); // t=0 and t=4.0 s (Master_Down_Interval 3.609375 s)
     }
 
+    [Trait("Rfc", "9568-7.1-m")]
     [Fact]
     public void An_address_list_mismatch_is_reported_once_and_not_dropped()
     {
@@ -288,6 +310,7 @@ public class VirtualRouterTests
         Assert.Equal(1, router.Counters.AdvertisementsReceived);
     }
 
+    [Trait("Rfc", "9568-7.2-a")]
     [Theory]
     [InlineData(VrrpVersion.V3, false)]
     [InlineData(VrrpVersion.V2, true)]

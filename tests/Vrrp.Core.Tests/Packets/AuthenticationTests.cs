@@ -5,6 +5,8 @@ using static Vrrp.Tests.Packets.PacketBuilder;
 namespace Vrrp.Tests.Packets;
 
 /// <summary>VRRPv2 authentication (RFC 3768 section 5.3.6, 5.3.10; step 7 of the validation order) and password encoding.</summary>
+[Trait("Rfc", "3768-5.3.6-a")]
+[Trait("Rfc", "3768-7.1-a")]
 public class AuthenticationTests
 {
     private static byte[] Password(string text)
@@ -55,6 +57,7 @@ public class AuthenticationTests
         Assert.Equal(DropReason.AuthenticationFailure, VrrpPacket.CheckAuthentication(a, AuthenticationType.SimplePassword, Encoding.ASCII.GetBytes("11111")));
     }
 
+    [Trait("Rfc", "3768-5.3.10-a")]
     [Fact]
     public void No_authentication_ignores_the_data()
     {
@@ -64,6 +67,7 @@ public class AuthenticationTests
         Assert.Equal(DropReason.None, Check(message, AuthenticationType.None, string.Empty));
     }
 
+    [Trait("Rfc", "3768-5.3.6-b")]
     [Fact]
     public void AuthenticationFailure_wrong_password()
     {
@@ -72,6 +76,7 @@ public class AuthenticationTests
         Assert.Equal(DropReason.AuthenticationFailure, Check(Message(VrrpVersion.V2, VrrpAddressFamily.IPv4, password: Password("")), AuthenticationType.SimplePassword, "x"));
     }
 
+    [Trait("Rfc", "3768-5.3.6-b")]
     [Fact]
     public void AuthenticationTypeMismatch_none_against_password_and_back()
     {
@@ -79,6 +84,7 @@ public class AuthenticationTests
         Assert.Equal(DropReason.AuthenticationTypeMismatch, Check(Message(VrrpVersion.V2, VrrpAddressFamily.IPv4, password: Password("secret")), AuthenticationType.None, string.Empty));
     }
 
+    [Trait("Rfc", "3768-5.3.6-b")]
     [Theory]
     [InlineData(3)]
     [InlineData(255)]

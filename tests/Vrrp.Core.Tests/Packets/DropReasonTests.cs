@@ -5,6 +5,7 @@ using static Vrrp.Tests.Packets.PacketBuilder;
 namespace Vrrp.Tests.Packets;
 
 /// <summary>One test per <see cref="DropReason"/> the codec produces, each asserting the exact reason.</summary>
+[Trait("Rfc", "3768-7.1-a")]
 public class DropReasonTests
 {
     private static DropReason ParseIPv4(byte[] packet, VrrpVersion? expected = null)
@@ -63,6 +64,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.Truncated, ParseIPv4(IPv4(Message(VrrpVersion.V3, VrrpAddressFamily.IPv4).AsSpan(0, 7))));
     }
 
+    [Trait("Rfc", "9568-7.1-d")]
     [Fact]
     public void Truncated_message_shorter_than_its_count_says()
     {
@@ -116,6 +118,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.LengthMismatch, ParseIPv4([.. packet, 0]));
     }
 
+    [Trait("Rfc", "9568-7.1-d")]
     [Theory]
     [InlineData(2, 4)]
     [InlineData(3, 4)]
@@ -129,6 +132,8 @@ public class DropReasonTests
         Assert.Equal(DropReason.LengthMismatch, reason);
     }
 
+    [Trait("Rfc", "9568-5.1.1.3-b")]
+    [Trait("Rfc", "9568-7.1-a")]
     [Theory]
     [InlineData(254)]
     [InlineData(1)]
@@ -139,6 +144,8 @@ public class DropReasonTests
         Assert.Equal(DropReason.TtlNot255, ParseIPv4(IPv4(Message(VrrpVersion.V2, VrrpAddressFamily.IPv4), ttl: ttl)));
     }
 
+    [Trait("Rfc", "9568-5.1.2.3-b")]
+    [Trait("Rfc", "9568-7.1-a")]
     [Theory]
     [InlineData(254)]
     [InlineData(0)]
@@ -149,6 +156,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.TtlNot255, ParseMessage(Message(VrrpVersion.V3, VrrpAddressFamily.IPv6), VrrpAddressFamily.IPv6, hopLimit));
     }
 
+    [Trait("Rfc", "9568-7.1-b")]
     [Theory]
     [InlineData(0x11)]
     [InlineData(0x41)]
@@ -162,6 +170,8 @@ public class DropReasonTests
         Assert.Equal(DropReason.VersionMismatch, ParseIPv4(IPv4(message)));
     }
 
+    [Trait("Rfc", "9568-7.1-b")]
+    [Trait("Rfc", "9568-8.4.2-a")]
     [Fact]
     public void VersionMismatch_not_the_expected_version()
     {
@@ -170,6 +180,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.None, ParseIPv4(IPv4(Message(VrrpVersion.V2, VrrpAddressFamily.IPv4)), VrrpVersion.V2));
     }
 
+    [Trait("Rfc", "9568-7.1-b")]
     [Fact]
     public void VersionMismatch_v2_over_IPv6()
     {
@@ -179,6 +190,8 @@ public class DropReasonTests
         Assert.Equal(DropReason.VersionMismatch, ParseMessage(message, VrrpAddressFamily.IPv6, expected: VrrpVersion.V2));
     }
 
+    [Trait("Rfc", "9568-5.2.2-a")]
+    [Trait("Rfc", "9568-7.1-c")]
     [Theory]
     [InlineData(0x30)]
     [InlineData(0x32)]
@@ -192,6 +205,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.UnknownType, ParseIPv4(IPv4(message)));
     }
 
+    [Trait("Rfc", "9568-5.2.5-a")]
     [Theory]
     [InlineData(2, 4)]
     [InlineData(3, 4)]
@@ -210,6 +224,9 @@ public class DropReasonTests
         Assert.Equal(DropReason.ZeroAddressCount, f == VrrpAddressFamily.IPv4 ? ParseIPv4(IPv4(bare)) : ParseMessage(bare, f));
     }
 
+    [Trait("Rfc", "9568-5.2.8-b")]
+    [Trait("Rfc", "9568-5.2.8-c")]
+    [Trait("Rfc", "9568-7.1-e")]
     [Theory]
     [InlineData(2, 4)]
     [InlineData(3, 4)]
@@ -222,6 +239,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.BadChecksum, f == VrrpAddressFamily.IPv4 ? ParseIPv4(IPv4(message)) : ParseMessage(message, f));
     }
 
+    [Trait("Rfc", "9568-5.2.8-a")]
     [Fact]
     public void BadChecksum_pseudo_header_with_another_destination()
     {
@@ -236,6 +254,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.BadChecksum, reason);
     }
 
+    [Trait("Rfc", "3768-5.3.8-a")]
     [Fact]
     public void BadChecksum_v2_message_is_not_checked_with_a_pseudo_header()
     {
@@ -248,6 +267,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.BadChecksum, ParseIPv4(IPv4(message)));
     }
 
+    [Trait("Rfc", "9568-7.1-h")]
     [Theory]
     [InlineData(4)]
     [InlineData(6)]
@@ -261,6 +281,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.ZeroInterval, f == VrrpAddressFamily.IPv4 ? ParseIPv4(IPv4(message)) : ParseMessage(message, f));
     }
 
+    [Trait("Rfc", "9568-5.2.6-a")]
     [Fact]
     public void Reserved_bits_are_ignored_on_receive()
     {
@@ -282,6 +303,7 @@ public class DropReasonTests
         Assert.Equal(0, a.Interval);
     }
 
+    [Trait("Rfc", "9568-5.2.9-b")]
     [Fact]
     public void FirstAddressNotLinkLocal()
     {
@@ -311,6 +333,7 @@ public class DropReasonTests
         Assert.Equal(linkLocal ? DropReason.None : DropReason.FirstAddressNotLinkLocal, VrrpPacket.CheckFirstAddressLinkLocal(a));
     }
 
+    [Trait("Rfc", "9568-5.2.9-b")]
     [Fact]
     public void Keepalived_IPv6_advert_fails_only_the_strict_link_local_check()
     {
@@ -319,6 +342,7 @@ public class DropReasonTests
         Assert.Equal(DropReason.FirstAddressNotLinkLocal, VrrpPacket.CheckFirstAddressLinkLocal(a));
     }
 
+    [Trait("Rfc", "9568-7.1-i")]
     [Fact]
     public void Drop_reasons_the_codec_produces_are_all_covered()
     {

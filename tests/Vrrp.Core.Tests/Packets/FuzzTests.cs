@@ -12,6 +12,7 @@ public class FuzzTests
 {
     private const int Iterations = 100_000;
 
+    [Trait("Rfc", "9568-5.2.8-c")]
     [Fact]
     public void Random_and_mutated_input_never_throws_and_every_drop_has_a_reason()
     {

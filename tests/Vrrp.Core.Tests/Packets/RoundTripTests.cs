@@ -4,6 +4,7 @@ using Vrrp.Packets;
 namespace Vrrp.Tests.Packets;
 
 /// <summary>Write then parse gives back every field, over all valid field combinations (CsCheck property tests and exhaustive sweeps).</summary>
+[Trait("Rfc", "9568-7.2-a")]
 public class RoundTripTests
 {
     /// <summary>One advertisement to write, with the IP metadata it travels with.</summary>
@@ -44,6 +45,8 @@ public class RoundTripTests
         from destination in Address(family)
         select new Case(version, family, (byte)vrid, (byte)priority, (ushort)interval, addresses, auth, password, mode, source, destination);
 
+    [Trait("Rfc", "3768-5.3.1-a")]
+    [Trait("Rfc", "9568-5.2.6-a")]
     [Fact]
     public void Write_then_parse_returns_every_field()
     {

@@ -6,6 +6,7 @@ namespace Vrrp.Tests.Packets;
 /// <summary>Every truncated prefix of every vector is rejected with the right reason, never an exception.</summary>
 public class TruncationTests
 {
+    [Trait("Rfc", "9568-7.1-d")]
     [Theory]
     [MemberData(nameof(VrrpVectors.AllNames), MemberType = typeof(VrrpVectors))]
     public void Every_prefix_of_the_message_is_rejected(string name)
@@ -20,6 +21,7 @@ public class TruncationTests
         }
     }
 
+    [Trait("Rfc", "9568-7.1-d")]
     [Theory]
     [MemberData(nameof(VrrpVectors.AllNames), MemberType = typeof(VrrpVectors))]
     public void Every_prefix_of_the_IPv4_packet_is_rejected(string name)

@@ -11,6 +11,7 @@ namespace Vrrp.Tests.Packets;
 /// An independent decoder as oracle: advertisements we write, wrapped in IP and Ethernet by PacketDotNet, written to a
 /// classic pcap file and decoded by Wireshark's tshark, must be VRRP with a good checksum and the fields we set.
 /// </summary>
+[Trait("Rfc", "9568-7.2-a")]
 public class TsharkOracleTests
 {
     private static readonly IPAddressValue V4Source = IPAddressValue.Parse("10.50.0.11");
@@ -20,6 +21,8 @@ public class TsharkOracleTests
 
     private sealed record Sent(string Name, byte[] Frame, AdvertisementFields Fields, IPAddressValue[] Addresses, string? Password);
 
+    [Trait("Rfc", "3768-5.3.8-a")]
+    [Trait("Rfc", "9568-5.2.8-b")]
     [Fact]
     public void Tshark_decodes_our_v2_v3_IPv4_and_v3_IPv6_advertisements_with_good_checksums()
     {
@@ -40,6 +43,7 @@ public class TsharkOracleTests
         }
     }
 
+    [Trait("Rfc", "9568-5.2.8-a")]
     [Fact]
     public void Tshark_accepts_the_message_only_v3_IPv4_checksum_when_told_to()
     {

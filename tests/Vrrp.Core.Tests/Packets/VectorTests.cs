@@ -4,6 +4,7 @@ using Vrrp.Packets;
 namespace Vrrp.Tests.Packets;
 
 /// <summary>Golden bytes: keepalived 2.2.7 captures and the reference messages parse to their recorded fields and re-serialize byte-identical.</summary>
+[Trait("Rfc", "3768-5.3.1-a")]
 public class VectorTests
 {
     [Fact]
@@ -25,6 +26,8 @@ public class VectorTests
         AssertFields(v, a);
     }
 
+    [Trait("Rfc", "9568-5.2.6-a")]
+    [Trait("Rfc", "9568-7.2-a")]
     [Theory]
     [MemberData(nameof(VrrpVectors.AllNames), MemberType = typeof(VrrpVectors))]
     public void Vector_reserializes_byte_identical(string name)
@@ -46,6 +49,7 @@ public class VectorTests
         AssertFields(v, a);
     }
 
+    [Trait("Rfc", "9568-5.2.8-a")]
     [Theory]
     [MemberData(nameof(VrrpVectors.AllNames), MemberType = typeof(VrrpVectors))]
     public void V3_IPv4_vector_round_trips_in_both_checksum_forms(string name)
@@ -76,6 +80,7 @@ public class VectorTests
         }
     }
 
+    [Trait("Rfc", "9568-5.2.8-a")]
     [Fact]
     public void Reference_pair_differs_only_in_checksum_form()
     {
@@ -138,6 +143,7 @@ public class VectorTests
 /// <summary>Address look-ups on a parsed advertisement (step 11 helpers).</summary>
 public class AdvertisementAddressTests
 {
+    [Trait("Rfc", "9568-7.1-m")]
     [Fact]
     public void ContainsAddress_and_AddressesMatch_on_the_keepalived_v3_vector()
     {

@@ -46,6 +46,7 @@ public class VrrpDriverTests
         Assert.True(timeout < IndexOf(messages, "(VI_1) Entering MASTER STATE", timeout));
     }
 
+    [Trait("Rfc", "9568-6.4.3-k")]
     [Fact]
     public async Task A_healed_split_brain_leaves_the_higher_master_which_reannounces()
     {
@@ -74,8 +75,27 @@ public class VrrpDriverTests
         Assert.Equal(announcementsBefore + 5, high.Node.Announcements);   // garp_lower_prio_repeat 5
     }
 
+    [Trait("Rfc", "9568-7.1-j")]
     [Fact]
     public async Task Drops_are_counted_by_reason_and_logged_rate_limited()
+    {
+        using var logs = new CollectingLoggerFactory();
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 2, logs);
+        var a = lan.AddRouter(Config(200, version: VrrpVersion.V2) with { AuthenticationType = AuthenticationType.SimplePassword, AuthenticationPassword = "secret1" });
+        var b = lan.AddRouter(Config(100, version: VrrpVersion.V2) with { AuthenticationType = AuthenticationType.SimplePassword, AuthenticationPassword = "secret2" });
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(10.5));
+
+        long drops = b.GetStatus().Drops[DropReason.AuthenticationFailure];
+        Assert.InRange(drops, 7, 11);
+        int logged = logs.Messages.Count(m => m == "(VI_1) received an invalid passwd!");
+        Assert.InRange(logged, 14, 22);   // both sides, at most once a second each
+        Assert.True(logged <= 2 * (drops + 1));
+    }
+
+    [Fact]
+    public async Task A_peer_of_the_other_version_is_logged_once_per_episode_and_shown_in_the_status()
     {
         using var logs = new CollectingLoggerFactory();
         var clock = new VirtualClock();
@@ -87,10 +107,32 @@ public class VrrpDriverTests
 
         long drops = v2.GetStatus().Drops[DropReason.VersionMismatch];
         Assert.InRange(drops, 990, 1001);
-        int logged = logs.Messages.Count(m => m.StartsWith("(VI_1) dropped a packet from 192.0.2.1: VersionMismatch", StringComparison.Ordinal));
-        Assert.InRange(logged, 10, 11);
+        const string Line = "(VI_1) VRRP version mismatch: 192.0.2.1 on eth0 sends VRRPv3 adverts for VRID 1, this instance speaks VRRPv2; " +
+            "the two ignore each other and may both be master. Configure one version on every router of the VRID (option Version, " +
+            "keepalived 'version'; keepalived defaults to 2, this library to 3). Logged once per episode (it ends after 00:00:03 without such an advert)";
+        Assert.Equal(1, logs.Messages.Count(m => m == Line));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("dropped a packet from 192.0.2.1: VersionMismatch", StringComparison.Ordinal));
+        var mismatch = v2.GetStatus().VersionMismatch;
+        Assert.NotNull(mismatch);
+        Assert.Equal(IPAddressValue.Parse("192.0.2.1"), mismatch.Peer);
+        Assert.Equal(VrrpVersion.V3, mismatch.PeerVersion);
+        Assert.Equal(VrrpVersion.V2, mismatch.Version);
+        Assert.Equal(drops, mismatch.Adverts);
+
+        // The v3 side hears the v2 adverts too (once a second), and its episode window follows the peer's interval.
+        Assert.Equal(VrrpVersion.V2, v3.GetStatus().VersionMismatch?.PeerVersion);
+
+        // The v3 router goes away: the episode ends after 3 s; it comes back: a new episode, logged again.
+        await v3.Node.StopAsync();
+        clock.Advance(TimeSpan.FromSeconds(3.5));
+        Assert.Null(v2.GetStatus().VersionMismatch);
+        await v3.Node.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.NotNull(v2.GetStatus().VersionMismatch);
+        Assert.Equal(2, logs.Messages.Count(m => m == Line));
     }
 
+    [Trait("Rfc", "9568-7.1-f")]
     [Fact]
     public async Task Unknown_vrids_are_counted_per_driver()
     {
@@ -138,6 +180,7 @@ public class VrrpDriverTests
         Assert.Contains("(VI_1) VIP 10.99.0.1 was removed from eth0 while master; putting it back", logs.Messages);
     }
 
+    [Trait("Rfc", "9568-6.4.3-g")]
     [Fact]
     public async Task Stop_sends_priority_zero_removes_the_addresses_and_waits_for_them()
     {
@@ -159,6 +202,8 @@ public class VrrpDriverTests
         Assert.Equal(1, peer.GetStatus().PriorityZeroReceived);
     }
 
+    [Trait("Rfc", "9568-8.1.2-b")]
+    [Trait("Rfc", "9568-8.2.2-c")]
     [Fact]
     public async Task Observers_see_each_instance_in_order()
     {
@@ -179,10 +224,12 @@ public class VrrpDriverTests
                 "state Backup->Master MasterDownTimerExpired",
                 "addresses added",
                 "announced Takeover x5",
+                "applied Master holds=True",
                 "state Master->Backup HigherPriorityAdvertisement",
                 "addresses removed",
+                "applied Backup holds=False",
             ],
-            distinct.Take(5));
+            distinct.Take(7));
     }
 
     [Fact]
@@ -294,6 +341,8 @@ public class VrrpDriverTests
         public override void OnAddressesChanged(string instance, bool added, Exception? error) => seen.Add(added ? "addresses added" : "addresses removed");
 
         public override void OnAnnounced(string instance, AnnouncementReason reason, int repeat) => seen.Add($"announced {reason} x{repeat}");
+
+        public override void OnStateApplied(VrrpStateChange change) => seen.Add($"applied {change.State} holds={change.HoldsVirtualAddresses}");
     }
 
     private sealed class Throwing : VrrpObserver

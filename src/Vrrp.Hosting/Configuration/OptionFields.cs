@@ -1,0 +1,374 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Vrrp.Hosting;
+
+/// <summary>
+/// One option of an options class: its configuration key, the keepalived keyword it stands for, how it is read from
+/// configuration and (for numbers) its range. The tables below drive <see cref="VrrpConfigurationBinder"/> (binding,
+/// unknown keys and "did you mean") and the range checks of <see cref="VrrpOptionsValidator"/>, so each option is
+/// described once.
+/// </summary>
+/// <typeparam name="T">The options class.</typeparam>
+internal sealed class OptionField<T>(string name, string? keyword, Action<T, IConfigurationSection, BindContext> bind)
+{
+    /// <summary>The configuration key (the property name).</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The keepalived keyword, or null when the option has none.</summary>
+    public string? Keyword { get; } = keyword;
+
+    /// <summary>The name as messages show it: <c>Priority (priority)</c>.</summary>
+    public string Display => Keyword is null ? Name : $"{Name} ({Keyword})";
+
+    /// <summary>The integer range, for numbers with one.</summary>
+    public (int Min, int Max)? Range { get; init; }
+
+    /// <summary>Reads the integer value from the options (for the range check).</summary>
+    public Func<T, int>? GetInt { get; init; }
+
+    public void Bind(T target, IConfigurationSection section, BindContext context) => bind(target, section, context);
+}
+
+/// <summary>What a binding pass reports into: the errors, and the label of the item being bound.</summary>
+internal sealed class BindContext(List<string> errors)
+{
+    public List<string> Errors { get; } = errors;
+
+    /// <summary>The item being bound, as messages name it: <c>Vrrp</c>, <c>Instance 'VI_1'</c>, <c>Script 'chk'</c>.</summary>
+    public string Label { get; set; } = "Vrrp";
+
+    public void Error(IConfigurationSection section, string field, string problem) =>
+        Errors.Add($"{Label}: {field} {problem} ({section.Path}).");
+}
+
+/// <summary>The option tables of every options class.</summary>
+internal static class OptionFields
+{
+    /// <summary>The accepted forms of a duration, shown in every duration error.</summary>
+    internal const string DurationForms = "write seconds as keepalived does (\"1\", \"0.05\", \"2.5\") or a TimeSpan with hours, minutes and seconds (\"00:00:01\", \"00:00:00.050\")";
+
+    public static readonly OptionField<VrrpOptions>[] Root =
+    [
+        Text<VrrpOptions>("RouterId", "router_id", (o, v) => o.RouterId = v),
+        Text<VrrpOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
+        Duration<VrrpOptions>("StartupDelay", "vrrp_startup_delay", (o, v) => o.StartupDelay = v),
+        Duration<VrrpOptions>("CallbackTimeout", null, (o, v) => o.CallbackTimeout = v),
+        Bool<VrrpOptions>("ReleaseOnStop", null, (o, v) => o.ReleaseOnStop = v),
+        Named<VrrpOptions, VrrpInstanceOptions>("Instances", "vrrp_instance", "Instance", o => o.Instances, "Name", i => i.Name, (i, n) => i.Name = n, () => Instance!),
+        Named<VrrpOptions, VrrpSyncGroupOptions>("SyncGroups", "vrrp_sync_group", "Sync group", o => o.SyncGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => SyncGroup!),
+        Named<VrrpOptions, VrrpScriptOptions>("Scripts", "vrrp_script", "Script", o => o.Scripts, "Name", s => s.Name, (s, n) => s.Name = n, () => Script!),
+        Named<VrrpOptions, VrrpTrackFileOptions>("TrackFiles", "vrrp_track_file", "Track file", o => o.TrackFiles, "Name", f => f.Name, (f, n) => f.Name = n, () => TrackFile!),
+    ];
+
+    public static readonly OptionField<VrrpInstanceOptions>[] Instance =
+    [
+        Text<VrrpInstanceOptions>("Name", "vrrp_instance", (o, v) => o.Name = v ?? ""),
+        Text<VrrpInstanceOptions>("Interface", "interface", (o, v) => o.Interface = v ?? ""),
+        Int<VrrpInstanceOptions>("VirtualRouterId", "virtual_router_id", o => o.VirtualRouterId, (o, v) => o.VirtualRouterId = v, 1, 255),
+        Int<VrrpInstanceOptions>("Priority", "priority", o => o.Priority, (o, v) => o.Priority = v, 1, 255),
+        Enum<VrrpInstanceOptions, VrrpVersion>("Version", "version", (o, v) => o.Version = v, "2 or 3"),
+        Duration<VrrpInstanceOptions>("AdvertisementInterval", "advert_int", (o, v) => o.AdvertisementInterval = v),
+        Strings<VrrpInstanceOptions>("VirtualAddresses", "virtual_ipaddress", o => o.VirtualAddresses),
+        Strings<VrrpInstanceOptions>("ExcludedVirtualAddresses", "virtual_ipaddress_excluded", o => o.ExcludedVirtualAddresses),
+        Enum<VrrpInstanceOptions, VrrpState>("InitialState", "state", (o, v) => o.InitialState = v, "MASTER or BACKUP"),
+        Bool<VrrpInstanceOptions>("NoPreempt", "nopreempt", (o, v) => o.NoPreempt = v),
+        Duration<VrrpInstanceOptions>("PreemptDelay", "preempt_delay", (o, v) => o.PreemptDelay = v),
+        Enum<VrrpInstanceOptions, Packets.AuthenticationType>("AuthenticationType", "auth_type", (o, v) => o.AuthenticationType = v, "None, PASS (SimplePassword) or AH (IPAuthenticationHeader)"),
+        Text<VrrpInstanceOptions>("AuthenticationPassword", "auth_pass", (o, v) => o.AuthenticationPassword = v),
+        Enum<VrrpInstanceOptions, Ipv4ChecksumMode>("ChecksumMode", null, (o, v) => o.ChecksumMode = v, null),
+        Text<VrrpInstanceOptions>("SourceAddress", "mcast_src_ip / unicast_src_ip", (o, v) => o.SourceAddress = v),
+        Strings<VrrpInstanceOptions>("UnicastPeers", "unicast_peer", o => o.UnicastPeers),
+        Bool<VrrpInstanceOptions>("CheckUnicastSource", "vrrp_check_unicast_src", (o, v) => o.CheckUnicastSource = v),
+        Bool<VrrpInstanceOptions>("UseVirtualMac", "use_vmac", (o, v) => o.UseVirtualMac = v),
+        Text<VrrpInstanceOptions>("VirtualMacInterface", "use_vmac NAME", (o, v) => o.VirtualMacInterface = v),
+        Text<VrrpInstanceOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
+        Bool<VrrpInstanceOptions>("DontTrackPrimary", "dont_track_primary", (o, v) => o.DontTrackPrimary = v),
+        Bool<VrrpInstanceOptions>("StrictMode", "strict_mode", (o, v) => o.StrictMode = v),
+        Duration<VrrpInstanceOptions>("GarpMasterDelay", "garp_master_delay", (o, v) => o.GarpMasterDelay = v),
+        Int<VrrpInstanceOptions>("GarpMasterRepeat", "garp_master_repeat", o => o.GarpMasterRepeat, (o, v) => o.GarpMasterRepeat = v, 1, 255),
+        Duration<VrrpInstanceOptions>("GarpMasterRefresh", "garp_master_refresh", (o, v) => o.GarpMasterRefresh = v),
+        Int<VrrpInstanceOptions>("GarpMasterRefreshRepeat", "garp_master_refresh_repeat", o => o.GarpMasterRefreshRepeat, (o, v) => o.GarpMasterRefreshRepeat = v, 1, 255),
+        Duration<VrrpInstanceOptions>("GarpLowerPriorityDelay", "garp_lower_prio_delay", (o, v) => o.GarpLowerPriorityDelay = v),
+        Int<VrrpInstanceOptions>("GarpLowerPriorityRepeat", "garp_lower_prio_repeat", o => o.GarpLowerPriorityRepeat, (o, v) => o.GarpLowerPriorityRepeat = v, 1, 255),
+        Named<VrrpInstanceOptions, TrackInterfaceOptions>("TrackInterfaces", "track_interface", null, o => o.TrackInterfaces, "Interface", t => t.Interface, (t, n) => t.Interface = n, () => TrackInterface!),
+        Named<VrrpInstanceOptions, TrackReferenceOptions>("TrackScripts", "track_script", null, o => o.TrackScripts, "Name", t => t.Name, (t, n) => t.Name = n, () => TrackReference!),
+        Named<VrrpInstanceOptions, TrackReferenceOptions>("TrackFiles", "track_file", null, o => o.TrackFiles, "Name", t => t.Name, (t, n) => t.Name = n, () => TrackReference!),
+        Named<VrrpInstanceOptions, TrackHealthCheckOptions>("TrackHealthChecks", null, null, o => o.TrackHealthChecks, "Name", t => t.Name, (t, n) => t.Name = n, () => TrackHealthCheck!),
+        Text<VrrpInstanceOptions>("NotifyMaster", "notify_master", (o, v) => o.NotifyMaster = v),
+        Text<VrrpInstanceOptions>("NotifyBackup", "notify_backup", (o, v) => o.NotifyBackup = v),
+        Text<VrrpInstanceOptions>("NotifyFault", "notify_fault", (o, v) => o.NotifyFault = v),
+        Text<VrrpInstanceOptions>("NotifyStop", "notify_stop", (o, v) => o.NotifyStop = v),
+        Text<VrrpInstanceOptions>("Notify", "notify", (o, v) => o.Notify = v),
+    ];
+
+    public static readonly OptionField<TrackInterfaceOptions>[] TrackInterface =
+    [
+        Text<TrackInterfaceOptions>("Interface", "track_interface", (o, v) => o.Interface = v ?? ""),
+        Int<TrackInterfaceOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
+    ];
+
+    public static readonly OptionField<TrackReferenceOptions>[] TrackReference =
+    [
+        Text<TrackReferenceOptions>("Name", null, (o, v) => o.Name = v ?? ""),
+        NullableInt<TrackReferenceOptions>("Weight", "weight", (o, v) => o.Weight = v),
+    ];
+
+    public static readonly OptionField<TrackHealthCheckOptions>[] TrackHealthCheck =
+    [
+        Text<TrackHealthCheckOptions>("Name", null, (o, v) => o.Name = v ?? ""),
+        Int<TrackHealthCheckOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
+        Duration<TrackHealthCheckOptions>("Interval", "interval", (o, v) => o.Interval = v),
+        Duration<TrackHealthCheckOptions>("Timeout", "timeout", (o, v) => o.Timeout = v),
+        Int<TrackHealthCheckOptions>("Rise", "rise", o => o.Rise, (o, v) => o.Rise = v, 1, 1000),
+        Int<TrackHealthCheckOptions>("Fall", "fall", o => o.Fall, (o, v) => o.Fall = v, 1, 1000),
+    ];
+
+    public static readonly OptionField<VrrpScriptOptions>[] Script =
+    [
+        Text<VrrpScriptOptions>("Name", "vrrp_script", (o, v) => o.Name = v ?? ""),
+        Text<VrrpScriptOptions>("Command", "script", (o, v) => o.Command = v ?? ""),
+        Strings<VrrpScriptOptions>("Arguments", null, o => o.Arguments),
+        Duration<VrrpScriptOptions>("Interval", "interval", (o, v) => o.Interval = v),
+        NullableDuration<VrrpScriptOptions>("Timeout", "timeout", (o, v) => o.Timeout = v),
+        Int<VrrpScriptOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
+        Int<VrrpScriptOptions>("Rise", "rise", o => o.Rise, (o, v) => o.Rise = v, 1, 1000),
+        Int<VrrpScriptOptions>("Fall", "fall", o => o.Fall, (o, v) => o.Fall = v, 1, 1000),
+        Text<VrrpScriptOptions>("User", "user", (o, v) => o.User = v),
+    ];
+
+    public static readonly OptionField<VrrpTrackFileOptions>[] TrackFile =
+    [
+        Text<VrrpTrackFileOptions>("Name", "vrrp_track_file", (o, v) => o.Name = v ?? ""),
+        Text<VrrpTrackFileOptions>("Path", "file", (o, v) => o.Path = v ?? ""),
+        Int<VrrpTrackFileOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
+        Duration<VrrpTrackFileOptions>("Interval", null, (o, v) => o.Interval = v),
+    ];
+
+    public static readonly OptionField<VrrpSyncGroupOptions>[] SyncGroup =
+    [
+        Text<VrrpSyncGroupOptions>("Name", "vrrp_sync_group", (o, v) => o.Name = v ?? ""),
+        Strings<VrrpSyncGroupOptions>("Instances", "group", o => o.Instances),
+        Text<VrrpSyncGroupOptions>("NotifyMaster", "notify_master", (o, v) => o.NotifyMaster = v),
+        Text<VrrpSyncGroupOptions>("NotifyBackup", "notify_backup", (o, v) => o.NotifyBackup = v),
+        Text<VrrpSyncGroupOptions>("NotifyFault", "notify_fault", (o, v) => o.NotifyFault = v),
+        Text<VrrpSyncGroupOptions>("Notify", "notify", (o, v) => o.Notify = v),
+    ];
+
+    /// <summary>Parses a duration: seconds as keepalived writes them, or a TimeSpan with at least hours, minutes and seconds.</summary>
+    /// <returns>False for anything else (units, a bare <c>1:30</c>, words).</returns>
+    internal static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        text = text.Trim();
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds) &&
+            Math.Abs(seconds) <= (decimal)TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            value = TimeSpan.FromTicks((long)decimal.Round(seconds * TimeSpan.TicksPerSecond));
+            return true;
+        }
+
+        // "1:30" could be hours:minutes or minutes:seconds: demand hh:mm:ss (with an optional d. and .fffffff).
+        if (text.Count(c => c == ':') == 2 && TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static OptionField<T> Text<T>(string name, string? keyword, Action<T, string?> set) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (Leaf(s, c, name, keyword))
+            {
+                set(o, s.Value);
+            }
+        });
+
+    private static OptionField<T> Int<T>(string name, string? keyword, Func<T, int>? get, Action<T, int> set, int? min, int? max) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            if (int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), min is not null
+                    ? $"must be a whole number from {min} to {max}, got '{s.Value}'"
+                    : $"must be a whole number, got '{s.Value}'");
+            }
+        })
+        {
+            Range = min is { } lo && max is { } hi ? (lo, hi) : null,
+            GetInt = get,
+        };
+
+    private static OptionField<T> NullableInt<T>(string name, string? keyword, Action<T, int?> set) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Value))
+            {
+                set(o, null);
+            }
+            else if (int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), $"must be a whole number, got '{s.Value}'");
+            }
+        });
+
+    private static OptionField<T> Bool<T>(string name, string? keyword, Action<T, bool> set) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            if (bool.TryParse(s.Value, out bool v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), $"must be true or false, got '{s.Value}'");
+            }
+        });
+
+    private static OptionField<T> Duration<T>(string name, string? keyword, Action<T, TimeSpan> set) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            if (TryParseDuration(s.Value ?? "", out var v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), $"'{s.Value}' is not a duration: {DurationForms}");
+            }
+        });
+
+    private static OptionField<T> NullableDuration<T>(string name, string? keyword, Action<T, TimeSpan?> set) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Value))
+            {
+                set(o, null);
+            }
+            else if (TryParseDuration(s.Value, out var v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), $"'{s.Value}' is not a duration: {DurationForms}");
+            }
+        });
+
+    private static OptionField<T> Enum<T, TEnum>(string name, string? keyword, Action<T, TEnum> set, string? accepted)
+        where TEnum : struct, System.Enum =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            string text = (s.Value ?? "").Trim();
+            text = typeof(TEnum) == typeof(Packets.AuthenticationType) && text.Equals("PASS", StringComparison.OrdinalIgnoreCase) ? "SimplePassword"
+                : typeof(TEnum) == typeof(Packets.AuthenticationType) && text.Equals("AH", StringComparison.OrdinalIgnoreCase) ? "IPAuthenticationHeader"
+                : text;
+            if (text.Length > 0 && System.Enum.TryParse(text, ignoreCase: true, out TEnum v) && System.Enum.IsDefined(v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), $"must be {accepted ?? "one of " + string.Join(", ", System.Enum.GetNames<TEnum>())}, got '{s.Value}'");
+            }
+        });
+
+    private static OptionField<T> Strings<T>(string name, string? keyword, Func<T, List<string>> get) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            var list = get(o);
+            var children = s.GetChildren().ToList();
+            if (children.Count == 0)
+            {
+                // A single value is a list of one (environment variables: Vrrp__Instances__VI_1__VirtualAddresses=...).
+                list.Clear();
+                if (!string.IsNullOrEmpty(s.Value))
+                {
+                    list.Add(s.Value);
+                }
+
+                return;
+            }
+
+            list.Clear();
+            foreach (var child in children)
+            {
+                if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _) || child.GetChildren().Any())
+                {
+                    c.Error(child, Show(name, keyword), $"is a list of strings: write a JSON array such as [\"a\", \"b\"], not the key '{child.Key}'");
+                    continue;
+                }
+
+                if (child.Value is { } value)
+                {
+                    list.Add(value);
+                }
+            }
+        });
+
+    private static OptionField<T> Named<T, TItem>(
+        string name,
+        string? keyword,
+        string? itemLabel,
+        Func<T, List<TItem>> get,
+        string nameKey,
+        Func<TItem, string> nameOf,
+        Action<TItem, string> setName,
+        Func<OptionField<TItem>[]> fields)
+        where TItem : new() =>
+        new(name, keyword, (o, s, c) => VrrpConfigurationBinder.BindNamedList(s, c, Show(name, keyword), itemLabel, get(o), nameKey, nameOf, setName, fields()));
+
+    private static string Show(string name, string? keyword) => keyword is null ? name : $"{name} ({keyword})";
+
+    // A scalar option must be a value, not a section.
+    private static bool Leaf(IConfigurationSection section, BindContext context, string name, string? keyword)
+    {
+        if (section.GetChildren().Any())
+        {
+            context.Error(section, Show(name, keyword), $"is a single value, not a section (it has the keys {string.Join(", ", section.GetChildren().Select(c => c.Key))})");
+            return false;
+        }
+
+        return section.Value is not null;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Vrrp.Packets;
+
+namespace Vrrp.Hosting.Tests;
+
+/// <summary>AddVrrp(configuration): strict keys with "did you mean", instances keyed by name, keepalived seconds.</summary>
+public class ConfigurationBindingTests
+{
+    private const string Instance = """
+        "Interface": "eth0", "VirtualRouterId": 51, "VirtualAddresses": [ "192.0.2.10/24" ]
+        """;
+
+    private static IConfiguration Json(string json) =>
+        new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+
+    private static (VrrpOptions? Options, IReadOnlyList<string> Errors) Load(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddVrrp(configuration.GetSection(VrrpOptions.SectionName));
+        using var sp = services.BuildServiceProvider();
+        try
+        {
+            return (sp.GetRequiredService<IOptions<VrrpOptions>>().Value, []);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return (null, [.. ex.Failures]);
+        }
+    }
+
+    private static (VrrpOptions? Options, IReadOnlyList<string> Errors) Load(string json) => Load(Json(json));
+
+    [Fact]
+    public void A_misspelt_key_is_an_error_naming_it_and_the_nearest_option()
+    {
+        var (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "Priorty": 150 } } } }""");
+        Assert.Equal(["Vrrp:Instances:VI_1:Priorty is not an option of an instance; did you mean Priority (keepalived priority)?"], errors);
+    }
+
+    [Fact]
+    public void A_misspelt_vrid_is_reported_alone_not_as_a_range_error()
+    {
+        var (_, errors) = Load("""{ "Vrrp": { "Instances": { "VI_1": { "Interface": "eth0", "VirtualRoutrId": 51, "VirtualAddresses": [ "192.0.2.10" ] } } } }""");
+        Assert.Equal(["Vrrp:Instances:VI_1:VirtualRoutrId is not an option of an instance; did you mean VirtualRouterId (keepalived virtual_router_id)?"], errors);
+    }
+
+    [Theory]
+    [InlineData("advert_int", "AdvertisementInterval (keepalived advert_int)")]
+    [InlineData("virtual_ipaddress", "VirtualAddresses (keepalived virtual_ipaddress)")]
+    [InlineData("NoPremept", "NoPreempt (keepalived nopreempt)")]
+    [InlineData("unicast_peers", "UnicastPeers (keepalived unicast_peer)")]
+    public void keepalived_keywords_and_typos_suggest_the_option(string key, string suggestion)
+    {
+        var (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "{{key}}": "1" } } } }""");
+        Assert.Equal([$"Vrrp:Instances:VI_1:{key} is not an option of an instance; did you mean {suggestion}?"], errors);
+    }
+
+    [Fact]
+    public void An_unknown_key_with_nothing_close_lists_the_options()
+    {
+        var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, Instances, SyncGroups, Scripts, TrackFiles."], errors);
+    }
+
+    [Fact]
+    public void Unknown_keys_are_found_in_scripts_groups_and_trackers_too()
+    {
+        var (_, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "Instances": { "VI_1": { {{Instance}}, "TrackScripts": { "chk": { "Wieght": -20 } } } },
+                "Scripts": { "chk": { "Command": "/bin/true", "Intervall": "2" } },
+                "SyncGroups": { "G1": { "Instances": [ "VI_1" ], "NotifyMastr": "/bin/true" } }
+              }
+            }
+            """);
+        Assert.Equal(
+            [
+                "Vrrp:Instances:VI_1:TrackScripts:chk:Wieght is not an option of an entry of TrackScripts (track_script); did you mean Weight (keepalived weight)?",
+                "Vrrp:Scripts:chk:Intervall is not an option of a script; did you mean Interval (keepalived interval)?",
+                "Vrrp:SyncGroups:G1:NotifyMastr is not an option of a sync group; did you mean NotifyMaster (keepalived notify_master)?",
+            ],
+            errors);
+    }
+
+    [Theory]
+    [InlineData("1", 1000)]
+    [InlineData("0.05", 50)]
+    [InlineData("2.5", 2500)]
+    [InlineData("00:00:01", 1000)]
+    [InlineData("00:00:00.050", 50)]
+    public void Durations_are_keepalived_seconds_or_timespans(string text, int milliseconds)
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "AdvertisementInterval": "{{text}}" } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options!.Instances[0].AdvertisementInterval);
+    }
+
+    [Theory]
+    [InlineData("1s")]
+    [InlineData("1:30")]
+    [InlineData("100ms")]
+    [InlineData("one")]
+    public void Other_duration_forms_are_rejected_with_the_accepted_ones(string text)
+    {
+        var (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "AdvertisementInterval": "{{text}}" } } } }""");
+        Assert.Equal(
+            [$"Instance 'VI_1': AdvertisementInterval (advert_int) '{text}' is not a duration: write seconds as keepalived does (\"1\", \"0.05\", \"2.5\") or a TimeSpan with hours, minutes and seconds (\"00:00:01\", \"00:00:00.050\") (Vrrp:Instances:VI_1:AdvertisementInterval)."],
+            errors);
+    }
+
+    [Fact]
+    public void Numbers_booleans_and_enums_that_cannot_be_read_name_the_option_the_keyword_the_value_and_the_range()
+    {
+        var (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "Priority": "high", "NoPreempt": "yes", "Version": "4" } } } }""");
+        Assert.Equal(   // in configuration key order
+            [
+                "Instance 'VI_1': NoPreempt (nopreempt) must be true or false, got 'yes' (Vrrp:Instances:VI_1:NoPreempt).",
+                "Instance 'VI_1': Priority (priority) must be a whole number from 1 to 255, got 'high' (Vrrp:Instances:VI_1:Priority).",
+                "Instance 'VI_1': Version (version) must be 2 or 3, got '4' (Vrrp:Instances:VI_1:Version).",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void A_number_out_of_range_is_a_validation_error_with_option_keyword_value_and_range()
+    {
+        var (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "Priority": 300 } } } }""");
+        Assert.Equal(["Instance 'VI_1': Priority (priority) must be between 1 and 255, got 300."], errors);
+    }
+
+    [Fact]
+    public void Instances_keyed_by_name_take_their_name_from_the_key()
+    {
+        var (options, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "Instances": {
+                  "VI_1": { {{Instance}}, "Priority": 150, "Version": "2", "AuthenticationType": "PASS", "AuthenticationPassword": "x", "AdvertisementInterval": "1" },
+                  "VI_2": { "Interface": "eth0", "VirtualRouterId": 52, "VirtualAddresses": "192.0.2.20/24" }
+                }
+              }
+            }
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(["VI_1", "VI_2"], options!.Instances.Select(i => i.Name));
+        Assert.Equal((150, VrrpVersion.V2, AuthenticationType.SimplePassword), (options.Instances[0].Priority, options.Instances[0].Version, options.Instances[0].AuthenticationType));
+        Assert.Equal(["192.0.2.20/24"], options.Instances[1].VirtualAddresses);   // a single value is a list of one
+    }
+
+    [Fact]
+    public void An_environment_variable_keyed_by_name_overrides_one_instance_of_a_json_array()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$"""{ "Vrrp": { "Instances": [ { "Name": "VI_1", {{Instance}}, "Priority": 100 } ] } }""")))
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Vrrp:Instances:VI_1:Priority"] = "150" })   // Vrrp__Instances__VI_1__Priority=150
+            .Build();
+        var (options, errors) = Load(configuration);
+        Assert.Empty(errors);
+        var instance = Assert.Single(options!.Instances);
+        Assert.Equal(("VI_1", 150, 51), (instance.Name, instance.Priority, instance.VirtualRouterId));
+    }
+
+    [Fact]
+    public void An_array_item_without_a_name_and_a_name_that_differs_from_its_key_are_errors()
+    {
+        var (_, errors) = Load($$"""{ "Vrrp": { "Instances": [ { {{Instance}} } ] } }""");
+        Assert.Equal(["Instance '#0': Instances (vrrp_instance) item 0 has no Name: in a JSON array each item names itself (\"Name\": \"...\"); or key the items by name (Vrrp:Instances:NAME:...) (Vrrp:Instances:0)."], errors);
+
+        (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { "Name": "VI_2", {{Instance}} } } } }""");
+        Assert.Equal(["Instance 'VI_1': Name 'VI_2' differs from the item's key 'VI_1': the key is the name (drop Name, or use the same name) (Vrrp:Instances:VI_1:Name)."], errors);
+    }
+
+    [Fact]
+    public void A_list_of_strings_written_as_an_object_is_an_error()
+    {
+        var (_, errors) = Load("""{ "Vrrp": { "Instances": { "VI_1": { "Interface": "eth0", "VirtualRouterId": 51, "VirtualAddresses": { "vip": "192.0.2.10" } } } } }""");
+        Assert.Equal(["Instance 'VI_1': VirtualAddresses (virtual_ipaddress) is a list of strings: write a JSON array such as [\"a\", \"b\"], not the key 'vip' (Vrrp:Instances:VI_1:VirtualAddresses:vip)."], errors);
+    }
+
+    [Fact]
+    public void Trackers_scripts_and_files_can_be_keyed_by_name()
+    {
+        var (options, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "Instances": { "VI_1": { {{Instance}},
+                  "TrackInterfaces": { "eth1": { "Weight": -10 } },
+                  "TrackScripts": { "chk": { "Weight": -20 } },
+                  "TrackFiles": [ { "Name": "prio" } ] } },
+                "Scripts": { "chk": { "Command": "/bin/true", "Interval": "2", "Timeout": "0.5" } },
+                "TrackFiles": { "prio": { "Path": "/tmp/prio" } }
+              }
+            }
+            """);
+        Assert.Empty(errors);
+        var i = options!.Instances[0];
+        Assert.Equal(("eth1", -10), (i.TrackInterfaces[0].Interface, i.TrackInterfaces[0].Weight));
+        Assert.Equal(("chk", (int?)-20), (i.TrackScripts[0].Name, i.TrackScripts[0].Weight));
+        Assert.Equal("prio", i.TrackFiles[0].Name);
+        Assert.Equal((TimeSpan.FromSeconds(2), (TimeSpan?)TimeSpan.FromSeconds(0.5)), (options.Scripts[0].Interval, options.Scripts[0].Timeout));
+        Assert.Equal("/tmp/prio", options.TrackFiles[0].Path);
+    }
+
+    [Fact]
+    public void The_binder_is_public_for_programs_that_read_configuration_themselves()
+    {
+        var options = new VrrpOptions();
+        var errors = VrrpConfigurationBinder.Bind(Json("""{ "Vrrp": { "RouterId": "lb1", "StartupDelay": "5", "Instancs": {} } }""").GetSection("Vrrp"), options);
+        Assert.Equal(("lb1", TimeSpan.FromSeconds(5)), (options.RouterId, options.StartupDelay));
+        Assert.Equal(["Vrrp:Instancs is not an option of the Vrrp section; did you mean Instances (keepalived vrrp_instance)?"], errors);
+    }
+
+    /// <summary>A property added to an options class without a binder entry would be reported as an unknown key: this says which.</summary>
+    [Fact]
+    public void Every_options_property_has_an_entry_in_the_option_tables()
+    {
+        void Check<T>(object[] fields)
+        {
+            var names = fields.Select(f => (string)f.GetType().GetProperty("Name")!.GetValue(f)!).ToHashSet();
+            var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name);
+            Assert.Equal([], properties.Where(p => !names.Contains(p)).Select(p => $"{typeof(T).Name}.{p}"));
+            Assert.Equal([], names.Where(n => typeof(T).GetProperty(n) is null));
+        }
+
+        Check<VrrpOptions>(OptionFields.Root);
+        Check<VrrpInstanceOptions>(OptionFields.Instance);
+        Check<TrackInterfaceOptions>(OptionFields.TrackInterface);
+        Check<TrackReferenceOptions>(OptionFields.TrackReference);
+        Check<TrackHealthCheckOptions>(OptionFields.TrackHealthCheck);
+        Check<VrrpScriptOptions>(OptionFields.Script);
+        Check<VrrpTrackFileOptions>(OptionFields.TrackFile);
+        Check<VrrpSyncGroupOptions>(OptionFields.SyncGroup);
+    }
+}
