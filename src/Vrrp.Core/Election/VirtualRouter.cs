@@ -48,6 +48,7 @@ public sealed partial class VirtualRouter
     private byte _effectivePriority;
     private bool _interfaceUp = true;
     private bool _groupFault;
+    private string? _addressFault;
     private long _masterAdvertisementInterval;
     private IPAddressValue? _masterAddress;
     private byte _masterPriority;
@@ -131,7 +132,7 @@ public sealed partial class VirtualRouter
     public bool IsFaulted => HasOwnFault || _groupFault;
 
     /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
-    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault();
+    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault() || _addressFault is not null;
 
     /// <summary>The counters.</summary>
     internal VirtualRouterCounters Counters { get; } = new();

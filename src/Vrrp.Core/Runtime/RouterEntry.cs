@@ -63,6 +63,12 @@ internal sealed class RouterEntry
     /// <summary>The first address work failure since the last applied change (for the next one), or null.</summary>
     public string? ApplyError { get; set; }
 
+    /// <summary>Failed adds in a row (the address fault's retry backs off with it); zero after a successful add.</summary>
+    public int AddFailures { get; set; }
+
+    /// <summary>The pending retry of an address fault, or null.</summary>
+    public ITimer? AddressRetry { get; set; }
+
     /// <summary>The current version-mismatch episode: its peer, versions and times (core nanoseconds and wall clock).</summary>
     public IPAddressValue MismatchPeer { get; set; }
 

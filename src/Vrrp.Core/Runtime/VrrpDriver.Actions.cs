@@ -242,7 +242,7 @@ public partial class VrrpDriver : IAsyncDisposable
         entry.MismatchAdverts++;
     }
 
-    private void OnAddressWorkDone(AddressWork work, Exception? error)
+    private void OnAddressWorkDone(AddressWork work, Exception? error, string? subject)
     {
         lock (_gate)
         {
@@ -279,13 +279,20 @@ public partial class VrrpDriver : IAsyncDisposable
                         entry.HoldsAddresses = false;
                     }
 
-                    entry.AddressError = error is null ? null : $"could not {(added ? "add" : "remove")} the virtual addresses: {error.Message}";
+                    entry.AddressError = error is null ? null
+                        : subject is null ? $"could not {(added ? "add" : "remove")} the virtual addresses: {error.Message}"
+                        : $"could not {(added ? "add" : "remove")} the virtual addresses: {subject}: {error.Message}";
                     if (error is not null)
                     {
                         entry.ApplyError ??= entry.AddressError;
                     }
 
                     _observers.AddressesChanged(entry.Name, added, error);
+                    if (work.Kind is AddressWorkKind.Add or AddressWorkKind.AddOne)
+                    {
+                        OnAddressesAdded(entry, error is null ? null : entry.AddressError);
+                    }
+
                     break;
             }
         }

@@ -263,6 +263,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        CancelRecovery();
         _worker.Cancel();
         try
         {

@@ -39,7 +39,16 @@ internal sealed class NetlinkAddressManager : IVirtualAddressManager
     public ValueTask<bool> ContainsAsync(string interfaceName, IPAddressValue address, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var link = _netlink.GetLink(interfaceName);
+        LinkInfo link;
+        try
+        {
+            link = _netlink.GetLink(interfaceName);
+        }
+        catch (NetlinkException ex) when (ex.Errno == Libc.ENODEV)
+        {
+            return ValueTask.FromResult(false); // no interface, no address on it (a VIP's device may come later)
+        }
+
         foreach (var a in _netlink.GetAddresses(link, address.Family))
         {
             if (a.Address == address)
