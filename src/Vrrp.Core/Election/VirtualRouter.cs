@@ -386,21 +386,21 @@ public sealed partial class VirtualRouter
             return;
         }
 
-        // Lower priority (or equal from a lower address): discard it, and (RFC 9568) advertise at once so the other
-        // side steps down fast; re-announce our addresses (keepalived garp_lower_prio) to heal stale ARP caches.
-        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Time = now });
+        // Lower priority (or equal from a lower address): the sender acts as master too. Discard it, and (RFC 9568)
+        // advertise at once so the other side steps down fast; re-announce our addresses to heal the ARP caches it
+        // poisoned, as keepalived 2.2.7 does (vrrp_state_master_rx): garp_lower_prio_repeat announcements at once, and
+        // as many again garp_lower_prio_delay later when the delay is not zero. keepalived does it for every such advert;
+        // here at most once per advertisement interval of ours (the same for a peer that advertises at our rate, and a
+        // bound when a hostile host floods us with them), with at most one delayed repeat pending.
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Interval = advertisement.Interval, Time = now });
         SendAdvertisement(_effectivePriority, now);
         _advertisementDeadline = now + _advertisementInterval;
-        if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
-            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
+        if (_config.GarpLowerPriorityRepeat > 0 &&
+            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= _advertisementInterval))
         {
-            // At most one re-announcement per Master_Down_Interval, however often the other side talks.
             _lastLowerPriorityAnnouncement = now;
-            if (_garpLowerPriorityDelay == 0)
-            {
-                Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
-            }
-            else
+            Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
+            if (_garpLowerPriorityDelay > 0 && _lowerPriorityAnnounceDeadline == Off)
             {
                 _lowerPriorityAnnounceDeadline = now + _garpLowerPriorityDelay;
             }

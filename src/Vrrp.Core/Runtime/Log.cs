@@ -137,4 +137,7 @@ internal static partial class Log
 
     [LoggerMessage(56, LogLevel.Warning, "Closing the VRRP sockets of deleted interface {Interface} failed")]
     public static partial void ChannelCloseFailed(ILogger logger, string @interface, Exception error);
+
+    [LoggerMessage(57, LogLevel.Warning, "({Instance}) split brain: {Peer} on {Interface} also acts as master for VRID {Vrid} (its priority {PeerPriority}, ours {Priority}) and keeps advertising after our answer: it does not hear us (a one-way link or filter, another authentication or version) or does not step down. Answering each of its adverts and re-announcing our addresses (garp_lower_prio_repeat/garp_lower_prio_delay). Logged once per episode (it ends after {Window} without its adverts)")]
+    public static partial void SplitBrain(ILogger logger, string instance, IPAddressValue peer, string @interface, byte vrid, byte peerPriority, byte priority, TimeSpan window);
 }

@@ -48,6 +48,7 @@ public partial class VrrpDriver : IAsyncDisposable
                     OnStateChanged(entry, in action);
                     break;
                 case VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded:
+                    NoteOtherMaster(entry, in action, now);
                     if (Due(ref entry.LastLowerPriorityLog, now))
                     {
                         Log.LowerPriority(Logger, entry.Name, action.PeerPriority, action.Peer);
@@ -155,6 +156,11 @@ public partial class VrrpDriver : IAsyncDisposable
         };
         entry.LastStateChange = change;
         entry.PendingApply = change;
+        if (action.From == VrrpState.Master)
+        {
+            entry.SplitActive = false;   // a split-brain episode is a master's
+        }
+
         _applyOrder.Add(entry);
         _observers.StateChanged(change);
     }

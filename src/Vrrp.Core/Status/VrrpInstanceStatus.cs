@@ -108,6 +108,42 @@ public sealed record VrrpInstanceStatus
     /// of the peer's advertisement intervals).
     /// </summary>
     public VrrpVersionMismatch? VersionMismatch { get; init; }
+
+    /// <summary>
+    /// Another master on this instance's VRID while this one is master (split brain): a router whose adverts this
+    /// master beats (lower priority, or equal from a lower address) keeps advertising after it must have heard this
+    /// master's answer. Null when there is none now (the episode ends after three of the peer's intervals without
+    /// such an advert, or when this instance stops being master).
+    /// </summary>
+    public VrrpSplitBrain? SplitBrain { get; init; }
+
+    /// <summary>Split-brain episodes (see <see cref="SplitBrain"/>) since start.</summary>
+    public long SplitBrainEpisodes { get; init; }
+
+    /// <summary>Adverts from another master (lower priority, or equal from a lower address) received while master, since start; one now and then is a normal handover.</summary>
+    public long OtherMasterAdvertisements { get; init; }
+}
+
+/// <summary>Another master heard on an instance's VRID while it is master itself.</summary>
+public sealed record VrrpSplitBrain
+{
+    /// <summary>The other master's address.</summary>
+    public required IPAddressValue Peer { get; init; }
+
+    /// <summary>The priority it advertises.</summary>
+    public required byte PeerPriority { get; init; }
+
+    /// <summary>This instance's effective priority when it was last heard.</summary>
+    public required byte Priority { get; init; }
+
+    /// <summary>When the episode began (its second advert after this master's answer).</summary>
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>When its last advert arrived.</summary>
+    public required DateTimeOffset LastSeen { get; init; }
+
+    /// <summary>Its adverts received in this episode.</summary>
+    public long Adverts { get; init; }
 }
 
 /// <summary>A peer heard on an instance's interface and VRID that speaks the other VRRP version.</summary>
