@@ -23,6 +23,7 @@ namespace Vrrp.Election;
 public sealed partial class VirtualRouter
 {
     private const long Off = long.MaxValue;
+    private const int MaxDelayedLowerPriorityBursts = 64;
     private static readonly IPAddressValue IPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
     private static readonly IPAddressValue IPv6Group = IPAddressValue.FromIPv6([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12]);
 
@@ -62,7 +63,8 @@ public sealed partial class VirtualRouter
     private long _preemptDeadline = Off;
     private long _secondBurstDeadline = Off;
     private long _refreshDeadline = Off;
-    private long _lowerPriorityAnnounceDeadline = Off;
+    private long _lowerPriorityAnnounceDeadline = Off;   // the earliest of _lowerPriorityPending
+    private readonly Queue<long> _lowerPriorityPending = new();   // delayed garp_lower_prio bursts, one per burst at once (keepalived: a timer each)
 
     /// <summary>Creates a virtual router in the Initialize state.</summary>
     /// <param name="configuration">The configuration; validated here.</param>
@@ -300,9 +302,10 @@ public sealed partial class VirtualRouter
             Announce(AnnouncementReason.Refresh, _config.GarpMasterRefreshRepeat, now);
         }
 
-        if (_lowerPriorityAnnounceDeadline <= now)
+        while (_lowerPriorityAnnounceDeadline <= now)
         {
-            _lowerPriorityAnnounceDeadline = Off;
+            _lowerPriorityPending.Dequeue();
+            _lowerPriorityAnnounceDeadline = _lowerPriorityPending.Count > 0 ? _lowerPriorityPending.Peek() : Off;
             Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
         }
     }
@@ -391,18 +394,19 @@ public sealed partial class VirtualRouter
         // poisoned, as keepalived 2.2.7 does (vrrp_state_master_rx): garp_lower_prio_repeat announcements at once, and
         // as many again garp_lower_prio_delay later when the delay is not zero. keepalived does it for every such advert;
         // here at most once per advertisement interval of ours (the same for a peer that advertises at our rate, and a
-        // bound when a hostile host floods us with them), with at most one delayed repeat pending.
+        // bound when a hostile host floods us with them); each burst at once has its delayed one (at most 64 pending).
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Interval = advertisement.Interval, Time = now });
         SendAdvertisement(_effectivePriority, now);
         _advertisementDeadline = now + _advertisementInterval;
         if (_config.GarpLowerPriorityRepeat > 0 &&
-            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= _advertisementInterval))
+            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= _advertisementInterval / 2))
         {
             _lastLowerPriorityAnnouncement = now;
             Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
-            if (_garpLowerPriorityDelay > 0 && _lowerPriorityAnnounceDeadline == Off)
+            if (_garpLowerPriorityDelay > 0 && _lowerPriorityPending.Count < MaxDelayedLowerPriorityBursts)
             {
-                _lowerPriorityAnnounceDeadline = now + _garpLowerPriorityDelay;
+                _lowerPriorityPending.Enqueue(now + _garpLowerPriorityDelay);
+                _lowerPriorityAnnounceDeadline = _lowerPriorityPending.Peek();
             }
         }
     }
@@ -504,5 +508,6 @@ public sealed partial class VirtualRouter
         _secondBurstDeadline = Off;
         _refreshDeadline = Off;
         _lowerPriorityAnnounceDeadline = Off;
+        _lowerPriorityPending.Clear();
     }
 }
