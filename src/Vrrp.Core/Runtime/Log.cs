@@ -140,4 +140,7 @@ internal static partial class Log
 
     [LoggerMessage(57, LogLevel.Warning, "({Instance}) split brain: {Peer} on {Interface} also acts as master for VRID {Vrid} (its priority {PeerPriority}, ours {Priority}) and keeps advertising after our answer: it does not hear us (a one-way link or filter, another authentication or version) or does not step down. Answering each of its adverts and re-announcing our addresses (garp_lower_prio_repeat/garp_lower_prio_delay). Logged once per episode (it ends after {Window} without its adverts)")]
     public static partial void SplitBrain(ILogger logger, string instance, IPAddressValue peer, string @interface, byte vrid, byte peerPriority, byte priority, TimeSpan window);
+
+    [LoggerMessage(58, LogLevel.Warning, "({Instance}) cannot look for a leftover {Address} on {Interface} ({Reason}); the interface may come later")]
+    public static partial void LeftoverCheckFailed(ILogger logger, string instance, IPAddressValue address, string @interface, string reason);
 }

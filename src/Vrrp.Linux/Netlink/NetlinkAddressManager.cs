@@ -39,16 +39,7 @@ internal sealed class NetlinkAddressManager : IVirtualAddressManager
     public ValueTask<bool> ContainsAsync(string interfaceName, IPAddressValue address, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        LinkInfo link;
-        try
-        {
-            link = _netlink.GetLink(interfaceName);
-        }
-        catch (NetlinkException ex) when (ex.Errno == Libc.ENODEV)
-        {
-            return ValueTask.FromResult(false); // no interface, no address on it (a VIP's device may come later)
-        }
-
+        var link = _netlink.GetLink(interfaceName);
         foreach (var a in _netlink.GetAddresses(link, address.Family))
         {
             if (a.Address == address)
