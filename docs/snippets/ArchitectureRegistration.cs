@@ -1,6 +1,7 @@
 // docs/architecture.md: registering a platform made of parts (compiled).
 #region usings
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vrrp.Hosting;
 using Vrrp.Linux;
 #endregion
@@ -20,7 +21,10 @@ public static class ArchitectureRegistration
                 var linux = sp.GetRequiredService<LinuxVrrpPlatform>();
                 var addresses = new RouteTableAddressManager(linux.Addresses, sp.GetRequiredService<IRouteTableClient>());
                 return new VrrpPlatform("Linux + route table", linux.Transport, addresses, linux.Announcer, linux.LinkMonitor);
-            });
+            })
+            // Run these parts on the Linux loop (epoll, timerfd, recvmmsg/sendmmsg) rather than the generic async driver.
+            .UseDriver((sp, platform) => sp.GetRequiredService<LinuxVrrpPlatform>().CreateDriverFor(
+                platform, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         #endregion
     }
 }

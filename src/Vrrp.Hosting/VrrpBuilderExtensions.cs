@@ -202,8 +202,9 @@ public static class VrrpBuilderExtensions
 
     /// <summary>
     /// Registers the platform the instances run on (transport, address manager, announcer, link monitor); the last
-    /// registration wins. Platform packages wrap it: Vrrp.Linux's <c>UseLinux()</c> is
-    /// <c>builder.UsePlatform(sp =&gt; new VrrpPlatform("Linux", ...))</c>.
+    /// registration wins. The instances then run on the generic <see cref="Vrrp.Runtime.AsyncVrrpDriver"/> over the
+    /// platform's transport, unless <see cref="UseDriver"/> is called after this. Platform packages wrap both:
+    /// Vrrp.Linux's <c>UseLinux()</c> registers its platform and its epoll driver.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="factory">Creates the platform once, when the host starts.</param>
@@ -214,7 +215,31 @@ public static class VrrpBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.RemoveAll<VrrpPlatform>();
+        builder.Services.RemoveAll<VrrpDriverFactory>();
         builder.Services.AddSingleton(factory);
+        return builder;
+    }
+
+    /// <summary>
+    /// Chooses the driver that runs the instances over the registered platform (by default the generic
+    /// <see cref="Vrrp.Runtime.AsyncVrrpDriver"/>). The hosted service calls <paramref name="factory"/> once when the host
+    /// starts, adds the instances and sync groups to the driver it returns, starts it, and stops and disposes it with the
+    /// host. A later <see cref="UsePlatform(IVrrpBuilder, Func{IServiceProvider, VrrpPlatform})"/> resets the choice.
+    /// </summary>
+    /// <remarks>
+    /// Vrrp.Linux's <c>UseLinux()</c> uses it to run its epoll driver (a dedicated thread, timerfd, recvmmsg and sendmmsg);
+    /// a platform of your own with a driver of its own does the same after its <c>UsePlatform</c>.
+    /// </remarks>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates a new, unstarted driver from the services and the platform.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IVrrpBuilder UseDriver(this IVrrpBuilder builder, Func<IServiceProvider, VrrpPlatform, Vrrp.Runtime.VrrpDriver> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAll<VrrpDriverFactory>();
+        builder.Services.AddSingleton(new VrrpDriverFactory(factory));
         return builder;
     }
 

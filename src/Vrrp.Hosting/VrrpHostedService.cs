@@ -10,7 +10,7 @@ namespace Vrrp.Hosting;
 
 /// <summary>
 /// Runs the configured instances with the host: on start, creates a <see cref="VrrpDriver"/> over the registered
-/// platform, starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
+/// platform (the one chosen with <c>UseDriver</c>, or <see cref="AsyncVrrpDriver"/>), starts the trackers and the instances; on stop (within the host's shutdown timeout), stops the instances
 /// (a master sends priority 0 and removes its addresses), then the trackers, and delivers the last callbacks.
 /// </summary>
 internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader, IAsyncDisposable, IDisposable
@@ -72,15 +72,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             _services.GetService<IServiceScopeFactory>(),
             _services.GetService<IOptionsMonitor<HealthCheckServiceOptions>>());
 
-        _monitor.Initialize(options.Instances.Select(i => new VrrpInstanceStatus
-        {
-            Name = i.Name,
-            Interface = i.Interface,
-            VirtualRouterId = i.VirtualRouterId,
-            State = VrrpState.Initialize,
-            ConfiguredPriority = i.Priority,
-            EffectivePriority = i.Priority,
-        }));
+        _monitor.Initialize(options.Instances.Select(i => VrrpInstanceStatus.NotStarted(DriverConfiguration.Create(options, i))));
 
         if (options.StartupDelay > TimeSpan.Zero)
         {
@@ -104,7 +96,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
 
-        var driver = new AsyncVrrpDriver(platform, _time, _loggerFactory);
+        var driver = _services.GetService<VrrpDriverFactory>()?.Create(_services, platform) ?? new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
             driver.AddRouter(DriverConfiguration.Create(options, instance));

@@ -1,5 +1,6 @@
 using Vrrp.Linux.Announcements;
 using Vrrp.Linux.Interfaces;
+using Vrrp.Linux.Loop;
 using Vrrp.Linux.Netlink;
 using Vrrp.Linux.Sockets;
 using Vrrp.Runtime;
@@ -81,14 +82,47 @@ public sealed class LinuxVrrpPlatform : IDisposable
     public ILinkMonitor LinkMonitor => _links;
 
     /// <summary>
-    /// Creates a driver wired to this platform (transport, addresses, announcements, link monitor). Add the instances
-    /// of this namespace to it, then start it; dispose the driver before the platform.
+    /// Creates a driver wired to this platform (addresses, announcements, link monitor) with the Linux loop: one
+    /// dedicated thread waits in epoll on the channels' raw sockets and one timerfd (CLOCK_MONOTONIC, absolute
+    /// nanosecond deadlines), takes datagrams with recvmmsg and sends every advert due in the same tick with one
+    /// sendmmsg; the thread pool and managed timers are not on the packet or timer path, and address work and
+    /// observers' queued work run off that thread. Add the instances of this namespace to it, then start it; dispose
+    /// the driver before the platform.
     /// </summary>
     /// <param name="loggerFactory">Logging, or null for none.</param>
-    /// <param name="timeProvider">The clock, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="timeProvider">
+    /// Wall-clock time for the timestamps of state changes, or null for <see cref="TimeProvider.System"/>. Protocol
+    /// time is always CLOCK_MONOTONIC (the timerfd's clock), so a virtual clock does not drive this driver: use
+    /// <see cref="AsyncVrrpDriver"/> over <see cref="Transport"/> for that.
+    /// </param>
     /// <returns>The driver.</returns>
     public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
-        new AsyncVrrpDriver(_transport, _addresses, _announcer, _links, timeProvider, loggerFactory);
+        new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory);
+
+    /// <summary>
+    /// Creates the Linux driver (see <see cref="CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>)
+    /// over a platform assembled from parts: adverts on this platform's raw sockets, addresses, announcements and links
+    /// through the parts given (for example an address manager that also moves a cloud route). In a host:
+    /// <c>.UsePlatform(...).UseDriver((sp, platform) =&gt; linux.CreateDriverFor(platform, ...))</c>.
+    /// </summary>
+    /// <param name="platform">The parts; its <see cref="VrrpPlatform.Transport"/> must be this platform's <see cref="Transport"/> (the loop reads and writes its sockets itself).</param>
+    /// <param name="loggerFactory">Logging, or null for none.</param>
+    /// <param name="timeProvider">Wall-clock time for the timestamps of state changes, or null for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The driver.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="platform"/> is null.</exception>
+    /// <exception cref="ArgumentException">The platform's transport is not this platform's.</exception>
+    public VrrpDriver CreateDriverFor(VrrpPlatform platform, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        if (!ReferenceEquals(platform.Transport, _transport))
+        {
+            throw new ArgumentException(
+                "The Linux driver sends and receives on the raw sockets of the LinuxVrrpPlatform it is created from: the platform's Transport must be that platform's Transport (use AsyncVrrpDriver for a transport of your own).",
+                nameof(platform));
+        }
+
+        return new LinuxVrrpDriver(NetworkNamespace, platform.Addresses, platform.Announcer, platform.Links, timeProvider, loggerFactory);
+    }
 
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
     /// <param name="interfaceName">The interface.</param>

@@ -33,15 +33,7 @@ public sealed class SimulatedRouter
     public VrrpInstanceStatus GetStatus() =>
         Node.Driver is { } driver && driver.TryGetStatus(Name, out var status)
             ? status
-            : new VrrpInstanceStatus
-            {
-                Name = Configuration.Name,
-                Interface = Configuration.InterfaceName,
-                VirtualRouterId = Configuration.VirtualRouterId,
-                State = VrrpState.Initialize,
-                ConfiguredPriority = Configuration.Priority,
-                EffectivePriority = Configuration.Priority,
-            };
+            : VrrpInstanceStatus.NotStarted(Configuration);
 
     /// <summary>Reports an up/down tracked object's state; remembered across restarts of the node.</summary>
     /// <param name="kind">The object's kind.</param>

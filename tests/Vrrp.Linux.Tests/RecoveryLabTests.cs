@@ -111,14 +111,17 @@ public sealed partial class RecoveryLabTests
         Assert.Null(r1.Status().AddressError);
     }
 
-    [Fact]
-    public async Task An_interface_deleted_and_created_again_gets_new_sockets_and_its_instance_comes_back()
+    /// <summary>r1 runs the Linux driver (the epoll loop) or the generic AsyncVrrpDriver: both close and reopen.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_interface_deleted_and_created_again_gets_new_sockets_and_its_instance_comes_back(bool asyncDriver)
     {
         LabProcess.RequireRootAnd("ip");
         using var lab = new NetworkLab();
         var h1 = lab.AddHost("r1", "192.0.2.11/24");
         var h2 = lab.AddHost("r2", "192.0.2.12/24");
-        await using var r1 = LabRouter.Create(h1, FailoverTests.Config("VI_1", 150, Interval));
+        await using var r1 = LabRouter.Create(h1, FailoverTests.Config("VI_1", 150, Interval), asyncDriver);
         await using var r2 = LabRouter.Create(h2, FailoverTests.Config("VI_1", 100, Interval));
         await Task.WhenAll(r1.StartAsync(), r2.StartAsync());
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(3)), $"r1 is {r1.State}");

@@ -1,7 +1,9 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vrrp.Hosting;
+using Vrrp.Linux.Loop;
 using Vrrp.Linux.Tests.Lab;
 
 namespace Vrrp.Linux.Tests;
@@ -50,6 +52,10 @@ public sealed class UseLinuxTests
         await host.StartAsync(TestContext.Current.CancellationToken);
         try
         {
+            // UseLinux runs the Linux loop (epoll, timerfd, recvmmsg, sendmmsg), not the generic async driver.
+            var hosted = host.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "VrrpHostedService");
+            Assert.IsType<LinuxVrrpDriver>(hosted.GetType().GetProperty("Driver", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(hosted));
+
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
             // The state changes first and the VIP is added right after it (in the background, in order): wait for both.
             while (DateTime.UtcNow < deadline &&

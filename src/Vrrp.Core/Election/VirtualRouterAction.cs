@@ -99,47 +99,47 @@ public enum AnnouncementReason
 public readonly struct VirtualRouterAction
 {
     /// <summary>What to do.</summary>
-    public VirtualRouterActionKind Kind { get; init; }
+    public VirtualRouterActionKind Kind { get; internal init; }
 
     /// <summary>The router that asks for it.</summary>
-    public VirtualRouter? Router { get; init; }
+    public VirtualRouter? Router { get; internal init; }
 
     /// <summary>The index of the router set's channel to perform it on (see <see cref="VirtualRouterSet.GetChannel"/>); 0 outside a set.</summary>
-    public int Channel { get; init; }
+    public int Channel { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the IP destination, the multicast group (224.0.0.18, ff02::12) or a unicast peer.</summary>
-    public IPAddressValue Destination { get; init; }
+    public IPAddressValue Destination { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/>: the priority to send (0 when leaving); state changes and <see cref="VirtualRouterActionKind.PriorityChanged"/>: the effective priority.</summary>
-    public byte Priority { get; init; }
+    public byte Priority { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.StateChanged"/>: the old state.</summary>
-    public VrrpState From { get; init; }
+    public VrrpState From { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.StateChanged"/>: the new state.</summary>
-    public VrrpState To { get; init; }
+    public VrrpState To { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.StateChanged"/>: why.</summary>
-    public StateChangeReason Reason { get; init; }
+    public StateChangeReason Reason { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.Announce"/>: announcements per address.</summary>
-    public int Repeat { get; init; }
+    public int Repeat { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.Announce"/>: why.</summary>
-    public AnnouncementReason Announcement { get; init; }
+    public AnnouncementReason Announcement { get; internal init; }
 
     /// <summary>The peer concerned (the sender of the advert that caused it), when there is one.</summary>
-    public IPAddressValue Peer { get; init; }
+    public IPAddressValue Peer { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.MultipleOwners"/>: the other router that advertised priority 255.</summary>
-    public IPAddressValue OtherPeer { get; init; }
+    public IPAddressValue OtherPeer { get; internal init; }
 
     /// <summary><see cref="VirtualRouterActionKind.IntervalLearned"/>: the interval learned, in centiseconds; <see cref="VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded"/>: the advert's interval (centiseconds in v3, seconds in v2).</summary>
-    public int Interval { get; init; }
+    public int Interval { get; internal init; }
 
     /// <summary>The priority the peer advertised, when there is a peer.</summary>
-    public byte PeerPriority { get; init; }
+    public byte PeerPriority { get; internal init; }
 
     /// <summary>The time of the input that produced the action (core nanoseconds).</summary>
-    public long Time { get; init; }
+    public long Time { get; internal init; }
 }

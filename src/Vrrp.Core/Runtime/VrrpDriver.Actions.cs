@@ -8,9 +8,11 @@ namespace Vrrp.Runtime;
 // Performing the router set's actions: sends, address work, state changes (logs and observers), rate-limited drop logs.
 public partial class VrrpDriver : IAsyncDisposable
 {
-    // Under the lock: performs the set's actions in order, then re-arms the timer if the earliest deadline moved.
+    // Under the lock: performs the set's actions in order, hands the adverts over, then re-arms the timer if the
+    // earliest deadline moved.
     private void Perform(long now)
     {
+        bool sent = false;
         while (_set.TryPollAction(out var action))
         {
             var entry = _entries[action.Router!];
@@ -25,6 +27,7 @@ public partial class VrrpDriver : IAsyncDisposable
                     if (_runState is RunState.Running or RunState.Stopping)
                     {
                         SendAdvertisement(in action);
+                        sent = true;
                     }
 
                     break;
@@ -95,6 +98,18 @@ public partial class VrrpDriver : IAsyncDisposable
             }
 
             _applyOrder.Clear();
+        }
+
+        if (sent)
+        {
+            if (_batchDepth > 0)
+            {
+                _flushPending = true;
+            }
+            else
+            {
+                FlushAdvertisements();
+            }
         }
 
         long next = _set.NextTimeout ?? long.MaxValue;

@@ -4,31 +4,41 @@ using Vrrp.Election;
 namespace Vrrp.Runtime;
 
 /// <summary>A sync group in a reload's configuration (<see cref="VrrpDriver.ReconfigureAsync"/>).</summary>
-/// <param name="Name">The group name.</param>
-/// <param name="Members">Two or more instance names.</param>
-/// <param name="TrackingWeight">keepalived's <c>sync_group_tracking_weight</c>.</param>
-public sealed record VrrpSyncGroupConfiguration(string Name, IReadOnlyList<string> Members, bool TrackingWeight = false);
+/// <param name="name">The group name.</param>
+/// <param name="members">Two or more instance names.</param>
+/// <param name="trackingWeight">keepalived's <c>sync_group_tracking_weight</c>.</param>
+public sealed class VrrpSyncGroupConfiguration(string name, IReadOnlyList<string> members, bool trackingWeight = false)
+{
+    /// <summary>The group name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Two or more instance names.</summary>
+    public IReadOnlyList<string> Members { get; } = members;
+
+    /// <summary>keepalived's <c>sync_group_tracking_weight</c>.</summary>
+    public bool TrackingWeight { get; } = trackingWeight;
+}
 
 /// <summary>What a reload (<see cref="VrrpDriver.ReconfigureAsync"/>) did to each instance, by name.</summary>
-public sealed record VrrpReconfiguration
+public sealed class VrrpReconfiguration
 {
     /// <summary>Instances whose configuration did not change: untouched (state, timers, addresses and adverts go on).</summary>
-    public IReadOnlyList<string> Unchanged { get; init; } = [];
+    public IReadOnlyList<string> Unchanged { get; internal init; } = [];
 
     /// <summary>Instances changed in place, keeping their state (priority, timers, trackers, peers, addresses...).</summary>
-    public IReadOnlyList<string> Reconfigured { get; init; } = [];
+    public IReadOnlyList<string> Reconfigured { get; internal init; } = [];
 
     /// <summary>Instances that left (a master sent priority 0 and removed its addresses).</summary>
-    public IReadOnlyList<string> Removed { get; init; } = [];
+    public IReadOnlyList<string> Removed { get; internal init; } = [];
 
     /// <summary>Instances that started (new, or another virtual router under a kept name: it left and started again).</summary>
-    public IReadOnlyList<string> Added { get; init; } = [];
+    public IReadOnlyList<string> Added { get; internal init; } = [];
 
     /// <summary>Sync groups formed or re-formed.</summary>
-    public IReadOnlyList<string> SyncGroupsChanged { get; init; } = [];
+    public IReadOnlyList<string> SyncGroupsChanged { get; internal init; } = [];
 
     /// <summary>Instances that could not start (their channel could not be opened), with why; the rest of the reload stands.</summary>
-    public IReadOnlyDictionary<string, string> Failures { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Failures { get; internal init; } = new Dictionary<string, string>();
 
     /// <summary>True when nothing changed.</summary>
     public bool IsEmpty => Reconfigured.Count == 0 && Removed.Count == 0 && Added.Count == 0 && SyncGroupsChanged.Count == 0;

@@ -36,6 +36,8 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     private Task _linkWatch = Task.CompletedTask;
     private RunState _runState;
     private long _armed = long.MaxValue;
+    private int _batchDepth;     // under the lock: inside ProcessBatch
+    private bool _flushPending;  // under the lock: adverts queued in a batch, flushed at its end
     private long _lastUnattributedLog = long.MinValue / 2;
 
     /// <summary>Creates a driver.</summary>
@@ -397,11 +399,21 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     /// <summary>
     /// Sends one advert (under the driver's lock, in action order): write it with
     /// <see cref="VirtualRouter.WriteAdvertisement(in VirtualRouterAction, Span{byte})"/> and hand it to the channel
-    /// <see cref="VirtualRouterAction.Channel"/> for <see cref="VirtualRouterAction.Destination"/>. Report failures with
-    /// <see cref="OnSendFailed"/>; never block.
+    /// <see cref="VirtualRouterAction.Channel"/> for <see cref="VirtualRouterAction.Destination"/>, or queue it and hand
+    /// the queue over in <see cref="FlushAdvertisements"/>. Report failures with <see cref="OnSendFailed"/>; never block.
     /// </summary>
     /// <param name="send">The action.</param>
     protected abstract void SendAdvertisement(in VirtualRouterAction send);
+
+    /// <summary>
+    /// Called under the driver's lock once the actions of one input (a datagram, a timer tick with every deadline due,
+    /// a link or tracker change, the stop) have been performed, when at least one of them was an advert. A driver that
+    /// queues adverts in <see cref="SendAdvertisement"/> sends the queue here, in one batch (one <c>sendmmsg</c> for
+    /// every advert due in the same tick). Does nothing by default.
+    /// </summary>
+    protected virtual void FlushAdvertisements()
+    {
+    }
 
     /// <summary>Arms the driver's one timer to call <see cref="OnTimer"/> at <paramref name="deadline"/> (core nanoseconds), or disarms it for <see cref="long.MaxValue"/>. Called only when the earliest deadline changes.</summary>
     /// <param name="deadline">When.</param>
@@ -436,7 +448,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
             Perform(now);
         }
 
-        _worker.Kick(RunsAddressWorkInline);
+        KickUnlessBatching();
     }
 
     /// <summary>Handles the timer: fires every due deadline and re-arms.</summary>
@@ -455,7 +467,48 @@ public abstract partial class VrrpDriver : IAsyncDisposable
             Perform(now);
         }
 
-        _worker.Kick(RunsAddressWorkInline);
+        KickUnlessBatching();
+    }
+
+    /// <summary>
+    /// Runs several inputs (<see cref="OnDatagram"/> for each datagram of a receive batch, then <see cref="OnTimer"/>)
+    /// under one acquisition of the driver's lock: each input's actions are still performed in order, but
+    /// <see cref="FlushAdvertisements"/> is called once, at the end, for every advert they produced (a master answering
+    /// a burst of lower-priority adverts sends its answers together), and address work starts after it.
+    /// </summary>
+    /// <typeparam name="TState">What <paramref name="inputs"/> needs (the driver itself, so that a static lambda allocates nothing).</typeparam>
+    /// <param name="state">Passed to <paramref name="inputs"/>.</param>
+    /// <param name="inputs">Calls <see cref="OnDatagram"/> and <see cref="OnTimer"/>; runs on the calling thread, under the lock.</param>
+    protected void ProcessBatch<TState>(TState state, Action<TState> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        lock (_gate)
+        {
+            _batchDepth++;
+            try
+            {
+                inputs(state);
+            }
+            finally
+            {
+                if (--_batchDepth == 0 && _flushPending)
+                {
+                    _flushPending = false;
+                    FlushAdvertisements();
+                }
+            }
+        }
+
+        KickUnlessBatching();
+    }
+
+    // Address work starts when no lock is held: after the input, or after the whole batch.
+    private void KickUnlessBatching()
+    {
+        if (_batchDepth == 0)
+        {
+            _worker.Kick(RunsAddressWorkInline);
+        }
     }
 
     /// <summary>Counts and logs (at most once a second per instance) a failed send.</summary>

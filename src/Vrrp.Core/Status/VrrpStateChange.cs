@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Vrrp.Election;
 
 namespace Vrrp;
@@ -10,31 +11,40 @@ namespace Vrrp;
 public sealed record VrrpStateChange
 {
     /// <summary>The instance name (keepalived's <c>vrrp_instance</c> name), for example <c>VI_1</c>.</summary>
-    public required string InstanceName { get; init; }
+    [JsonInclude]
+    public string InstanceName { get; internal init; } = "";
 
     /// <summary>The state before the change.</summary>
-    public required VrrpState PreviousState { get; init; }
+    [JsonInclude]
+    public VrrpState PreviousState { get; internal init; }
 
     /// <summary>The state after the change.</summary>
-    public required VrrpState State { get; init; }
+    [JsonInclude]
+    public VrrpState State { get; internal init; }
 
     /// <summary>Why it changed.</summary>
-    public StateChangeReason Reason { get; init; }
+    [JsonInclude]
+    public StateChangeReason Reason { get; internal init; }
 
     /// <summary>The effective priority at the time of the change (configured priority adjusted by trackers).</summary>
-    public required int Priority { get; init; }
+    [JsonInclude]
+    public int Priority { get; internal init; }
 
     /// <summary>The master's address when known: this node's own when <see cref="State"/> is Master, the advertising master's when Backup; otherwise null.</summary>
-    public IPAddressValue? MasterAddress { get; init; }
+    [JsonInclude]
+    public IPAddressValue? MasterAddress { get; internal init; }
 
     /// <summary>The priority the master we now follow advertised (a higher-priority advert that made us step down), or 0.</summary>
-    public int MasterPriority { get; init; }
+    [JsonInclude]
+    public int MasterPriority { get; internal init; }
 
     /// <summary>When the change happened (from the driver's <see cref="TimeProvider"/>).</summary>
-    public required DateTimeOffset Timestamp { get; init; }
+    [JsonInclude]
+    public DateTimeOffset Timestamp { get; internal init; }
 
     /// <summary>The change's position among this instance's changes, from 1.</summary>
-    public long Sequence { get; init; }
+    [JsonInclude]
+    public long Sequence { get; internal init; }
 
     /// <summary>
     /// Whether this node held the virtual addresses when the change was delivered: true for a Master change once
@@ -44,14 +54,16 @@ public sealed record VrrpStateChange
     /// layer gives callbacks and <c>IVrrpMonitor.WatchAsync</c>; false in <c>VrrpObserver.OnStateChanged</c>, which
     /// runs before any address work.
     /// </summary>
-    public bool HoldsVirtualAddresses { get; init; }
+    [JsonInclude]
+    public bool HoldsVirtualAddresses { get; internal init; }
 
     /// <summary>
     /// The first failure of the address work this change started (adding, announcing or removing the virtual
     /// addresses), for example <c>add 192.0.2.100/24 on eth0: Operation not permitted</c>; null when it all
     /// succeeded (and always in <c>VrrpObserver.OnStateChanged</c>).
     /// </summary>
-    public string? AddressError { get; init; }
+    [JsonInclude]
+    public string? AddressError { get; internal init; }
 
     /// <inheritdoc />
     public override string ToString() => $"({InstanceName}) {PreviousState} -> {State} priority {Priority} ({Reason})";

@@ -38,7 +38,7 @@ internal sealed class PacketSocketAnnouncer : IAddressAnnouncer, IDisposable
             string device = address.Device ?? interfaceName;
             if (link is null || link.Name != device)
             {
-                link = _netlink.GetLink(device);
+                link = await _netlink.GetLinkAsync(device, cancellationToken).ConfigureAwait(false);
                 if (link.HardwareAddress.Length != 6)
                 {
                     throw new InvalidOperationException($"Interface {device} has no Ethernet address; gratuitous ARP and neighbour advertisements need one.");

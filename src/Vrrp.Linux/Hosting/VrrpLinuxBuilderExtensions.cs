@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vrrp;
 using Vrrp.Hosting;
@@ -11,7 +12,9 @@ public static class VrrpLinuxBuilderExtensions
 {
     /// <summary>
     /// Uses <see cref="LinuxVrrpPlatform"/> as the platform: raw-socket adverts, rtnetlink virtual addresses and link
-    /// monitoring, gratuitous ARP and unsolicited neighbour advertisements. The data plane is opened when the host
+    /// monitoring, gratuitous ARP and unsolicited neighbour advertisements; the instances run on its driver
+    /// (<see cref="LinuxVrrpPlatform.CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>: one thread over epoll, a CLOCK_MONOTONIC timerfd, recvmmsg and
+    /// sendmmsg; the host's <see cref="TimeProvider"/> only stamps state changes). The data plane is opened when the host
     /// starts (which fails with <see cref="MissingCapabilityException"/> without CAP_NET_RAW and CAP_NET_ADMIN) and
     /// closed when the host is disposed. The last <c>UseLinux</c> or <c>UsePlatform</c> call wins.
     /// </summary>
@@ -35,22 +38,25 @@ public static class VrrpLinuxBuilderExtensions
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
             networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
-        return builder.UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform);
+        return builder
+            .UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform)
+            .UseDriver(static (sp, _) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateDriver(
+                sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
     }
 }
 
 /// <summary>Owns the <see cref="LinuxVrrpPlatform"/> registered by <c>UseLinux</c>: opened on first use, disposed with the container.</summary>
 internal sealed class LinuxPlatformLifetime : IDisposable
 {
-    private readonly LinuxVrrpPlatform _linux;
-
     public LinuxPlatformLifetime(string? networkNamespace)
     {
-        _linux = LinuxVrrpPlatform.Create(networkNamespace);
-        Platform = new VrrpPlatform("Linux", _linux.Transport, _linux.Addresses, _linux.Announcer, _linux.LinkMonitor);
+        Linux = LinuxVrrpPlatform.Create(networkNamespace);
+        Platform = new VrrpPlatform("Linux", Linux.Transport, Linux.Addresses, Linux.Announcer, Linux.LinkMonitor);
     }
+
+    public LinuxVrrpPlatform Linux { get; }
 
     public VrrpPlatform Platform { get; }
 
-    public void Dispose() => _linux.Dispose();
+    public void Dispose() => Linux.Dispose();
 }

@@ -17,7 +17,8 @@ internal delegate void NetlinkMessageHandler(in NetlinkMessage message);
 /// </summary>
 /// <remarks>
 /// <see cref="AddressFamily"/> has no netlink member, so the descriptor comes from socket(2) and is wrapped in a
-/// <see cref="Socket"/> (send, receive, options and async I/O are the BCL's). Requests are serialised by a lock.
+/// <see cref="Socket"/> (send, receive, options and async I/O are the BCL's). Requests are serialised; each comes in a
+/// blocking form (link checks at start, macvlan set-up) and an asynchronous one with cancellation (address work).
 /// </remarks>
 internal sealed class NetlinkSocket : INetlinkTransport
 {
@@ -25,7 +26,8 @@ internal sealed class NetlinkSocket : INetlinkTransport
     private readonly Socket _socket;
     private readonly byte[] _receiveBuffer = new byte[BufferSize];
     private readonly byte[] _requestBuffer = new byte[4096];
-    private readonly Lock _lock = new();
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private uint _sequence;
 
     private NetlinkSocket(Socket socket, uint portId)
@@ -109,7 +111,7 @@ internal sealed class NetlinkSocket : INetlinkTransport
     /// <summary>Builds a request in the socket's request buffer; call under <see cref="Execute"/> or <see cref="Dump"/>.</summary>
     internal delegate void RequestBuilder(ref NetlinkMessageWriter writer);
 
-    /// <summary>Sends a request with NLM_F_ACK and waits for its acknowledgement.</summary>
+    /// <summary>Sends a request with NLM_F_ACK and waits (blocking, at most 5 s) for its acknowledgement.</summary>
     /// <param name="type">The message type (RTM_NEWADDR...).</param>
     /// <param name="flags">Extra flags besides REQUEST and ACK.</param>
     /// <param name="build">Writes the family header and attributes.</param>
@@ -120,81 +122,205 @@ internal sealed class NetlinkSocket : INetlinkTransport
     /// <exception cref="NetlinkException">The kernel refused it.</exception>
     internal int Execute(ushort type, ushort flags, RequestBuilder build, string operation, NetlinkMessageHandler? reply = null, params ReadOnlySpan<int> tolerated)
     {
-        lock (_lock)
+        _gate.Wait();
+        try
         {
-            uint sequence = ++_sequence;
-            var writer = new NetlinkMessageWriter(_requestBuffer, type, (ushort)(Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | flags), sequence);
-            build(ref writer);
-            Send(writer.Finish(), operation);
+            uint sequence = Build(type, (ushort)(Nl.NLM_F_ACK | flags), build, out int length);
+            Send(_requestBuffer.AsSpan(0, length), operation);
             while (true)
             {
                 int received = Receive(operation);
-                var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received));
-                while (reader.TryRead(out var message))
+                if (TryCompleteExecute(received, sequence, operation, reply, tolerated, out int result))
                 {
-                    if (message.Sequence != sequence || message.PortId != PortId)
-                    {
-                        continue; // a stale answer to an earlier, abandoned request
-                    }
-
-                    if (message.Type == Nl.NLMSG_ERROR)
-                    {
-                        int errno = ReadError(message, out string? text);
-                        if (errno == 0 || tolerated.Contains(errno))
-                        {
-                            return errno;
-                        }
-
-                        throw new NetlinkException(operation, errno, text);
-                    }
-
-                    reply?.Invoke(message);
+                    return result;
                 }
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    /// <summary>Sends a dump request and hands every answer to <paramref name="handler"/> until NLMSG_DONE.</summary>
+    /// <summary>
+    /// <see cref="Execute"/> with asynchronous socket I/O: the caller's thread is never blocked waiting for the kernel,
+    /// and cancelling abandons the request (a late answer is recognised by its sequence number and skipped by the next
+    /// request). Requests of both kinds are serialised.
+    /// </summary>
+    /// <exception cref="NetlinkException">The kernel refused it, or gave no answer within 5 s (EAGAIN).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal async ValueTask<int> ExecuteAsync(ushort type, ushort flags, RequestBuilder build, string operation, NetlinkMessageHandler? reply, int tolerated, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            uint sequence = Build(type, (ushort)(Nl.NLM_F_ACK | flags), build, out int length);
+            using var deadline = AnswerDeadline(cancellationToken);
+            await SendAsync(length, operation, deadline.Token, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                int received = await ReceiveAsync(operation, deadline.Token, cancellationToken).ConfigureAwait(false);
+                if (TryCompleteExecute(received, sequence, operation, reply, tolerated == 0 ? [] : [tolerated], out int result))
+                {
+                    return result;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sends a dump request and hands every answer to <paramref name="handler"/> until NLMSG_DONE (blocking, at most 5 s per datagram).</summary>
     /// <exception cref="NetlinkException">The kernel refused it.</exception>
     internal void Dump(ushort type, RequestBuilder build, string operation, NetlinkMessageHandler handler)
     {
-        lock (_lock)
+        _gate.Wait();
+        try
         {
-            uint sequence = ++_sequence;
-            var writer = new NetlinkMessageWriter(_requestBuffer, type, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, sequence);
-            build(ref writer);
-            Send(writer.Finish(), operation);
-            while (true)
+            uint sequence = Build(type, Nl.NLM_F_DUMP, build, out int length);
+            Send(_requestBuffer.AsSpan(0, length), operation);
+            while (!TryCompleteDump(Receive(operation), sequence, operation, handler))
             {
-                int received = Receive(operation);
-                var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received));
-                while (reader.TryRead(out var message))
-                {
-                    if (message.Sequence != sequence || message.PortId != PortId)
-                    {
-                        continue;
-                    }
-
-                    switch (message.Type)
-                    {
-                        case Nl.NLMSG_DONE:
-                            return;
-                        case Nl.NLMSG_ERROR:
-                            int errno = ReadError(message, out string? text);
-                            if (errno == 0)
-                            {
-                                return;
-                            }
-
-                            throw new NetlinkException(operation, errno, text);
-                        case Nl.NLMSG_NOOP:
-                            break;
-                        default:
-                            handler(message);
-                            break;
-                    }
-                }
             }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary><see cref="Dump"/> with asynchronous socket I/O and cancellation (see <see cref="ExecuteAsync"/>).</summary>
+    /// <exception cref="NetlinkException">The kernel refused it, or gave no answer within 5 s (EAGAIN).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal async ValueTask DumpAsync(ushort type, RequestBuilder build, string operation, NetlinkMessageHandler handler, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            uint sequence = Build(type, Nl.NLM_F_DUMP, build, out int length);
+            using var deadline = AnswerDeadline(cancellationToken);
+            await SendAsync(length, operation, deadline.Token, cancellationToken).ConfigureAwait(false);
+            while (!TryCompleteDump(await ReceiveAsync(operation, deadline.Token, cancellationToken).ConfigureAwait(false), sequence, operation, handler))
+            {
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static CancellationTokenSource AnswerDeadline(CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(AnswerTimeout);
+        return deadline;
+    }
+
+    private uint Build(ushort type, ushort flags, RequestBuilder build, out int length)
+    {
+        uint sequence = ++_sequence;
+        var writer = new NetlinkMessageWriter(_requestBuffer, type, (ushort)(Nl.NLM_F_REQUEST | flags), sequence);
+        build(ref writer);
+        length = writer.Finish().Length;
+        return sequence;
+    }
+
+    // One received datagram of an acknowledged request: true (and the result) when it held the acknowledgement.
+    private bool TryCompleteExecute(int received, uint sequence, string operation, NetlinkMessageHandler? reply, ReadOnlySpan<int> tolerated, out int result)
+    {
+        var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received));
+        while (reader.TryRead(out var message))
+        {
+            if (message.Sequence != sequence || message.PortId != PortId)
+            {
+                continue; // a stale answer to an earlier, abandoned request
+            }
+
+            if (message.Type == Nl.NLMSG_ERROR)
+            {
+                int errno = ReadError(message, out string? text);
+                if (errno == 0 || tolerated.Contains(errno))
+                {
+                    result = errno;
+                    return true;
+                }
+
+                throw new NetlinkException(operation, errno, text);
+            }
+
+            reply?.Invoke(message);
+        }
+
+        result = 0;
+        return false;
+    }
+
+    // One received datagram of a dump: true when it held NLMSG_DONE.
+    private bool TryCompleteDump(int received, uint sequence, string operation, NetlinkMessageHandler handler)
+    {
+        var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received));
+        while (reader.TryRead(out var message))
+        {
+            if (message.Sequence != sequence || message.PortId != PortId)
+            {
+                continue;
+            }
+
+            switch (message.Type)
+            {
+                case Nl.NLMSG_DONE:
+                    return true;
+                case Nl.NLMSG_ERROR:
+                    int errno = ReadError(message, out string? text);
+                    if (errno == 0)
+                    {
+                        return true;
+                    }
+
+                    throw new NetlinkException(operation, errno, text);
+                case Nl.NLMSG_NOOP:
+                    break;
+                default:
+                    handler(message);
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private async ValueTask SendAsync(int length, string operation, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.SendAsync(_requestBuffer.AsMemory(0, length), SocketFlags.None, deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NetlinkException(operation + " (the kernel took no request within 5 s)", Libc.EAGAIN, null);
+        }
+        catch (SocketException ex)
+        {
+            throw new NetlinkException(operation, NativeErrno(ex), null);
+        }
+    }
+
+    private async ValueTask<int> ReceiveAsync(string operation, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _socket.ReceiveAsync(_receiveBuffer, SocketFlags.None, deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NetlinkException(operation + " (no answer from the kernel within 5 s)", Libc.EAGAIN, null);
+        }
+        catch (SocketException ex)
+        {
+            throw new NetlinkException(operation, NativeErrno(ex), null);
         }
     }
 
@@ -266,5 +392,5 @@ internal sealed class NetlinkSocket : INetlinkTransport
     internal static int NativeErrno(SocketException ex) => ex.NativeErrorCode;
 
     /// <inheritdoc />
-    public void Dispose() => _socket.Dispose();
+    public void Dispose() => _socket.Dispose(); // the semaphore has no wait handle to free; a late caller gets ObjectDisposedException from the socket
 }

@@ -16,6 +16,9 @@ internal sealed class RouteNetlink : IDisposable
 
     internal string? NetworkNamespace { get; }
 
+    /// <summary>The request socket (for tests that hold it busy).</summary>
+    internal NetlinkSocket Socket => _socket;
+
     internal static RouteNetlink Open(string? networkNamespace) => new(NetlinkSocket.Open(networkNamespace), networkNamespace);
 
     /// <summary>RTM_GETLINK by name.</summary>
@@ -35,6 +38,43 @@ internal sealed class RouteNetlink : IDisposable
             $"look up interface '{name}'{Where}",
             (in NetlinkMessage m) => found ??= ParseLink(m));
         return found ?? throw new NetlinkException($"look up interface '{name}'{Where}", Libc.ENODEV, "no RTM_NEWLINK answer");
+    }
+
+    /// <summary>RTM_GETLINK by name, with asynchronous I/O and cancellation.</summary>
+    /// <exception cref="NetlinkException">No such interface (ENODEV) or another failure.</exception>
+    internal async ValueTask<LinkInfo> GetLinkAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        LinkInfo? found = null;
+        await _socket.ExecuteAsync(
+            Nl.RTM_GETLINK,
+            0,
+            (ref NetlinkMessageWriter w) =>
+            {
+                w.WriteIfInfo(Nl.AF_UNSPEC, 0, 0, 0);
+                w.AddString(Nl.IFLA_IFNAME, name);
+            },
+            $"look up interface '{name}'{Where}",
+            (in NetlinkMessage m) => found ??= ParseLink(m),
+            0,
+            cancellationToken).ConfigureAwait(false);
+        return found ?? throw new NetlinkException($"look up interface '{name}'{Where}", Libc.ENODEV, "no RTM_NEWLINK answer");
+    }
+
+    /// <summary>RTM_GETLINK by index, with asynchronous I/O and cancellation.</summary>
+    /// <exception cref="NetlinkException">No such interface (ENODEV) or another failure.</exception>
+    internal async ValueTask<LinkInfo> GetLinkAsync(int index, CancellationToken cancellationToken)
+    {
+        LinkInfo? found = null;
+        await _socket.ExecuteAsync(
+            Nl.RTM_GETLINK,
+            0,
+            (ref NetlinkMessageWriter w) => w.WriteIfInfo(Nl.AF_UNSPEC, index, 0, 0),
+            $"look up interface #{index}{Where}",
+            (in NetlinkMessage m) => found ??= ParseLink(m),
+            0,
+            cancellationToken).ConfigureAwait(false);
+        return found ?? throw new NetlinkException($"look up interface #{index}{Where}", Libc.ENODEV, "no RTM_NEWLINK answer");
     }
 
     /// <summary>RTM_GETLINK by index.</summary>
@@ -84,6 +124,37 @@ internal sealed class RouteNetlink : IDisposable
         return errno == 0;
     }
 
+    /// <summary>RTM_NEWADDR (see <see cref="AddAddress"/>) with asynchronous I/O and cancellation.</summary>
+    /// <returns>True when added, false when it was already there.</returns>
+    internal async ValueTask<bool> AddAddressAsync(LinkInfo link, VirtualAddress address, CancellationToken cancellationToken)
+    {
+        string operation = $"add address {address}{(address.Label is null ? "" : $" label {address.Label}")} to {link.Name}{Where}";
+        int errno = await _socket.ExecuteAsync(
+            Nl.RTM_NEWADDR,
+            Nl.NLM_F_CREATE | Nl.NLM_F_EXCL,
+            (ref NetlinkMessageWriter w) => WriteAddress(ref w, link.Index, address, withLabel: true),
+            operation,
+            null,
+            Libc.EEXIST,
+            cancellationToken).ConfigureAwait(false);
+        return errno == 0;
+    }
+
+    /// <summary>RTM_DELADDR (see <see cref="DeleteAddress"/>) with asynchronous I/O and cancellation.</summary>
+    /// <returns>True when removed, false when it was not there.</returns>
+    internal async ValueTask<bool> DeleteAddressAsync(LinkInfo link, VirtualAddress address, CancellationToken cancellationToken)
+    {
+        int errno = await _socket.ExecuteAsync(
+            Nl.RTM_DELADDR,
+            0,
+            (ref NetlinkMessageWriter w) => WriteAddress(ref w, link.Index, address, withLabel: false),
+            $"remove address {address} from {link.Name}{Where}",
+            null,
+            Libc.EADDRNOTAVAIL,
+            cancellationToken).ConfigureAwait(false);
+        return errno == 0;
+    }
+
     /// <summary>RTM_DELADDR; an address not there (EADDRNOTAVAIL) counts as success.</summary>
     /// <returns>True when removed, false when it was not there.</returns>
     internal bool DeleteAddress(LinkInfo link, VirtualAddress address)
@@ -102,12 +173,7 @@ internal sealed class RouteNetlink : IDisposable
     internal List<InterfaceAddress> GetAddresses(LinkInfo link, VrrpAddressFamily? family = null)
     {
         var addresses = new List<InterfaceAddress>();
-        byte af = family switch
-        {
-            VrrpAddressFamily.IPv4 => Nl.AF_INET,
-            VrrpAddressFamily.IPv6 => Nl.AF_INET6,
-            _ => Nl.AF_UNSPEC,
-        };
+        byte af = AddressFamilyOf(family);
         _socket.Dump(
             Nl.RTM_GETADDR,
             (ref NetlinkMessageWriter w) => w.WriteIfAddr(af, 0, 0, 0, 0),
@@ -119,6 +185,26 @@ internal sealed class RouteNetlink : IDisposable
                     addresses.Add(address);
                 }
             });
+        return addresses;
+    }
+
+    /// <summary>RTM_GETADDR dump (see <see cref="GetAddresses"/>) with asynchronous I/O and cancellation.</summary>
+    internal async ValueTask<List<InterfaceAddress>> GetAddressesAsync(LinkInfo link, VrrpAddressFamily? family, CancellationToken cancellationToken)
+    {
+        var addresses = new List<InterfaceAddress>();
+        byte af = AddressFamilyOf(family);
+        await _socket.DumpAsync(
+            Nl.RTM_GETADDR,
+            (ref NetlinkMessageWriter w) => w.WriteIfAddr(af, 0, 0, 0, 0),
+            $"list addresses of {link.Name}{Where}",
+            (in NetlinkMessage m) =>
+            {
+                if (m.Type == Nl.RTM_NEWADDR && TryParseAddress(m.Payload, out int index, out var address) && index == link.Index)
+                {
+                    addresses.Add(address);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
         return addresses;
     }
 
@@ -192,6 +278,13 @@ internal sealed class RouteNetlink : IDisposable
             Libc.ENODEV);
         return errno == 0;
     }
+
+    private static byte AddressFamilyOf(VrrpAddressFamily? family) => family switch
+    {
+        VrrpAddressFamily.IPv4 => Nl.AF_INET,
+        VrrpAddressFamily.IPv6 => Nl.AF_INET6,
+        _ => Nl.AF_UNSPEC,
+    };
 
     private string Where => NetworkNamespace is null ? "" : $" in network namespace '{NetworkNamespace}'";
 

@@ -16,7 +16,7 @@ internal sealed class RawSocketTransport : IVrrpTransport
 
     internal RawSocketTransport(string? defaultNamespace) => _defaultNamespace = defaultNamespace;
 
-    public ValueTask<IVrrpChannel> OpenAsync(VrrpChannelOptions options, CancellationToken cancellationToken)
+    public async ValueTask<IVrrpChannel> OpenAsync(VrrpChannelOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.InterfaceName);
@@ -34,7 +34,7 @@ internal sealed class RawSocketTransport : IVrrpTransport
             if (_channels.TryGetValue(key, out var shared))
             {
                 shared.References++;
-                return ValueTask.FromResult<IVrrpChannel>(new Handle(this, key, shared.Sockets));
+                return new Handle(this, key, shared.Sockets);
             }
         }
 
@@ -43,18 +43,18 @@ internal sealed class RawSocketTransport : IVrrpTransport
             throw new MissingCapabilityException(missing);
         }
 
-        var sockets = RawVrrpSocketPair.Open(options, ns);
+        var sockets = await RawVrrpSocketPair.OpenAsync(options, ns, cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             if (_channels.TryGetValue(key, out var raced))
             {
                 sockets.Dispose();
                 raced.References++;
-                return ValueTask.FromResult<IVrrpChannel>(new Handle(this, key, raced.Sockets));
+                return new Handle(this, key, raced.Sockets);
             }
 
             _channels[key] = new Shared(sockets) { References = 1 };
-            return ValueTask.FromResult<IVrrpChannel>(new Handle(this, key, sockets));
+            return new Handle(this, key, sockets);
         }
     }
 

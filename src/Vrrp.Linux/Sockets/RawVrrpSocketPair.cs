@@ -41,7 +41,8 @@ internal sealed class RawVrrpSocketPair : IDisposable
     // Room for some tenths of a second of a 50,000 packets/s flood of small packets (the kernel charges each packet
     // its buffer's true size, hundreds of bytes): when the receive loop is kept off the CPU for a while, the master's
     // adverts queue behind the flood instead of being dropped with it (at 256 kB the flood benchmark's backup lost
-    // enough of them to take over). The memory is used only while packets wait.
+    // enough of them to take over); also the adverts of 255 instances at 10 ms for a Master_Down_Interval (about 900
+    // datagrams of about 1 KiB of kernel memory each). Kernel memory, used only while packets wait.
     private const int ReceiveBufferBytes = 4 * 1024 * 1024;
     private const int NameLength = 28;
     private int _disposed;
@@ -67,12 +68,24 @@ internal sealed class RawVrrpSocketPair : IDisposable
 
     internal int InterfaceIndex { get; }
 
-    /// <summary>Opens both sockets in the options' namespace; nothing is left open on failure.</summary>
-    internal static RawVrrpSocketPair Open(VrrpChannelOptions options, string? networkNamespace)
+    /// <summary>The receive socket (for a driver that reads it with recvmmsg under its own epoll).</summary>
+    internal SafeSocketHandle ReceiveHandle => _receive.SafeHandle;
+
+    /// <summary>The send socket (for a driver that writes it with sendmmsg).</summary>
+    internal SafeSocketHandle SendHandle => _send.SafeHandle;
+
+    /// <summary>
+    /// Opens both sockets in the options' namespace; nothing is left open on failure. Looking up the interface and its
+    /// source address is asynchronous netlink I/O, and waiting for an IPv6 link-local address to leave duplicate
+    /// address detection is an asynchronous delay: both honour <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    internal static async ValueTask<RawVrrpSocketPair> OpenAsync(VrrpChannelOptions options, string? networkNamespace, CancellationToken cancellationToken)
     {
         using var netlink = RouteNetlink.Open(networkNamespace);
-        var link = netlink.GetLink(options.InterfaceName);
-        IPAddressValue local = options.SourceAddress ?? FindSourceAddress(netlink, link, options.Family, networkNamespace);
+        var link = await netlink.GetLinkAsync(options.InterfaceName, cancellationToken).ConfigureAwait(false);
+        IPAddressValue local = options.SourceAddress
+            ?? await FindSourceAddressAsync(netlink, link, options.Family, networkNamespace, cancellationToken).ConfigureAwait(false);
         if (local.Family != options.Family)
         {
             throw new ArgumentException($"The source address {local} is not {options.Family}.", nameof(options));
@@ -80,7 +93,8 @@ internal sealed class RawVrrpSocketPair : IDisposable
 
         // A macvlan in bridge mode does not pass up multicast whose source MAC is one of its own: with a virtual MAC,
         // every router's adverts carry that MAC, so they are received on the parent (keepalived does the same).
-        var receiveLink = link.IsMacvlan ? netlink.GetLink(link.ParentIndex) : link;
+        var receiveLink = link.IsMacvlan ? await netlink.GetLinkAsync(link.ParentIndex, cancellationToken).ConfigureAwait(false) : link;
+        cancellationToken.ThrowIfCancellationRequested();
         return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, receiveLink, local));
     }
 
@@ -170,25 +184,28 @@ internal sealed class RawVrrpSocketPair : IDisposable
     /// The interface's primary IPv4 address, or its IPv6 link-local address (RFC 9568 section 5.1.2.1). A virtual-MAC
     /// interface (macvlan) usually has none of its own: then its parent's is used, as keepalived does with use_vmac.
     /// </summary>
-    private static IPAddressValue FindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, string? networkNamespace)
+    private static async ValueTask<IPAddressValue> FindSourceAddressAsync(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, string? networkNamespace, CancellationToken cancellationToken)
     {
-        if (TryFindSourceAddress(netlink, link, family, out var address))
+        if (await TryFindSourceAddressAsync(netlink, link, family, cancellationToken).ConfigureAwait(false) is { } address)
         {
             return address;
         }
 
         if (link.ParentIndex > 0 && link.ParentIndex != link.Index)
         {
+            LinkInfo? parent = null;
             try
             {
-                if (TryFindSourceAddress(netlink, netlink.GetLink(link.ParentIndex), family, out address))
-                {
-                    return address;
-                }
+                parent = await netlink.GetLinkAsync(link.ParentIndex, cancellationToken).ConfigureAwait(false);
             }
             catch (NetlinkException)
             {
                 // The parent is in another namespace (IFLA_LINK is then not an index here): fall through to the error.
+            }
+
+            if (parent is not null && await TryFindSourceAddressAsync(netlink, parent, family, cancellationToken).ConfigureAwait(false) is { } inherited)
+            {
+                return inherited;
             }
         }
 
@@ -201,14 +218,18 @@ internal sealed class RawVrrpSocketPair : IDisposable
     /// <summary>How long to wait for a link-local address to finish duplicate address detection (one probe takes 1 s by default).</summary>
     private static readonly TimeSpan TentativeWait = TimeSpan.FromSeconds(5);
 
-    private static bool TryFindSourceAddress(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, out IPAddressValue address)
+    /// <summary>How often to look again while the link-local address is tentative.</summary>
+    private static readonly TimeSpan TentativePoll = TimeSpan.FromMilliseconds(50);
+
+    private static async ValueTask<IPAddressValue?> TryFindSourceAddressAsync(RouteNetlink netlink, LinkInfo link, VrrpAddressFamily family, CancellationToken cancellationToken)
     {
-        // An IPv6 link-local address right after the link comes up is tentative (DAD) and cannot be bound: wait, bounded.
-        var deadline = DateTime.UtcNow + TentativeWait;
+        // An IPv6 link-local address right after the link comes up is tentative (DAD) and cannot be bound: wait, bounded,
+        // without holding a thread.
+        long deadline = Environment.TickCount64 + (long)TentativeWait.TotalMilliseconds;
         while (true)
         {
             bool tentative = false;
-            foreach (var a in netlink.GetAddresses(link, family))
+            foreach (var a in await netlink.GetAddressesAsync(link, family, cancellationToken).ConfigureAwait(false))
             {
                 if (family == VrrpAddressFamily.IPv4 ? !a.IsSecondary : a.Address.IsIPv6LinkLocal)
                 {
@@ -218,18 +239,16 @@ internal sealed class RawVrrpSocketPair : IDisposable
                         continue;
                     }
 
-                    address = a.Address;
-                    return true;
+                    return a.Address;
                 }
             }
 
-            if (!tentative || DateTime.UtcNow >= deadline)
+            if (!tentative || Environment.TickCount64 >= deadline)
             {
-                address = default;
-                return false;
+                return null;
             }
 
-            Thread.Sleep(50);
+            await Task.Delay(TentativePoll, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -40,7 +40,8 @@ internal static class SocketOptions
     }
 
     /// <summary>
-    /// The receive buffer: SO_RCVBUFFORCE (CAP_NET_ADMIN, above net.core.rmem_max), else SO_RCVBUF (capped there).
+    /// The receive buffer: SO_RCVBUFFORCE (CAP_NET_ADMIN, which the data plane has) so that net.core.rmem_max does not
+    /// cap it, else SO_RCVBUF up to that cap. The kernel doubles the value for its bookkeeping.
     /// </summary>
     internal static void SetReceiveBuffer(Socket socket, int bytes)
     {

@@ -6,6 +6,7 @@ namespace Vrrp.Tests.Election;
 /// <summary>What RFC 9568 asks to be logged: the core reports it as actions, the driver writes the lines.</summary>
 public class RfcReportsTests
 {
+    [Trait("Rfc", "9568-7.1-l")]
     [Fact]
     public void A_v3_backup_reports_a_learned_interval_once_per_change()
     {
@@ -22,6 +23,7 @@ public class RfcReportsTests
         Assert.Single(Actions(router), a => a.Kind == VirtualRouterActionKind.IntervalLearned);
     }
 
+    [Trait("Rfc", "9568-7.1-l")]
     [Fact]
     public void A_v2_backup_never_learns_an_interval()
     {
@@ -31,6 +33,7 @@ public class RfcReportsTests
         Assert.DoesNotContain(Actions(router), a => a.Kind == VirtualRouterActionKind.IntervalLearned);
     }
 
+    [Trait("Rfc", "9568-8.3.2-b")]
     [Fact]
     public void Two_routers_claiming_priority_255_are_reported()
     {

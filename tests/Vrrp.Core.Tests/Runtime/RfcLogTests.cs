@@ -10,6 +10,8 @@ public class RfcLogTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    [Trait("Rfc", "9568-7.1-l")]
+    [Trait("Rfc", "9568-7.1-n")]
     [Fact]
     public async Task A_backup_logs_a_learned_interval_and_a_duplicate_of_our_address_is_logged()
     {
@@ -37,6 +39,7 @@ public class RfcLogTests
         _ = master;
     }
 
+    [Trait("Rfc", "9568-5.2.4-a")]
     [Fact]
     public async Task An_owner_never_removes_an_address_that_was_on_the_interface_before_it_started()
     {
