@@ -20,6 +20,7 @@ public sealed class SplitBrainLabTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    [Trait("Rfc", "9568-6.4.3-k")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

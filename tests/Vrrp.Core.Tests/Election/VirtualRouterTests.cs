@@ -285,6 +285,7 @@ public class VirtualRouterTests
         Assert.Equal(10, announces);
     }
 
+    [Trait("Rfc", "9568-6.4.3-k")]
     [Fact]
     public void Lower_priority_reannouncement_goes_at_once_and_again_after_garp_lower_prio_delay_as_keepalived_does()
     {

@@ -78,6 +78,7 @@ public class VrrpDriverTests
         Assert.Equal(announcementsBefore + (5 * heard), high.Node.Announcements);
     }
 
+    [Trait("Rfc", "9568-6.4.3-k")]
     [Fact]
     public async Task A_master_that_hears_a_lower_master_that_does_not_step_down_reports_a_split_brain_until_it_does()
     {
