@@ -17,6 +17,12 @@ internal enum DaemonMode
 
     /// <summary>Print the number of one of keepalived's signals and exit (<c>--signum=NAME</c>).</summary>
     Signum,
+
+    /// <summary>Ask a running vrrpd for its status over the control socket (<c>vrrpd status [--json]</c>).</summary>
+    Status,
+
+    /// <summary>Send a control command to a running vrrpd (<c>vrrpd ctl drain VI_1</c>...).</summary>
+    Control,
 }
 
 /// <summary>
@@ -29,6 +35,9 @@ internal sealed class DaemonCommandLine
 {
     /// <summary>keepalived's default configuration file.</summary>
     public const string DefaultConfigFile = "/etc/keepalived/keepalived.conf";
+
+    /// <summary>Where the daemon listens for control commands and the client connects, unless told otherwise.</summary>
+    public const string DefaultControlSocket = "/run/vrrpd/vrrpd.sock";
 
     public const string Usage = """
         Usage: vrrpd [OPTION...]
@@ -43,9 +52,23 @@ internal sealed class DaemonCommandLine
           -s, --namespace=NAME     run in network namespace NAME (/run/netns/NAME; overrides net_namespace)
           -V, --dont-release-vrrp  on stop, leave the virtual addresses in place and send no priority 0
           -X, --release-vips       remove virtual addresses left by a previous run (vrrpd always does)
+              --metrics-listen=[ADDRESS]:PORT
+                                   serve Prometheus metrics on http://ADDRESS:PORT/metrics (off by default; an empty
+                                   ADDRESS or * listens on every address; IPv6 as [::1]:9650)
+              --control-socket=PATH
+                                   the control socket (default /run/vrrpd/vrrpd.sock, mode 0600, root and vrrpd's own
+                                   user only); "none" runs without one
               --signum=SIGFUNC     print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON
           -h, --help               show this help and exit
           -v, --version            show the version and exit
+
+        Talking to a running vrrpd (over its control socket; --control-socket=PATH if not the default):
+          vrrpd status [--json]            every instance: state, priorities, VIPs, last transition and its reason
+          vrrpd ctl drain INSTANCE         priority 0 now, then Backup until resumed (maintenance)
+          vrrpd ctl resume INSTANCE        take part in elections again
+          vrrpd ctl priority INSTANCE N    override the configured priority (1..254; trackers still apply)
+          vrrpd ctl priority INSTANCE reset
+          vrrpd ctl events                 stream state changes and control actions as JSON lines until interrupted
 
         keepalived's options that do not change what vrrpd does are accepted so that an existing unit's command line
         works: -n/--dont-fork, -l/--log-console, -D/--log-detail, -P/--vrrp, -G/--no-syslog, -S/--log-facility=N,
@@ -78,6 +101,18 @@ internal sealed class DaemonCommandLine
     /// <summary>The signal function of <c>--signum=NAME</c>.</summary>
     public string? SignalFunction { get; private init; }
 
+    /// <summary>The metrics listener of <c>--metrics-listen</c>, or null (off).</summary>
+    public MetricsEndpoint? Metrics { get; private init; }
+
+    /// <summary>The control socket's path, or null for none (<c>--control-socket=none</c>).</summary>
+    public string? ControlSocket { get; private init; } = DefaultControlSocket;
+
+    /// <summary><c>vrrpd status --json</c>.</summary>
+    public bool Json { get; private init; }
+
+    /// <summary>The command and its arguments of <c>vrrpd ctl</c>.</summary>
+    public IReadOnlyList<string> ControlCommand { get; private init; } = [];
+
     public DaemonMode Mode { get; }
 
     public string ConfigFile { get; }
@@ -101,11 +136,27 @@ internal sealed class DaemonCommandLine
         string? signum = null;
         bool dontRelease = false;
         bool releaseVips = false;
+        bool json = false;
+        MetricsEndpoint? metrics = null;
+        string? controlSocket = DefaultControlSocket;
         var ignored = new List<string>();
+        var command = new List<string>();
+        int first = 0;
+        if (args.Count > 0 && args[0] is "status" or "ctl")
+        {
+            mode = args[0] == "status" ? DaemonMode.Status : DaemonMode.Control;
+            first = 1;
+        }
 
-        for (int i = 0; i < args.Count; i++)
+        for (int i = first; i < args.Count; i++)
         {
             string arg = args[i];
+            if (mode is DaemonMode.Control && command.Count > 0 && arg != "--json" && !arg.StartsWith("--control-socket", StringComparison.Ordinal))
+            {
+                command.Add(arg);
+                continue;
+            }
+
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
             {
                 int eq = arg.IndexOf('=', StringComparison.Ordinal);
@@ -113,6 +164,25 @@ internal sealed class DaemonCommandLine
                 string? inline = eq < 0 ? null : arg[(eq + 1)..];
                 switch (name)
                 {
+                    case "metrics-listen":
+                        string endpoint = Value(arg, inline, args, ref i);
+                        metrics = MetricsEndpoint.TryParse(endpoint, out var parsed, out string? why)
+                            ? parsed
+                            : throw new FormatException($"option '--metrics-listen': {why}");
+                        break;
+                    case "control-socket":
+                        string socketPath = Value(arg, inline, args, ref i);
+                        controlSocket = socketPath switch
+                        {
+                            "none" => null,
+                            "" => throw new FormatException("option '--control-socket' needs a path (or none)"),
+                            _ => socketPath,
+                        };
+                        break;
+                    case "json" when mode is DaemonMode.Status or DaemonMode.Control:
+                        NoValue(arg, inline);
+                        json = true;
+                        break;
                     case "use-file":
                         configFile = Value(arg, inline, args, ref i);
                         break;
@@ -164,6 +234,12 @@ internal sealed class DaemonCommandLine
                         throw new FormatException($"unknown option '{arg}'");
                 }
 
+                continue;
+            }
+
+            if (mode is DaemonMode.Control && (arg.Length < 2 || arg[0] != '-'))
+            {
+                command.Add(arg);
                 continue;
             }
 
@@ -236,8 +312,22 @@ internal sealed class DaemonCommandLine
             throw new FormatException("the network namespace name is empty");
         }
 
+        if (mode is DaemonMode.Control && command.Count == 0)
+        {
+            throw new FormatException("'vrrpd ctl' needs a command: drain INSTANCE, resume INSTANCE, priority INSTANCE N|reset, events");
+        }
+
+        if (mode is DaemonMode.Status or DaemonMode.Control && controlSocket is null)
+        {
+            throw new FormatException($"'vrrpd {args[0]}' talks to the control socket: --control-socket=none leaves it nothing to talk to");
+        }
+
         return new DaemonCommandLine(mode, configFile, configId, pidFile, ignored)
         {
+            Metrics = metrics,
+            ControlSocket = controlSocket,
+            Json = json,
+            ControlCommand = command,
             Namespace = ns,
             DontReleaseVrrp = dontRelease,
             ReleaseVips = releaseVips,

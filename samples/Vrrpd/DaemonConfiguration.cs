@@ -79,6 +79,19 @@ internal sealed partial class DaemonConfiguration
         to.Scripts = from.Scripts;
         to.TrackFiles = from.TrackFiles;
         to.CallbackTimeout = from.CallbackTimeout;
+
+        // keepalived.conf settings of issues 11, 12 and 14.
+        to.IgnoreUnsupported = from.IgnoreUnsupported;
+        to.MulticastGroup4 = from.MulticastGroup4;
+        to.MulticastGroup6 = from.MulticastGroup6;
+        to.NotifyFifo = from.NotifyFifo;
+        to.VrrpNotifyFifo = from.VrrpNotifyFifo;
+        to.EnableScriptSecurity = from.EnableScriptSecurity;
+        to.ScriptUser = from.ScriptUser;
+        to.ScriptGroup = from.ScriptGroup;
+        to.GarpInterval = from.GarpInterval;
+        to.GnaInterval = from.GnaInterval;
+        to.TrackProcesses = from.TrackProcesses;
         to.ReleaseOnStop = from.ReleaseOnStop;
     }
 

@@ -28,8 +28,17 @@ public sealed record VrrpChannelOptions
     /// <summary>Join the multicast group (224.0.0.18 or ff02::12) to receive multicast adverts; false when every instance on the channel is unicast (default true).</summary>
     public bool JoinMulticastGroup { get; init; } = true;
 
+    /// <summary>The multicast group to join instead of 224.0.0.18 / ff02::12 (keepalived <c>vrrp_mcast_group4</c> / <c>vrrp_mcast_group6</c>), or null for the RFC's.</summary>
+    public IPAddressValue? MulticastGroup { get; init; }
+
     /// <summary>The network namespace to open sockets in, or null for the current one (keepalived <c>net_namespace</c>).</summary>
     public string? NetworkNamespace { get; init; }
+
+    /// <summary>
+    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), default 255.
+    /// Adverts to the multicast group always leave with 255 (RFC 9568 section 5.1.1.3).
+    /// </summary>
+    public byte UnicastHopLimit { get; init; } = 255;
 }
 
 /// <summary>A datagram received on a channel: where the bytes are in the caller's buffer, and the IP metadata.</summary>
@@ -46,7 +55,7 @@ public interface IVrrpChannel : IAsyncDisposable
     /// <summary>The source address of adverts sent on this channel (used in the v3/IPv4 pseudo-header checksum and in tie-breaks).</summary>
     IPAddressValue LocalAddress { get; }
 
-    /// <summary>Sends one VRRP message (no IP header) to one destination, with TTL / hop limit 255.</summary>
+    /// <summary>Sends one VRRP message (no IP header) to one destination, with TTL / hop limit 255 (to a unicast peer: <see cref="VrrpChannelOptions.UnicastHopLimit"/>).</summary>
     /// <param name="message">The VRRP message, checksummed by the core for this destination.</param>
     /// <param name="destination">The multicast group (224.0.0.18, ff02::12) or a unicast peer.</param>
     /// <param name="cancellationToken">Cancels the send.</param>

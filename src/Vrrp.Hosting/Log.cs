@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(1004, LogLevel.Information, "Delaying VRRP start-up by {Delay} (vrrp_startup_delay)")]
     public static partial void StartupDelay(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(1005, LogLevel.Warning, "({InstanceName}) {Setting} is not supported yet and is ignored (keepalived would apply it)")]
-    public static partial void SettingIgnored(ILogger logger, string instanceName, string setting);
+    [LoggerMessage(1005, LogLevel.Warning, "({Owner}) {Setting} is not supported yet and is ignored (keepalived would apply it)")]
+    public static partial void SettingIgnored(ILogger logger, string owner, string setting);
 
     [LoggerMessage(1006, LogLevel.Information, "Reloading")]
     public static partial void Reloading(ILogger logger);
@@ -76,4 +76,34 @@ internal static partial class Log
 
     [LoggerMessage(1033, LogLevel.Error, "({InstanceName}) notify script {Command} could not be started: {Reason}")]
     public static partial void NotifyStartFailed(ILogger logger, string instanceName, string command, string reason);
+
+    [LoggerMessage(1040, LogLevel.Warning, "({Owner}) {Kind} script {Command} - ignoring: {Reason}")]
+    public static partial void ScriptDisabled(ILogger logger, string owner, string kind, string command, string reason);
+
+    [LoggerMessage(1041, LogLevel.Warning, "({Owner}) {Kind}: {Message}")]
+    public static partial void ScriptCheck(ILogger logger, string owner, string kind, string message);
+
+    [LoggerMessage(1042, LogLevel.Warning, "{Message}")]
+    public static partial void ScriptSecurityViolation(ILogger logger, string message);
+
+    [LoggerMessage(1043, LogLevel.Error, "Unable to create {Kind}notify fifo {Path}: {Reason}")]
+    public static partial void FifoCreateFailed(ILogger logger, string kind, string path, string reason);
+
+    [LoggerMessage(1044, LogLevel.Error, "Unable to open {Kind}notify fifo {Path}: {Reason}")]
+    public static partial void FifoOpenFailed(ILogger logger, string kind, string path, string reason);
+
+    [LoggerMessage(1045, LogLevel.Warning, "Failed to set uid:gid {Owner} for fifo {Path}: {Reason}")]
+    public static partial void FifoChownFailed(ILogger logger, string owner, string path, string reason);
+
+    [LoggerMessage(1046, LogLevel.Warning, "Writing to notify fifo {Path} failed ({Reason}); the line is lost: {Line}")]
+    public static partial void FifoWriteFailed(ILogger logger, string path, string reason, string line);
+
+    [LoggerMessage(1047, LogLevel.Warning, "{Kind}notify fifo script {Command} ended with status {ExitCode}")]
+    public static partial void FifoScriptEnded(ILogger logger, string kind, string command, int exitCode);
+
+    [LoggerMessage(1048, LogLevel.Information, "{Kind}notify fifo {Path} open{Script}")]
+    public static partial void FifoOpened(ILogger logger, string kind, string path, string script);
+
+    [LoggerMessage(1049, LogLevel.Error, "Tracker source {Source} did not stop cleanly")]
+    public static partial void TrackerSourceStopFailed(ILogger logger, string source, Exception exception);
 }

@@ -8,18 +8,22 @@ namespace Vrrp.Hosting;
 /// four extra arguments: <c>INSTANCE</c>, the instance name, <c>MASTER</c>/<c>BACKUP</c>/<c>FAULT</c>/<c>STOP</c>,
 /// and the priority. Commands are split without a shell (<see cref="KeepalivedCommandLine"/>). Because the dispatcher runs
 /// each instance's changes one at a time and waits for each script, scripts run in transition order (keepalived
-/// forks them and they can overtake each other).
+/// forks them and they can overtake each other). Each runs as its user, checked with keepalived's rules
+/// (<see cref="ScriptRunner"/>).
 /// </summary>
 internal sealed class NotifyScriptHandler : IVrrpStateHandler
 {
     private Dictionary<string, VrrpInstanceOptions> _instances;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _lowerPriorityRunning = new(StringComparer.Ordinal);
     private readonly TimeSpan _timeout;
+    private readonly ScriptRunner _scripts;
     private readonly ILogger _logger;
 
-    public NotifyScriptHandler(VrrpOptions options, ILogger logger)
+    public NotifyScriptHandler(VrrpOptions options, ScriptRunner scripts, ILogger logger)
     {
         _instances = options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         _timeout = options.CallbackTimeout;
+        _scripts = scripts;
         _logger = logger;
     }
 
@@ -27,7 +31,7 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
     public void Update(VrrpOptions options) =>
         Volatile.Write(ref _instances, options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal));
 
-    public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify) is not null);
+    public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify ?? i.NotifyMasterRxLowerPriority) is not null);
 
     /// <summary>keepalived's state word in notify arguments.</summary>
     internal static string? StateWord(VrrpState state) => state switch
@@ -46,30 +50,63 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
             return;
         }
 
-        string? specific = change.State switch
+        var (kind, specific) = change.State switch
         {
-            VrrpState.Master => instance.NotifyMaster,
-            VrrpState.Backup => instance.NotifyBackup,
-            VrrpState.Fault => instance.NotifyFault,
-            _ => instance.NotifyStop,
+            VrrpState.Master => ("notify_master", instance.NotifyMaster),
+            VrrpState.Backup => ("notify_backup", instance.NotifyBackup),
+            VrrpState.Fault => ("notify_fault", instance.NotifyFault),
+            _ => ("notify_stop", instance.NotifyStop),
         };
+        var (user, group) = ScriptSettings.NotifyUser(instance);
         if (!string.IsNullOrWhiteSpace(specific))
         {
-            await RunAsync(change.InstanceName, specific, [], cancellationToken).ConfigureAwait(false);
+            await RunAsync(kind, change.InstanceName, specific, user, group, [], cancellationToken).ConfigureAwait(false);
         }
 
         if (!string.IsNullOrWhiteSpace(instance.Notify))
         {
             string[] extra = ["INSTANCE", change.InstanceName, word, change.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-            await RunAsync(change.InstanceName, instance.Notify, extra, cancellationToken).ConfigureAwait(false);
+            await RunAsync("notify", change.InstanceName, instance.Notify, user, group, extra, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync(string instanceName, string command, string[] extra, CancellationToken cancellationToken)
+    /// <summary>
+    /// A master heard a lower-priority advert: runs its <c>notify_master_rx_lower_pri</c> command (no extra arguments, as
+    /// keepalived) in the background, unless the previous run for that instance is still going (keepalived would start one
+    /// per advert; one at a time keeps a slow command from piling up).
+    /// </summary>
+    public void OnLowerPriorityAdvertisement(string instanceName)
     {
-        var words = KeepalivedCommandLine.Split(command);
+        if (!Volatile.Read(ref _instances).TryGetValue(instanceName, out var instance) || string.IsNullOrWhiteSpace(instance.NotifyMasterRxLowerPriority) ||
+            !_lowerPriorityRunning.TryAdd(instanceName, true))
+        {
+            return;
+        }
+
+        string command = instance.NotifyMasterRxLowerPriority;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var (user, group) = ScriptSettings.NotifyUser(instance);
+                await RunAsync("notify_master_rx_lower_pri", instanceName, command, user, group, [], CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lowerPriorityRunning.TryRemove(instanceName, out _);
+            }
+        });
+    }
+
+    private async Task RunAsync(string kind, string instanceName, string command, string? user, string? group, string[] extra, CancellationToken cancellationToken)
+    {
+        if (_scripts.Prepare(kind, instanceName, command, user, group) is null)
+        {
+            return; // disabled; the reason was logged when it was checked
+        }
+
         Log.NotifyRunning(_logger, instanceName, command);
-        var outcome = await ScriptProcess.RunAsync(words[0], [.. words.Skip(1), .. extra], null, _timeout, null, cancellationToken).ConfigureAwait(false);
+        var outcome = await _scripts.RunAsync(kind, instanceName, command, user, group, extra, _timeout, null, cancellationToken).ConfigureAwait(false);
         if (outcome.StartError is { } error)
         {
             Log.NotifyStartFailed(_logger, instanceName, command, error);

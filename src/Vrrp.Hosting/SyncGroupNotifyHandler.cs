@@ -13,11 +13,13 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
     private List<Group> _groups = [];
     private Dictionary<string, List<Group>> _byMember = new(StringComparer.Ordinal);
     private readonly TimeSpan _timeout;
+    private readonly ScriptRunner _scripts;
     private readonly ILogger _logger;
 
-    public SyncGroupNotifyHandler(VrrpOptions options, ILogger logger)
+    public SyncGroupNotifyHandler(VrrpOptions options, ScriptRunner scripts, ILogger logger)
     {
         _timeout = options.CallbackTimeout;
+        _scripts = scripts;
         _logger = logger;
         Update(options);
     }
@@ -72,21 +74,22 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 
                 group.State = change.State;
                 string word = NotifyScriptHandler.StateWord(change.State)!;
-                string? specific = change.State switch
+                var (kind, specific) = change.State switch
                 {
-                    VrrpState.Master => group.Options.NotifyMaster,
-                    VrrpState.Backup => group.Options.NotifyBackup,
-                    _ => group.Options.NotifyFault,
+                    VrrpState.Master => ("notify_master", group.Options.NotifyMaster),
+                    VrrpState.Backup => ("notify_backup", group.Options.NotifyBackup),
+                    _ => ("notify_fault", group.Options.NotifyFault),
                 };
+                var (user, userGroup) = ScriptSettings.NotifyUser(group.Options);
                 if (!string.IsNullOrWhiteSpace(specific))
                 {
-                    await RunAsync(group.Options.Name, specific, [], cancellationToken).ConfigureAwait(false);
+                    await RunAsync(kind, group.Options.Name, specific, user, userGroup, [], cancellationToken).ConfigureAwait(false);
                 }
 
                 if (!string.IsNullOrWhiteSpace(group.Options.Notify))
                 {
                     string[] extra = ["GROUP", group.Options.Name, word, change.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-                    await RunAsync(group.Options.Name, group.Options.Notify, extra, cancellationToken).ConfigureAwait(false);
+                    await RunAsync("notify", group.Options.Name, group.Options.Notify, user, userGroup, extra, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
@@ -96,11 +99,15 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
         }
     }
 
-    private async Task RunAsync(string groupName, string command, string[] extra, CancellationToken cancellationToken)
+    private async Task RunAsync(string kind, string groupName, string command, string? user, string? group, string[] extra, CancellationToken cancellationToken)
     {
-        var words = KeepalivedCommandLine.Split(command);
+        if (_scripts.Prepare(kind, groupName, command, user, group) is null)
+        {
+            return; // disabled; the reason was logged when it was checked
+        }
+
         Log.NotifyRunning(_logger, groupName, command);
-        var outcome = await ScriptProcess.RunAsync(words[0], [.. words.Skip(1), .. extra], null, _timeout, null, cancellationToken).ConfigureAwait(false);
+        var outcome = await _scripts.RunAsync(kind, groupName, command, user, group, extra, _timeout, null, cancellationToken).ConfigureAwait(false);
         if (outcome.StartError is { } error)
         {
             Log.NotifyStartFailed(_logger, groupName, command, error);

@@ -59,7 +59,10 @@ internal sealed partial class VrrpHostedService
             VrrpReconfiguration changes;
             try
             {
-                changes = await driver.ReconfigureAsync(routers, groups, cancellationToken).ConfigureAwait(false);
+                // The platform's resources of each instance (Vrrp.Linux: virtual MAC, routes, Accept_Mode filter), as at start.
+                changes = _services.GetService<VrrpResourceFactory>() is { } resources
+                    ? await driver.ReconfigureAsync(routers, groups, c => resources.Create(_services, options.Instances.First(i => i.Name == c.Name)), cancellationToken).ConfigureAwait(false)
+                    : await driver.ReconfigureAsync(routers, groups, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException ex)
             {
@@ -68,6 +71,7 @@ internal sealed partial class VrrpHostedService
                 return Refuse([ex.Message]);
             }
 
+            UpdateScripts(options);
             _notify?.Update(options);
             _groupNotify?.Update(options);
             foreach (string name in options.Scripts.Select(static s => s.Name))

@@ -31,6 +31,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     private int _disposed;
     private VrrpTracking? _tracking;
     private StateChangeDispatcher? _dispatcher;
+    private readonly List<IVrrpTrackerSource> _sources = [];
 
     public VrrpHostedService(IServiceProvider services, IOptions<VrrpOptions> options, VrrpMonitor monitor, VrrpMetrics metrics, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
@@ -57,9 +58,10 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         // Always there, even without scripts: a reload may add some (Update).
         var handlers = new List<IVrrpStateHandler>();
-        _notify = new NotifyScriptHandler(options, _logger);
+        _scripts = CreateScripts(options);
+        _notify = new NotifyScriptHandler(options, _scripts, _logger);
         handlers.Add(_notify);
-        _groupNotify = new SyncGroupNotifyHandler(options, _logger);
+        _groupNotify = new SyncGroupNotifyHandler(options, _scripts, _logger);
         handlers.Add(_groupNotify);
 
         handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
@@ -80,17 +82,20 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             await Task.Delay(options.StartupDelay, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
-        foreach (var instance in options.Instances)
+        // Only reached with IgnoreUnsupported: the validator refuses these otherwise.
+        foreach (var (owner, entry) in NotYetApplied.UsedBy(options))
         {
-            if (instance.UseVirtualMac)
-            {
-                Log.SettingIgnored(_logger, instance.Name, "UseVirtualMac (use_vmac)");
-            }
+            Log.SettingIgnored(_logger, owner, entry.Setting);
+        }
 
-            if (instance.StrictMode)
+        Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
+        var resources = _services.GetService<VrrpResourceFactory>();
+        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac))
+        {
+            // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC; others cannot.
+            if (resources is null)
             {
-                Log.SettingIgnored(_logger, instance.Name, "StrictMode (strict_mode)");
+                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'", "UseVirtualMac (use_vmac)");
             }
         }
 
@@ -99,7 +104,15 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         var driver = _services.GetService<VrrpDriverFactory>()?.Create(_services, platform) ?? new AsyncVrrpDriver(platform, _time, _loggerFactory);
         foreach (var instance in options.Instances)
         {
-            driver.AddRouter(DriverConfiguration.Create(options, instance));
+            var configuration = DriverConfiguration.Create(options, instance);
+            if (resources is null)
+            {
+                driver.AddRouter(configuration);
+            }
+            else
+            {
+                driver.AddRouter(configuration, resources.Create(_services, instance));
+            }
         }
 
         foreach (var group in options.SyncGroups)
@@ -107,10 +120,11 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             // The driver groups two or more; a one-member group (keepalived warns about it) changes nothing.
             if (group.Instances.Count >= 2)
             {
-                driver.AddSyncGroup(group.Name, group.Instances);
+                driver.AddSyncGroup(group.Name, group.Instances, group.TrackingWeight);
             }
         }
 
+        OpenFifos(options, _scripts);
         driver.AddObserver(new Observer(this));
         _driver = driver;
         _monitor.SetSource(driver.GetStatus);
@@ -125,6 +139,13 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         try
         {
+            // The platform's trackers (processes...) report their first values before the instances start too.
+            foreach (var source in _services.GetServices<IVrrpTrackerSource>())
+            {
+                _sources.Add(source);
+                await source.StartAsync((instance, kind, name, value) => driver.SetTrackerValue(instance, kind, name, value), cancellationToken).ConfigureAwait(false);
+            }
+
             await driver.StartAsync(cancellationToken).ConfigureAwait(false);
             _running = options;
             WatchForChanges();
@@ -132,9 +153,42 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         catch
         {
             // The driver cleaned up after itself; do not leave the trackers (and their scripts) running.
+            await StopSourcesAsync(CancellationToken.None).ConfigureAwait(false);
             await _tracking.StopAsync().ConfigureAwait(false);
+            await CloseFifosAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task StopSourcesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var source in _sources)
+        {
+            try
+            {
+                await source.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.TrackerSourceStopFailed(_logger, source.GetType().Name, ex);
+            }
+        }
+
+        _sources.Clear();
+    }
+
+    /// <summary>"Instance 'A'", "Instances 'A', 'B' and 'C'", or the first five and how many more.</summary>
+    private static string Instances(IReadOnlyList<string> names)
+    {
+        if (names.Count == 1)
+        {
+            return $"Instance '{names[0]}'";
+        }
+
+        var quoted = names.Take(5).Select(n => $"'{n}'").ToList();
+        return names.Count <= 5
+            ? $"Instances {string.Join(", ", quoted.Take(quoted.Count - 1))} and {quoted[^1]}"
+            : $"Instances {string.Join(", ", quoted)} and {names.Count - 5} more";
     }
 
     /// <summary>
@@ -144,11 +198,14 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     /// </summary>
     private static async Task CheckInterfacesAsync(VrrpOptions options, VrrpPlatform platform, CancellationToken cancellationToken)
     {
+        // One look-up per interface: 255 instances on eth0 ask once and, when eth0 is missing, get one error naming them.
         var failures = new List<string>();
-        foreach (var instance in options.Instances)
+        foreach (var byInterface in options.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
         {
+            var instance = byInterface.First();
+
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
-            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddress.Parse(instance.VirtualAddresses[0]) is { } first
+            var probe = instance.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(instance.VirtualAddresses[0]).Address is { } first
                 ? first.Address
                 : IPAddressValue.Parse("192.0.2.1");
             try
@@ -157,7 +214,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add($"Instance '{instance.Name}': Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+                failures.Add($"{Instances(byInterface.Select(i => i.Name).ToList())}: Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
             }
         }
 
@@ -190,6 +247,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
         finally
         {
+            await StopSourcesAsync(cancellationToken).ConfigureAwait(false);
             if (_tracking is not null)
             {
                 await _tracking.StopAsync().ConfigureAwait(false);
@@ -200,6 +258,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
                 await _dispatcher.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            await CloseFifosAsync().ConfigureAwait(false);
             _monitor.Complete();
             Log.Stopped(_logger);
         }
@@ -226,6 +285,8 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             await _tracking.DisposeAsync().ConfigureAwait(false);
         }
 
+        await CloseFifosAsync().ConfigureAwait(false);
+
         if (_dispatcher is not null)
         {
             await _dispatcher.DisposeAsync().ConfigureAwait(false);
@@ -245,8 +306,15 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         // addresses are on the interface (and announced), a backup's are gone.
         public override void OnStateApplied(VrrpStateChange change)
         {
+            // The FIFO lines first and here, under the driver's lock: every reader gets them in the order they happened.
+            host._fifos?.OnApplied(change);
             host._monitor.Publish(change);
             host._dispatcher?.Post(change);
         }
+
+        // keepalived's notify_master_rx_lower_pri: the master heard a lower priority (a healed split, a cloud's
+        // address to claim back). Run off the driver's lock; one run at a time per instance.
+        public override void OnLowerPriorityAdvertisement(string instance, IPAddressValue source, byte priority) =>
+            host._notify?.OnLowerPriorityAdvertisement(instance);
     }
 }

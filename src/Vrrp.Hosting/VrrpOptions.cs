@@ -41,6 +41,55 @@ public sealed class VrrpOptions
     /// </summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    #region keepalived keywords: what a configuration asks for that the host cannot do
+
+    /// <summary>
+    /// Run a configuration that asks for something the host does not implement yet (an option such as
+    /// <see cref="VrrpInstanceOptions.UseVirtualMac"/> that is read but not applied, or a keepalived tracker or keyword
+    /// Vrrp does not read), without it, with a warning for each. By default (false) such a configuration is refused
+    /// with an error that says what to use instead: an instance would run without the protection it asks for.
+    /// keepalived.conf: <c>vrrpd_ignore_unsupported</c> in <c>global_defs</c> (a Vrrp extension).
+    /// </summary>
+    public bool IgnoreUnsupported { get; set; }
+
+    #endregion
+
+    #region keepalived keywords: multicast groups, notify FIFOs, script security, process tracking
+
+    /// <summary>The IPv4 multicast group adverts go to (<c>vrrp_mcast_group4</c>); null is the RFC's 224.0.0.18.</summary>
+    public string? MulticastGroup4 { get; set; }
+
+    /// <summary>The IPv6 multicast group adverts go to (<c>vrrp_mcast_group6</c>, link-local); null is the RFC's ff02::12.</summary>
+    public string? MulticastGroup6 { get; set; }
+
+    /// <summary>A FIFO that gets a line per state change of every instance and group (<c>notify_fifo</c>), or null.</summary>
+    public VrrpNotifyFifoOptions? NotifyFifo { get; set; }
+
+    /// <summary>A FIFO for the VRRP events only (<c>vrrp_notify_fifo</c>), or null; keepalived writes to both when both are set.</summary>
+    public VrrpNotifyFifoOptions? VrrpNotifyFifo { get; set; }
+
+    /// <summary>
+    /// Refuse to run scripts that a non-root user could change (<c>enable_script_security</c>): the script, or a directory
+    /// on its path, writable by others than root, as keepalived checks.
+    /// </summary>
+    public bool EnableScriptSecurity { get; set; }
+
+    /// <summary>The user scripts and notify commands run as unless they name their own (<c>script_user USER [GROUP]</c>), or null.</summary>
+    public string? ScriptUser { get; set; }
+
+    /// <summary>The group of <see cref="ScriptUser"/> (<c>script_user USER GROUP</c>), or null for the user's own group.</summary>
+    public string? ScriptGroup { get; set; }
+
+    /// <summary>The gap between gratuitous ARPs sent on one interface (<c>vrrp_garp_interval</c>); zero sends them back to back.</summary>
+    public TimeSpan GarpInterval { get; set; }
+
+    /// <summary>The gap between unsolicited neighbour advertisements sent on one interface (<c>vrrp_gna_interval</c>); zero sends them back to back.</summary>
+    public TimeSpan GnaInterval { get; set; }
+
+    /// <summary>Tracked processes that instances can reference (keepalived <c>vrrp_track_process</c>).</summary>
+    public List<VrrpTrackProcessOptions> TrackProcesses { get; set; } = [];
+
+    #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
     /// addresses (the default). False leaves the addresses in place and sends nothing, as keepalived's
@@ -101,7 +150,7 @@ public sealed class VrrpInstanceOptions
     /// <summary>Unicast peers; when set, adverts go to each instead of the multicast group (<c>unicast_peer</c>).</summary>
     public List<string> UnicastPeers { get; set; } = [];
 
-    /// <summary>Accept adverts only from the unicast peers (<c>vrrp_check_unicast_src</c>).</summary>
+    /// <summary>Accept adverts only from the unicast peers (<c>check_unicast_src</c>; its global_defs default <c>vrrp_check_unicast_src</c>).</summary>
     public bool CheckUnicastSource { get; set; }
 
     /// <summary>Carry the addresses on a macvlan with the virtual MAC (<c>use_vmac</c>).</summary>
@@ -122,19 +171,19 @@ public sealed class VrrpInstanceOptions
     /// <summary>Delay of the second burst of announcements after takeover (<c>garp_master_delay</c>, default 5 s; 0 disables).</summary>
     public TimeSpan GarpMasterDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; 1..255).</summary>
+    /// <summary>Announcements per address in each burst (<c>garp_master_repeat</c>, default 5; at least 1).</summary>
     public int GarpMasterRepeat { get; set; } = 5;
 
     /// <summary>Periodic re-announcement while master (<c>garp_master_refresh</c>); zero is off (the default).</summary>
     public TimeSpan GarpMasterRefresh { get; set; }
 
-    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; 1..255).</summary>
+    /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1; at least 1).</summary>
     public int GarpMasterRefreshRepeat { get; set; } = 1;
 
     /// <summary>Delay before re-announcing after hearing a lower-priority advert (<c>garp_lower_prio_delay</c>).</summary>
     public TimeSpan GarpLowerPriorityDelay { get; set; }
 
-    /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 1..255).</summary>
+    /// <summary>Announcements per address after hearing a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; 0 sends none).</summary>
     public int GarpLowerPriorityRepeat { get; set; } = 5;
 
     /// <summary>Tracked interfaces (<c>track_interface</c>).</summary>
@@ -167,6 +216,65 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>Command run on every transition with 4 extra arguments: INSTANCE, name, state, priority (<c>notify</c>).</summary>
     public string? Notify { get; set; }
+
+    #region keepalived keywords: data plane, routing, unicast, announcements and notify settings
+
+    /// <summary>
+    /// Accept_Mode (RFC 9568 section 6.1; keepalived <c>accept</c> / <c>no_accept</c>): whether a non-owner master
+    /// answers traffic addressed to the virtual addresses. Null is keepalived's default: accept, except in strict mode
+    /// (no_accept unless the owner).
+    /// </summary>
+    public bool? Accept { get; set; }
+
+    /// <summary>With <see cref="UseVirtualMac"/>, send adverts from the base interface rather than the macvlan (<c>vmac_xmit_base</c>).</summary>
+    public bool VirtualMacTransmitOnBase { get; set; }
+
+    /// <summary>The TTL (IPv4) or hop limit (IPv6) of adverts to unicast peers (<c>unicast_ttl</c>, 0..255); null is 255.</summary>
+    public int? UnicastTtl { get; set; }
+
+    /// <summary>
+    /// The TTLs accepted from a unicast peer (<c>unicast_peer { IP min_ttl N max_ttl N }</c>): adverts from that peer
+    /// outside the range are dropped. A peer not listed takes any TTL (keepalived's 0..255).
+    /// </summary>
+    public List<UnicastPeerTtlOptions> UnicastPeerTtls { get; set; } = [];
+
+    /// <summary>
+    /// Routes the master adds and removes when it leaves Master (<c>virtual_routes</c>), one per entry in keepalived's
+    /// syntax (<see cref="VirtualRouteSpec"/>): <c>10.80.0.0/24 via 10.70.0.1 dev eth1 table 100</c>.
+    /// </summary>
+    public List<string> VirtualRoutes { get; set; } = [];
+
+    /// <summary>
+    /// Policy-routing rules the master adds and removes when it leaves Master (<c>virtual_rules</c>), one per entry in
+    /// keepalived's syntax (<see cref="VirtualRuleSpec"/>): <c>from 10.90.0.0/24 table 100 priority 1000</c>.
+    /// </summary>
+    public List<string> VirtualRules { get; set; } = [];
+
+    /// <summary>Tracked processes by name (<c>track_process</c>), with optional weight and reverse overrides.</summary>
+    public List<TrackReferenceOptions> TrackProcesses { get; set; } = [];
+
+    /// <summary>
+    /// Re-announce the addresses that are on other interfaces than the instance's every this long while master
+    /// (<c>garp_extra_if DELAY</c>, 0..86400 s); null is off.
+    /// </summary>
+    public TimeSpan? GarpExtraInterfacesInterval { get; set; }
+
+    /// <summary>With <see cref="GarpExtraInterfacesInterval"/>, re-announce on every interface that carries an address, not only macvlans (<c>garp_extra_if all</c>).</summary>
+    public bool GarpExtraInterfacesAll { get; set; }
+
+    /// <summary>A master that hears a higher-priority advert sends one more advert before it gives way (<c>higher_prio_send_advert</c>).</summary>
+    public bool HigherPrioritySendAdvert { get; set; }
+
+    /// <summary>Command run when the master hears an advert with a lower priority (<c>notify_master_rx_lower_pri</c>; used to re-claim cloud addresses).</summary>
+    public string? NotifyMasterRxLowerPriority { get; set; }
+
+    /// <summary>The user the notify commands run as (<c>notify_* COMMAND USER [GROUP]</c>); null is <see cref="VrrpOptions.ScriptUser"/>, else the process's user.</summary>
+    public string? NotifyUser { get; set; }
+
+    /// <summary>The group of <see cref="NotifyUser"/>, or null for the user's own group.</summary>
+    public string? NotifyGroup { get; set; }
+
+    #endregion
 }
 
 /// <summary>An interface tracked by an instance (<c>track_interface { IF [weight W] }</c>).</summary>
@@ -177,6 +285,9 @@ public sealed class TrackInterfaceOptions
 
     /// <summary>Weight: 0 means Fault while down; positive adds while up; negative subtracts while down.</summary>
     public int Weight { get; set; }
+
+    /// <summary>keepalived's <c>reverse</c>: weight 0 means Fault while up; otherwise the weight counts the other way (subtracted while up, or added while down).</summary>
+    public bool Reverse { get; set; }
 }
 
 /// <summary>A reference from an instance to a named tracker (<c>track_script</c>, <c>track_file</c>) with an optional weight override.</summary>
@@ -187,6 +298,9 @@ public sealed class TrackReferenceOptions
 
     /// <summary>Overrides the tracker's own weight when set.</summary>
     public int? Weight { get; set; }
+
+    /// <summary>Overrides the tracker's own <c>reverse</c> when set (<c>weight W reverse</c> / <c>noreverse</c>).</summary>
+    public bool? Reverse { get; set; }
 }
 
 /// <summary>A tracked health check registered with <c>AddHealthChecks()</c>.</summary>
@@ -232,14 +346,33 @@ public sealed class VrrpScriptOptions
     /// <summary>Weight (default 0: failing means Fault).</summary>
     public int Weight { get; set; }
 
-    /// <summary>Consecutive successes to count as up (default 1; 1..1000).</summary>
+    /// <summary>Consecutive successes to count as up (default 1; keepalived allows up to 2147483647).</summary>
     public int Rise { get; set; } = 1;
 
-    /// <summary>Consecutive failures to count as down (default 1; 1..1000).</summary>
+    /// <summary>Consecutive failures to count as down (default 1; keepalived allows up to 2147483647).</summary>
     public int Fall { get; set; } = 1;
 
     /// <summary>Run as this user, or null for the current one.</summary>
     public string? User { get; set; }
+
+    #region keepalived keywords: init_fail, reverse
+
+    /// <summary>
+    /// Count the script as failed until it has succeeded <see cref="Rise"/> times in a row (<c>init_fail</c>); by
+    /// default it starts up.
+    /// </summary>
+    public bool InitFail { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>weight W reverse</c>: weight 0 means Fault while the script succeeds; otherwise the weight counts
+    /// the other way (subtracted while it succeeds, or added while it fails).
+    /// </summary>
+    public bool Reverse { get; set; }
+
+    #endregion
+
+    /// <summary>The group of <see cref="User"/> (<c>user USER GROUP</c>), or null for the user's own group.</summary>
+    public string? Group { get; set; }
 }
 
 /// <summary>A tracked file whose number adjusts priority (<c>vrrp_track_file NAME { file PATH; weight W }</c>).</summary>
@@ -256,6 +389,9 @@ public sealed class VrrpTrackFileOptions
 
     /// <summary>How often the file is read (keepalived watches it with inotify; this library polls); default 1 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>keepalived's <c>weight W reverse</c>: the number read is subtracted (x weight) rather than added; with weight 0, 0 means Fault.</summary>
+    public bool Reverse { get; set; }
 }
 
 /// <summary>Instances that change state together (<c>vrrp_sync_group NAME { group { ... } }</c>).</summary>
@@ -278,4 +414,17 @@ public sealed class VrrpSyncGroupOptions
 
     /// <summary>Command run on every group transition with 4 extra arguments (GROUP, name, state, priority).</summary>
     public string? Notify { get; set; }
+
+    /// <summary>
+    /// Apply the weights of the members' trackers (<c>sync_group_tracking_weight</c>). By default (false, as keepalived)
+    /// they are ignored: any failing tracker puts its member, and so the group, in Fault, because members with
+    /// diverging priorities would make the group flap between nodes.
+    /// </summary>
+    public bool TrackingWeight { get; set; }
+
+    /// <summary>The user the group's notify commands run as (<c>notify_* COMMAND USER [GROUP]</c>); null is <see cref="VrrpOptions.ScriptUser"/>.</summary>
+    public string? NotifyUser { get; set; }
+
+    /// <summary>The group of <see cref="NotifyUser"/>, or null for the user's own group.</summary>
+    public string? NotifyGroup { get; set; }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Vrrp.Packets;
@@ -9,14 +8,8 @@ namespace Vrrp.Hosting;
 /// Validates <see cref="VrrpOptions"/> at start-up: every message names the instance (or script, file, group) and the
 /// field, with the keepalived keyword in parentheses.
 /// </summary>
-internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
+internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 {
-    /// <summary>keepalived's weight range for trackers.</summary>
-    internal const int MaxWeight = 253;
-
-    private static readonly TimeSpan V3MaxInterval = TimeSpan.FromMilliseconds(40_950);
-    private static readonly TimeSpan V3Step = TimeSpan.FromMilliseconds(10);
-
     private readonly IOptionsMonitor<HealthCheckServiceOptions>? _healthChecks;
 
     public VrrpOptionsValidator(IOptionsMonitor<HealthCheckServiceOptions>? healthChecks = null) => _healthChecks = healthChecks;
@@ -37,12 +30,12 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
         if (options.CallbackTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"Vrrp: CallbackTimeout must be more than 0 s, got {Seconds(options.CallbackTimeout)} s.");
+            errors.Add($"Vrrp: CallbackTimeout must be more than 0 s, got {VrrpLimits.Seconds(options.CallbackTimeout)} s.");
         }
 
         if (options.StartupDelay < TimeSpan.Zero)
         {
-            errors.Add($"Vrrp: StartupDelay (vrrp_startup_delay) must be 0 s or more, got {Seconds(options.StartupDelay)} s.");
+            errors.Add($"Vrrp: StartupDelay (vrrp_startup_delay) must be 0 s or more, got {VrrpLimits.Seconds(options.StartupDelay)} s.");
         }
 
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
@@ -70,12 +63,12 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
             if (script.Interval <= TimeSpan.Zero)
             {
-                errors.Add($"{label}: Interval (interval) must be more than 0 s, got {Seconds(script.Interval)} s.");
+                errors.Add($"{label}: Interval (interval) must be more than 0 s, got {VrrpLimits.Seconds(script.Interval)} s.");
             }
 
             if (script.Timeout is { } timeout && timeout <= TimeSpan.Zero)
             {
-                errors.Add($"{label}: Timeout (timeout) must be more than 0 s, got {Seconds(timeout)} s.");
+                errors.Add($"{label}: Timeout (timeout) must be more than 0 s, got {VrrpLimits.Seconds(timeout)} s.");
             }
 
             CheckWeight(errors, label, "Weight (weight)", script.Weight);
@@ -91,10 +84,10 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
             if (file.Interval <= TimeSpan.Zero)
             {
-                errors.Add($"{label}: Interval must be more than 0 s, got {Seconds(file.Interval)} s.");
+                errors.Add($"{label}: Interval must be more than 0 s, got {VrrpLimits.Seconds(file.Interval)} s.");
             }
 
-            CheckWeight(errors, label, "Weight (weight)", file.Weight);
+            CheckWeight(errors, label, "Weight (weight)", file.Weight, VrrpLimits.MaximumTrackFileWeight);
         }
 
         var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
@@ -143,24 +136,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 errors.Add($"{label}: AuthenticationType (auth_type) is only allowed with Version (version) 2.");
             }
 
-            if (instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+            CheckKeepalivedOptions(errors, label, options, instance);
+
+            if (instance.AuthenticationType != AuthenticationType.None && string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
-                errors.Add($"{label}: AuthenticationType (auth_type) AH is not supported; use PASS or none.");
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type {(instance.AuthenticationType == AuthenticationType.SimplePassword ? "PASS" : "AH")}.");
             }
 
-            if (instance.AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(instance.AuthenticationPassword))
+            if (instance.AuthenticationType == AuthenticationType.None && !string.IsNullOrEmpty(instance.AuthenticationPassword))
             {
-                errors.Add($"{label}: AuthenticationPassword (auth_pass) is required with auth_type PASS.");
+                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with an AuthenticationType (auth_type).");
             }
 
-            if (instance.AuthenticationType != AuthenticationType.SimplePassword && !string.IsNullOrEmpty(instance.AuthenticationPassword))
+            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(VrrpLimits.MaximumPreemptDelaySeconds))
             {
-                errors.Add($"{label}: AuthenticationPassword (auth_pass) is only allowed with AuthenticationType (auth_type) PASS.");
-            }
-
-            if (instance.PreemptDelay < TimeSpan.Zero || instance.PreemptDelay > TimeSpan.FromSeconds(1000))
-            {
-                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and 1000 seconds, got {Seconds(instance.PreemptDelay)} s.");
+                errors.Add($"{label}: PreemptDelay (preempt_delay) must be between 0 and {VrrpLimits.MaximumPreemptDelaySeconds} seconds, got {VrrpLimits.Seconds(instance.PreemptDelay)} s.");
             }
 
             if (instance.NoPreempt && instance.Priority == 255)
@@ -224,7 +214,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
                 if (track.Weight is { } w)
                 {
-                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight (weight)", w);
+                    CheckWeight(errors, label, $"TrackFiles[{track.Name}].Weight (weight)", w, VrrpLimits.MaximumTrackFileWeight);
                 }
             }
 
@@ -239,12 +229,12 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
                 CheckRanges(errors, $"{label}, TrackHealthChecks '{track.Name}'", track, OptionFields.TrackHealthCheck);
                 if (track.Interval <= TimeSpan.Zero)
                 {
-                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Interval must be more than 0 s, got {Seconds(track.Interval)} s.");
+                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Interval must be more than 0 s, got {VrrpLimits.Seconds(track.Interval)} s.");
                 }
 
                 if (track.Timeout <= TimeSpan.Zero)
                 {
-                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Timeout must be more than 0 s, got {Seconds(track.Timeout)} s.");
+                    errors.Add($"{label}: TrackHealthChecks[{track.Name}].Timeout must be more than 0 s, got {VrrpLimits.Seconds(track.Timeout)} s.");
                 }
 
                 CheckWeight(errors, label, $"TrackHealthChecks[{track.Name}].Weight", track.Weight);
@@ -287,6 +277,7 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
             }
         }
 
+        CheckKeepalivedOptions(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -343,31 +334,21 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
         }
     }
 
-    private static void CheckWeight(List<string> errors, string label, string field, int weight)
+    private static void CheckWeight(List<string> errors, string label, string field, int weight, int maximum = VrrpLimits.MaximumTrackWeight)
     {
-        if (weight is < -MaxWeight or > MaxWeight)
+        if (VrrpLimits.CheckWeight(weight, maximum) is { } problem)
         {
-            errors.Add($"{label}: {field} must be between {-MaxWeight} and {MaxWeight}, got {weight}.");
+            errors.Add($"{label}: {field} {problem}.");
         }
     }
 
     private static void CheckInterval(List<string> errors, string label, VrrpInstanceOptions instance)
     {
-        var interval = instance.AdvertisementInterval;
-        if (instance.Version == VrrpVersion.V2)
+        if (VrrpLimits.CheckAdvertisementInterval(instance.Version, instance.AdvertisementInterval) is { } problem)
         {
-            if (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromSeconds(255) || interval.Ticks % TimeSpan.TicksPerSecond != 0)
-            {
-                errors.Add($"{label}: AdvertisementInterval (advert_int) must be whole seconds from 1 to 255 with version 2, got {Seconds(interval)} s.");
-            }
-        }
-        else if (interval < V3Step || interval > V3MaxInterval || interval.Ticks % V3Step.Ticks != 0)
-        {
-            errors.Add($"{label}: AdvertisementInterval (advert_int) must be 0.01 to 40.95 s in steps of 0.01 s with version 3, got {Seconds(interval)} s.");
+            errors.Add($"{label}: AdvertisementInterval (advert_int) {problem}.");
         }
     }
-
-    private static string Seconds(TimeSpan interval) => interval.TotalSeconds.ToString("0.#######", CultureInfo.InvariantCulture);
 
     private static VrrpAddressFamily? CheckAddresses(List<string> errors, string label, VrrpInstanceOptions instance)
     {
@@ -412,16 +393,14 @@ internal sealed class VrrpOptionsValidator : IValidateOptions<VrrpOptions>
 
     private static bool TryParseAddress(List<string> errors, string label, string field, string text, out VirtualAddress address)
     {
-        try
+        if (VirtualAddressSpec.TryParse(text, out var spec, out string? error))
         {
-            address = VirtualAddress.Parse(text);
+            address = spec.Address;
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            errors.Add($"{label}: {field} entry is invalid: {ex.Message}");
-            address = null!;
-            return false;
-        }
+
+        errors.Add($"{label}: {field} entry '{text}' is invalid: {error}.");
+        address = null!;
+        return false;
     }
 }

@@ -2,8 +2,25 @@ using System.Globalization;
 
 namespace Vrrp.Keepalived;
 
+// How words are read with keepalived's rules; the syntaxes of KeywordTable (Syntax) are built on these.
 internal sealed partial class KeepalivedConfigBinder
 {
+    internal void Error(ConfigStatement s, string message) => _d.Error(s.Location, message);
+
+    internal void Warning(ConfigStatement s, string message) => _d.Warning(s.Location, message);
+
+    /// <summary>Linux interface names have at most 15 characters (IFNAMSIZ 16 with the terminator).</summary>
+    internal bool IsInterfaceName(ConfigStatement s, string name)
+    {
+        if (name.Length <= 15 && !name.Contains('/', StringComparison.Ordinal) && name is not ("." or ".."))
+        {
+            return true;
+        }
+
+        _d.Error(s.Location, $"{s.Keyword} '{name}': expected an interface name of at most 15 characters, without '/'");
+        return false;
+    }
+
     private bool RequireBlock(ConfigStatement s)
     {
         if (s.Block is null)
@@ -15,7 +32,7 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
-    private bool NoBlock(ConfigStatement s)
+    internal bool NoBlock(ConfigStatement s)
     {
         if (s.Block is not null)
         {
@@ -26,7 +43,7 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
-    private bool RequireName(ConfigStatement s, out string name)
+    internal bool RequireName(ConfigStatement s, out string name)
     {
         if (s.Arguments.Count == 0)
         {
@@ -44,7 +61,7 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
-    private void NoArguments(ConfigStatement s)
+    internal void NoArguments(ConfigStatement s)
     {
         if (s.Arguments.Count > 0)
         {
@@ -52,7 +69,7 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
-    private void WarnExtra(ConfigStatement s, int from)
+    internal void WarnExtra(ConfigStatement s, int from)
     {
         if (s.Arguments.Count > from)
         {
@@ -62,7 +79,7 @@ internal sealed partial class KeepalivedConfigBinder
 
     private static string Extra(ConfigStatement s, int from) => string.Join(' ', s.Arguments.Skip(from).Select(static a => a.Text));
 
-    private bool RequireString(ConfigStatement s, string expected, out string value, bool checkExtra = true)
+    internal bool RequireString(ConfigStatement s, string expected, out string value, bool checkExtra = true)
     {
         if (s.Arguments.Count == 0 || s.Arguments[0].Text.Length == 0)
         {
@@ -81,7 +98,7 @@ internal sealed partial class KeepalivedConfigBinder
     }
 
     /// <summary>A decimal integer (leading zeros allowed: <c>09</c> is 9) in <paramref name="min"/>..<paramref name="max"/>.</summary>
-    private bool TryParseInt(ConfigStatement s, int index, long min, long max, string expected, out int value, string? what = null, bool checkExtra = true)
+    internal bool TryParseInt(ConfigStatement s, int index, long min, long max, string expected, out int value, string? what = null, bool checkExtra = true)
     {
         what ??= s.Keyword;
         value = 0;
@@ -107,8 +124,11 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
-    /// <summary>A plain decimal number (digits with an optional fraction; no sign, no exponent).</summary>
-    private bool TryParseDecimal(ConfigStatement s, int index, string expected, out decimal value)
+    /// <summary>
+    /// A plain decimal number (digits with an optional fraction; no sign, no exponent). keepalived keeps six decimals
+    /// (microseconds) and rounds a seventh away with a complaint; so does this, with a warning.
+    /// </summary>
+    internal bool TryParseDecimal(ConfigStatement s, int index, string expected, out decimal value)
     {
         value = 0;
         if (s.Arguments.Count <= index)
@@ -122,6 +142,13 @@ internal sealed partial class KeepalivedConfigBinder
         {
             _d.Error(s.Location, $"{s.Keyword} '{text}': expected {expected}");
             return false;
+        }
+
+        decimal rounded = Math.Round(value, 6, MidpointRounding.AwayFromZero);
+        if (rounded != value)
+        {
+            _d.Warning(s.Location, $"{s.Keyword} '{text}': more than 6 decimal places; rounded to {rounded.ToString("0.######", CultureInfo.InvariantCulture)} (as keepalived does)");
+            value = rounded;
         }
 
         WarnExtra(s, index + 1);
@@ -152,7 +179,7 @@ internal sealed partial class KeepalivedConfigBinder
     }
 
     /// <summary>Seconds with an optional fraction (keepalived's TIMER, microsecond resolution), in <paramref name="min"/>..<paramref name="max"/>.</summary>
-    private bool TryParseSeconds(ConfigStatement s, decimal min, decimal max, out TimeSpan value)
+    internal bool TryParseSeconds(ConfigStatement s, decimal min, decimal max, out TimeSpan value)
     {
         value = TimeSpan.Zero;
         string range = $"seconds {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}";
@@ -167,20 +194,12 @@ internal sealed partial class KeepalivedConfigBinder
             return false;
         }
 
-        // keepalived keeps microseconds (TIMER_HZ_DIGITS 6).
-        decimal microseconds = seconds * 1_000_000;
-        if (microseconds != decimal.Truncate(microseconds))
-        {
-            _d.Error(s.Location, $"{s.Keyword} '{s.Arguments[0].Text}': expected at most 6 decimal places");
-            return false;
-        }
-
         value = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
         return true;
     }
 
     /// <summary>Whole seconds (keepalived reads these timers as unsigned integers) in <paramref name="min"/>..<paramref name="max"/>.</summary>
-    private bool TryParseWholeSeconds(ConfigStatement s, long min, long max, out TimeSpan value)
+    internal bool TryParseWholeSeconds(ConfigStatement s, long min, long max, out TimeSpan value)
     {
         value = TimeSpan.Zero;
         string expected = $"whole seconds {min}..{max}";
@@ -204,7 +223,7 @@ internal sealed partial class KeepalivedConfigBinder
     }
 
     /// <summary>keepalived's BOOL: on|off|true|false|yes|no, and no value means on.</summary>
-    private bool TryParseBool(ConfigStatement s, out bool value)
+    internal bool TryParseBool(ConfigStatement s, out bool value)
     {
         value = true;
         if (s.Arguments.Count == 0)
@@ -229,7 +248,7 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
-    private bool RequireAddress(ConfigStatement s, out string address)
+    internal bool RequireAddress(ConfigStatement s, out string address)
     {
         address = "";
         if (!RequireString(s, "an IPv4 or IPv6 address", out string text))

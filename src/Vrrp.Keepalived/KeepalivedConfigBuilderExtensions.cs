@@ -72,6 +72,18 @@ public static class KeepalivedConfigBuilderExtensions
         into.Instances.AddRange(from.Instances);
         into.Scripts.AddRange(from.Scripts);
         into.TrackFiles.AddRange(from.TrackFiles);
+        into.TrackProcesses.AddRange(from.TrackProcesses);
         into.SyncGroups.AddRange(from.SyncGroups);
+
+        // Settings of the whole file: the file's when it sets them.
+        into.IgnoreUnsupported |= from.IgnoreUnsupported;
+        into.EnableScriptSecurity |= from.EnableScriptSecurity;
+        into.MulticastGroup4 = from.MulticastGroup4 ?? into.MulticastGroup4;
+        into.MulticastGroup6 = from.MulticastGroup6 ?? into.MulticastGroup6;
+        into.NotifyFifo = from.NotifyFifo ?? into.NotifyFifo;
+        into.VrrpNotifyFifo = from.VrrpNotifyFifo ?? into.VrrpNotifyFifo;
+        (into.ScriptUser, into.ScriptGroup) = from.ScriptUser is null ? (into.ScriptUser, into.ScriptGroup) : (from.ScriptUser, from.ScriptGroup);
+        into.GarpInterval = from.GarpInterval != TimeSpan.Zero ? from.GarpInterval : into.GarpInterval;
+        into.GnaInterval = from.GnaInterval != TimeSpan.Zero ? from.GnaInterval : into.GnaInterval;
     }
 }

@@ -2,7 +2,11 @@ using Vrrp.Linux.Announcements;
 using Vrrp.Linux.Interfaces;
 using Vrrp.Linux.Loop;
 using Vrrp.Linux.Netlink;
+using Vrrp.Linux.Nftables;
+using Vrrp.Linux.Resources;
+using Vrrp.Linux.Routing;
 using Vrrp.Linux.Sockets;
+using Vrrp.Election;
 using Vrrp.Runtime;
 
 namespace Vrrp.Linux;
@@ -23,7 +27,10 @@ public sealed class LinuxVrrpPlatform : IDisposable
     private readonly PacketSocketAnnouncer _announcer;
     private readonly RawSocketTransport _transport;
     private readonly NetlinkLinkMonitor _links;
-    private readonly Dictionary<string, (string ArpIgnore, string ArpFilter, HashSet<string> VirtualMacs)> _arpSettings = [];
+    private readonly VirtualMacInterfaces _virtualMacs;
+    private readonly Lock _acceptLock = new();
+    private AcceptModeFilter? _acceptFilter;
+    private int _acceptUsers;
     private int _disposed;
 
     private LinuxVrrpPlatform(string? networkNamespace)
@@ -36,6 +43,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
             _announcer = new PacketSocketAnnouncer(_netlink, networkNamespace);
             _transport = new RawSocketTransport(networkNamespace);
             _links = new NetlinkLinkMonitor(_netlink, networkNamespace);
+            _virtualMacs = new VirtualMacInterfaces(_netlink, networkNamespace);
         }
         catch
         {
@@ -97,7 +105,10 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// </param>
     /// <returns>The driver.</returns>
     public VrrpDriver CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
-        new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory);
+        new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory)
+        {
+            ResourceFactory = AcceptModeResources(loggerFactory),
+        };
 
     /// <summary>
     /// Creates the Linux driver (see <see cref="CreateDriver(Microsoft.Extensions.Logging.ILoggerFactory?, TimeProvider?)"/>)
@@ -121,7 +132,97 @@ public sealed class LinuxVrrpPlatform : IDisposable
                 nameof(platform));
         }
 
-        return new LinuxVrrpDriver(NetworkNamespace, platform.Addresses, platform.Announcer, platform.Links, timeProvider, loggerFactory);
+        return new LinuxVrrpDriver(NetworkNamespace, platform.Addresses, platform.Announcer, platform.Links, timeProvider, loggerFactory)
+        {
+            ResourceFactory = AcceptModeResources(loggerFactory),
+        };
+    }
+
+    // Accept_Mode False needs the platform's filter; anything else an instance asks of the platform comes with
+    // AddRouter(configuration, CreateResources(options)).
+    private Func<VirtualRouterConfiguration, VirtualRouterResources?> AcceptModeResources(Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory)
+    {
+        var logger = loggerFactory?.CreateLogger("Vrrp.Linux");
+        return configuration => configuration.AcceptMode ? null : CreateResources(null, logger);
+    }
+
+    /// <summary>
+    /// Creates the platform's part of one instance, for <see cref="VrrpDriver.AddRouter(VirtualRouterConfiguration, VirtualRouterResources?)"/>:
+    /// its virtual-MAC interface (created or adopted at start, removed at stop), its virtual routes and rules (installed
+    /// while master), and, for a non-owner with <see cref="VirtualRouterConfiguration.AcceptMode"/> false, the nf_tables
+    /// filter that drops traffic to its addresses while it is master. See <see cref="LinuxInstanceOptions"/>.
+    /// </summary>
+    /// <remarks>
+    /// What a killed run left is cleaned up at the next start: its virtual-MAC interface is adopted (and the parent's
+    /// ARP settings it recorded are restored at stop), its routes and rules (recognised by their protocol,
+    /// <see cref="VirtualRoute.Protocol"/>) are removed, and the filter table is replaced.
+    /// </remarks>
+    /// <param name="options">What the instance asks of the platform, or null for nothing but Accept_Mode.</param>
+    /// <param name="logger">Where to log what is created, adopted and removed, or null.</param>
+    /// <returns>The resources; give them to one instance only.</returns>
+    public VirtualRouterResources CreateResources(LinuxInstanceOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null) =>
+        new LinuxVirtualRouterResources(this, options ?? new LinuxInstanceOptions(), logger);
+
+    /// <summary>The rtnetlink socket of the platform (routes, rules, links).</summary>
+    internal RouteNetlink Netlink => _netlink;
+
+    /// <summary>The virtual-MAC interfaces of the platform's namespace.</summary>
+    internal VirtualMacInterfaces VirtualMacs => _virtualMacs;
+
+    /// <summary>
+    /// The namespace's Accept_Mode filter, opened and installed on first use (replacing a table a crashed run left);
+    /// counted, so that <see cref="ReleaseAcceptFilter"/> removes the table with its last user.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The kernel has no nf_tables (the message says what is missing).</exception>
+    internal AcceptModeFilter AcquireAcceptFilter()
+    {
+        lock (_acceptLock)
+        {
+            if (_acceptFilter is null)
+            {
+                var filter = AcceptModeFilter.Open(NetworkNamespace);
+                try
+                {
+                    filter.Install();
+                }
+                catch
+                {
+                    filter.Dispose();
+                    throw;
+                }
+
+                _acceptFilter = filter;
+            }
+
+            _acceptUsers++;
+            return _acceptFilter;
+        }
+    }
+
+    /// <summary>Gives up one use of the filter; the last removes the table.</summary>
+    internal void ReleaseAcceptFilter()
+    {
+        AcceptModeFilter? last = null;
+        lock (_acceptLock)
+        {
+            if (_acceptUsers > 0 && --_acceptUsers == 0)
+            {
+                last = _acceptFilter;
+                _acceptFilter = null;
+            }
+        }
+
+        if (last is not null)
+        {
+            try
+            {
+                last.RemoveTable();
+            }
+            finally
+            {
+                last.Dispose();
+            }
+        }
     }
 
     /// <summary>Lists the addresses of an interface (an RTM_GETADDR dump).</summary>
@@ -149,14 +250,16 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <summary>
     /// Creates the virtual-MAC interface of a virtual router (keepalived <c>use_vmac</c>): a macvlan in bridge mode on
     /// <paramref name="parentInterface"/>, with the virtual MAC, set up. Put the virtual addresses on it and run the
-    /// instance on it (adverts are sent from it and received on the parent).
+    /// instance on it (adverts are sent from it and received on the parent). An instance given
+    /// <see cref="LinuxInstanceOptions.UseVirtualMac"/> through <see cref="CreateResources"/> does all of this itself.
     /// </summary>
     /// <remarks>
     /// As keepalived does, ARP is set so that only the virtual-MAC interface answers for the virtual addresses:
-    /// <c>arp_ignore=1</c> and <c>arp_filter=1</c> on the parent, <c>arp_ignore=1</c> on the new interface. The parent's
-    /// previous values are restored when its last virtual-MAC interface is removed through this platform. For IPv6 the
-    /// interface generates no link-local address of its own (it would be the same on every router) and carries the
-    /// parent's instead, the source of its adverts.
+    /// <c>arp_ignore=1</c> and <c>arp_filter=1</c> on the parent; <c>arp_ignore=1</c>, <c>accept_local=1</c>,
+    /// <c>rp_filter=0</c> on the new interface. The parent's previous values are kept in the interface's alias and
+    /// restored when its last virtual-MAC interface is removed through this platform. For IPv6 the interface generates
+    /// no link-local address of its own (it would be the same on every router) and carries the parent's instead, the
+    /// source of its adverts; an IPv4 one has IPv6 turned off.
     /// </remarks>
     /// <param name="parentInterface">The physical interface.</param>
     /// <param name="virtualRouterId">1..255.</param>
@@ -167,55 +270,13 @@ public sealed class LinuxVrrpPlatform : IDisposable
     public string CreateVirtualMacInterface(string parentInterface, byte virtualRouterId, VrrpAddressFamily family, string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(parentInterface);
-        byte[] mac = VirtualMac(virtualRouterId, family);
-        name ??= family == VrrpAddressFamily.IPv4 ? $"vrrp.{virtualRouterId}" : $"vrrp6.{virtualRouterId}";
+        name ??= VirtualMacInterfaces.DefaultName(virtualRouterId, family);
         if (name.Length > 15)
         {
             throw new ArgumentException($"The interface name '{name}' is longer than 15 characters.", nameof(name));
         }
 
-        var parent = _netlink.GetLink(parentInterface);
-        bool v6 = family == VrrpAddressFamily.IPv6;
-        _netlink.CreateMacvlan(parent, name, mac, up: !v6);
-        try
-        {
-            if (v6)
-            {
-                // IPv6 adverts come from a link-local address, and one generated from the virtual MAC would be the same
-                // on every router: as keepalived does, the interface gets the parent's link-local address instead.
-                var link = _netlink.GetLink(name);
-                _netlink.DisableIPv6AddressGeneration(link);
-                _netlink.SetUp(link);
-                var parentLinkLocal = _netlink.GetAddresses(parent, VrrpAddressFamily.IPv6).FirstOrDefault(a => a.Address.IsIPv6LinkLocal);
-                if (parentLinkLocal is not null)
-                {
-                    _netlink.AddAddress(link, new VirtualAddress(parentLinkLocal.Address, 64));
-                }
-            }
-
-            lock (_arpSettings)
-            {
-                if (!_arpSettings.TryGetValue(parent.Name, out var saved))
-                {
-                    saved = (InterfaceSettings.Read(NetworkNamespace, parent.Name, "arp_ignore") ?? "0",
-                        InterfaceSettings.Read(NetworkNamespace, parent.Name, "arp_filter") ?? "0",
-                        []);
-                    _arpSettings[parent.Name] = saved;
-                }
-
-                saved.VirtualMacs.Add(name);
-                InterfaceSettings.Write(NetworkNamespace, parent.Name, "arp_ignore", "1");
-                InterfaceSettings.Write(NetworkNamespace, parent.Name, "arp_filter", "1");
-                InterfaceSettings.Write(NetworkNamespace, name, "arp_ignore", "1");
-            }
-        }
-        catch (IOException)
-        {
-            // Half-configured (wrong ARP answers, or a shared link-local address): undo the creation.
-            _netlink.DeleteLink(name);
-            throw;
-        }
-
+        _virtualMacs.Create(parentInterface, virtualRouterId, family, name, adopt: false);
         return name;
     }
 
@@ -226,30 +287,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
     public bool RemoveVirtualMacInterface(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        bool deleted = _netlink.DeleteLink(name);
-        lock (_arpSettings)
-        {
-            foreach (var (parent, saved) in _arpSettings)
-            {
-                if (saved.VirtualMacs.Remove(name) && saved.VirtualMacs.Count == 0)
-                {
-                    _arpSettings.Remove(parent);
-                    try
-                    {
-                        InterfaceSettings.Write(NetworkNamespace, parent, "arp_ignore", saved.ArpIgnore);
-                        InterfaceSettings.Write(NetworkNamespace, parent, "arp_filter", saved.ArpFilter);
-                    }
-                    catch (IOException)
-                    {
-                        // The parent is gone too.
-                    }
-
-                    break;
-                }
-            }
-        }
-
-        return deleted;
+        return _virtualMacs.Remove(name);
     }
 
     /// <inheritdoc />
@@ -258,6 +296,12 @@ public sealed class LinuxVrrpPlatform : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        lock (_acceptLock)
+        {
+            _acceptFilter?.Dispose();
+            _acceptFilter = null;
         }
 
         _announcer.Dispose();

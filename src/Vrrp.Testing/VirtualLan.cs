@@ -279,7 +279,7 @@ public sealed class VirtualLan : IAsyncDisposable
         }
 
         long now = Nanoseconds(TimeProvider);
-        var group = sender.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
+        var group = sender.Options.MulticastGroup ?? (sender.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
         bool multicast = destination == group;
         lock (_lock)
         {
@@ -293,7 +293,9 @@ public sealed class VirtualLan : IAsyncDisposable
                 }
 
                 // The group reaches the channels that joined it; a unicast message only the node that has the address.
-                if (multicast ? !target.Options.JoinMulticastGroup : target.LocalAddress != destination)
+                if (multicast
+                    ? !target.Options.JoinMulticastGroup || (target.Options.MulticastGroup ?? (target.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group)) != group
+                    : target.LocalAddress != destination)
                 {
                     continue;
                 }

@@ -24,6 +24,37 @@ public class VirtualAddressTests
         Assert.ThrowsAny<Exception>(() => VirtualAddress.Parse(text));
 
     [Fact]
+    public void Parse_reads_keepalived_attributes_and_writes_them_back()
+    {
+        var a = VirtualAddress.Parse("192.0.2.10/24 brd + dev eth1 scope link label eth1:vip no_track");
+        Assert.Equal("eth1", a.Device);
+        Assert.Equal(VirtualAddressScope.Link, a.Scope);
+        Assert.Equal("eth1:vip", a.Label);
+        Assert.Equal(IPAddressValue.Parse("192.0.2.255"), a.Broadcast);
+        Assert.True(a.NoTrack);
+        Assert.Equal("192.0.2.10/24", a.ToString()); // logs keep the short form
+        Assert.Equal("192.0.2.10/24 brd 192.0.2.255 dev eth1 scope link label eth1:vip no_track", a.ToConfigurationString());
+        Assert.Equal(a, VirtualAddress.Parse(a.ToConfigurationString()));
+
+        var b = VirtualAddress.Parse("fd00::10/64 dev eth2 scope host -nodad");
+        Assert.Equal(("eth2", VirtualAddressScope.Host, false), (b.Device, b.Scope, b.NoTrack));
+        Assert.Equal(VirtualAddressScope.Global, VirtualAddress.Parse("192.0.2.1").Scope);
+        Assert.Equal(IPAddressValue.Parse("10.1.2.3"), VirtualAddress.Parse("10.0.0.1/8 broadcast 10.1.2.3").Broadcast);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10/24 peer 192.0.2.1", "'peer' is not supported")]
+    [InlineData("192.0.2.10/24 dev", "'dev' needs a value")]
+    [InlineData("192.0.2.10/24 scope galaxy", "scope 'galaxy'")]
+    [InlineData("fd00::1/64 label x", "IPv4 addresses only")]
+    [InlineData("192.0.2.10/24 brd fd00::1", "same family")]
+    public void Parse_names_the_attribute_it_cannot_take(string text, string message)
+    {
+        var ex = Assert.Throws<FormatException>(() => VirtualAddress.Parse(text));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_platform_needs_all_four_parts() =>
         Assert.Throws<ArgumentNullException>(() => new VrrpPlatform("x", null!, null!, null!, null!));
 }

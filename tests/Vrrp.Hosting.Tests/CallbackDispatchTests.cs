@@ -163,7 +163,7 @@ public class CallbackDispatchTests
                 NotifyStop = $"/bin/sh -c 'echo stop >> {log}'",
                 Notify = $"/bin/sh -c 'sleep 0.05; echo notify \"$@\" >> {log}' notify",
             });
-            var handler = new NotifyScriptHandler(options, new FakeLogger());
+            var handler = new NotifyScriptHandler(options, new ScriptRunner(null, null, false, new FakeLogger()), new FakeLogger());
             Assert.True(handler.HasScripts);
             await using var dispatcher = new StateChangeDispatcher([handler], TimeSpan.FromSeconds(30), TimeProvider.System, new FakeLogger());
             dispatcher.Post(Change("VI_1", VrrpState.Initialize, VrrpState.Backup, 1, 100));
@@ -193,7 +193,7 @@ public class CallbackDispatchTests
         var logger = new FakeLogger();
         var options = new VrrpOptions();
         options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", NotifyMaster = "/bin/sh -c 'exit 4'" });
-        var handler = new NotifyScriptHandler(options, logger);
+        var handler = new NotifyScriptHandler(options, new ScriptRunner(null, null, false, logger), logger);
         await handler.OnStateChangedAsync(Change("VI_1", VrrpState.Backup, VrrpState.Master, 1), TestContext.Current.CancellationToken);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message == "(VI_1) notify script /bin/sh -c 'exit 4' exited with status 4");
     }
@@ -215,7 +215,7 @@ public class SyncGroupNotifyTests
                 NotifyMaster = $"/bin/sh -c 'echo group-master >> {log}'",
                 Notify = $"/bin/sh -c 'echo notify \"$@\" >> {log}' notify",
             });
-            var handler = new SyncGroupNotifyHandler(options, new FakeLogger());
+            var handler = new SyncGroupNotifyHandler(options, new ScriptRunner(null, null, false, new FakeLogger()), new FakeLogger());
             var ct = TestContext.Current.CancellationToken;
             VrrpStateChange Change(string i, VrrpState s, int p) => new() { InstanceName = i, PreviousState = VrrpState.Backup, State = s, Priority = p, Timestamp = default };
 

@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, Instances, SyncGroups, Scripts, TrackFiles."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, Instances, SyncGroups, Scripts, TrackFiles, TrackProcesses."], errors);
     }
 
     [Fact]
@@ -206,6 +206,65 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public void The_keepalived_options_of_issues_11_12_and_14_bind_from_configuration()
+    {
+        var (options, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "IgnoreUnsupported": true,
+                "NotifyFifo": { "Path": "/run/k.fifo", "Script": "/usr/local/bin/fifo" },
+                "GarpInterval": "0.001",
+                "TrackProcesses": { "nginx": { "Process": "nginx", "Quorum": 2, "Weight": -30, "ParameterMatch": "Partial" } },
+                "Instances": { "VI_1": { {{Instance}},
+                  "Accept": false,
+                  "UnicastPeers": [ "192.0.2.2" ],
+                  "UnicastTtl": 64,
+                  "UnicastPeerTtls": { "192.0.2.2": { "MaxTtl": 254 } },
+                  "VirtualRoutes": [ "10.80.0.0/24 dev eth0" ],
+                  "TrackProcesses": { "nginx": { "Reverse": true } } } }
+              }
+            }
+            """);
+        Assert.Empty(errors);
+        var i = options!.Instances[0];
+        Assert.Equal((false, (int?)64, "192.0.2.2", 254), (i.Accept, i.UnicastTtl, i.UnicastPeerTtls[0].Peer, i.UnicastPeerTtls[0].MaxTtl));
+        Assert.Equal(["10.80.0.0/24 dev eth0"], i.VirtualRoutes);
+        Assert.Equal(("nginx", (bool?)true), (i.TrackProcesses[0].Name, i.TrackProcesses[0].Reverse));
+        Assert.Equal(("/run/k.fifo", "/usr/local/bin/fifo"), (options.NotifyFifo!.Path, options.NotifyFifo.Script));
+        var p = Assert.Single(options.TrackProcesses);
+        Assert.Equal(("nginx", 2, -30, ProcessParameterMatch.Partial), (p.Process, p.Quorum, p.Weight, p.ParameterMatch));
+    }
+
+    [Fact]
+    public void The_ranges_of_the_new_options_come_from_the_option_table()
+    {
+        var (_, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "IgnoreUnsupported": true,
+                "TrackProcesses": { "p": { "Process": "p", "Quorum": 70000 } },
+                "NotifyFifo": { "Paht": "/run/x" },
+                "Instances": { "VI_1": { {{Instance}}, "UnicastPeers": [ "192.0.2.2" ], "UnicastTtl": 300, "UnicastPeerTtls": { "192.0.2.2": { "MinTtl": -1 } } } }
+              }
+            }
+            """);
+        Assert.Equal(["Vrrp:NotifyFifo:Paht is not an option of NotifyFifo (notify_fifo); did you mean Path (keepalived notify_fifo)?"], errors);
+
+        (_, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "IgnoreUnsupported": true,
+                "TrackProcesses": { "p": { "Process": "p", "Quorum": 70000 } },
+                "Instances": { "VI_1": { {{Instance}}, "UnicastPeers": [ "192.0.2.2" ], "UnicastTtl": 300, "UnicastPeerTtls": { "192.0.2.2": { "MinTtl": -1 } } } }
+              }
+            }
+            """);
+        Assert.Contains("Instance 'VI_1': UnicastTtl (unicast_ttl) must be between 0 and 255, got 300.", errors);
+        Assert.Contains("Instance 'VI_1', UnicastPeerTtls '192.0.2.2': MinTtl (min_ttl) must be between 0 and 255, got -1.", errors);
+        Assert.Contains("Tracked process 'p': Quorum (quorum) must be between 0 and 65535, got 70000.", errors);
+    }
+
+    [Fact]
     public void The_binder_is_public_for_programs_that_read_configuration_themselves()
     {
         var options = new VrrpOptions();
@@ -234,5 +293,8 @@ public class ConfigurationBindingTests
         Check<VrrpScriptOptions>(OptionFields.Script);
         Check<VrrpTrackFileOptions>(OptionFields.TrackFile);
         Check<VrrpSyncGroupOptions>(OptionFields.SyncGroup);
+        Check<VrrpTrackProcessOptions>(OptionFields.TrackProcess);
+        Check<UnicastPeerTtlOptions>(OptionFields.UnicastPeerTtl);
+        Check<VrrpNotifyFifoOptions>(OptionFields.NotifyFifo);
     }
 }

@@ -26,6 +26,21 @@ public class HostLanTests
     }
 
     [Fact]
+    public async Task An_address_with_keepalived_options_not_applied_yet_starts_with_ignore_unsupported()
+    {
+        // The start's interface check and the driver take the address of an entry written in keepalived's syntax.
+        var (time, lan) = Lan();
+        await using var a = LanHost.Create(lan, time, "a", 200, vrrp => vrrp.Services.Configure<VrrpOptions>(o =>
+        {
+            o.IgnoreUnsupported = true;
+            o.Instances[0].VirtualAddresses[0] = "192.0.2.100/24 preferred_lft forever";
+        }));
+        await a.Host.StartAsync(TestContext.Current.CancellationToken);
+        await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));
+        Assert.Contains(a.Logs.GetSnapshot(), r => r.Message.Contains("is not supported yet and is ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Callbacks_fire_in_order_with_the_right_arguments_and_shutdown_sends_priority_0()
     {
         var (time, lan) = Lan();

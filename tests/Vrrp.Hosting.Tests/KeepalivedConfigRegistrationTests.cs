@@ -99,7 +99,7 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
 
         var warning = Assert.Single(logs.GetSnapshot(), static r => r.Level == LogLevel.Warning);
         Assert.Equal(4000, warning.Id.Id);
-        Assert.Equal($"{path}:7: warning: vrrp_instance: 'smtp_alert' is not supported; ignored", warning.Message);
+        Assert.Equal($"{path}:7: warning: vrrp_instance: 'smtp_alert' is not supported (mail alerts are not part of Vrrp); ignored", warning.Message);
         Assert.Contains(logs.GetSnapshot(), static r => r.Id.Id == 4002 && r.Message.Contains("1 instance(s)", StringComparison.Ordinal));
     }
 
@@ -129,5 +129,68 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
         using var sp = Build(s => s.AddVrrp().AddKeepalivedConfig(path));
         var e = Assert.Throws<KeepalivedConfigException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
         Assert.StartsWith($"{path}:0: error: cannot read the file", Assert.Single(e.Errors).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_setting_of_the_file_reaches_the_options()
+    {
+        // A setting added to VrrpOptions must be merged by AddKeepalivedConfig too: this file sets every one.
+        string path = Write("keepalived.conf", """
+            global_defs {
+                router_id lb1
+                net_namespace blue
+                vrrp_startup_delay 3
+                vrrpd_ignore_unsupported
+                vrrp_mcast_group4 224.0.0.19
+                vrrp_mcast_group6 ff02::13
+                vrrp_garp_interval 0.001
+                vrrp_gna_interval 0.002
+                notify_fifo /run/k.fifo
+                vrrp_notify_fifo /run/v.fifo
+                enable_script_security
+                script_user nobody nogroup
+            }
+            vrrp_script chk {
+                script /bin/true
+            }
+            vrrp_track_file tf {
+                file /run/tf
+            }
+            vrrp_track_process p {
+                process nginx
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                virtual_ipaddress {
+                    192.0.2.1
+                }
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                virtual_ipaddress {
+                    192.0.2.2
+                }
+            }
+            vrrp_sync_group G {
+                group {
+                    VI_1
+                    VI_2
+                }
+            }
+            """);
+        var read = KeepalivedConfigReader.Read(path).GetOptionsOrThrow();
+        var services = new ServiceCollection();
+        services.AddVrrp().AddKeepalivedConfig(path);
+        using var sp = services.BuildServiceProvider();
+        var options = sp.GetRequiredService<IOptionsMonitor<VrrpOptions>>().Get(Options.DefaultName); // built without start-up validation
+        var defaults = new VrrpOptions();
+        foreach (var property in typeof(VrrpOptions).GetProperties().Where(static p => p.CanWrite && p.Name is not (nameof(VrrpOptions.CallbackTimeout) or nameof(VrrpOptions.ReleaseOnStop))))
+        {
+            object? expected = property.GetValue(read);
+            Assert.False(Equals(expected, property.GetValue(defaults)) || expected is System.Collections.IList { Count: 0 }, $"the test's file does not set {property.Name}: add it");
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected), System.Text.Json.JsonSerializer.Serialize(property.GetValue(options)));
+        }
     }
 }

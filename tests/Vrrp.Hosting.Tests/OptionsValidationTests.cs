@@ -157,7 +157,7 @@ public class OptionsValidationTests
         var i = Valid();
         i.Version = VrrpVersion.V2;
         i.AuthenticationPassword = "secret";
-        AssertError(With(i), "Instance 'VI_1'", "AuthenticationPassword (auth_pass)", "only allowed with AuthenticationType (auth_type) PASS");
+        AssertError(With(i), "Instance 'VI_1'", "AuthenticationPassword (auth_pass)", "only allowed with an AuthenticationType (auth_type)");
     }
 
     [Fact]
@@ -250,19 +250,40 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void Garp_repeats_must_be_at_least_one()
+    public void Garp_repeats_must_be_at_least_one_but_lower_priority_ones_may_be_zero()
     {
         var i = Valid();
         i.GarpMasterRepeat = 0;
         i.GarpMasterRefreshRepeat = 0;
+        i.GarpLowerPriorityRepeat = -1;
+        AssertError(With(i), "Instance 'VI_1': GarpMasterRepeat (garp_master_repeat) must be between 1 and 2147483647, got 0.");
+        AssertError(With(i), "Instance 'VI_1': GarpMasterRefreshRepeat (garp_master_refresh_repeat) must be between 1 and 2147483647, got 0.");
+        AssertError(With(i), "Instance 'VI_1': GarpLowerPriorityRepeat (garp_lower_prio_repeat) must be between 0 and 2147483647, got -1.");
+    }
+
+    [Fact]
+    public void Keepalived_values_above_the_old_limits_are_valid()
+    {
+        // keepalived 2.2.7 accepts these (GARP repeats above 255, rise/fall above 1000, a track file weight of 254).
+        var i = Valid();
+        i.GarpMasterRepeat = 1000;
         i.GarpLowerPriorityRepeat = 0;
-        Assert.Equal(
-            [
-                "Instance 'VI_1': GarpMasterRepeat (garp_master_repeat) must be between 1 and 255, got 0.",
-                "Instance 'VI_1': GarpMasterRefreshRepeat (garp_master_refresh_repeat) must be between 1 and 255, got 0.",
-                "Instance 'VI_1': GarpLowerPriorityRepeat (garp_lower_prio_repeat) must be between 1 and 255, got 0.",
-            ],
-            Errors(With(i)));
+        var o = With(i);
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", Rise = 5000, Fall = 2000 });
+        o.TrackFiles.Add(new VrrpTrackFileOptions { Name = "tf", Path = "/run/tf", Weight = -254 });
+        i.TrackFiles.Add(new TrackReferenceOptions { Name = "tf", Weight = 254 });
+        Assert.Empty(Errors(o));
+    }
+
+    [Fact]
+    public void An_option_not_applied_yet_is_an_error_unless_ignoring_is_allowed()
+    {
+        var i = Valid();
+        i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"];
+        var o = With(i);
+        AssertError(o, "Instance 'VI_1'", "VirtualRoutes (virtual_routes) with from, tos, mtu", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
+        o.IgnoreUnsupported = true;
+        Assert.Empty(Errors(o));
     }
 
     [Theory]
@@ -281,8 +302,8 @@ public class OptionsValidationTests
         var o = With(Valid());
         o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "", Rise = 0, Fall = 0 });
         AssertError(o, "Script 'chk'", "Command (script) is required");
-        Assert.Contains("Script 'chk': Rise (rise) must be between 1 and 1000, got 0.", Errors(o));
-        Assert.Contains("Script 'chk': Fall (fall) must be between 1 and 1000, got 0.", Errors(o));
+        Assert.Contains("Script 'chk': Rise (rise) must be between 1 and 2147483647, got 0.", Errors(o));
+        Assert.Contains("Script 'chk': Fall (fall) must be between 1 and 2147483647, got 0.", Errors(o));
     }
 
     [Fact]
@@ -322,5 +343,111 @@ public class OptionsValidationTests
         using var sp = services.BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<VrrpOptions>>().Value);
         Assert.Contains("Instance 'VI_1': VirtualRouterId (virtual_router_id) must be between 1 and 255, got 0.", ex.Failures);
+    }
+
+    /// <summary>A configuration that uses each option of NotYetApplied (keyed by its Setting).</summary>
+    private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_notYetApplied = new()
+    {
+        ["AuthenticationType (auth_type) AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
+        ["UnicastTtl (unicast_ttl) 0"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 0),
+        ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope"] =
+            static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 preferred_lft 0"],
+        ["VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw"] =
+            static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"],
+        ["VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol"] =
+            static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 dport 80 table 100"],
+        ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
+    };
+
+    /// <summary>Options that were in NotYetApplied until the runtime applied them (issues 11 and 12): valid without IgnoreUnsupported.</summary>
+    private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_applied = new()
+    {
+        ["use_vmac"] = static (_, i) => i.UseVirtualMac = true,
+        ["vmac_xmit_base"] = static (_, i) => (i.UseVirtualMac, i.VirtualMacTransmitOnBase) = (true, true),
+        ["strict_mode"] = static (_, i) => i.StrictMode = true,
+        ["no_accept"] = static (_, i) => i.Accept = false,
+        ["unicast_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 64),
+        ["min_ttl/max_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastPeerTtls) = (["192.0.2.2"], [new UnicastPeerTtlOptions { Peer = "192.0.2.2", MaxTtl = 254 }]),
+        ["VIP dev, scope, brd, label, no_track"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 scope link brd 192.0.2.255 label eth1:vip no_track"],
+        ["virtual_routes"] = static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 via 192.0.2.1 dev eth0 table 100 metric 5", "blackhole 10.81.0.0/16"],
+        ["virtual_rules"] = static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 table 100"],
+        ["track_process"] = static (o, i) =>
+        {
+            o.TrackProcesses.Add(new VrrpTrackProcessOptions { Name = "nginx", Process = "nginx" });
+            i.TrackProcesses.Add(new TrackReferenceOptions { Name = "nginx" });
+        },
+        ["vrrp_garp_interval"] = static (o, _) => o.GarpInterval = TimeSpan.FromMilliseconds(10),
+        ["garp_extra_if"] = static (_, i) => i.GarpExtraInterfacesInterval = TimeSpan.FromSeconds(30),
+        ["higher_prio_send_advert"] = static (_, i) => i.HigherPrioritySendAdvert = true,
+        ["notify_master_rx_lower_pri"] = static (_, i) => i.NotifyMasterRxLowerPriority = "/bin/true",
+        ["vrrp_mcast_group4"] = static (o, _) => o.MulticastGroup4 = "224.0.0.19",
+        ["notify_* USER, script_user"] = static (_, i) => (i.NotifyMaster, i.NotifyUser) = ("/bin/true", "nobody"),
+        ["notify_fifo"] = static (o, _) => o.NotifyFifo = new VrrpNotifyFifoOptions { Path = "/run/k.fifo" },
+        ["enable_script_security"] = static (o, _) => o.EnableScriptSecurity = true,
+    };
+
+    public static TheoryData<string> AppliedSettings() => [.. s_applied.Keys];
+
+    [Theory]
+    [MemberData(nameof(AppliedSettings))]
+    public void An_option_the_runtime_applies_is_valid_without_ignoring_anything(string setting)
+    {
+        var i = Valid();
+        var o = With(i);
+        s_applied[setting](o, i);
+        Assert.Empty(Errors(o));
+        Assert.Empty(NotYetApplied.UsedBy(o));
+    }
+
+    [Fact]
+    public void Every_option_not_applied_yet_has_a_case_below()
+    {
+        // Whoever applies an option at run time removes it from NotYetApplied, and its case here.
+        Assert.Equal(NotYetApplied.All.Select(static e => e.Setting).Order(), s_notYetApplied.Keys.Order());
+    }
+
+    public static TheoryData<string> NotYetAppliedSettings() => [.. s_notYetApplied.Keys];
+
+    [Theory]
+    [MemberData(nameof(NotYetAppliedSettings))]
+    public void An_option_not_applied_yet_is_refused_unless_ignoring_is_allowed(string setting)
+    {
+        var i = Valid();
+        var o = With(i);
+        s_notYetApplied[setting](o, i);
+        var errors = Errors(o);
+        Assert.True(errors.Any(e => e.Contains(setting, StringComparison.Ordinal) && e.Contains("is not applied by the host yet", StringComparison.Ordinal) &&
+            e.Contains("Instead: ", StringComparison.Ordinal)), string.Join("\n", errors));
+
+        o.IgnoreUnsupported = true;
+        Assert.Empty(Errors(o));
+    }
+
+    [Fact]
+    public void The_options_of_issues_11_12_and_14_are_checked()
+    {
+        var i = Valid();
+        i.VirtualRoutes = ["via 10.0.0.1"];
+        i.VirtualRules = ["from 10.0.0.0/8"];
+        i.UnicastPeerTtls = [new UnicastPeerTtlOptions { Peer = "192.0.2.99" }];
+        i.TrackProcesses = [new TrackReferenceOptions { Name = "missing" }];
+        i.GarpExtraInterfacesInterval = TimeSpan.FromDays(2);
+        var o = With(i);
+        o.IgnoreUnsupported = true;
+        o.MulticastGroup4 = "192.0.2.1";
+        o.MulticastGroup6 = "fd00::1";
+        o.NotifyFifo = new VrrpNotifyFifoOptions();
+        o.TrackProcesses.Add(new VrrpTrackProcessOptions { Name = "p", Process = "", Quorum = 5, QuorumMax = 2, Weight = 300 });
+        AssertError(o, "VirtualRoutes (virtual_routes) entry 'via 10.0.0.1' is invalid: a route must have a destination");
+        AssertError(o, "VirtualRules (virtual_rules) entry 'from 10.0.0.0/8' is invalid: no action");
+        AssertError(o, "UnicastPeerTtls names peer '192.0.2.99', which is not one of UnicastPeers");
+        AssertError(o, "TrackProcesses (track_process) names process tracker 'missing'");
+        AssertError(o, "GarpExtraInterfacesInterval (garp_extra_if) must be 0 to 86400 seconds");
+        AssertError(o, "MulticastGroup4 (vrrp_mcast_group4) '192.0.2.1' is not an IPv4 multicast address");
+        AssertError(o, "MulticastGroup6 (vrrp_mcast_group6) 'fd00::1' is not an IPv6 multicast address");
+        AssertError(o, "the path of the notify FIFO (notify_fifo) is required");
+        AssertError(o, "Tracked process 'p'", "Process (process) is required");
+        AssertError(o, "Tracked process 'p'", "QuorumMax (quorum_max) 2 is below Quorum (quorum) 5");
+        AssertError(o, "Tracked process 'p'", "Weight (weight) must be between -254 and 254, got 300");
     }
 }

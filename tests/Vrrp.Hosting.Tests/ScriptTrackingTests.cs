@@ -47,6 +47,21 @@ public class ScriptTrackingTests
     }
 
     [Fact]
+    public async Task Init_fail_starts_down_until_the_script_has_succeeded_rise_times()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var reports = new List<bool>();
+        var options = new VrrpScriptOptions { Name = "chk", Command = "/bin/true", Rise = 2, InitFail = true, Timeout = TimeSpan.FromSeconds(10) };
+        var tracker = new ScriptTracker(options, TimeProvider.System, new FakeLogger(), (_, up) => reports.Add(up));
+        Assert.False(tracker.IsUp);
+        await tracker.RunOnceAsync(ct);
+        Assert.False(tracker.IsUp);
+        await tracker.RunOnceAsync(ct);
+        Assert.True(tracker.IsUp);
+        Assert.Equal([true], reports);
+    }
+
+    [Fact]
     public async Task Exit_codes_drive_the_state_with_fall_and_rise()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,3 +1,4 @@
+using Vrrp.Election;
 using Vrrp.Hosting;
 
 namespace Vrrp.Hosting.Tests;
@@ -30,5 +31,31 @@ public class TrackingTests
     public void Track_file_reads_the_leading_integer(string text, long expected)
     {
         Assert.Equal(expected, FileTracker.Parse(text));
+    }
+
+    [Fact]
+    public void Reverse_and_init_fail_reach_the_protocol_core()
+    {
+        var options = new VrrpOptions
+        {
+            Scripts = [new VrrpScriptOptions { Name = "chk", Command = "true", Weight = 10, Reverse = true, InitFail = true }],
+            TrackFiles = [new VrrpTrackFileOptions { Name = "tf", Path = "/run/tf", Weight = 2, Reverse = true }],
+        };
+        var instance = new VrrpInstanceOptions
+        {
+            Name = "VI_1",
+            Interface = "eth0",
+            VirtualRouterId = 1,
+            VirtualAddresses = ["192.0.2.1/32"],
+            TrackInterfaces = [new TrackInterfaceOptions { Interface = "eth1", Weight = 5, Reverse = true }],
+            TrackScripts = [new TrackReferenceOptions { Name = "chk" }],
+            TrackFiles = [new TrackReferenceOptions { Name = "tf", Reverse = false }],
+        };
+
+        var trackers = DriverConfiguration.Create(options, instance).Trackers;
+
+        Assert.Equal(
+            [(TrackerKind.Interface, "eth1", 5, true, (long?)null), (TrackerKind.Script, "chk", 10, true, 0), (TrackerKind.File, "tf", 2, false, 0)],
+            trackers.Select(static t => (t.Kind, t.Name, t.Weight, t.Reverse, t.InitialValue)));
     }
 }

@@ -107,10 +107,23 @@ public class UserFacingHostTests
                 return new VrrpPlatform("Test", p.Transport, new OneInterface(p.Addresses), p.Announcer, p.Links);
             });
             vrrp.Configure(o => o.Instances[0].Interface = "eth9");
+            for (int i = 2; i <= 8; i++)
+            {
+                // Seven more on the same missing interface, and one on the interface that exists.
+                int vrid = i;
+                vrrp.AddInstance($"VI_{vrid}", o =>
+                {
+                    o.Interface = vrid == 8 ? SimulatedNode.InterfaceName : "eth9";
+                    o.VirtualRouterId = vrid;
+                    o.VirtualAddresses.Add($"192.0.2.{100 + vrid}/24");
+                });
+            }
         });
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => a.Host.StartAsync(TestContext.Current.CancellationToken));
+
+        // One error per interface, naming its instances (the first five and how many more), not one per instance.
         Assert.Equal(
-            ["Instance 'VI_1': Interface (interface) 'eth9' cannot be used on platform Test: look up interface 'eth9': No such device (errno 19). Check the interface name (ip link) and the network namespace."],
+            ["Instances 'VI_1', 'VI_2', 'VI_3', 'VI_4', 'VI_5' and 2 more: Interface (interface) 'eth9' cannot be used on platform Test: look up interface 'eth9': No such device (errno 19). Check the interface name (ip link) and the network namespace."],
             ex.Failures);
     }
 

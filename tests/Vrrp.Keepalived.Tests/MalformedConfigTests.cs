@@ -52,19 +52,10 @@ public class MalformedConfigTests
             ["keepalived.conf:4: error: advert_int '-1': expected seconds, for example 1 or 0.5"]
         },
         {
-            "advert_int fraction with VRRPv2",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n advert_int 0.5\n}\n",
-            ["keepalived.conf:4: error: advert_int '0.5': VRRPv2 needs whole seconds 1..255 (fractions need version 3)"]
-        },
-        {
-            "advert_int finer than centiseconds with VRRPv3",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n version 3\n advert_int 0.015\n}\n",
-            ["keepalived.conf:5: error: advert_int '0.015': VRRPv3 needs 0.01..40.95 seconds in steps of 0.01"]
-        },
-        {
-            "advert_int above the VRRPv3 maximum",
-            "global_defs {\n vrrp_version 3\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n advert_int 41\n}\n",
-            ["keepalived.conf:7: error: advert_int '41': VRRPv3 needs 0.01..40.95 seconds in steps of 0.01"]
+            "advert_int below 10 ms or above 255 s (keepalived refuses these)",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n advert_int 0.005\n advert_int 256\n}\n",
+            ["keepalived.conf:4: error: advert_int '0.005': expected seconds 0.01..255",
+             "keepalived.conf:5: error: advert_int '256': expected seconds 0.01..255"]
         },
         {
             "version 4",
@@ -84,15 +75,15 @@ public class MalformedConfigTests
         {
             "script interval with a fraction (keepalived reads whole seconds)",
             "vrrp_script chk {\n script /bin/true\n interval 0.5\n timeout 0\n}\n",
-            ["keepalived.conf:3: error: interval '0.5': expected whole seconds 1..4294",
-             "keepalived.conf:4: error: timeout '0': expected whole seconds 1..4294"]
+            ["keepalived.conf:3: error: interval '0.5': expected whole seconds 0..4294",
+             "keepalived.conf:4: warning: timeout 0: it must be at least 1; 1 is used (as keepalived does)"]
         },
         {
             "garp delays in whole seconds",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n garp_master_delay 0.5\n garp_lower_prio_delay 5000\n preempt_delay 1.0000001\n}\n",
             ["keepalived.conf:4: error: garp_master_delay '0.5': expected whole seconds 0..4294",
              "keepalived.conf:5: error: garp_lower_prio_delay '5000': expected whole seconds 0..4294",
-             "keepalived.conf:6: error: preempt_delay '1.0000001': expected at most 6 decimal places"]
+             "keepalived.conf:6: warning: preempt_delay '1.0000001': more than 6 decimal places; rounded to 1 (as keepalived does)"]
         },
         {
             "track file weight out of keepalived's range",
@@ -201,7 +192,8 @@ public class MalformedConfigTests
         {
             "unicast peer not an address",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n unicast_peer {\n  10.0.0.300\n }\n}\n",
-            ["keepalived.conf:5: error: unicast_peer '10.0.0.300': expected an IPv4 or IPv6 address"]
+            ["keepalived.conf:1: warning: vrrp_instance 'VI_1': a unicast keyword without unicast peers; multicast is used (as keepalived does, which calls this deprecated)",
+             "keepalived.conf:5: error: unicast_peer '10.0.0.300': expected an IPv4 or IPv6 address"]
         },
         {
             "source address not an address",
@@ -232,7 +224,7 @@ public class MalformedConfigTests
         {
             "vrrp_script interval not a number",
             "vrrp_script chk_nginx {\n script /bin/true\n interval 2s\n}\n",
-            ["keepalived.conf:3: error: interval '2s': expected whole seconds 1..4294"]
+            ["keepalived.conf:3: error: interval '2s': expected whole seconds 0..4294"]
         },
         {
             "vrrp_script with an unclosed quote inside the command",
@@ -263,6 +255,13 @@ public class MalformedConfigTests
             ["keepalived.conf:1: error: include '/nonexistent/vrrp-kconf-test.conf': file not found"]
         },
         {
+            "keywords that ask for what vrrpd does not implement",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n down_timer_adverts 5\n track_bfd {\n  b1\n }\n}\ngarp_group {\n garp_interval 0.1\n}\n",
+            ["keepalived.conf:4: error: vrrp_instance: 'down_timer_adverts' is not supported (another number of adverts before Master_Down is not part of Vrrp), so the configuration would run without it; instead: leave it out: 3 adverts, as the RFC; or set vrrpd_ignore_unsupported in global_defs to run without it",
+             "keepalived.conf:5: error: vrrp_instance: 'track_bfd' block is not supported (BFD is not part of Vrrp), so the configuration would run without it; instead: a track_script or track_interface; or set vrrpd_ignore_unsupported in global_defs to run without it",
+             "keepalived.conf:9: error: garp_group block is not supported (announcement rate groups are not part of Vrrp), so the configuration would run without it; instead: leave it out: announcements are sent at once; or set vrrpd_ignore_unsupported in global_defs to run without it"]
+        },
+        {
             "vrrp_startup_delay not a number",
             "global_defs {\n vrrp_startup_delay soon\n}\n",
             ["keepalived.conf:2: error: vrrp_startup_delay 'soon': expected seconds 0..3600"]
@@ -289,26 +288,30 @@ public class MalformedConfigTests
         },
         {
             "unsupported instance keywords",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n smtp_alert\n accept\n virtual_routes {\n  10.1.0.0/16 via 10.0.0.254\n }\n}\n",
-            ["keepalived.conf:4: warning: vrrp_instance: 'smtp_alert' is not supported; ignored",
-             "keepalived.conf:5: warning: vrrp_instance: 'accept' is not supported; ignored",
-             "keepalived.conf:6: warning: vrrp_instance: 'virtual_routes' block is not supported; ignored"]
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n smtp_alert\n debug 2\n no_such_keyword {\n  x\n }\n}\n",
+            ["keepalived.conf:4: warning: vrrp_instance: 'smtp_alert' is not supported (mail alerts are not part of Vrrp); ignored",
+             "keepalived.conf:5: warning: vrrp_instance: 'debug' is not supported (debug output is set by log levels); ignored",
+             "keepalived.conf:6: warning: vrrp_instance: 'no_such_keyword' block is not supported; ignored"]
+        },
+        {
+            "what vrrpd does not implement, with vrrpd_ignore_unsupported",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n down_timer_adverts 5\n}\nglobal_defs {\n vrrpd_ignore_unsupported\n}\n",
+            ["keepalived.conf:4: warning: vrrp_instance: 'down_timer_adverts' is not supported (another number of adverts before Master_Down is not part of Vrrp); ignored (vrrpd_ignore_unsupported)"]
         },
         {
             "unsupported global_defs keywords",
-            "global_defs {\n notification_email {\n  root@localhost\n }\n smtp_server 127.0.0.1\n enable_script_security\n vrrp_mcast_group4 224.0.0.19\n vrrp_mcast_group4 224.0.0.18\n}\n",
+            "global_defs {\n notification_email {\n  root@localhost\n }\n smtp_server 127.0.0.1\n vrrp_mcast_group6 ff05::12\n}\n",
             ["keepalived.conf:2: warning: global_defs: 'notification_email' block is not supported; ignored",
              "keepalived.conf:5: warning: global_defs: 'smtp_server' is not supported; ignored",
-             "keepalived.conf:6: warning: enable_script_security is not supported (scripts are not checked for unsafe permissions); ignored",
-             "keepalived.conf:7: warning: vrrp_mcast_group4 224.0.0.19: only the standard group 224.0.0.18 is supported; ignored"]
+             "keepalived.conf:6: warning: vrrp_mcast_group6 ff05::12 should be link-local multicast (ff02::/16; as keepalived says)"]
         },
         {
-            "address options the options do not hold",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/24 dev eth0 label eth0:vip\n  10.0.0.2/24 dev eth1 brd 10.0.0.255 scope global\n  10.0.0.1/24\n }\n}\n",
-            ["keepalived.conf:5: warning: virtual_ipaddress '10.0.0.1/24': 'label eth0:vip' is not supported; ignored",
-             "keepalived.conf:6: warning: virtual_ipaddress '10.0.0.2/24': 'brd 10.0.0.255 scope global' is not supported; ignored",
-             "keepalived.conf:6: warning: dev eth1: addresses on another interface than the instance's (eth0) are not supported; the address goes on eth0",
-             "keepalived.conf:7: warning: virtual_ipaddress '10.0.0.1/24' is listed twice; ignored"]
+            "address options keepalived adjusts, and an address given twice",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1/24 dev eth0 label eth0:vip\n  10.0.0.2/31 dev eth1 brd + scope global\n  10.0.0.1/24\n }\n virtual_ipaddress_excluded {\n  fd00::1/64 scope link label x\n }\n}\n",
+            ["keepalived.conf:6: warning: virtual_ipaddress '10.0.0.2/31': brd +: the prefix length 31 is too long for a broadcast address; ignored (as keepalived does)",
+             "keepalived.conf:7: warning: virtual_ipaddress '10.0.0.1/24' is listed twice; ignored",
+             "keepalived.conf:10: warning: virtual_ipaddress_excluded 'fd00::1/64': scope link: IPv6 addresses take no scope; ignored (as keepalived does)",
+             "keepalived.conf:10: warning: virtual_ipaddress_excluded 'fd00::1/64': label x: IPv6 addresses take no label; ignored (as keepalived does)"]
         },
         {
             "long password, and authentication with VRRPv3",
@@ -318,8 +321,27 @@ public class MalformedConfigTests
         },
         {
             "state MASTER with AH authentication",
-            "vrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type AH\n  auth_pass x\n }\n}\n",
+            "vrrp_instance VI_1 {\n state MASTER\n priority 100\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type AH\n  auth_pass x\n }\n}\n",
             ["keepalived.conf:1: warning: vrrp_instance 'VI_1': state MASTER does not work with AH authentication; BACKUP is used (as keepalived does)"]
+        },
+        {
+            "advert_int that keepalived rounds or clamps",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n advert_int 0.1\n}\nvrrp_instance VI_2 {\n interface eth0\n virtual_router_id 2\n version 3\n advert_int 0.015\n}\nvrrp_instance VI_3 {\n interface eth0\n virtual_router_id 3\n version 3\n advert_int 41\n}\n",
+            ["keepalived.conf:4: warning: advert_int: VRRPv2 advertisement interval 0.100000s must be an integer; rounded to 1 s (as keepalived does)",
+             "keepalived.conf:10: warning: advert_int: VRRPv3 advertisement interval 0.015000s must be in units of 10ms; rounded to 0.02 s (as keepalived does)",
+             "keepalived.conf:16: warning: advert_int: VRRPv3 advertisement interval 41.00s is out of range, it must be less than 40.96s; 40.95 s is used (as keepalived does)"]
+        },
+        {
+            "repeated state and version keep the first, as keepalived",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n state MASTER\n state BACKUP\n priority 50\n version 3\n version 2\n}\n",
+            ["keepalived.conf:5: warning: state BACKUP: the state was set to MASTER before; BACKUP is ignored (as keepalived does)",
+             "keepalived.conf:8: warning: version 2 conflicts with the version 3 set before; ignored (as keepalived does)"]
+        },
+        {
+            "zero repeats become 1 and a lower priority repeat may be 0",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n garp_master_repeat 0\n garp_master_refresh_repeat 0\n garp_lower_prio_repeat 0\n garp_master_repeat 1000\n}\n",
+            ["keepalived.conf:4: warning: garp_master_repeat 0: it must be at least 1; 1 is used (as keepalived does)",
+             "keepalived.conf:5: warning: garp_master_refresh_repeat 0: it must be at least 1; 1 is used (as keepalived does)"]
         },
         {
             "a notify command given twice keeps the first",
@@ -340,25 +362,26 @@ public class MalformedConfigTests
              "keepalived.conf:13: warning: vrrp_sync_group 'G': no vrrp_instance 'VI_9'; ignored"]
         },
         {
-            "notify with a user, and extra words",
-            "vrrp_instance VI_1 {\n interface eth0 eth1\n virtual_router_id 1\n nopreempt now\n notify_master /etc/keepalived/master.sh root\n}\n",
+            "extra words",
+            "vrrp_instance VI_1 {\n interface eth0 eth1\n virtual_router_id 1\n nopreempt now\n notify_master /etc/keepalived/master.sh root root x\n}\n",
             ["keepalived.conf:2: warning: interface: 'eth1' is ignored",
              "keepalived.conf:4: warning: nopreempt: 'now' is ignored (nopreempt takes no value)",
-             "keepalived.conf:5: warning: notify_master: running as user 'root' is not supported (the command runs as this process's user); to pass arguments, quote the whole command line"]
+             "keepalived.conf:5: warning: notify_master: 'x' is ignored"]
         },
         {
-            "track weights with reverse",
-            "vrrp_script chk {\n script /bin/true\n weight 10 reverse\n init_fail\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n  chk weight -5 reverse\n }\n}\n",
-            ["keepalived.conf:3: warning: vrrp_script chk weight: 'reverse' is not supported; ignored",
-             "keepalived.conf:4: warning: vrrp_script: 'init_fail' is not supported; ignored",
-             "keepalived.conf:10: warning: track_script chk: 'reverse' is not supported; ignored"]
+            "words after a weight other than reverse",
+            "vrrp_script chk {\n script /bin/true\n weight 10 backwards\n init_fail\n}\nvrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_script {\n  chk weight -5 reverse now\n }\n track_interface {\n  eth1 weight 254 noreverse\n }\n}\n",
+            ["keepalived.conf:3: warning: vrrp_script chk weight: 'backwards' is ignored",
+             "keepalived.conf:10: warning: track_script chk: 'now' is ignored",
+             "keepalived.conf:13: warning: track_interface eth1 weight 254: the weight of an interface cannot be +-254; 253 is used (as keepalived does)",
+             "keepalived.conf:13: warning: track_interface eth1: 'noreverse' is ignored"]
         },
         {
             "daemon keywords and other unsupported blocks",
-            "use_pid_dir\nlinkbeat_interfaces {\n eth0\n}\nvrrp_track_process nginx {\n process nginx\n}\n~SEQ(I, 1, 3) vrrp_instance VI_$I {\n",
+            "use_pid_dir\nlinkbeat_interfaces {\n eth0\n}\nbfd_instance b1 {\n neighbor_ip 10.0.0.2\n}\n~SEQ(I, 1, 3) vrrp_instance VI_$I {\n",
             ["keepalived.conf:1: warning: 'use_pid_dir' is not supported; ignored",
              "keepalived.conf:2: warning: linkbeat_interfaces block is not supported (link state comes from netlink); skipped",
-             "keepalived.conf:5: warning: vrrp_track_process block is not supported (process tracking is not part of Vrrp; use a vrrp_script); skipped",
+             "keepalived.conf:5: warning: bfd_instance block is not supported (BFD is not part of Vrrp); skipped",
              "keepalived.conf:8: warning: ~SEQ sequence lines are not supported; line ignored"]
         },
     };

@@ -113,10 +113,10 @@ public class RealisticConfigTests
     public void Every_field_of_a_two_family_configuration_is_read()
     {
         var result = KeepalivedConfigReader.ReadText(Config, "keepalived.conf");
-        Assert.Equal(
-            ["keepalived.conf:4: warning: enable_script_security is not supported (scripts are not checked for unsafe permissions); ignored"],
-            result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Empty(result.Diagnostics);
         var o = result.Options;
+        Assert.True(o.EnableScriptSecurity);
+        Assert.Equal("keepalived_script", o.ScriptUser);
         Assert.Equal("lb-a", o.RouterId);
 
         Assert.Equal(2, o.Scripts.Count);

@@ -106,8 +106,8 @@ public class SyntaxTests
     public void A_double_quote_ends_the_word_before_it()
     {
         var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  \"10.0.0.1/24\"\"label\"x\n }\n}\n");
-        Assert.Equal(["keepalived.conf:5: warning: virtual_ipaddress '10.0.0.1/24': 'label x' is not supported; ignored"], result.Diagnostics.Select(static d => d.ToString()));
-        Assert.Equal(["10.0.0.1/24"], result.Options.Instances[0].VirtualAddresses);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["10.0.0.1/24 label x"], result.Options.Instances[0].VirtualAddresses);
     }
 
     [Fact]
@@ -225,6 +225,7 @@ public class SyntaxTests
                 interface eth0
                 virtual_router_id 1
                 garp_master_delay 2
+                strict_mode off
                 unicast_peer {
                     10.0.0.9
                 }
@@ -235,6 +236,10 @@ public class SyntaxTests
                 version 2
                 strict_mode off
                 garp_lower_prio_repeat 2
+            }
+            vrrp_instance VI_3 {
+                interface eth0
+                virtual_router_id 3
             }
             global_defs {
                 router_id lb-east-1
@@ -259,8 +264,11 @@ public class SyntaxTests
         var (vi1, vi2) = (o.Instances[0], o.Instances[1]);
         Assert.Equal(VrrpVersion.V3, vi1.Version);
         Assert.Equal(VrrpVersion.V2, vi2.Version);
-        Assert.True(vi1.StrictMode);
+        Assert.False(vi1.StrictMode);
         Assert.False(vi2.StrictMode);
+        Assert.True(o.Instances[2].StrictMode); // from vrrp_strict
+        Assert.False(o.Instances[2].Accept); // strict mode: no_accept for a non-owner, as keepalived
+        Assert.Equal(0, o.Instances[2].GarpLowerPriorityRepeat); // strict mode: no repeated announcements
         Assert.True(vi1.CheckUnicastSource);
         Assert.False(vi2.CheckUnicastSource); // multicast: keepalived ignores the check without peers
         Assert.Equal(TimeSpan.FromSeconds(2), vi1.GarpMasterDelay);
@@ -353,7 +361,7 @@ public class SyntaxTests
                 "keepalived.conf:4: warning: vrrp_instance 'A': check_unicast_src without unicast_peer; multicast is used and the check is off (as keepalived does)",
                 "keepalived.conf:4: warning: vrrp_instance 'A': track_interface eth1 weight 20 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it); weight 0",
                 "keepalived.conf:4: warning: vrrp_instance 'A': track_script chk with weight -10 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)",
-                "keepalived.conf:4: warning: vrrp_instance 'A': track_file tf with weight 1 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)",
+                "keepalived.conf:4: warning: vrrp_instance 'A': track_file tf weight 1 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it); weight 0",
                 "keepalived.conf:22: warning: vrrp_instance 'B': preempt_delay has no effect with nopreempt; cleared (as keepalived does)",
             ],
             result.Diagnostics.Select(static d => d.ToString()));
@@ -363,7 +371,7 @@ public class SyntaxTests
         Assert.False(a.CheckUnicastSource);
         Assert.Equal(0, a.TrackInterfaces[0].Weight); // kept: its failure is now a Fault
         Assert.Empty(a.TrackScripts); // dropped
-        Assert.Empty(a.TrackFiles);
+        Assert.Equal(0, Assert.Single(a.TrackFiles).Weight); // keepalived keeps a track_file of the default weight 1, with weight 0
         Assert.True(b.NoPreempt);
         Assert.Equal(TimeSpan.Zero, b.PreemptDelay);
         Assert.Equal(0, b.TrackScripts[0].Weight); // already 0: nothing to report

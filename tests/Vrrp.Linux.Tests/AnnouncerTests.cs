@@ -57,6 +57,28 @@ public sealed class AnnouncerTests
 
     [Trait("Rfc", "9568-8.2.2-d")]
     [Fact]
+    public void A_forwarding_interface_sets_the_router_flag_as_keepalived_and_rfc_9568_do()
+    {
+        // Issue 15 item 3: keepalived 2.2.7 sets R when net.ipv6.conf.IF.forwarding is on (RFC 9568 section 6.4.2: R=1,
+        // S=0, O=1, target link-layer address the virtual MAC). Only the flags byte and the checksum change.
+        byte[] mac = Convert.FromHexString("00005e000233");
+        var vip = IPAddressValue.Parse("2001:db8:7::9");
+        byte[] host = AnnouncementFrames.Build(mac, vip);
+        byte[] router = AnnouncementFrames.Build(mac, vip, router: true);
+        var na = PacketDotNet.Packet.ParsePacket(PacketDotNet.LinkLayers.Ethernet, router).Extract<PacketDotNet.NdpNeighborAdvertisementPacket>();
+        Assert.True(na.Router);
+        Assert.True(na.Override);
+        Assert.False(na.Solicited);
+        Assert.True(PacketDotNet.Packet.ParsePacket(PacketDotNet.LinkLayers.Ethernet, router).Extract<PacketDotNet.IcmpV6Packet>().ValidIcmpChecksum);
+        Assert.Equal((byte)0x20, host[58]);
+        Assert.Equal((byte)0xA0, router[58]);
+        var differing = Enumerable.Range(0, host.Length).Where(i => host[i] != router[i]).ToArray();
+        Assert.Subset(new HashSet<int> { 56, 57, 58 }, differing.ToHashSet()); // checksum (56, 57) and flags (58)
+        Assert.Equal(mac, router.AsSpan(80, 6).ToArray()); // the target link-layer address option carries the MAC
+    }
+
+    [Trait("Rfc", "9568-8.2.2-d")]
+    [Fact]
     public void Neighbor_advertisement_checksum_is_the_ipv6_pseudo_header_sum()
     {
         // Another address and MAC than the vector: the checksum must follow them (RFC 4443 section 2.3).

@@ -12,7 +12,7 @@ namespace Vrrp.Linux.Tests;
 [Collection(TimingCollection.Name)]
 public sealed class FailoverTests
 {
-    private const string Vip = "192.0.2.100";
+    internal const string Vip = "192.0.2.100";
 
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 

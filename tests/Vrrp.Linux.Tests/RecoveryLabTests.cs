@@ -121,7 +121,7 @@ public sealed partial class RecoveryLabTests
         using var lab = new NetworkLab();
         var h1 = lab.AddHost("r1", "192.0.2.11/24");
         var h2 = lab.AddHost("r2", "192.0.2.12/24");
-        await using var r1 = LabRouter.Create(h1, FailoverTests.Config("VI_1", 150, Interval), asyncDriver);
+        await using var r1 = LabRouter.Create(h1, FailoverTests.Config("VI_1", 150, Interval), asyncDriver: asyncDriver);
         await using var r2 = LabRouter.Create(h2, FailoverTests.Config("VI_1", 100, Interval));
         await Task.WhenAll(r1.StartAsync(), r2.StartAsync());
         Assert.True(await r1.WaitForStateAsync(VrrpState.Master, TimeSpan.FromSeconds(3)), $"r1 is {r1.State}");

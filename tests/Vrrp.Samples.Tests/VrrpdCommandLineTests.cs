@@ -80,6 +80,17 @@ public class VrrpdCommandLineTests
             Scripts = [new() { Name = "S" }],
             TrackFiles = [new() { Name = "F" }],
             CallbackTimeout = TimeSpan.FromSeconds(7),
+            IgnoreUnsupported = true,
+            MulticastGroup4 = "224.0.0.19",
+            MulticastGroup6 = "ff02::13",
+            NotifyFifo = new() { Path = "/run/a" },
+            VrrpNotifyFifo = new() { Path = "/run/b" },
+            EnableScriptSecurity = true,
+            ScriptUser = "nobody",
+            ScriptGroup = "nogroup",
+            GarpInterval = TimeSpan.FromMilliseconds(1),
+            GnaInterval = TimeSpan.FromMilliseconds(2),
+            TrackProcesses = [new() { Name = "P" }],
             ReleaseOnStop = false,
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();

@@ -28,7 +28,7 @@ public class VrrpdLabTests
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
             Assert.Contains("(VI_1) Entering BACKUP STATE", vrrpd.Output);
             // The configuration's warnings are logged at start, with file and line.
-            Assert.Contains($"WARNING: {config}:5: warning: vrrp_instance: 'smtp_alert' is not supported; ignored", vrrpd.Output);
+            Assert.Contains($"WARNING: {config}:5: warning: vrrp_instance: 'smtp_alert' is not supported (mail alerts are not part of Vrrp); ignored", vrrpd.Output);
             Assert.True(await HoldsVipAsync(r1), r1.Addresses()); // the addresses follow the state change within milliseconds
             Assert.Equal(vrrpd.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText(pidFile).Trim());
 

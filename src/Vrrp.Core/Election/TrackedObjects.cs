@@ -10,6 +10,8 @@ namespace Vrrp.Election;
 /// while down, and W = 0 means Fault while down. A tracked file's value is the number it holds: it adds value x W;
 /// with W = 0 any non-zero value means Fault, and a contribution of -254 or less means Fault (keepalived's
 /// <c>track_file</c>).</para>
+/// <para>With <see cref="TrackerConfiguration.Reverse"/> (keepalived's <c>reverse</c>) an object counts the other way:
+/// with weight 0 up means Fault, otherwise its contribution is negated.</para>
 /// <para>In a sync group without <c>sync_group_tracking_weight</c> the weights are ignored, as keepalived does: a down
 /// object, or a file whose contribution would lower the priority, means Fault.</para>
 /// </remarks>
@@ -120,7 +122,7 @@ internal sealed class TrackedObjects
 
     internal static string Describe(TrackerConfiguration tracker) => tracker.Kind switch
     {
-        TrackerKind.Interface => $"track_interface {tracker.Name} down",
+        TrackerKind.Interface => $"track_interface {tracker.Name} {(tracker.Reverse ? "up (reverse)" : "down")}",
         TrackerKind.Script => $"track_script {tracker.Name}",
         TrackerKind.File => $"track_file {tracker.Name}",
         TrackerKind.Process => $"track_process {tracker.Name}",
@@ -130,16 +132,18 @@ internal sealed class TrackedObjects
 
     private (long Delta, bool Fault) Evaluate(int i)
     {
-        int weight = _trackers[i].Weight;
+        var tracker = _trackers[i];
+        int weight = tracker.Weight;
         long value = _values[i];
-        if (_trackers[i].Kind == TrackerKind.File)
+        int sign = tracker.Reverse ? -1 : 1;
+        if (tracker.Kind == TrackerKind.File)
         {
             if (weight == 0)
             {
-                return (0, value != 0);
+                return (0, (value != 0) != tracker.Reverse);
             }
 
-            long contribution = value * weight;
+            long contribution = value * weight * sign;
             if (contribution <= -254 || (WeightsIgnored && contribution < 0))
             {
                 return (0, true);
@@ -148,12 +152,13 @@ internal sealed class TrackedObjects
             return (WeightsIgnored ? 0 : contribution, false);
         }
 
+        // reverse: down is the good state (weight 0), and the contribution is negated.
         bool up = value != 0;
         if (weight == 0 || WeightsIgnored)
         {
-            return (0, !up);
+            return (0, up == tracker.Reverse);
         }
 
-        return (weight > 0 ? (up ? weight : 0) : (up ? 0 : weight), false);
+        return (sign * (weight > 0 ? (up ? weight : 0) : (up ? 0 : weight)), false);
     }
 }

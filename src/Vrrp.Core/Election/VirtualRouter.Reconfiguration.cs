@@ -33,14 +33,15 @@ public partial class VirtualRouter
         configuration.Validate();
         var old = _config;
         if (configuration.VirtualRouterId != old.VirtualRouterId || configuration.Family != old.Family ||
-            !string.Equals(configuration.InterfaceName, old.InterfaceName, StringComparison.Ordinal))
+            !string.Equals(configuration.InterfaceName, old.InterfaceName, StringComparison.Ordinal) ||
+            configuration.MulticastGroup != old.MulticastGroup)
         {
             throw new ArgumentException(
-                $"Virtual router '{old.Name}': the virtual router id, family and interface cannot change in place ({old.InterfaceName} VRID {old.VirtualRouterId} {old.Family}); remove it and add the new one.",
+                $"Virtual router '{old.Name}': the virtual router id, family, interface and multicast group cannot change in place ({old.InterfaceName} VRID {old.VirtualRouterId} {old.Family}); remove it and add the new one.",
                 nameof(configuration));
         }
 
-        var tracked = new TrackedObjects(configuration.Trackers) { WeightsIgnored = _tracked.WeightsIgnored };
+        var tracked = new TrackedObjects(configuration.EffectiveTrackers) { WeightsIgnored = _tracked.WeightsIgnored };
         tracked.CopyValuesFrom(_tracked);
         bool advertChanged = !_advertised.AsSpan().SequenceEqual(AddressesOf(configuration)) ||
             configuration.Version != old.Version || configuration.AdvertisementInterval != old.AdvertisementInterval ||
@@ -147,6 +148,7 @@ public partial class VirtualRouter
         _garpMasterDelay = ProtocolTimers.ToNanoseconds(configuration.GarpMasterDelay);
         _garpMasterRefresh = ProtocolTimers.ToNanoseconds(configuration.GarpMasterRefresh);
         _garpLowerPriorityDelay = ProtocolTimers.ToNanoseconds(configuration.GarpLowerPriorityDelay);
+        _garpExtraInterfaces = ProtocolTimers.ToNanoseconds(configuration.GarpExtraInterfacesInterval);
         _alwaysPreempt = configuration.IsAddressOwner;
         _destinations = configuration.UnicastPeers.Count > 0 ? [.. configuration.UnicastPeers] : [MulticastGroup];
     }

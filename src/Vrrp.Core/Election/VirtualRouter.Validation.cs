@@ -7,6 +7,14 @@ public partial class VirtualRouter
 {
     private DropReason Validate(in Advertisement advertisement)
     {
+        // Step 2 when the channel deferred it (it carries unicast adverts too): multicast adverts must come with TTL /
+        // hop limit 255 (RFC 9568 section 7.1); unicast ones may cross routers (keepalived checks only a peer's range).
+        int hopLimit = advertisement.HopLimit;
+        if (_config.UnicastPeers.Count == 0 && hopLimit != -1 && hopLimit != VrrpPacket.RequiredHopLimit)
+        {
+            return DropReason.TtlNot255;
+        }
+
         if (advertisement.Version != _config.Version)
         {
             return DropReason.VersionMismatch;
@@ -27,9 +35,18 @@ public partial class VirtualRouter
             return DropReason.OwnAdvertisement;
         }
 
-        if (_config.AcceptOnlyUnicastPeers && _config.UnicastPeers.Count > 0 && !IsUnicastPeer(advertisement.Source))
+        if (_config.ChecksUnicastSource)
         {
-            return DropReason.UnicastSourceNotAllowed;
+            if (!IsUnicastPeer(advertisement.Source))
+            {
+                return DropReason.UnicastSourceNotAllowed;
+            }
+
+            // keepalived: unicast_peer { ADDR min_ttl N max_ttl M }, checked with the source.
+            if (hopLimit != -1 && _config.PeerHopLimits.TryGetValue(advertisement.Source, out var range) && !range.Contains(hopLimit))
+            {
+                return DropReason.TtlOutOfRange;
+            }
         }
 
         if (_config.Version == VrrpVersion.V2)

@@ -40,6 +40,7 @@ public sealed partial class VirtualRouter
     private long _garpLowerPriorityDelay;
     private ushort _wireInterval;
     private bool _alwaysPreempt;
+    private long _garpExtraInterfaces;
 
     private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
     private int _actionHead;
@@ -65,6 +66,7 @@ public sealed partial class VirtualRouter
     private long _refreshDeadline = Off;
     private long _lowerPriorityAnnounceDeadline = Off;   // the earliest of _lowerPriorityPending
     private readonly Queue<long> _lowerPriorityPending = new();   // delayed garp_lower_prio bursts, one per burst at once (keepalived: a timer each)
+    private long _extraInterfacesDeadline = Off;
 
     /// <summary>Creates a virtual router in the Initialize state.</summary>
     /// <param name="configuration">The configuration; validated here.</param>
@@ -82,8 +84,8 @@ public sealed partial class VirtualRouter
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.Validate();
-        MulticastGroup = configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group;
-        ApplyConfiguration(configuration, new TrackedObjects(configuration.Trackers));
+        MulticastGroup = configuration.MulticastGroup ?? (configuration.Family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group);
+        ApplyConfiguration(configuration, new TrackedObjects(configuration.EffectiveTrackers));
         _masterAdvertisementInterval = _advertisementInterval;
         _effectivePriority = ComputeEffectivePriority();
     }
@@ -97,7 +99,7 @@ public sealed partial class VirtualRouter
     /// <summary>The address adverts are sent from (the unspecified address until a router set has opened its channel).</summary>
     public IPAddressValue LocalAddress { get; private set; }
 
-    /// <summary>The multicast group of the family: 224.0.0.18 or ff02::12.</summary>
+    /// <summary>The multicast group: the configured one, or the family's 224.0.0.18 or ff02::12.</summary>
     internal IPAddressValue MulticastGroup { get; }
 
     /// <summary>Where each advert goes: the multicast group, or every unicast peer.</summary>
@@ -158,7 +160,9 @@ public sealed partial class VirtualRouter
     {
         get
         {
-            long next = Math.Min(Math.Min(_advertisementDeadline, _masterDownDeadline), Math.Min(_secondBurstDeadline, Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
+            long next = Math.Min(
+                Math.Min(_advertisementDeadline, _masterDownDeadline),
+                Math.Min(Math.Min(_secondBurstDeadline, _extraInterfacesDeadline), Math.Min(_refreshDeadline, _lowerPriorityAnnounceDeadline)));
             return next == Off ? null : next;
         }
     }
@@ -308,6 +312,12 @@ public sealed partial class VirtualRouter
             _lowerPriorityAnnounceDeadline = _lowerPriorityPending.Count > 0 ? _lowerPriorityPending.Peek() : Off;
             Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
         }
+
+        if (_extraInterfacesDeadline <= now)
+        {
+            _extraInterfacesDeadline = now + _garpExtraInterfaces;
+            Announce(AnnouncementReason.ExtraInterfaces, 1, now);
+        }
     }
 
     /// <summary>Shuts the router down: a master sends priority 0 and removes its addresses; the state becomes Stopped.</summary>
@@ -340,7 +350,8 @@ public sealed partial class VirtualRouter
             return;
         }
 
-        bool accept = priority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt);
+        // A drained router never preempts: it follows whichever master it hears, so its status names that master.
+        bool accept = _drained || priority >= _effectivePriority || !(_config.Preempt || _alwaysPreempt);
         if (!accept && _preemptDelay > 0 && !_alwaysPreempt)
         {
             // keepalived preempt_delay: keep following a lower-priority master for this long after first seeing it.
@@ -382,6 +393,13 @@ public sealed partial class VirtualRouter
 
         if (priority > _effectivePriority || (priority == _effectivePriority && advertisement.Source > LocalAddress))
         {
+            if (_config.HigherPrioritySendAdvertisement)
+            {
+                // keepalived higher_prio_send_advert: one last advert at our (lower) priority, so that the other master,
+                // if it was one too, hears a lower priority and re-announces its addresses.
+                SendAdvertisement(_effectivePriority, now);
+            }
+
             LearnInterval(in advertisement);
             StepDownToBackup(now, StateChangeReason.HigherPriorityAdvertisement, advertisement.Source, priority);
             _masterAddress = advertisement.Source;
@@ -393,11 +411,16 @@ public sealed partial class VirtualRouter
         // advertise at once so the other side steps down fast; re-announce our addresses to heal the ARP caches it
         // poisoned, as keepalived 2.2.7 does (vrrp_state_master_rx): garp_lower_prio_repeat announcements at once, and
         // as many again garp_lower_prio_delay later when the delay is not zero. keepalived does it for every such advert;
-        // here at most once per advertisement interval of ours (the same for a peer that advertises at our rate, and a
-        // bound when a hostile host floods us with them); each burst at once has its delayed one (at most 64 pending).
+        // here at most once per half advertisement interval of ours (the same for a peer that advertises at our rate,
+        // with room for jitter, and a bound when a hostile host floods us with them); each burst at once has its
+        // delayed one (at most 64 pending). lower_prio_no_advert (LowerPriorityNoAdvertisement) skips the answer.
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Interval = advertisement.Interval, Time = now });
-        SendAdvertisement(_effectivePriority, now);
-        _advertisementDeadline = now + _advertisementInterval;
+        if (!_config.LowerPriorityNoAdvertisement)
+        {
+            SendAdvertisement(_effectivePriority, now);
+            _advertisementDeadline = now + _advertisementInterval;
+        }
+
         if (_config.GarpLowerPriorityRepeat > 0 &&
             (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= _advertisementInterval / 2))
         {
@@ -467,6 +490,11 @@ public sealed partial class VirtualRouter
                 _refreshDeadline = now + _garpMasterRefresh;
             }
         }
+
+        if (_garpExtraInterfaces > 0)
+        {
+            _extraInterfacesDeadline = now + _garpExtraInterfaces;
+        }
     }
 
     private void StepDownToBackup(long now, StateChangeReason reason, IPAddressValue peer, byte peerPriority)
@@ -509,5 +537,6 @@ public sealed partial class VirtualRouter
         _refreshDeadline = Off;
         _lowerPriorityAnnounceDeadline = Off;
         _lowerPriorityPending.Clear();
+        _extraInterfacesDeadline = Off;
     }
 }

@@ -91,6 +91,12 @@ public enum AnnouncementReason
 
     /// <summary>A master got new virtual addresses from a configuration reload (<see cref="VirtualRouter.Reconfigure"/>).</summary>
     Reload,
+
+    /// <summary>
+    /// Periodic re-announcement, while master, of the addresses on other interfaces than the instance's own (keepalived
+    /// <c>garp_extra_if</c>; every interface with <see cref="VirtualRouterConfiguration.GarpExtraInterfacesAll"/>).
+    /// </summary>
+    ExtraInterfaces,
 }
 
 /// <summary>

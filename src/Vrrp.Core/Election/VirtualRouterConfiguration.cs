@@ -14,6 +14,7 @@ public sealed record VirtualRouterConfiguration
     private readonly IReadOnlyList<VirtualAddress> _excludedAddresses = [];
     private readonly IReadOnlyList<TrackerConfiguration> _trackers = [];
     private readonly IReadOnlyList<IPAddressValue> _unicastPeers = [];
+    private readonly IReadOnlyDictionary<IPAddressValue, HopLimitRange> _peerHopLimits = new Dictionary<IPAddressValue, HopLimitRange>();
 
     /// <summary>The instance name used in logs, for example <c>VI_1</c>.</summary>
     public required string Name { get; init; }
@@ -80,6 +81,57 @@ public sealed record VirtualRouterConfiguration
     /// <summary>Accept adverts only from the unicast peers (<c>vrrp_check_unicast_src</c>).</summary>
     public bool AcceptOnlyUnicastPeers { get; init; }
 
+    /// <summary>
+    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), 1..255;
+    /// default 255. Multicast adverts are always sent with 255 (RFC 9568 section 5.1.1.3), and this is ignored without
+    /// unicast peers. keepalived 2.2.7 sends IPv6 unicast adverts with the kernel's default hop limit (64) unless
+    /// <c>unicast_ttl</c> is set; 255 is sent here by default for both families, which every receiver accepts.
+    /// </summary>
+    public byte UnicastHopLimit { get; init; } = 255;
+
+    /// <summary>
+    /// The TTL / hop limit range that each listed unicast peer's adverts must arrive with (keepalived's
+    /// <c>unicast_peer { ADDR min_ttl N max_ttl M }</c>); an advert outside it is dropped as
+    /// <see cref="DropReason.TtlOutOfRange"/>. Every key must be one of <see cref="UnicastPeers"/>. As in keepalived,
+    /// listing any range also turns on the source check (<see cref="AcceptOnlyUnicastPeers"/>). Without a range a unicast
+    /// advert is accepted whatever its TTL (a peer may be routed hops away); multicast adverts must arrive with 255
+    /// (<see cref="DropReason.TtlNot255"/>).
+    /// </summary>
+    public IReadOnlyDictionary<IPAddressValue, HopLimitRange> PeerHopLimits
+    {
+        get => _peerHopLimits;
+        init => _peerHopLimits = new Dictionary<IPAddressValue, HopLimitRange>(value ?? throw new ArgumentNullException(nameof(PeerHopLimits)));
+    }
+
+    /// <summary>
+    /// The trackers the router runs with: <see cref="Trackers"/>, and (keepalived's rule) the interface of every virtual or
+    /// excluded address that names another device and is not <see cref="VirtualAddress.NoTrack"/>, with weight 0 (the
+    /// interface going down means Fault), unless that interface is tracked already.
+    /// </summary>
+    internal IReadOnlyList<TrackerConfiguration> EffectiveTrackers
+    {
+        get
+        {
+            List<TrackerConfiguration>? implied = null;
+            foreach (var address in _virtualAddresses.Concat(_excludedAddresses))
+            {
+                if (address.Device is not { } device || address.NoTrack || string.Equals(device, InterfaceName, StringComparison.Ordinal) ||
+                    _trackers.Any(t => t.Kind == TrackerKind.Interface && string.Equals(t.Name, device, StringComparison.Ordinal)) ||
+                    (implied?.Any(t => string.Equals(t.Name, device, StringComparison.Ordinal)) ?? false))
+                {
+                    continue;
+                }
+
+                (implied ??= []).Add(new TrackerConfiguration(TrackerKind.Interface, device, 0));
+            }
+
+            return implied is null ? _trackers : [.. _trackers, .. implied];
+        }
+    }
+
+    /// <summary>True when unicast adverts are accepted only from the peers: <see cref="AcceptOnlyUnicastPeers"/>, or a peer has a <see cref="PeerHopLimits"/> range.</summary>
+    internal bool ChecksUnicastSource => _unicastPeers.Count > 0 && (AcceptOnlyUnicastPeers || _peerHopLimits.Count > 0);
+
     /// <summary>The network namespace to open sockets in, or null for the current one.</summary>
     public string? NetworkNamespace { get; init; }
 
@@ -111,6 +163,43 @@ public sealed record VirtualRouterConfiguration
         get => _trackers;
         init => _trackers = [.. value ?? throw new ArgumentNullException(nameof(Trackers))];
     }
+
+    /// <summary>
+    /// The multicast group adverts are sent to and received on (keepalived <c>vrrp_mcast_group4</c> /
+    /// <c>vrrp_mcast_group6</c>, <c>mcast_dst_ip</c>), or null for the RFC's 224.0.0.18 / ff02::12. An IPv6 group must
+    /// be link-local scoped (ffX2::/16), as keepalived requires. Every router of the group must use the same one.
+    /// </summary>
+    public IPAddressValue? MulticastGroup { get; init; }
+
+    /// <summary>
+    /// A master that hears a higher priority sends one more advert (at its own, lower priority) before it steps down
+    /// (keepalived <c>higher_prio_send_advert</c>): the other master, if it was also master (a healed split), hears a
+    /// lower priority and re-announces its addresses (<see cref="GarpLowerPriorityRepeat"/>). Off by default.
+    /// </summary>
+    public bool HigherPrioritySendAdvertisement { get; init; }
+
+    /// <summary>
+    /// A master that hears a lower priority does not answer with an advert of its own (keepalived
+    /// <c>lower_prio_no_advert</c>, forced by strict mode): RFC 9568 section 6.4.3 discards such an advert. By default
+    /// (false, keepalived's default) the master advertises at once, so that the other side, if it is also master, steps
+    /// down without waiting for the next interval.
+    /// </summary>
+    public bool LowerPriorityNoAdvertisement { get; init; }
+
+    /// <summary>The delay between two gratuitous ARPs sent on one interface (keepalived <c>vrrp_garp_interval</c> / <c>garp_interval</c>); zero (the default) sends them back to back.</summary>
+    public TimeSpan GarpInterval { get; init; }
+
+    /// <summary>The delay between two unsolicited neighbour advertisements sent on one interface (keepalived <c>vrrp_gna_interval</c> / <c>gna_interval</c>); zero (the default) sends them back to back.</summary>
+    public TimeSpan GnaInterval { get; init; }
+
+    /// <summary>
+    /// keepalived <c>garp_extra_if N</c>: while master, re-announce every N the addresses that are on other interfaces
+    /// than the instance's own (so that switches keep those MACs); zero (the default) is off.
+    /// </summary>
+    public TimeSpan GarpExtraInterfacesInterval { get; init; }
+
+    /// <summary>keepalived <c>garp_extra_if all N</c>: the periodic re-announcement of <see cref="GarpExtraInterfacesInterval"/> covers every interface of the instance, its own too.</summary>
+    public bool GarpExtraInterfacesAll { get; init; }
 
     /// <summary>Delay of the second burst of announcements after takeover (<c>garp_master_delay</c>, default 5 s; zero disables).</summary>
     public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);
@@ -225,6 +314,24 @@ public sealed record VirtualRouterConfiguration
             throw new ArgumentException($"{who}: announcement delays must not be negative.", nameof(GarpMasterDelay));
         }
 
+        if (GarpInterval < TimeSpan.Zero || GnaInterval < TimeSpan.Zero || GarpExtraInterfacesInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{who}: announcement intervals must not be negative.", nameof(GarpInterval));
+        }
+
+        if (MulticastGroup is { } group)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            group.WriteTo(bytes);
+            bool valid = group.Family == VrrpAddressFamily.IPv4 ? (bytes[0] & 0xF0) == 0xE0 : bytes[0] == 0xFF && (bytes[1] & 0x0F) == 0x02;
+            if (group.Family != family || !valid)
+            {
+                throw new ArgumentException(
+                    $"{who}: the multicast group {group} must be an {family} multicast address{(family == VrrpAddressFamily.IPv6 ? " of link-local scope (ffX2::/16)" : " (224.0.0.0/4)")}.",
+                    nameof(MulticastGroup));
+            }
+        }
+
         if (GarpMasterRepeat < 0 || GarpMasterRefreshRepeat < 0 || GarpLowerPriorityRepeat < 0)
         {
             throw new ArgumentException($"{who}: announcement repeat counts must not be negative.", nameof(GarpMasterRepeat));
@@ -243,6 +350,24 @@ public sealed record VirtualRouterConfiguration
             }
         }
 
+        if (UnicastHopLimit == 0)
+        {
+            throw new ArgumentException($"{who}: the unicast TTL / hop limit must be 1..255, not 0.", nameof(UnicastHopLimit));
+        }
+
+        foreach (var (peer, range) in _peerHopLimits)
+        {
+            if (!_unicastPeers.Contains(peer))
+            {
+                throw new ArgumentException($"{who}: a TTL range is given for {peer}, which is not a unicast peer.", nameof(PeerHopLimits));
+            }
+
+            if (range.Minimum > range.Maximum)
+            {
+                throw new ArgumentException($"{who}: min_ttl {range.Minimum} > max_ttl {range.Maximum} for {peer}: every advert would be dropped.", nameof(PeerHopLimits));
+            }
+        }
+
         for (int i = 0; i < _trackers.Count; i++)
         {
             var tracker = _trackers[i] ?? throw new ArgumentException($"{who}: tracker {i} is null.", nameof(Trackers));
@@ -251,7 +376,7 @@ public sealed record VirtualRouterConfiguration
                 throw new ArgumentException($"{who}: tracker {i} has no name.", nameof(Trackers));
             }
 
-            int limit = tracker.Kind == TrackerKind.File ? 254 : 253;
+            int limit = tracker.Kind is TrackerKind.File or TrackerKind.Process ? 254 : 253;
             if (tracker.Weight < -limit || tracker.Weight > limit)
             {
                 throw new ArgumentException($"{who}: the weight of tracker '{tracker.Name}' must be -{limit}..{limit}, not {tracker.Weight}.", nameof(Trackers));
@@ -314,6 +439,13 @@ public sealed class TrackerConfiguration(TrackerKind kind, string name, int weig
     /// <summary>Its value before the first report: by default 1 (up), and 0 for a file.</summary>
     public long? InitialValue { get; } = initialValue;
 
+    /// <summary>
+    /// keepalived's <c>reverse</c>: the object counts the other way round. With weight 0 the router is in Fault while the
+    /// object is up (a file: while it holds 0); otherwise the contribution is negated (a positive weight is subtracted
+    /// while up, a negative one added while down; a file adds -(value x weight)).
+    /// </summary>
+    public bool Reverse { get; init; }
+
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {Name} weight {Weight}";
+    public override string ToString() => $"{Kind} {Name} weight {Weight}{(Reverse ? " reverse" : "")}";
 }

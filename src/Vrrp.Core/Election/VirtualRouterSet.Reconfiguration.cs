@@ -23,7 +23,9 @@ public partial class VirtualRouterSet
             string.Equals(current.InterfaceName, next.InterfaceName, StringComparison.Ordinal) &&
             string.Equals(current.NetworkNamespace, next.NetworkNamespace, StringComparison.Ordinal) &&
             current.SourceAddress == next.SourceAddress &&
-            (current.UnicastPeers.Count == 0) == (next.UnicastPeers.Count == 0);
+            (current.UnicastPeers.Count == 0) == (next.UnicastPeers.Count == 0) &&
+            current.MulticastGroup == next.MulticastGroup &&
+            (current.UnicastPeers.Count == 0 || current.UnicastHopLimit == next.UnicastHopLimit); // channel settings
     }
 
     /// <summary>
@@ -44,7 +46,7 @@ public partial class VirtualRouterSet
         if (!IsSameVirtualRouter(router.Configuration, configuration))
         {
             throw new ArgumentException(
-                $"'{configuration.Name}' is not the same virtual router as '{name}' (interface, VRID, family, namespace, source address or unicast mode differ): remove '{name}' and add it.",
+                $"'{configuration.Name}' is not the same virtual router as '{name}' (interface, VRID, family, namespace, source address, unicast mode, multicast group or unicast TTL differ): remove '{name}' and add it.",
                 nameof(configuration));
         }
 

@@ -97,6 +97,11 @@ public sealed partial class VirtualRouterSet
         var router = new VirtualRouter(configuration) { ChannelIndex = index };
         var channel = _channels[index];
         channel.ByVirtualRouterId[configuration.VirtualRouterId] = router;
+        if (configuration.UnicastPeers.Count > 0)
+        {
+            channel.UnicastRouters++;
+        }
+
         if (channel.LocalAddress is { } local)
         {
             router.SetLocalAddress(configuration.SourceAddress ?? local);
@@ -130,7 +135,13 @@ public sealed partial class VirtualRouterSet
         router.Shutdown(now);
         Pump(router, now);
         _deadlines.Remove(router);
-        _channels[router.ChannelIndex].ByVirtualRouterId[router.Configuration.VirtualRouterId] = null;
+        var channel = _channels[router.ChannelIndex];
+        channel.ByVirtualRouterId[router.Configuration.VirtualRouterId] = null;
+        if (router.Configuration.UnicastPeers.Count > 0)
+        {
+            channel.UnicastRouters--;
+        }
+
         _routers.Remove(router);
         _byName.Remove(name);
         return true;
@@ -209,9 +220,11 @@ public sealed partial class VirtualRouterSet
         DropReason reason;
         try
         {
+            // A channel with unicast routers leaves the TTL to each router (a unicast peer may be routed hops away).
+            bool checkHopLimit = state.UnicastRouters == 0;
             parsed = datagram.IncludesIPv4Header
-                ? VrrpPacket.TryParseIPv4Packet(bytes, null, out advertisement, out reason)
-                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, out advertisement, out reason);
+                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, out advertisement, out reason)
+                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, out advertisement, out reason);
         }
         catch (ArgumentException)
         {
@@ -244,7 +257,7 @@ public sealed partial class VirtualRouterSet
 
         reason = router.HandleAdvertisement(in advertisement, now);
         Pump(router, now);
-        return new DatagramResult(router, reason, advertisement.Source, advertisement.Interval) { PeerVersion = advertisement.Version };
+        return new DatagramResult(router, reason, advertisement.Source, advertisement.Interval) { HopLimit = advertisement.HopLimit, PeerVersion = advertisement.Version };
     }
 
     /// <summary>Fires every deadline that is due, in deadline order. Calling it early, late or repeatedly is harmless.</summary>
@@ -438,22 +451,32 @@ public sealed partial class VirtualRouterSet
 
     private int FindOrAddChannel(VirtualRouterConfiguration configuration)
     {
+        bool unicast = configuration.UnicastPeers.Count > 0;
         for (int i = 0; i < _channels.Count; i++)
         {
             var o = _channels[i].Options;
+
+            // The unicast TTL is a socket setting: unicast routers share a channel only with the same one; a multicast
+            // router fits any (its adverts always leave with 255), but only a channel of its group (or of no group yet).
+            if (unicast ? o.UnicastHopLimit != configuration.UnicastHopLimit
+                : o.JoinMulticastGroup && o.MulticastGroup != configuration.MulticastGroup)
+            {
+                continue;
+            }
+
             if (o.Family == configuration.Family && o.SourceAddress == configuration.SourceAddress &&
                 string.Equals(o.InterfaceName, configuration.InterfaceName, StringComparison.Ordinal) &&
                 string.Equals(o.NetworkNamespace, configuration.NetworkNamespace, StringComparison.Ordinal))
             {
-                if (configuration.UnicastPeers.Count == 0 && !o.JoinMulticastGroup && _channels[i].LocalAddress is not null)
+                if (!unicast && !o.JoinMulticastGroup && _channels[i].LocalAddress is not null)
                 {
                     // Already open without the multicast group (a router added by a reload): it needs a channel that joins.
                     continue;
                 }
 
-                if (configuration.UnicastPeers.Count == 0 && !o.JoinMulticastGroup)
+                if (!unicast && !o.JoinMulticastGroup)
                 {
-                    _channels[i].Options = o with { JoinMulticastGroup = true };
+                    _channels[i].Options = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };
                 }
 
                 return i;
@@ -466,7 +489,9 @@ public sealed partial class VirtualRouterSet
             Family = configuration.Family,
             SourceAddress = configuration.SourceAddress,
             NetworkNamespace = configuration.NetworkNamespace,
-            JoinMulticastGroup = configuration.UnicastPeers.Count == 0,
+            JoinMulticastGroup = !unicast,
+            MulticastGroup = unicast ? null : configuration.MulticastGroup,
+            UnicastHopLimit = unicast ? configuration.UnicastHopLimit : (byte)255,
         }));
         return _channels.Count - 1;
     }
@@ -495,6 +520,9 @@ public sealed partial class VirtualRouterSet
 
         public IPAddressValue? LocalAddress { get; set; }
 
+        /// <summary>How many of its routers send to unicast peers (then the TTL check is each router's).</summary>
+        public int UnicastRouters { get; set; }
+
         public VirtualRouter?[] ByVirtualRouterId { get; } = new VirtualRouter?[256];
 
         public long[] Drops { get; } = new long[ReasonCount];
@@ -522,6 +550,8 @@ public readonly struct DatagramResult(VirtualRouter? router, DropReason reason, 
     /// <summary>The advertisement interval it carried (centiseconds in v3, seconds in v2), or 0 when unparsed.</summary>
     public int Interval { get; } = interval;
 
+    /// <summary>The TTL / hop limit it arrived with when it was parsed and handed to a router, else -1.</summary>
+    public int HopLimit { get; init; } = -1;
     /// <summary>The version the advert carried when it was parsed and handed to its router (default otherwise).</summary>
     internal VrrpVersion PeerVersion { get; init; }
 }

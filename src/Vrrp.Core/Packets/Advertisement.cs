@@ -3,7 +3,7 @@ namespace Vrrp.Packets;
 /// <summary>
 /// A parsed VRRP advertisement. It is a view over the caller's buffer (no allocation): keep it only while the buffer lives.
 /// </summary>
-/// <remarks>Made by <see cref="VrrpPacket.TryParseIPv4Packet"/> and <see cref="VrrpPacket.TryParseMessage"/>, which have validated it (steps 1-5 and the v3 part of 8 of the order documented on <see cref="VrrpPacket"/>).</remarks>
+/// <remarks>Made by <see cref="VrrpPacket.TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, out Advertisement, out DropReason)"/> and <see cref="VrrpPacket.TryParseMessage(ReadOnlySpan{byte}, VrrpAddressFamily, IPAddressValue, IPAddressValue, int, VrrpVersion?, out Advertisement, out DropReason)"/>, which have validated it (steps 1-5 and the v3 part of 8 of the order documented on <see cref="VrrpPacket"/>).</remarks>
 public readonly ref struct Advertisement
 {
     /// <summary>Creates a view; used by the codec.</summary>

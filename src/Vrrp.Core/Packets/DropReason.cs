@@ -18,7 +18,10 @@ public enum DropReason
     /// <summary>The IPv4 header is malformed: not version 4, IHL below 5, a total length below the header length, or protocol not 112.</summary>
     BadIPHeader,
 
-    /// <summary>The TTL (IPv4) or hop limit (IPv6) is not 255: the packet may come from off the link.</summary>
+    /// <summary>
+    /// The TTL (IPv4) or hop limit (IPv6) is not 255: the packet may come from off the link. Multicast only: unicast
+    /// adverts may cross routers (see <see cref="TtlOutOfRange"/>).
+    /// </summary>
     TtlNot255,
 
     /// <summary>The version is not the one the instance is configured for, not 2 or 3, or 2 on IPv6 (VRRPv2 is IPv4 only).</summary>
@@ -68,6 +71,12 @@ public enum DropReason
 
     /// <summary>The packet is our own advert looped back (its source is our address).</summary>
     OwnAdvertisement,
+
+    /// <summary>
+    /// Unicast mode: the TTL / hop limit is outside the range configured for the peer (keepalived's <c>unicast_peer</c>
+    /// <c>min_ttl</c> / <c>max_ttl</c>, logged "TTL/HL N not in range MIN - MAX").
+    /// </summary>
+    TtlOutOfRange,
 }
 
 /// <summary>Which checksum form a received VRRP message matched.</summary>

@@ -40,7 +40,7 @@ public readonly struct AdvertisementFields(VrrpVersion version, byte virtualRout
 /// </para>
 /// <list type="bullet">
 /// <item><description>
-/// Step 1, the packet is complete. IPv4 (<see cref="TryParseIPv4Packet"/>): at least 20 bytes, else
+/// Step 1, the packet is complete. IPv4 (<see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, out Advertisement, out DropReason)"/>): at least 20 bytes, else
 /// <see cref="DropReason.Truncated"/>; version 4 and IHL 5 or more, else <see cref="DropReason.BadIPHeader"/>; the
 /// header (IHL x 4 bytes, options included) and the total length fit in the buffer, else
 /// <see cref="DropReason.Truncated"/>; the total length covers the header, else <see cref="DropReason.BadIPHeader"/>;
@@ -50,7 +50,11 @@ public readonly struct AdvertisementFields(VrrpVersion version, byte virtualRout
 /// has already done so), and fragments are not expected (the kernel reassembles before a raw socket sees them). Then, for both entry points, the VRRP message has its 8-byte fixed header, else
 /// <see cref="DropReason.Truncated"/>.
 /// </description></item>
-/// <item><description>Step 2: the TTL / hop limit is 255 (not checked when the caller passes -1 for unknown), else <see cref="DropReason.TtlNot255"/>.</description></item>
+/// <item><description>Step 2: the TTL / hop limit is 255 (not checked when the caller passes -1 for unknown), else
+/// <see cref="DropReason.TtlNot255"/>. A <see cref="Election.VirtualRouterSet"/> channel that carries unicast adverts
+/// defers this step to its routers: a multicast router still requires 255, a unicast router accepts any TTL (its peers
+/// may be routed hops away, as keepalived) unless a range is configured for the peer
+/// (<see cref="Election.VirtualRouterConfiguration.PeerHopLimits"/>, <see cref="DropReason.TtlOutOfRange"/>).</description></item>
 /// <item><description>
 /// Step 3: the version is 2 or 3, is the expected one when one is given, and is 3 on IPv6 (VRRPv2 over IPv6 does not exist),
 /// else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
@@ -112,7 +116,15 @@ public static partial class VrrpPacket
     /// <param name="advertisement">The advertisement when the result is true.</param>
     /// <param name="reason">Why it was dropped when the result is false.</param>
     /// <returns>True when the packet is a valid advertisement.</returns>
-    public static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason)
+    public static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
+        TryParseIPv4Packet(packet, expectedVersion, checkHopLimit: true, out advertisement, out reason);
+
+    /// <summary>
+    /// As <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, out Advertisement, out DropReason)"/>, with step 2
+    /// (TTL 255) optional: a channel that carries unicast adverts leaves it to each router (multicast routers require
+    /// 255, unicast ones a configured range, as keepalived). The TTL is kept in <see cref="Advertisement.HopLimit"/> either way.
+    /// </summary>
+    internal static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, bool checkHopLimit, out Advertisement advertisement, out DropReason reason)
     {
         advertisement = default;
 
@@ -170,7 +182,7 @@ public static partial class VrrpPacket
         int ttl = packet[8];
         var source = IPAddressValue.FromIPv4(packet[12..]);
         var destination = IPAddressValue.FromIPv4(packet[16..]);
-        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, out advertisement, out reason);
+        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, checkHopLimit, out advertisement, out reason);
     }
 
     /// <summary>
@@ -190,7 +202,11 @@ public static partial class VrrpPacket
     /// The metadata is inconsistent: <paramref name="source"/> or <paramref name="destination"/> is not of
     /// <paramref name="family"/> (a transport bug, not network input).
     /// </exception>
-    public static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason)
+    public static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
+        TryParseMessage(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit: true, out advertisement, out reason);
+
+    /// <summary>As the public overload, with step 2 (hop limit 255) optional (see <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, bool, out Advertisement, out DropReason)"/>).</summary>
+    internal static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, out Advertisement advertisement, out DropReason reason)
     {
         if (family is not (VrrpAddressFamily.IPv4 or VrrpAddressFamily.IPv6))
         {
@@ -202,10 +218,10 @@ public static partial class VrrpPacket
             throw new ArgumentException($"The source {source} and destination {destination} must both be {family} addresses.", nameof(source));
         }
 
-        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, out advertisement, out reason);
+        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit, out advertisement, out reason);
     }
 
-    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason)
+    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, out Advertisement advertisement, out DropReason reason)
     {
         advertisement = default;
 
@@ -239,8 +255,9 @@ public static partial class VrrpPacket
             return false;
         }
 
-        // Step 2: RFC 9568 section 7.1 / RFC 3768 section 7.1: the TTL / hop limit must be 255.
-        if (hopLimit != -1 && hopLimit != RequiredHopLimit)
+        // Step 2: RFC 9568 section 7.1 / RFC 3768 section 7.1: the TTL / hop limit must be 255 (unless the caller
+        // leaves it to the router: unicast peers may be routed hops away, as keepalived allows).
+        if (checkHopLimit && hopLimit != -1 && hopLimit != RequiredHopLimit)
         {
             reason = DropReason.TtlNot255;
             return false;

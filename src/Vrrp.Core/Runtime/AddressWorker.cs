@@ -37,8 +37,10 @@ internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind 
 /// call gets the worker's cancellation token, cancelled when the driver aborts or gives up waiting at stop.
 /// </summary>
 /// <remarks>The completion callback gets the work, its first error, and what that error was about ("192.0.2.1/32 on eth1"), or null.</remarks>
-internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?, string?> completed)
+internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?, string?> completed, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly Lock _gate = new();
     private readonly Queue<AddressWork> _queue = new();
     private readonly CancellationTokenSource _cancel = new();
@@ -167,6 +169,11 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
             {
                 case AddressWorkKind.Add:
                 case AddressWorkKind.Remove:
+                    // The platform's part around the addresses: before adding (an Accept_Mode filter must drop
+                    // before the address exists) and after removing; routes and rules after adding, before removing.
+                    error = await ResourceStepAsync(router, work.Kind == AddressWorkKind.Add ? "prepare adding the addresses" : "prepare removing the addresses", token, work.Kind == AddressWorkKind.Add
+                        ? static (r, c, t) => r.AddingAddressesAsync(c, t)
+                        : static (r, c, t) => r.RemovingAddressesAsync(c, t)).ConfigureAwait(false);
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
                         foreach (var address in list)
@@ -201,6 +208,10 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         }
                     }
 
+                    var after = await ResourceStepAsync(router, work.Kind == AddressWorkKind.Add ? "complete adding the addresses" : "complete removing the addresses", token, work.Kind == AddressWorkKind.Add
+                        ? static (r, c, t) => r.AddedAddressesAsync(c, t)
+                        : static (r, c, t) => r.RemovedAddressesAsync(c, t)).ConfigureAwait(false);
+                    error ??= after;
                     break;
                 case AddressWorkKind.AddOne:
                     subject = $"{work.Address} on {work.Address!.Device ?? router.Configuration.InterfaceName}";
@@ -216,8 +227,17 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         break;
                     }
 
+                    var config = router.Configuration;
+                    bool paced = config.GarpInterval > TimeSpan.Zero || config.GnaInterval > TimeSpan.Zero;
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
+                        // garp_extra_if: the addresses on the other interfaces (all of them with "all").
+                        if (work.Announcement == AnnouncementReason.ExtraInterfaces && !config.GarpExtraInterfacesAll &&
+                            string.Equals(interfaceName, config.InterfaceName, StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
                         foreach (var address in list)
                         {
                             if (address.Family == VrrpAddressFamily.IPv4)
@@ -232,7 +252,22 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
 
                         for (int i = 0; i < work.Repeat; i++)
                         {
-                            await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                            if (!paced)
+                            {
+                                await announcer.AnnounceAsync(interfaceName, list, token).ConfigureAwait(false);
+                                continue;
+                            }
+
+                            // garp_interval / gna_interval: one frame at a time on the interface, spaced.
+                            foreach (var address in list)
+                            {
+                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                                var pause = address.Family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval;
+                                if (pause > TimeSpan.Zero)
+                                {
+                                    await Task.Delay(pause, _time, token).ConfigureAwait(false);
+                                }
+                            }
                         }
                     }
 
@@ -257,5 +292,25 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
         }
 
         return (error, error is null ? null : subject);
+    }
+
+    // One call of the router's resources, if it has any; a failure is logged and returned, never thrown.
+    private async Task<Exception?> ResourceStepAsync(RouterEntry router, string what, CancellationToken token, Func<VirtualRouterResources, VirtualRouterConfiguration, CancellationToken, ValueTask> step)
+    {
+        if (router.Resources is not { } resources)
+        {
+            return null;
+        }
+
+        try
+        {
+            await step(resources, router.Configuration, token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            Log.ResourceOperationFailed(logger, router.Name, what, ex);
+            return ex;
+        }
     }
 }

@@ -96,6 +96,15 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Information, "({Instance}) {Address} is already on {Interface}: the address owner's own address, kept (never removed)")]
     public static partial void OwnerAddressRetained(ILogger logger, string instance, IPAddressValue address, string @interface);
 
+    [LoggerMessage(32, LogLevel.Warning, "({Instance}) invalid TTL/HL. Received {HopLimit} and expect 255 (multicast advert from {Source})")]
+    public static partial void InvalidTtl(ILogger logger, string instance, int hopLimit, IPAddressValue source);
+
+    [LoggerMessage(33, LogLevel.Warning, "({Instance}) TTL/HL {HopLimit} not in range {Minimum} - {Maximum} (unicast advert from {Source})")]
+    public static partial void TtlOutOfRange(ILogger logger, string instance, int hopLimit, byte minimum, byte maximum, IPAddressValue source);
+
+    [LoggerMessage(34, LogLevel.Error, "({Instance}) could not {Operation} (the platform's part: virtual MAC, routes and rules, Accept_Mode filter)")]
+    public static partial void ResourceOperationFailed(ILogger logger, string instance, string operation, Exception exception);
+
     [LoggerMessage(30, LogLevel.Warning, "({Instance}) {Source} and {Other} both advertise priority 255: two routers claim to own the virtual addresses")]
     public static partial void MultipleOwners(ILogger logger, string instance, IPAddressValue source, IPAddressValue other);
 

@@ -22,6 +22,9 @@ internal sealed class ObserverList(ILogger logger)
     public void Announced(string instance, AnnouncementReason reason, int repeat) =>
         Each((instance, reason, repeat), static (o, a) => o.OnAnnounced(a.instance, a.reason, a.repeat));
 
+    public void LowerPriorityAdvertisement(string instance, IPAddressValue source, byte priority) =>
+        Each((instance, source, priority), static (o, a) => o.OnLowerPriorityAdvertisement(a.instance, a.source, a.priority));
+
     private void Each<T>(T argument, Action<VrrpObserver, T> call)
     {
         var observers = _observers;

@@ -6,15 +6,22 @@ namespace Vrrp.Runtime;
 /// <summary>What a driver keeps about one router besides the protocol state: log rate limits, send errors, its last change.</summary>
 internal sealed class RouterEntry
 {
-    public RouterEntry(VirtualRouter router)
+    public RouterEntry(VirtualRouter router, VirtualRouterResources? resources = null)
     {
         Router = router;
+        Resources = resources;
         AnnounceTargets = TargetsOf(router.Configuration);
         LastDropLog = new long[Enum.GetValues<DropReason>().Length + 1];
         Array.Fill(LastDropLog, Never);
     }
 
     public VirtualRouter Router { get; }
+
+    /// <summary>What the instance holds on the platform besides its addresses, or null.</summary>
+    public VirtualRouterResources? Resources { get; }
+
+    /// <summary>True once <see cref="VirtualRouterResources.PrepareAsync"/> has run (so that release is due).</summary>
+    public bool Prepared { get; set; }
 
     public string Name => Router.Name;
 

@@ -57,6 +57,7 @@ public partial class VrrpDriver : IAsyncDisposable
                         Log.LowerPriority(Logger, entry.Name, action.PeerPriority, action.Peer);
                     }
 
+                    _observers.LowerPriorityAdvertisement(entry.Name, action.Peer, action.PeerPriority);
                     break;
                 case VirtualRouterActionKind.OwnerReceivedAdvertisement:
                     if (Due(ref entry.LastOwnerLog, now))
@@ -224,6 +225,12 @@ public partial class VrrpDriver : IAsyncDisposable
                 break;
             case DropReason.IntervalMismatch:
                 Log.IntervalMismatch(Logger, entry.Name, (int)entry.Configuration.AdvertisementInterval.TotalSeconds, result.Interval);
+                break;
+            case DropReason.TtlNot255 when result.HopLimit >= 0:
+                Log.InvalidTtl(Logger, entry.Name, result.HopLimit, result.Source);
+                break;
+            case DropReason.TtlOutOfRange when entry.Configuration.PeerHopLimits.TryGetValue(result.Source, out var range):
+                Log.TtlOutOfRange(Logger, entry.Name, result.HopLimit, range.Minimum, range.Maximum, result.Source);
                 break;
             default:
                 Log.Dropped(Logger, entry.Name, result.Source, result.Reason);

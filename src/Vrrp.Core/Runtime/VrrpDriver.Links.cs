@@ -14,7 +14,7 @@ public partial class VrrpDriver : IAsyncDisposable
         foreach (var router in _set.Routers)
         {
             names.Add(router.Configuration.InterfaceName);
-            foreach (var tracker in router.Configuration.Trackers)
+            foreach (var tracker in router.Configuration.EffectiveTrackers)
             {
                 if (tracker.Kind == TrackerKind.Interface)
                 {
@@ -107,7 +107,8 @@ public partial class VrrpDriver : IAsyncDisposable
 
             foreach (var address in addresses)
             {
-                if (address.Address == removed)
+                // no_track: not put back (keepalived adds it again at the next takeover).
+                if (address.Address == removed && !address.NoTrack)
                 {
                     Log.AddressRemovedExternally(Logger, entry.Name, removed, interfaceName);
                     _worker.Enqueue(new AddressWork(entry, AddressWorkKind.AddOne, Address: address));

@@ -3,7 +3,7 @@ using Vrrp.Election;
 
 namespace Vrrp.Runtime;
 
-/// <summary>A sync group in a reload's configuration (<see cref="VrrpDriver.ReconfigureAsync"/>).</summary>
+/// <summary>A sync group in a reload's configuration (<see cref="VrrpDriver.ReconfigureAsync(IEnumerable{VirtualRouterConfiguration}, IEnumerable{VrrpSyncGroupConfiguration}?, CancellationToken)"/>).</summary>
 /// <param name="name">The group name.</param>
 /// <param name="members">Two or more instance names.</param>
 /// <param name="trackingWeight">keepalived's <c>sync_group_tracking_weight</c>.</param>
@@ -19,7 +19,7 @@ public sealed class VrrpSyncGroupConfiguration(string name, IReadOnlyList<string
     public bool TrackingWeight { get; } = trackingWeight;
 }
 
-/// <summary>What a reload (<see cref="VrrpDriver.ReconfigureAsync"/>) did to each instance, by name.</summary>
+/// <summary>What a reload (<see cref="VrrpDriver.ReconfigureAsync(IEnumerable{VirtualRouterConfiguration}, IEnumerable{VrrpSyncGroupConfiguration}?, CancellationToken)"/>) did to each instance, by name.</summary>
 public sealed class VrrpReconfiguration
 {
     /// <summary>Instances whose configuration did not change: untouched (state, timers, addresses and adverts go on).</summary>
@@ -64,13 +64,48 @@ public partial class VrrpDriver
     /// <returns>What happened to each instance.</returns>
     /// <exception cref="ArgumentException">The new configuration is invalid (nothing was changed).</exception>
     /// <exception cref="InvalidOperationException">The driver is not running.</exception>
+    public Task<VrrpReconfiguration> ReconfigureAsync(
+        IEnumerable<VirtualRouterConfiguration> routers,
+        IEnumerable<VrrpSyncGroupConfiguration>? syncGroups,
+        CancellationToken cancellationToken) =>
+        ReconfigureAsync(routers, syncGroups, ResourceFactory, cancellationToken);
+
+    /// <summary>
+    /// Applies a whole new configuration while running, as <see cref="ReconfigureAsync(IEnumerable{VirtualRouterConfiguration}, IEnumerable{VrrpSyncGroupConfiguration}?, CancellationToken)"/>,
+    /// with each instance's platform resources (<see cref="VirtualRouterResources"/>): an instance is matched by the
+    /// configuration its resources give it (<see cref="VirtualRouterResources.Configure"/>); one that stays keeps the
+    /// resources it runs with unless the new ones are not equivalent (<see cref="VirtualRouterResources.IsEquivalentTo"/>),
+    /// in which case it leaves and starts again with them; a leaving instance's resources are released once its
+    /// addresses are removed, before a new instance's are prepared (so that a virtual-MAC interface can be passed on).
+    /// </summary>
+    /// <param name="routers">Every instance of the new configuration.</param>
+    /// <param name="syncGroups">Every sync group of the new configuration.</param>
+    /// <param name="resources">Gives each instance of the new configuration its resources (or null for none), or null for none at all.</param>
+    /// <param name="cancellationToken">Cancels opening new channels.</param>
+    /// <returns>What happened to each instance.</returns>
+    /// <exception cref="ArgumentException">The new configuration is invalid (nothing was changed).</exception>
+    /// <exception cref="InvalidOperationException">The driver is not running.</exception>
     public async Task<VrrpReconfiguration> ReconfigureAsync(
         IEnumerable<VirtualRouterConfiguration> routers,
-        IEnumerable<VrrpSyncGroupConfiguration>? syncGroups = null,
+        IEnumerable<VrrpSyncGroupConfiguration>? syncGroups,
+        Func<VirtualRouterConfiguration, VirtualRouterResources?>? resources,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(routers);
-        var next = routers.ToList();
+        var resourcesOf = new Dictionary<VirtualRouterConfiguration, VirtualRouterResources>(ReferenceEqualityComparer.Instance);
+        var next = new List<VirtualRouterConfiguration>();
+        foreach (var given in routers)
+        {
+            ArgumentNullException.ThrowIfNull(given, nameof(routers));
+            var platform = resources?.Invoke(given);
+            var config = platform?.Configure(given) ?? given;
+            next.Add(config);
+            if (platform is not null)
+            {
+                resourcesOf[config] = platform;
+            }
+        }
+
         var groups = (syncGroups ?? []).Where(static g => g.Members.Count >= 2).ToList();
         CheckNewConfiguration(next, groups);
 
@@ -83,6 +118,8 @@ public partial class VrrpDriver
             var added = new List<string>();
             var groupsChanged = new List<string>();
             var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+            var leavingEntries = new List<RouterEntry>();
+            var addedEntries = new List<RouterEntry>();
             List<int> newChannels;
             lock (_gate)
             {
@@ -96,9 +133,14 @@ public partial class VrrpDriver
                 // Match each new instance with the running virtual router it is (by name first, then keepalived's way).
                 var matched = new Dictionary<VirtualRouterConfiguration, VirtualRouter>(ReferenceEqualityComparer.Instance);
                 var taken = new HashSet<VirtualRouter>(ReferenceEqualityComparer.Instance);
+                // The same virtual router with other platform resources (another virtual MAC, other routes) leaves and
+                // starts again with them.
+                bool Fits(VirtualRouter router, VirtualRouterConfiguration config) =>
+                    VirtualRouterSet.IsSameVirtualRouter(router.Configuration, config) &&
+                    SameResources(_entries[router].Resources, resourcesOf.GetValueOrDefault(config));
                 foreach (var config in next)
                 {
-                    if (_set.Find(config.Name) is { } byName && VirtualRouterSet.IsSameVirtualRouter(byName.Configuration, config) && taken.Add(byName))
+                    if (_set.Find(config.Name) is { } byName && Fits(byName, config) && taken.Add(byName))
                     {
                         matched[config] = byName;
                     }
@@ -107,7 +149,7 @@ public partial class VrrpDriver
                 foreach (var config in next)
                 {
                     if (!matched.ContainsKey(config) &&
-                        _set.Routers.FirstOrDefault(r => !taken.Contains(r) && VirtualRouterSet.IsSameVirtualRouter(r.Configuration, config)) is { } same)
+                        _set.Routers.FirstOrDefault(r => !taken.Contains(r) && Fits(r, config)) is { } same)
                     {
                         taken.Add(same);
                         matched[config] = same;
@@ -148,6 +190,7 @@ public partial class VrrpDriver
                     removed.Add(router.Name);
                     _set.Remove(router.Name, now);
                     Perform(now);
+                    leavingEntries.Add(_entries[router]);
                     _entries.Remove(router);
                 }
 
@@ -188,7 +231,9 @@ public partial class VrrpDriver
                 foreach (var config in next.Where(c => !matched.ContainsKey(c)))
                 {
                     var router = _set.Add(config);
-                    _entries.Add(router, new RouterEntry(router));
+                    var entry = new RouterEntry(router, resourcesOf.GetValueOrDefault(config));
+                    _entries.Add(router, entry);
+                    addedEntries.Add(entry);
                     added.Add(config.Name);
                 }
 
@@ -211,6 +256,49 @@ public partial class VrrpDriver
             }
 
             _worker.Kick(RunsAddressWorkInline);
+
+            // Leaving instances' resources once their addresses are gone; then the new instances' (before their channels).
+            if (leavingEntries.Any(e => e.Prepared))
+            {
+                await _worker.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+                await ReleaseResourcesAsync([.. leavingEntries], cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var entry in addedEntries)
+            {
+                if (entry.Resources is not { } platform)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    entry.Prepared = true;
+                    await platform.PrepareAsync(entry.Configuration, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    Log.ReloadStartFailed(Logger, entry.Name, ex);
+                    await ReleaseResourcesAsync([entry], CancellationToken.None).ConfigureAwait(false);
+                    lock (_gate)
+                    {
+                        failures[entry.Name] = ex.Message;
+                        if (entry.Router.Group is { } group)
+                        {
+                            _set.RemoveSyncGroup(group.Name, Now);
+                        }
+
+                        _set.Remove(entry.Name, Now);
+                        _entries.Remove(entry.Router);
+                        added.Remove(entry.Name);
+                    }
+                }
+            }
+
+            lock (_gate)
+            {
+                newChannels = [.. Enumerable.Range(0, _set.ChannelCount).Where(i => _set.GetLocalAddress(i) is null && _set.Routers.Any(r => r.ChannelIndex == i))];
+            }
 
             foreach (int channel in newChannels)
             {
@@ -242,12 +330,18 @@ public partial class VrrpDriver
                             }
 
                             _set.Remove(router.Name, Now);
-                            _entries.Remove(router);
+                            if (_entries.Remove(router, out var failed) && failed.Prepared)
+                            {
+                                leavingEntries.Add(failed);
+                            }
+
                             added.Remove(router.Name);
                         }
                     }
                 }
             }
+
+            await ReleaseResourcesAsync([.. leavingEntries.Where(e => e.Prepared)], CancellationToken.None).ConfigureAwait(false);
 
             lock (_gate)
             {
@@ -286,6 +380,9 @@ public partial class VrrpDriver
     protected virtual void StartReceiving(int channel) =>
         throw new NotSupportedException($"{GetType().Name} cannot open channels while running.");
 
+    private static bool SameResources(VirtualRouterResources? running, VirtualRouterResources? next) =>
+        running is null ? next is null : next is not null && (ReferenceEquals(running, next) || running.IsEquivalentTo(next));
+
     /// <summary>Whether two configurations are the same in every setting (lists compared item by item).</summary>
     internal static bool SameConfiguration(VirtualRouterConfiguration a, VirtualRouterConfiguration b) =>
         string.Equals(a.Name, b.Name, StringComparison.Ordinal) &&
@@ -302,11 +399,17 @@ public partial class VrrpDriver
         a.DontTrackPrimary == b.DontTrackPrimary && a.RequireLinkLocalFirstAddress == b.RequireLinkLocalFirstAddress &&
         a.CheckAddressList == b.CheckAddressList &&
         a.Trackers.Count == b.Trackers.Count &&
-        a.Trackers.Zip(b.Trackers).All(static p => p.First.Kind == p.Second.Kind && p.First.Weight == p.Second.Weight &&
+        a.Trackers.Zip(b.Trackers).All(static p => p.First.Kind == p.Second.Kind && p.First.Weight == p.Second.Weight && p.First.Reverse == p.Second.Reverse &&
             string.Equals(p.First.Name, p.Second.Name, StringComparison.Ordinal)) &&
         a.GarpMasterDelay == b.GarpMasterDelay && a.GarpMasterRepeat == b.GarpMasterRepeat &&
         a.GarpMasterRefresh == b.GarpMasterRefresh && a.GarpMasterRefreshRepeat == b.GarpMasterRefreshRepeat &&
-        a.GarpLowerPriorityDelay == b.GarpLowerPriorityDelay && a.GarpLowerPriorityRepeat == b.GarpLowerPriorityRepeat;
+        a.GarpLowerPriorityDelay == b.GarpLowerPriorityDelay && a.GarpLowerPriorityRepeat == b.GarpLowerPriorityRepeat &&
+        a.AcceptMode == b.AcceptMode && a.UnicastHopLimit == b.UnicastHopLimit && a.MulticastGroup == b.MulticastGroup &&
+        a.PeerHopLimits.Count == b.PeerHopLimits.Count &&
+        a.PeerHopLimits.All(p => b.PeerHopLimits.TryGetValue(p.Key, out var range) && range == p.Value) &&
+        a.HigherPrioritySendAdvertisement == b.HigherPrioritySendAdvertisement && a.LowerPriorityNoAdvertisement == b.LowerPriorityNoAdvertisement &&
+        a.GarpInterval == b.GarpInterval && a.GnaInterval == b.GnaInterval &&
+        a.GarpExtraInterfacesInterval == b.GarpExtraInterfacesInterval && a.GarpExtraInterfacesAll == b.GarpExtraInterfacesAll;
 
     // Everything that would make a reload fail half-way is checked before anything changes.
     private static void CheckNewConfiguration(List<VirtualRouterConfiguration> next, List<VrrpSyncGroupConfiguration> groups)

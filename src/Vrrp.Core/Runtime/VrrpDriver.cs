@@ -15,7 +15,7 @@ namespace Vrrp.Runtime;
 /// <para>Inputs are processed one at a time under one lock, so every instance sees its events strictly in order and
 /// observers are called in that order. Address changes and announcements run in order on one background sequence, so
 /// slow kernel calls never hold up the election. Steady state (adverts sent and received) does not allocate.</para>
-/// <para>Usage: construct, <see cref="AddRouter"/> (and <see cref="AddSyncGroup"/>), <see cref="AddObserver"/>,
+/// <para>Usage: construct, <see cref="AddRouter(VirtualRouterConfiguration)"/> (and <see cref="AddSyncGroup"/>), <see cref="AddObserver"/>,
 /// <see cref="StartAsync"/>; push tracker values with <see cref="SetTrackerValue"/>; read <see cref="GetStatus()"/>;
 /// <see cref="StopAsync"/> (masters send priority 0 and remove their addresses; everything is awaited).</para>
 /// </remarks>
@@ -55,7 +55,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
         TimeProvider = timeProvider ?? TimeProvider.System;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Vrrp");
         _observers = new ObserverList(Logger);
-        _worker = new AddressWorker(addresses, announcer, Logger, OnAddressWorkDone);
+        _worker = new AddressWorker(addresses, announcer, Logger, OnAddressWorkDone, TimeProvider);
     }
 
     private enum RunState
@@ -83,18 +83,39 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     /// </summary>
     protected virtual bool RunsAddressWorkInline => true;
 
-    /// <summary>Adds an instance. Allowed before <see cref="StartAsync"/> only.</summary>
+    /// <summary>
+    /// Creates the platform resources of each instance added with <see cref="AddRouter(VirtualRouterConfiguration)"/>
+    /// (a platform's driver sets it: Vrrp.Linux gives every instance its Accept_Mode filter), or null for none.
+    /// </summary>
+    public Func<VirtualRouterConfiguration, VirtualRouterResources?>? ResourceFactory { get; init; }
+
+    /// <summary>Adds an instance, with the resources <see cref="ResourceFactory"/> gives it. Allowed before <see cref="StartAsync"/> only.</summary>
     /// <param name="configuration">Its configuration (validated here).</param>
     /// <exception cref="ArgumentException">The configuration is invalid, or its name or (interface, family, VRID) is already used.</exception>
     /// <exception cref="InvalidOperationException">The driver has started.</exception>
     public void AddRouter(VirtualRouterConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        AddRouter(configuration, ResourceFactory?.Invoke(configuration));
+    }
+
+    /// <summary>
+    /// Adds an instance with what it holds on the platform besides its addresses (a virtual-MAC interface, routes, an
+    /// Accept_Mode filter: see <see cref="VirtualRouterResources"/>). Allowed before <see cref="StartAsync"/> only.
+    /// </summary>
+    /// <param name="configuration">Its configuration; <paramref name="resources"/> may adapt it, and the result is validated here.</param>
+    /// <param name="resources">Its resources, or null for none.</param>
+    /// <exception cref="ArgumentException">The configuration is invalid, or its name or (interface, family, VRID) is already used.</exception>
+    /// <exception cref="InvalidOperationException">The driver has started.</exception>
+    public void AddRouter(VirtualRouterConfiguration configuration, VirtualRouterResources? resources)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var effective = resources is null ? configuration : resources.Configure(configuration) ?? configuration;
         lock (_gate)
         {
             ThrowIfStarted("Instances are added before the driver starts.");
-            var router = _set.Add(configuration);
-            _entries.Add(router, new RouterEntry(router));
+            var router = _set.Add(effective);
+            _entries.Add(router, new RouterEntry(router, resources));
         }
     }
 
@@ -143,6 +164,16 @@ public abstract partial class VrrpDriver : IAsyncDisposable
 
         try
         {
+            // The platform's part of each instance first (a virtual-MAC interface to run on; what a crashed run left).
+            foreach (var entry in entries)
+            {
+                if (entry.Resources is { } resources)
+                {
+                    entry.Prepared = true;
+                    await resources.PrepareAsync(entry.Configuration, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             // Leftovers first: a VIP left by a killed run must not become the address the channel sends from.
             foreach (var entry in entries)
             {
@@ -206,6 +237,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
         catch
         {
             await AbortAsync().ConfigureAwait(false);
+            await ReleaseResourcesAsync(entries, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
@@ -245,6 +277,35 @@ public abstract partial class VrrpDriver : IAsyncDisposable
         finally
         {
             await AbortAsync().ConfigureAwait(false);
+            RouterEntry[] entries;
+            lock (_gate)
+            {
+                entries = [.. _set.Routers.Select(r => _entries[r])];
+            }
+
+            await ReleaseResourcesAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Releases the resources of every prepared instance (each once), logging failures: one must not keep the others.
+    private async Task ReleaseResourcesAsync(RouterEntry[] entries, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Resources is not { } resources || !entry.Prepared)
+            {
+                continue;
+            }
+
+            entry.Prepared = false;
+            try
+            {
+                await resources.ReleaseAsync(entry.Configuration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.ResourceOperationFailed(Logger, entry.Name, "release its platform resources", ex);
+            }
         }
     }
 

@@ -53,6 +53,18 @@ public abstract class VrrpObserver
     {
     }
 
+    /// <summary>
+    /// A master received an advert with a lower priority than its own (another router also believes it is master: a
+    /// healed split, or a lower-priority backup that timed out). Called for each such advert. keepalived runs its
+    /// <c>notify_master_rx_lower_pri</c> script here, for example to claim cloud addresses back.
+    /// </summary>
+    /// <param name="instance">The instance name.</param>
+    /// <param name="source">The other router's address.</param>
+    /// <param name="priority">The priority it advertised.</param>
+    public virtual void OnLowerPriorityAdvertisement(string instance, IPAddressValue source, byte priority)
+    {
+    }
+
     /// <summary>An instance announced its addresses (gratuitous ARP / unsolicited NA).</summary>
     /// <param name="instance">The instance name.</param>
     /// <param name="reason">Why.</param>

@@ -7,7 +7,9 @@ namespace Vrrp.Hosting;
 /// One option of an options class: its configuration key, the keepalived keyword it stands for, how it is read from
 /// configuration and (for numbers) its range. The tables below drive <see cref="VrrpConfigurationBinder"/> (binding,
 /// unknown keys and "did you mean") and the range checks of <see cref="VrrpOptionsValidator"/>, so each option is
-/// described once.
+/// described once. The ranges are <see cref="VrrpLimits"/>' constants, which the keepalived.conf keyword table of
+/// Vrrp.Keepalived reads too (keepalived's syntax, defaults and writing live there; a test in Vrrp.Keepalived.Tests
+/// checks that every keyword named here is one that table knows, in the same block).
 /// </summary>
 /// <typeparam name="T">The options class.</typeparam>
 internal sealed class OptionField<T>(string name, string? keyword, Action<T, IConfigurationSection, BindContext> bind)
@@ -55,18 +57,29 @@ internal static class OptionFields
         Duration<VrrpOptions>("StartupDelay", "vrrp_startup_delay", (o, v) => o.StartupDelay = v),
         Duration<VrrpOptions>("CallbackTimeout", null, (o, v) => o.CallbackTimeout = v),
         Bool<VrrpOptions>("ReleaseOnStop", null, (o, v) => o.ReleaseOnStop = v),
+        Bool<VrrpOptions>("IgnoreUnsupported", "vrrpd_ignore_unsupported", (o, v) => o.IgnoreUnsupported = v),
+        Text<VrrpOptions>("MulticastGroup4", "vrrp_mcast_group4", (o, v) => o.MulticastGroup4 = v),
+        Text<VrrpOptions>("MulticastGroup6", "vrrp_mcast_group6", (o, v) => o.MulticastGroup6 = v),
+        Section<VrrpOptions, VrrpNotifyFifoOptions>("NotifyFifo", "notify_fifo", o => o.NotifyFifo ??= new(), () => NotifyFifo!),
+        Section<VrrpOptions, VrrpNotifyFifoOptions>("VrrpNotifyFifo", "vrrp_notify_fifo", o => o.VrrpNotifyFifo ??= new(), () => NotifyFifo!),
+        Bool<VrrpOptions>("EnableScriptSecurity", "enable_script_security", (o, v) => o.EnableScriptSecurity = v),
+        Text<VrrpOptions>("ScriptUser", "script_user", (o, v) => o.ScriptUser = v),
+        Text<VrrpOptions>("ScriptGroup", "script_user", (o, v) => o.ScriptGroup = v),
+        Duration<VrrpOptions>("GarpInterval", "vrrp_garp_interval", (o, v) => o.GarpInterval = v),
+        Duration<VrrpOptions>("GnaInterval", "vrrp_gna_interval", (o, v) => o.GnaInterval = v),
         Named<VrrpOptions, VrrpInstanceOptions>("Instances", "vrrp_instance", "Instance", o => o.Instances, "Name", i => i.Name, (i, n) => i.Name = n, () => Instance!),
         Named<VrrpOptions, VrrpSyncGroupOptions>("SyncGroups", "vrrp_sync_group", "Sync group", o => o.SyncGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => SyncGroup!),
         Named<VrrpOptions, VrrpScriptOptions>("Scripts", "vrrp_script", "Script", o => o.Scripts, "Name", s => s.Name, (s, n) => s.Name = n, () => Script!),
         Named<VrrpOptions, VrrpTrackFileOptions>("TrackFiles", "vrrp_track_file", "Track file", o => o.TrackFiles, "Name", f => f.Name, (f, n) => f.Name = n, () => TrackFile!),
+        Named<VrrpOptions, VrrpTrackProcessOptions>("TrackProcesses", "vrrp_track_process", "Tracked process", o => o.TrackProcesses, "Name", p => p.Name, (p, n) => p.Name = n, () => TrackProcess!),
     ];
 
     public static readonly OptionField<VrrpInstanceOptions>[] Instance =
     [
         Text<VrrpInstanceOptions>("Name", "vrrp_instance", (o, v) => o.Name = v ?? ""),
         Text<VrrpInstanceOptions>("Interface", "interface", (o, v) => o.Interface = v ?? ""),
-        Int<VrrpInstanceOptions>("VirtualRouterId", "virtual_router_id", o => o.VirtualRouterId, (o, v) => o.VirtualRouterId = v, 1, 255),
-        Int<VrrpInstanceOptions>("Priority", "priority", o => o.Priority, (o, v) => o.Priority = v, 1, 255),
+        Int<VrrpInstanceOptions>("VirtualRouterId", "virtual_router_id", o => o.VirtualRouterId, (o, v) => o.VirtualRouterId = v, VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId),
+        Int<VrrpInstanceOptions>("Priority", "priority", o => o.Priority, (o, v) => o.Priority = v, VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority),
         Enum<VrrpInstanceOptions, VrrpVersion>("Version", "version", (o, v) => o.Version = v, "2 or 3"),
         Duration<VrrpInstanceOptions>("AdvertisementInterval", "advert_int", (o, v) => o.AdvertisementInterval = v),
         Strings<VrrpInstanceOptions>("VirtualAddresses", "virtual_ipaddress", o => o.VirtualAddresses),
@@ -79,18 +92,18 @@ internal static class OptionFields
         Enum<VrrpInstanceOptions, Ipv4ChecksumMode>("ChecksumMode", null, (o, v) => o.ChecksumMode = v, null),
         Text<VrrpInstanceOptions>("SourceAddress", "mcast_src_ip / unicast_src_ip", (o, v) => o.SourceAddress = v),
         Strings<VrrpInstanceOptions>("UnicastPeers", "unicast_peer", o => o.UnicastPeers),
-        Bool<VrrpInstanceOptions>("CheckUnicastSource", "vrrp_check_unicast_src", (o, v) => o.CheckUnicastSource = v),
+        Bool<VrrpInstanceOptions>("CheckUnicastSource", "check_unicast_src", (o, v) => o.CheckUnicastSource = v),
         Bool<VrrpInstanceOptions>("UseVirtualMac", "use_vmac", (o, v) => o.UseVirtualMac = v),
         Text<VrrpInstanceOptions>("VirtualMacInterface", "use_vmac NAME", (o, v) => o.VirtualMacInterface = v),
         Text<VrrpInstanceOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Bool<VrrpInstanceOptions>("DontTrackPrimary", "dont_track_primary", (o, v) => o.DontTrackPrimary = v),
         Bool<VrrpInstanceOptions>("StrictMode", "strict_mode", (o, v) => o.StrictMode = v),
         Duration<VrrpInstanceOptions>("GarpMasterDelay", "garp_master_delay", (o, v) => o.GarpMasterDelay = v),
-        Int<VrrpInstanceOptions>("GarpMasterRepeat", "garp_master_repeat", o => o.GarpMasterRepeat, (o, v) => o.GarpMasterRepeat = v, 1, 255),
+        Int<VrrpInstanceOptions>("GarpMasterRepeat", "garp_master_repeat", o => o.GarpMasterRepeat, (o, v) => o.GarpMasterRepeat = v, 1, VrrpLimits.MaximumRepeat),
         Duration<VrrpInstanceOptions>("GarpMasterRefresh", "garp_master_refresh", (o, v) => o.GarpMasterRefresh = v),
-        Int<VrrpInstanceOptions>("GarpMasterRefreshRepeat", "garp_master_refresh_repeat", o => o.GarpMasterRefreshRepeat, (o, v) => o.GarpMasterRefreshRepeat = v, 1, 255),
+        Int<VrrpInstanceOptions>("GarpMasterRefreshRepeat", "garp_master_refresh_repeat", o => o.GarpMasterRefreshRepeat, (o, v) => o.GarpMasterRefreshRepeat = v, 1, VrrpLimits.MaximumRepeat),
         Duration<VrrpInstanceOptions>("GarpLowerPriorityDelay", "garp_lower_prio_delay", (o, v) => o.GarpLowerPriorityDelay = v),
-        Int<VrrpInstanceOptions>("GarpLowerPriorityRepeat", "garp_lower_prio_repeat", o => o.GarpLowerPriorityRepeat, (o, v) => o.GarpLowerPriorityRepeat = v, 1, 255),
+        Int<VrrpInstanceOptions>("GarpLowerPriorityRepeat", "garp_lower_prio_repeat", o => o.GarpLowerPriorityRepeat, (o, v) => o.GarpLowerPriorityRepeat = v, 0, VrrpLimits.MaximumRepeat),
         Named<VrrpInstanceOptions, TrackInterfaceOptions>("TrackInterfaces", "track_interface", null, o => o.TrackInterfaces, "Interface", t => t.Interface, (t, n) => t.Interface = n, () => TrackInterface!),
         Named<VrrpInstanceOptions, TrackReferenceOptions>("TrackScripts", "track_script", null, o => o.TrackScripts, "Name", t => t.Name, (t, n) => t.Name = n, () => TrackReference!),
         Named<VrrpInstanceOptions, TrackReferenceOptions>("TrackFiles", "track_file", null, o => o.TrackFiles, "Name", t => t.Name, (t, n) => t.Name = n, () => TrackReference!),
@@ -100,18 +113,65 @@ internal static class OptionFields
         Text<VrrpInstanceOptions>("NotifyFault", "notify_fault", (o, v) => o.NotifyFault = v),
         Text<VrrpInstanceOptions>("NotifyStop", "notify_stop", (o, v) => o.NotifyStop = v),
         Text<VrrpInstanceOptions>("Notify", "notify", (o, v) => o.Notify = v),
+        NullableBool<VrrpInstanceOptions>("Accept", "accept / no_accept", (o, v) => o.Accept = v),
+        Bool<VrrpInstanceOptions>("VirtualMacTransmitOnBase", "vmac_xmit_base", (o, v) => o.VirtualMacTransmitOnBase = v),
+        NullableInt<VrrpInstanceOptions>("UnicastTtl", "unicast_ttl", (o, v) => o.UnicastTtl = v, 0, VrrpLimits.MaximumTtl, o => o.UnicastTtl),
+        Named<VrrpInstanceOptions, UnicastPeerTtlOptions>("UnicastPeerTtls", "unicast_peer", null, o => o.UnicastPeerTtls, "Peer", t => t.Peer, (t, n) => t.Peer = n, () => UnicastPeerTtl!),
+        Strings<VrrpInstanceOptions>("VirtualRoutes", "virtual_routes", o => o.VirtualRoutes),
+        Strings<VrrpInstanceOptions>("VirtualRules", "virtual_rules", o => o.VirtualRules),
+        Named<VrrpInstanceOptions, TrackReferenceOptions>("TrackProcesses", "track_process", null, o => o.TrackProcesses, "Name", t => t.Name, (t, n) => t.Name = n, () => TrackReference!),
+        NullableDuration<VrrpInstanceOptions>("GarpExtraInterfacesInterval", "garp_extra_if", (o, v) => o.GarpExtraInterfacesInterval = v),
+        Bool<VrrpInstanceOptions>("GarpExtraInterfacesAll", "garp_extra_if", (o, v) => o.GarpExtraInterfacesAll = v),
+        Bool<VrrpInstanceOptions>("HigherPrioritySendAdvert", "higher_prio_send_advert", (o, v) => o.HigherPrioritySendAdvert = v),
+        Text<VrrpInstanceOptions>("NotifyMasterRxLowerPriority", "notify_master_rx_lower_pri", (o, v) => o.NotifyMasterRxLowerPriority = v),
+        Text<VrrpInstanceOptions>("NotifyUser", "notify_master", (o, v) => o.NotifyUser = v),
+        Text<VrrpInstanceOptions>("NotifyGroup", "notify_master", (o, v) => o.NotifyGroup = v),
+    ];
+
+    public static readonly OptionField<UnicastPeerTtlOptions>[] UnicastPeerTtl =
+    [
+        Text<UnicastPeerTtlOptions>("Peer", "unicast_peer", (o, v) => o.Peer = v ?? ""),
+        Int<UnicastPeerTtlOptions>("MinTtl", "min_ttl", o => o.MinTtl, (o, v) => o.MinTtl = v, 0, VrrpLimits.MaximumTtl),
+        Int<UnicastPeerTtlOptions>("MaxTtl", "max_ttl", o => o.MaxTtl, (o, v) => o.MaxTtl = v, 0, VrrpLimits.MaximumTtl),
+    ];
+
+    public static readonly OptionField<VrrpNotifyFifoOptions>[] NotifyFifo =
+    [
+        Text<VrrpNotifyFifoOptions>("Path", "notify_fifo", (o, v) => o.Path = v ?? ""),
+        Text<VrrpNotifyFifoOptions>("User", "notify_fifo", (o, v) => o.User = v),
+        Text<VrrpNotifyFifoOptions>("Group", "notify_fifo", (o, v) => o.Group = v),
+        Text<VrrpNotifyFifoOptions>("Script", "notify_fifo_script", (o, v) => o.Script = v),
+        Text<VrrpNotifyFifoOptions>("ScriptUser", "notify_fifo_script", (o, v) => o.ScriptUser = v),
+        Text<VrrpNotifyFifoOptions>("ScriptGroup", "notify_fifo_script", (o, v) => o.ScriptGroup = v),
+    ];
+
+    public static readonly OptionField<VrrpTrackProcessOptions>[] TrackProcess =
+    [
+        Text<VrrpTrackProcessOptions>("Name", "vrrp_track_process", (o, v) => o.Name = v ?? ""),
+        Text<VrrpTrackProcessOptions>("Process", "process", (o, v) => o.Process = v ?? ""),
+        Strings<VrrpTrackProcessOptions>("Parameters", "process", o => o.Parameters),
+        Enum<VrrpTrackProcessOptions, ProcessParameterMatch>("ParameterMatch", "param_match", (o, v) => o.ParameterMatch = v, null),
+        Bool<VrrpTrackProcessOptions>("FullCommand", "full_command", (o, v) => o.FullCommand = v),
+        Int<VrrpTrackProcessOptions>("Quorum", "quorum", o => o.Quorum, (o, v) => o.Quorum = v, 0, VrrpLimits.MaximumQuorum),
+        NullableInt<VrrpTrackProcessOptions>("QuorumMax", "quorum_max", (o, v) => o.QuorumMax = v, 0, VrrpLimits.MaximumQuorum, o => o.QuorumMax),
+        Int<VrrpTrackProcessOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
+        Bool<VrrpTrackProcessOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
+        Duration<VrrpTrackProcessOptions>("TerminateDelay", "terminate_delay", (o, v) => o.TerminateDelay = v),
+        Duration<VrrpTrackProcessOptions>("ForkDelay", "fork_delay", (o, v) => o.ForkDelay = v),
     ];
 
     public static readonly OptionField<TrackInterfaceOptions>[] TrackInterface =
     [
         Text<TrackInterfaceOptions>("Interface", "track_interface", (o, v) => o.Interface = v ?? ""),
         Int<TrackInterfaceOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
+        Bool<TrackInterfaceOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
     ];
 
     public static readonly OptionField<TrackReferenceOptions>[] TrackReference =
     [
         Text<TrackReferenceOptions>("Name", null, (o, v) => o.Name = v ?? ""),
         NullableInt<TrackReferenceOptions>("Weight", "weight", (o, v) => o.Weight = v),
+        NullableBool<TrackReferenceOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
     ];
 
     public static readonly OptionField<TrackHealthCheckOptions>[] TrackHealthCheck =
@@ -132,9 +192,12 @@ internal static class OptionFields
         Duration<VrrpScriptOptions>("Interval", "interval", (o, v) => o.Interval = v),
         NullableDuration<VrrpScriptOptions>("Timeout", "timeout", (o, v) => o.Timeout = v),
         Int<VrrpScriptOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
-        Int<VrrpScriptOptions>("Rise", "rise", o => o.Rise, (o, v) => o.Rise = v, 1, 1000),
-        Int<VrrpScriptOptions>("Fall", "fall", o => o.Fall, (o, v) => o.Fall = v, 1, 1000),
+        Int<VrrpScriptOptions>("Rise", "rise", o => o.Rise, (o, v) => o.Rise = v, 1, VrrpLimits.MaximumRiseFall),
+        Int<VrrpScriptOptions>("Fall", "fall", o => o.Fall, (o, v) => o.Fall = v, 1, VrrpLimits.MaximumRiseFall),
         Text<VrrpScriptOptions>("User", "user", (o, v) => o.User = v),
+        Text<VrrpScriptOptions>("Group", "user", (o, v) => o.Group = v),
+        Bool<VrrpScriptOptions>("InitFail", "init_fail", (o, v) => o.InitFail = v),
+        Bool<VrrpScriptOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
     ];
 
     public static readonly OptionField<VrrpTrackFileOptions>[] TrackFile =
@@ -143,6 +206,7 @@ internal static class OptionFields
         Text<VrrpTrackFileOptions>("Path", "file", (o, v) => o.Path = v ?? ""),
         Int<VrrpTrackFileOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
         Duration<VrrpTrackFileOptions>("Interval", null, (o, v) => o.Interval = v),
+        Bool<VrrpTrackFileOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
     ];
 
     public static readonly OptionField<VrrpSyncGroupOptions>[] SyncGroup =
@@ -153,6 +217,9 @@ internal static class OptionFields
         Text<VrrpSyncGroupOptions>("NotifyBackup", "notify_backup", (o, v) => o.NotifyBackup = v),
         Text<VrrpSyncGroupOptions>("NotifyFault", "notify_fault", (o, v) => o.NotifyFault = v),
         Text<VrrpSyncGroupOptions>("Notify", "notify", (o, v) => o.Notify = v),
+        Bool<VrrpSyncGroupOptions>("TrackingWeight", "sync_group_tracking_weight", (o, v) => o.TrackingWeight = v),
+        Text<VrrpSyncGroupOptions>("NotifyUser", "notify_master", (o, v) => o.NotifyUser = v),
+        Text<VrrpSyncGroupOptions>("NotifyGroup", "notify_master", (o, v) => o.NotifyGroup = v),
     ];
 
     /// <summary>Parses a duration: seconds as keepalived writes them, or a TimeSpan with at least hours, minutes and seconds.</summary>
@@ -210,7 +277,7 @@ internal static class OptionFields
             GetInt = get,
         };
 
-    private static OptionField<T> NullableInt<T>(string name, string? keyword, Action<T, int?> set) =>
+    private static OptionField<T> NullableInt<T>(string name, string? keyword, Action<T, int?> set, int? min = null, int? max = null, Func<T, int?>? get = null) =>
         new(name, keyword, (o, s, c) =>
         {
             if (!Leaf(s, c, name, keyword))
@@ -230,6 +297,50 @@ internal static class OptionFields
             {
                 c.Error(s, Show(name, keyword), $"must be a whole number, got '{s.Value}'");
             }
+        })
+        {
+            // Unset (null) is always in range.
+            Range = min is { } lo && max is { } hi ? (lo, hi) : null,
+            GetInt = get is null || min is null ? null : o => get(o) ?? min.Value,
+        };
+
+    private static OptionField<T> NullableBool<T>(string name, string? keyword, Action<T, bool?> set) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!Leaf(s, c, name, keyword))
+            {
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Value))
+            {
+                set(o, null);
+            }
+            else if (bool.TryParse(s.Value, out bool v))
+            {
+                set(o, v);
+            }
+            else
+            {
+                c.Error(s, Show(name, keyword), $"must be true or false, got '{s.Value}'");
+            }
+        });
+
+    // A nested object (NotifyFifo): its keys are bound onto the object get returns (created on first use).
+    private static OptionField<T> Section<T, TItem>(string name, string? keyword, Func<T, TItem> get, Func<OptionField<TItem>[]> fields) =>
+        new(name, keyword, (o, s, c) =>
+        {
+            if (!s.GetChildren().Any())
+            {
+                if (!string.IsNullOrEmpty(s.Value))
+                {
+                    c.Error(s, Show(name, keyword), $"is a section with the keys {string.Join(", ", fields().Select(f => f.Name))}, not the value '{s.Value}'");
+                }
+
+                return;
+            }
+
+            VrrpConfigurationBinder.BindFields(s, get(o), fields(), c, $"{name} ({keyword})");
         });
 
     private static OptionField<T> Bool<T>(string name, string? keyword, Action<T, bool> set) =>

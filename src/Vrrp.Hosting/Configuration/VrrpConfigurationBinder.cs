@@ -132,7 +132,7 @@ public static class VrrpConfigurationBinder
         context.Label = outer;
     }
 
-    private static void BindFields<T>(IConfiguration section, T target, OptionField<T>[] fields, BindContext context, string what)
+    internal static void BindFields<T>(IConfiguration section, T target, OptionField<T>[] fields, BindContext context, string what)
     {
         foreach (var child in section.GetChildren())
         {

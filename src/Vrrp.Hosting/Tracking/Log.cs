@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(3030, LogLevel.Information, "VRRP_Script({ScriptName}) considered {Outcome} on reload")]
     public static partial void ScriptStateOnReload(ILogger logger, string scriptName, string outcome);
+
+    [LoggerMessage(3006, LogLevel.Warning, "VRRP_Script({Name}) refused, never tracked: {Message}")]
+    public static partial void ScriptRefused(ILogger logger, string name, string message);
 }

@@ -20,13 +20,13 @@ internal sealed class ScriptTracker
     private Task _running = Task.CompletedTask;
     private int _lastExitCode = int.MinValue;
 
-    public ScriptTracker(VrrpScriptOptions options, TimeProvider time, ILogger logger, Action<string, bool> report, bool initiallyUp = true)
+    public ScriptTracker(VrrpScriptOptions options, TimeProvider time, ILogger logger, Action<string, bool> report, bool? initiallyUp = null)
     {
         _options = options;
         _time = time;
         _logger = logger;
         _report = report;
-        _state = new RiseFallCounter(options.Rise, options.Fall, initiallyUp);
+        _state = new RiseFallCounter(options.Rise, options.Fall, initiallyUp ?? !options.InitFail); // init_fail: rise successes first
 
         // Command is the program itself (the keepalived.conf reader has already split keepalived's script line).
         _program = options.Command;

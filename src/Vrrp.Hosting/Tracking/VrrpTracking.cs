@@ -207,14 +207,49 @@ internal sealed class VrrpTracking : IAsyncDisposable
 
     private Running StartScript(VrrpScriptOptions script, Action<TrackerUpdate> update, Running? previous)
     {
-        bool up = previous?.Tracker is not ScriptTracker { IsUp: false };
-        if (previous is not null)
+        // A new script starts up, or down with init_fail; at a reload it keeps the running one's state.
+        bool? up = previous is null ? null : previous.Tracker is not ScriptTracker { IsUp: false };
+        if (up is { } kept)
         {
-            Log.ScriptStateOnReload(_logger, script.Name, up ? "successful" : "unsuccessful");
+            Log.ScriptStateOnReload(_logger, script.Name, kept ? "successful" : "unsuccessful");
+        }
+
+        if (RefusedByScriptSecurity(script) is { } refused)
+        {
+            // keepalived drops an insecure check script from the instances that track it: it never changes a priority.
+            foreach (string message in refused)
+            {
+                Log.ScriptRefused(_logger, script.Name, message);
+            }
+
+            update(new TrackerUpdate(null, TrackerKind.Script, script.Name, 1));
+            return Launch(refused, static _ => Task.CompletedTask);
         }
 
         var tracker = new ScriptTracker(script, _time, _logger, (n, isUp) => update(new TrackerUpdate(null, TrackerKind.Script, n, isUp ? 1 : 0)), up);
         return Launch(tracker, tracker.RunAsync);
+    }
+
+    /// <summary>
+    /// With <c>enable_script_security</c>, keepalived's check of a <c>vrrp_script</c> (<see cref="ScriptSecurity"/>): the
+    /// messages when it refuses the script (a root script others can modify), else null. Scripts that are missing or
+    /// fail to start are left to the tracker, which counts them as failures.
+    /// </summary>
+    private List<string>? RefusedByScriptSecurity(VrrpScriptOptions script)
+    {
+        if (!_options.EnableScriptSecurity || OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var identity = ScriptIdentity.Resolve(script.User, script.Group, _options.ScriptUser, _options.ScriptGroup, scriptSecurity: true, out string? error);
+        if (identity is null)
+        {
+            return [error!];
+        }
+
+        var check = ScriptSecurity.Check(script.Command, identity, scriptSecurity: true);
+        return check.Insecure && !check.Run ? [.. check.Messages] : null;
     }
 
     private Running StartFile(VrrpTrackFileOptions file, Action<TrackerUpdate> update)

@@ -35,8 +35,11 @@ internal static class AnnouncementFrames
     private static ReadOnlySpan<byte> AllNodesMac => [0x33, 0x33, 0, 0, 0, 1];
 
     /// <summary>Builds the announcement for <paramref name="address"/> from <paramref name="mac"/>.</summary>
-    internal static byte[] Build(ReadOnlySpan<byte> mac, IPAddressValue address) =>
-        address.Family == VrrpAddressFamily.IPv4 ? GratuitousArp(mac, address) : UnsolicitedNeighborAdvertisement(mac, address);
+    /// <param name="mac">The MAC of the interface that carries the address (the virtual MAC in use_vmac mode).</param>
+    /// <param name="address">The address.</param>
+    /// <param name="router">IPv6: set the Router flag (the interface forwards IPv6); ignored for IPv4.</param>
+    internal static byte[] Build(ReadOnlySpan<byte> mac, IPAddressValue address, bool router = false) =>
+        address.Family == VrrpAddressFamily.IPv4 ? GratuitousArp(mac, address) : UnsolicitedNeighborAdvertisement(mac, address, router);
 
     /// <summary>
     /// Gratuitous ARP (RFC 5227 section 3 "ARP Announcement" in request form): broadcast destination, operation
@@ -71,10 +74,11 @@ internal static class AnnouncementFrames
 
     /// <summary>
     /// Unsolicited neighbour advertisement (RFC 4861 section 7.2.6): from the virtual address to all-nodes ff02::1,
-    /// hop limit 255, flags Override only (not Router, not Solicited), target = the virtual address, with a target
-    /// link-layer address option (type 2) carrying our MAC. The ICMPv6 checksum covers the IPv6 pseudo-header.
+    /// hop limit 255, Solicited clear, Override set, Router set when <paramref name="router"/> (keepalived 2.2.7 sets it
+    /// when the interface forwards IPv6; RFC 9568 section 6.4.2 always, for a router), target = the virtual address, with
+    /// a target link-layer address option (type 2) carrying our MAC. The ICMPv6 checksum covers the IPv6 pseudo-header.
     /// </summary>
-    internal static byte[] UnsolicitedNeighborAdvertisement(ReadOnlySpan<byte> mac, IPAddressValue address)
+    internal static byte[] UnsolicitedNeighborAdvertisement(ReadOnlySpan<byte> mac, IPAddressValue address, bool router = false)
     {
         CheckMac(mac);
         var frame = new byte[NeighborAdvertisementFrameLength];
@@ -95,11 +99,11 @@ internal static class AnnouncementFrames
         address.WriteTo(ipv6[8..]);
         AllNodes.WriteTo(ipv6[24..]);
 
-        // RFC 4861 section 4.4: type 136, code 0, checksum, R|S|O flags (Override only) and reserved, target address,
-        // then option type 2 (target link-layer address), length 1 (x 8 bytes), our MAC.
+        // RFC 4861 section 4.4: type 136, code 0, checksum, R|S|O flags (R 0x80 when routing, S never, O always) and
+        // reserved, target address, then option type 2 (target link-layer address), length 1 (x 8 bytes), our MAC.
         var icmp = ipv6[IPv6HeaderLength..];
         icmp[0] = IcmpV6NeighborAdvertisement;
-        icmp[4] = 0x20;
+        icmp[4] = (byte)(router ? 0xA0 : 0x20);
         address.WriteTo(icmp[8..]);
         icmp[24] = 2;
         icmp[25] = 1;

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Vrrp;
 using Vrrp.Hosting;
 using Vrrp.Linux;
+using Vrrp.Linux.Processes;
+using Vrrp.Linux.Routing;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,8 +42,115 @@ public static class VrrpLinuxBuilderExtensions
             networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
         return builder
             .UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform)
+            .UseVirtualRouterResources(static (sp, instance) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateResources(
+                LinuxInstanceOptionsOf(instance),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux")))
+            .AddTrackerSource(static sp => new ProcessTrackerSource(
+                () => sp.GetRequiredService<IOptions<VrrpOptions>>().Value,
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux.Processes") ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
             .UseDriver(static (sp, _) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateDriver(
                 sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+    }
+
+    /// <summary>
+    /// Makes an instance track a process (keepalived <c>vrrp_track_process NAME { ... }</c> and the instance's
+    /// <c>track_process { NAME }</c>): up while the number of matching processes is within the quorum, followed from the
+    /// kernel's process connector with one scan of /proc (no polling, no scripts), through <see cref="UseLinux"/>. The
+    /// first call for a name defines it (<see cref="VrrpOptions.TrackProcesses"/>); every call adds the instance's
+    /// reference (<see cref="VrrpInstanceOptions.TrackProcesses"/>) with the definition's weight. The process connector
+    /// exists in the initial network namespace only, where the tracker opens it, whatever namespace the instances run in;
+    /// it needs CAP_NET_ADMIN.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="instanceName">The instance that tracks the process.</param>
+    /// <param name="name">The definition's name (keepalived's <c>vrrp_track_process</c> name).</param>
+    /// <param name="configure">Sets the process, parameters, quorum, weight and delays.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">A name is empty.</exception>
+    public static IVrrpBuilder TrackProcess(this IVrrpBuilder builder, string instanceName, string name, Action<VrrpTrackProcessOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(instanceName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.PostConfigure<VrrpOptions>(o =>
+        {
+            if (!o.TrackProcesses.Any(p => string.Equals(p.Name, name, StringComparison.Ordinal)))
+            {
+                var definition = new VrrpTrackProcessOptions { Name = name };
+                configure(definition);
+                o.TrackProcesses.Add(definition);
+            }
+
+            var instance = o.Instances.Find(i => i.Name == instanceName)
+                ?? throw new InvalidOperationException($"TrackProcess: instance '{instanceName}' is not configured (add it with AddInstance or in the \"Vrrp\" configuration section).");
+            instance.TrackProcesses.Add(new TrackReferenceOptions { Name = name });
+        });
+        return builder;
+    }
+
+    /// <summary>What an instance's options ask of the Linux platform: its virtual MAC, virtual routes and rules.</summary>
+    internal static LinuxInstanceOptions LinuxInstanceOptionsOf(VrrpInstanceOptions instance) => new()
+    {
+        UseVirtualMac = instance.UseVirtualMac,
+        VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
+        VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        Routes = [.. instance.VirtualRoutes.Select(static r => RouteOf(VirtualRouteSpec.Parse(r)))],
+        Rules = [.. instance.VirtualRules.Select(static r => RuleOf(VirtualRuleSpec.Parse(r)))],
+    };
+
+    /// <summary>A validated <c>virtual_routes</c> entry as the platform installs it (what it cannot install is refused by the options validator).</summary>
+    internal static VirtualRoute RouteOf(VirtualRouteSpec spec) => new()
+    {
+        Destination = spec.Destination ?? new VirtualAddress(IPAddressValue.Parse(spec.Family == VrrpAddressFamily.IPv4 ? "0.0.0.0" : "::"), 0),
+        Type = spec.Type switch
+        {
+            "unicast" => VirtualRouteType.Unicast,
+            "blackhole" => VirtualRouteType.Blackhole,
+            "unreachable" => VirtualRouteType.Unreachable,
+            "prohibit" => VirtualRouteType.Prohibit,
+            "throw" => VirtualRouteType.Throw,
+            _ => throw new NotSupportedException($"Route '{spec}': type {spec.Type} is not supported."),
+        },
+        Gateway = spec.Via,
+        PreferredSource = spec.Source,
+        Device = spec.Device,
+        Table = spec.Table ?? 254,
+        Metric = spec.Metric,
+        Scope = spec.Scope is null ? null : RouteWordsOf.Scope(spec.Scope),
+        OnLink = spec.OnLink,
+        NoTrack = spec.NoTrack,
+    };
+
+    /// <summary>A validated <c>virtual_rules</c> entry as the platform installs it.</summary>
+    internal static VirtualRule RuleOf(VirtualRuleSpec spec) => new()
+    {
+        Family = spec.Family,
+        From = spec.From,
+        To = spec.To,
+        InputInterface = spec.InputInterface,
+        OutputInterface = spec.OutputInterface,
+        FirewallMark = spec.FirewallMark,
+        FirewallMask = spec.FirewallMask,
+        TypeOfService = spec.Tos ?? 0,
+        Priority = spec.Priority,
+        Action = spec.Action switch
+        {
+            "table" => VirtualRuleAction.Table,
+            "blackhole" => VirtualRuleAction.Blackhole,
+            "unreachable" => VirtualRuleAction.Unreachable,
+            "prohibit" => VirtualRuleAction.Prohibit,
+            _ => throw new NotSupportedException($"Rule '{spec}': action {spec.Action} is not supported."),
+        },
+        Table = spec.Table ?? 254,
+        NoTrack = spec.NoTrack,
+    };
+
+    private static class RouteWordsOf
+    {
+        public static byte Scope(string word) => RouteWords.ParseScope(word);
     }
 }
 

@@ -22,13 +22,29 @@ internal static class InterfaceSettings
             return true;
         });
 
-    private static string PathOf(string interfaceName, string setting)
+    /// <summary>Reads a per-interface IPv6 setting under <c>/proc/sys/net/ipv6/conf/IF/</c>, or null when it does not exist.</summary>
+    internal static string? ReadIPv6(string? networkNamespace, string interfaceName, string setting) =>
+        NetworkNamespace.Run(networkNamespace, () =>
+        {
+            string path = PathOf(interfaceName, setting, "ipv6");
+            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+        });
+
+    /// <summary>Writes a per-interface IPv6 setting under <c>/proc/sys/net/ipv6/conf/IF/</c>.</summary>
+    internal static void WriteIPv6(string? networkNamespace, string interfaceName, string setting, string value) =>
+        NetworkNamespace.Run(networkNamespace, () =>
+        {
+            File.WriteAllText(PathOf(interfaceName, setting, "ipv6"), value);
+            return true;
+        });
+
+    private static string PathOf(string interfaceName, string setting, string family = "ipv4")
     {
         if (interfaceName.Contains('/') || interfaceName is "." or "..")
         {
             throw new ArgumentException($"'{interfaceName}' is not an interface name.", nameof(interfaceName));
         }
 
-        return $"/proc/sys/net/ipv4/conf/{interfaceName}/{setting}";
+        return $"/proc/sys/net/{family}/conf/{interfaceName}/{setting}";
     }
 }

@@ -82,5 +82,38 @@ internal static class Nl
     internal const uint IFF_RUNNING = 0x40;
     internal const uint IFF_LOWER_UP = 0x10000;
 
+    // Routes and rules (linux/rtnetlink.h, linux/fib_rules.h).
+    internal const ushort RTM_NEWROUTE = 24;
+    internal const ushort RTM_DELROUTE = 25;
+    internal const ushort RTM_GETROUTE = 26;
+    internal const ushort RTM_NEWRULE = 32;
+    internal const ushort RTM_DELRULE = 33;
+    internal const ushort RTM_GETRULE = 34;
+
+    // rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags. fib_rule_hdr has the same size.
+    internal const int RtMsgLength = 12;
+    internal const ushort RTA_DST = 1;
+    internal const ushort RTA_OIF = 4;
+    internal const ushort RTA_GATEWAY = 5;
+    internal const ushort RTA_PRIORITY = 6;
+    internal const ushort RTA_PREFSRC = 7;
+    internal const ushort RTA_TABLE = 15;
+    internal const byte RT_SCOPE_NOWHERE = 255;
+    internal const uint RTNH_F_ONLINK = 4;
+
+    internal const ushort FRA_DST = 1;
+    internal const ushort FRA_SRC = 2;
+    internal const ushort FRA_IIFNAME = 3;
+    internal const ushort FRA_PRIORITY = 6;
+    internal const ushort FRA_FWMARK = 10;
+    internal const ushort FRA_TABLE = 15;
+    internal const ushort FRA_FWMASK = 16;
+    internal const ushort FRA_OIFNAME = 17;
+    internal const ushort FRA_PROTOCOL = 21;
+    internal const uint FIB_RULE_INVERT = 0x2;
+
+    internal const ushort IFLA_IFALIAS = 20;
+    internal const ushort IFA_BROADCAST = 4;
+
     internal static int Align(int length) => (length + 3) & ~3;
 }

@@ -45,6 +45,21 @@ internal ref struct NetlinkMessageWriter
         BinaryPrimitives.WriteInt32LittleEndian(s[4..], index);
     }
 
+    /// <summary>rtmsg { family, dst_len, src_len, tos, table, protocol, scope, type, flags } (fib_rule_hdr has the same layout: the table, then res1, res2, action).</summary>
+    internal void WriteRtMsg(byte family, byte dstLength, byte srcLength, byte tos, byte table, byte protocol, byte scope, byte type, uint flags)
+    {
+        var s = Reserve(Nl.RtMsgLength);
+        s[0] = family;
+        s[1] = dstLength;
+        s[2] = srcLength;
+        s[3] = tos;
+        s[4] = table;
+        s[5] = protocol;
+        s[6] = scope;
+        s[7] = type;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], flags);
+    }
+
     /// <summary>nfgenmsg { u8 family, u8 version (NFNETLINK_V0), be16 res_id } (linux/netfilter/nfnetlink.h).</summary>
     internal void WriteNfGen(byte family, ushort resourceId)
     {

@@ -4,7 +4,7 @@ using Vrrp.Linux.Interop;
 namespace Vrrp.Linux.Netlink;
 
 /// <summary>The rtnetlink operations of the data plane on one network namespace: links, addresses, macvlan.</summary>
-internal sealed class RouteNetlink : IDisposable
+internal sealed partial class RouteNetlink : IDisposable
 {
     private readonly NetlinkSocket _socket;
 
@@ -291,7 +291,7 @@ internal sealed class RouteNetlink : IDisposable
     private static void WriteAddress(ref NetlinkMessageWriter w, int index, VirtualAddress address, bool withLabel)
     {
         bool v4 = address.Family == VrrpAddressFamily.IPv4;
-        w.WriteIfAddr(v4 ? Nl.AF_INET : Nl.AF_INET6, (byte)address.PrefixLength, 0, 0, index);
+        w.WriteIfAddr(v4 ? Nl.AF_INET : Nl.AF_INET6, (byte)address.PrefixLength, 0, withLabel ? (byte)address.Scope : (byte)0, index);
         Span<byte> bytes = stackalloc byte[16];
         int n = address.Address.WriteTo(bytes);
         w.AddAttribute(Nl.IFA_LOCAL, bytes[..n]);
@@ -299,6 +299,11 @@ internal sealed class RouteNetlink : IDisposable
         if (withLabel && v4 && address.Label is { } label)
         {
             w.AddString(Nl.IFA_LABEL, label);
+        }
+
+        if (withLabel && v4 && address.Broadcast is { } broadcast)
+        {
+            w.AddAttribute(Nl.IFA_BROADCAST, bytes[..broadcast.WriteTo(bytes)]);
         }
 
         if (!v4 && withLabel)

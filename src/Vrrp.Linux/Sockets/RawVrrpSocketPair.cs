@@ -14,7 +14,8 @@ namespace Vrrp.Linux.Sockets;
 /// <summary>
 /// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12 in
 /// multicast mode; over IPv4 receiving no group it did not join itself)
-/// and a send socket (bound to the interface and to the source address, TTL / hop limit 255, no multicast loopback,
+/// and a send socket (bound to the interface and to the source address, TTL / hop limit 255 to the group and
+/// <see cref="VrrpChannelOptions.UnicastHopLimit"/> (default 255) to unicast peers, no multicast loopback,
 /// discarding everything it would receive). Shared by every handle opened with the same options; see
 /// <see cref="RawSocketTransport"/>.
 /// </summary>
@@ -122,14 +123,14 @@ internal sealed class RawVrrpSocketPair : IDisposable
             {
                 if (multicast)
                 {
-                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, IPv4Group, receiveLink.Index);
+                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, GroupBytes(options, IPv4Group), receiveLink.Index);
                 }
             }
             else
             {
                 if (multicast)
                 {
-                    SocketOptions.JoinIPv6(receive, IPv6Group, receiveLink.Index);
+                    SocketOptions.JoinIPv6(receive, GroupBytes(options, IPv6Group), receiveLink.Index);
                 }
 
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVHOPLIMIT, 1);
@@ -145,7 +146,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 send.Bind(new IPEndPoint(localAddress, 0));
                 SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link.Index);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
             }
             else
@@ -159,7 +160,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_CHECKSUM, 6);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, link.Index);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_HOPS, 255);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, 255);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, options.UnicastHopLimit);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
             }
 
@@ -178,6 +179,20 @@ internal sealed class RawVrrpSocketPair : IDisposable
             send?.Dispose();
             throw;
         }
+    }
+
+    // The group to join: the channel's own (keepalived vrrp_mcast_group4/6), else the RFC's. Adverts to another group
+    // leave as any datagram to a multicast destination does (IP_MULTICAST_IF, multicast TTL 255).
+    private static byte[] GroupBytes(VrrpChannelOptions options, byte[] standard)
+    {
+        if (options.MulticastGroup is not { } group)
+        {
+            return standard;
+        }
+
+        var bytes = new byte[group.Length];
+        group.WriteTo(bytes);
+        return bytes;
     }
 
     /// <summary>

@@ -105,4 +105,35 @@ public class TrackedObjectsTests
         set.TrySet(TrackerKind.Script, "s", 0, out _);
         Assert.Equal(["track_script s"], set.Faults());
     }
+
+    [Theory]
+    // kind, weight, value: without reverse (delta, fault), with reverse (delta, fault); keepalived's weight_multiplier -1.
+    [InlineData(TrackerKind.Interface, 10, 1, 10, false, -10, false)]
+    [InlineData(TrackerKind.Interface, 10, 0, 0, false, 0, false)]
+    [InlineData(TrackerKind.Script, -20, 0, -20, false, 20, false)]
+    [InlineData(TrackerKind.Script, -20, 1, 0, false, 0, false)]
+    [InlineData(TrackerKind.Script, 0, 1, 0, false, 0, true)]     // weight 0 reverse: Fault while up
+    [InlineData(TrackerKind.Script, 0, 0, 0, true, 0, false)]
+    [InlineData(TrackerKind.File, 3, 5, 15, false, -15, false)]
+    [InlineData(TrackerKind.File, 0, 0, 0, false, 0, true)]       // weight 0 reverse: Fault while the file holds 0
+    [InlineData(TrackerKind.File, 0, 7, 0, true, 0, false)]
+    [InlineData(TrackerKind.File, -2, -127, 254, false, 0, true)] // reversed, -254 or less is still Fault
+    public void Reverse_counts_an_object_the_other_way(TrackerKind kind, int weight, long value, long delta, bool fault, long reversedDelta, bool reversedFault)
+    {
+        var plain = new TrackedObjects([new TrackerConfiguration(kind, "o", weight)]);
+        var reversed = new TrackedObjects([new TrackerConfiguration(kind, "o", weight) { Reverse = true }]);
+        plain.TrySet(kind, "o", value, out _);
+        reversed.TrySet(kind, "o", value, out _);
+        Assert.Equal((delta, fault), (plain.PriorityDelta(), plain.AnyFault()));
+        Assert.Equal((reversedDelta, reversedFault), (reversed.PriorityDelta(), reversed.AnyFault()));
+    }
+
+    [Fact]
+    public void In_a_sync_group_a_reversed_object_is_a_fault_while_up()
+    {
+        var set = new TrackedObjects([new TrackerConfiguration(TrackerKind.Interface, "eth1", 50) { Reverse = true }]) { WeightsIgnored = true };
+        Assert.Equal(["track_interface eth1 up (reverse)"], set.Faults()); // up (the default), so Fault
+        set.TrySet(TrackerKind.Interface, "eth1", 0, out _);
+        Assert.False(set.AnyFault());
+    }
 }

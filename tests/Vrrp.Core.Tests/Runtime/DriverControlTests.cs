@@ -157,6 +157,7 @@ public class DriverControlTests
         clock.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(VrrpState.Backup, high.State);
         Assert.True(high.GetStatus().IsDrained);
+        Assert.Equal(low.GetStatus().LocalAddress, high.GetStatus().MasterAddress); // it follows the lower-priority master
 
         Assert.True(driver.Resume("VI_1"));
         Assert.False(high.GetStatus().IsDrained);

@@ -35,13 +35,21 @@ public sealed class LabRouter : IAsyncDisposable
     /// driver (the epoll loop), or with <paramref name="asyncDriver"/> the generic <see cref="AsyncVrrpDriver"/> over
     /// the same platform's parts.
     /// </summary>
-    public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration, bool asyncDriver = false)
+    public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration, LinuxInstanceOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, bool asyncDriver = false)
     {
         var platform = LinuxVrrpPlatform.Create(host.Namespace);
         var driver = asyncDriver
-            ? new AsyncVrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.LinkMonitor)
-            : platform.CreateDriver();
-        driver.AddRouter(configuration);
+            ? new AsyncVrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.LinkMonitor, loggerFactory: logs)
+            : platform.CreateDriver(logs);
+        if (options is null)
+        {
+            driver.AddRouter(configuration);
+        }
+        else
+        {
+            driver.AddRouter(configuration, platform.CreateResources(options, logs?.CreateLogger("Vrrp.Linux")));
+        }
+
         return new LabRouter(host, platform, driver, configuration.Name);
     }
 

@@ -89,6 +89,50 @@ public sealed class NetworkLab : IDisposable
         LabProcess.Ip("-n", LanNamespace, "link", "set", port, "up");
     }
 
+    /// <summary>
+    /// Gives a host another interface on another bridge of the LAN namespace (created on first use, multicast snooping
+    /// off): a second segment, for routers with two legs.
+    /// </summary>
+    public void AddInterface(LabHost host, string bridge, string device, string? ipv4 = null, string? ipv6 = null)
+    {
+        if (!LabProcess.Ip("-n", LanNamespace, "-br", "link", "show").Split('\n').Any(l => l.StartsWith(bridge + " ", StringComparison.Ordinal)))
+        {
+            LabProcess.Ip("-n", LanNamespace, "link", "add", bridge, "type", "bridge", "mcast_snooping", "0", "forward_delay", "0");
+            LabProcess.Ip("-n", LanNamespace, "link", "set", bridge, "up");
+        }
+
+        int n = _nextPort++;
+        string inside = $"{Prefix}{n}a";
+        string port = $"{Prefix}{n}p";
+        LabProcess.Ip("link", "add", inside, "netns", host.Namespace, "type", "veth", "peer", "name", port, "netns", LanNamespace);
+        LabProcess.Ip("-n", host.Namespace, "link", "set", inside, "name", device);
+        if (ipv4 is not null)
+        {
+            LabProcess.Ip("-n", host.Namespace, "addr", "add", ipv4, "dev", device);
+        }
+
+        if (ipv6 is not null)
+        {
+            LabProcess.Ip("-n", host.Namespace, "addr", "add", ipv6, "dev", device, "nodad");
+        }
+
+        LabProcess.Ip("-n", host.Namespace, "link", "set", device, "up");
+        LabProcess.Ip("-n", LanNamespace, "link", "set", port, "master", bridge);
+        LabProcess.Ip("-n", LanNamespace, "link", "set", port, "up");
+    }
+
+    /// <summary>Adds a host whose eth0 is on another bridge than br0 (another segment; see <see cref="AddInterface"/>).</summary>
+    public LabHost AddHostOn(string bridge, string name, string? ipv4 = null, string? ipv6 = null)
+    {
+        string ns = AddNamespace(name);
+        LabProcess.Run("ip", ["netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"]);
+        LabProcess.Ip("-n", ns, "link", "set", "lo", "up");
+        var host = new LabHost(this, name, ns, "");
+        AddInterface(host, bridge, "eth0", ipv4, ipv6);
+        _hosts[name] = host;
+        return host;
+    }
+
     /// <summary>Creates a bare namespace (registered for removal).</summary>
     public string AddNamespace(string name)
     {

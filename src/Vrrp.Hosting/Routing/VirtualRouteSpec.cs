@@ -1,0 +1,303 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+
+namespace Vrrp.Hosting;
+
+/// <summary>
+/// One entry of <see cref="VrrpInstanceOptions.VirtualRoutes"/> in keepalived's syntax, parsed: <c>[TYPE] [to] DEST
+/// [src ADDR] [via ADDR] [from ADDR/LEN] [dev IF] [table T] [metric N] [scope S] [protocol P] [tos N] [onlink]
+/// [mtu [lock] N] [no_track]</c>. DEST is <c>ADDR[/LEN]</c> or <c>default</c>; TYPE is unicast (the default), local,
+/// broadcast, anycast, multicast, blackhole, unreachable, prohibit, throw or nat. The master adds its routes; they
+/// are removed when it leaves Master.
+/// </summary>
+/// <remarks>
+/// The words mean what they mean to <c>ip route</c>. keepalived's adjustments are made too and listed in
+/// <see cref="Warnings"/>: a route without <c>dev</c> cannot follow its interface, so it is not tracked
+/// (<c>no_track</c>); <c>gw</c> is read as <c>via</c>.
+/// </remarks>
+public sealed class VirtualRouteSpec
+{
+    private VirtualRouteSpec()
+    {
+    }
+
+    /// <summary>The route type (<c>unicast</c> unless another is given).</summary>
+    public string Type { get; private set; } = "unicast";
+
+    /// <summary>The destination, or null for the default route.</summary>
+    public VirtualAddress? Destination { get; private set; }
+
+    /// <summary>The address family of the route.</summary>
+    public VrrpAddressFamily Family { get; private set; } = VrrpAddressFamily.IPv4;
+
+    /// <summary>The preferred source address (<c>src</c>), or null.</summary>
+    public IPAddressValue? Source { get; private set; }
+
+    /// <summary>The gateway (<c>via</c>), or null.</summary>
+    public IPAddressValue? Via { get; private set; }
+
+    /// <summary>The source prefix of an IPv6 source-specific route (<c>from</c>), or null.</summary>
+    public VirtualAddress? From { get; private set; }
+
+    /// <summary>The output interface (<c>dev</c> or <c>oif</c>), or null.</summary>
+    public string? Device { get; private set; }
+
+    /// <summary>The routing table (<c>table</c>; main is 254), or null for main.</summary>
+    public uint? Table { get; private set; }
+
+    /// <summary>The metric (<c>metric</c>, <c>priority</c>, <c>preference</c>), or null.</summary>
+    public uint? Metric { get; private set; }
+
+    /// <summary>The scope (<c>scope</c>), or null for the kernel's default.</summary>
+    public string? Scope { get; private set; }
+
+    /// <summary>The routing protocol (<c>protocol</c>), or null for keepalived's (18).</summary>
+    public string? Protocol { get; private set; }
+
+    /// <summary>The TOS / DS field (<c>tos</c>, <c>dsfield</c>), or null.</summary>
+    public byte? Tos { get; private set; }
+
+    /// <summary>The gateway is on the link even if no prefix says so (<c>onlink</c>).</summary>
+    public bool OnLink { get; private set; }
+
+    /// <summary>The path MTU (<c>mtu</c>), or null.</summary>
+    public uint? Mtu { get; private set; }
+
+    /// <summary>The MTU is locked (<c>mtu lock N</c>).</summary>
+    public bool MtuLocked { get; private set; }
+
+    /// <summary>The route's interface going down does not put the instance in Fault (<c>no_track</c>).</summary>
+    public bool NoTrack { get; private set; }
+
+    /// <summary>What was adjusted while reading, in keepalived's terms.</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    /// <summary>Parses an entry.</summary>
+    /// <param name="text">For example <c>10.80.0.0/24 via 10.70.0.1 dev eth1 table 100</c>.</param>
+    /// <param name="value">The entry, when it is valid.</param>
+    /// <param name="error">What is wrong otherwise.</param>
+    /// <returns>True when the entry is valid.</returns>
+    public static bool TryParse(string text, [NotNullWhen(true)] out VirtualRouteSpec? value, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        value = null;
+        var r = new WordReader(text);
+        var route = new VirtualRouteSpec();
+        VrrpAddressFamily? family = null;
+        bool haveDestination = false;
+        while (!r.AtEnd && r.Error is null)
+        {
+            string word = r.Take();
+            switch (word)
+            {
+                case "inet" or "inet6":
+                    // keepalived 2.2.7 skips the word after these (its parser steps twice), so the route loses its destination.
+                    r.Fail($"'{word}': keepalived 2.2.7 skips the word after it, so the route would lose its destination; leave it out (the family comes from the addresses)");
+                    break;
+                case "src" when r.TryValue(word, out string src):
+                    route.Source = Address(r, "src", src, ref family);
+                    break;
+                case "via" or "gw" when r.TryValue(word, out string via):
+                    if (word == "gw")
+                    {
+                        r.Warnings.Add("\"gw\" for routes is deprecated, read as \"via\" (as keepalived says)");
+                    }
+
+                    if (via is "inet" or "inet6" && r.TryValue(via, out string next))
+                    {
+                        via = next;
+                    }
+
+                    route.Via = Address(r, "via", via, ref family);
+                    break;
+                case "from" when r.TryValue(word, out string from):
+                    if (RoutingWords.TryParsePrefix(from, out var prefix, out string? fromError) && prefix.Family == VrrpAddressFamily.IPv6 && family != VrrpAddressFamily.IPv4)
+                    {
+                        route.From = prefix;
+                        family = VrrpAddressFamily.IPv6;
+                    }
+                    else
+                    {
+                        r.Fail(fromError is null ? $"from {from}: a route's source prefix is for IPv6 only" : $"from '{from}': {fromError}");
+                    }
+
+                    break;
+                case "dev" or "oif" when r.TryValue(word, out string device):
+                    route.Device = RoutingWords.IsInterfaceName(device) ? device : Fail<string>(r, $"{word} '{device}' is not an interface name");
+                    break;
+                case "table" when r.TryValue(word, out string table):
+                    route.Table = RoutingWords.TryParseTable(table, out uint t) ? t : Fail<uint?>(r, $"table '{table}': expected main, local, default or a number");
+                    break;
+                case "metric" or "priority" or "preference" when r.TryValue(word, out string metric):
+                    route.Metric = uint.TryParse(metric, NumberStyles.None, CultureInfo.InvariantCulture, out uint m) ? m : Fail<uint?>(r, $"{word} '{metric}' is not a number");
+                    break;
+                case "scope" when r.TryValue(word, out string scope):
+                    route.Scope = RoutingWords.TryParseScope(scope, out string s) ? s : Fail<string>(r, $"scope '{scope}': expected global, site, link, host, nowhere or a number 0..255");
+                    break;
+                case "protocol" or "proto" when r.TryValue(word, out string protocol):
+                    route.Protocol = RoutingWords.TryParseProtocol(protocol, out string p) ? p : Fail<string>(r, $"protocol '{protocol}': expected a protocol name or a number 0..255");
+                    break;
+                case "tos" or "dsfield" when r.TryValue(word, out string tos):
+                    route.Tos = RoutingWords.TryParseTos(tos, out byte b) ? b : Fail<byte?>(r, $"{word} '{tos}': expected a number 0..255");
+                    break;
+                case "onlink":
+                    route.OnLink = true;
+                    break;
+                case "mtu" when r.TryValue(word, out string mtu):
+                    if (mtu == "lock" && r.TryValue("mtu lock", out string locked))
+                    {
+                        route.MtuLocked = true;
+                        mtu = locked;
+                    }
+
+                    route.Mtu = uint.TryParse(mtu, NumberStyles.None, CultureInfo.InvariantCulture, out uint size) ? size : Fail<uint?>(r, $"mtu '{mtu}' is not a number");
+                    break;
+                case "no_track":
+                    route.NoTrack = true;
+                    break;
+                case "add" or "prepend" or "append":
+                    break; // how keepalived adds the route; the route is the same
+                case "nexthop" or "or" or "as" or "encap" or "expires" or "hoplimit" or "advmss" or "rtt" or "rttvar" or "reordering" or "window" or "cwnd" or
+                    "ssthresh" or "realms" or "rto_min" or "initcwnd" or "initrwnd" or "features" or "quickack" or "congctl" or "pref" or "ttl-propagate" or
+                    "fastopen_no_cookie" or "vrf" or "track_group":
+                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, mtu and no_track are)");
+                    break;
+                default:
+                    if (r.Error is not null)
+                    {
+                        break; // an option whose value is missing comes here, with its error set
+                    }
+
+                    if (haveDestination)
+                    {
+                        r.Fail($"'{word}' is not a route option (the destination is already {route.Destination?.ToString() ?? "default"})");
+                        break;
+                    }
+
+                    if (word == "to" && r.TryValue(word, out string after))
+                    {
+                        word = after;
+                    }
+
+                    if (RoutingWords.RouteTypes.Contains(word) && r.TryValue(word, out string destination))
+                    {
+                        route.Type = word;
+                        word = destination;
+                    }
+
+                    haveDestination = true;
+                    if (word is "default" or "any" or "all")
+                    {
+                        break;
+                    }
+
+                    if (!RoutingWords.TryParsePrefix(word, out var dest, out string? destError))
+                    {
+                        r.Fail($"unknown route keyword or destination '{word}' ({destError})");
+                        break;
+                    }
+
+                    route.Destination = dest;
+                    _ = Same(r, ref family, dest.Family);
+                    break;
+            }
+        }
+
+        if (r.Error is null && !haveDestination)
+        {
+            r.Fail("a route must have a destination (ADDR[/LEN] or default)");
+        }
+
+        if (r.Error is not null)
+        {
+            error = r.Error;
+            return false;
+        }
+
+        route.Family = family ?? VrrpAddressFamily.IPv4;
+        if (!route.NoTrack && route.Device is null)
+        {
+            r.Warnings.Add($"cannot track route {route.Destination?.ToString() ?? "default"} with no interface specified, not tracking (as keepalived does)");
+            route.NoTrack = true;
+            route.Protocol ??= "keepalived"; // keepalived has already given it its own protocol (18) by then
+        }
+
+        route.Warnings = r.Warnings;
+        value = route;
+        error = null;
+        return true;
+
+        static T Fail<T>(WordReader r, string message)
+        {
+            r.Fail(message);
+            return default!;
+        }
+
+        static IPAddressValue? Address(WordReader r, string option, string text, ref VrrpAddressFamily? family)
+        {
+            if (!RoutingWords.TryParseAddress(text, out var address))
+            {
+                r.Fail($"{option} '{text}' is not an IPv4 or IPv6 address");
+                return null;
+            }
+
+            return Same(r, ref family, address.Family) ? address : null;
+        }
+
+        static bool Same(WordReader r, ref VrrpAddressFamily? family, VrrpAddressFamily other)
+        {
+            family ??= other;
+            return family == other || r.Fail("a route cannot mix IPv4 and IPv6 addresses");
+        }
+    }
+
+    /// <summary>Parses an entry.</summary>
+    /// <param name="text">For example <c>10.80.0.0/24 dev eth1</c>.</param>
+    /// <returns>The entry.</returns>
+    /// <exception cref="FormatException">The entry is not valid; the message says why.</exception>
+    public static VirtualRouteSpec Parse(string text) =>
+        TryParse(text, out var value, out string? error) ? value : throw new FormatException($"'{text}': {error}");
+
+    /// <summary>The entry in keepalived's syntax, each option once.</summary>
+    /// <returns>For example <c>10.80.0.0/24 via 10.70.0.1 dev eth1 table 100</c>.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        if (Type != "unicast")
+        {
+            text.Append(Type).Append(' ');
+        }
+
+        text.Append(Destination?.ToString() ?? "default");
+        Append("src", Source?.ToString());
+        Append("via", Via?.ToString());
+        Append("from", From?.ToString());
+        Append("dev", Device);
+        Append("table", Table?.ToString(CultureInfo.InvariantCulture));
+        Append("metric", Metric?.ToString(CultureInfo.InvariantCulture));
+        Append("scope", Scope);
+        Append("protocol", Protocol);
+        Append("tos", Tos is byte tos ? $"0x{tos:x}" : null);
+        if (OnLink)
+        {
+            text.Append(" onlink");
+        }
+
+        Append("mtu", Mtu is uint mtu ? (MtuLocked ? $"lock {mtu}" : mtu.ToString(CultureInfo.InvariantCulture)) : null);
+        if (NoTrack)
+        {
+            text.Append(" no_track");
+        }
+
+        return text.ToString();
+
+        void Append(string option, string? value)
+        {
+            if (value is not null)
+            {
+                text.Append(' ').Append(option).Append(' ').Append(value);
+            }
+        }
+    }
+}

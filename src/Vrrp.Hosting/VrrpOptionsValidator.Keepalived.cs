@@ -1,0 +1,131 @@
+namespace Vrrp.Hosting;
+
+// The rules of the options that keepalived.conf keywords set beyond the protocol itself (routes and rules, unicast
+// TTLs, tracked processes, notify FIFOs and users, multicast groups), and the options not applied yet (NotYetApplied).
+internal sealed partial class VrrpOptionsValidator
+{
+    /// <summary>One instance's keepalived options.</summary>
+    private static void CheckKeepalivedOptions(List<string> errors, string label, VrrpOptions options, VrrpInstanceOptions instance)
+    {
+        foreach (string route in instance.VirtualRoutes)
+        {
+            if (!VirtualRouteSpec.TryParse(route, out _, out string? error))
+            {
+                errors.Add($"{label}: VirtualRoutes (virtual_routes) entry '{route}' is invalid: {error}.");
+            }
+        }
+
+        foreach (string rule in instance.VirtualRules)
+        {
+            if (!VirtualRuleSpec.TryParse(rule, out _, out string? error))
+            {
+                errors.Add($"{label}: VirtualRules (virtual_rules) entry '{rule}' is invalid: {error}.");
+            }
+        }
+
+        foreach (var peer in instance.UnicastPeerTtls)
+        {
+            if (!instance.UnicastPeers.Contains(peer.Peer))
+            {
+                errors.Add($"{label}: UnicastPeerTtls names peer '{peer.Peer}', which is not one of UnicastPeers (unicast_peer).");
+            }
+
+            CheckRanges(errors, $"{label}, UnicastPeerTtls '{peer.Peer}'", peer, OptionFields.UnicastPeerTtl);
+        }
+
+        var processes = options.TrackProcesses.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        CheckTrackedOnce(errors, label, "TrackProcesses (track_process)", instance.TrackProcesses.Select(t => t.Name));
+        foreach (var track in instance.TrackProcesses)
+        {
+            if (!processes.Contains(track.Name))
+            {
+                errors.Add($"{label}: TrackProcesses (track_process) names process tracker '{track.Name}', which is not defined in TrackProcesses (vrrp_track_process).");
+            }
+
+            if (track.Weight is { } w)
+            {
+                CheckWeight(errors, label, $"TrackProcesses[{track.Name}].Weight", w, VrrpLimits.MaximumTrackFileWeight);
+            }
+        }
+
+        if (instance.GarpExtraInterfacesInterval is { } extra && (extra < TimeSpan.Zero || extra > TimeSpan.FromDays(1)))
+        {
+            errors.Add($"{label}: GarpExtraInterfacesInterval (garp_extra_if) must be 0 to 86400 seconds, got {VrrpLimits.Seconds(extra)} s.");
+        }
+
+        CheckCommand(errors, label, "NotifyMasterRxLowerPriority (notify_master_rx_lower_pri)", instance.NotifyMasterRxLowerPriority);
+    }
+
+    /// <summary>The top-level keepalived options, the tracked processes, and what is not applied yet.</summary>
+    private static void CheckKeepalivedOptions(List<string> errors, VrrpOptions options)
+    {
+        if (options.MulticastGroup4 is { } group4 && !(IPAddressValue.TryParse(group4, out var address4) && address4.Family == VrrpAddressFamily.IPv4 && IsIPv4Multicast(address4)))
+        {
+            errors.Add($"Vrrp: MulticastGroup4 (vrrp_mcast_group4) '{group4}' is not an IPv4 multicast address.");
+        }
+
+        if (options.MulticastGroup6 is { } group6 && !(IPAddressValue.TryParse(group6, out var address6) && address6.Family == VrrpAddressFamily.IPv6 && address6.ToString().StartsWith("ff", StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"Vrrp: MulticastGroup6 (vrrp_mcast_group6) '{group6}' is not an IPv6 multicast address (ff00::/8; link-local ff02::/16 is the usual).");
+        }
+
+        foreach (var (fifo, keyword) in new[] { (options.NotifyFifo, "notify_fifo"), (options.VrrpNotifyFifo, "vrrp_notify_fifo") })
+        {
+            if (fifo is not null && string.IsNullOrWhiteSpace(fifo.Path))
+            {
+                errors.Add($"Vrrp: the path of the notify FIFO ({keyword}) is required.");
+            }
+
+            CheckCommand(errors, "Vrrp", $"the notify FIFO script ({keyword}_script)", fifo?.Script);
+        }
+
+        if (options.GarpInterval < TimeSpan.Zero || options.GnaInterval < TimeSpan.Zero)
+        {
+            errors.Add("Vrrp: GarpInterval and GnaInterval (vrrp_garp_interval, vrrp_gna_interval) must not be negative.");
+        }
+
+        CheckUniqueNames(errors, "tracked process", options.TrackProcesses.Select(p => p.Name));
+        foreach (var process in options.TrackProcesses)
+        {
+            string label = $"Tracked process '{process.Name}'";
+            CheckRanges(errors, label, process, OptionFields.TrackProcess);
+            if (string.IsNullOrEmpty(process.Process))
+            {
+                errors.Add($"{label}: Process (process) is required.");
+            }
+
+            if (process.QuorumMax is { } max && max < process.Quorum)
+            {
+                errors.Add($"{label}: QuorumMax (quorum_max) {max} is below Quorum (quorum) {process.Quorum}.");
+            }
+
+            if (process.Quorum == 0 && process.QuorumMax != 0)
+            {
+                errors.Add($"{label}: Quorum (quorum) 0 is only allowed with QuorumMax (quorum_max) 0.");
+            }
+
+            if (process.TerminateDelay < TimeSpan.Zero || process.ForkDelay < TimeSpan.Zero)
+            {
+                errors.Add($"{label}: TerminateDelay and ForkDelay (delay, terminate_delay, fork_delay) must not be negative.");
+            }
+
+            CheckWeight(errors, label, "Weight (weight)", process.Weight, VrrpLimits.MaximumTrackFileWeight);
+        }
+
+        if (!options.IgnoreUnsupported)
+        {
+            foreach (var (owner, entry) in NotYetApplied.UsedBy(options))
+            {
+                errors.Add($"{owner}: {entry.Setting} is not applied by the host yet, so it would run without it. " +
+                    $"Instead: {entry.Instead}; or set IgnoreUnsupported (vrrpd_ignore_unsupported in global_defs) to run without it.");
+            }
+        }
+    }
+
+    private static bool IsIPv4Multicast(IPAddressValue address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        address.WriteTo(bytes);
+        return bytes[0] is >= 224 and <= 239;
+    }
+}

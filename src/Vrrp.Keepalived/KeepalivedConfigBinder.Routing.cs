@@ -1,0 +1,199 @@
+using System.Globalization;
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived;
+
+// Virtual addresses with their options, virtual routes and rules, unicast peers with their TTLs: each entry is one
+// line in keepalived's syntax, parsed by the specs of Vrrp.Hosting (the same parsers the options validator uses).
+internal sealed partial class KeepalivedConfigBinder
+{
+    /// <summary>The next priority of a rule without one, per family: keepalived counts down from 16384.</summary>
+    private readonly Dictionary<VrrpAddressFamily, uint> _nextRulePriority = new() { [VrrpAddressFamily.IPv4] = 16384, [VrrpAddressFamily.IPv6] = 16384 };
+
+    internal void ReadAddresses(ConfigStatement block, List<string> into, bool sameFamily)
+    {
+        VrrpAddressFamily? family = null;
+        foreach (var s in Entries(block))
+        {
+            if (!VirtualAddressSpec.TryParse(s.Text, out var spec, out string? error))
+            {
+                _d.Error(s.Location, $"{block.Keyword} '{(error!.StartsWith("expected", StringComparison.Ordinal) ? s.Keyword : s.Text)}': {error}");
+                continue;
+            }
+
+            foreach (string warning in spec.Warnings)
+            {
+                _d.Warning(s.Location, $"{block.Keyword} '{s.Keyword}': {warning}");
+            }
+
+            if (sameFamily)
+            {
+                family ??= spec.Address.Family;
+                if (spec.Address.Family != family)
+                {
+                    _d.Error(s.Location, $"{block.Keyword} '{s.Keyword}': all addresses must be of one family (the first is {family}); put the others in virtual_ipaddress_excluded");
+                    continue;
+                }
+            }
+
+            if (into.Any(a => VirtualAddressSpec.Parse(a).Address == spec.Address))
+            {
+                _d.Warning(s.Location, $"{block.Keyword} '{s.Keyword}' is listed twice; ignored");
+                continue;
+            }
+
+            into.Add(spec.ToString());
+        }
+    }
+
+    internal void ReadRoutes(ConfigStatement block, List<string> into)
+    {
+        foreach (var s in Entries(block))
+        {
+            if (!VirtualRouteSpec.TryParse(s.Text, out var spec, out string? error))
+            {
+                _d.Error(s.Location, $"{block.Keyword} '{s.Text}': {error}");
+                continue;
+            }
+
+            foreach (string warning in spec.Warnings)
+            {
+                _d.Warning(s.Location, $"{block.Keyword} '{s.Text}': {warning}");
+            }
+
+            into.Add(spec.ToString());
+        }
+    }
+
+    internal void ReadRules(ConfigStatement block, List<string> into)
+    {
+        foreach (var s in Entries(block))
+        {
+            if (!VirtualRuleSpec.TryParse(s.Text, out var spec, out string? error))
+            {
+                _d.Error(s.Location, $"{block.Keyword} '{s.Text}': {error}");
+                continue;
+            }
+
+            if (spec.Priority is null)
+            {
+                uint priority = _nextRulePriority[spec.Family]--;
+                _d.Warning(s.Location, $"{block.Keyword} '{s.Text}': rule has no preference specified - setting to {priority}. This is probably not what you want (as keepalived says)");
+                spec = spec.WithPriority(priority);
+            }
+
+            into.Add(spec.ToString());
+        }
+    }
+
+    /// <summary><c>unicast_peer { IP [min_ttl N] [max_ttl N] ... }</c>: a TTL limit also turns on the source check, as keepalived does.</summary>
+    internal void ReadPeers(ConfigStatement block, VrrpInstanceOptions o)
+    {
+        foreach (var s in Entries(block))
+        {
+            if (!TryParseAddress(s.Keyword, out var address))
+            {
+                _d.Error(s.Location, $"unicast_peer '{s.Keyword}': expected an IPv4 or IPv6 address");
+                continue;
+            }
+
+            string text = address.ToString();
+            if (o.UnicastPeers.Contains(text))
+            {
+                _d.Warning(s.Location, $"unicast_peer '{s.Keyword}' is listed twice; ignored");
+                continue;
+            }
+
+            var ttl = new UnicastPeerTtlOptions { Peer = text };
+            bool limited = false;
+            for (int i = 0; i < s.Arguments.Count; i += 2)
+            {
+                string option = s.Arguments[i].Text;
+                if (i + 1 >= s.Arguments.Count)
+                {
+                    _d.Error(s.Location, $"unicast_peer '{s.Keyword}': {option} is missing a value");
+                    break;
+                }
+
+                if (option is not ("min_ttl" or "max_ttl"))
+                {
+                    _d.Error(s.Location, $"unicast_peer '{s.Keyword}': unknown option '{option}' (expected min_ttl or max_ttl)");
+                    break;
+                }
+
+                if (!TryParseInt(s, i + 1, 0, VrrpLimits.MaximumTtl, $"a number 0..{VrrpLimits.MaximumTtl}", out int value, $"unicast_peer {s.Keyword} {option}", checkExtra: false))
+                {
+                    break;
+                }
+
+                if (option == "min_ttl")
+                {
+                    ttl.MinTtl = value;
+                }
+                else
+                {
+                    ttl.MaxTtl = value;
+                }
+
+                limited = true;
+            }
+
+            if (ttl.MinTtl > ttl.MaxTtl)
+            {
+                _d.Warning(s.Location, $"unicast_peer '{s.Keyword}': min_ttl {ttl.MinTtl} > max_ttl {ttl.MaxTtl} - every advert from it will be dropped (as keepalived says)");
+            }
+
+            o.UnicastPeers.Add(text);
+            if (limited)
+            {
+                o.UnicastPeerTtls.Add(ttl);
+                o.CheckUnicastSource = true;
+            }
+        }
+    }
+
+    /// <summary><c>[vrrp_]garp_extra_if [all] SECONDS</c> (1..86400).</summary>
+    internal void ReadGarpExtraInterfaces(ConfigStatement s, Action<TimeSpan?, bool> set)
+    {
+        bool all = false;
+        int? seconds = null;
+        for (int i = 0; i < s.Arguments.Count; i++)
+        {
+            if (s.Arguments[i].Text == "all")
+            {
+                all = true;
+            }
+            else if (TryParseInt(s, i, 1, 86400, "all or seconds 1..86400", out int value, checkExtra: false))
+            {
+                seconds = value;
+            }
+            else
+            {
+                return;
+            }
+        }
+
+        if (seconds is null)
+        {
+            _d.Error(s.Location, $"{s.Keyword}: specified without time (seconds 1..86400)");
+            return;
+        }
+
+        set(TimeSpan.FromSeconds(seconds.Value), all);
+    }
+
+    /// <summary>The lines of a block of entries (no nested blocks).</summary>
+    private IEnumerable<ConfigStatement> Entries(ConfigStatement block)
+    {
+        foreach (var s in block.Block!)
+        {
+            if (s.Block is not null)
+            {
+                _d.Error(s.Location, $"{block.Keyword}: '{s.Keyword}' does not take a block");
+                continue;
+            }
+
+            yield return s;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using Vrrp.Hosting;
+using Vrrp.Packets;
+
+namespace Vrrp.Keepalived;
+
+// The writing of keywords that are not a single value (the named blocks, lists, trackers): the Custom rows of KeywordTable.
+public static partial class KeepalivedConfigWriter
+{
+    internal static void WriteGlobal(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        w.OptionalBlock("global_defs", () => WriteRows(w, KeywordTable.Global, options, all));
+    }
+
+    internal static void WriteScripts(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        foreach (var script in options.Scripts)
+        {
+            w.Line("");
+            w.Open($"vrrp_script {Word(script.Name)}");
+            WriteRows(w, KeywordTable.Script, script, all);
+            w.Close();
+        }
+    }
+
+    internal static void WriteTrackFiles(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        foreach (var file in options.TrackFiles)
+        {
+            w.Line("");
+            w.Open($"vrrp_track_file {Word(file.Name)}");
+            WriteRows(w, KeywordTable.TrackFile, file, all);
+            w.Close();
+        }
+    }
+
+    internal static void WriteInstances(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        foreach (var instance in options.Instances)
+        {
+            w.Line("");
+            w.Open($"vrrp_instance {Word(instance.Name)}");
+            WriteRows(w, KeywordTable.Instance, instance, all);
+            foreach (var check in instance.TrackHealthChecks)
+            {
+                w.Line($"# not expressible in keepalived.conf: health check '{OneLine(check.Name)}' weight {Number(check.Weight)}");
+            }
+
+            if (instance.ChecksumMode != Ipv4ChecksumMode.PseudoHeader)
+            {
+                w.Line($"# not expressible in keepalived.conf: IPv4 checksum mode {instance.ChecksumMode}");
+            }
+
+            w.Close();
+        }
+    }
+
+    internal static void WriteSyncGroups(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        foreach (var group in options.SyncGroups)
+        {
+            w.Line("");
+            w.Open($"vrrp_sync_group {Word(group.Name)}");
+            WriteRows(w, KeywordTable.SyncGroup, group, all);
+            w.Close();
+        }
+    }
+
+    private static void WriteRows<TOptions>(ConfigOutput w, KeywordBlock<TOptions> table, TOptions options, VrrpOptions all)
+        where TOptions : class
+    {
+        foreach (var keyword in table)
+        {
+            keyword.Write(w, options, all);
+        }
+    }
+
+    internal static void WriteState(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.InitialState is VrrpState.Master or VrrpState.Backup)
+        {
+            w.Line($"state {(o.InitialState == VrrpState.Master ? "MASTER" : "BACKUP")}");
+        }
+        else if (o.InitialState is { } state)
+        {
+            w.Line($"# initial state {state} has no keepalived keyword");
+        }
+    }
+
+    internal static void WriteAuthentication(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.AuthenticationType != AuthenticationType.None)
+        {
+            w.Open("authentication");
+            WriteRows(w, KeywordTable.Authentication, o, all);
+            w.Close();
+        }
+    }
+
+    internal static void WriteUseVirtualMac(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.UseVirtualMac)
+        {
+            w.Line(o.VirtualMacInterface is null ? "use_vmac" : $"use_vmac {Word(o.VirtualMacInterface)}");
+        }
+    }
+
+    internal static void WriteTrackInterfaces(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.TrackInterfaces.Count == 0)
+        {
+            return;
+        }
+
+        w.Open("track_interface");
+        foreach (var track in o.TrackInterfaces)
+        {
+            w.Line(track.Weight == 0 && !track.Reverse ? Word(track.Interface) : $"{Word(track.Interface)} weight {Number(track.Weight)}{(track.Reverse ? " reverse" : "")}");
+        }
+
+        w.Close();
+    }
+
+    internal static void WriteReferences(ConfigOutput w, string keyword, List<TrackReferenceOptions> references)
+    {
+        if (references.Count == 0)
+        {
+            return;
+        }
+
+        w.Open(keyword);
+        foreach (var reference in references)
+        {
+            string reverse = reference.Reverse switch { true => " reverse", false => " noreverse", null => "" };
+            w.Line(reference.Weight is int weight ? $"{Word(reference.Name)} weight {Number(weight)}{reverse}" : Word(reference.Name));
+        }
+
+        w.Close();
+    }
+
+    internal static void WriteList(ConfigOutput w, string keyword, List<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        w.Open(keyword);
+        foreach (string item in items)
+        {
+            w.Line(Word(item));
+        }
+
+        w.Close();
+    }
+
+    internal static void WriteScriptCommand(ConfigOutput w, VrrpScriptOptions script, VrrpOptions all) =>
+        w.Line($"script {Command(KeepalivedCommandLine.Join([script.Command, .. script.Arguments]))}");
+
+    internal static void WriteSyncGroupMembers(ConfigOutput w, VrrpSyncGroupOptions group, VrrpOptions all)
+    {
+        w.Open("group");
+        foreach (string member in group.Instances)
+        {
+            w.Line(Word(member));
+        }
+
+        w.Close();
+    }
+
+    internal static void WriteTrackingWeight(ConfigOutput w, VrrpSyncGroupOptions group, VrrpOptions all)
+    {
+        if (group.TrackingWeight)
+        {
+            w.Line("sync_group_tracking_weight");
+        }
+    }
+}

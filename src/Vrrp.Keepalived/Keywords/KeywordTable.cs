@@ -1,0 +1,350 @@
+using Vrrp.Hosting;
+using Vrrp.Packets;
+using W = Vrrp.Keepalived.KeepalivedConfigWriter;
+
+namespace Vrrp.Keepalived;
+
+/// <summary>
+/// Every keepalived.conf keyword Vrrp knows, one row each: the block it is allowed in (the table it is in), how its
+/// value is read with keepalived's rules and ranges (<see cref="Syntax"/>, the ranges from <see cref="VrrpLimits"/>),
+/// which option it sets, its global_defs default and keepalived's default, and how the writer writes it back. The
+/// reader, the writer and the list of known keywords all come from here.
+/// </summary>
+/// <remarks>
+/// To add a keyword: add its option property to the options of Vrrp.Hosting (with its range in
+/// <see cref="VrrpLimits"/> if it has a new one), then one row in the right block below. A plain value is
+/// <c>Value(keyword, syntax, get, set)</c>; a keyword with a block or several parts is a <c>Custom</c> row whose
+/// reading lives in KeepalivedConfigBinder.Blocks.cs and writing in KeepalivedConfigWriter.Blocks.cs. Rows are
+/// written in table order.
+/// </remarks>
+internal static class KeywordTable
+{
+    static KeywordTable()
+    {
+        Instance = BuildInstance();
+        Authentication = BuildAuthentication();
+        Script = BuildScript();
+        TrackFile = BuildTrackFile();
+        SyncGroup = BuildSyncGroup();
+        TrackProcess = BuildTrackProcess();
+        Global = BuildGlobal();
+        TopLevel = BuildTopLevel();
+    }
+
+    /// <summary>The top level of the file: global_defs and the named blocks.</summary>
+    public static KeywordBlock<VrrpOptions> TopLevel { get; }
+
+    /// <summary><c>global_defs { ... }</c>, including the defaults of instance and script keywords (<c>vrrp_garp_master_delay</c>...).</summary>
+    public static KeywordBlock<VrrpOptions> Global { get; }
+
+    /// <summary><c>vrrp_instance NAME { ... }</c>.</summary>
+    public static KeywordBlock<VrrpInstanceOptions> Instance { get; }
+
+    /// <summary><c>authentication { ... }</c> inside an instance.</summary>
+    public static KeywordBlock<VrrpInstanceOptions> Authentication { get; }
+
+    /// <summary><c>vrrp_script NAME { ... }</c>.</summary>
+    public static KeywordBlock<VrrpScriptOptions> Script { get; }
+
+    /// <summary><c>vrrp_track_file NAME { ... }</c> (or <c>track_file NAME { ... }</c>).</summary>
+    public static KeywordBlock<VrrpTrackFileOptions> TrackFile { get; }
+
+    /// <summary><c>vrrp_sync_group NAME { ... }</c>.</summary>
+    public static KeywordBlock<VrrpSyncGroupOptions> SyncGroup { get; }
+
+    /// <summary><c>vrrp_track_process NAME { ... }</c>.</summary>
+    public static KeywordBlock<VrrpTrackProcessOptions> TrackProcess { get; }
+
+    /// <summary>version and vrrp_version: 2 or 3.</summary>
+    internal static readonly ValueSyntax<VrrpVersion> VersionSyntax =
+        Syntax.Integer(2, 3, "2 or 3").Map(static v => v == 2 ? VrrpVersion.V2 : VrrpVersion.V3, static v => v == VrrpVersion.V2 ? 2 : 3);
+
+    // keepalived reads 0..UINT_MAX and makes 0 into 1 ("must be greater than 0, setting to 1").
+    private static readonly ValueSyntax<int> s_repeat = Syntax.Integer(0, VrrpLimits.MaximumRepeat).RaisedTo(1);
+
+    private static KeywordBlock<VrrpOptions> BuildTopLevel()
+    {
+        var k = new KeywordBlock<VrrpOptions>("keepalived.conf");
+        k.Custom("global_defs", BlockUse.Either, static (_, _, _) => { }, W.WriteGlobal); // read (and checked) before everything else
+        k.Custom("vrrp_script", BlockUse.Required, static (b, s, _) => b.ReadScript(s), W.WriteScripts);
+        k.Custom("vrrp_track_file", BlockUse.Required, static (b, s, _) => b.ReadTrackFile(s), W.WriteTrackFiles);
+        k.Custom("track_file", BlockUse.Required, static (b, s, _) => b.ReadTrackFile(s));
+        k.Custom("vrrp_track_process", BlockUse.Required, static (b, s, _) => b.ReadTrackProcess(s), W.WriteTrackProcesses); // before the instances that name them, as keepalived needs
+        k.Custom("vrrp_instance", BlockUse.Required, static (b, s, _) => b.ReadInstance(s), W.WriteInstances);
+        k.Custom("vrrp_sync_group", BlockUse.Required, static (b, s, _) => b.ReadSyncGroup(s), W.WriteSyncGroups);
+        k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v)
+            .WrittenWhen(static _ => false); // keepalived also accepts it outside global_defs; written there
+
+        k.Unsupported("static_ipaddress", "static addresses are not managed by Vrrp", "the system's network configuration");
+        k.Unsupported("static_routes", "static routes are not managed by Vrrp", "the system's network configuration");
+        k.Unsupported("static_rules", "static rules are not managed by Vrrp", "the system's network configuration");
+        k.Unsupported("track_group", "static track groups are not part of Vrrp", "leave it out (it only serves static_* blocks)");
+        k.Unsupported("garp_group", "announcement rate groups are not part of Vrrp", "leave it out: announcements are sent at once");
+        k.Unsupported("interface_up_down_delays", "interface debouncing is not part of Vrrp", "leave it out: link changes act at once");
+        TopLevelIgnoredBlock(k, "virtual_server", "LVS is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "virtual_server_group", "LVS is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "real_server", "LVS is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "SSL", "LVS checkers are not part of Vrrp");
+        TopLevelIgnoredBlock(k, "bfd_instance", "BFD is not part of Vrrp");
+        TopLevelIgnoredBlock(k, "linkbeat_interfaces", "link state comes from netlink");
+        foreach (string daemonSetting in new[] { "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time" })
+        {
+            k.Custom(daemonSetting, BlockUse.Either, static (b, s, _) => b.Warning(s, $"'{s.Keyword}' is not supported; ignored"));
+        }
+
+        return k;
+
+        static void TopLevelIgnoredBlock(KeywordBlock<VrrpOptions> k, string keyword, string why) =>
+            k.Custom(keyword, BlockUse.Either, (b, s, _) => b.Warning(s, $"{s.Keyword} block is not supported ({why}); skipped"));
+    }
+
+    private static KeywordBlock<VrrpOptions> BuildGlobal()
+    {
+        var k = new KeywordBlock<VrrpOptions>("global_defs");
+        k.Value("router_id", Syntax.Text("a name"), static o => o.RouterId!, static (o, v) => o.RouterId = v);
+        k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
+        k.Value("vrrp_startup_delay", Syntax.Seconds(0, VrrpLimits.MaximumStartupDelaySeconds), static o => o.StartupDelay, static (o, v) => o.StartupDelay = v)
+            .KeepalivedDefault(TimeSpan.Zero);
+        k.Value("vrrp_mcast_group4", Syntax.MulticastGroup(VrrpAddressFamily.IPv4), static o => o.MulticastGroup4, static (o, v) => o.MulticastGroup4 = v);
+        k.Value("vrrp_mcast_group6", Syntax.MulticastGroup(VrrpAddressFamily.IPv6), static o => o.MulticastGroup6, static (o, v) => o.MulticastGroup6 = v);
+        k.Value("vrrp_garp_interval", Syntax.Seconds(0.000001m, 4294.967295m), static o => o.GarpInterval, static (o, v) => o.GarpInterval = v)
+            .KeepalivedDefault(TimeSpan.Zero);
+        k.Value("vrrp_gna_interval", Syntax.Seconds(0.000001m, 4294.967295m), static o => o.GnaInterval, static (o, v) => o.GnaInterval = v)
+            .KeepalivedDefault(TimeSpan.Zero);
+        k.Custom("script_user", BlockUse.No, static (b, s, d) => b.ReadUser(s, (user, group) => (d.Options.ScriptUser, d.Options.ScriptGroup) = (user, group)),
+            static (w, o, _) => W.WriteUser(w, "script_user", o.ScriptUser, o.ScriptGroup));
+        k.Flag("enable_script_security", static o => o.EnableScriptSecurity, static (o, v) => o.EnableScriptSecurity = v);
+        k.Custom("notify_fifo", BlockUse.No, static (b, s, d) => b.ReadNotifyFifo(s, d.Options.NotifyFifo ??= new()), static (w, o, _) => W.WriteNotifyFifo(w, "", o.NotifyFifo));
+        k.Custom("notify_fifo_script", BlockUse.No, static (b, s, d) => b.ReadNotifyFifoScript(s, d.Options.NotifyFifo ??= new()));
+        k.Custom("vrrp_notify_fifo", BlockUse.No, static (b, s, d) => b.ReadNotifyFifo(s, d.Options.VrrpNotifyFifo ??= new()), static (w, o, _) => W.WriteNotifyFifo(w, "vrrp_", o.VrrpNotifyFifo));
+        k.Custom("vrrp_notify_fifo_script", BlockUse.No, static (b, s, d) => b.ReadNotifyFifoScript(s, d.Options.VrrpNotifyFifo ??= new()));
+        k.Flag(KeepalivedConfigBinder.IgnoreUnsupportedKeyword, static o => o.IgnoreUnsupported, static (o, v) => o.IgnoreUnsupported = v); // read first, see Bind
+        k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
+        k.Unsupported("vrrp_min_garp", "vrrp_min_garp is not part of Vrrp", "garp_master_repeat 1 and garp_master_delay 0");
+        k.Custom("vrrp_garp_extra_if", BlockUse.No, static (b, s, _) => b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals[s.Keyword] = (interval, all)));
+        k.Unsupported("vrrp_lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
+        k.Unsupported("vrrp_down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
+
+        // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
+        // the syntax of the keyword they are the default of.
+        AddGlobalDefaults(k, Instance);
+        AddGlobalDefaults(k, Script);
+        return k;
+    }
+
+    private static KeywordBlock<VrrpInstanceOptions> BuildInstance()
+    {
+        var k = new KeywordBlock<VrrpInstanceOptions>("vrrp_instance");
+        k.Custom("state", BlockUse.No, static (b, s, d) => b.ReadState(s, d), W.WriteState);
+        k.Value("interface", Syntax.InterfaceName, static o => o.Interface, static (o, v) => o.Interface = v).AlwaysWritten();
+        k.Value("virtual_router_id", Syntax.Integer(VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId), static o => o.VirtualRouterId, static (o, v) => o.VirtualRouterId = v)
+            .AlwaysWritten();
+        k.Value("priority", Syntax.Integer(VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority), static o => o.Priority, static (o, v) => o.Priority = v)
+            .AlwaysWritten();
+        k.Value("version", VersionSyntax, static o => o.Version, static (o, v) => o.Version = v)
+            .DefaultFrom("vrrp_version").KeepalivedDefault(VrrpVersion.V2).AlwaysWritten().FirstValueWins();
+        k.Value("advert_int", Syntax.AdvertisementInterval, static o => o.AdvertisementInterval, static (o, v) => o.AdvertisementInterval = v)
+            .AlwaysWritten(); // checked against the version when the instance is complete
+        k.Custom("authentication", BlockUse.Required, static (b, s, d) => b.ReadAuthentication(s, d), W.WriteAuthentication);
+        k.Custom("virtual_ipaddress", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d.Options.VirtualAddresses, sameFamily: true),
+            static (w, o, _) => W.WriteEntries(w, "virtual_ipaddress", o.VirtualAddresses));
+        k.Custom("virtual_ipaddress_excluded", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d.Options.ExcludedVirtualAddresses, sameFamily: false),
+            static (w, o, _) => W.WriteEntries(w, "virtual_ipaddress_excluded", o.ExcludedVirtualAddresses));
+        k.Custom("virtual_routes", BlockUse.Required, static (b, s, d) => b.ReadRoutes(s, d.Options.VirtualRoutes),
+            static (w, o, _) => W.WriteEntries(w, "virtual_routes", o.VirtualRoutes));
+        k.Custom("virtual_rules", BlockUse.Required, static (b, s, d) => b.ReadRules(s, d.Options.VirtualRules),
+            static (w, o, _) => W.WriteEntries(w, "virtual_rules", o.VirtualRules));
+        k.Flag("nopreempt", static o => o.NoPreempt, static (o, v) => o.NoPreempt = v);
+        k.Flag("no_preempt", static o => o.NoPreempt, static (o, v) => o.NoPreempt = v).NotWritten();
+        k.Flag("preempt", static o => o.NoPreempt, static (o, v) => o.NoPreempt = v, value: false).NotWritten();
+        k.Value("preempt_delay", Syntax.Seconds(0, VrrpLimits.MaximumPreemptDelaySeconds), static o => o.PreemptDelay, static (o, v) => o.PreemptDelay = v)
+            .KeepalivedDefault(TimeSpan.Zero);
+        k.Value("unicast_src_ip", Syntax.Address, static o => o.SourceAddress, static (o, v) => o.SourceAddress = v)
+            .WrittenWhen(static o => o.UnicastPeers.Count > 0);
+        k.Value("mcast_src_ip", Syntax.Address, static o => o.SourceAddress, static (o, v) => o.SourceAddress = v)
+            .WrittenWhen(static o => o.UnicastPeers.Count == 0);
+        k.Custom("unicast_peer", BlockUse.Required, static (b, s, d) => b.ReadPeers(s, d.Options), W.WritePeers);
+        k.Value("unicast_ttl", Syntax.Integer(0, VrrpLimits.MaximumTtl).Map<int?>(static v => v, static v => v!.Value), static o => o.UnicastTtl, static (o, v) => o.UnicastTtl = v);
+        k.Flag("check_unicast_src", static o => o.CheckUnicastSource, static (o, v) => o.CheckUnicastSource = v)
+            .DefaultFrom("vrrp_check_unicast_src");
+        k.Custom("use_vmac", BlockUse.No, static (b, s, d) => b.ReadUseVirtualMac(s, d.Options), W.WriteUseVirtualMac);
+        k.Flag("vmac_xmit_base", static o => o.VirtualMacTransmitOnBase, static (o, v) => o.VirtualMacTransmitOnBase = v);
+        k.Custom("accept", BlockUse.No, static (b, s, d) => { b.NoArguments(s); d.Options.Accept = true; }, static (w, o, _) => W.WriteAccept(w, o.Accept));
+        k.Custom("no_accept", BlockUse.No, static (b, s, d) => { b.NoArguments(s); d.Options.Accept = false; });
+        k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
+        k.Flag("dont_track_primary", static o => o.DontTrackPrimary, static (o, v) => o.DontTrackPrimary = v);
+        k.Value("strict_mode", Syntax.Bool, static o => o.StrictMode, static (o, v) => o.StrictMode = v)
+            .DefaultFrom("vrrp_strict").KeepalivedDefault(false);
+
+        // Announcements: the instance keyword, else global_defs' vrrp_ one, else keepalived's default. The
+        // lower-priority ones default to the global master settings, not the instance's (as keepalived).
+        var garpDelay = Syntax.WholeSeconds(0, VrrpLimits.MaximumTimerSeconds);
+        k.Value("garp_master_delay", garpDelay, static o => o.GarpMasterDelay, static (o, v) => o.GarpMasterDelay = v)
+            .DefaultFrom("vrrp_garp_master_delay").KeepalivedDefault(TimeSpan.FromSeconds(5));
+        k.Value("garp_master_repeat", s_repeat, static o => o.GarpMasterRepeat, static (o, v) => o.GarpMasterRepeat = v)
+            .DefaultFrom("vrrp_garp_master_repeat").KeepalivedDefault(5);
+        k.Value("garp_master_refresh", Syntax.WholeSeconds(0, uint.MaxValue), static o => o.GarpMasterRefresh, static (o, v) => o.GarpMasterRefresh = v)
+            .DefaultFrom("vrrp_garp_master_refresh").KeepalivedDefault(TimeSpan.Zero);
+        k.Value("garp_master_refresh_repeat", s_repeat, static o => o.GarpMasterRefreshRepeat, static (o, v) => o.GarpMasterRefreshRepeat = v)
+            .DefaultFrom("vrrp_garp_master_refresh_repeat").KeepalivedDefault(1);
+        k.Value("garp_lower_prio_delay", garpDelay, static o => o.GarpLowerPriorityDelay, static (o, v) => o.GarpLowerPriorityDelay = v)
+            .DefaultFrom("vrrp_garp_lower_prio_delay", "vrrp_garp_master_delay").KeepalivedDefault(TimeSpan.FromSeconds(5));
+        k.Value("garp_lower_prio_repeat", Syntax.Integer(0, VrrpLimits.MaximumRepeat), static o => o.GarpLowerPriorityRepeat, static (o, v) => o.GarpLowerPriorityRepeat = v)
+            .DefaultFrom("vrrp_garp_lower_prio_repeat", "vrrp_garp_master_repeat").KeepalivedDefault(5);
+
+        k.Custom("track_interface", BlockUse.Required, static (b, s, d) => b.ReadTrackInterfaces(s, d.Options.TrackInterfaces), W.WriteTrackInterfaces);
+        k.Custom("track_script", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Scripts, VrrpLimits.MaximumTrackWeight),
+            static (w, o, _) => W.WriteReferences(w, "track_script", o.TrackScripts));
+        k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Files, VrrpLimits.MaximumTrackFileWeight),
+            static (w, o, _) => W.WriteReferences(w, "track_file", o.TrackFiles));
+        k.Custom("track_process", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((InstanceDraft)d).Processes, VrrpLimits.MaximumTrackFileWeight),
+            static (w, o, _) => W.WriteReferences(w, "track_process", o.TrackProcesses));
+        k.Custom("garp_extra_if", BlockUse.No, static (b, s, d) => b.ReadGarpExtraInterfaces(s, (interval, all) => (d.Options.GarpExtraInterfacesInterval, d.Options.GarpExtraInterfacesAll) = (interval, all)),
+            W.WriteGarpExtraInterfaces); // its global_defs default (vrrp_garp_extra_if) is applied when the instance is complete
+        k.Custom("vmac_garp_intvl", BlockUse.No, static (b, s, d) =>
+        {
+            b.Warning(s, "vmac_garp_intvl is deprecated (as keepalived says): read as garp_extra_if");
+            b.ReadGarpExtraInterfaces(s, (interval, all) => (d.Options.GarpExtraInterfacesInterval, d.Options.GarpExtraInterfacesAll) = (interval, all));
+            d.Seen["garp_extra_if"] = s.Location;
+        });
+        k.Value("higher_prio_send_advert", Syntax.Bool, static o => o.HigherPrioritySendAdvert, static (o, v) => o.HigherPrioritySendAdvert = v)
+            .DefaultFrom("vrrp_higher_prio_send_advert").KeepalivedDefault(false);
+
+        // keepalived keeps the first notify command of a kind.
+        k.Custom("notify_master", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMaster, static (o, v) => o.NotifyMaster = v), static (w, o, _) => W.WriteNotify(w, "notify_master", o.NotifyMaster, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_backup", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyBackup, static (o, v) => o.NotifyBackup = v), static (w, o, _) => W.WriteNotify(w, "notify_backup", o.NotifyBackup, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_fault", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyFault, static (o, v) => o.NotifyFault = v), static (w, o, _) => W.WriteNotify(w, "notify_fault", o.NotifyFault, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_stop", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyStop, static (o, v) => o.NotifyStop = v), static (w, o, _) => W.WriteNotify(w, "notify_stop", o.NotifyStop, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.Notify, static (o, v) => o.Notify = v), static (w, o, _) => W.WriteNotify(w, "notify", o.Notify, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_master_rx_lower_pri", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMasterRxLowerPriority, static (o, v) => o.NotifyMasterRxLowerPriority = v),
+            static (w, o, _) => W.WriteNotify(w, "notify_master_rx_lower_pri", o.NotifyMasterRxLowerPriority, o.NotifyUser, o.NotifyGroup));
+
+        // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
+        // vrrpd_ignore_unsupported; what has no effect here is a warning.
+        k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
+        k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
+        k.Unsupported("unicast_fault_no_peer", "Fault without unicast peers is not part of Vrrp", "list the unicast peers");
+        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum is not sent", "leave it out: adverts with either checksum are accepted");
+        k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
+        k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
+        k.Ignored("linkbeat_use_polling", "link state comes from netlink");
+        k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
+        k.Unsupported("mcast_dst_ip", "another multicast group per instance is not part of Vrrp", "leave it out: 224.0.0.18 and ff02::12 are used");
+        k.Unsupported("track_src_ip", "tracking the source address is not part of Vrrp", "leave it out");
+        k.Unsupported("promote_secondaries", "promote_secondaries is not set on the interface", "sysctl net.ipv4.conf.IF.promote_secondaries=1");
+        k.Ignored("skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
+        k.Ignored("debug", "debug output is set by log levels");
+        k.Unsupported("notify_deleted", "a notify when an instance is deleted is not part of Vrrp", "notify_stop");
+        k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
+        k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
+        k.Ignored("lvs_sync_daemon_interface", "LVS is not part of Vrrp");
+        k.Unsupported("down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
+        k.Unsupported("lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
+        k.Ignored("kernel_rx_buf_size", "receive buffers are sized by Vrrp");
+        return k;
+    }
+
+    private static KeywordBlock<VrrpInstanceOptions> BuildAuthentication()
+    {
+        var k = new KeywordBlock<VrrpInstanceOptions>("authentication", blocksAreErrors: true);
+        k.Value("auth_type", Syntax.Choice("PASS or AH", ("PASS", AuthenticationType.SimplePassword), ("AH", AuthenticationType.IPAuthenticationHeader)),
+            static o => o.AuthenticationType, static (o, v) => o.AuthenticationType = v);
+        k.Value("auth_pass", Syntax.Password, static o => o.AuthenticationPassword, static (o, v) => o.AuthenticationPassword = v);
+        return k;
+    }
+
+    private static KeywordBlock<VrrpScriptOptions> BuildScript()
+    {
+        var k = new KeywordBlock<VrrpScriptOptions>("vrrp_script", blocksAreErrors: true);
+        k.Custom("script", BlockUse.No, static (b, s, d) => b.ReadScriptCommand(s, d.Options), W.WriteScriptCommand);
+        var timer = Syntax.WholeSeconds(0, VrrpLimits.MaximumTimerSeconds).RaisedTo(TimeSpan.FromSeconds(1)); // 0 becomes 1, as keepalived
+        k.Value("interval", timer, static o => o.Interval, static (o, v) => o.Interval = v).AlwaysWritten();
+        k.Value("timeout", timer.Map<TimeSpan?>(static v => v, static v => v!.Value), static o => o.Timeout, static (o, v) => o.Timeout = v);
+        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackWeight, $"vrrp_script {d.Options.Name} weight",
+            (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
+            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
+        var riseFall = Syntax.Integer(1, VrrpLimits.MaximumRiseFall);
+        k.Value("rise", riseFall, static o => o.Rise, static (o, v) => o.Rise = v).AlwaysWritten();
+        k.Value("fall", riseFall, static o => o.Fall, static (o, v) => o.Fall = v).AlwaysWritten();
+        k.Custom("user", BlockUse.No, static (b, s, d) => b.ReadUser(s, (user, group) => (d.Options.User, d.Options.Group) = (user, group)),
+            static (w, o, _) => W.WriteUser(w, "user", o.User, o.Group)); // without it, script_user's, when the script is complete
+        k.Flag("init_fail", static o => o.InitFail, static (o, v) => o.InitFail = v);
+        return k;
+    }
+
+    private static KeywordBlock<VrrpTrackFileOptions> BuildTrackFile()
+    {
+        var k = new KeywordBlock<VrrpTrackFileOptions>("vrrp_track_file", blocksAreErrors: true);
+        k.Value("file", Syntax.Text("a file path"), static o => o.Path, static (o, v) => o.Path = v).AlwaysWritten();
+        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackFileWeight, $"{d.Scope} {d.Options.Name} weight",
+            (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
+            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
+        k.Unsupported("init_file", "creating the tracked file is not part of Vrrp", "create the file before starting");
+        return k;
+    }
+
+    private static KeywordBlock<VrrpSyncGroupOptions> BuildSyncGroup()
+    {
+        var k = new KeywordBlock<VrrpSyncGroupOptions>("vrrp_sync_group");
+        k.Custom("group", BlockUse.Required, static (b, s, d) => b.ReadSyncGroupMembers(s, (SyncGroupDraft)d), W.WriteSyncGroupMembers);
+        k.Custom("notify_master", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMaster, static (o, v) => o.NotifyMaster = v), static (w, o, _) => W.WriteNotify(w, "notify_master", o.NotifyMaster, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_backup", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyBackup, static (o, v) => o.NotifyBackup = v), static (w, o, _) => W.WriteNotify(w, "notify_backup", o.NotifyBackup, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_fault", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyFault, static (o, v) => o.NotifyFault = v), static (w, o, _) => W.WriteNotify(w, "notify_fault", o.NotifyFault, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.Notify, static (o, v) => o.Notify = v), static (w, o, _) => W.WriteNotify(w, "notify", o.Notify, o.NotifyUser, o.NotifyGroup));
+        k.Custom("sync_group_tracking_weight", BlockUse.No, static (b, s, _) => b.NoArguments(s), W.WriteTrackingWeight);
+        k.Custom("global_tracking", BlockUse.No, static (b, s, d) =>
+        {
+            b.Warning(s, "global_tracking is deprecated (as keepalived says); sync_group_tracking_weight is used: put the trackers on the sync group instead");
+            d.Seen["sync_group_tracking_weight"] = s.Location;
+        });
+
+        // The group's own trackers: every member tracks them too (with their weights, as keepalived).
+        k.Custom("track_interface", BlockUse.Required, static (b, s, d) => b.ReadTrackInterfaces(s, ((SyncGroupDraft)d).Interfaces));
+        k.Custom("track_script", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Scripts, VrrpLimits.MaximumTrackWeight));
+        k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Files, VrrpLimits.MaximumTrackFileWeight));
+        k.Custom("track_process", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Processes, VrrpLimits.MaximumTrackFileWeight));
+        k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
+        k.Unsupported("notify_stop", "a stop notify of the group is not part of Vrrp", "notify_stop on each member instance");
+        k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
+        k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
+        return k;
+    }
+
+    private static KeywordBlock<VrrpTrackProcessOptions> BuildTrackProcess()
+    {
+        var k = new KeywordBlock<VrrpTrackProcessOptions>("vrrp_track_process", blocksAreErrors: true);
+        k.Custom("process", BlockUse.No, static (b, s, d) => b.ReadProcess(s, d), W.WriteProcess);
+        k.Custom("param_match", BlockUse.No, static (b, s, d) => b.ReadParameterMatch(s, d.Options), W.WriteParameterMatch);
+        k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackFileWeight, $"vrrp_track_process {d.Options.Name} weight",
+            (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
+            static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
+        k.Custom("quorum", BlockUse.No, static (b, s, d) => b.ReadQuorum(s, d.Options), W.WriteQuorum);
+        k.Custom("quorum_max", BlockUse.No, static (b, s, d) => b.ReadQuorumMax(s, d.Options));
+        var delay = Syntax.Seconds(0.000001m, 3600);
+        k.Value("terminate_delay", delay, static o => o.TerminateDelay, static (o, v) => o.TerminateDelay = v).KeepalivedDefault(TimeSpan.Zero);
+        k.Value("fork_delay", delay, static o => o.ForkDelay, static (o, v) => o.ForkDelay = v).KeepalivedDefault(TimeSpan.Zero);
+        k.Value("delay", delay, static o => o.TerminateDelay, static (o, v) => (o.TerminateDelay, o.ForkDelay) = (v, v)).WrittenWhen(static _ => false);
+        k.Flag("full_command", static o => o.FullCommand, static (o, v) => o.FullCommand = v);
+        return k;
+    }
+
+    /// <summary>Adds to global_defs the keywords that are defaults of <paramref name="block"/>'s keywords, read with their syntax.</summary>
+    private static void AddGlobalDefaults<TOptions>(KeywordBlock<VrrpOptions> global, KeywordBlock<TOptions> block)
+        where TOptions : class
+    {
+        foreach (var keyword in block)
+        {
+            foreach (string name in keyword.GlobalDefaults.Where(n => !global.Contains(n)))
+            {
+                var of = keyword;
+                global.Custom(name, BlockUse.No, (b, s, _) =>
+                {
+                    if (of.ReadGlobalDefault(b, s) is { } value)
+                    {
+                        b.Globals[s.Keyword] = value;
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using Vrrp.Linux.Interop;
+using Vrrp.Linux.Routing;
+
+namespace Vrrp.Linux.Netlink;
+
+// Routes and policy rules (keepalived's virtual_routes and virtual_rules), and interface aliases.
+internal sealed partial class RouteNetlink
+{
+    /// <summary>
+    /// RTM_NEWROUTE (create, no replace: keepalived's "prepend") with protocol <see cref="VirtualRoute.Protocol"/>; a
+    /// route already there (EEXIST) counts as success.
+    /// </summary>
+    /// <param name="route">The route.</param>
+    /// <param name="deviceIndex">The index of <see cref="VirtualRoute.Device"/>, or 0 when it has none.</param>
+    /// <returns>True when added, false when it was already there.</returns>
+    /// <exception cref="NetlinkException">The kernel refused it (no route to the gateway, a missing table...).</exception>
+    internal bool AddRoute(VirtualRoute route, int deviceIndex)
+    {
+        int errno = _socket.Execute(
+            Nl.RTM_NEWROUTE,
+            Nl.NLM_F_CREATE,
+            (ref NetlinkMessageWriter w) => WriteRoute(ref w, route, deviceIndex, delete: false),
+            $"add route {route}{Where}",
+            null,
+            Libc.EEXIST);
+        return errno == 0;
+    }
+
+    /// <summary>
+    /// RTM_DELROUTE of a route with our protocol (routes of the same destination that others installed are left alone);
+    /// a route not there (ESRCH) counts as success.
+    /// </summary>
+    /// <returns>True when one was deleted.</returns>
+    internal bool DeleteRoute(VirtualRoute route, int deviceIndex)
+    {
+        int errno = _socket.Execute(
+            Nl.RTM_DELROUTE,
+            0,
+            (ref NetlinkMessageWriter w) => WriteRoute(ref w, route, deviceIndex, delete: true),
+            $"delete route {route}{Where}",
+            null,
+            Libc.ESRCH,
+            Libc.ENOENT);
+        return errno == 0;
+    }
+
+    /// <summary>RTM_NEWRULE (create, exclusive) with protocol <see cref="VirtualRoute.Protocol"/>; a rule already there (EEXIST) counts as success.</summary>
+    /// <returns>True when added, false when it was already there.</returns>
+    internal bool AddRule(VirtualRule rule)
+    {
+        int errno = _socket.Execute(
+            Nl.RTM_NEWRULE,
+            Nl.NLM_F_CREATE | Nl.NLM_F_EXCL,
+            (ref NetlinkMessageWriter w) => WriteRule(ref w, rule),
+            $"add rule {rule}{Where}",
+            null,
+            Libc.EEXIST);
+        return errno == 0;
+    }
+
+    /// <summary>RTM_DELRULE of a rule with our protocol; a rule not there (ENOENT) counts as success.</summary>
+    /// <returns>True when one was deleted.</returns>
+    internal bool DeleteRule(VirtualRule rule)
+    {
+        int errno = _socket.Execute(
+            Nl.RTM_DELRULE,
+            0,
+            (ref NetlinkMessageWriter w) => WriteRule(ref w, rule),
+            $"delete rule {rule}{Where}",
+            null,
+            Libc.ENOENT,
+            Libc.ESRCH);
+        return errno == 0;
+    }
+
+    /// <summary>RTM_NEWLINK (change) setting an interface's alias (IFLA_IFALIAS, what <c>ip link show</c> prints as "alias").</summary>
+    internal void SetAlias(LinkInfo link, string alias) =>
+        _socket.Execute(
+            Nl.RTM_NEWLINK,
+            0,
+            (ref NetlinkMessageWriter w) =>
+            {
+                w.WriteIfInfo(Nl.AF_UNSPEC, link.Index, 0, 0);
+                w.AddString(Nl.IFLA_IFALIAS, alias);
+            },
+            $"set the alias of {link.Name}{Where}");
+
+    /// <summary>
+    /// The request of a route: rtmsg (family, destination length, table when below 256, our protocol, scope, type,
+    /// onlink) then RTA_DST, RTA_GATEWAY, RTA_PREFSRC, RTA_OIF, RTA_PRIORITY, RTA_TABLE. A deletion matches any scope.
+    /// </summary>
+    internal static void WriteRoute(ref NetlinkMessageWriter w, VirtualRoute route, int deviceIndex, bool delete)
+    {
+        byte family = route.Family == VrrpAddressFamily.IPv4 ? Nl.AF_INET : Nl.AF_INET6;
+        byte scope = delete ? Nl.RT_SCOPE_NOWHERE : route.Scope ?? 0;
+        w.WriteRtMsg(family, (byte)route.Destination.PrefixLength, 0, 0, route.Table < 256 ? (byte)route.Table : (byte)0, VirtualRoute.Protocol, scope, (byte)route.Type, route.OnLink ? Nl.RTNH_F_ONLINK : 0);
+        Span<byte> bytes = stackalloc byte[16];
+        if (route.Destination.PrefixLength > 0)
+        {
+            w.AddAttribute(Nl.RTA_DST, bytes[..route.Destination.Address.WriteTo(bytes)]);
+        }
+
+        if (route.Gateway is { } gateway)
+        {
+            w.AddAttribute(Nl.RTA_GATEWAY, bytes[..gateway.WriteTo(bytes)]);
+        }
+
+        if (route.PreferredSource is { } source)
+        {
+            w.AddAttribute(Nl.RTA_PREFSRC, bytes[..source.WriteTo(bytes)]);
+        }
+
+        if (deviceIndex > 0)
+        {
+            w.AddUInt32(Nl.RTA_OIF, (uint)deviceIndex);
+        }
+
+        if (route.Metric is { } metric)
+        {
+            w.AddUInt32(Nl.RTA_PRIORITY, metric);
+        }
+
+        w.AddUInt32(Nl.RTA_TABLE, route.Table);
+    }
+
+    /// <summary>
+    /// The request of a rule: fib_rule_hdr (family, prefix lengths, tos, table when below 256, action, invert) then
+    /// FRA_SRC, FRA_DST, FRA_IIFNAME, FRA_OIFNAME, FRA_FWMARK, FRA_FWMASK, FRA_PRIORITY, FRA_TABLE, FRA_PROTOCOL.
+    /// </summary>
+    internal static void WriteRule(ref NetlinkMessageWriter w, VirtualRule rule)
+    {
+        byte family = rule.Family == VrrpAddressFamily.IPv4 ? Nl.AF_INET : Nl.AF_INET6;
+        byte table = rule.Action == VirtualRuleAction.Table && rule.Table < 256 ? (byte)rule.Table : (byte)0;
+
+        // fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action; flags.
+        w.WriteRtMsg(family, (byte)(rule.To?.PrefixLength ?? 0), (byte)(rule.From?.PrefixLength ?? 0), rule.TypeOfService, table, 0, 0, (byte)rule.Action, rule.Invert ? Nl.FIB_RULE_INVERT : 0);
+        Span<byte> bytes = stackalloc byte[16];
+        if (rule.From is { } from)
+        {
+            w.AddAttribute(Nl.FRA_SRC, bytes[..from.Address.WriteTo(bytes)]);
+        }
+
+        if (rule.To is { } to)
+        {
+            w.AddAttribute(Nl.FRA_DST, bytes[..to.Address.WriteTo(bytes)]);
+        }
+
+        if (rule.InputInterface is { } iif)
+        {
+            w.AddString(Nl.FRA_IIFNAME, iif);
+        }
+
+        if (rule.OutputInterface is { } oif)
+        {
+            w.AddString(Nl.FRA_OIFNAME, oif);
+        }
+
+        if (rule.FirewallMark is { } mark)
+        {
+            w.AddUInt32(Nl.FRA_FWMARK, mark);
+            if (rule.FirewallMask is { } mask)
+            {
+                w.AddUInt32(Nl.FRA_FWMASK, mask);
+            }
+        }
+
+        if (rule.Priority is { } priority)
+        {
+            w.AddUInt32(Nl.FRA_PRIORITY, priority);
+        }
+
+        if (rule.Action == VirtualRuleAction.Table)
+        {
+            w.AddUInt32(Nl.FRA_TABLE, rule.Table);
+        }
+
+        w.AddAttribute(Nl.FRA_PROTOCOL, [VirtualRoute.Protocol]);
+    }
+
+    /// <summary>Reads IFLA_IFALIAS from an RTM_NEWLINK payload, or null.</summary>
+    internal static string? ReadAlias(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < Nl.IfInfoLength)
+        {
+            return null;
+        }
+
+        var attributes = new NetlinkAttributeReader(payload[Nl.IfInfoLength..]);
+        while (attributes.TryRead(out ushort type, out var value))
+        {
+            if (type == Nl.IFLA_IFALIAS)
+            {
+                return NetlinkAttributeReader.ReadString(value);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>RTM_GETLINK dump of every interface with its alias (for adopting what a crashed run left).</summary>
+    internal List<(LinkInfo Link, string? Alias)> GetLinksWithAliases()
+    {
+        var links = new List<(LinkInfo, string?)>();
+        _socket.Dump(
+            Nl.RTM_GETLINK,
+            (ref NetlinkMessageWriter w) => w.WriteIfInfo(Nl.AF_UNSPEC, 0, 0, 0),
+            "list interfaces" + Where,
+            (in NetlinkMessage m) =>
+            {
+                if (ParseLink(m) is { } link)
+                {
+                    links.Add((link, ReadAlias(m.Payload)));
+                }
+            });
+        return links;
+    }
+
+    /// <summary>The index of a device named by a route, or 0 when it names none.</summary>
+    internal int DeviceIndex(string? device) => device is null ? 0 : GetLink(device).Index;
+}

@@ -1,0 +1,47 @@
+using Vrrp.Linux.Routing;
+
+namespace Vrrp.Linux;
+
+/// <summary>
+/// What one instance asks of the Linux platform besides its addresses (keepalived's <c>use_vmac</c>,
+/// <c>vmac_xmit_base</c>, <c>virtual_routes</c>, <c>virtual_rules</c>): give it to
+/// <see cref="LinuxVrrpPlatform.CreateResources"/>. Accept_Mode comes from the instance's own configuration.
+/// </summary>
+public sealed record LinuxInstanceOptions
+{
+    private readonly IReadOnlyList<VirtualRoute> _routes = [];
+    private readonly IReadOnlyList<VirtualRule> _rules = [];
+
+    /// <summary>
+    /// Run the instance on a virtual-MAC interface (keepalived <c>use_vmac</c>): a macvlan with 00-00-5E-00-01-VRID
+    /// (IPv6: 00-00-5E-00-02-VRID) created on the instance's interface at start (or adopted, when a crashed run left
+    /// it) and removed at stop. It carries the addresses that name no other device, sends the adverts (unless
+    /// <see cref="VirtualMacTransmitBase"/>) and the gratuitous ARPs / neighbour advertisements, so that a client's
+    /// neighbour entry for the addresses does not change on failover.
+    /// </summary>
+    public bool UseVirtualMac { get; init; }
+
+    /// <summary>The virtual-MAC interface's name, or null for keepalived's default <c>vrrp.VRID</c> (<c>vrrp6.VRID</c>).</summary>
+    public string? VirtualMacInterface { get; init; }
+
+    /// <summary>
+    /// keepalived <c>vmac_xmit_base</c>: adverts are sent and received on the instance's own interface (its MAC and
+    /// address), while the addresses and their announcements stay on the virtual-MAC interface. keepalived requires it
+    /// with unicast peers.
+    /// </summary>
+    public bool VirtualMacTransmitBase { get; init; }
+
+    /// <summary>Routes installed while master, removed otherwise (keepalived <c>virtual_routes</c>).</summary>
+    public IReadOnlyList<VirtualRoute> Routes
+    {
+        get => _routes;
+        init => _routes = [.. value ?? throw new ArgumentNullException(nameof(Routes))];
+    }
+
+    /// <summary>Policy rules installed while master, removed otherwise (keepalived <c>virtual_rules</c>).</summary>
+    public IReadOnlyList<VirtualRule> Rules
+    {
+        get => _rules;
+        init => _rules = [.. value ?? throw new ArgumentNullException(nameof(Rules))];
+    }
+}

@@ -1,0 +1,272 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vrrp.Election;
+using Vrrp.Linux.Interfaces;
+using Vrrp.Linux.Netlink;
+using Vrrp.Linux.Nftables;
+using Vrrp.Linux.Routing;
+using Vrrp.Runtime;
+
+namespace Vrrp.Linux.Resources;
+
+/// <summary>
+/// The Linux part of one instance (see <see cref="LinuxVrrpPlatform.CreateResources"/>): its virtual-MAC interface,
+/// its virtual routes and rules, and its place in the namespace's Accept_Mode filter.
+/// </summary>
+/// <remarks>
+/// <para>Order, as the driver calls it: at start the virtual-MAC interface is created (or adopted), the filter table is
+/// installed (replacing a leftover) and routes and rules a crashed run left are removed; on becoming master the
+/// addresses enter the filter before they are added, and routes then rules are added after them; on leaving master rules
+/// then routes are removed before the addresses, which leave the filter after them; at stop the interface is removed
+/// (the parent's ARP settings restored with its last one) and the table with the last filtered instance.</para>
+/// <para>A route or rule the kernel refuses is logged and the others are still tried; the first failure is reported to
+/// the driver, which logs it with the instance's name.</para>
+/// </remarks>
+internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, LinuxInstanceOptions options, ILogger? logger) : VirtualRouterResources
+{
+    /// <summary>How many copies of one route or rule a crashed run may have left (each start adds at most one).</summary>
+    private const int MaxLeftovers = 16;
+
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private string _name = "";
+    private string _baseInterface = "";
+    private string? _virtualMac;
+    private bool _virtualMacHeld;
+    private AcceptModeFilter? _filter;
+    private bool _filtering;
+
+    /// <summary>The virtual-MAC interface the instance runs on (or announces from), once configured.</summary>
+    internal string? VirtualMacInterface => _virtualMac;
+
+    /// <inheritdoc />
+    public override VirtualRouterConfiguration Configure(VirtualRouterConfiguration configuration)
+    {
+        _name = configuration.Name;
+        _baseInterface = configuration.InterfaceName;
+        _filtering = !configuration.AcceptMode && !configuration.IsAddressOwner;
+        configuration = TrackRoutingInterfaces(configuration);
+        if (!options.UseVirtualMac)
+        {
+            return configuration;
+        }
+
+        _virtualMac = options.VirtualMacInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family);
+        bool transmitBase = options.VirtualMacTransmitBase;
+        if (!transmitBase && configuration.UnicastPeers.Count > 0)
+        {
+            // keepalived: "unicast with use_vmac requires vmac_xmit_base - setting".
+            Log.TransmitBaseForUnicast(_logger, configuration.Name);
+            transmitBase = true;
+        }
+
+        if (!transmitBase)
+        {
+            // Everything on the virtual-MAC interface: adverts, addresses, announcements (adverts are received on the
+            // parent, where a macvlan passes them up).
+            return configuration with { InterfaceName = _virtualMac };
+        }
+
+        // vmac_xmit_base: adverts from the interface itself, the addresses (and their announcements) on the virtual MAC.
+        string vmac = _virtualMac;
+        return configuration with
+        {
+            VirtualAddresses = [.. configuration.VirtualAddresses.Select(a => a.Device is null ? a with { Device = vmac } : a)],
+            ExcludedAddresses = [.. configuration.ExcludedAddresses.Select(a => a.Device is null ? a with { Device = vmac } : a)],
+        };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The same options (virtual MAC, routes, rules) and the same Accept_Mode filtering.</remarks>
+    public override bool IsEquivalentTo(VirtualRouterResources other) =>
+        other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
+        o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
+        o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
+        o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules);
+
+    private LinuxVrrpPlatform Platform => platform;
+
+    private LinuxInstanceOptions Options => options;
+
+    // keepalived: the interface of a route (dev) or a rule (iif, oif) is tracked unless no_track: down means Fault.
+    private VirtualRouterConfiguration TrackRoutingInterfaces(VirtualRouterConfiguration configuration)
+    {
+        var devices = options.Routes.Where(r => !r.NoTrack).Select(r => r.Device)
+            .Concat(options.Rules.Where(r => !r.NoTrack).SelectMany(r => new[] { r.InputInterface, r.OutputInterface }))
+            .OfType<string>()
+            .Where(d => !string.Equals(d, configuration.InterfaceName, StringComparison.Ordinal))
+            .Where(d => !configuration.Trackers.Any(t => t.Kind == TrackerKind.Interface && string.Equals(t.Name, d, StringComparison.Ordinal)))
+            .Distinct(StringComparer.Ordinal)
+            .Select(d => new TrackerConfiguration(TrackerKind.Interface, d, 0))
+            .ToList();
+        return devices.Count == 0 ? configuration : configuration with { Trackers = [.. configuration.Trackers, .. devices] };
+    }
+
+    /// <inheritdoc />
+    public override ValueTask PrepareAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_virtualMac is { } vmac)
+        {
+            bool created = platform.VirtualMacs.Create(_baseInterface, configuration.VirtualRouterId, configuration.Family, vmac, adopt: true);
+            _virtualMacHeld = true;
+            if (created)
+            {
+                Log.VirtualMacCreated(_logger, _name, vmac, _baseInterface);
+            }
+            else
+            {
+                Log.VirtualMacAdopted(_logger, _name, vmac, _baseInterface);
+            }
+        }
+
+        if (_filtering)
+        {
+            _filter = platform.AcquireAcceptFilter();
+        }
+
+        // Routes and rules a crashed run left (ours by their protocol): removed, as leftover addresses are.
+        foreach (var rule in options.Rules)
+        {
+            for (int i = 0; i < MaxLeftovers && platform.Netlink.DeleteRule(rule); i++)
+            {
+                Log.LeftoverRemoved(_logger, _name, "rule", rule.ToString());
+            }
+        }
+
+        foreach (var route in options.Routes)
+        {
+            if (TryDeviceIndex(route.Device, out int index))
+            {
+                for (int i = 0; i < MaxLeftovers && platform.Netlink.DeleteRoute(route, index); i++)
+                {
+                    Log.LeftoverRemoved(_logger, _name, "route", route.ToString());
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask AddingAddressesAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
+    {
+        if (_filter is { } filter)
+        {
+            // Before the addresses exist: no packet to them is accepted in between (RFC 9568 section 6.4.3).
+            foreach (var address in configuration.VirtualAddresses.Concat(configuration.ExcludedAddresses))
+            {
+                filter.Add(address.Address, address.Device ?? configuration.InterfaceName);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask AddedAddressesAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
+    {
+        Exception? first = null;
+        foreach (var route in options.Routes)
+        {
+            Try(ref first, "add", "route", route.ToString(), () => platform.Netlink.AddRoute(route, platform.Netlink.DeviceIndex(route.Device)));
+        }
+
+        foreach (var rule in options.Rules)
+        {
+            Try(ref first, "add", "rule", rule.ToString(), () => platform.Netlink.AddRule(rule));
+        }
+
+        return first is null ? ValueTask.CompletedTask : ValueTask.FromException(first);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask RemovingAddressesAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
+    {
+        Exception? first = null;
+        foreach (var rule in options.Rules)
+        {
+            Try(ref first, "remove", "rule", rule.ToString(), () => platform.Netlink.DeleteRule(rule));
+        }
+
+        foreach (var route in options.Routes)
+        {
+            // A route whose device is gone went with it.
+            if (TryDeviceIndex(route.Device, out int index))
+            {
+                Try(ref first, "remove", "route", route.ToString(), () => platform.Netlink.DeleteRoute(route, index));
+            }
+        }
+
+        return first is null ? ValueTask.CompletedTask : ValueTask.FromException(first);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask RemovedAddressesAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
+    {
+        if (_filter is { } filter)
+        {
+            foreach (var address in configuration.VirtualAddresses.Concat(configuration.ExcludedAddresses))
+            {
+                filter.Remove(address.Address, address.Device ?? configuration.InterfaceName);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask ReleaseAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
+    {
+        Exception? first = null;
+        if (_virtualMacHeld && _virtualMac is { } vmac)
+        {
+            _virtualMacHeld = false;
+            Try(ref first, "remove", "virtual-MAC interface", vmac, () => platform.VirtualMacs.Remove(vmac));
+            Log.VirtualMacRemoved(_logger, _name, vmac);
+        }
+
+        if (_filter is not null)
+        {
+            _filter = null;
+            Try(ref first, "remove", "Accept_Mode filter of", _name, () =>
+            {
+                platform.ReleaseAcceptFilter();
+                return true;
+            });
+        }
+
+        return first is null ? ValueTask.CompletedTask : ValueTask.FromException(first);
+    }
+
+    private bool TryDeviceIndex(string? device, out int index)
+    {
+        index = 0;
+        if (device is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            index = platform.Netlink.GetLink(device).Index;
+            return true;
+        }
+        catch (NetlinkException ex) when (ex.Errno == Interop.Libc.ENODEV)
+        {
+            return false;
+        }
+    }
+
+    private void Try(ref Exception? first, string operation, string what, string text, Func<bool> action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is NetlinkException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            Log.OperationFailed(_logger, _name, operation, what, text, ex);
+            first ??= ex;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+namespace Vrrp.Hosting.Tests;
+
+/// <summary>Virtual addresses, routes and rules in keepalived's syntax: what is read, what is refused, and the text written back.</summary>
+public class RoutingSpecTests
+{
+    [Theory]
+    [InlineData("192.0.2.10", "192.0.2.10/32")]
+    [InlineData("192.0.2.10/24 label eth1:vip dev eth1 scope link", "192.0.2.10/24 dev eth1 scope link label eth1:vip")]
+    [InlineData("192.0.2.10/24 brd +", "192.0.2.10/24 brd 192.0.2.255")]
+    [InlineData("192.0.2.10/24 broadcast -", "192.0.2.10/24 brd 192.0.2.0")]
+    [InlineData("10.0.0.1/1 brd -", "10.0.0.1/1")]            // 0.0.0.0: keepalived's "no broadcast"
+    [InlineData("fd00::5/64 -nodad preferred_lft forever no_track", "fd00::5/64 no_track -nodad preferred_lft forever")]
+    [InlineData("192.0.2.10/32 peer 192.0.2.1/24 use_vmac", "192.0.2.10/32 peer 192.0.2.1/24 use_vmac")]
+    [InlineData("192.0.2.10 scope 253", "192.0.2.10/32 scope link")]
+    public void Addresses_are_read_and_written_in_one_form(string text, string written)
+    {
+        Assert.True(VirtualAddressSpec.TryParse(text, out var spec, out string? error), error);
+        Assert.Equal(written, spec.ToString());
+        Assert.Equal(written, VirtualAddressSpec.Parse(written).ToString());
+    }
+
+    [Theory]
+    [InlineData("fd00::1/64 scope link label x", "scope link: IPv6 addresses take no scope; ignored (as keepalived does)")]
+    [InlineData("192.0.2.1/31 brd +", "brd +: the prefix length 31 is too long for a broadcast address; ignored (as keepalived does)")]
+    public void Keepalived_adjustments_are_warnings(string text, string warning)
+    {
+        var spec = VirtualAddressSpec.Parse(text);
+        Assert.Contains(warning, spec.Warnings);
+        Assert.Null(spec.Scope);
+        Assert.Null(spec.Broadcast);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.300", "expected an IPv4 or IPv6 address, optionally with /PREFIX")]
+    [InlineData("192.0.2.1/33", "expected a prefix length 0..32 after '/'")]
+    [InlineData("192.0.2.1 dev", "'dev' expects a value")]
+    [InlineData("192.0.2.1 label a-label-of-sixteen", "label 'a-label-of-sixteen' is longer than 15 characters")]
+    [InlineData("fd00::1 brd +", "brd +: IPv6 addresses have no broadcast address")]
+    [InlineData("192.0.2.1 scope galaxy", "scope 'galaxy': expected global, site, link, host, nowhere or a number 0..255")]
+    [InlineData("192.0.2.1 colour blue", "'colour' is not an address option")]
+    public void Malformed_addresses_say_why(string text, string error)
+    {
+        Assert.False(VirtualAddressSpec.TryParse(text, out _, out string? actual));
+        Assert.StartsWith(error, actual, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.80.0.0/24 dev eth1", "10.80.0.0/24 dev eth1")]
+    [InlineData("src 10.70.0.100 to 10.81.0.0/16 via 10.70.0.1 dev eth1 table 100 metric 5 scope link", "10.81.0.0/16 src 10.70.0.100 via 10.70.0.1 dev eth1 table 100 metric 5 scope link")]
+    [InlineData("blackhole 10.82.0.0/16", "blackhole 10.82.0.0/16 protocol keepalived no_track")]
+    [InlineData("default gw 10.70.0.254 table main", "default via 10.70.0.254 table 254 protocol keepalived no_track")]
+    [InlineData("fd01::/64 via inet6 fd00::1 dev eth1 protocol 99 onlink mtu lock 1400", "fd01::/64 via fd00::1 dev eth1 protocol 99 onlink mtu lock 1400")]
+    [InlineData("fd02::/64 from fd00::/64 dev eth1 tos 0x10", "fd02::/64 from fd00::/64 dev eth1 tos 0x10")]
+    public void Routes_are_read_and_written_in_one_form(string text, string written)
+    {
+        Assert.True(VirtualRouteSpec.TryParse(text, out var spec, out string? error), error);
+        Assert.Equal(written, spec.ToString());
+        Assert.Equal(written, VirtualRouteSpec.Parse(written).ToString());
+    }
+
+    [Fact]
+    public void A_route_without_an_interface_is_not_tracked_as_keepalived_does()
+    {
+        var spec = VirtualRouteSpec.Parse("10.82.0.0/16 via 10.0.0.1");
+        Assert.True(spec.NoTrack);
+        Assert.Equal(["cannot track route 10.82.0.0/16 with no interface specified, not tracking (as keepalived does)"], spec.Warnings);
+    }
+
+    [Theory]
+    [InlineData("via 10.0.0.1 dev eth0", "a route must have a destination")]
+    [InlineData("inet6 fd01::/64 dev eth0", "'inet6': keepalived 2.2.7 skips the word after it")]
+    [InlineData("10.0.0.0/8 via fd00::1", "a route cannot mix IPv4 and IPv6 addresses")]
+    [InlineData("10.0.0.0/8 from 10.1.0.0/16", "from 10.1.0.0/16: a route's source prefix is for IPv6 only")]
+    [InlineData("10.0.0.0/8 dev eth0 rtt 10", "route option 'rtt' is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 dev eth0 10.1.0.0/16", "'10.1.0.0/16' is not a route option")]
+    [InlineData("10.0.0.0/8 table red", "table 'red': expected main, local, default or a number")]
+    public void Malformed_routes_say_why(string text, string error)
+    {
+        Assert.False(VirtualRouteSpec.TryParse(text, out _, out string? actual));
+        Assert.StartsWith(error, actual, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("from 10.90.0.0/24 table 100", "from 10.90.0.0/24 table 100")]
+    [InlineData("to 10.91.0.0/24 lookup 101 priority 1000 fwmark 7/0xff", "to 10.91.0.0/24 priority 1000 fwmark 0x7/0xff table 101")]
+    [InlineData("from all iif eth1 prohibit preference 5", "priority 5 iif eth1 prohibit")]
+    [InlineData("from fd00::/64 oif eth0 tos 0x10 table 103 no_track ipproto tcp dport 80-90", "from fd00::/64 tos 0x10 oif eth0 ipproto tcp dport 80-90 no_track table 103")]
+    [InlineData("from 10.0.0.0/8 priority 10 goto 20", "from 10.0.0.0/8 priority 10 goto 20")]
+    public void Rules_are_read_and_written_in_one_form(string text, string written)
+    {
+        Assert.True(VirtualRuleSpec.TryParse(text, out var spec, out string? error), error);
+        Assert.Equal(written, spec.ToString());
+        Assert.Equal(written, VirtualRuleSpec.Parse(written).ToString());
+    }
+
+    [Theory]
+    [InlineData("from 10.0.0.0/8", "no action: a rule needs table T")]
+    [InlineData("from 10.0.0.0/8 table 1 blackhole", "a rule takes one of table, nop, goto")]
+    [InlineData("from 10.0.0.0/8 table 0", "table '0': expected main, local, default or a number other than 0")]
+    [InlineData("from 10.0.0.0/8 goto 5", "goto needs the rule's own priority")]
+    [InlineData("from 10.0.0.0/8 priority 9 goto 5", "priority 9 must be lower than the goto target 5")]
+    [InlineData("from 10.0.0.0/8 to fd00::/8 table 5", "a rule cannot mix IPv4 and IPv6 addresses")]
+    [InlineData("from 10.0.0.0/8 sport 70000 table 5", "sport '70000': expected a port or a range N-M")]
+    public void Malformed_rules_say_why(string text, string error)
+    {
+        Assert.False(VirtualRuleSpec.TryParse(text, out _, out string? actual));
+        Assert.StartsWith(error, actual, StringComparison.Ordinal);
+    }
+}

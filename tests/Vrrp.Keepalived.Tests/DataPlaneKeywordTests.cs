@@ -1,0 +1,297 @@
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived.Tests;
+
+/// <summary>
+/// The keywords of issues 11, 12 and 14 read into options as keepalived 2.2.7 reads them (its adjustments as warnings,
+/// its refusals as errors), and written back the same way.
+/// </summary>
+public class DataPlaneKeywordTests
+{
+    private static KeepalivedConfigResult ReadAndRoundTrip(string text)
+    {
+        var result = KeepalivedConfigReader.ReadText(text);
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        var again = KeepalivedConfigReader.ReadText(KeepalivedConfigWriter.Write(result.Options));
+        Assert.Empty(again.Errors);
+        Assert.Equal(OptionsText.Of(result.Options), OptionsText.Of(again.Options));
+        return result;
+    }
+
+    [Fact]
+    public void Addresses_routes_and_rules_keep_their_options()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                virtual_ipaddress {
+                    10.70.0.100/24 dev eth1 label eth1:vip
+                    10.70.0.101/24 no_track
+                }
+                virtual_ipaddress_excluded {
+                    fd00::5/64 dev eth1 preferred_lft forever
+                }
+                virtual_routes {
+                    10.80.0.0/24 dev eth1
+                    src 10.70.0.100 10.81.0.0/16 via 10.70.0.1 dev eth1 table 100 metric 5
+                    blackhole 10.82.0.0/16
+                }
+                virtual_rules {
+                    from 10.90.0.0/24 table 100
+                    to 10.91.0.0/24 table 101 priority 1000
+                    from 10.92.0.0/24 prohibit
+                }
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:14: warning: virtual_routes 'blackhole 10.82.0.0/16': cannot track route 10.82.0.0/16 with no interface specified, not tracking (as keepalived does)",
+                "keepalived.conf:17: warning: virtual_rules 'from 10.90.0.0/24 table 100': rule has no preference specified - setting to 16384. This is probably not what you want (as keepalived says)",
+                "keepalived.conf:19: warning: virtual_rules 'from 10.92.0.0/24 prohibit': rule has no preference specified - setting to 16383. This is probably not what you want (as keepalived says)",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var vi = result.Options.Instances[0];
+        Assert.Equal(["10.70.0.100/24 dev eth1 label eth1:vip", "10.70.0.101/24 no_track"], vi.VirtualAddresses);
+        Assert.Equal(["fd00::5/64 dev eth1 preferred_lft forever"], vi.ExcludedVirtualAddresses);
+        Assert.Equal(
+            ["10.80.0.0/24 dev eth1", "10.81.0.0/16 src 10.70.0.100 via 10.70.0.1 dev eth1 table 100 metric 5", "blackhole 10.82.0.0/16 protocol keepalived no_track"],
+            vi.VirtualRoutes);
+        Assert.Equal(["from 10.90.0.0/24 priority 16384 table 100", "to 10.91.0.0/24 priority 1000 table 101", "from 10.92.0.0/24 priority 16383 prohibit"], vi.VirtualRules);
+    }
+
+    [Fact]
+    public void Malformed_entries_are_errors_on_their_line()
+    {
+        var result = KeepalivedConfigReader.ReadText(
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_routes {\n  via 10.0.0.1\n }\n virtual_rules {\n  from 10.0.0.0/8\n }\n virtual_ipaddress {\n  10.0.0.1 colour blue\n }\n}\n");
+        Assert.Equal(
+            [
+                "keepalived.conf:5: error: virtual_routes 'via 10.0.0.1': a route must have a destination (ADDR[/LEN] or default)",
+                "keepalived.conf:8: error: virtual_rules 'from 10.0.0.0/8': no action: a rule needs table T, goto N, nop, blackhole, unreachable, prohibit or l3mdev",
+                "keepalived.conf:11: error: virtual_ipaddress '10.0.0.1 colour blue': 'colour' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac)",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+    }
+
+    [Fact]
+    public void Unicast_settings_and_their_adjustments()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                unicast_src_ip 10.0.0.1
+                unicast_ttl 64
+                unicast_peer {
+                    10.0.0.2 min_ttl 1 max_ttl 254
+                    10.0.0.3
+                }
+                use_vmac
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                unicast_ttl 10
+                vmac_xmit_base
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:1: warning: vrrp_instance 'VI_1': unicast with use_vmac requires vmac_xmit_base; set (as keepalived does)",
+                "keepalived.conf:15: warning: vrrp_instance 'VI_2': unicast_ttl without unicast peers; ignored (as keepalived does)",
+                "keepalived.conf:16: warning: vrrp_instance 'VI_2': vmac_xmit_base is only valid with use_vmac; cleared (as keepalived does)",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var (vi1, vi2) = (result.Options.Instances[0], result.Options.Instances[1]);
+        Assert.Equal(64, vi1.UnicastTtl);
+        Assert.Equal(("10.0.0.2", 1, 254), (Assert.Single(vi1.UnicastPeerTtls).Peer, vi1.UnicastPeerTtls[0].MinTtl, vi1.UnicastPeerTtls[0].MaxTtl));
+        Assert.True(vi1.CheckUnicastSource); // a TTL limit turns the source check on, as keepalived does
+        Assert.True(vi1.VirtualMacTransmitOnBase);
+        Assert.Null(vi2.UnicastTtl);
+        Assert.False(vi2.VirtualMacTransmitOnBase);
+    }
+
+    [Fact]
+    public void Strict_mode_refuses_and_fixes_what_keepalived_does()
+    {
+        var result = KeepalivedConfigReader.ReadText("""
+            global_defs {
+                vrrp_strict
+            }
+            vrrp_instance VI_1 {
+                state MASTER
+                priority 100
+                interface eth0
+                virtual_router_id 1
+                version 2
+                accept
+                garp_lower_prio_repeat 3
+                higher_prio_send_advert
+                preempt_delay 5
+                authentication {
+                    auth_type PASS
+                    auth_pass secret
+                }
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                unicast_peer {
+                    10.0.0.2
+                }
+            }
+            vrrp_instance VI_3 {
+                interface eth0
+                virtual_router_id 3
+                priority 255
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:4: warning: vrrp_instance 'VI_1': preempt_delay does not work with state MASTER or priority 255; cleared (as keepalived does)",
+                "keepalived.conf:4: warning: vrrp_instance 'VI_1': in strict mode state MASTER must match being the address owner; BACKUP is used (as keepalived does)",
+                "keepalived.conf:10: warning: vrrp_instance 'VI_1': accept mode for VRRP version 2 does not comply with RFC 3768 in strict mode; no_accept is used (as keepalived does)",
+                "keepalived.conf:11: warning: vrrp_instance 'VI_1': strict mode sends no repeated announcements; garp_lower_prio_repeat is reset (as keepalived does)",
+                "keepalived.conf:12: warning: vrrp_instance 'VI_1': strict mode needs higher_prio_send_advert off; higher_prio_send_advert is reset (as keepalived does)",
+                "keepalived.conf:14: warning: vrrp_instance 'VI_1': strict mode does not allow authentication; ignored",
+                "keepalived.conf:22: error: vrrp_instance 'VI_2': unicast peers are not supported in strict mode (keepalived does not run the instance); leave strict_mode out, or use multicast",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var (vi1, vi3) = (result.Options.Instances[0], result.Options.Instances[2]);
+        Assert.Equal((VrrpState.Backup, false, 0, false), (vi1.InitialState!.Value, vi1.Accept!.Value, vi1.GarpLowerPriorityRepeat, vi1.HigherPrioritySendAdvert));
+        Assert.Equal(Packets.AuthenticationType.None, vi1.AuthenticationType);
+        Assert.True(vi3.Accept); // an owner accepts
+    }
+
+    [Fact]
+    public void Process_trackers_are_read_with_keepalived_rules_and_tracked_by_instances_and_groups()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_track_process nginx {
+                process nginx
+                weight -20 reverse
+                quorum 2
+                delay 1.5
+            }
+            vrrp_track_process haproxy {
+                process /usr/sbin/haproxy -f /etc/haproxy.cfg
+                param_match partial
+                quorum_max 0
+            }
+            vrrp_instance A {
+                interface eth0
+                virtual_router_id 1
+                track_process {
+                    nginx weight -30
+                }
+            }
+            vrrp_instance B {
+                interface eth0
+                virtual_router_id 2
+            }
+            vrrp_sync_group G {
+                group {
+                    A
+                    B
+                }
+                track_process {
+                    haproxy
+                }
+            }
+            """);
+        Assert.Equal(
+            ["keepalived.conf:12: warning: vrrp_instance 'A': track_process nginx with weight -30 is ignored in sync group 'G' (as keepalived does; sync_group_tracking_weight keeps it)"],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var (nginx, haproxy) = (result.Options.TrackProcesses[0], result.Options.TrackProcesses[1]);
+        Assert.Equal(("nginx", 2, -20, true, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.5)), (nginx.Process, nginx.Quorum, nginx.Weight, nginx.Reverse, nginx.TerminateDelay, nginx.ForkDelay));
+        Assert.Equal(("/usr/sbin/haproxy", ProcessParameterMatch.Partial, true, 0, 0), (haproxy.Process, haproxy.ParameterMatch, haproxy.FullCommand, haproxy.Quorum, haproxy.QuorumMax!.Value));
+        Assert.Equal(["-f", "/etc/haproxy.cfg"], haproxy.Parameters);
+        Assert.All(result.Options.Instances, static i => Assert.Equal(["haproxy"], i.TrackProcesses.Select(static t => t.Name)));
+    }
+
+    [Theory]
+    [InlineData("quorum 3\n quorum_max 2", "keepalived.conf:4: error: quorum_max 2 is less than quorum 3")]
+    [InlineData("quorum_max 2\n quorum 3", "keepalived.conf:4: error: quorum 3 is greater than quorum_max 2")]
+    [InlineData("param_match some", "keepalived.conf:3: error: param_match 'some': expected initial or partial, or nothing for an exact match")]
+    [InlineData("delay 0", "keepalived.conf:3: error: delay '0': expected seconds 0.000001..3600")]
+    public void Process_tracker_values_keepalived_refuses_are_errors(string lines, string error)
+    {
+        var result = KeepalivedConfigReader.ReadText($"vrrp_track_process p {{\n process nginx\n {lines}\n}}\n");
+        Assert.Equal([error], result.Diagnostics.Select(static d => d.ToString()));
+    }
+
+    [Fact]
+    public void Notify_commands_run_as_one_user_per_block()
+    {
+        var result = KeepalivedConfigReader.ReadText("""
+            global_defs {
+                script_user nobody nogroup
+            }
+            vrrp_script chk {
+                script /bin/true
+            }
+            vrrp_instance A {
+                interface eth0
+                virtual_router_id 1
+                notify_master "/bin/master.sh" www-data
+                notify_backup /bin/backup.sh www-data
+            }
+            vrrp_instance B {
+                interface eth0
+                virtual_router_id 2
+                notify_master /bin/master.sh root
+                notify_backup /bin/backup.sh
+            }
+            """);
+        Assert.Equal(
+            ["keepalived.conf:17: error: vrrp_instance: 'notify_backup' is not supported (the notify commands of instance 'B' run as different users (notify_master as root and notify_backup without one)), so the configuration would run without it; instead: give every notify command the same user, or none (script_user's); or set vrrpd_ignore_unsupported in global_defs to run without it"],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var o = result.Options;
+        Assert.Equal(("nobody", "nogroup"), (o.ScriptUser, o.ScriptGroup));
+        Assert.Equal(("nobody", "nogroup"), (o.Scripts[0].User, o.Scripts[0].Group)); // a script without a user takes script_user's
+        Assert.Equal(("www-data", (string?)null), (o.Instances[0].NotifyUser, o.Instances[0].NotifyGroup));
+    }
+
+    [Fact]
+    public void Global_settings_of_issues_12_and_14()
+    {
+        var result = ReadAndRoundTrip("""
+            global_defs {
+                vrrp_mcast_group4 224.0.0.19
+                vrrp_mcast_group6 ff02::13
+                vrrp_garp_interval 0.001
+                vrrp_gna_interval 0.002
+                vrrp_garp_extra_if all 30
+                vrrp_higher_prio_send_advert
+                enable_script_security
+                notify_fifo /run/keepalived.fifo root root
+                notify_fifo_script /usr/local/bin/fifo-reader.sh root
+                vrrp_notify_fifo /run/vrrp.fifo
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                notify_master_rx_lower_pri "/usr/local/bin/reclaim.sh VI_1"
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                garp_extra_if 5
+                higher_prio_send_advert off
+                no_accept
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var o = result.Options;
+        Assert.Equal(("224.0.0.19", "ff02::13"), (o.MulticastGroup4, o.MulticastGroup6));
+        Assert.Equal((TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2)), (o.GarpInterval, o.GnaInterval));
+        Assert.True(o.EnableScriptSecurity);
+        Assert.Equal(("/run/keepalived.fifo", "root", "root", "/usr/local/bin/fifo-reader.sh", "root"), (o.NotifyFifo!.Path, o.NotifyFifo.User, o.NotifyFifo.Group, o.NotifyFifo.Script, o.NotifyFifo.ScriptUser));
+        Assert.Equal("/run/vrrp.fifo", o.VrrpNotifyFifo!.Path);
+        var (vi1, vi2) = (o.Instances[0], o.Instances[1]);
+        Assert.Equal((TimeSpan.FromSeconds(30), true, true), (vi1.GarpExtraInterfacesInterval!.Value, vi1.GarpExtraInterfacesAll, vi1.HigherPrioritySendAdvert));
+        Assert.Equal("/usr/local/bin/reclaim.sh VI_1", vi1.NotifyMasterRxLowerPriority);
+        Assert.Equal((TimeSpan.FromSeconds(5), false, false, false), (vi2.GarpExtraInterfacesInterval!.Value, vi2.GarpExtraInterfacesAll, vi2.HigherPrioritySendAdvert, vi2.Accept!.Value));
+    }
+}

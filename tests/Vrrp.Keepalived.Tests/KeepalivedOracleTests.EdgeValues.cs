@@ -1,0 +1,344 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived.Tests;
+
+// Values at and beyond keepalived's limits: every one that keepalived 2.2.7 takes (as it is, rounded or clamped), the
+// reader takes with the same effective value, and it warns on exactly the lines where keepalived -t complains.
+public sealed partial class KeepalivedOracleTests
+{
+    [Fact]
+    public void Edge_values_are_taken_as_keepalived_takes_them()
+    {
+        RequireLab();
+        string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
+        CreateNamespace(interfaces);
+        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
+            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        string trackFile = Path.Combine(_folder, "track");
+        File.WriteAllText(trackFile, "0\n");
+        var generated = new EdgeConfigGenerator(seed, interfaces, trackFile).Generate(instanceCount: 24);
+        string path = Path.Combine(_folder, "edge.conf");
+        File.WriteAllText(path, generated.Text);
+
+        // 1. keepalived -t and the reader complain about the same lines: keepalived prints "(FILE: Line N) ..." while
+        //    reading and "(VI_x) ..." once an instance is complete; the reader gives file and line for both.
+        var read = KeepalivedConfigReader.Read(path);
+        string context = $"seed {seed}";
+        Assert.False(read.HasErrors, $"{context}: the reader refuses what keepalived takes:\n{string.Join("\n", read.Errors)}");
+        Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check);
+        var keepalivedLines = new HashSet<int>();
+        var keepalivedInstances = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string message in check.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Regex.Match(message, @"Line (\d+)\) (?:\((VI_\d+)\))?") is { Success: true } at)
+            {
+                int line = int.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (generated.Lines[line - 1].Trim() == "}" && generated.Blocks.FirstOrDefault(b => line >= b.Value.First && line <= b.Value.Last).Key is { } block)
+                {
+                    keepalivedInstances.Add(block); // a check at the end of the block (vrrp_end_handler): about the instance
+                }
+                else
+                {
+                    keepalivedLines.Add(line);
+                }
+            }
+            else if (Regex.Match(message, @"^\((VI_\d+)\)") is { Success: true } instance)
+            {
+                keepalivedInstances.Add(instance.Groups[1].Value);
+            }
+        }
+
+        var ours = read.Diagnostics.Select(static d => d.Line).ToHashSet();
+        foreach (int line in keepalivedLines)
+        {
+            Assert.True(ours.Contains(line), $"{context}: keepalived complains about line {line} ({generated.Lines[line - 1].Trim()}), the reader does not:\n{check}");
+        }
+
+        foreach (string instance in keepalivedInstances)
+        {
+            var (first, last) = generated.Blocks[instance];
+            Assert.True(ours.Any(l => l >= first && l <= last), $"{context}: keepalived adjusts {instance}, the reader says nothing about it:\n{check}");
+        }
+
+        foreach (var diagnostic in read.Diagnostics.Where(d => d.Line > generated.Preamble))
+        {
+            string? block = generated.Blocks.FirstOrDefault(b => diagnostic.Line >= b.Value.First && diagnostic.Line <= b.Value.Last).Key;
+            Assert.True(
+                keepalivedLines.Contains(diagnostic.Line) || (block is not null && keepalivedInstances.Contains(block)),
+                $"{context}: the reader warns where keepalived does not: {diagnostic}\nkeepalived:\n{check}");
+        }
+
+        // 2. keepalived -d: the values it runs with are the reader's.
+        var dump = KeepalivedDump.Parse(DumpConfiguration(path));
+        var options = read.Options;
+        foreach (var o in options.Instances)
+        {
+            string where = $"{context}, instance {o.Name}";
+            var k = dump.Instances[o.Name];
+            AssertField(where, k, "VRRP Version", o.Version == Vrrp.VrrpVersion.V2 ? "2" : "3");
+            AssertField(where, k, "Priority", Number(o.Priority));
+            AssertField(where, k, "Advert interval", o.Version == Vrrp.VrrpVersion.V2
+                ? KeepalivedDump.Interval(o.AdvertisementInterval)
+                : $"{o.AdvertisementInterval.Ticks / TimeSpan.TicksPerMillisecond} milli-sec");
+            AssertField(where, k, "Gratuitous ARP repeat", Number(o.GarpMasterRepeat));
+            AssertField(where, k, "Gratuitous ARP refresh repeat", Number(o.GarpMasterRefreshRepeat));
+            AssertField(where, k, "Gratuitous ARP lower priority repeat", Number(o.GarpLowerPriorityRepeat));
+            AssertField(where, k, "Preempt delay", $"{(long)o.PreemptDelay.TotalSeconds} secs", onlyIf: o.PreemptDelay > TimeSpan.Zero);
+            AssertField(where, k, "Wantstate", o.InitialState == Vrrp.VrrpState.Master ? "MASTER" : "BACKUP", onlyIf: o.InitialState is not null);
+            AssertField(where, k, "Authentication type", o.AuthenticationType switch
+            {
+                Vrrp.Packets.AuthenticationType.SimplePassword => "SIMPLE_PASSWORD",
+                Vrrp.Packets.AuthenticationType.IPAuthenticationHeader => "IPSEC_AH",
+                _ => "none",
+            }, onlyIf: o.Version == Vrrp.VrrpVersion.V2);
+            AssertList(where, "tracked interfaces", o.TrackInterfaces.Select(t => $"{t.Interface} weight {t.Weight}{(t.Reverse ? " reverse" : "")}"), k.TrackedInterfaces);
+            AssertList(where, "tracked scripts", o.TrackScripts.Select(t =>
+            {
+                var script = options.Scripts.First(x => x.Name == t.Name);
+                return $"{t.Name} weight {t.Weight ?? script.Weight}{(t.Reverse ?? script.Reverse ? " reverse" : "")}";
+            }), k.TrackedScripts);
+            AssertKeepalivedOptions(where, o, options, k); // addresses with their options, routes, rules, accept mode...
+            AssertList(where, "tracked files", o.TrackFiles.Select(t =>
+            {
+                var file = options.TrackFiles.First(x => x.Name == t.Name);
+                return $"{t.Name}, weight {t.Weight ?? file.Weight}{(t.Reverse ?? file.Reverse ? " reverse" : "")}";
+            }), k.TrackedFiles);
+        }
+
+        foreach (var script in options.Scripts)
+        {
+            string where = $"{context}, script {script.Name}";
+            var k = dump.Scripts[script.Name];
+            AssertField(where, k, "Interval", KeepalivedDump.Interval(script.Interval));
+            AssertField(where, k, "Timeout", KeepalivedDump.Interval(script.Timeout ?? script.Interval), onlyIf: script.Timeout is not null);
+            AssertField(where, k, "Weight", $"{Number(script.Weight)}{(script.Reverse ? " reverse" : "")}");
+            AssertField(where, k, "Rise", Number(script.Rise));
+            AssertField(where, k, "Fall", Number(script.Fall));
+        }
+
+        foreach (var file in options.TrackFiles)
+        {
+            AssertField($"{context}, track file {file.Name}", dump.TrackFiles[file.Name], "Weight", $"{Number(file.Weight)}{(file.Reverse ? " reverse" : "")}");
+        }
+
+        static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        static void AssertField(string where, KeepalivedDump.Block k, string field, string expected, bool onlyIf = true)
+        {
+            if (onlyIf)
+            {
+                Assert.True(k.Fields.TryGetValue(field, out string? actual), $"{where}: keepalived's dump has no '{field}'");
+                Assert.True(expected == actual, $"{where}: {field}: reader {expected}, keepalived {actual}");
+            }
+        }
+
+        static void AssertList(string where, string what, IEnumerable<string> expected, List<string> actual) =>
+            Assert.True(expected.Order().SequenceEqual(actual.Order()), $"{where}: {what}: reader [{string.Join(", ", expected)}], keepalived [{string.Join(", ", actual)}]");
+    }
+}
+
+public sealed partial class KeepalivedOracleTests
+{
+    /// <summary>Values keepalived refuses (it says so and falls back to a default or drops the value): errors, on the same line.</summary>
+    [Theory]
+    [InlineData("priority 0")]
+    [InlineData("priority 256")]
+    [InlineData("priority -5")]
+    [InlineData("virtual_router_id 0")]
+    [InlineData("advert_int 0")]
+    [InlineData("advert_int 0.001")]
+    [InlineData("advert_int 256")]
+    [InlineData("advert_int fast")]
+    [InlineData("version 4")]
+    [InlineData("state master")]
+    [InlineData("preempt_delay 1001")]
+    [InlineData("garp_master_delay 0.5")]
+    [InlineData("garp_master_repeat -1")]
+    [InlineData("garp_lower_prio_delay 4295")]
+    [InlineData("strict_mode maybe")]
+    [InlineData("unicast_src_ip 10.0.0.300")]
+    [InlineData("interface eth0.vlan-100-public")]
+    [InlineData("track_interface {\n eth1 weight 255\n }")]
+    [InlineData("track_script {\n chk weight 254\n }")]
+    [InlineData("authentication {\n auth_type MD5\n auth_pass x\n }")]
+    public void Values_keepalived_refuses_are_errors_on_the_same_line(string statement)
+    {
+        RequireLab();
+        CreateNamespace(["eth0", "eth1"]);
+        string text = "global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script chk {\n script /bin/true\n}\n" +
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n " +
+            statement.Replace("\\n", "\n", StringComparison.Ordinal) + "\n}\n";
+        string path = Path.Combine(_folder, "refused.conf");
+        File.WriteAllText(path, text);
+        const int Line = 14; // the statement's first line
+
+        Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check);
+        var read = KeepalivedConfigReader.Read(path);
+        TestContext.Current.TestOutputHelper?.WriteLine(check);
+        var lines = Regex.Matches(check, @"Line (\d+)\)").Select(static m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(lines.Any(static l => l >= Line), $"keepalived takes '{statement}' without complaint:\n{check}");
+        Assert.True(read.Errors.Any(static e => e.Line >= Line), $"keepalived refuses '{statement}' ({check.Trim()}), the reader does not: {string.Join("; ", read.Diagnostics)}");
+    }
+}
+
+/// <summary>
+/// A seeded keepalived.conf whose values sit at keepalived's limits or beyond them where keepalived rounds, clamps or
+/// replaces them: fractional VRRPv2 intervals, VRRPv3 intervals off the 10 ms grid or above 40.95 s, a seventh decimal,
+/// zero and large repeat counts, +-254 weights, reverse, init_fail, AH, long passwords, repeated state and version.
+/// </summary>
+internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string trackFile)
+{
+    private readonly Random _random = new(seed);
+    private readonly StringBuilder _text = new();
+    private readonly Dictionary<string, (int First, int Last)> _blocks = new(StringComparer.Ordinal);
+    private int _line;
+
+    /// <summary>The lines of the harness's own global_defs (script security on, as keepalived wants to run scripts).</summary>
+    public int Preamble => 4;
+
+    public (string Text, string[] Lines, Dictionary<string, (int First, int Last)> Blocks, int Preamble) Generate(int instanceCount)
+    {
+        Line("global_defs {");
+        Line("    enable_script_security");
+        Line("    script_user root");
+        Line("}");
+        int scripts = _random.Next(1, 4);
+        for (int i = 0; i < scripts; i++)
+        {
+            Line($"vrrp_script chk{i} {{");
+            Line("    script /bin/true");
+            Maybe(0.5, () => Line($"    interval {Pick("0", "1", "4294", "7")}"));
+            Maybe(0.5, () => Line($"    timeout {Pick("0", "1", "30")}"));
+            Maybe(0.7, () => Line($"    weight {_random.Next(-253, 254)}{(Chance(0.4) ? " reverse" : "")}"));
+            Maybe(0.5, () => Line($"    rise {Pick("1", "1000", "1001", "5000", "2147483647")}"));
+            Maybe(0.5, () => Line($"    fall {Pick("1", "1000", "2000", "65536")}"));
+            Maybe(0.3, () => Line("    init_fail"));
+            Line("}");
+        }
+
+        Line("vrrp_track_file tf {");
+        Line($"    file {trackFile}");
+        Line($"    weight {Pick("-254", "254", "1", "-3", "0")}{(Chance(0.5) ? " reverse" : "")}");
+        Line("}");
+
+        for (int i = 0; i < instanceCount; i++)
+        {
+            Instance(i, scripts);
+        }
+
+        string text = _text.ToString();
+        return (text, text.Split('\n'), _blocks, Preamble);
+    }
+
+    private void Instance(int index, int scripts)
+    {
+        string name = $"VI_{index + 1}";
+        int first = _line + 1;
+        string own = interfaces[index % interfaces.Length];
+        bool v3 = Chance(0.5);
+        Line($"vrrp_instance {name} {{");
+        Line($"    interface {own}");
+        Line($"    virtual_router_id {index + 1}");
+        Line($"    priority {_random.Next(1, 255)}"); // not an owner: owners drop weighted trackers, tested elsewhere
+        Maybe(0.3, () =>
+        {
+            Line("    state MASTER");
+            Maybe(0.5, () => Line("    state BACKUP")); // keepalived keeps MASTER
+        });
+        Line($"    version {(v3 ? 3 : 2)}");
+        Maybe(0.2, () => Line($"    version {(v3 ? 2 : 3)}")); // keepalived keeps the first
+        Line($"    advert_int {(v3
+            ? Pick("0.015", "0.01", "0.994", "1.0000005", "40.95", "40.96", "41", "100", "255")
+            : Pick("0.1", "0.5", "1.4", "2.5", "1", "254.9", "1.0000005"))}");
+        Maybe(0.3, () => Line($"    garp_master_repeat {Pick("0", "1", "255", "256", "1000")}"));
+        Maybe(0.3, () => Line($"    garp_master_refresh_repeat {Pick("0", "1", "300")}"));
+        Maybe(0.3, () => Line($"    garp_lower_prio_repeat {Pick("0", "1", "256", "100000")}"));
+        Maybe(0.3, () => Line($"    preempt_delay {Pick("0.0000004", "1.0000005", "999.9999999", "3")}"));
+        if (!v3 && Chance(0.4))
+        {
+            Line("    authentication {");
+            Line($"        auth_type {Pick("PASS", "AH")}");
+            Line($"        auth_pass {Pick("x", "12345678", "123456789", "a-much-longer-password")}");
+            Line("    }");
+        }
+
+        Line("    virtual_ipaddress {");
+        Line($"        10.{index / 250}.{index % 250}.1/24{Pick("", " brd +", " brd -", " scope link", " label " + own + ":v", " no_track")}");
+        Maybe(0.3, () => Line($"        10.{index / 250}.{index % 250}.2/31 brd {Pick("+", "-")}")); // too long a prefix: keepalived drops the broadcast
+        Line("    }");
+        Maybe(0.3, () =>
+        {
+            Line("    virtual_ipaddress_excluded {");
+            Line($"        fd00:{index:x}::1/64{Pick("", " scope link", " label x", " -nodad", " preferred_lft forever")}");
+            Line("    }");
+        });
+        Maybe(0.3, () =>
+        {
+            Line("    virtual_routes {");
+            Line($"        10.200.{index}.0/24{Pick(" dev " + own, $" via 10.{index / 250}.{index % 250}.254", "")}"); // without dev keepalived does not track it
+            Maybe(0.5, () => Line($"        blackhole 10.201.{index}.0/24"));
+            Line("    }");
+        });
+        Maybe(0.3, () =>
+        {
+            Line("    virtual_rules {");
+            Line($"        from 10.202.{index}.0/24 table {100 + index}{Pick("", $" priority {1000 + index}")}");
+            Line("    }");
+        });
+        Maybe(0.2, () => Line($"    unicast_ttl {_random.Next(0, 256)}")); // without peers keepalived resets it
+        Maybe(0.2, () => Line("    vmac_xmit_base"));                    // without use_vmac keepalived clears it
+        Maybe(0.2, () => Line($"    garp_extra_if {Pick("all 30", "5", "86400")}"));
+        Maybe(0.2, () => Line($"    higher_prio_send_advert{Pick("", " on", " off")}"));
+        Maybe(0.2, () => Line(Pick("    accept", "    no_accept")));
+        if (Chance(0.5))
+        {
+            Line("    track_interface {");
+            Line($"        {interfaces[(index + 1) % interfaces.Length]} weight {Pick("-254", "254", "-253", "10", "0")}{(Chance(0.4) ? " reverse" : "")}");
+            Line("    }");
+        }
+
+        if (Chance(0.6))
+        {
+            Line("    track_script {");
+            foreach (int s in Enumerable.Range(0, scripts).Where(_ => Chance(0.6)))
+            {
+                Line($"        chk{s}{(Chance(0.5) ? $" weight {_random.Next(-253, 254)}{Pick("", " reverse", " noreverse")}" : "")}");
+            }
+
+            Line("    }");
+        }
+
+        if (Chance(0.4))
+        {
+            Line("    track_file {");
+            Line($"        tf{(Chance(0.5) ? $" weight {Pick("-254", "254", "2")}{Pick("", " reverse", " noreverse")}" : "")}");
+            Line("    }");
+        }
+
+        Line("}");
+        _blocks[name] = (first, _line);
+    }
+
+    private void Line(string text)
+    {
+        _text.Append(text).Append('\n');
+        _line++;
+    }
+
+    private string Pick(params string[] values) => values[_random.Next(values.Length)];
+
+    private bool Chance(double p) => _random.NextDouble() < p;
+
+    private void Maybe(double p, Action write)
+    {
+        if (Chance(p))
+        {
+            write();
+        }
+    }
+}
