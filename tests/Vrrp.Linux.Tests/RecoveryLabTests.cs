@@ -23,7 +23,10 @@ public sealed partial class RecoveryLabTests
 
     public enum Refusal
     {
-        /// <summary>The second VIP goes on eth1, which does not exist (ENODEV); the cause goes when eth1 is created and comes up.</summary>
+        /// <summary>
+        /// The second VIP goes on eth1 (keepalived no_track: otherwise eth1 is tracked and its absence is a Fault of its
+        /// own before any add), which does not exist (ENODEV); the cause goes when eth1 is created and comes up.
+        /// </summary>
         InterfaceAbsent,
 
         /// <summary>An excluded IPv6 address on eth0 with disable_ipv6 set (EACCES); the cause goes with disable_ipv6=0.</summary>
@@ -57,7 +60,7 @@ public sealed partial class RecoveryLabTests
         VirtualRouterConfiguration Config(byte priority) => FailoverTests.Config("VI_1", priority, Interval) with
         {
             VirtualAddresses = refusal == Refusal.InterfaceAbsent
-                ? [VirtualAddress.Parse(Vip + "/32"), new VirtualAddress(IPAddressValue.Parse(second), 32, device: "eth1")]
+                ? [VirtualAddress.Parse(Vip + "/32"), new VirtualAddress(IPAddressValue.Parse(second), 32, device: "eth1") { NoTrack = true }]
                 : [VirtualAddress.Parse(Vip + "/32")],
             ExcludedAddresses = refusal == Refusal.IPv6Disabled ? [VirtualAddress.Parse(second + "/64")] : [],
         };
