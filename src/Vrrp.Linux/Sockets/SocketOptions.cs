@@ -22,6 +22,7 @@ internal static class SocketOptions
     internal const int IP_MULTICAST_TTL = 33;
     internal const int IP_MULTICAST_LOOP = 34;
     internal const int IP_ADD_MEMBERSHIP = 35;
+    internal const int IP_MULTICAST_ALL = 49;
 
     internal const int IPPROTO_IPV6 = 41;
     internal const int IPV6_CHECKSUM = 7;
