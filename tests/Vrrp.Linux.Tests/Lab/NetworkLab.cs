@@ -143,10 +143,10 @@ public sealed class NetworkLab : IDisposable
     }
 
     /// <summary>Starts tcpdump on br0 (bounded wait until it listens).</summary>
-    public LabCapture StartCapture(string name, string filter = "")
+    public LabCapture StartCapture(string name, string filter = "", string bridge = "br0")
     {
         string file = Path.Combine(Directory, name + ".pcap");
-        var args = new List<string> { "netns", "exec", LanNamespace, "tcpdump", "-i", "br0", "--immediate-mode", "-U", "-n", "-w", file };
+        var args = new List<string> { "netns", "exec", LanNamespace, "tcpdump", "-i", bridge, "--immediate-mode", "-U", "-n", "-w", file };
         if (filter.Length > 0)
         {
             args.AddRange(filter.Split(' '));
