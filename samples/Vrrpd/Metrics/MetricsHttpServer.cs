@@ -151,6 +151,7 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
                 {
                     await stream.WriteAsync(answer, timeout.Token).ConfigureAwait(false);
                     client.Shutdown(SocketShutdown.Send);
+                    await DrainAsync(reader, timeout.Token).ConfigureAwait(false);
                 }
             }
             finally
@@ -169,6 +170,25 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads what the client still sends (bounded) until it closes: closing with unread bytes would reset the
+    /// connection, and the client could lose the answer (a 400 or 431 sent before the rest of its request was read).
+    /// </summary>
+    private static async Task DrainAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        long drained = 0;
+        while (drained < 16 * MaxRequestBytes)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            drained += result.Buffer.Length;
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>The answer's status and, for a good request, its method and path; status 0 when the client left.</summary>
     internal async Task<(int Status, RequestHead? Head)> ReadRequestAsync(PipeReader reader, CancellationToken cancellationToken)
     {
@@ -180,17 +200,19 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
             if (end is { } length)
             {
                 var head = ParseHead(buffer.Slice(0, length));
-                reader.AdvanceTo(buffer.Start);
+                reader.AdvanceTo(buffer.GetPosition(length));
                 return head is null ? (400, null) : (Status(head.Value), head);
             }
 
             if (buffer.Length > MaxRequestBytes)
             {
+                reader.AdvanceTo(buffer.End);
                 return (431, null);
             }
 
             if (result.IsCompleted)
             {
+                reader.AdvanceTo(buffer.End);
                 return buffer.Length == 0 ? (0, null) : (400, null);
             }
 
