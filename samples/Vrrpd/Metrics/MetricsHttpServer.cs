@@ -23,6 +23,9 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
     /// <summary>The connections served at the same time.</summary>
     public const int MaxConnections = 8;
 
+    private const int SolSocket = 1; // <sys/socket.h> on Linux
+    private const int SoReuseAddr = 2;
+
     private readonly Func<string> _scrape;
     private readonly string _path;
     private readonly CancellationTokenSource _stopping = new();
@@ -75,8 +78,11 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
                 socket.DualMode = true;
             }
 
-            // A restart binds again while the last run's connections are in TIME_WAIT; a live listener still refuses.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // A restart binds again while the last run's connections are in TIME_WAIT (the server closes first); a
+            // live listener on the port still refuses (A_port_in_use_is_a_socket_error_at_start). SO_REUSEADDR alone,
+            // set raw: .NET's ReuseAddress option also sets SO_REUSEPORT on Linux, which lets a second vrrpd share
+            // the port.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(endPoint);
             socket.Listen(16);
             return socket;
