@@ -111,7 +111,7 @@ internal sealed class MetricsExporter(MetricsEndpoint endpoint, string version) 
             new("service.version", version),
             new("service.instance.id", Guid.NewGuid().ToString()),
         ]);
-        _server = new MetricsHttpServer(_collector.Scrape, MetricsEndpoint.Path, MetricsEndpoint.ClientTimeout);
+        _server = new MetricsHttpServer(_collector.ScrapeUtf8, MetricsEndpoint.Path, MetricsEndpoint.ClientTimeout);
         _server.Start(endpoint.EndPoint);
     }
 

@@ -90,6 +90,26 @@ public sealed class VrrpdMetricsTests
     }
 
     [Fact]
+    public void The_UTF8_answer_is_the_text_encoded_and_label_sets_stay_apart()
+    {
+        using var meter = new Meter("Vrrp");
+        var counter = meter.CreateCounter<long>("c");
+        using var collector = new MetricsCollector(m => ReferenceEquals(m, meter), [new("service.name", "vrrpd")]);
+        // Same values under other keys, other orders, and a fourth tag (not cached) are other series or the same one.
+        counter.Add(1, new KeyValuePair<string, object?>("a", "é"), new KeyValuePair<string, object?>("b", 1));
+        counter.Add(2, new KeyValuePair<string, object?>("b", 1), new KeyValuePair<string, object?>("a", "é"));
+        counter.Add(4, new KeyValuePair<string, object?>("a", 1), new KeyValuePair<string, object?>("b", "é"));
+        counter.Add(8, new("a", "é"), new("b", 1), new("c", null), new("d", 2.5));
+        string text = collector.Scrape();
+        Assert.Contains("c_total{otel_scope_name=\"Vrrp\",a=\"é\",b=\"1\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("c_total{otel_scope_name=\"Vrrp\",a=\"1\",b=\"é\"} 4\n", text, StringComparison.Ordinal);
+        Assert.Contains("c_total{otel_scope_name=\"Vrrp\",a=\"é\",b=\"1\",c=\"\",d=\"2.5\"} 8\n", text, StringComparison.Ordinal);
+        var (rented, length) = collector.ScrapeUtf8();
+        Assert.Equal(Encoding.UTF8.GetBytes(text), rented.AsSpan(0, length).ToArray());
+        System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+    }
+
+    [Fact]
     public void Counters_keep_a_running_total_gauges_their_last_value_and_observables_only_what_they_report_now()
     {
         using var meter = new Meter("Vrrp");
@@ -273,7 +293,7 @@ public sealed class VrrpdMetricsTests
     public async Task A_port_in_use_is_a_socket_error_at_start()
     {
         await using var first = StartServer(TimeSpan.FromSeconds(5));
-        await using var second = new MetricsHttpServer(() => "", MetricsEndpoint.Path, TimeSpan.FromSeconds(5));
+        await using var second = new MetricsHttpServer(() => Body(""), MetricsEndpoint.Path, TimeSpan.FromSeconds(5));
         var error = Assert.Throws<SocketException>(() => second.Start(first.LocalEndPoint!));
         Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
     }
@@ -291,9 +311,15 @@ public sealed class VrrpdMetricsTests
 
     private static MetricsHttpServer StartServer(TimeSpan timeout)
     {
-        var server = new MetricsHttpServer(() => "up_x 1\n", MetricsEndpoint.Path, timeout);
+        var server = new MetricsHttpServer(() => Body("up_x 1\n"), MetricsEndpoint.Path, timeout);
         server.Start(new IPEndPoint(IPAddress.Loopback, 0));
         return server;
+    }
+
+    private static (byte[] Rented, int Length) Body(string text)
+    {
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text) + 1);
+        return (rented, Encoding.UTF8.GetBytes(text, rented));
     }
 
     private static async Task<Socket> ConnectAsync(MetricsHttpServer server)

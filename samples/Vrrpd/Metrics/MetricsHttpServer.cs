@@ -26,15 +26,18 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
     private const int SolSocket = 1; // <sys/socket.h> on Linux
     private const int SoReuseAddr = 2;
 
-    private readonly Func<string> _scrape;
+    private readonly Func<(byte[] Rented, int Length)> _scrape;
     private readonly string _path;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private int _connections;
 
-    /// <summary>A server answering <paramref name="path"/> with what <paramref name="scrape"/> returns.</summary>
-    public MetricsHttpServer(Func<string> scrape, string path, TimeSpan clientTimeout)
+    /// <summary>
+    /// A server answering <paramref name="path"/> with what <paramref name="scrape"/> returns: UTF-8 text in an array
+    /// rented from <see cref="ArrayPool{T}.Shared"/>, which the server returns once sent.
+    /// </summary>
+    public MetricsHttpServer(Func<(byte[] Rented, int Length)> scrape, string path, TimeSpan clientTimeout)
     {
         _scrape = scrape;
         _path = path;
@@ -152,10 +155,25 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
             try
             {
                 var (status, head) = await ReadRequestAsync(reader, timeout.Token).ConfigureAwait(false);
-                byte[] answer = status == 0 ? [] : Answer(status, head);
-                if (answer.Length > 0)
+                if (status != 0)
                 {
-                    await stream.WriteAsync(answer, timeout.Token).ConfigureAwait(false);
+                    var (answerHead, body, rented) = Answer(status, head);
+                    try
+                    {
+                        await stream.WriteAsync(answerHead, timeout.Token).ConfigureAwait(false);
+                        if (head?.Method != "HEAD")
+                        {
+                            await stream.WriteAsync(body, timeout.Token).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        if (rented is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(rented);
+                        }
+                    }
+
                     client.Shutdown(SocketShutdown.Send);
                     await DrainAsync(reader, timeout.Token).ConfigureAwait(false);
                 }
@@ -292,7 +310,8 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
         return new RequestHead(method, target);
     }
 
-    private byte[] Answer(int status, RequestHead? head)
+    /// <summary>The answer's head and body; the body's array is rented when the third item is not null.</summary>
+    private (byte[] Head, ReadOnlyMemory<byte> Body, byte[]? Rented) Answer(int status, RequestHead? head)
     {
         string reason = status switch
         {
@@ -303,14 +322,17 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
             431 => "Request Header Fields Too Large",
             _ => "Error",
         };
-        byte[] body;
+        ReadOnlyMemory<byte> body;
+        byte[]? rented = null;
         string contentType;
         int code = status;
         if (status == 200)
         {
             try
             {
-                body = Encoding.UTF8.GetBytes(_scrape());
+                var (array, length) = _scrape();
+                rented = array;
+                body = array.AsMemory(0, length);
                 contentType = PrometheusText.ContentType;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -338,8 +360,7 @@ internal sealed class MetricsHttpServer : IAsyncDisposable
         }
 
         text.Append("Connection: close\r\n\r\n");
-        byte[] headBytes = Encoding.ASCII.GetBytes(text.ToString());
-        return head?.Method == "HEAD" ? headBytes : [.. headBytes, .. body];
+        return (Encoding.ASCII.GetBytes(text.ToString()), body, rented);
     }
 
     /// <summary>The parts of a request line vrrpd looks at.</summary>
