@@ -257,6 +257,55 @@ public class UserFacingHostTests
         Assert.Equal(HealthStatus.Healthy, (await a.Host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(ct)).Status);
     }
 
+    [Fact]
+    public async Task A_master_hearing_a_lower_master_that_does_not_step_down_degrades_health_and_shows_in_status_and_metrics()
+    {
+        var (time, lan) = Lan();
+        await using var a = LanHost.Create(lan, time, "a", 200, vrrp => vrrp.AddHealthCheck());
+        await using var b = LanHost.Create(lan, time, "b", 100);
+        var meters = a.Host.Services.GetRequiredService<IMeterFactory>();
+        using var split = new MetricCollector<int>(meters, VrrpInstrumentNames.MeterName, VrrpInstrumentNames.SplitBrain);
+        using var episodes = new MetricCollector<long>(meters, VrrpInstrumentNames.MeterName, VrrpInstrumentNames.SplitBrainEpisodes);
+        var ct = TestContext.Current.CancellationToken;
+        await a.Host.StartAsync(ct);
+        await b.Host.StartAsync(ct);
+        await Clock.RunAsync(time, TimeSpan.FromSeconds(5));
+        Assert.Equal((VrrpState.Master, VrrpState.Backup), (a.Status().State, b.Status().State));
+        var health = a.Host.Services.GetRequiredService<HealthCheckService>();
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(ct)).Status);
+
+        // b stops hearing a (a one-way link), takes over and keeps advertising; a hears it all along.
+        var nodeA = lan.Nodes.Single(n => n.Name == "a");
+        var nodeB = lan.Nodes.Single(n => n.Name == "b");
+        lan.SetLink(nodeA, nodeB, new LinkConditions { LossRate = 1 });
+        await Clock.RunAsync(time, TimeSpan.FromSeconds(7));
+        Assert.Equal((VrrpState.Master, VrrpState.Master), (a.Status().State, b.Status().State));
+        var status = a.Status();
+        Assert.NotNull(status.SplitBrain);
+        Assert.Equal((IPAddressValue.Parse("192.0.2.2"), (byte)100, (byte)200), (status.SplitBrain.Peer, status.SplitBrain.PeerPriority, status.SplitBrain.Priority));
+        Assert.Equal(1, status.SplitBrainEpisodes);
+        var report = await health.CheckHealthAsync(ct);
+        Assert.Equal(HealthStatus.Degraded, report.Status);
+        Assert.StartsWith("VI_1 is master and hears 192.0.2.2 acting as master too on VRID 51 (priority 100, ours 200, ", report.Entries["vrrp"].Description, StringComparison.Ordinal);
+        Assert.EndsWith("): split brain", report.Entries["vrrp"].Description, StringComparison.Ordinal);
+        Assert.Single(a.Logs.GetSnapshot(), r => r.Message.StartsWith("(VI_1) split brain: 192.0.2.2 on eth0 also acts as master for VRID 51 (its priority 100, ours 200)", StringComparison.Ordinal));
+        split.RecordObservableInstruments();
+        Assert.Equal(1, split.LastMeasurement!.Value);
+        episodes.RecordObservableInstruments();
+        Assert.Equal(1, episodes.LastMeasurement!.Value);
+
+        // Healed: b steps down; the episode ends, the health is back, the count stays.
+        lan.Heal();
+        await Clock.RunAsync(time, TimeSpan.FromSeconds(5));
+        Assert.Equal((VrrpState.Master, VrrpState.Backup), (a.Status().State, b.Status().State));
+        Assert.Null(a.Status().SplitBrain);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(ct)).Status);
+        split.RecordObservableInstruments();
+        Assert.Equal(0, split.LastMeasurement!.Value);
+        episodes.RecordObservableInstruments();
+        Assert.Equal(1, episodes.LastMeasurement!.Value);
+    }
+
     private static void Add(List<string> list, string line)
     {
         lock (list)

@@ -112,6 +112,9 @@ public class DataPlaneKeywordTests
         Assert.False(vi2.VirtualMacTransmitOnBase);
     }
 
+    [Trait("Rfc", "3768-6.4.3-b")]
+    [Trait("Rfc", "9568-6.1-d")]
+    [Trait("Rfc", "9568-6.4.3-f")]
     [Fact]
     public void Strict_mode_refuses_and_fixes_what_keepalived_does()
     {

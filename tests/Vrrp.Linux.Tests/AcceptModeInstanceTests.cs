@@ -18,6 +18,9 @@ public sealed class AcceptModeInstanceTests
 
     private static bool HasTable(LabHost host) => host.Exec("nft", "list", "tables").Contains("inet vrrp", StringComparison.Ordinal);
 
+    [Trait("Rfc", "3768-6.4.3-b")]
+    [Trait("Rfc", "9568-6.1-d")]
+    [Trait("Rfc", "9568-6.4.3-f")]
     [Theory]
     [InlineData(VrrpAddressFamily.IPv4)]
     [InlineData(VrrpAddressFamily.IPv6)]
@@ -70,6 +73,9 @@ public sealed class AcceptModeInstanceTests
         Assert.True(Ping(client, vip), "ping to an accept master's VIP");
     }
 
+    [Trait("Rfc", "3768-6.4.3-b")]
+    [Trait("Rfc", "9568-6.1-d")]
+    [Trait("Rfc", "9568-6.4.3-f")]
     [Fact]
     public async Task The_table_a_killed_run_left_is_replaced_at_the_next_start_and_removed_at_stop_and_an_owner_never_filters()
     {

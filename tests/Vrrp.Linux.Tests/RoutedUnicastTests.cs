@@ -164,6 +164,7 @@ public sealed class RoutedUnicastTests
         var (lab, ourHost, theirHost) = RoutedLab();
         using var _ = lab;
         var capture = lab.StartCapture("ttl", "ip proto 112");
+        var theirSide = lab.StartCapture("ttl-br1", "ip proto 112 or icmp or arp", "br1");
 
         // keepalived sends with unicast_ttl 254: its adverts arrive with 253. Ours accepts 254..255 from it: all dropped.
         var logs = new ListLoggerFactory();
@@ -176,11 +177,24 @@ public sealed class RoutedUnicastTests
         Assert.True(keepalived.WaitForOutput("(VI_1) Entering MASTER STATE", Settle), keepalived.Output);
         await ours.StartAsync();
         Assert.True(await ours.WaitForStateAsync(VrrpState.Master, Settle), $"ours is {ours.State}: it must not follow adverts outside the range");
-        // keepalived sends 10 adverts a second: wait (bounded) for a few to be dropped; a loaded machine delays them.
-        WaitFor(() => ours.Status().Drops.GetValueOrDefault(DropReason.TtlOutOfRange) >= 4, TimeSpan.FromSeconds(3));
+        // keepalived sends 10 adverts a second, so at least 3 arrive (and are dropped) within our Master_Down_Interval
+        // (360 ms) before we take over. Not more: keepalived 2.2.7, master and hearing our adverts at its own rate that
+        // fail its TTL check, can stop sending for as long as ours keep coming while its log still shows it dropping
+        // them as MASTER (seen in captures on both segments, in about one run in six). Ours is right either way.
+        WaitFor(() => ours.Status().Drops.GetValueOrDefault(DropReason.TtlOutOfRange) >= 3, TimeSpan.FromSeconds(3));
         var status = ours.Status();
-        Output?.WriteLine($"ours: drops [{string.Join(", ", status.Drops.Select(d => $"{d.Key}={d.Value}"))}]");
-        Assert.True(status.Drops.GetValueOrDefault(DropReason.TtlOutOfRange) >= 4, "our drops of keepalived's TTL 253 adverts are counted");
+        Output?.WriteLine($"ours: {status.State}, drops [{string.Join(", ", status.Drops.Select(d => $"{d.Key}={d.Value}"))}], received {status.AdvertisementsReceived}");
+        if (status.Drops.GetValueOrDefault(DropReason.TtlOutOfRange) < 3)
+        {
+            // Say what the wire saw: did keepalived's adverts stop, or did ours stop reading them?
+            capture.Stop();
+            Output?.WriteLine(capture.Log + capture.Tshark());
+            theirSide.Stop();
+            Output?.WriteLine("br1: " + theirSide.Log + theirSide.Tshark());
+            Output?.WriteLine(keepalived.Output);
+        }
+
+        Assert.True(status.Drops.GetValueOrDefault(DropReason.TtlOutOfRange) >= 3, "our drops of keepalived's TTL 253 adverts are counted");
         Assert.Contains(logs.Messages, m => m.StartsWith("(VI_1) TTL/HL 253 not in range 254 - 255 (unicast advert from 10.2.0.12)", StringComparison.Ordinal));
         Assert.True(keepalived.WaitForOutput("(VI_1) TTL/HL 253 not in range 254 - 254", TimeSpan.FromSeconds(2)), keepalived.Output);
         capture.Stop();

@@ -312,7 +312,7 @@ public sealed class TransportTests
 
         capture.Stop();
         TestContext.Current.TestOutputHelper?.WriteLine(capture.Log + capture.Tshark());
-        var rows = capture.Fields("vrrp", "vrrp.version", "vrrp.virt_rtr_id", "ip.ttl", "ipv6.hlim", "ip.dst", "ipv6.dst", "vrrp.checksum.status", "eth.src");
+        var rows = capture.Fields("vrrp", "vrrp.version", "vrrp.virt_rtr_id", "ip.ttl", "ipv6.hlim", "ip.dst", "ipv6.dst", "vrrp.checksum.status", "eth.src", "ip.dsfield.dscp");
         foreach (var row in rows)
         {
             TestContext.Current.TestOutputHelper?.WriteLine(string.Join(" | ", row));
@@ -325,5 +325,8 @@ public sealed class TransportTests
         Assert.All(rows, r => Assert.Equal("1", r[6])); // [Checksum Status: Good]
         string mac = string.Join(':', lab["r1"].Mac.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
         Assert.All(rows, r => Assert.Equal(mac, r[7]));
+
+        // IPv4 adverts are marked DSCP CS6 (network control), as keepalived 2.2.7 and FRR mark theirs.
+        Assert.Equal(["48", "48"], rows.Take(2).Select(r => r[8]));
     }
 }

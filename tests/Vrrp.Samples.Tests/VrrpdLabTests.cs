@@ -77,10 +77,11 @@ public class VrrpdLabTests
         using var lab = new NetworkLab();
         var r1 = lab.AddHost("r1", "192.0.2.11/24");
         string config = WriteConfig(lab);
+        string program = VrrpdProcess.CopyForUnprivilegedUser(lab.Directory); // nobody may not reach the build output
         var vrrpd = lab.Track(new BackgroundProcess("ip", [
             "netns", "exec", r1.Namespace, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
             "--inh-caps=-all,+net_raw,+net_admin", "--ambient-caps=-all,+net_raw,+net_admin", "--bounding-set=-all,+net_raw,+net_admin",
-            "--no-new-privs", VrrpdProcess.Path, "-f", config]));
+            "--no-new-privs", program, "-f", config]));
         try
         {
             Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
@@ -103,8 +104,9 @@ public class VrrpdLabTests
         LabProcess.RequireRootAnd("setpriv");
         using var temp = new VrrpdProcess.TempFolder();
         string config = temp.Write("keepalived.conf", Config);
+        string program = VrrpdProcess.CopyForUnprivilegedUser(temp.Directory); // nobody may not reach the build output
         var (code, output) = await SampleProcess.RunAsync("setpriv", [
-            "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "--no-new-privs", VrrpdProcess.Path, "-f", config], TimeSpan.FromSeconds(30));
+            "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "--no-new-privs", program, "-f", config], TimeSpan.FromSeconds(30));
         TestContext.Current.TestOutputHelper?.WriteLine(output);
         Assert.Equal(1, code);
         Assert.Matches(@"ERROR: Could not start: .*CAP_NET_RAW and CAP_NET_ADMIN.*AmbientCapabilities", output);

@@ -61,6 +61,11 @@ public partial class VirtualRouter
             faults.Insert(0, $"interface {_config.InterfaceName} down");
         }
 
+        if (_addressFault is not null)
+        {
+            faults.Add(_addressFault);
+        }
+
         if (_groupFault && faults.Count == 0)
         {
             faults.Add("sync group member in fault");
@@ -68,6 +73,27 @@ public partial class VirtualRouter
 
         return faults;
     }
+
+    /// <summary>
+    /// Reports a fault of the virtual addresses themselves (the platform refused to add one while master), or clears it
+    /// with null: a master that cannot hold its addresses must not stay master (issue 13), so it goes to Fault, sends
+    /// priority 0 and gives up what it did add; clearing it sends the router back through Backup to the election.
+    /// </summary>
+    /// <param name="reason">Why, in words for the status's fault list; null clears the fault.</param>
+    /// <param name="now">The current time.</param>
+    internal void SetAddressFault(string? reason, long now)
+    {
+        if (string.Equals(_addressFault, reason, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _addressFault = reason;
+        ReevaluateFault(now);
+    }
+
+    /// <summary>The address fault set by <see cref="SetAddressFault"/>, or null.</summary>
+    internal string? AddressFault => _addressFault;
 
     /// <summary>Sync groups: makes this member follow a state another member entered on its own.</summary>
     /// <param name="groupState">Master or Backup.</param>

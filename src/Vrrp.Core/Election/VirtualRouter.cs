@@ -23,6 +23,7 @@ namespace Vrrp.Election;
 public sealed partial class VirtualRouter
 {
     private const long Off = long.MaxValue;
+    private const int MaxDelayedLowerPriorityBursts = 64;
     private static readonly IPAddressValue IPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
     private static readonly IPAddressValue IPv6Group = IPAddressValue.FromIPv6([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12]);
 
@@ -49,6 +50,7 @@ public sealed partial class VirtualRouter
     private byte _effectivePriority;
     private bool _interfaceUp = true;
     private bool _groupFault;
+    private string? _addressFault;
     private long _masterAdvertisementInterval;
     private IPAddressValue? _masterAddress;
     private byte _masterPriority;
@@ -62,7 +64,8 @@ public sealed partial class VirtualRouter
     private long _preemptDeadline = Off;
     private long _secondBurstDeadline = Off;
     private long _refreshDeadline = Off;
-    private long _lowerPriorityAnnounceDeadline = Off;
+    private long _lowerPriorityAnnounceDeadline = Off;   // the earliest of _lowerPriorityPending
+    private readonly Queue<long> _lowerPriorityPending = new();   // delayed garp_lower_prio bursts, one per burst at once (keepalived: a timer each)
     private long _extraInterfacesDeadline = Off;
 
     /// <summary>Creates a virtual router in the Initialize state.</summary>
@@ -133,7 +136,7 @@ public sealed partial class VirtualRouter
     public bool IsFaulted => HasOwnFault || _groupFault;
 
     /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
-    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault();
+    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault() || _addressFault is not null;
 
     /// <summary>The counters.</summary>
     internal VirtualRouterCounters Counters { get; } = new();
@@ -303,9 +306,10 @@ public sealed partial class VirtualRouter
             Announce(AnnouncementReason.Refresh, _config.GarpMasterRefreshRepeat, now);
         }
 
-        if (_lowerPriorityAnnounceDeadline <= now)
+        while (_lowerPriorityAnnounceDeadline <= now)
         {
-            _lowerPriorityAnnounceDeadline = Off;
+            _lowerPriorityPending.Dequeue();
+            _lowerPriorityAnnounceDeadline = _lowerPriorityPending.Count > 0 ? _lowerPriorityPending.Peek() : Off;
             Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
         }
 
@@ -403,27 +407,29 @@ public sealed partial class VirtualRouter
             return;
         }
 
-        // Lower priority (or equal from a lower address): discard it, and (RFC 9568) advertise at once so the other
-        // side steps down fast; re-announce our addresses (keepalived garp_lower_prio) to heal stale ARP caches.
-        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Time = now });
+        // Lower priority (or equal from a lower address): the sender acts as master too. Discard it, and (RFC 9568)
+        // advertise at once so the other side steps down fast; re-announce our addresses to heal the ARP caches it
+        // poisoned, as keepalived 2.2.7 does (vrrp_state_master_rx): garp_lower_prio_repeat announcements at once, and
+        // as many again garp_lower_prio_delay later when the delay is not zero. keepalived does it for every such advert;
+        // here at most once per half advertisement interval of ours (the same for a peer that advertises at our rate,
+        // with room for jitter, and a bound when a hostile host floods us with them); each burst at once has its
+        // delayed one (at most 64 pending). lower_prio_no_advert (LowerPriorityNoAdvertisement) skips the answer.
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Interval = advertisement.Interval, Time = now });
         if (!_config.LowerPriorityNoAdvertisement)
         {
             SendAdvertisement(_effectivePriority, now);
             _advertisementDeadline = now + _advertisementInterval;
         }
 
-        if (_config.GarpLowerPriorityRepeat > 0 && _config.GarpMasterRepeat > 0 && _lowerPriorityAnnounceDeadline == Off &&
-            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= MasterDownInterval))
+        if (_config.GarpLowerPriorityRepeat > 0 &&
+            (_lastLowerPriorityAnnouncement == long.MinValue || now - _lastLowerPriorityAnnouncement >= _advertisementInterval / 2))
         {
-            // At most one re-announcement per Master_Down_Interval, however often the other side talks.
             _lastLowerPriorityAnnouncement = now;
-            if (_garpLowerPriorityDelay == 0)
+            Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
+            if (_garpLowerPriorityDelay > 0 && _lowerPriorityPending.Count < MaxDelayedLowerPriorityBursts)
             {
-                Announce(AnnouncementReason.LowerPriorityAdvertisement, _config.GarpLowerPriorityRepeat, now);
-            }
-            else
-            {
-                _lowerPriorityAnnounceDeadline = now + _garpLowerPriorityDelay;
+                _lowerPriorityPending.Enqueue(now + _garpLowerPriorityDelay);
+                _lowerPriorityAnnounceDeadline = _lowerPriorityPending.Peek();
             }
         }
     }
@@ -530,6 +536,7 @@ public sealed partial class VirtualRouter
         _secondBurstDeadline = Off;
         _refreshDeadline = Off;
         _lowerPriorityAnnounceDeadline = Off;
+        _lowerPriorityPending.Clear();
         _extraInterfacesDeadline = Off;
     }
 }

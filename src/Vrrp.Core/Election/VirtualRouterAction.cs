@@ -18,7 +18,7 @@ public enum VirtualRouterActionKind
     /// <summary>The state changed from <see cref="VirtualRouterAction.From"/> to <see cref="VirtualRouterAction.To"/> because of <see cref="VirtualRouterAction.Reason"/>.</summary>
     StateChanged,
 
-    /// <summary>Report: a master received a lower-priority advert from <see cref="VirtualRouterAction.Peer"/> and discarded it (it answers at once).</summary>
+    /// <summary>Report: a master received a lower-priority advert from <see cref="VirtualRouterAction.Peer"/> (another master on the segment) and discarded it (it answers at once and re-announces).</summary>
     LowerPriorityAdvertisementDiscarded,
 
     /// <summary>Report: the address owner received an advert for its VRID from <see cref="VirtualRouterAction.Peer"/> (RFC 9568 erratum: log it).</summary>
@@ -140,7 +140,7 @@ public readonly struct VirtualRouterAction
     /// <summary><see cref="VirtualRouterActionKind.MultipleOwners"/>: the other router that advertised priority 255.</summary>
     public IPAddressValue OtherPeer { get; internal init; }
 
-    /// <summary><see cref="VirtualRouterActionKind.IntervalLearned"/>: the interval learned, in centiseconds.</summary>
+    /// <summary><see cref="VirtualRouterActionKind.IntervalLearned"/>: the interval learned, in centiseconds; <see cref="VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded"/>: the advert's interval (centiseconds in v3, seconds in v2).</summary>
     public int Interval { get; internal init; }
 
     /// <summary>The priority the peer advertised, when there is a peer.</summary>

@@ -213,10 +213,10 @@ public sealed record VirtualRouterConfiguration
     /// <summary>Announcements per address at each refresh (<c>garp_master_refresh_repeat</c>, default 1).</summary>
     public int GarpMasterRefreshRepeat { get; init; } = 1;
 
-    /// <summary>Delay before re-announcing after a master hears a lower-priority advert (<c>garp_lower_prio_delay</c>; default 0, at once).</summary>
+    /// <summary>Delay of a second set of announcements after a master hears a lower-priority advert (<c>garp_lower_prio_delay</c>; default 0, none; the first set goes at once).</summary>
     public TimeSpan GarpLowerPriorityDelay { get; init; }
 
-    /// <summary>Announcements per address after a master hears a lower-priority advert (<c>garp_lower_prio_repeat</c>, default 5; zero disables).</summary>
+    /// <summary>Announcements per address when a master hears a lower-priority advert, at once and again after <see cref="GarpLowerPriorityDelay"/> (<c>garp_lower_prio_repeat</c>, default 5; zero disables; independent of <see cref="GarpMasterRepeat"/>, as in keepalived).</summary>
     public int GarpLowerPriorityRepeat { get; init; } = 5;
 
     /// <summary>True when the configured priority is 255: this node owns the addresses.</summary>

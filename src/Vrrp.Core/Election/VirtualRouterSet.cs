@@ -310,6 +310,21 @@ public sealed partial class VirtualRouterSet
         return own;
     }
 
+    /// <summary>Sets or clears (null) a router's address fault (see <see cref="VirtualRouter.SetAddressFault"/>).</summary>
+    /// <param name="router">The router.</param>
+    /// <param name="reason">Why, or null to clear it.</param>
+    /// <param name="now">The current time.</param>
+    internal void SetAddressFault(VirtualRouter router, string? reason, long now)
+    {
+        if (router.State is VrrpState.Initialize or VrrpState.Stopped && reason is not null)
+        {
+            return;
+        }
+
+        router.SetAddressFault(reason, now);
+        Pump(router, now);
+    }
+
     /// <summary>Reports a tracked object's value to one router, or to every router that tracks it.</summary>
     /// <param name="instance">The instance name, or null for every router.</param>
     /// <param name="kind">The object's kind.</param>

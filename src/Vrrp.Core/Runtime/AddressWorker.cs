@@ -36,7 +36,8 @@ internal readonly record struct AddressWork(RouterEntry Router, AddressWorkKind 
 /// protocol's path: a slow kernel (or a cloud API behind a custom address manager) never holds up an election. Every
 /// call gets the worker's cancellation token, cancelled when the driver aborts or gives up waiting at stop.
 /// </summary>
-internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?> completed, TimeProvider? time = null)
+/// <remarks>The completion callback gets the work, its first error, and what that error was about ("192.0.2.1/32 on eth1"), or null.</remarks>
+internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAnnouncer? announcer, ILogger logger, Action<AddressWork, Exception?, string?> completed, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -147,20 +148,21 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                 }
             }
 
-            Exception? error = await PerformAsync(work, _cancel.Token).ConfigureAwait(false);
+            var (error, subject) = await PerformAsync(work, _cancel.Token).ConfigureAwait(false);
             if (_cancel.IsCancellationRequested)
             {
                 continue;
             }
 
-            completed(work, error);
+            completed(work, error, subject);
         }
     }
 
-    private async Task<Exception?> PerformAsync(AddressWork work, CancellationToken token)
+    private async Task<(Exception? Error, string? Subject)> PerformAsync(AddressWork work, CancellationToken token)
     {
         var router = work.Router;
         Exception? error = null;
+        string? subject = null;
         try
         {
             switch (work.Kind)
@@ -195,7 +197,12 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                             {
                                 // Keep going with the other addresses: one failure must not leave the rest behind.
-                                error ??= ex;
+                                if (error is null)
+                                {
+                                    error = ex;
+                                    subject = $"{address} on {interfaceName}";
+                                }
+
                                 Log.AddressOperationFailed(logger, router.Name, work.Kind == AddressWorkKind.Add ? "add" : "remove", ex);
                             }
                         }
@@ -207,9 +214,11 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     error ??= after;
                     break;
                 case AddressWorkKind.AddOne:
+                    subject = $"{work.Address} on {work.Address!.Device ?? router.Configuration.InterfaceName}";
                     await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
                     break;
                 case AddressWorkKind.RemoveOne:
+                    subject = $"{work.Address} on {work.Address!.Device ?? router.Configuration.InterfaceName}";
                     await addresses.RemoveAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
                     break;
                 case AddressWorkKind.Announce:
@@ -267,7 +276,7 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            return null;
+            return (null, null);
         }
         catch (Exception ex)
         {
@@ -282,7 +291,7 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
             }
         }
 
-        return error;
+        return (error, error is null ? null : subject);
     }
 
     // One call of the router's resources, if it has any; a failure is logged and returned, never thrown.

@@ -90,6 +90,17 @@ public sealed class AsyncVrrpDriver : VrrpDriver
     }
 
     /// <inheritdoc />
+    /// <remarks>Its receive loop sees the channel gone and ends; sends to it are skipped until it is opened again.</remarks>
+    protected override async ValueTask CloseChannelAsync(int channel)
+    {
+        if (_channels[channel] is { } open)
+        {
+            _channels[channel] = null;
+            await open.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task StopReceivingAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -204,7 +215,7 @@ public sealed class AsyncVrrpDriver : VrrpDriver
     private async Task ReceiveLoopAsync(int index, IVrrpChannel channel, CancellationToken cancellationToken)
     {
         var buffer = new byte[65536];
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && ReferenceEquals(_channels[index], channel))
         {
             ReceivedDatagram datagram;
             try
@@ -214,6 +225,10 @@ public sealed class AsyncVrrpDriver : VrrpDriver
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception) when (!ReferenceEquals(_channels[index], channel))
+            {
+                return;   // closed (its interface was deleted); a new loop runs when it is reopened
             }
             catch (Exception ex)
             {

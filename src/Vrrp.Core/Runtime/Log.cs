@@ -125,4 +125,31 @@ internal static partial class Log
 
     [LoggerMessage(37, LogLevel.Information, "({Instance}) priority override {Override}")]
     public static partial void PriorityOverride(ILogger logger, string instance, string @override);
+
+    [LoggerMessage(50, LogLevel.Warning, "({Instance}) Entering FAULT STATE: {Reason}; retrying in {Seconds} s (sooner if a link of its addresses comes up)")]
+    public static partial void AddressFault(ILogger logger, string instance, string reason, double seconds);
+
+    [LoggerMessage(51, LogLevel.Information, "({Instance}) retrying the virtual addresses ({Why}): leaving FAULT for the election")]
+    public static partial void AddressFaultRetry(ILogger logger, string instance, string why);
+
+    [LoggerMessage(52, LogLevel.Warning, "Interface {Interface} was deleted: its VRRP sockets are closed until it is back")]
+    public static partial void InterfaceDeleted(ILogger logger, string @interface);
+
+    [LoggerMessage(53, LogLevel.Information, "Interface {Interface} is back: VRRP {Family} sockets reopened, sending from {Address}")]
+    public static partial void ChannelReopened(ILogger logger, string @interface, VrrpAddressFamily family, IPAddressValue address);
+
+    [LoggerMessage(54, LogLevel.Information, "Interface {Interface} is back but its VRRP sockets cannot be opened yet ({Reason}); trying again at its next change")]
+    public static partial void ReopenPending(ILogger logger, string @interface, string reason);
+
+    [LoggerMessage(55, LogLevel.Warning, "{Reason} The instances on a deleted interface stay in FAULT until the driver is restarted")]
+    public static partial void ReopenUnsupported(ILogger logger, string reason);
+
+    [LoggerMessage(56, LogLevel.Warning, "Closing the VRRP sockets of deleted interface {Interface} failed")]
+    public static partial void ChannelCloseFailed(ILogger logger, string @interface, Exception error);
+
+    [LoggerMessage(57, LogLevel.Warning, "({Instance}) split brain: {Peer} on {Interface} also acts as master for VRID {Vrid} (its priority {PeerPriority}, ours {Priority}) and keeps advertising after our answer: it does not hear us (a one-way link or filter, another authentication or version) or does not step down. Answering each of its adverts and re-announcing our addresses (garp_lower_prio_repeat/garp_lower_prio_delay). Logged once per episode (it ends after {Window} without its adverts)")]
+    public static partial void SplitBrain(ILogger logger, string instance, IPAddressValue peer, string @interface, byte vrid, byte peerPriority, byte priority, TimeSpan window);
+
+    [LoggerMessage(58, LogLevel.Warning, "({Instance}) cannot look for a leftover {Address} on {Interface} ({Reason}); the interface may come later")]
+    public static partial void LeftoverCheckFailed(ILogger logger, string instance, IPAddressValue address, string @interface, string reason);
 }

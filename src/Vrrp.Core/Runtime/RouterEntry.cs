@@ -70,6 +70,43 @@ internal sealed class RouterEntry
     /// <summary>The first address work failure since the last applied change (for the next one), or null.</summary>
     public string? ApplyError { get; set; }
 
+    /// <summary>Failed adds in a row (the address fault's retry backs off with it); zero after a successful add.</summary>
+    public int AddFailures { get; set; }
+
+    /// <summary>The pending retry of an address fault, or null.</summary>
+    public ITimer? AddressRetry { get; set; }
+
+    /// <summary>Adverts from another master while master, since start; split-brain episodes since start.</summary>
+    public long OtherMasterAdverts { get; set; }
+
+    public long SplitBrainEpisodes { get; set; }
+
+    /// <summary>The other master heard last (a candidate until <see cref="SplitActive"/>), its priority, its first and last advert (core nanoseconds), the window, and the episode's wall-clock times and count.</summary>
+    public IPAddressValue SplitPeer { get; set; }
+
+    public byte SplitPeerPriority { get; set; }
+
+    public byte SplitPriority { get; set; }
+
+    public long SplitFirst { get; set; } = long.MinValue / 2;
+
+    public long SplitLast { get; set; } = long.MinValue / 2;
+
+    public long SplitWindow { get; set; }
+
+    public long SplitPeerInterval { get; set; }
+
+    public bool SplitActive { get; set; }
+
+    public DateTimeOffset SplitSince { get; set; }
+
+    public DateTimeOffset SplitLastSeen { get; set; }
+
+    public long SplitAdverts { get; set; }
+
+    /// <summary>Whether a split-brain episode is under way at <paramref name="now"/>.</summary>
+    public bool InSplitBrain(long now) => SplitActive && now - SplitLast <= SplitWindow;
+
     /// <summary>The current version-mismatch episode: its peer, versions and times (core nanoseconds and wall clock).</summary>
     public IPAddressValue MismatchPeer { get; set; }
 

@@ -51,6 +51,7 @@ public partial class VrrpDriver : IAsyncDisposable
                     OnStateChanged(entry, in action);
                     break;
                 case VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded:
+                    NoteOtherMaster(entry, in action, now);
                     if (Due(ref entry.LastLowerPriorityLog, now))
                     {
                         Log.LowerPriority(Logger, entry.Name, action.PeerPriority, action.Peer);
@@ -171,6 +172,11 @@ public partial class VrrpDriver : IAsyncDisposable
         };
         entry.LastStateChange = change;
         entry.PendingApply = change;
+        if (action.From == VrrpState.Master)
+        {
+            entry.SplitActive = false;   // a split-brain episode is a master's
+        }
+
         _applyOrder.Add(entry);
         _observers.StateChanged(change);
     }
@@ -264,7 +270,7 @@ public partial class VrrpDriver : IAsyncDisposable
         entry.MismatchAdverts++;
     }
 
-    private void OnAddressWorkDone(AddressWork work, Exception? error)
+    private void OnAddressWorkDone(AddressWork work, Exception? error, string? subject)
     {
         lock (_gate)
         {
@@ -301,13 +307,20 @@ public partial class VrrpDriver : IAsyncDisposable
                         entry.HoldsAddresses = false;
                     }
 
-                    entry.AddressError = error is null ? null : $"could not {(added ? "add" : "remove")} the virtual addresses: {error.Message}";
+                    entry.AddressError = error is null ? null
+                        : subject is null ? $"could not {(added ? "add" : "remove")} the virtual addresses: {error.Message}"
+                        : $"could not {(added ? "add" : "remove")} the virtual addresses: {subject}: {error.Message}";
                     if (error is not null)
                     {
                         entry.ApplyError ??= entry.AddressError;
                     }
 
                     _observers.AddressesChanged(entry.Name, added, error);
+                    if (work.Kind is AddressWorkKind.Add or AddressWorkKind.AddOne)
+                    {
+                        OnAddressesAdded(entry, error is null ? null : entry.AddressError);
+                    }
+
                     break;
             }
         }

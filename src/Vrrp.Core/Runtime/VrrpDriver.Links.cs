@@ -32,7 +32,10 @@ public partial class VrrpDriver : IAsyncDisposable
         {
             await foreach (var linkEvent in monitor.WatchAsync(cancellationToken).ConfigureAwait(false))
             {
-                OnLinkEvent(linkEvent);
+                if (!await FollowLostInterfaceAsync(monitor, linkEvent, cancellationToken).ConfigureAwait(false))
+                {
+                    OnLinkEvent(linkEvent);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -69,6 +72,11 @@ public partial class VrrpDriver : IAsyncDisposable
                     }
 
                     _set.SetInterfaceState(linkEvent.InterfaceName, up, now);
+                    if (up)
+                    {
+                        RetryAddressFaultsOn(linkEvent.InterfaceName);
+                    }
+
                     break;
                 case LinkEventKind.AddressRemoved when linkEvent.Address is { } removed:
                     foreach (var router in _set.Routers)

@@ -66,6 +66,9 @@ public partial class VrrpDriver : IAsyncDisposable
                     Adverts = entry.MismatchAdverts,
                 }
                 : null,
+            SplitBrain = SplitBrainOf(entry, now),
+            SplitBrainEpisodes = entry.SplitBrainEpisodes,
+            OtherMasterAdvertisements = entry.OtherMasterAdverts,
         };
     }
 }

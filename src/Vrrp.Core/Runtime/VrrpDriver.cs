@@ -181,7 +181,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
                 {
                     foreach (var address in addresses)
                     {
-                        if (!await _addresses.ContainsAsync(interfaceName, address.Address, cancellationToken).ConfigureAwait(false))
+                        if (!await HasLeftoverAsync(entry, interfaceName, address, cancellationToken).ConfigureAwait(false))
                         {
                             continue;
                         }
@@ -326,6 +326,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        CancelRecovery();
         _worker.Cancel();
         try
         {
@@ -601,6 +602,27 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     {
         var options = _set.GetChannel(channel);
         Log.ReceiveFailed(Logger, options.InterfaceName, options.Family, error);
+    }
+
+    // A leftover of a crashed run? The instance's own interface must be there (the start fails otherwise, as before);
+    // another interface a VIP names (keepalived "dev") may be missing now and come later: no leftover on it, and the
+    // add fails with the reason (the instance goes to Fault and retries).
+    private async Task<bool> HasLeftoverAsync(RouterEntry entry, string interfaceName, VirtualAddress address, CancellationToken cancellationToken)
+    {
+        if (string.Equals(interfaceName, entry.Configuration.InterfaceName, StringComparison.Ordinal))
+        {
+            return await _addresses.ContainsAsync(interfaceName, address.Address, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await _addresses.ContainsAsync(interfaceName, address.Address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.LeftoverCheckFailed(Logger, entry.Name, address.Address, interfaceName, ex.Message);
+            return false;
+        }
     }
 
     private void ThrowIfStarted(string message)

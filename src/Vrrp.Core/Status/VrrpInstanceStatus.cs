@@ -160,6 +160,23 @@ public sealed record VrrpInstanceStatus
     /// </summary>
     [JsonInclude]
     public VrrpVersionMismatch? VersionMismatch { get; internal init; }
+
+    /// <summary>
+    /// Another master on this instance's VRID while this one is master (split brain): a router whose adverts this
+    /// master beats (lower priority, or equal from a lower address) keeps advertising after it must have heard this
+    /// master's answer. Null when there is none now (the episode ends after three of the peer's intervals without
+    /// such an advert, or when this instance stops being master).
+    /// </summary>
+    [JsonInclude]
+    public VrrpSplitBrain? SplitBrain { get; internal init; }
+
+    /// <summary>Split-brain episodes (see <see cref="SplitBrain"/>) since start.</summary>
+    [JsonInclude]
+    public long SplitBrainEpisodes { get; internal init; }
+
+    /// <summary>Adverts from another master (lower priority, or equal from a lower address) received while master, since start; one now and then is a normal handover.</summary>
+    [JsonInclude]
+    public long OtherMasterAdvertisements { get; internal init; }
 }
 
 /// <summary>A peer heard on an instance's interface and VRID that speaks the other VRRP version.</summary>
@@ -186,6 +203,34 @@ public sealed class VrrpVersionMismatch
     public DateTimeOffset LastSeen { get; internal init; }
 
     /// <summary>Adverts of the other version dropped in this episode.</summary>
+    [JsonInclude]
+    public long Adverts { get; internal init; }
+}
+
+/// <summary>Another master heard on an instance's VRID while it is master itself.</summary>
+public sealed class VrrpSplitBrain
+{
+    /// <summary>The other master's address.</summary>
+    [JsonInclude]
+    public IPAddressValue Peer { get; internal init; }
+
+    /// <summary>The priority it advertises.</summary>
+    [JsonInclude]
+    public byte PeerPriority { get; internal init; }
+
+    /// <summary>This instance's effective priority when it was last heard.</summary>
+    [JsonInclude]
+    public byte Priority { get; internal init; }
+
+    /// <summary>When the episode began (its second advert after this master's answer).</summary>
+    [JsonInclude]
+    public DateTimeOffset Since { get; internal init; }
+
+    /// <summary>When its last advert arrived.</summary>
+    [JsonInclude]
+    public DateTimeOffset LastSeen { get; internal init; }
+
+    /// <summary>Its adverts received in this episode.</summary>
     [JsonInclude]
     public long Adverts { get; internal init; }
 }

@@ -6,7 +6,8 @@ namespace Vrrp.Hosting;
 /// <summary>
 /// Reports each instance's state for <c>/healthz</c>: Healthy while every instance is Master or Backup (both are
 /// working states of a redundant pair); Degraded when an instance hears a peer of the other VRRP version on its VRID
-/// (they ignore each other and may both be master); Unhealthy when one is in Fault, or not running (Initialize,
+/// (they ignore each other and may both be master) or, as master, another master that does not step down (split
+/// brain); Unhealthy when one is in Fault, or not running (Initialize,
 /// Stopped).
 /// The data holds <c>INSTANCE</c> = <c>STATE priority P</c> for each.
 /// </summary>
@@ -34,6 +35,11 @@ internal sealed class VrrpHealthCheck(IVrrpMonitor monitor) : IHealthCheck
             if (instance.VersionMismatch is { } mismatch)
             {
                 degraded.Add($"{instance.Name} hears {mismatch.Peer} speaking VRRPv{(int)mismatch.PeerVersion} on VRID {instance.VirtualRouterId}, this instance speaks VRRPv{(int)mismatch.Version}: both may be master");
+            }
+
+            if (instance.SplitBrain is { } split)
+            {
+                degraded.Add($"{instance.Name} is master and hears {split.Peer} acting as master too on VRID {instance.VirtualRouterId} (priority {split.PeerPriority}, ours {split.Priority}, {split.Adverts} adverts since {split.Since:u}): split brain");
             }
         }
 

@@ -47,6 +47,15 @@ public static class VrrpInstrumentNames
     /// </summary>
     public const string VersionMismatch = "vrrp.instance.version.mismatch";
 
+    /// <summary>
+    /// Observable gauge <c>vrrp.instance.split_brain</c>, unit <c>{instance}</c>: 1 while the instance is master and
+    /// hears another master on its VRID that keeps advertising after its answer (a split brain), else 0.
+    /// </summary>
+    public const string SplitBrain = "vrrp.instance.split_brain";
+
+    /// <summary>Observable counter <c>vrrp.instance.split_brain.episodes</c>, unit <c>{episode}</c>: split-brain episodes since start.</summary>
+    public const string SplitBrainEpisodes = "vrrp.instance.split_brain.episodes";
+
     /// <summary>Observable gauge <c>vrrp.instance.drained</c>, unit <c>{instance}</c>: 1 while an operator has drained the instance (<c>IVrrpController.Drain</c>), else 0.</summary>
     public const string Drained = "vrrp.instance.drained";
 

@@ -24,6 +24,8 @@ internal sealed class VrrpMetrics
         meter.CreateObservableGauge(VrrpInstrumentNames.StateCurrent, ObserveStateSet, "{state}", "1 for the state the instance is in, 0 for the others (tag vrrp.state).");
         meter.CreateObservableGauge(VrrpInstrumentNames.VirtualAddressesHeld, () => Flags(static s => s.HoldsVirtualAddresses), "{instance}", "1 while this node holds the virtual addresses.");
         meter.CreateObservableGauge(VrrpInstrumentNames.VersionMismatch, () => Flags(static s => s.VersionMismatch is not null), "{instance}", "1 while a peer on the same VRID speaks the other VRRP version.");
+        meter.CreateObservableGauge(VrrpInstrumentNames.SplitBrain, () => Flags(static s => s.SplitBrain is not null), "{instance}", "1 while this master hears another master that does not step down.");
+        meter.CreateObservableCounter(VrrpInstrumentNames.SplitBrainEpisodes, () => PerInstance(static s => s.SplitBrainEpisodes), "{episode}", "Split-brain episodes: another master kept advertising after this master's answer.");
         meter.CreateObservableGauge(VrrpInstrumentNames.Drained, () => Flags(static s => s.IsDrained), "{instance}", "1 while an operator has drained the instance.");
         meter.CreateObservableGauge(VrrpInstrumentNames.EffectivePriority, ObservePriorities, "{priority}", "Effective priority.");
         meter.CreateObservableCounter(VrrpInstrumentNames.MasterTime, ObserveMasterTime, "s", "Time spent as master.");

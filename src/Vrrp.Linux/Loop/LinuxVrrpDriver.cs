@@ -43,6 +43,7 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     private Channel?[] _channels = [];   // copy-on-write: the loop thread reads it while a channel may be opened
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<int, SocketException> _sendErrors = [];
+    private readonly List<(int Index, TaskCompletionSource Done)> _closes = [];   // channels to close on the loop thread
     private int _epoll = -1;
     private int _timer = -1;
     private int _wake = -1;
@@ -127,6 +128,29 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     protected override void StartReceiving(int channel) => Attach(channel);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The loop thread closes it (it alone reads the receive sockets): out of the epoll set, out of the channel table,
+    /// disposed; a reopened channel joins the set again through <see cref="StartReceiving(int)"/>.
+    /// </remarks>
+    protected override ValueTask CloseChannelAsync(int channel)
+    {
+        if (_thread is null || _stopping || _exited.Task.IsCompleted)
+        {
+            CloseNow(channel);
+            return ValueTask.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_closes)
+        {
+            _closes.Add((channel, done));
+        }
+
+        Wake();
+        return new ValueTask(done.Task);
+    }
+
+    /// <inheritdoc />
     protected override async Task StopReceivingAsync()
     {
         _stopping = true;
@@ -135,6 +159,8 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
             Wake();
             await _exited.Task.ConfigureAwait(false);
         }
+
+        ClosePending();
 
         foreach (int fd in (int[])[_epoll, _timer, _wake])
         {
@@ -302,6 +328,7 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         ulong counter;
         bool timer = false;
         long now = Now;
+        ClosePending();   // before the events are looked at: one for a closed channel finds its slot empty
         var channels = _channels;
         for (int i = 0; i < _readyCount && !_stopping; i++)
         {
@@ -411,6 +438,54 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
                 return;
             }
         }
+    }
+
+    // On the loop thread (or after it has ended): the channels CloseChannelAsync asked for.
+    private void ClosePending()
+    {
+        (int Index, TaskCompletionSource Done)[] closes;
+        lock (_closes)
+        {
+            if (_closes.Count == 0)
+            {
+                return;
+            }
+
+            closes = [.. _closes];
+            _closes.Clear();
+        }
+
+        foreach (var (index, done) in closes)
+        {
+            try
+            {
+                CloseNow(index);
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        }
+    }
+
+    private void CloseNow(int index)
+    {
+        var channels = _channels;
+        if ((uint)index >= (uint)channels.Length || channels[index] is not { } channel)
+        {
+            return;
+        }
+
+        if (_epoll >= 0)
+        {
+            Control(Libc.EPOLL_CTL_DEL, channel.ReceiveFd, 0, index);
+        }
+
+        var copy = (Channel?[])channels.Clone();
+        copy[index] = null;
+        Volatile.Write(ref _channels, copy);
+        channel.Dispose();
     }
 
     private void ReportReceiveFailure(int index, Channel channel, int errno)

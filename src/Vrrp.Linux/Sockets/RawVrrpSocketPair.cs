@@ -12,7 +12,8 @@ using Vrrp.Packets;
 namespace Vrrp.Linux.Sockets;
 
 /// <summary>
-/// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12)
+/// The raw sockets behind one channel: a receive socket (bound to the interface, joined to 224.0.0.18 / ff02::12 in
+/// multicast mode; over IPv4 receiving no group it did not join itself)
 /// and a send socket (bound to the interface and to the source address, TTL / hop limit 255 to the group and
 /// <see cref="VrrpChannelOptions.UnicastHopLimit"/> (default 255) to unicast peers, no multicast loopback,
 /// discarding everything it would receive). Shared by every handle opened with the same options; see
@@ -38,10 +39,12 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private readonly Dictionary<IPAddressValue, SocketAddress> _unicast = [];   // the configured peers, serialised once each
     private readonly byte[] _control; // recvmsg control buffer and sockaddr_in6 (IPv6 only), pinned for the socket's life
     private const int ControlLength = 128;
-
-    // Room for the adverts that arrive while the receiver is not scheduled: 255 instances at 10 ms queue about 900
-    // datagrams (of about 1 KiB of kernel memory each) in one Master_Down_Interval. Kernel memory, used only when queued.
-    private const int ReceiveBufferBytes = 1024 * 1024;
+    // Room for some tenths of a second of a 50,000 packets/s flood of small packets (the kernel charges each packet
+    // its buffer's true size, hundreds of bytes): when the receive loop is kept off the CPU for a while, the master's
+    // adverts queue behind the flood instead of being dropped with it (at 256 kB the flood benchmark's backup lost
+    // enough of them to take over); also the adverts of 255 instances at 10 ms for a Master_Down_Interval (about 900
+    // datagrams of about 1 KiB of kernel memory each). Kernel memory, used only while packets wait.
+    private const int ReceiveBufferBytes = 4 * 1024 * 1024;
     private const int NameLength = 28;
     private int _disposed;
 
@@ -107,6 +110,15 @@ internal sealed class RawVrrpSocketPair : IDisposable
             receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
             SocketOptions.BindToDevice(receive, receiveLink.Name);
             SocketOptions.SetReceiveBuffer(receive, ReceiveBufferBytes);
+            // IPv4: only the groups this socket joins (none in unicast mode), not every group some socket of the host
+            // joined (the kernel's default, IP_MULTICAST_ALL on): otherwise a unicast channel and a multicast channel on
+            // one interface both parse, and count, every multicast advert. keepalived turns it off too. (IPv6 raw
+            // sockets look at IPV6_MULTICAST_ALL only when bound to an address, which the receive socket is not.)
+            if (v4)
+            {
+                SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_ALL, 0);
+            }
+
             if (v4)
             {
                 if (multicast)
@@ -136,6 +148,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TOS, SocketOptions.IPTOS_CS6);
             }
             else
             {

@@ -13,11 +13,16 @@ internal static class SocketOptions
     internal const int SO_RCVBUFFORCE = 33;
 
     internal const int IPPROTO_IP = 0;
+
+    /// <summary>DSCP CS6 (network control, RFC 4594) in the TOS byte: what keepalived 2.2.7 and FRR mark adverts with.</summary>
+    internal const int IPTOS_CS6 = 0xC0;
+    internal const int IP_TOS = 1;
     internal const int IP_TTL = 2;
     internal const int IP_MULTICAST_IF = 32;
     internal const int IP_MULTICAST_TTL = 33;
     internal const int IP_MULTICAST_LOOP = 34;
     internal const int IP_ADD_MEMBERSHIP = 35;
+    internal const int IP_MULTICAST_ALL = 49;
 
     internal const int IPPROTO_IPV6 = 41;
     internal const int IPV6_CHECKSUM = 7;

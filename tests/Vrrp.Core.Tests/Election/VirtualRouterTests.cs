@@ -271,15 +271,61 @@ public class VirtualRouterTests
     [Fact]
     public void Lower_priority_reannouncement_happens_at_most_once_per_master_down_interval()
     {
+        // (The name is the ledger's; since issue 13 the bound is half an advertisement interval: keepalived's rate for a
+        // peer advertising at ours, with room for jitter.) Adverts every 0.25 s for 5 s at a 1 s interval: a burst at
+        // t = 0, 0.5, 1, ... 4.5 s.
         var router = InState(VrrpState.Master, out long now);
         int announces = 0;
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < 20; i++)
         {
-            router.HandleAdvertisement(Advert(50, HigherPeer), now + (i * 500 * Millisecond));
+            router.HandleAdvertisement(Advert(50, HigherPeer), now + (i * 250 * Millisecond));
             announces += Drain(router).Count(a => a == "Announce");
         }
 
-        Assert.Equal(2, announces); // t=0 and t=4.0 s (Master_Down_Interval 3.609375 s)
+        Assert.Equal(10, announces);
+    }
+
+    [Trait("Rfc", "9568-6.4.3-k")]
+    [Fact]
+    public void Lower_priority_reannouncement_goes_at_once_and_again_after_garp_lower_prio_delay_as_keepalived_does()
+    {
+        // keepalived 2.2.7, vrrp_state_master_rx: garp_lower_prio_repeat at once, and (a timer) as many again after
+        // garp_lower_prio_delay; independent of garp_master_repeat.
+        var router = new VirtualRouter(Config() with { GarpLowerPriorityDelay = TimeSpan.FromSeconds(2), GarpLowerPriorityRepeat = 3, GarpMasterRepeat = 0 }, Local);
+        router.Start(0);
+        long now = router.NextTimeout!.Value;
+        router.HandleTimeout(now);
+        Drain(router);
+        Assert.Equal(VrrpState.Master, router.State);
+
+        router.HandleAdvertisement(Advert(50, HigherPeer), now);
+        var first = new List<VirtualRouterAction>();
+        while (router.TryPollAction(out var action))
+        {
+            first.Add(action);
+        }
+
+        var burst = Assert.Single(first, a => a.Kind == VirtualRouterActionKind.Announce);
+        Assert.Equal((AnnouncementReason.LowerPriorityAdvertisement, 3), (burst.Announcement, burst.Repeat));
+        var discarded = Assert.Single(first, a => a.Kind == VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded);
+        Assert.Equal((HigherPeer, (byte)50, 100), (discarded.Peer, discarded.PeerPriority, discarded.Interval));
+
+        // Nothing more until the delay (the adverts go on), then the second set.
+        for (long t = now + Second; t < now + (2 * Second); t += 100 * Millisecond)
+        {
+            router.HandleTimeout(t);
+            Assert.DoesNotContain("Announce", Drain(router));
+        }
+
+        router.HandleTimeout(now + (2 * Second));
+        var second = new List<VirtualRouterAction>();
+        while (router.TryPollAction(out var action))
+        {
+            second.Add(action);
+        }
+
+        burst = Assert.Single(second, a => a.Kind == VirtualRouterActionKind.Announce);
+        Assert.Equal((AnnouncementReason.LowerPriorityAdvertisement, 3), (burst.Announcement, burst.Repeat));
     }
 
     [Trait("Rfc", "9568-7.1-m")]

@@ -45,11 +45,66 @@ public class DriverControlTests
         await driver.StartAsync(Token);
         Assert.True(SpinWait.SpinUntil(() => Snapshot(seen).Any(s => s.StartsWith("applied Master", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)));
 
-        Assert.Contains("applied Master: VIP on the interface False, HoldsVirtualAddresses False, error could not add the virtual addresses: RTNETLINK answers: Operation not permitted", Snapshot(seen));
+        Assert.Contains("applied Master: VIP on the interface False, HoldsVirtualAddresses False, error could not add the virtual addresses: 10.99.0.1/32 on eth0: RTNETLINK answers: Operation not permitted", Snapshot(seen));
         Assert.True(driver.TryGetStatus("VI_1", out var status));
         Assert.False(status.HoldsVirtualAddresses);
-        Assert.Equal("could not add the virtual addresses: RTNETLINK answers: Operation not permitted", status.AddressError);
+        Assert.Contains("could not add the virtual addresses: 10.99.0.1/32 on eth0: RTNETLINK answers: Operation not permitted", status.Faults);
     }
+
+    [Fact]
+    public async Task A_master_whose_addresses_cannot_be_added_goes_to_fault_with_the_reason_retries_with_back_off_and_recovers_when_the_cause_goes()
+    {
+        var clock = new VirtualClock();
+        var addresses = new SlowAddresses(TimeSpan.Zero) { FailAdds = true };
+        var seen = new List<string>();
+        var logs = new CollectingLoggerFactory();
+        await using var driver = new AsyncVrrpDriver(new SilentTransport(), addresses, null, null, clock, logs);
+        driver.AddRouter(Config(255));
+        driver.AddObserver(new Probe(addresses, seen));
+        await driver.StartAsync(Token);
+
+        const string Reason = "could not add the virtual addresses: 10.99.0.1/32 on eth0: RTNETLINK answers: Operation not permitted";
+        Assert.True(driver.TryGetStatus("VI_1", out var status));
+        Assert.Equal(VrrpState.Fault, status.State);
+        Assert.True(status.IsFaulted);
+        Assert.Equal([Reason], status.Faults);
+        Assert.Equal(StateChangeReason.FaultDetected, status.LastStateChange!.Reason);
+        Assert.Equal(1, status.PriorityZeroSent);   // the backups take over after their Skew_Time
+        Assert.Contains(logs.Messages, l => l == $"(VI_1) Entering FAULT STATE: {Reason}; retrying in 1 s (sooner if a link of its addresses comes up)");
+
+        // Retries after 1 s, 2 s, 4 s...: each goes back to the election (the owner becomes master at once) and fails again.
+        clock.Advance(TimeSpan.FromSeconds(0.9));
+        Assert.Equal(VrrpState.Fault, driver.GetState("VI_1"));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(VrrpState.Fault, driver.GetState("VI_1"));
+        Assert.Contains(logs.Messages, l => l == $"(VI_1) Entering FAULT STATE: {Reason}; retrying in 2 s (sooner if a link of its addresses comes up)");
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Contains(logs.Messages, l => l.EndsWith("retrying in 4 s (sooner if a link of its addresses comes up)", StringComparison.Ordinal));
+        Assert.Equal(3, Snapshot(seen).Count(l => l.StartsWith("changed Fault->Master", StringComparison.Ordinal) || l.StartsWith("changed Initialize->Master", StringComparison.Ordinal)));
+        Assert.False(addresses.Holds(VipOf(1)));
+
+        // The cause goes: the next retry holds the address, and the instance stays master.
+        addresses.FailAdds = false;
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(driver.TryGetStatus("VI_1", out status));
+        Assert.Equal(VrrpState.Master, status.State);
+        Assert.False(status.IsFaulted);
+        Assert.Empty(status.Faults);
+        Assert.True(status.HoldsVirtualAddresses);
+        Assert.True(addresses.Holds(VipOf(1)));
+        clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(VrrpState.Master, driver.GetState("VI_1"));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 4)]
+    [InlineData(5, 16)]
+    [InlineData(6, 30)]
+    [InlineData(1000, 30)]
+    public void The_address_retry_backs_off_from_1_s_to_30_s(int failures, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), VrrpDriver.AddressRetryDelay(failures));
 
     [Fact]
     public async Task On_the_lan_a_new_master_holds_its_address_when_applied_and_a_former_one_does_not()
@@ -235,7 +290,7 @@ public class DriverControlTests
     {
         private readonly HashSet<IPAddressValue> _held = [];
 
-        public bool FailAdds { get; init; }
+        public volatile bool FailAdds;
 
         public bool Holds(IPAddressValue address)
         {

@@ -72,7 +72,67 @@ public class VrrpDriverTests
         Assert.Equal(VrrpState.Master, high.State);
         Assert.Equal([high.Node], lan.HoldersOf(VipOf(1)));
         Assert.Contains("(VI_1) received lower priority (100) advert from 192.0.2.1 - discarding", logs.Messages);
-        Assert.Equal(announcementsBefore + 5, high.Node.Announcements);   // garp_lower_prio_repeat 5
+        // garp_lower_prio_repeat 5 for each lower-priority advert (they come one interval apart), as keepalived does.
+        long heard = high.GetStatus().OtherMasterAdvertisements;
+        Assert.InRange(heard, 1, 3);
+        Assert.Equal(announcementsBefore + (5 * heard), high.Node.Announcements);
+    }
+
+    [Trait("Rfc", "9568-6.4.3-k")]
+    [Fact]
+    public async Task A_master_that_hears_a_lower_master_that_does_not_step_down_reports_a_split_brain_until_it_does()
+    {
+        using var logs = new CollectingLoggerFactory();
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 13, logs);
+        var low = lan.AddRouter(Config(100));
+        var high = lan.AddRouter(Config(200) with { GarpMasterDelay = TimeSpan.Zero, GarpLowerPriorityDelay = TimeSpan.FromSeconds(2), GarpLowerPriorityRepeat = 3 });
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal((VrrpState.Master, VrrpState.Backup), (high.State, low.State));
+        Assert.Null(high.GetStatus().SplitBrain);
+
+        // One-way: low no longer hears high, so it takes over and keeps advertising; high hears it all along.
+        lan.SetLink(high.Node, low.Node, new LinkConditions { LossRate = 1 });
+        int announcementsBefore = high.Node.Announcements;
+        for (int step = 0; step < 500 && high.GetStatus().OtherMasterAdvertisements == 0; step++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(10));   // low's Master_Down_Interval (3.6 s) passes: its first advert
+        }
+
+        Assert.Equal((VrrpState.Master, VrrpState.Master), (high.State, low.State));
+        var status = high.GetStatus();
+        Assert.Equal(1, status.OtherMasterAdvertisements);
+        Assert.Null(status.SplitBrain);                // one advert is a handover in the making: it must hear our answer first
+        Assert.Equal(announcementsBefore + 3, high.Node.Announcements);   // garp_lower_prio_repeat 3 at once
+
+        clock.Advance(TimeSpan.FromSeconds(1.05));     // it advertises again: it did not step down
+        status = high.GetStatus();
+        Assert.Equal(2, status.OtherMasterAdvertisements);
+        Assert.Equal(1, status.SplitBrainEpisodes);
+        var split = Assert.IsType<VrrpSplitBrain>(status.SplitBrain);
+        Assert.Equal((low.Node.Address, (byte)100, (byte)200, 2L), (split.Peer, split.PeerPriority, split.Priority, split.Adverts));
+        Assert.Equal(VrrpState.Master, status.State);
+        Assert.Single(logs.Messages, m => m.StartsWith($"(VI_1) split brain: {low.Node.Address} on eth0 also acts as master for VRID 1 (its priority 100, ours 200)", StringComparison.Ordinal));
+
+        // Re-announcing per keepalived: 3 at each of its adverts, and 3 more 2 s after the first.
+        clock.Advance(TimeSpan.FromSeconds(1.05));
+        status = high.GetStatus();
+        Assert.Equal(3, status.OtherMasterAdvertisements);
+        Assert.Equal(announcementsBefore + (3 * 3) + 3, high.Node.Announcements);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, high.GetStatus().SplitBrainEpisodes);   // one episode, logged once
+        Assert.Single(logs.Messages, m => m.Contains("split brain", StringComparison.Ordinal));
+        Assert.NotNull(high.GetStatus().SplitBrain);
+
+        // Healed: low hears high and steps down; three of its intervals later the episode is over.
+        lan.Heal();
+        clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal((VrrpState.Master, VrrpState.Backup), (high.State, low.State));
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Null(high.GetStatus().SplitBrain);
+        Assert.Equal(1, high.GetStatus().SplitBrainEpisodes);
+        Assert.Equal([high.Node], lan.HoldersOf(VipOf(1)));
     }
 
     [Trait("Rfc", "9568-7.1-j")]

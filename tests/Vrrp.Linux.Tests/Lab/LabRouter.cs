@@ -30,11 +30,17 @@ public sealed class LabRouter : IAsyncDisposable
 
     public VrrpInstanceStatus Status() => Driver.TryGetStatus(Name, out var status) ? status : throw new InvalidOperationException(Name);
 
-    /// <summary>Creates (does not start) a router for <paramref name="configuration"/> in <paramref name="host"/>.</summary>
-    public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration, LinuxInstanceOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
+    /// <summary>
+    /// Creates (does not start) a router for <paramref name="configuration"/> in <paramref name="host"/>: the Linux
+    /// driver (the epoll loop), or with <paramref name="asyncDriver"/> the generic <see cref="AsyncVrrpDriver"/> over
+    /// the same platform's parts.
+    /// </summary>
+    public static LabRouter Create(LabHost host, VirtualRouterConfiguration configuration, LinuxInstanceOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, bool asyncDriver = false)
     {
         var platform = LinuxVrrpPlatform.Create(host.Namespace);
-        var driver = platform.CreateDriver(logs);
+        var driver = asyncDriver
+            ? new AsyncVrrpDriver(platform.Transport, platform.Addresses, platform.Announcer, platform.LinkMonitor, loggerFactory: logs)
+            : platform.CreateDriver(logs);
         if (options is null)
         {
             driver.AddRouter(configuration);

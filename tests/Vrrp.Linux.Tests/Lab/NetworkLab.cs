@@ -53,11 +53,25 @@ public sealed class NetworkLab : IDisposable
     public LabHost AddHost(string name, string? ipv4 = null, string? ipv6 = null)
     {
         string ns = AddNamespace(name);
-        int n = _nextPort++;
-        string inside = $"{Prefix}{n}a";
-        string port = $"{Prefix}{n}p";
+        string port = $"{Prefix}{_nextPort}p";
         LabProcess.Run("ip", ["netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"]);
         LabProcess.Ip("-n", ns, "link", "set", "lo", "up");
+        AttachEth0(ns, port, ipv4, ipv6);
+        var host = new LabHost(this, name, ns, port);
+        _hosts[name] = host;
+        return host;
+    }
+
+    /// <summary>
+    /// Creates the host's eth0 again after it was deleted (a new veth pair, so a new interface index), with the given
+    /// addresses, on the same bridge port name.
+    /// </summary>
+    public void RecreateEth0(LabHost host, string? ipv4 = null, string? ipv6 = null) => AttachEth0(host.Namespace, host.Port, ipv4, ipv6);
+
+    // A veth pair: eth0 in the host, the port on the bridge; up, with the addresses.
+    private void AttachEth0(string ns, string port, string? ipv4, string? ipv6)
+    {
+        string inside = $"{Prefix}{_nextPort++}a";
         LabProcess.Ip("link", "add", inside, "netns", ns, "type", "veth", "peer", "name", port, "netns", LanNamespace);
         LabProcess.Ip("-n", ns, "link", "set", inside, "name", "eth0");
         if (ipv4 is not null)
@@ -73,9 +87,6 @@ public sealed class NetworkLab : IDisposable
         LabProcess.Ip("-n", ns, "link", "set", "eth0", "up");
         LabProcess.Ip("-n", LanNamespace, "link", "set", port, "master", "br0");
         LabProcess.Ip("-n", LanNamespace, "link", "set", port, "up");
-        var host = new LabHost(this, name, ns, port);
-        _hosts[name] = host;
-        return host;
     }
 
     /// <summary>
@@ -132,10 +143,10 @@ public sealed class NetworkLab : IDisposable
     }
 
     /// <summary>Starts tcpdump on br0 (bounded wait until it listens).</summary>
-    public LabCapture StartCapture(string name, string filter = "")
+    public LabCapture StartCapture(string name, string filter = "", string bridge = "br0")
     {
         string file = Path.Combine(Directory, name + ".pcap");
-        var args = new List<string> { "netns", "exec", LanNamespace, "tcpdump", "-i", "br0", "--immediate-mode", "-U", "-n", "-w", file };
+        var args = new List<string> { "netns", "exec", LanNamespace, "tcpdump", "-i", bridge, "--immediate-mode", "-U", "-n", "-w", file };
         if (filter.Length > 0)
         {
             args.AddRange(filter.Split(' '));
