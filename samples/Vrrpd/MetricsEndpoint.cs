@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
+using Vrrp.Hosting;
+using Vrrpd.Metrics;
 
 namespace Vrrpd;
 
 /// <summary>
 /// Where vrrpd serves its Prometheus metrics (<c>--metrics-listen=[ADDRESS]:PORT</c>): the library's meter <c>Vrrp</c>
-/// through the OpenTelemetry SDK and its Prometheus exporter, on an <see cref="HttpListener"/> at
-/// <c>http://ADDRESS:PORT/metrics</c>. Off unless asked for.
+/// collected by a <see cref="System.Diagnostics.Metrics.MeterListener"/> and served in the Prometheus text format by a small HTTP server at
+/// <c>http://ADDRESS:PORT/metrics</c> (<see cref="MetricsExporter"/>). Off unless asked for.
 /// </summary>
-/// <param name="Host">The address to listen on as HttpListener takes it (<c>127.0.0.1</c>, <c>[::1]</c>, <c>*</c> for all).</param>
+/// <param name="Host">The address to listen on (<c>127.0.0.1</c>, <c>[::1]</c>, <c>*</c> for all).</param>
 /// <param name="Port">The TCP port.</param>
 internal sealed record MetricsEndpoint(string Host, int Port)
 {
@@ -59,52 +60,65 @@ internal sealed record MetricsEndpoint(string Host, int Port)
         return true;
     }
 
-    /// <summary>Registers the OpenTelemetry meter provider with the Vrrp meter and the Prometheus listener.</summary>
-    public void AddTo(IServiceCollection services, string version)
-    {
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .ConfigureResource(r => r.AddService("vrrpd", serviceVersion: version))
-            .AddVrrpInstrumentation()
-            .AddPrometheusHttpListener(o =>
-            {
-                // The exporter makes a URI of Host, which refuses HttpListener's wildcard; the prefix it adds is
-                // replaced below with the one vrrpd serves (HttpListener takes '*' for every address).
-                o.Host = Host == "*" ? "localhost" : Host;
-                o.Port = Port;
-                o.ScrapeEndpointPath = Path;
-                o.ConfigureHttpListener = (_, listener) =>
-                {
-                    listener.Prefixes.Clear();
-                    listener.Prefixes.Add(Prefix);
-                };
-                // Each scrape sees the state of that moment (the default caches the answer for 300 ms).
-                o.ScrapeResponseCacheDurationMilliseconds = 0;
-            }));
-    }
-
-    /// <summary>The HttpListener prefix: <c>http://HOST:PORT/metrics/</c>.</summary>
-    internal string Prefix => $"http://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}{Path}/";
+    /// <summary>How long a scraper has to send its request and read the answer.</summary>
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Starts the listener now (building the meter provider does), so that a port in use is an error naming the
-    /// endpoint rather than the exporter's words at host start. Returns the problem, or null when it listens.
+    /// Registers the collector of the Vrrp meter and the HTTP server (<see cref="MetricsExporter"/>); nothing listens
+    /// or collects until <see cref="Start"/>.
+    /// </summary>
+    public void AddTo(IServiceCollection services, string version) =>
+        services.AddSingleton(_ => new MetricsExporter(this, version));
+
+    /// <summary>
+    /// Starts the collector and binds the listener now, so that a port in use is an error naming the endpoint at
+    /// start. Returns the problem, or null when it listens.
     /// </summary>
     public string? Start(IServiceProvider services)
     {
         try
         {
-            _ = services.GetRequiredService<MeterProvider>();
+            services.GetRequiredService<MetricsExporter>().Start();
             return null;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            var innermost = ex;
-            while (innermost.InnerException is not null)
-            {
-                innermost = innermost.InnerException;
-            }
-
-            return $"the metrics listener on {Url}: {innermost.Message}";
+            return $"the metrics listener on {Url}: {ex.Message}";
         }
+    }
+
+    /// <summary>The IP end point to bind: every address (IPv6 and IPv4) for <c>*</c>.</summary>
+    internal IPEndPoint EndPoint =>
+        new(Host == "*" ? IPAddress.IPv6Any : IPAddress.Parse(Host.StartsWith('[') ? Host[1..^1] : Host), Port);
+}
+
+/// <summary>
+/// vrrpd's Prometheus endpoint at run time: a <see cref="MetricsCollector"/> on the meter <c>Vrrp</c> (with
+/// <c>target_info</c> naming the service) served by a <see cref="MetricsHttpServer"/>.
+/// </summary>
+internal sealed class MetricsExporter(MetricsEndpoint endpoint, string version) : IDisposable
+{
+    private MetricsCollector? _collector;
+    private MetricsHttpServer? _server;
+
+    /// <summary>Starts collecting and listening.</summary>
+    /// <exception cref="SocketException">The address cannot be bound.</exception>
+    public void Start()
+    {
+        _collector = new MetricsCollector(static meter => meter.Name == VrrpInstrumentNames.MeterName,
+        [
+            new("service.name", "vrrpd"),
+            new("service.version", version),
+            new("service.instance.id", Guid.NewGuid().ToString()),
+        ]);
+        _server = new MetricsHttpServer(_collector.ScrapeUtf8, MetricsEndpoint.Path, MetricsEndpoint.ClientTimeout);
+        _server.Start(endpoint.EndPoint);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _collector?.Dispose();
     }
 }
