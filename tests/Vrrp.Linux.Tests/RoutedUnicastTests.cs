@@ -21,26 +21,7 @@ public sealed class RoutedUnicastTests
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 
     // ours on br0 (10.1.0.0/24), keepalived on br1 (10.2.0.0/24), a router between them.
-    private static (NetworkLab Lab, LabHost Ours, LabHost Theirs) RoutedLab()
-    {
-        var lab = new NetworkLab();
-        try
-        {
-            var ours = lab.AddHost("ours", Ours + "/24");
-            var theirs = lab.AddHostOn("br1", "ka", Theirs + "/24");
-            var router = lab.AddHost("gw", "10.1.0.1/24");
-            lab.AddInterface(router, "br1", "eth1", "10.2.0.1/24");
-            router.Exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-            ours.Exec("ip", "route", "add", "default", "via", "10.1.0.1");
-            theirs.Exec("ip", "route", "add", "default", "via", "10.2.0.1");
-            return (lab, ours, theirs);
-        }
-        catch
-        {
-            lab.Dispose();
-            throw;
-        }
-    }
+    private static (NetworkLab Lab, LabHost Ours, LabHost Theirs) RoutedLab() => NetworkLab.Routed("ours", "ka");
 
     private static string KeepalivedConfig(byte priority, string peerOptions = "", string extra = "") => $$"""
         global_defs {

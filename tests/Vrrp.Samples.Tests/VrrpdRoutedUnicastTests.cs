@@ -21,26 +21,7 @@ public sealed class VrrpdRoutedUnicastTests
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 
     // vrrpd on br0 (10.1.0.0/24), keepalived on br1 (10.2.0.0/24), a router between them.
-    private static (NetworkLab Lab, LabHost Ours, LabHost Theirs) RoutedLab()
-    {
-        var lab = new NetworkLab();
-        try
-        {
-            var ours = lab.AddHost("vd", Ours + "/24");
-            var theirs = lab.AddHostOn("br1", "ka", Theirs + "/24");
-            var router = lab.AddHost("gw", "10.1.0.1/24");
-            lab.AddInterface(router, "br1", "eth1", "10.2.0.1/24");
-            router.Exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-            ours.Exec("ip", "route", "add", "default", "via", "10.1.0.1");
-            theirs.Exec("ip", "route", "add", "default", "via", "10.2.0.1");
-            return (lab, ours, theirs);
-        }
-        catch
-        {
-            lab.Dispose();
-            throw;
-        }
-    }
+    private static (NetworkLab Lab, LabHost Ours, LabHost Theirs) RoutedLab() => NetworkLab.Routed("vd", "ka");
 
     // The same file shape for both; each names its own source and the other as its peer.
     private static string Config(string routerId, int priority, string source, string peer, string peerOptions = "", string extra = "") => $$"""

@@ -121,6 +121,32 @@ public sealed class NetworkLab : IDisposable
         LabProcess.Ip("-n", LanNamespace, "link", "set", port, "up");
     }
 
+    /// <summary>
+    /// Two subnets joined by a router: <paramref name="ours"/> at 10.1.0.11/24 on br0, <paramref name="theirs"/> at
+    /// 10.2.0.12/24 on br1, a router "gw" forwarding between 10.1.0.1 and 10.2.0.1 (each host's default route), so
+    /// unicast adverts between the two arrive with their TTL decremented once.
+    /// </summary>
+    public static (NetworkLab Lab, LabHost Ours, LabHost Theirs) Routed(string ours, string theirs)
+    {
+        var lab = new NetworkLab();
+        try
+        {
+            var left = lab.AddHost(ours, "10.1.0.11/24");
+            var right = lab.AddHostOn("br1", theirs, "10.2.0.12/24");
+            var router = lab.AddHost("gw", "10.1.0.1/24");
+            lab.AddInterface(router, "br1", "eth1", "10.2.0.1/24");
+            router.Exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            left.Exec("ip", "route", "add", "default", "via", "10.1.0.1");
+            right.Exec("ip", "route", "add", "default", "via", "10.2.0.1");
+            return (lab, left, right);
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Adds a host whose eth0 is on another bridge than br0 (another segment; see <see cref="AddInterface"/>).</summary>
     public LabHost AddHostOn(string bridge, string name, string? ipv4 = null, string? ipv6 = null)
     {
