@@ -25,8 +25,8 @@ public class VrrpdControlLabTests
         string socket1 = Path.Combine(lab.Directory, "r1.sock");
         string socket2 = Path.Combine(lab.Directory, "r2.sock");
         var capture = lab.StartCapture("ctl", "ip proto 112");
-        var vrrpd1 = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r1.Namespace, VrrpdProcess.Path, "-f", Write(lab, "r1.conf", Config(150)), $"--control-socket={socket1}"]));
-        var vrrpd2 = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r2.Namespace, VrrpdProcess.Path, "-f", Write(lab, "r2.conf", Config(100)), $"--control-socket={socket2}"]));
+        var vrrpd1 = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r1.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("r1.conf", Config(150)), $"--control-socket={socket1}"]));
+        var vrrpd2 = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r2.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("r2.conf", Config(100)), $"--control-socket={socket2}"]));
         BackgroundProcess? events = null;
         try
         {
@@ -216,13 +216,6 @@ public class VrrpdControlLabTests
         }
 
         return false;
-    }
-
-    internal static string Write(NetworkLab lab, string name, string text)
-    {
-        string file = Path.Combine(lab.Directory, name);
-        File.WriteAllText(file, text);
-        return file;
     }
 
     internal static string Config(int priority) => $$"""

@@ -62,7 +62,7 @@ public class VrrpdDumpLabTests
         LabProcess.RequireRootAnd("ip", "keepalived");
         using var lab = new NetworkLab();
         var r1 = lab.AddHost("r1", "10.50.0.11/24");
-        string config = VrrpdOperationsLabTests.Write(lab, "k.conf", Config);
+        string config = lab.WriteFile("k.conf", Config);
         var keepalived = await DumpAsync(lab, r1, "keepalived", ["keepalived", "-n", "-l", "-D", "-G", "--vrrp", "-f", config,
             "-p", Path.Combine(lab.Directory, "k.pid"), "-r", Path.Combine(lab.Directory, "k.vrrp.pid"), "-c", Path.Combine(lab.Directory, "k.chk.pid")],
             Path.Combine(lab.Directory, "k.pid"));

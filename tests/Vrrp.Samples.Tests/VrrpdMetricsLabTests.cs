@@ -24,10 +24,10 @@ public partial class VrrpdMetricsLabTests
         var monitoring = lab.AddHost("prom", "192.0.2.50/24");
         string metrics = $"--metrics-listen=:{Port}";
         var vrrpd1 = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r1.Namespace, VrrpdProcess.Path, "-f",
-            VrrpdControlLabTests.Write(lab, "r1.conf", VrrpdControlLabTests.Config(150)), metrics, "--control-socket=none"]));
+            lab.WriteFile("r1.conf", VrrpdControlLabTests.Config(150)), metrics, "--control-socket=none"]));
         var vrrpd2 = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r2.Namespace, VrrpdProcess.Path, "-f",
-            VrrpdControlLabTests.Write(lab, "r2.conf", VrrpdControlLabTests.Config(100)), metrics, "--control-socket=none"]));
-        string prometheusConfig = VrrpdControlLabTests.Write(lab, "prometheus.yml", $"""
+            lab.WriteFile("r2.conf", VrrpdControlLabTests.Config(100)), metrics, "--control-socket=none"]));
+        string prometheusConfig = lab.WriteFile("prometheus.yml", $"""
             global:
               scrape_interval: 1s
               scrape_timeout: 1s
@@ -99,7 +99,7 @@ public partial class VrrpdMetricsLabTests
             $"import socket,time; s=socket.socket(); s.bind(('127.0.0.1',{Port})); s.listen(); print('listening', flush=True); time.sleep(60)"]));
         Assert.True(squatter.WaitForOutput("listening", TimeSpan.FromSeconds(5)), squatter.Output);
         var (code, output) = await SampleProcess.RunAsync("ip", ["netns", "exec", r1.Namespace, VrrpdProcess.Path, "-f",
-            VrrpdControlLabTests.Write(lab, "r1.conf", VrrpdControlLabTests.Config(150)), $"--metrics-listen=127.0.0.1:{Port}", "--control-socket=none"], TimeSpan.FromSeconds(30));
+            lab.WriteFile("r1.conf", VrrpdControlLabTests.Config(150)), $"--metrics-listen=127.0.0.1:{Port}", "--control-socket=none"], TimeSpan.FromSeconds(30));
         TestContext.Current.TestOutputHelper?.WriteLine(output);
         Assert.Equal(1, code);
         Assert.Contains($"ERROR: Could not start: the metrics listener on http://127.0.0.1:{Port}/metrics", output, StringComparison.Ordinal);

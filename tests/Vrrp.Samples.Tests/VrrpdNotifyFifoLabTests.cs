@@ -88,7 +88,7 @@ public class VrrpdNotifyFifoLabTests
         var reader = lab.Track(new BackgroundProcess("sh", ["-c", $"exec cat {fifo} > {output}"]));
         var daemon = useKeepalived
             ? lab.StartKeepalived(host, config(fifo))
-            : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", VrrpdControlLabTests.Write(lab, "vrrpd.conf", config(fifo)), "--control-socket=none"]));
+            : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("vrrpd.conf", config(fifo)), "--control-socket=none"]));
         try
         {
             Assert.True(WaitForCount(daemon, "Entering MASTER STATE", 3, TimeSpan.FromSeconds(15)), daemon.Output);
@@ -123,11 +123,11 @@ public class VrrpdNotifyFifoLabTests
             File.SetUnixFileMode(answers, (UnixFileMode)0x1FF); // 0777: nobody writes here
             File.WriteAllText(Path.Combine(answers, "who"), "");
             File.SetUnixFileMode(Path.Combine(answers, "who"), (UnixFileMode)0x1B6); // 0666: root and nobody append to it
-            string who = VrrpdControlLabTests.Write(lab, "who.sh", $"#!/bin/sh\necho \"$(id -u) $(id -g) $*\" >> {answers}/who\n");
+            string who = lab.WriteFile("who.sh", $"#!/bin/sh\necho \"$(id -u) $(id -g) $*\" >> {answers}/who\n");
             File.SetUnixFileMode(who, (UnixFileMode)0x1ED);
             string open = Path.Combine(lab.Directory, "open");
             Directory.CreateDirectory(open);
-            string insecure = VrrpdControlLabTests.Write(lab, "open/backup.sh", $"#!/bin/sh\ntouch {answers}/insecure-ran\n");
+            string insecure = lab.WriteFile("open/backup.sh", $"#!/bin/sh\ntouch {answers}/insecure-ran\n");
             File.SetUnixFileMode(insecure, (UnixFileMode)0x1ED);
             File.SetUnixFileMode(open, (UnixFileMode)0x1FF); // anyone could replace backup.sh
             string config = $$"""
@@ -162,7 +162,7 @@ public class VrrpdNotifyFifoLabTests
                 """;
             var daemon = useKeepalived
                 ? lab.StartKeepalived(host, config)
-                : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", VrrpdControlLabTests.Write(lab, "vrrpd.conf", config), "--control-socket=none"]));
+                : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("vrrpd.conf", config), "--control-socket=none"]));
             string name = useKeepalived ? "keepalived" : "vrrpd";
             try
             {

@@ -18,7 +18,7 @@ public class VrrpdOperationsLabTests
         LabProcess.RequireRootAnd("ip");
         using var lab = new NetworkLab();
         var r1 = lab.AddHost("r1", "192.0.2.11/24");
-        string config = Write(lab, "k.conf", Config(150));
+        string config = lab.WriteFile("k.conf", Config(150));
         string path = Path.Combine(lab.Directory, "notify.sock");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
@@ -97,7 +97,7 @@ public class VrrpdOperationsLabTests
         LabProcess.RequireRootAnd("ip");
         using var lab = new NetworkLab();
         var r1 = lab.AddHost("r1", "192.0.2.11/24");
-        string config = Write(lab, "k.conf", Config(150));
+        string config = lab.WriteFile("k.conf", Config(150));
 
         // Started in the root namespace, with keepalived's -s: the instance, its sockets and its VIP are in r1's.
         var vrrpd = lab.Track(new BackgroundProcess(VrrpdProcess.Path, ["-s", r1.Namespace, "-f", config, "-R"]));
@@ -130,7 +130,7 @@ public class VrrpdOperationsLabTests
         LabProcess.RequireRootAnd("ip", "tcpdump", "tshark");
         using var lab = new NetworkLab();
         var r1 = lab.AddHost("r1", "192.0.2.11/24");
-        string config = Write(lab, "k.conf", Config(150));
+        string config = lab.WriteFile("k.conf", Config(150));
         var capture = lab.StartCapture("dontrelease", "ip proto 112");
         var kept = lab.Track(new BackgroundProcess("ip", ["netns", "exec", r1.Namespace, VrrpdProcess.Path, "-V", "-f", config]));
         Assert.True(kept.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), kept.Output);
@@ -197,13 +197,6 @@ public class VrrpdOperationsLabTests
         }
 
         return false;
-    }
-
-    internal static string Write(NetworkLab lab, string name, string text)
-    {
-        string file = Path.Combine(lab.Directory, name);
-        File.WriteAllText(file, text);
-        return file;
     }
 
     private static string Config(int priority) => $$"""

@@ -168,6 +168,14 @@ public sealed class NetworkLab : IDisposable
         return ns;
     }
 
+    /// <summary>Writes a file (a configuration, a script) into the lab's directory and returns its path.</summary>
+    public string WriteFile(string name, string text)
+    {
+        string file = Path.Combine(Directory, name);
+        File.WriteAllText(file, text);
+        return file;
+    }
+
     /// <summary>Starts tcpdump on br0 (bounded wait until it listens).</summary>
     public LabCapture StartCapture(string name, string filter = "", string bridge = "br0")
     {
