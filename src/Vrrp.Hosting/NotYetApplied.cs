@@ -39,7 +39,6 @@ internal static class NotYetApplied
             "leave those options out, or add such routes from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRouteOptions(o)),
         new("VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol",
             "leave those options out, or add such rules from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRuleOptions(o)),
-        new("Group (user USER GROUP, script_user USER GROUP)", "leave the group out: scripts run with the user's own group", Script: static s => s.Group is not null),
     ];
 
     /// <summary>The options of <paramref name="options"/> not applied yet, each with who uses it ("Instance 'VI_1'", "Script 'chk'", "Vrrp").</summary>

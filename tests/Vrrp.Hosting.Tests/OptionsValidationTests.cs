@@ -356,7 +356,6 @@ public class OptionsValidationTests
             static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"],
         ["VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol"] =
             static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 dport 80 table 100"],
-        ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
     };
 
     /// <summary>Options that were in NotYetApplied until the runtime applied them (issues 11 and 12): valid without IgnoreUnsupported.</summary>
@@ -384,7 +383,30 @@ public class OptionsValidationTests
         ["notify_* USER, script_user"] = static (_, i) => (i.NotifyMaster, i.NotifyUser) = ("/bin/true", "nobody"),
         ["notify_fifo"] = static (o, _) => o.NotifyFifo = new VrrpNotifyFifoOptions { Path = "/run/k.fifo" },
         ["enable_script_security"] = static (o, _) => o.EnableScriptSecurity = true,
+        ["user USER GROUP (the user's own group)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
+        ["notify_priority_changes, notify_deleted"] = static (o, i) =>
+        {
+            (i.NotifyPriorityChanges, i.ReportDeleted, i.NotifyDeleted) = (true, true, "/bin/true");
+            o.SyncGroups.Add(new VrrpSyncGroupOptions { Name = "G1", Instances = [i.Name], NotifyStop = "/bin/true", NotifyPriorityChanges = true });
+        },
     };
+
+    [Fact]
+    public void A_script_group_other_than_the_user_s_own_needs_the_launcher_in_Main()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("Users and groups are looked up on Linux.");
+        }
+
+        // The test host never calls VrrpScriptLauncher.RunIfRequested, so it cannot launch such a script (vrrpd can:
+        // VrrpdNotifyFifoLabTests runs one and compares with keepalived).
+        Assert.False(VrrpScriptLauncher.IsAvailable);
+        var i = Valid();
+        var o = With(i);
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "/bin/true", User = "nobody", Group = "root" });
+        AssertError(o, "Script 'chk'", "Group (user nobody root)", "is not user 'nobody''s own group", "VrrpScriptLauncher.RunIfRequested(args)");
+    }
 
     public static TheoryData<string> AppliedSettings() => [.. s_applied.Keys];
 

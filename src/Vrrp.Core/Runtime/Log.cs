@@ -152,4 +152,10 @@ internal static partial class Log
 
     [LoggerMessage(58, LogLevel.Warning, "({Instance}) cannot look for a leftover {Address} on {Interface} ({Reason}); the interface may come later")]
     public static partial void LeftoverCheckFailed(ILogger logger, string instance, IPAddressValue address, string @interface, string reason);
+
+    [LoggerMessage(59, LogLevel.Information, "{Interface}: link {Direction} delayed by {Seconds} s (interface_up_down_delays)")]
+    public static partial void LinkChangeDelayed(ILogger logger, string @interface, string direction, double seconds);
+
+    [LoggerMessage(60, LogLevel.Information, "Delay timer for {Interface} cancelled")]
+    public static partial void LinkDelayCancelled(ILogger logger, string @interface);
 }

@@ -97,6 +97,7 @@ public static class VrrpLinuxBuilderExtensions
         UseVirtualMac = instance.UseVirtualMac,
         VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
         VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        PromoteSecondaries = instance.PromoteSecondaries,
         Routes = [.. instance.VirtualRoutes.Select(static r => RouteOf(VirtualRouteSpec.Parse(r)))],
         Rules = [.. instance.VirtualRules.Select(static r => RuleOf(VirtualRuleSpec.Parse(r)))],
     };

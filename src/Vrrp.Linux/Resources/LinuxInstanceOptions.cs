@@ -31,6 +31,14 @@ public sealed record LinuxInstanceOptions
     /// </summary>
     public bool VirtualMacTransmitBase { get; init; }
 
+    /// <summary>
+    /// keepalived <c>promote_secondaries</c>: <c>net.ipv4.conf.IF.promote_secondaries</c> is set to 1 on the instance's
+    /// interface while it runs (when it was 0; restored with the last instance that asked), so that removing the
+    /// interface's primary address does not remove the virtual addresses of its subnet. Ignored with
+    /// <see cref="UseVirtualMac"/>, whose interface has it already (as keepalived says).
+    /// </summary>
+    public bool PromoteSecondaries { get; init; }
+
     /// <summary>Routes installed while master, removed otherwise (keepalived <c>virtual_routes</c>).</summary>
     public IReadOnlyList<VirtualRoute> Routes
     {
