@@ -92,6 +92,8 @@ public class VrrpdCommandLineTests
             GnaInterval = TimeSpan.FromMilliseconds(2),
             TrackProcesses = [new() { Name = "P" }],
             ReleaseOnStop = false,
+            FifoWriteStatesOnReload = true,
+            InterfaceDelays = [new() { Interface = "eth0", Down = TimeSpan.FromSeconds(1) }],
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();
         Assert.All(properties, p => Assert.False(Equals(p.GetValue(from), p.GetValue(defaults)), $"the test does not set VrrpOptions.{p.Name}: add it here and to DaemonConfiguration.CopyTo"));
