@@ -23,7 +23,7 @@ public class VrrpdInterfaceKeywordLabTests
             : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("vrrpd.conf", file), "--control-socket=none"]));
         try
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
             while (!daemon.Output.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(20);
@@ -155,14 +155,14 @@ public class VrrpdInterfaceKeywordLabTests
                 useKeepalived,
                 static _ => """
                     interface_up_down_delays {
-                        eth0 1.5 0
+                        eth0 3 0
                     }
                     vrrp_instance VI_1 {
                         state BACKUP
                         interface eth0
                         virtual_router_id 83
                         priority 150
-                        advert_int 1
+                        advert_int 2
                         virtual_ipaddress {
                             192.0.2.183/24
                         }
@@ -172,17 +172,17 @@ public class VrrpdInterfaceKeywordLabTests
                 static (_, _) => { },
                 (host, _, daemon) =>
                 {
-                    // Down for 0.5 s: within the delay, nothing happens.
+                    // Down for 0.3 s: well within the delay (3 s, below 2 x advert_int), nothing happens.
                     LabProcess.Ip("-n", host.Namespace, "link", "set", "eth0", "down");
-                    Thread.Sleep(500);
+                    Thread.Sleep(300);
                     LabProcess.Ip("-n", host.Namespace, "link", "set", "eth0", "up");
-                    Thread.Sleep(2500);
+                    Thread.Sleep(4000); // past the 3 s a missed cancellation would take
                     bool faultOnFlap = daemon.Output.Contains("FAULT", StringComparison.Ordinal);
 
                     // Down for good: Fault once the delay has passed.
                     var down = System.Diagnostics.Stopwatch.StartNew();
                     LabProcess.Ip("-n", host.Namespace, "link", "set", "eth0", "down");
-                    while (!daemon.Output.Contains("Entering FAULT STATE", StringComparison.Ordinal) && down.Elapsed < TimeSpan.FromSeconds(6))
+                    while (!daemon.Output.Contains("Entering FAULT STATE", StringComparison.Ordinal) && down.Elapsed < TimeSpan.FromSeconds(8))
                     {
                         Thread.Sleep(10);
                     }
@@ -193,11 +193,12 @@ public class VrrpdInterfaceKeywordLabTests
             seen[useKeepalived] = result;
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"keepalived {seen[true]}, vrrpd {seen[false]} (Fault on a 0.5 s flap, seconds from down to Fault)");
-        foreach (var (faultOnFlap, faultAfter) in seen.Values)
+        TestContext.Current.TestOutputHelper?.WriteLine($"keepalived {seen[true]}, vrrpd {seen[false]} (Fault on a 0.3 s flap, seconds from down to Fault)");
+        foreach (var (useKeepalived, (faultOnFlap, faultAfter)) in seen)
         {
-            Assert.False(faultOnFlap);
-            Assert.InRange(faultAfter, 1.4, 2.5);
+            string name = useKeepalived ? "keepalived" : "vrrpd";
+            Assert.False(faultOnFlap, $"{name} went to Fault on a 0.3 s flap");
+            Assert.True(faultAfter is >= 2.9 and <= 4.5, $"{name} went to Fault {faultAfter:0.000} s after the link went down (delay 3 s)");
         }
     }
 }
