@@ -46,7 +46,7 @@ public partial class VrrpDriver
                 CancelPendingLink(linkEvent.InterfaceName, log: false);
                 lock (_gate)
                 {
-                    _linkUp[linkEvent.InterfaceName] = false;
+                    _linkUp.Remove(linkEvent.InterfaceName);
                 }
             }
 
@@ -54,22 +54,35 @@ public partial class VrrpDriver
             return;
         }
 
+        if (!Delays(linkEvent))
+        {
+            OnLinkEvent(linkEvent);
+        }
+    }
+
+    /// <summary>Records the change, or delays it (true: it acts later, or not at all).</summary>
+    private bool Delays(LinkEvent linkEvent)
+    {
         string name = linkEvent.InterfaceName;
         bool nowUp = linkEvent.Kind == LinkEventKind.Up;
         lock (_gate)
         {
+            if (_linkDelays.Count == 0 || (!_linkDelays.ContainsKey(name) && !_pendingLinks.ContainsKey(name)))
+            {
+                return false; // no delays here: at once, and nothing recorded (no allocation per event)
+            }
+
             if (_pendingLinks.TryGetValue(name, out var pending))
             {
-                if (pending.Up == nowUp)
+                if (pending.Up != nowUp)
                 {
-                    return; // the same change is already waiting
+                    // The opposite of the waiting change: the link is back as it was, nothing happened.
+                    pending.Timer.Dispose();
+                    _pendingLinks.Remove(name);
+                    Log.LinkDelayCancelled(Logger, name);
                 }
 
-                // The opposite of the waiting change: the link is back as it was, nothing happened.
-                pending.Timer.Dispose();
-                _pendingLinks.Remove(name);
-                Log.LinkDelayCancelled(Logger, name);
-                return;
+                return true; // (or the same change, already waiting)
             }
 
             bool known = _linkUp.TryGetValue(name, out bool wasUp);
@@ -83,7 +96,7 @@ public partial class VrrpDriver
                     var timer = TimeProvider.CreateTimer(_ => OnLinkDelayPassed(name, nowUp), null, delay, Timeout.InfiniteTimeSpan);
                     _pendingLinks[name] = (nowUp, timer);
                     Log.LinkChangeDelayed(Logger, name, nowUp ? "up" : "down", delay.TotalSeconds);
-                    return;
+                    return true;
                 }
             }
 
@@ -92,9 +105,9 @@ public partial class VrrpDriver
             {
                 _seenUp.Add(name);
             }
-        }
 
-        OnLinkEvent(linkEvent);
+            return false;
+        }
     }
 
     private readonly HashSet<string> _seenUp = new(StringComparer.Ordinal);
