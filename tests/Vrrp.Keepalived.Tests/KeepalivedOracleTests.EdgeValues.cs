@@ -161,6 +161,11 @@ public sealed partial class KeepalivedOracleTests
     [InlineData("garp_master_repeat -1")]
     [InlineData("garp_lower_prio_delay 4295")]
     [InlineData("strict_mode maybe")]
+    [InlineData("down_timer_adverts 0")]
+    [InlineData("down_timer_adverts 101")]
+    [InlineData("lower_prio_no_advert maybe")]
+    [InlineData("mcast_dst_ip 10.0.0.9")]
+    [InlineData("mcast_dst_ip ff02::12")]
     [InlineData("unicast_src_ip 10.0.0.300")]
     [InlineData("interface eth0.vlan-100-public")]
     [InlineData("track_interface {\n eth1 weight 255\n }")]
@@ -294,6 +299,9 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
         Maybe(0.2, () => Line("    vmac_xmit_base"));                    // without use_vmac keepalived clears it
         Maybe(0.2, () => Line($"    garp_extra_if {Pick("all 30", "5", "86400")}"));
         Maybe(0.2, () => Line($"    higher_prio_send_advert{Pick("", " on", " off")}"));
+        Maybe(0.2, () => Line($"    lower_prio_no_advert{Pick("", " on", " off", " true", " false", " yes", " no")}"));
+        Maybe(0.2, () => Line($"    down_timer_adverts {Pick("1", "2", "3", "100", "42")}"));
+        Maybe(0.1, () => Line($"    mcast_dst_ip {Pick("224.0.0.18", "224.0.0.19", "239.255.255.255")}"));
         Maybe(0.2, () => Line(Pick("    accept", "    no_accept")));
         if (Chance(0.5))
         {
