@@ -22,6 +22,12 @@ internal sealed partial class KeepalivedConfigBinder
             o.VirtualMacTransmitOnBase = false;
         }
 
+        if (o.MulticastGroup is not null && o.UnicastPeers.Count > 0)
+        {
+            _d.Warning(draft.Seen["mcast_dst_ip"], $"vrrp_instance '{o.Name}': multicast destination specified with unicast; ignored (as keepalived does)");
+            o.MulticastGroup = null;
+        }
+
         if (o.MulticastGroup is { } group && o.VirtualAddresses.Count > 0 &&
             IPAddressValue.Parse(group).Family is var groupFamily && groupFamily != VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family)
         {

@@ -274,7 +274,7 @@ internal sealed class ConfigGenerator(int seed)
         o.UnicastFaultNoPeer = o.UnicastPeers.Count > 0 && Chance(0.2);
         o.TrackSourceAddress = o.SourceAddress is not null && Chance(0.2);
         o.DownTimerAdverts = Chance(0.3) ? _random.Next(1, 101) : 3;
-        o.MulticastGroup = Chance(0.2) ? (ipv6 ? $"ff02::{_random.Next(0x13, 0x10000):x}" : $"224.0.{_random.Next(0, 256)}.{_random.Next(19, 256)}") : null;
+        o.MulticastGroup = o.UnicastPeers.Count == 0 && Chance(0.2) ? (ipv6 ? $"ff02::{_random.Next(0x13, 0x10000):x}" : $"224.0.{_random.Next(0, 256)}.{_random.Next(19, 256)}") : null;
         o.NotifyMasterRxLowerPriority = Maybe(CommandLine);
         if ((o.NotifyMaster ?? o.NotifyBackup ?? o.NotifyFault ?? o.NotifyStop ?? o.Notify ?? o.NotifyMasterRxLowerPriority) is not null && Chance(0.3))
         {

@@ -183,6 +183,16 @@ public class ProtocolKeywordTests
     }
 
     [Fact]
+    public void Mcast_dst_ip_with_unicast_peers_is_ignored_as_keepalived_does()
+    {
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n mcast_dst_ip 224.0.0.19\n unicast_peer {\n  10.0.0.2\n }\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        Assert.Equal(
+            ["keepalived.conf:4: warning: vrrp_instance 'VI_1': multicast destination specified with unicast; ignored (as keepalived does)"],
+            result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Null(result.Options.Instances[0].MulticastGroup);
+    }
+
+    [Fact]
     public void Track_src_ip_is_read_and_written_back()
     {
         var result = ReadAndRoundTrip("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n mcast_src_ip 10.0.0.5\n track_src_ip\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
