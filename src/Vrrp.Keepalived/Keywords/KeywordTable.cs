@@ -228,7 +228,8 @@ internal static class KeywordTable
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
         k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
-        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum is not sent", "leave it out: adverts with either checksum are accepted");
+        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum (pseudo-header to 224.0.0.18) is neither sent nor accepted",
+            "leave it out on every router of the VRID: keepalived then sends the RFC checksum, unless it hears the old one");
         k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
         k.Ignored("linkbeat_use_polling", "link state comes from netlink");
