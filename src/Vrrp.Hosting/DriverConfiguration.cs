@@ -60,7 +60,7 @@ internal static class DriverConfiguration
             Priority = (byte)instance.Priority,
             Version = instance.Version,
             AdvertisementInterval = instance.AdvertisementInterval,
-            // Each entry with its options (dev, scope, brd, label, no_track); those not applied are in NotYetApplied.
+            // Each entry with its options (AddressOf); use_vmac per address is refused (NotYetApplied).
             VirtualAddresses = virtualAddresses,
             ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(AddressOf)],
             Preempt = !instance.NoPreempt,
@@ -98,10 +98,27 @@ internal static class DriverConfiguration
 
     private static bool IsStandardGroup(string group) => IPAddressValue.Parse(group) is var g && (g == IPAddressValue.Parse("224.0.0.18") || g == IPAddressValue.Parse("ff02::12"));
 
-    /// <summary>An entry of VirtualAddresses with the options the host applies (dev, scope, brd, label, no_track).</summary>
+    /// <summary>
+    /// An entry of VirtualAddresses (or ExcludedVirtualAddresses) with every option the host applies: dev, scope (by name
+    /// or number), brd, label, peer, the flags, preferred_lft and no_track (use_vmac is refused by the validator).
+    /// </summary>
     internal static VirtualAddress AddressOf(string text)
     {
         var spec = VirtualAddressSpec.Parse(text);
+        var flags = VirtualAddressFlags.None;
+        foreach (string flag in spec.Flags)
+        {
+            flags |= flag switch
+            {
+                "home" => VirtualAddressFlags.HomeAddress,
+                "-nodad" => VirtualAddressFlags.DuplicateAddressDetection,
+                "mngtmpaddr" => VirtualAddressFlags.ManageTemporaryAddresses,
+                "noprefixroute" => VirtualAddressFlags.NoPrefixRoute,
+                "autojoin" => VirtualAddressFlags.AutoJoin,
+                _ => VirtualAddressFlags.None,
+            };
+        }
+
         return spec.Address with
         {
             Device = spec.Device,
@@ -109,16 +126,26 @@ internal static class DriverConfiguration
             Scope = ScopeOf(spec.Scope),
             Broadcast = spec.Broadcast,
             NoTrack = spec.NoTrack,
+            Peer = spec.Peer,
+            Flags = flags,
+            PreferredLifetime = PreferredLifetimeOf(spec),
         };
     }
 
+    // keepalived: only IPv6 addresses get a preferred lifetime; without preferred_lft a /128 is added deprecated (0)
+    // and a shorter prefix preferred forever (its "old defaults").
+    private static uint? PreferredLifetimeOf(VirtualAddressSpec spec) =>
+        spec.Address.Family != VrrpAddressFamily.IPv6 ? null
+        : spec.PreferredLifetime is { } seconds ? (seconds == uint.MaxValue ? null : seconds)
+        : spec.Address.PrefixLength == 128 ? 0u : null;
+
     private static VirtualAddressScope ScopeOf(string? scope) => scope switch
     {
-        null or "global" or "universe" or "0" => VirtualAddressScope.Global,
-        "site" or "200" => VirtualAddressScope.Site,
-        "link" or "253" => VirtualAddressScope.Link,
-        "host" or "254" => VirtualAddressScope.Host,
-        "nowhere" or "255" => VirtualAddressScope.Nowhere,
-        _ => VirtualAddressScope.Global, // another numbered scope is not applied (NotYetApplied: refused, or ignored with IgnoreUnsupported)
+        null or "global" or "universe" => VirtualAddressScope.Global,
+        "site" => VirtualAddressScope.Site,
+        "link" => VirtualAddressScope.Link,
+        "host" => VirtualAddressScope.Host,
+        "nowhere" => VirtualAddressScope.Nowhere,
+        _ => (VirtualAddressScope)byte.Parse(scope, System.Globalization.CultureInfo.InvariantCulture), // a number 0..255 (the parser checked it)
     };
 }

@@ -279,9 +279,9 @@ public class OptionsValidationTests
     public void An_option_not_applied_yet_is_an_error_unless_ignoring_is_allowed()
     {
         var i = Valid();
-        i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"];
+        i.VirtualAddresses = ["192.0.2.10/24 use_vmac"];
         var o = With(i);
-        AssertError(o, "Instance 'VI_1'", "VirtualRoutes (virtual_routes) with from, tos, mtu", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
+        AssertError(o, "Instance 'VI_1'", "VirtualAddresses / ExcludedVirtualAddresses option use_vmac", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
         o.IgnoreUnsupported = true;
         Assert.Empty(Errors(o));
     }
@@ -350,12 +350,7 @@ public class OptionsValidationTests
     {
         ["AuthenticationType (auth_type) AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
         ["UnicastTtl (unicast_ttl) 0"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 0),
-        ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope"] =
-            static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 preferred_lft 0"],
-        ["VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw"] =
-            static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"],
-        ["VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol"] =
-            static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 dport 80 table 100"],
+        ["VirtualAddresses / ExcludedVirtualAddresses option use_vmac"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 use_vmac"],
         ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
     };
 
@@ -369,8 +364,16 @@ public class OptionsValidationTests
         ["unicast_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 64),
         ["min_ttl/max_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastPeerTtls) = (["192.0.2.2"], [new UnicastPeerTtlOptions { Peer = "192.0.2.2", MaxTtl = 254 }]),
         ["VIP dev, scope, brd, label, no_track"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 scope link brd 192.0.2.255 label eth1:vip no_track"],
+        ["VIP peer, flags, numbered scope"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10 peer 192.0.2.1 scope 77 home noprefixroute autojoin mngtmpaddr"],
+        ["VIP preferred_lft, -nodad"] = static (_, i) =>
+            (i.VirtualAddresses, i.ExcludedVirtualAddresses) = (["fd00::10/64 preferred_lft 0 -nodad"], ["fd00::11 preferred_lft 30", "192.0.2.12 peer 192.0.2.1"]),
         ["virtual_routes"] = static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 via 192.0.2.1 dev eth0 table 100 metric 5", "blackhole 10.81.0.0/16"],
         ["virtual_rules"] = static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 table 100"],
+        ["virtual_routes from, tos, metrics, types"] = static (_, i) => i.VirtualRoutes =
+            ["fd01::/64 from fd00::/64 dev eth0 mtu lock 1400 advmss 1360 rtt 10ms congctl lock cubic features ecn", "10.80.0.0/24 dev eth0 tos 0x10 hoplimit 9", "local 10.81.0.1 dev eth0 scope host table 100", "nat 10.82.0.0/24 scope nowhere"],
+        ["virtual_rules goto, nop, ipproto, ports, uidrange, suppress_prefixlength, protocol"] = static (_, i) => i.VirtualRules =
+            ["from 10.90.0.0/24 priority 100 goto 200", "priority 200 nop", "priority 300 ipproto tcp sport 1000-2000 dport 80 uidrange 0-99 suppress_prefixlength 0 table 100",
+             "priority 400 protocol 99 no_track iif eth0 table 101", "priority 500 l3mdev"],
         ["track_process"] = static (o, i) =>
         {
             o.TrackProcesses.Add(new VrrpTrackProcessOptions { Name = "nginx", Process = "nginx" });

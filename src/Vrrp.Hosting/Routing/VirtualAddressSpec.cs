@@ -20,7 +20,7 @@ public sealed class VirtualAddressSpec
     private VirtualAddressSpec(VirtualAddress address) => Address = address;
 
     /// <summary>The address and prefix length.</summary>
-    public VirtualAddress Address { get; }
+    public VirtualAddress Address { get; private set; }
 
     /// <summary>The interface the address goes on (<c>dev</c>), or null for the instance's.</summary>
     public string? Device { get; private set; }
@@ -34,8 +34,8 @@ public sealed class VirtualAddressSpec
     /// <summary>The IPv4 address label (<c>label</c>, at most 15 characters), or null.</summary>
     public string? Label { get; private set; }
 
-    /// <summary>The peer of a point-to-point address (<c>peer ADDR[/LEN]</c>), or null.</summary>
-    public VirtualAddress? Peer { get; private set; }
+    /// <summary>The peer of a point-to-point address (<c>peer ADDR</c>; keepalived 2.2.7 reads no prefix length there), or null.</summary>
+    public IPAddressValue? Peer { get; private set; }
 
     /// <summary>The address's interface going down does not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
@@ -123,12 +123,23 @@ public sealed class VirtualAddressSpec
                     spec.Label = label;
                     break;
                 case "peer" when r.TryValue(word, out string peerText):
-                    if (!RoutingWords.TryParsePrefix(peerText, out var peer, out string? peerError) || peer.Family != address.Family)
+                    if (spec.Peer is not null)
                     {
-                        r.Fail(peerError is null ? $"peer {peerText} is not of the address's family" : $"peer '{peerText}': {peerError}");
+                        r.Fail("'peer' is given twice");
+                    }
+                    else if (!RoutingWords.TryParseAddress(peerText, out var peer))
+                    {
+                        r.Fail($"peer '{peerText}' is not an IPv4 or IPv6 address (keepalived 2.2.7 takes no prefix length there)");
+                    }
+                    else if (peer.Family != address.Family)
+                    {
+                        r.Fail($"peer {peerText} is not of the address's family");
+                    }
+                    else
+                    {
+                        spec.Peer = peer;
                     }
 
-                    spec.Peer = peer;
                     break;
                 case "no_track":
                     spec.NoTrack = true;
@@ -171,6 +182,13 @@ public sealed class VirtualAddressSpec
         }
 
         // keepalived's adjustments, with its reasons.
+        int hostLength = ipv6 ? 128 : 32;
+        if (spec.Peer is not null && address.PrefixLength != hostLength)
+        {
+            r.Warnings.Add($"/{address.PrefixLength}: an address with a peer takes no prefix length; /{hostLength} is used (as keepalived does)");
+            spec.Address = new VirtualAddress(address.Address, hostLength);
+        }
+
         if (ipv6 && spec.Scope is not null)
         {
             r.Warnings.Add($"scope {spec.Scope}: IPv6 addresses take no scope; ignored (as keepalived does)");
@@ -213,7 +231,7 @@ public sealed class VirtualAddressSpec
             spec.Broadcast = null; // keepalived keeps 0.0.0.0 as "no broadcast address"
         }
 
-        spec.Flags = flags;
+        spec.Flags = [.. new[] { "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin" }.Where(flags.Contains)]; // keepalived's order
         spec.Warnings = r.Warnings;
         value = spec;
         error = null;
