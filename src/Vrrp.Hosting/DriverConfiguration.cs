@@ -49,6 +49,14 @@ internal static class DriverConfiguration
             });
         }
 
+        foreach (string device in StaticTrackedInterfaces(options, instance.Name).Distinct(StringComparer.Ordinal))
+        {
+            if (device != instance.Interface && !trackers.Exists(t => t.Kind == TrackerKind.Interface && t.Name == device))
+            {
+                trackers.Add(new TrackerConfiguration(TrackerKind.Interface, device, 0));
+            }
+        }
+
         var virtualAddresses = instance.VirtualAddresses.Select(AddressOf).ToList();
         var family = virtualAddresses.Count > 0 ? virtualAddresses[0].Family : VrrpAddressFamily.IPv4;
         string? group = family == VrrpAddressFamily.IPv4 ? options.MulticastGroup4 : options.MulticastGroup6;
@@ -98,54 +106,44 @@ internal static class DriverConfiguration
 
     private static bool IsStandardGroup(string group) => IPAddressValue.Parse(group) is var g && (g == IPAddressValue.Parse("224.0.0.18") || g == IPAddressValue.Parse("ff02::12"));
 
+    /// <summary>An entry of VirtualAddresses (or ExcludedVirtualAddresses) with every option the host applies (<see cref="VirtualAddressSpec.ToVirtualAddress"/>).</summary>
+    internal static VirtualAddress AddressOf(string text) => VirtualAddressSpec.Parse(text).ToVirtualAddress();
+
     /// <summary>
-    /// An entry of VirtualAddresses (or ExcludedVirtualAddresses) with every option the host applies: dev, scope (by name
-    /// or number), brd, label, peer, the flags, preferred_lft and no_track (use_vmac is refused by the validator).
+    /// keepalived's static track groups: each instance of a group tracks the interface of every static entry that names
+    /// the group (and is not no_track) as a <c>track_interface</c> of weight 0, so that the interface going down puts it
+    /// in Fault. A static address without dev is on eth0, keepalived's default interface.
     /// </summary>
-    internal static VirtualAddress AddressOf(string text)
+    internal static IEnumerable<string> StaticTrackedInterfaces(VrrpOptions options, string instance)
     {
-        var spec = VirtualAddressSpec.Parse(text);
-        var flags = VirtualAddressFlags.None;
-        foreach (string flag in spec.Flags)
+        var groups = options.StaticTrackGroups.Where(g => g.Instances.Contains(instance)).Select(static g => g.Name).ToHashSet(StringComparer.Ordinal);
+        if (groups.Count == 0)
         {
-            flags |= flag switch
-            {
-                "home" => VirtualAddressFlags.HomeAddress,
-                "-nodad" => VirtualAddressFlags.DuplicateAddressDetection,
-                "mngtmpaddr" => VirtualAddressFlags.ManageTemporaryAddresses,
-                "noprefixroute" => VirtualAddressFlags.NoPrefixRoute,
-                "autojoin" => VirtualAddressFlags.AutoJoin,
-                _ => VirtualAddressFlags.None,
-            };
+            yield break;
         }
 
-        return spec.Address with
+        foreach (string text in options.StaticAddresses)
         {
-            Device = spec.Device,
-            Label = spec.Label,
-            Scope = ScopeOf(spec.Scope),
-            Broadcast = spec.Broadcast,
-            NoTrack = spec.NoTrack,
-            Peer = spec.Peer,
-            Flags = flags,
-            PreferredLifetime = PreferredLifetimeOf(spec),
-        };
+            if (VirtualAddressSpec.TryParse(text, out var a, out _) && a.TrackGroup is { } g && groups.Contains(g) && !a.NoTrack)
+            {
+                yield return a.Device ?? VirtualAddressSpec.DefaultStaticInterface;
+            }
+        }
+
+        foreach (string text in options.StaticRoutes)
+        {
+            if (VirtualRouteSpec.TryParse(text, out var r, out _) && r.TrackGroup is { } g && groups.Contains(g) && !r.NoTrack && r.Device is { } device)
+            {
+                yield return device;
+            }
+        }
+
+        foreach (string text in options.StaticRules)
+        {
+            if (VirtualRuleSpec.TryParse(text, out var r, out _) && r.TrackGroup is { } g && groups.Contains(g) && !r.NoTrack && r.InputInterface is { } device)
+            {
+                yield return device;
+            }
+        }
     }
-
-    // keepalived: only IPv6 addresses get a preferred lifetime; without preferred_lft a /128 is added deprecated (0)
-    // and a shorter prefix preferred forever (its "old defaults").
-    private static uint? PreferredLifetimeOf(VirtualAddressSpec spec) =>
-        spec.Address.Family != VrrpAddressFamily.IPv6 ? null
-        : spec.PreferredLifetime is { } seconds ? (seconds == uint.MaxValue ? null : seconds)
-        : spec.Address.PrefixLength == 128 ? 0u : null;
-
-    private static VirtualAddressScope ScopeOf(string? scope) => scope switch
-    {
-        null or "global" or "universe" => VirtualAddressScope.Global,
-        "site" => VirtualAddressScope.Site,
-        "link" => VirtualAddressScope.Link,
-        "host" => VirtualAddressScope.Host,
-        "nowhere" => VirtualAddressScope.Nowhere,
-        _ => (VirtualAddressScope)byte.Parse(scope, System.Globalization.CultureInfo.InvariantCulture), // a number 0..255 (the parser checked it)
-    };
 }

@@ -379,6 +379,13 @@ public class OptionsValidationTests
             o.TrackProcesses.Add(new VrrpTrackProcessOptions { Name = "nginx", Process = "nginx" });
             i.TrackProcesses.Add(new TrackReferenceOptions { Name = "nginx" });
         },
+        ["static_ipaddress, static_routes, static_rules, track_group"] = static (o, i) =>
+        {
+            o.StaticAddresses = ["192.0.2.150/24 dev eth1 track_group TG", "fd00::150/64 preferred_lft 0"];
+            o.StaticRoutes = ["10.83.0.0/24 via 10.99.0.254 dev eth1 track_group TG", "blackhole 10.84.0.0/24"];
+            o.StaticRules = ["from 10.82.0.0/24 iif eth1 priority 900 table 100 track_group TG"];
+            o.StaticTrackGroups = [new VrrpStaticTrackGroupOptions { Name = "TG", Instances = [i.Name] }];
+        },
         ["vrrp_garp_interval"] = static (o, _) => o.GarpInterval = TimeSpan.FromMilliseconds(10),
         ["garp_extra_if"] = static (_, i) => i.GarpExtraInterfacesInterval = TimeSpan.FromSeconds(30),
         ["higher_prio_send_advert"] = static (_, i) => i.HigherPrioritySendAdvert = true,
@@ -424,6 +431,41 @@ public class OptionsValidationTests
 
         o.IgnoreUnsupported = true;
         Assert.Empty(Errors(o));
+    }
+
+    [Fact]
+    public void Static_entries_and_their_track_groups_are_checked_as_keepalived_does()
+    {
+        var i = Valid();
+        i.VirtualRoutes = ["10.80.0.0/24 dev eth0 track_group TG"];
+        var o = With(i);
+        o.StaticAddresses = ["192.0.2.150/24 use_vmac", "192.0.2.151/24 track_group NOPE"];
+        o.StaticRoutes = ["10.83.0.0/24 via 10.99.0.254 track_group TG"];
+        o.StaticRules = ["from 10.82.0.0/24 priority 900 table 100 track_group TG", "from all"];
+        o.StaticTrackGroups = [new VrrpStaticTrackGroupOptions { Name = "TG", Instances = ["VI_9"] }];
+        var errors = Errors(o);
+        Assert.Contains(errors, e => e.Contains("entry '10.80.0.0/24 dev eth0 track_group TG': track_group is for StaticRoutes (static_routes) only", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'192.0.2.150/24 use_vmac': use_vmac is for an instance's addresses only", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("names track_group 'NOPE', which is not defined", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'10.83.0.0/24 via 10.99.0.254 track_group TG': track_group needs the entry's interface (dev)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("track_group needs the entry's interface (iif)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("StaticRules (static_rules) entry 'from all' is invalid", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'TG' names instance 'VI_9', which is not configured", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_static_track_group_makes_its_instances_track_the_interfaces_of_its_entries()
+    {
+        var i = Valid();
+        var o = With(i);
+        o.StaticAddresses = ["10.99.0.50/24 dev eth1 track_group TG", "10.98.0.50/24 dev eth3 track_group TG no_track", "10.97.0.50/24 track_group TG"];
+        o.StaticRoutes = ["10.83.0.0/24 via 10.99.0.254 dev eth2 track_group TG", "10.84.0.0/24 dev eth4"];
+        o.StaticRules = ["iif eth5 priority 900 table 100 track_group TG"];
+        o.StaticTrackGroups = [new VrrpStaticTrackGroupOptions { Name = "TG", Instances = [i.Name] }];
+        var trackers = DriverConfiguration.Create(o, i).Trackers;
+        Assert.Equal(
+            [(Vrrp.Election.TrackerKind.Interface, "eth1", 0), (Vrrp.Election.TrackerKind.Interface, "eth2", 0), (Vrrp.Election.TrackerKind.Interface, "eth5", 0)],
+            trackers.Where(t => t.Kind == Vrrp.Election.TrackerKind.Interface).Select(t => (t.Kind, t.Name, t.Weight)));
     }
 
     [Fact]

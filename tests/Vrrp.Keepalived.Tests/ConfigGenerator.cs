@@ -120,6 +120,22 @@ internal sealed class ConfigGenerator(int seed)
             pool.RemoveRange(0, take);
         }
 
+        // Static entries (keepalived's static_ipaddress, static_routes, static_rules) and a track group.
+        if (options.Instances.Count > 0 && Chance(0.5))
+        {
+            options.StaticTrackGroups.Add(new VrrpStaticTrackGroupOptions { Name = "TG_" + Word(4), Instances = [options.Instances[0].Name] });
+        }
+
+        string? trackGroup = options.StaticTrackGroups.FirstOrDefault()?.Name;
+        int statics = _random.Next(0, 3);
+        for (int i = 0; i < statics; i++)
+        {
+            string group = trackGroup is not null && Chance(0.5) ? $" track_group {trackGroup}" : "";
+            options.StaticAddresses.Add(VirtualAddressSpec.Parse($"172.{_random.Next(16, 32)}.{_random.Next(0, 256)}.{_random.Next(1, 255)}/{_random.Next(8, 33)} dev eth{_random.Next(0, 4)}{group}").ToString());
+            options.StaticRoutes.Add(VirtualRouteSpec.Parse($"10.{_random.Next(0, 256)}.{_random.Next(0, 256)}.0/24 dev eth{_random.Next(0, 4)}{(Chance(0.3) ? " mtu 1400" : "")}{group}").ToString());
+            options.StaticRules.Add(VirtualRuleSpec.Parse($"from 10.{_random.Next(0, 256)}.0.0/16 iif eth{_random.Next(0, 4)} priority {_random.Next(1, 32_000)} table {_random.Next(1, 253)}{group}").ToString());
+        }
+
         return options;
     }
 

@@ -221,6 +221,21 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
             Line("}");
         }
 
+        Line("track_group TG {");
+        Line("    group {");
+        Line($"        VI_{_random.Next(1, 25)}");
+        Line("    }");
+        Line("}");
+        Line("static_ipaddress {");
+        Line($"    192.0.2.201/24 dev eth1{Pick("", " track_group TG", " no_track", " scope 99", " noprefixroute")}");
+        Maybe(0.5, () => Line($"    fd00:99::1/64 dev eth2{Pick("", " preferred_lft 0", " -nodad", " track_group TG")}"));
+        Line("}");
+        Line("static_routes {");
+        Line($"    10.210.0.0/16 dev eth2{Pick("", " track_group TG", " mtu lock 1400", " table 300 metric 5", " no_track protocol static")}");
+        Line("}");
+        Line("static_rules {");
+        Line($"    from 10.211.0.0/16 iif eth3 priority {Pick("1", "5000", "32765")} table {Pick("100", "main", "4000")}{Pick("", " track_group TG", " no_track")}");
+        Line("}");
         Line("vrrp_track_file tf {");
         Line($"    file {trackFile}");
         Line($"    weight {Pick("-254", "254", "1", "-3", "0")}{(Chance(0.5) ? " reverse" : "")}");

@@ -93,6 +93,126 @@ public sealed class KeepalivedParityLabTests
         """);
 
     /// <summary>
+    /// static_ipaddress, static_routes, static_rules and a track_group, as keepalived 2.2.7 handles them: installed at
+    /// start whatever the instance's state (also as a backup), an address already there taken as added (and so removed
+    /// at stop, as keepalived does),
+    /// a route through an interface that went down and up put back, the group's instance in Fault while the tracked
+    /// interface is down, and nothing of ours left after stop.
+    /// </summary>
+    [Fact]
+    public async Task Static_addresses_routes_rules_and_track_groups_are_handled_as_keepalived_does()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        const string Statics = """
+            track_group TG {
+                group {
+                    VI_1
+                }
+            }
+            static_ipaddress {
+                192.0.2.150/24 dev eth0
+                192.0.2.152/24 dev eth0
+                fd00:50::150/64 dev eth0 preferred_lft 0
+                10.99.0.50/24 dev eth1 track_group TG
+            }
+            static_routes {
+                10.80.0.0/24 via 192.0.2.1 dev eth0
+                10.81.0.0/24 dev eth0 table 100 mtu 1400
+                10.83.0.0/24 via 10.99.0.254 dev eth1
+            }
+            static_rules {
+                from 10.82.0.0/24 priority 900 table 100
+            }
+            """;
+        using var kLab = new NetworkLab();
+        using var vLab = new NetworkLab();
+        var k = Host(kLab);
+        var v = Host(vLab);
+        foreach (var (lab, host) in new[] { (kLab, k), (vLab, v) })
+        {
+            lab.AddInterface(host, "br1", "eth1", "10.99.0.11/24");
+            host.Exec("ip", "addr", "add", "192.0.2.152/24", "dev", "eth0"); // already there: keepalived takes it as added
+        }
+
+        string before = State(k);
+        Assert.Equal(before, State(v));
+        string config = Statics + Config("subject", 150, "virtual_ipaddress {\n192.0.2.100/24\n}");
+        string file = vLab.WriteFile("vrrpd.conf", config);
+        var (code, check) = await SampleProcess.RunAsync("ip", ["netns", "exec", v.Namespace, "keepalived", "-t", "-f", file], TimeSpan.FromSeconds(20)); // eth1 is in there
+        Assert.True(code == 0, "keepalived -t: " + check);
+
+        var keepalived = kLab.StartKeepalived(k, config);
+        var vrrpd = vLab.Track(new BackgroundProcess("ip", ["netns", "exec", v.Namespace, VrrpdProcess.Path, "-n", "-l", "-D", "--vrrp", "-f", file, "-p", Path.Combine(vLab.Directory, "vrrpd.pid")]));
+        var output = TestContext.Current.TestOutputHelper;
+        try
+        {
+            Assert.True(keepalived.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), keepalived.Output);
+            Assert.True(vrrpd.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(10)), vrrpd.Output);
+            AssertSameSoon(k, v, "as master");
+            string master = State(v);
+            Assert.Contains("10.99.0.50", master, StringComparison.Ordinal);
+            Assert.Contains("\"dst\":\"10.83.0.0/24\"", master, StringComparison.Ordinal);
+
+            // The tracked interface goes down: the group's instance goes to Fault in both; back up, both return to
+            // Master and the route through it is put back.
+            foreach (var host in new[] { k, v })
+            {
+                host.Exec("ip", "link", "set", "eth1", "down");
+            }
+
+            Assert.True(keepalived.WaitForOutput("(VI_1) Entering FAULT STATE", TimeSpan.FromSeconds(5)), keepalived.Output);
+            Assert.True(vrrpd.WaitForOutput("(VI_1) Entering FAULT STATE", TimeSpan.FromSeconds(5)), vrrpd.Output);
+            foreach (var host in new[] { k, v })
+            {
+                host.Exec("ip", "link", "set", "eth1", "up");
+            }
+
+            Assert.True(WaitFor(() => Count(keepalived.Output, "(VI_1) Entering MASTER STATE") >= 2, TimeSpan.FromSeconds(5)), keepalived.Output);
+            Assert.True(WaitFor(() => Count(vrrpd.Output, "(VI_1) Entering MASTER STATE") >= 2, TimeSpan.FromSeconds(5)), vrrpd.Output);
+            AssertSameSoon(k, v, "after the tracked interface came back");
+            Assert.Contains("\"dst\":\"10.83.0.0/24\"", State(v), StringComparison.Ordinal);
+
+            // A backup keeps its static entries (they do not follow the state).
+            kLab.StartKeepalived(kLab.AddHost("peer", "192.0.2.12/24", "fd00:50::12/64"), Config("peer", 200, "virtual_ipaddress {\n192.0.2.100/24\n}"));
+            vLab.StartKeepalived(vLab.AddHost("peer", "192.0.2.12/24", "fd00:50::12/64"), Config("peer", 200, "virtual_ipaddress {\n192.0.2.100/24\n}"));
+            Assert.True(keepalived.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(5)), keepalived.Output);
+            Assert.True(vrrpd.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(5)), vrrpd.Output);
+            AssertSameSoon(k, v, "as backup");
+            Assert.Contains("10.99.0.50", State(v), StringComparison.Ordinal);
+
+            // Stop: what each added is gone, the address that was there before too (keepalived's EEXIST-as-success).
+            vrrpd.Signal("TERM");
+            keepalived.Signal("TERM");
+            Assert.Equal(0, vrrpd.ExitCode);
+            AssertSame(State(k), State(v), "after stop");
+            Assert.True(State(v) == Without(before, "192.0.2.152"), "vrrpd left:\n" + Diff(Without(before, "192.0.2.152"), State(v)));
+        }
+        finally
+        {
+            output?.WriteLine(vrrpd.Output);
+            output?.WriteLine(keepalived.Output);
+        }
+    }
+
+    private static void AssertSameSoon(LabHost k, LabHost v, string when)
+    {
+        string expected = "", actual = "";
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3); DateTime.UtcNow < deadline; Thread.Sleep(100))
+        {
+            (expected, actual) = (State(k), State(v));
+            if (expected == actual)
+            {
+                break;
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"keepalived {when}:\n{expected}");
+        AssertSame(expected, actual, when);
+    }
+
+    private static int Count(string text, string line) => text.Split('\n').Count(l => l.Contains(line, StringComparison.Ordinal));
+
+    /// <summary>
     /// Runs keepalived and vrrpd on <paramref name="body"/>, each alone
     /// on its LAN, compares what they installed, then makes each a backup (a keepalived peer of priority 200) and stops it.
     /// </summary>
@@ -218,7 +338,6 @@ public sealed class KeepalivedParityLabTests
     private static string Without(string state, string? text) =>
         text is null ? state : string.Join('\n', state.Split('\n').Where(l => !l.Contains(text, StringComparison.Ordinal)));
 
-    private static int Count(string text, string line) => text.Split('\n').Count(l => l.Contains(line, StringComparison.Ordinal));
 
     private static bool WaitFor(Func<bool> condition, TimeSpan timeout)
     {

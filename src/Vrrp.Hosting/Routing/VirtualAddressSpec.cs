@@ -46,6 +46,12 @@ public sealed class VirtualAddressSpec
     /// <summary>The IPv6 preferred lifetime in seconds (<c>preferred_lft</c>; <see cref="uint.MaxValue"/> is forever), or null for keepalived's default.</summary>
     public uint? PreferredLifetime { get; private set; }
 
+    /// <summary>
+    /// The static track group whose instances track the address's interface (<c>track_group NAME</c>; for
+    /// <see cref="VrrpOptions.StaticAddresses"/> only, as keepalived), or null.
+    /// </summary>
+    public string? TrackGroup { get; private set; }
+
     /// <summary>The address goes on a virtual-MAC interface of its own (<c>use_vmac</c>).</summary>
     public bool UseVirtualMac { get; private set; }
 
@@ -169,8 +175,16 @@ public sealed class VirtualAddressSpec
                 case "use_vmac":
                     spec.UseVirtualMac = true;
                     break;
+                case "track_group" when r.TryValue(word, out string group):
+                    if (spec.TrackGroup is not null)
+                    {
+                        r.Fail("'track_group' is given twice");
+                    }
+
+                    spec.TrackGroup = group;
+                    break;
                 default:
-                    r.Fail($"'{word}' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac)");
+                    r.Fail($"'{word}' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, track_group)");
                     break;
             }
         }
@@ -238,6 +252,55 @@ public sealed class VirtualAddressSpec
         return true;
     }
 
+    /// <summary>The interface of a static address without <c>dev</c>: eth0, keepalived's default interface.</summary>
+    public const string DefaultStaticInterface = "eth0";
+
+    /// <summary>
+    /// The address with every option the host applies: <c>dev</c>, <c>scope</c> (by name or number), <c>brd</c>,
+    /// <c>label</c>, <c>peer</c>, the flags, <c>no_track</c>, and for IPv6 the preferred lifetime with keepalived's
+    /// defaults (without <c>preferred_lft</c> a /128 is deprecated, a shorter prefix preferred forever).
+    /// </summary>
+    /// <returns>The address.</returns>
+    public VirtualAddress ToVirtualAddress()
+    {
+        var flags = VirtualAddressFlags.None;
+        foreach (string flag in Flags)
+        {
+            flags |= flag switch
+            {
+                "home" => VirtualAddressFlags.HomeAddress,
+                "-nodad" => VirtualAddressFlags.DuplicateAddressDetection,
+                "mngtmpaddr" => VirtualAddressFlags.ManageTemporaryAddresses,
+                "noprefixroute" => VirtualAddressFlags.NoPrefixRoute,
+                "autojoin" => VirtualAddressFlags.AutoJoin,
+                _ => VirtualAddressFlags.None,
+            };
+        }
+
+        bool ipv6 = Address.Family == VrrpAddressFamily.IPv6;
+        return Address with
+        {
+            Device = Device,
+            Label = Label,
+            Scope = Scope switch
+            {
+                null or "global" or "universe" => VirtualAddressScope.Global,
+                "site" => VirtualAddressScope.Site,
+                "link" => VirtualAddressScope.Link,
+                "host" => VirtualAddressScope.Host,
+                "nowhere" => VirtualAddressScope.Nowhere,
+                _ => (VirtualAddressScope)byte.Parse(Scope, CultureInfo.InvariantCulture), // a number 0..255 (the parser checked it)
+            },
+            Broadcast = Broadcast,
+            NoTrack = NoTrack,
+            Peer = Peer,
+            Flags = flags,
+            PreferredLifetime = !ipv6 ? null
+                : PreferredLifetime is { } seconds ? (seconds == uint.MaxValue ? null : seconds)
+                : Address.PrefixLength == 128 ? 0u : null,
+        };
+    }
+
     /// <summary>Parses an entry.</summary>
     /// <param name="text">For example <c>192.0.2.10/24 dev eth1</c>.</param>
     /// <returns>The entry.</returns>
@@ -271,6 +334,7 @@ public sealed class VirtualAddressSpec
             text.Append(" use_vmac");
         }
 
+        Append("track_group", TrackGroup);
         return text.ToString();
 
         void Append(string option, string? value)

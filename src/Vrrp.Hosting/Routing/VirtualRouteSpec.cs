@@ -81,6 +81,12 @@ public sealed class VirtualRouteSpec
     /// <summary>The TCP congestion control algorithm (<c>congctl [lock] NAME</c>), or null.</summary>
     public string? CongestionControl { get; private set; }
 
+    /// <summary>
+    /// The static track group whose instances track the route's interface (<c>track_group NAME</c>, with <c>dev</c>; for
+    /// <see cref="VrrpOptions.StaticRoutes"/> only, as keepalived), or null.
+    /// </summary>
+    public string? TrackGroup { get; private set; }
+
     /// <summary>The route's interface going down does not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
 
@@ -197,9 +203,12 @@ public sealed class VirtualRouteSpec
                     }
 
                     break;
+                case "track_group" when r.TryValue(word, out string group):
+                    route.TrackGroup = route.TrackGroup is null ? group : Fail<string>(r, "'track_group' is given twice");
+                    break;
                 case "add" or "prepend" or "append":
                     break; // how keepalived adds the route; the route is the same
-                case "nexthop" or "or" or "as" or "encap" or "expires" or "realms" or "pref" or "ttl-propagate" or "vrf" or "track_group":
+                case "nexthop" or "or" or "as" or "encap" or "expires" or "realms" or "pref" or "ttl-propagate" or "vrf":
                     r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, the metrics and no_track are)");
                     break;
                 default:
@@ -337,6 +346,7 @@ public sealed class VirtualRouteSpec
             text.Append(" no_track");
         }
 
+        Append("track_group", TrackGroup);
         return text.ToString();
 
         void Append(string option, string? value)

@@ -77,6 +77,12 @@ public sealed class VirtualRuleSpec
     /// <summary>Routes with a prefix this long or shorter are not used (<c>suppress_prefixlength</c>), or null.</summary>
     public int? SuppressPrefixLength { get; private set; }
 
+    /// <summary>
+    /// The static track group whose instances track the rule's input interface (<c>track_group NAME</c>, with
+    /// <c>iif</c>; for <see cref="VrrpOptions.StaticRules"/> only, as keepalived), or null.
+    /// </summary>
+    public string? TrackGroup { get; private set; }
+
     /// <summary>The rule's interfaces going down do not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
 
@@ -203,7 +209,10 @@ public sealed class VirtualRuleSpec
                 case "inet" or "inet6":
                     r.Fail($"'{word}': leave it out (the family comes from the addresses)");
                     break;
-                case "realms" or "suppress_ifgroup" or "sup_group" or "tunnel-id" or "track_group":
+                case "track_group" when r.TryValue(word, out string group):
+                    rule.TrackGroup = rule.TrackGroup is null ? group : Fail<string>(r, "'track_group' is given twice");
+                    break;
+                case "realms" or "suppress_ifgroup" or "sup_group" or "tunnel-id":
                     r.Fail($"rule option '{word}' is not supported by Vrrp");
                     break;
                 default:
@@ -320,6 +329,8 @@ public sealed class VirtualRuleSpec
         {
             Append("no_track", "");
         }
+
+        Append("track_group", TrackGroup);
 
         Append(Action, Action switch
         {

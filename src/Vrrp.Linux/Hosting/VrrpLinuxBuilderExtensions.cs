@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vrrp;
 using Vrrp.Hosting;
 using Vrrp.Linux;
 using Vrrp.Linux.Processes;
+using Vrrp.Linux.Resources;
 using Vrrp.Linux.Routing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,17 @@ public static class VrrpLinuxBuilderExtensions
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
             networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
+
+        // keepalived's static_ipaddress, static_routes and static_rules: installed at start, removed at stop, following
+        // reloads (the host's own, and IVrrpReloader's, wrapped once).
+        builder.Services.TryAddSingleton(static sp => new LinuxStaticRouting(sp, sp.GetRequiredService<IOptions<VrrpOptions>>(), sp.GetService<ILoggerFactory>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LinuxStaticRouting>(static sp => sp.GetRequiredService<LinuxStaticRouting>()));
+        if (!builder.Services.Any(static d => d.ServiceType == typeof(StaticRoutingReloader)) &&
+            builder.Services.LastOrDefault(static d => d.ServiceType == typeof(IVrrpReloader)) is { ImplementationFactory: { } reloader })
+        {
+            builder.Services.AddSingleton<StaticRoutingReloader>(sp => new((IVrrpReloader)reloader(sp), sp.GetRequiredService<LinuxStaticRouting>()));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IVrrpReloader>(static sp => sp.GetRequiredService<StaticRoutingReloader>()));
+        }
         return builder
             .UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform)
             .UseVirtualRouterResources(static (sp, instance) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateResources(
