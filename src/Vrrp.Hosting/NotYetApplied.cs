@@ -31,10 +31,9 @@ internal static class NotYetApplied
     /// <summary>Every option not applied yet.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("AuthenticationType (auth_type) AH", "auth_type PASS or no authentication, on every router of the group", Instance: static (_, o) => o.AuthenticationType == AuthenticationType.IPAuthenticationHeader),
         new("UnicastTtl (unicast_ttl) 0", "leave it out (255) or give 1..255: an advert with TTL 0 cannot leave the host", Instance: static (_, o) => o.UnicastTtl == 0 && o.UnicastPeers.Count > 0),
-        new("VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope",
-            "leave those options out (dev, scope by name, brd, label, no_track and -nodad are applied)", Instance: static (_, o) => HasAddressOptions(o)),
+        new("VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, or a numbered scope",
+            "leave those options out (dev, scope by name, brd, label, no_track, -nodad and use_vmac are applied)", Instance: static (_, o) => HasAddressOptions(o)),
         new("VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw",
             "leave those options out, or add such routes from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRouteOptions(o)),
         new("VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol",
@@ -71,11 +70,11 @@ internal static class NotYetApplied
 
 
 
-    /// <summary>An address entry with an option the host does not apply (dev, a named scope, brd, label, no_track and -nodad are applied).</summary>
+    /// <summary>An address entry with an option the host does not apply (dev, a named scope, brd, label, no_track, -nodad and use_vmac are applied).</summary>
     private static bool HasAddressOptions(VrrpInstanceOptions o) =>
         o.VirtualAddresses.Concat(o.ExcludedVirtualAddresses).Any(static text =>
             VirtualAddressSpec.TryParse(text, out var spec, out _) &&
-            (spec.Peer is not null || spec.Flags.Any(static f => f != "-nodad") || spec.PreferredLifetime is not null || spec.UseVirtualMac ||
+            (spec.Peer is not null || spec.Flags.Any(static f => f != "-nodad") || spec.PreferredLifetime is not null ||
              spec.Scope is not (null or "global" or "universe" or "site" or "link" or "host" or "nowhere")));
 
     /// <summary>A route with an option the Linux runtime does not apply.</summary>

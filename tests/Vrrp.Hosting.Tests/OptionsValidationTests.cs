@@ -348,9 +348,8 @@ public class OptionsValidationTests
     /// <summary>A configuration that uses each option of NotYetApplied (keyed by its Setting).</summary>
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_notYetApplied = new()
     {
-        ["AuthenticationType (auth_type) AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
         ["UnicastTtl (unicast_ttl) 0"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 0),
-        ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope"] =
+        ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, or a numbered scope"] =
             static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 preferred_lft 0"],
         ["VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw"] =
             static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"],
@@ -363,6 +362,9 @@ public class OptionsValidationTests
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_applied = new()
     {
         ["use_vmac"] = static (_, i) => i.UseVirtualMac = true,
+        ["use_vmac_addr"] = static (_, i) => i.UseVirtualMacForAddresses = true,
+        ["VIP use_vmac"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 use_vmac"],
+        ["auth_type AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
         ["vmac_xmit_base"] = static (_, i) => (i.UseVirtualMac, i.VirtualMacTransmitOnBase) = (true, true),
         ["strict_mode"] = static (_, i) => i.StrictMode = true,
         ["no_accept"] = static (_, i) => i.Accept = false,

@@ -221,7 +221,7 @@ internal static class KeywordTable
 
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
-        k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
+        k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
         k.Unsupported("unicast_fault_no_peer", "Fault without unicast peers is not part of Vrrp", "list the unicast peers");
         k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum is not sent", "leave it out: adverts with either checksum are accepted");
