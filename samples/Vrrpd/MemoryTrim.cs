@@ -10,7 +10,9 @@ namespace Vrrpd;
 /// so after a burst the garbage would stay in a fully touched GC region for the life of the process (about 4 MB of
 /// the daemon's RSS). Once the instances have been quiet for <see cref="Quiet"/> (no state change) after a burst (or
 /// after start-up), one aggressive compacting collection (a pause of a few milliseconds, once per burst) returns it.
-/// Measured in docs/performance.md, "CPU and memory (AFTER)".
+/// Then it unmaps the code and read-only data pages that the burst (or start-up) touched (<see cref="StartupPages"/>):
+/// what the steady state runs faults its pages back from the page cache. Measured in docs/performance.md, "CPU and
+/// memory (AFTER)" and "vrrpd's memory".
 /// </summary>
 internal sealed class MemoryTrim(IVrrpMonitor monitor, ILogger logger)
 {
@@ -46,6 +48,7 @@ internal sealed class MemoryTrim(IVrrpMonitor monitor, ILogger logger)
                 long before = Committed();
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 logger.LogDebug("Compacted the GC heap after a burst ({Before} KB committed before, {After} KB after)", before / 1024, Committed() / 1024);
+                ReleasePages();
             }
         }
         catch (OperationCanceledException)
@@ -53,6 +56,19 @@ internal sealed class MemoryTrim(IVrrpMonitor monitor, ILogger logger)
         }
 
         await counting.ConfigureAwait(false);
+    }
+
+    private void ReleasePages()
+    {
+        try
+        {
+            var (mappings, kilobytes) = StartupPages.Release();
+            logger.LogDebug("Released {Kilobytes} KB of code and read-only data pages in {Mappings} mappings", kilobytes, mappings);
+        }
+        catch (IOException ex)
+        {
+            logger.LogDebug("Could not release code pages: {Reason}", ex.Message);
+        }
     }
 
     private static long Committed() => GC.GetGCMemoryInfo().TotalCommittedBytes;

@@ -42,7 +42,10 @@ public sealed partial class VirtualRouter
     private bool _alwaysPreempt;
     private long _garpExtraInterfaces;
 
-    private VirtualRouterAction[] _actions = new VirtualRouterAction[16];
+    // A step queues a few actions (a state change, an advert per destination, an announcement); the queue doubles the
+    // first time a step needs more and keeps that size. Small to start: a daemon holds one per instance (255 x 128 bytes
+    // per slot).
+    private VirtualRouterAction[] _actions = new VirtualRouterAction[4];
     private int _actionHead;
     private int _actionCount;
 
