@@ -402,6 +402,20 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Auth_type_AH_reaches_the_protocol_core_with_its_key()
+    {
+        var i = Valid();
+        (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "secret12");
+        var o = With(i);
+        Assert.Empty(Errors(o));
+        var core = DriverConfiguration.Create(o, i);
+        Assert.Equal(AuthenticationType.IPAuthenticationHeader, core.AuthenticationType);
+        Assert.Equal("secret12", core.AuthenticationPassword);
+        var router = new Vrrp.Election.VirtualRouter(core, IPAddressValue.Parse("192.0.2.1"));
+        Assert.Equal(20 + 24 + 20, router.AdvertisementLength);   // IPv4 header, AH, VRRPv2 message with one address
+    }
+
+    [Fact]
     public void Every_option_not_applied_yet_has_a_case_below()
     {
         // Whoever applies an option at run time removes it from NotYetApplied, and its case here.
