@@ -35,8 +35,9 @@ public sealed record VrrpChannelOptions
     public string? NetworkNamespace { get; init; }
 
     /// <summary>
-    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), default 255.
-    /// Adverts to the multicast group always leave with 255 (RFC 9568 section 5.1.1.3).
+    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), default 255;
+    /// 0 is sent as 0, as keepalived does (the advert reaches peers on the same link only). Adverts to the multicast
+    /// group always leave with 255 (RFC 9568 section 5.1.1.3).
     /// </summary>
     public byte UnicastHopLimit { get; init; } = 255;
 

@@ -51,7 +51,7 @@ internal static class DriverConfiguration
 
         var virtualAddresses = instance.VirtualAddresses.Select(AddressOf).ToList();
         var family = virtualAddresses.Count > 0 ? virtualAddresses[0].Family : VrrpAddressFamily.IPv4;
-        string? group = family == VrrpAddressFamily.IPv4 ? options.MulticastGroup4 : options.MulticastGroup6;
+        string? group = instance.MulticastGroup ?? (family == VrrpAddressFamily.IPv4 ? options.MulticastGroup4 : options.MulticastGroup6); // mcast_dst_ip, else the global group
         return new VirtualRouterConfiguration
         {
             Name = instance.Name,
@@ -71,6 +71,8 @@ internal static class DriverConfiguration
             SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
             UnicastPeers = [.. instance.UnicastPeers.Select(IPAddressValue.Parse)],
             AcceptOnlyUnicastPeers = instance.CheckUnicastSource,
+            FaultWithoutUnicastPeers = instance.UnicastFaultNoPeer,
+            TrackSourceAddress = instance.TrackSourceAddress,
             NetworkNamespace = instance.NetworkNamespace ?? options.NetworkNamespace,
             DontTrackPrimary = instance.DontTrackPrimary,
             Trackers = trackers,
@@ -83,8 +85,9 @@ internal static class DriverConfiguration
 
             // keepalived: accept unless no_accept, or strict mode without accept (an owner always accepts).
             AcceptMode = instance.Accept ?? !instance.StrictMode,
-            LowerPriorityNoAdvertisement = instance.StrictMode,
-            UnicastHopLimit = instance.UnicastTtl is int ttl and > 0 ? (byte)ttl : (byte)255,
+            LowerPriorityNoAdvertisement = instance.LowerPriorityNoAdvert || instance.StrictMode, // strict mode forces it, as keepalived
+            DownTimerAdvertisements = instance.StrictMode ? 3 : instance.DownTimerAdverts,      // keepalived resets it to 3 in strict mode
+            UnicastHopLimit = instance.UnicastTtl is int ttl ? (byte)ttl : (byte)255, // 0 too: keepalived sends TTL 0
             PeerHopLimits = instance.UnicastPeerTtls.ToDictionary(static t => IPAddressValue.Parse(t.Peer), static t => new HopLimitRange((byte)t.MinTtl, (byte)t.MaxTtl)),
             MulticastGroup = string.IsNullOrEmpty(group) || IsStandardGroup(group) ? null : IPAddressValue.Parse(group),
             HigherPrioritySendAdvertisement = instance.HigherPrioritySendAdvert,

@@ -31,7 +31,6 @@ internal static class NotYetApplied
     /// <summary>Every option not applied yet.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("UnicastTtl (unicast_ttl) 0", "leave it out (255) or give 1..255: an advert with TTL 0 cannot leave the host", Instance: static (_, o) => o.UnicastTtl == 0 && o.UnicastPeers.Count > 0),
         new("VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, or a numbered scope",
             "leave those options out (dev, scope by name, brd, label, no_track, -nodad and use_vmac are applied)", Instance: static (_, o) => HasAddressOptions(o)),
         new("VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw",

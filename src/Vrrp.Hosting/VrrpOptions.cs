@@ -277,6 +277,43 @@ public sealed class VrrpInstanceOptions
     /// <summary>A master that hears a higher-priority advert sends one more advert before it gives way (<c>higher_prio_send_advert</c>).</summary>
     public bool HigherPrioritySendAdvert { get; set; }
 
+    /// <summary>
+    /// A master that hears a lower-priority advert does not answer it with an advert of its own (<c>lower_prio_no_advert</c>,
+    /// its global_defs default <c>vrrp_lower_prio_no_advert</c>; RFC 9568 section 6.4.3 discards such an advert). By
+    /// default (false, as keepalived) the master advertises at once, so that the other side, if it is master too, gives
+    /// way without waiting for the next interval. Strict mode (<see cref="StrictMode"/>) turns it on.
+    /// </summary>
+    public bool LowerPriorityNoAdvert { get; set; }
+
+    /// <summary>
+    /// The number of advertisement intervals in Master_Down_Interval (<c>down_timer_adverts</c>, 1..100, its global_defs
+    /// default <c>vrrp_down_timer_adverts</c>; default 3 as RFC 9568 section 6.1): a backup takes over after this many
+    /// Master_Adver_Intervals without an advert, plus the Skew_Time. keepalived resets it to 3 in strict mode.
+    /// </summary>
+    public int DownTimerAdverts { get; set; } = 3;
+
+    /// <summary>
+    /// Without unicast peers, stay in Fault instead of falling back to multicast (<c>unicast_fault_no_peer</c>): for an
+    /// instance meant to run unicast whose peer list can become empty. Off by default (as keepalived, which then uses
+    /// multicast).
+    /// </summary>
+    public bool UnicastFaultNoPeer { get; set; }
+
+    /// <summary>
+    /// Go to Fault while the configured <see cref="SourceAddress"/> is not on the instance's interface (deleted after
+    /// start), and leave Fault when it is back (<c>track_src_ip</c>). Without a <see cref="SourceAddress"/> it has no
+    /// effect, as in keepalived.
+    /// </summary>
+    public bool TrackSourceAddress { get; set; }
+
+    /// <summary>
+    /// The multicast group this instance's adverts go to and are received on (<c>mcast_dst_ip</c>), overriding
+    /// <see cref="VrrpOptions.MulticastGroup4"/> / <see cref="VrrpOptions.MulticastGroup6"/>: an IPv4 multicast address,
+    /// or an IPv6 one of link-local scope (ffX2::/16), of the instance's family; null takes the global group. Ignored
+    /// with unicast peers.
+    /// </summary>
+    public string? MulticastGroup { get; set; }
+
     /// <summary>Command run when the master hears an advert with a lower priority (<c>notify_master_rx_lower_pri</c>; used to re-claim cloud addresses).</summary>
     public string? NotifyMasterRxLowerPriority { get; set; }
 

@@ -54,6 +54,20 @@ internal sealed partial class VrrpOptionsValidator
         }
 
         CheckCommand(errors, label, "NotifyMasterRxLowerPriority (notify_master_rx_lower_pri)", instance.NotifyMasterRxLowerPriority);
+
+        if (instance.MulticastGroup is { } group)
+        {
+            // mcast_dst_ip: keepalived takes an IPv4 multicast address or an IPv6 link-local scoped one (ffX2::/16), of the instance's family.
+            var family = instance.VirtualAddresses.Select(static a => VirtualAddressSpec.TryParse(a, out var spec, out _) ? spec.Address.Family : (VrrpAddressFamily?)null).FirstOrDefault();
+            if (!IPAddressValue.TryParse(group, out var address) || !(address.Family == VrrpAddressFamily.IPv4 ? IsIPv4Multicast(address) : IsIPv6LinkLocalMulticast(address)))
+            {
+                errors.Add($"{label}: MulticastGroup (mcast_dst_ip) '{group}' is not an IPv4 multicast address or an IPv6 link-local multicast address (ffX2::/16).");
+            }
+            else if (family is { } f && f != address.Family)
+            {
+                errors.Add($"{label}: MulticastGroup (mcast_dst_ip) {group} is not {f}, the family of the virtual addresses.");
+            }
+        }
     }
 
     /// <summary>The top-level keepalived options, the tracked processes, and what is not applied yet.</summary>
@@ -120,6 +134,13 @@ internal sealed partial class VrrpOptionsValidator
                     $"Instead: {entry.Instead}; or set IgnoreUnsupported (vrrpd_ignore_unsupported in global_defs) to run without it.");
             }
         }
+    }
+
+    private static bool IsIPv6LinkLocalMulticast(IPAddressValue address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.WriteTo(bytes);
+        return bytes[0] == 0xff && (bytes[1] & 0x0f) == 0x02;
     }
 
     private static bool IsIPv4Multicast(IPAddressValue address)

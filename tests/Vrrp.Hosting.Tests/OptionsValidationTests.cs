@@ -348,7 +348,6 @@ public class OptionsValidationTests
     /// <summary>A configuration that uses each option of NotYetApplied (keyed by its Setting).</summary>
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_notYetApplied = new()
     {
-        ["UnicastTtl (unicast_ttl) 0"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 0),
         ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, or a numbered scope"] =
             static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 preferred_lft 0"],
         ["VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw"] =
@@ -383,6 +382,12 @@ public class OptionsValidationTests
         ["higher_prio_send_advert"] = static (_, i) => i.HigherPrioritySendAdvert = true,
         ["notify_master_rx_lower_pri"] = static (_, i) => i.NotifyMasterRxLowerPriority = "/bin/true",
         ["vrrp_mcast_group4"] = static (o, _) => o.MulticastGroup4 = "224.0.0.19",
+        ["lower_prio_no_advert"] = static (_, i) => i.LowerPriorityNoAdvert = true,
+        ["down_timer_adverts"] = static (_, i) => i.DownTimerAdverts = 100,
+        ["mcast_dst_ip"] = static (_, i) => i.MulticastGroup = "224.0.0.19",
+        ["unicast_fault_no_peer"] = static (_, i) => i.UnicastFaultNoPeer = true,
+        ["unicast_ttl 0"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 0),
+        ["track_src_ip"] = static (_, i) => (i.SourceAddress, i.TrackSourceAddress) = ("192.0.2.10", true),
         ["notify_* USER, script_user"] = static (_, i) => (i.NotifyMaster, i.NotifyUser) = ("/bin/true", "nobody"),
         ["notify_fifo"] = static (o, _) => o.NotifyFifo = new VrrpNotifyFifoOptions { Path = "/run/k.fifo" },
         ["enable_script_security"] = static (o, _) => o.EnableScriptSecurity = true,
@@ -465,5 +470,41 @@ public class OptionsValidationTests
         AssertError(o, "Tracked process 'p'", "Process (process) is required");
         AssertError(o, "Tracked process 'p'", "QuorumMax (quorum_max) 2 is below Quorum (quorum) 5");
         AssertError(o, "Tracked process 'p'", "Weight (weight) must be between -254 and 254, got 300");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void DownTimerAdverts_outside_keepalived_range_is_refused(int adverts)
+    {
+        var i = Valid();
+        i.DownTimerAdverts = adverts;
+        Assert.Contains($"Instance 'VI_1': DownTimerAdverts (down_timer_adverts) must be between 1 and 100, got {adverts}.", Errors(With(i)));
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10/24", "192.0.2.1", "is not an IPv4 multicast address or an IPv6 link-local multicast address")]
+    [InlineData("192.0.2.10/24", "ff05::12", "is not an IPv4 multicast address or an IPv6 link-local multicast address")]
+    [InlineData("192.0.2.10/24", "ff02::13", "is not IPv4, the family of the virtual addresses")]
+    [InlineData("2001:db8::10/64", "224.0.0.19", "is not IPv6, the family of the virtual addresses")]
+    public void MulticastGroup_must_be_a_group_of_the_instances_family(string address, string group, string problem)
+    {
+        var i = Valid();
+        i.Version = VrrpVersion.V3;
+        i.VirtualAddresses = [address];
+        i.MulticastGroup = group;
+        AssertError(With(i), "Instance 'VI_1'", $"MulticastGroup (mcast_dst_ip) {(problem.StartsWith("is not IPv", StringComparison.Ordinal) ? group : $"'{group}'")}", problem);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10/24", "224.0.0.19")]
+    [InlineData("2001:db8::10/64", "ff02::13")]
+    [InlineData("2001:db8::10/64", "ff12::1:2")]
+    public void MulticastGroup_of_the_instances_family_is_valid(string address, string group)
+    {
+        var i = Valid();
+        i.VirtualAddresses = [address];
+        i.MulticastGroup = group;
+        Assert.Empty(Errors(With(i)));
     }
 }

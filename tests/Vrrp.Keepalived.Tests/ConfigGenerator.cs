@@ -272,6 +272,11 @@ internal sealed class ConfigGenerator(int seed)
         o.GarpExtraInterfacesInterval = Chance(0.2) ? TimeSpan.FromSeconds(_random.Next(1, 86_401)) : null;
         o.GarpExtraInterfacesAll = o.GarpExtraInterfacesInterval is not null && Chance(0.5);
         o.HigherPrioritySendAdvert = Chance(0.2);
+        o.LowerPriorityNoAdvert = Chance(0.3);
+        o.UnicastFaultNoPeer = o.UnicastPeers.Count > 0 && Chance(0.2);
+        o.TrackSourceAddress = o.SourceAddress is not null && Chance(0.2);
+        o.DownTimerAdverts = Chance(0.3) ? _random.Next(1, 101) : 3;
+        o.MulticastGroup = o.UnicastPeers.Count == 0 && Chance(0.2) ? (ipv6 ? $"ff02::{_random.Next(0x13, 0x10000):x}" : $"224.0.{_random.Next(0, 256)}.{_random.Next(19, 256)}") : null;
         o.NotifyMasterRxLowerPriority = Maybe(CommandLine);
         if ((o.NotifyMaster ?? o.NotifyBackup ?? o.NotifyFault ?? o.NotifyStop ?? o.Notify ?? o.NotifyMasterRxLowerPriority) is not null && Chance(0.3))
         {
@@ -291,6 +296,9 @@ internal sealed class ConfigGenerator(int seed)
             o.GarpLowerPriorityRepeat = 0;
             o.GarpLowerPriorityDelay = TimeSpan.Zero;
             o.HigherPrioritySendAdvert = false;
+            o.LowerPriorityNoAdvert = true;
+            o.UnicastFaultNoPeer = false;
+            o.DownTimerAdverts = 3;
             o.VirtualMacTransmitOnBase = false;
             o.Accept = o.Priority == 255 || (o.Accept == true && version == VrrpVersion.V3);
             if (ipv6)

@@ -161,6 +161,11 @@ public sealed partial class KeepalivedOracleTests
     [InlineData("garp_master_repeat -1")]
     [InlineData("garp_lower_prio_delay 4295")]
     [InlineData("strict_mode maybe")]
+    [InlineData("down_timer_adverts 0")]
+    [InlineData("down_timer_adverts 101")]
+    [InlineData("lower_prio_no_advert maybe")]
+    [InlineData("mcast_dst_ip 10.0.0.9")]
+    [InlineData("mcast_dst_ip ff02::12")]
     [InlineData("unicast_src_ip 10.0.0.300")]
     [InlineData("interface eth0.vlan-100-public")]
     [InlineData("track_interface {\n eth1 weight 255\n }")]
@@ -295,6 +300,9 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
         Maybe(0.2, () => Line("    use_vmac_addr"));
         Maybe(0.2, () => Line($"    garp_extra_if {Pick("all 30", "5", "86400")}"));
         Maybe(0.2, () => Line($"    higher_prio_send_advert{Pick("", " on", " off")}"));
+        Maybe(0.2, () => Line($"    lower_prio_no_advert{Pick("", " on", " off", " true", " false", " yes", " no")}"));
+        Maybe(0.2, () => Line($"    down_timer_adverts {Pick("1", "2", "3", "100", "42")}"));
+        Maybe(0.1, () => Line($"    mcast_dst_ip {Pick("224.0.0.18", "224.0.0.19", "239.255.255.255")}"));
         Maybe(0.2, () => Line(Pick("    accept", "    no_accept")));
         if (Chance(0.5))
         {
@@ -341,5 +349,44 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
         {
             write();
         }
+    }
+}
+
+public sealed partial class KeepalivedOracleTests
+{
+    /// <summary>vrrp_min_garp: the announcement settings keepalived -d runs the instance with are the reader's.</summary>
+    [Theory]
+    [InlineData("vrrp_min_garp")]
+    [InlineData("vrrp_min_garp true")]
+    [InlineData("vrrp_min_garp off")]
+    [InlineData("vrrp_garp_master_repeat 3\n    vrrp_min_garp")]
+    [InlineData("vrrp_garp_master_repeat 5\n    vrrp_min_garp")]
+    [InlineData("vrrp_min_garp\n    vrrp_garp_master_delay 2\n    vrrp_garp_lower_prio_repeat 4")]
+    public void Keepalived_takes_vrrp_min_garp_as_the_reader_does(string globals)
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "min-garp.conf");
+        File.WriteAllText(path, $"global_defs {{\n    {globals}\n}}\nvrrp_instance VI_1 {{\n    interface eth0\n    virtual_router_id 1\n    virtual_ipaddress {{\n        10.0.0.1\n    }}\n}}\n");
+        var read = KeepalivedConfigReader.Read(path);
+        Assert.Empty(read.Diagnostics);
+        var o = read.Options.Instances[0];
+        var k = KeepalivedDump.Parse(DumpConfiguration(path)).Instances["VI_1"];
+        var expected = new Dictionary<string, string>
+        {
+            ["Gratuitous ARP delay"] = Whole(o.GarpMasterDelay),
+            ["Gratuitous ARP repeat"] = Number(o.GarpMasterRepeat),
+            ["Gratuitous ARP refresh"] = Whole(o.GarpMasterRefresh),
+            ["Gratuitous ARP lower priority delay"] = Whole(o.GarpLowerPriorityDelay),
+            ["Gratuitous ARP lower priority repeat"] = Number(o.GarpLowerPriorityRepeat),
+        };
+        foreach (var (field, value) in expected)
+        {
+            Assert.True(value == k.Fields[field], $"{globals}: {field}: reader {value}, keepalived {k.Fields[field]}");
+        }
+
+        static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        static string Whole(TimeSpan value) => ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -212,6 +212,15 @@ public sealed partial class KeepalivedOracleTests : IDisposable
         bool owner = o.Priority == 255;
         Assert.True((o.Accept ?? (owner || !o.StrictMode) ? "enabled" : "disabled") == k.Fields["Accept"], $"{context}: Accept: reader {o.Accept}, keepalived {k.Fields["Accept"]}");
         Assert.Equal(o.HigherPrioritySendAdvert ? "true" : "false", k.Fields["Send advert after receive higher priority advert"]);
+        Assert.True((o.LowerPriorityNoAdvert ? "false" : "true") == k.Fields["Send advert after receive lower priority advert"], $"{context}: lower_prio_no_advert: reader {o.LowerPriorityNoAdvert}, keepalived sends an advert: {k.Fields["Send advert after receive lower priority advert"]}");
+        Assert.True(o.DownTimerAdverts.ToString(System.Globalization.CultureInfo.InvariantCulture) == k.Fields["Down timer adverts"], $"{context}: down_timer_adverts: reader {o.DownTimerAdverts}, keepalived {k.Fields["Down timer adverts"]}");
+        if (o.UnicastPeers.Count == 0 && o.VirtualAddresses.Count > 0)
+        {
+            bool ipv6 = VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family == Vrrp.VrrpAddressFamily.IPv6;
+            string group = o.MulticastGroup ?? (ipv6 ? all.MulticastGroup6 ?? "ff02::12" : all.MulticastGroup4 ?? "224.0.0.18");
+            Assert.True(k.Fields.TryGetValue("Multicast address", out string? dumped), $"{context}: keepalived's dump has no multicast address");
+            Assert.True(Vrrp.IPAddressValue.Parse(group) == Vrrp.IPAddressValue.Parse(dumped), $"{context}: multicast group: reader {group}, keepalived {dumped}");
+        }
 
         static void AssertLines(string context, string what, IEnumerable<string> expected, IEnumerable<string> actual) =>
             Assert.True(expected.SequenceEqual(actual), $"{context}: {what}: reader [{string.Join(", ", expected)}], keepalived [{string.Join(", ", actual)}]");
@@ -502,6 +511,12 @@ internal sealed class KeepalivedDump
             else if (line.StartsWith("     ", StringComparison.Ordinal) && list is not null)
             {
                 list.Add(trimmed);
+            }
+            else if (trimmed.StartsWith("Multicast address ", StringComparison.Ordinal))
+            {
+                // "Multicast address 224.0.0.18", "Multicast address ff02::12, ifindex 3"
+                list = null;
+                current.Fields.TryAdd("Multicast address", trimmed["Multicast address ".Length..].Split(',')[0]);
             }
             else
             {

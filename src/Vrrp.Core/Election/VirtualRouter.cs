@@ -52,6 +52,7 @@ public sealed partial class VirtualRouter
     private VrrpState _state = VrrpState.Initialize;
     private byte _effectivePriority;
     private bool _interfaceUp = true;
+    private bool _sourceAddressMissing;   // track_src_ip: the configured source address was deleted from the interface
     private bool _groupFault;
     private string? _addressFault;
     private long _masterAdvertisementInterval;
@@ -132,8 +133,12 @@ public sealed partial class VirtualRouter
     /// <summary>Our advertisement interval in nanoseconds.</summary>
     internal long AdvertisementInterval => _advertisementInterval;
 
-    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>, with the Skew_Time of the configured version).</summary>
-    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_config.Version, _effectivePriority, _masterAdvertisementInterval);
+    /// <summary>
+    /// The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>,
+    /// with the Skew_Time of the configured version, and <see cref="VirtualRouterConfiguration.DownTimerAdvertisements"/>
+    /// intervals: 3 unless keepalived's <c>down_timer_adverts</c> says otherwise).
+    /// </summary>
+    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_config.Version, _effectivePriority, _masterAdvertisementInterval, _config.DownTimerAdvertisements);
 
     /// <summary>The master's address as far as we know: ours when master, the last accepted advert's source when backup, else null.</summary>
     public IPAddressValue? MasterAddress => _state == VrrpState.Master ? LocalAddress : _state == VrrpState.Backup ? _masterAddress : null;
@@ -145,7 +150,10 @@ public sealed partial class VirtualRouter
     public bool IsFaulted => HasOwnFault || _groupFault;
 
     /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
-    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault() || _addressFault is not null;
+    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault() || _addressFault is not null || NoUnicastPeers || _sourceAddressMissing;
+
+    /// <summary>unicast_fault_no_peer without peers: a fault for as long as the configuration has no unicast peer.</summary>
+    private bool NoUnicastPeers => _config.FaultWithoutUnicastPeers && _config.UnicastPeers.Count == 0;
 
     /// <summary>The counters.</summary>
     internal VirtualRouterCounters Counters { get; } = new();

@@ -315,6 +315,28 @@ public sealed partial class VirtualRouterSet
         return own;
     }
 
+    /// <summary>
+    /// An address was added to or deleted from an interface: the routers that track it as their configured source
+    /// address (<see cref="VirtualRouterConfiguration.TrackSourceAddress"/>) leave or enter Fault.
+    /// </summary>
+    /// <param name="interfaceName">The interface.</param>
+    /// <param name="address">The address.</param>
+    /// <param name="present">True when added, false when deleted.</param>
+    /// <param name="now">The current time.</param>
+    internal void SetAddressPresent(string interfaceName, IPAddressValue address, bool present, long now)
+    {
+        foreach (var router in _routers)
+        {
+            var config = router.Configuration;
+            if (router.State is not (VrrpState.Initialize or VrrpState.Stopped) && config.TrackSourceAddress && config.SourceAddress == address &&
+                string.Equals(config.InterfaceName, interfaceName, StringComparison.Ordinal))
+            {
+                router.SetSourceAddressPresent(present, now);
+                Pump(router, now);
+            }
+        }
+    }
+
     /// <summary>Sets or clears (null) a router's address fault (see <see cref="VirtualRouter.SetAddressFault"/>).</summary>
     /// <param name="router">The router.</param>
     /// <param name="reason">Why, or null to clear it.</param>

@@ -125,6 +125,11 @@ internal static class OptionFields
         Bool<VrrpInstanceOptions>("GarpExtraInterfacesAll", "garp_extra_if", (o, v) => o.GarpExtraInterfacesAll = v),
         Bool<VrrpInstanceOptions>("HigherPrioritySendAdvert", "higher_prio_send_advert", (o, v) => o.HigherPrioritySendAdvert = v),
         Text<VrrpInstanceOptions>("NotifyMasterRxLowerPriority", "notify_master_rx_lower_pri", (o, v) => o.NotifyMasterRxLowerPriority = v),
+        Bool<VrrpInstanceOptions>("LowerPriorityNoAdvert", "lower_prio_no_advert", (o, v) => o.LowerPriorityNoAdvert = v),
+        Int<VrrpInstanceOptions>("DownTimerAdverts", "down_timer_adverts", o => o.DownTimerAdverts, (o, v) => o.DownTimerAdverts = v, VrrpLimits.MinimumDownTimerAdverts, VrrpLimits.MaximumDownTimerAdverts),
+        Text<VrrpInstanceOptions>("MulticastGroup", "mcast_dst_ip", (o, v) => o.MulticastGroup = v),
+        Bool<VrrpInstanceOptions>("UnicastFaultNoPeer", "unicast_fault_no_peer", (o, v) => o.UnicastFaultNoPeer = v),
+        Bool<VrrpInstanceOptions>("TrackSourceAddress", "track_src_ip", (o, v) => o.TrackSourceAddress = v),
         Text<VrrpInstanceOptions>("NotifyUser", "notify_master", (o, v) => o.NotifyUser = v),
         Text<VrrpInstanceOptions>("NotifyGroup", "notify_master", (o, v) => o.NotifyGroup = v),
     ];

@@ -51,10 +51,11 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private const int AuthenticationHeaderProtocol = 51;
     private int _disposed;
 
-    private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex, bool headerIncluded)
     {
         _receive = receive;
         _send = send;
+        HeaderIncluded = headerIncluded;
         _group = new IPEndPoint(new IPAddress(family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group), 0).Serialize();
 
         Family = family;
@@ -71,6 +72,12 @@ internal sealed class RawVrrpSocketPair : IDisposable
     internal string InterfaceName { get; }
 
     internal int InterfaceIndex { get; }
+
+    /// <summary>
+    /// IPv4 unicast with TTL 0 (keepalived <c>unicast_ttl 0</c>): the send socket is IP_HDRINCL and every message goes
+    /// with an <see cref="IPv4Header"/> of ours, since the kernel refuses TTL 0 as a socket option.
+    /// </summary>
+    internal bool HeaderIncluded { get; }
 
     /// <summary>The receive socket (for a driver that reads it with recvmmsg under its own epoll).</summary>
     internal SafeSocketHandle ReceiveHandle => _receive.SafeHandle;
@@ -113,8 +120,10 @@ internal sealed class RawVrrpSocketPair : IDisposable
             throw new ArgumentException("An IP Authentication Header (auth_type AH) channel is IPv4 only.", nameof(options));
         }
 
-        // auth_type AH: IP protocol 51 both ways, as keepalived opens its AH instances' sockets.
+        // auth_type AH: IP protocol 51 both ways, as keepalived opens its AH instances' sockets. The core writes the
+        // whole packet then (TTL 0 included), so the unicast_ttl 0 header of ours is not added.
         int protocol = authenticationHeader ? AuthenticationHeaderProtocol : VrrpPacket.IPProtocol;
+        bool headerIncluded = v4 && !multicast && options.UnicastHopLimit == 0 && !authenticationHeader;
         Socket? receive = null, send = null;
         try
         {
@@ -157,7 +166,14 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 send.Bind(new IPEndPoint(localAddress, 0));
                 SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link.Index);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
+                if (headerIncluded)
+                {
+                    SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_HDRINCL, 1);
+                }
+                else
+                {
+                    SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
+                }
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TOS, SocketOptions.IPTOS_CS6);
                 if (authenticationHeader)
@@ -182,7 +198,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
             }
 
-            return new RawVrrpSocketPair(receive, send, options.Family, local, link.Name, link.Index);
+            return new RawVrrpSocketPair(receive, send, options.Family, local, link.Name, link.Index, headerIncluded);
         }
         catch (SocketException ex)
         {
@@ -287,8 +303,28 @@ internal sealed class RawVrrpSocketPair : IDisposable
 
     // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken) =>
-        await _send.SendToAsync(message, SocketFlags.None, AddressOf(destination), cancellationToken).ConfigureAwait(false);
+    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken)
+    {
+        if (!HeaderIncluded)
+        {
+            await _send.SendToAsync(message, SocketFlags.None, AddressOf(destination), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // unicast_ttl 0 over IPv4: the message behind a header of ours (see HeaderIncluded).
+        var address = AddressOf(destination);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(IPv4Header.Length + message.Length);
+        try
+        {
+            IPv4Header.Write(buffer, LocalAddress, destination, ttl: 0, message.Length);
+            message.Span.CopyTo(buffer.AsSpan(IPv4Header.Length));
+            await _send.SendToAsync(buffer.AsMemory(0, IPv4Header.Length + message.Length), SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private SocketAddress AddressOf(IPAddressValue destination)
     {
