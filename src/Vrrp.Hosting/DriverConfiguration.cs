@@ -73,9 +73,8 @@ internal static class DriverConfiguration
             ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(AddressOf)],
             Preempt = !instance.NoPreempt,
             PreemptDelay = instance.PreemptDelay,
-            // AH is not implemented: with IgnoreUnsupported the instance runs without authentication (logged at start).
-            AuthenticationType = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? AuthenticationType.None : instance.AuthenticationType,
-            AuthenticationPassword = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? null : instance.AuthenticationPassword,
+            AuthenticationType = instance.AuthenticationType,
+            AuthenticationPassword = instance.AuthenticationPassword,
             ChecksumMode = instance.ChecksumMode,
             SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
             UnicastPeers = [.. instance.UnicastPeers.Select(IPAddressValue.Parse)],

@@ -31,9 +31,6 @@ internal static class NotYetApplied
     /// <summary>Every option not applied yet.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("AuthenticationType (auth_type) AH", "auth_type PASS or no authentication, on every router of the group", Instance: static (_, o) => o.AuthenticationType == AuthenticationType.IPAuthenticationHeader),
-        new("VirtualAddresses / ExcludedVirtualAddresses option use_vmac",
-            "leave it out, or give the instance use_vmac (the other address options are applied)", Instance: static (_, o) => HasAddressOptions(o)),
         new("Group (user USER GROUP, script_user USER GROUP)", "leave the group out: scripts run with the user's own group", Script: static s => s.Group is not null),
     ];
 
@@ -66,8 +63,4 @@ internal static class NotYetApplied
 
 
 
-    /// <summary>An address entry with an option the host does not apply (use_vmac; every other option is applied).</summary>
-    private static bool HasAddressOptions(VrrpInstanceOptions o) =>
-        o.VirtualAddresses.Concat(o.ExcludedVirtualAddresses).Any(static text =>
-            VirtualAddressSpec.TryParse(text, out var spec, out _) && spec.UseVirtualMac);
 }

@@ -165,7 +165,12 @@ public sealed class VrrpInstanceOptions
     /// <summary>Wait this long before preempting a lower-priority master (<c>preempt_delay</c>, 0..1000 s).</summary>
     public TimeSpan PreemptDelay { get; set; }
 
-    /// <summary>VRRPv2 authentication type (<c>auth_type PASS</c> is <see cref="AuthenticationType.SimplePassword"/>).</summary>
+    /// <summary>
+    /// VRRPv2 authentication type (<c>auth_type PASS</c> is <see cref="AuthenticationType.SimplePassword"/>,
+    /// <c>auth_type AH</c> <see cref="AuthenticationType.IPAuthenticationHeader"/>: IPv4 protocol 51 with an HMAC-MD5-96
+    /// ICV keyed by <see cref="AuthenticationPassword"/>, as keepalived 2.2.7 sends and checks it). Every router of the
+    /// group needs the same type and password.
+    /// </summary>
     public AuthenticationType AuthenticationType { get; set; }
 
     /// <summary>VRRPv2 simple password; only the first 8 characters count (<c>auth_pass</c>).</summary>
@@ -188,6 +193,13 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>The macvlan interface name for <see cref="UseVirtualMac"/>; default <c>vrrp.VRID</c>.</summary>
     public string? VirtualMacInterface { get; set; }
+
+    /// <summary>
+    /// Put every virtual (or excluded) address on another interface (<c>dev</c>), or of the other address family, on a
+    /// virtual-MAC interface of its own on that interface (<c>use_vmac_addr</c>; an address's own <c>use_vmac</c> option
+    /// does the same for that address). Applied by the Linux platform, as keepalived 2.2.7 does it.
+    /// </summary>
+    public bool UseVirtualMacForAddresses { get; set; }
 
     /// <summary>The network namespace of this instance, overriding <see cref="VrrpOptions.NetworkNamespace"/>.</summary>
     public string? NetworkNamespace { get; set; }

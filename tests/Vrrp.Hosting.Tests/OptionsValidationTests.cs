@@ -348,8 +348,6 @@ public class OptionsValidationTests
     /// <summary>A configuration that uses each option of NotYetApplied (keyed by its Setting).</summary>
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_notYetApplied = new()
     {
-        ["AuthenticationType (auth_type) AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
-        ["VirtualAddresses / ExcludedVirtualAddresses option use_vmac"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 use_vmac"],
         ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
     };
 
@@ -357,6 +355,9 @@ public class OptionsValidationTests
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_applied = new()
     {
         ["use_vmac"] = static (_, i) => i.UseVirtualMac = true,
+        ["use_vmac_addr"] = static (_, i) => i.UseVirtualMacForAddresses = true,
+        ["VIP use_vmac"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 use_vmac"],
+        ["auth_type AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
         ["vmac_xmit_base"] = static (_, i) => (i.UseVirtualMac, i.VirtualMacTransmitOnBase) = (true, true),
         ["strict_mode"] = static (_, i) => i.StrictMode = true,
         ["no_accept"] = static (_, i) => i.Accept = false,
@@ -412,6 +413,20 @@ public class OptionsValidationTests
         s_applied[setting](o, i);
         Assert.Empty(Errors(o));
         Assert.Empty(NotYetApplied.UsedBy(o));
+    }
+
+    [Fact]
+    public void Auth_type_AH_reaches_the_protocol_core_with_its_key()
+    {
+        var i = Valid();
+        (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "secret12");
+        var o = With(i);
+        Assert.Empty(Errors(o));
+        var core = DriverConfiguration.Create(o, i);
+        Assert.Equal(AuthenticationType.IPAuthenticationHeader, core.AuthenticationType);
+        Assert.Equal("secret12", core.AuthenticationPassword);
+        var router = new Vrrp.Election.VirtualRouter(core, IPAddressValue.Parse("192.0.2.1"));
+        Assert.Equal(20 + 24 + 20, router.AdvertisementLength);   // IPv4 header, AH, VRRPv2 message with one address
     }
 
     [Fact]

@@ -219,6 +219,8 @@ internal sealed class ConfigGenerator(int seed)
             o.VirtualMacInterface = Chance(0.5) ? $"vrrp.{index + 1}" : null;
         }
 
+        o.UseVirtualMacForAddresses = Chance(0.15);
+
         int tracked = _random.Next(0, 4);
         for (int i = 0; i < tracked; i++)
         {

@@ -317,6 +317,7 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
         });
         Maybe(0.2, () => Line($"    unicast_ttl {_random.Next(0, 256)}")); // without peers keepalived resets it
         Maybe(0.2, () => Line("    vmac_xmit_base"));                    // without use_vmac keepalived clears it
+        Maybe(0.2, () => Line("    use_vmac_addr"));
         Maybe(0.2, () => Line($"    garp_extra_if {Pick("all 30", "5", "86400")}"));
         Maybe(0.2, () => Line($"    higher_prio_send_advert{Pick("", " on", " off")}"));
         Maybe(0.2, () => Line($"    lower_prio_no_advert{Pick("", " on", " off", " true", " false", " yes", " no")}"));

@@ -110,6 +110,11 @@ public sealed partial class KeepalivedOracleTests : IDisposable
                 expected.Remove("Authentication type"); // keepalived prints it for VRRPv2 only
             }
 
+            // use_vmac_addr: keepalived's "Use VMAC for VIPs on other interfaces" line.
+            Assert.True(
+                o.UseVirtualMacForAddresses == k.Fields.ContainsKey(KeepalivedDump.VirtualMacForAddresses),
+                $"{context}: use_vmac_addr: reader {o.UseVirtualMacForAddresses}, keepalived {k.Fields.ContainsKey(KeepalivedDump.VirtualMacForAddresses)}");
+
             foreach (var (field, value) in expected)
             {
                 Assert.True(k.Fields.TryGetValue(field, out string? actual), $"{context}: keepalived's dump has no '{field}'");
@@ -117,6 +122,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             }
 
             var addresses = o.VirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address.ToString()).ToList();
+            // (with use_vmac_addr the dump names the virtual-MAC interfaces keepalived made for the addresses: see AddressVirtualMacTests)
             Assert.True(addresses.SequenceEqual(k.VirtualAddresses), $"{context}: VIPs: reader [{string.Join(", ", addresses)}], keepalived [{string.Join(", ", k.VirtualAddresses)}]");
             Assert.True(o.UnicastPeers.Order().SequenceEqual(k.UnicastPeers.Order()), $"{context}: peers: reader [{string.Join(", ", o.UnicastPeers)}], keepalived [{string.Join(", ", k.UnicastPeers)}]");
             var scripts = o.TrackScripts.Select(t =>
@@ -180,7 +186,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
     /// <summary>What keepalived's dump says of the options keepalived.conf keywords set beyond the protocol: addresses with their options, routes, rules, unicast TTLs, accept mode...</summary>
     private static void AssertKeepalivedOptions(string context, VrrpInstanceOptions o, VrrpOptions all, KeepalivedDump.Block k)
     {
-        if (!o.UseVirtualMac)
+        if (!o.UseVirtualMac && !o.UseVirtualMacForAddresses)
         {
             AssertLines(context, "virtual addresses", o.VirtualAddresses.Select(a => KeepalivedDump.AddressLine(VirtualAddressSpec.Parse(a), o.Interface)), k.List("Virtual IP"));
             AssertLines(context, "excluded addresses", o.ExcludedVirtualAddresses.Select(a => KeepalivedDump.AddressLine(VirtualAddressSpec.Parse(a), o.Interface)), k.List("Virtual IP Excluded"));
@@ -457,6 +463,9 @@ internal sealed class KeepalivedDump
 
     public Dictionary<string, Block> TrackProcesses { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The line keepalived's dump has for <c>use_vmac_addr</c>.</summary>
+    public const string VirtualMacForAddresses = "Use VMAC for VIPs on other interfaces";
+
     public static KeepalivedDump Parse(string text)
     {
         var dump = new KeepalivedDump();
@@ -488,6 +497,10 @@ internal sealed class KeepalivedDump
             else if (current is null)
             {
                 continue;
+            }
+            else if (trimmed == VirtualMacForAddresses)
+            {
+                current.Fields[VirtualMacForAddresses] = "";
             }
             else if (trimmed.EndsWith(" :", StringComparison.Ordinal) || trimmed.StartsWith("Virtual IP (", StringComparison.Ordinal))
             {

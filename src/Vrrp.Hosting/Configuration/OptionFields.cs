@@ -98,6 +98,7 @@ internal static class OptionFields
         Strings<VrrpInstanceOptions>("UnicastPeers", "unicast_peer", o => o.UnicastPeers),
         Bool<VrrpInstanceOptions>("CheckUnicastSource", "check_unicast_src", (o, v) => o.CheckUnicastSource = v),
         Bool<VrrpInstanceOptions>("UseVirtualMac", "use_vmac", (o, v) => o.UseVirtualMac = v),
+        Bool<VrrpInstanceOptions>("UseVirtualMacForAddresses", "use_vmac_addr", (o, v) => o.UseVirtualMacForAddresses = v),
         Text<VrrpInstanceOptions>("VirtualMacInterface", "use_vmac NAME", (o, v) => o.VirtualMacInterface = v),
         Text<VrrpInstanceOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Bool<VrrpInstanceOptions>("DontTrackPrimary", "dont_track_primary", (o, v) => o.DontTrackPrimary = v),

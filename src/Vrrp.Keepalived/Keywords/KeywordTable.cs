@@ -229,7 +229,7 @@ internal static class KeywordTable
 
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
-        k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
+        k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
         k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum (pseudo-header to 224.0.0.18) is neither sent nor accepted",
             "leave it out on every router of the VRID: keepalived then sends the RFC checksum, unless it hears the old one");

@@ -110,6 +110,9 @@ public static class VrrpLinuxBuilderExtensions
         UseVirtualMac = instance.UseVirtualMac,
         VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
         VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        UseVirtualMacForAddresses = instance.UseVirtualMacForAddresses,
+        VirtualMacAddresses = [.. instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses).Select(static a => VirtualAddressSpec.Parse(a))
+            .Where(static s => s.UseVirtualMac).Select(static s => s.Address.Address)],
         Routes = [.. instance.VirtualRoutes.Select(static r => RouteOf(VirtualRouteSpec.Parse(r)))],
         Rules = [.. instance.VirtualRules.Select(static r => RuleOf(VirtualRuleSpec.Parse(r)))],
     };
