@@ -35,10 +35,19 @@ public sealed record VrrpChannelOptions
     public string? NetworkNamespace { get; init; }
 
     /// <summary>
-    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), default 255.
-    /// Adverts to the multicast group always leave with 255 (RFC 9568 section 5.1.1.3).
+    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), default 255;
+    /// 0 is sent as 0, as keepalived does (the advert reaches peers on the same link only). Adverts to the multicast
+    /// group always leave with 255 (RFC 9568 section 5.1.1.3).
     /// </summary>
     public byte UnicastHopLimit { get; init; } = 255;
+
+    /// <summary>
+    /// The channel carries VRRPv2 adverts with an IP Authentication Header (keepalived <c>auth_type AH</c>; IPv4 only):
+    /// it sends and receives IPv4 protocol 51 instead of 112, the messages given to <see cref="IVrrpChannel.SendAsync"/>
+    /// are whole IPv4 packets (header, AH, VRRP message: the ICV covers the header, so the core writes it), and received
+    /// datagrams start with their IPv4 header. Default false.
+    /// </summary>
+    public bool IPAuthenticationHeader { get; init; }
 }
 
 /// <summary>A datagram received on a channel: where the bytes are in the caller's buffer, and the IP metadata.</summary>

@@ -58,6 +58,12 @@ public static class VrrpLimits
     /// <summary>The most processes a process tracker can count (<c>quorum</c>, <c>quorum_max</c>).</summary>
     public const int MaximumQuorum = 65535;
 
+    /// <summary>The fewest advertisement intervals in Master_Down_Interval (<c>down_timer_adverts</c>).</summary>
+    public const int MinimumDownTimerAdverts = 1;
+
+    /// <summary>The most advertisement intervals in Master_Down_Interval (<c>down_timer_adverts</c>, keepalived's 100).</summary>
+    public const int MaximumDownTimerAdverts = 100;
+
     /// <summary>The smallest step of a VRRPv3 advertisement interval: 10 ms.</summary>
     public static TimeSpan V3IntervalStep { get; } = TimeSpan.FromMilliseconds(10);
 

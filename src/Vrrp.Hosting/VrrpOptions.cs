@@ -106,6 +106,36 @@ public sealed class VrrpOptions
     /// <summary>Tracked processes that instances can reference (keepalived <c>vrrp_track_process</c>).</summary>
     public List<VrrpTrackProcessOptions> TrackProcesses { get; set; } = [];
 
+    /// <summary>
+    /// Addresses installed when the host starts and removed when it stops, whatever the instances' states (keepalived
+    /// <c>static_ipaddress</c>), in the syntax of <see cref="VrrpInstanceOptions.VirtualAddresses"/> without
+    /// <c>use_vmac</c> and with <c>track_group NAME</c>; an entry without <c>dev</c> goes on eth0, keepalived's default
+    /// interface. One that is already there when the host starts counts as added, so it is removed at stop, as keepalived.
+    /// Applied by the Linux platform (<c>UseLinux()</c>).
+    /// </summary>
+    public List<string> StaticAddresses { get; set; } = [];
+
+    /// <summary>
+    /// Routes installed when the host starts and removed when it stops (keepalived <c>static_routes</c>), in the syntax
+    /// of <see cref="VrrpInstanceOptions.VirtualRoutes"/> with <c>track_group NAME</c> (which needs <c>dev</c>). One that
+    /// is already there counts as added (removed at stop), as keepalived.
+    /// </summary>
+    public List<string> StaticRoutes { get; set; } = [];
+
+    /// <summary>
+    /// Policy rules installed when the host starts and removed when it stops (keepalived <c>static_rules</c>), in the
+    /// syntax of <see cref="VrrpInstanceOptions.VirtualRules"/> with <c>track_group NAME</c> (which needs <c>iif</c>). A
+    /// copy already there is removed first and then added, so it is removed at stop, as keepalived.
+    /// </summary>
+    public List<string> StaticRules { get; set; } = [];
+
+    /// <summary>
+    /// Groups of instances that track the interfaces of the static entries naming them (keepalived <c>track_group NAME
+    /// { group { VI_1 ... } }</c> and an entry's <c>track_group NAME</c>): the interface going down puts those instances
+    /// in Fault, as one of their own <c>track_interface</c> entries of weight 0.
+    /// </summary>
+    public List<VrrpStaticTrackGroupOptions> StaticTrackGroups { get; set; } = [];
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
@@ -152,7 +182,12 @@ public sealed class VrrpInstanceOptions
     /// <summary>Wait this long before preempting a lower-priority master (<c>preempt_delay</c>, 0..1000 s).</summary>
     public TimeSpan PreemptDelay { get; set; }
 
-    /// <summary>VRRPv2 authentication type (<c>auth_type PASS</c> is <see cref="AuthenticationType.SimplePassword"/>).</summary>
+    /// <summary>
+    /// VRRPv2 authentication type (<c>auth_type PASS</c> is <see cref="AuthenticationType.SimplePassword"/>,
+    /// <c>auth_type AH</c> <see cref="AuthenticationType.IPAuthenticationHeader"/>: IPv4 protocol 51 with an HMAC-MD5-96
+    /// ICV keyed by <see cref="AuthenticationPassword"/>, as keepalived 2.2.7 sends and checks it). Every router of the
+    /// group needs the same type and password.
+    /// </summary>
     public AuthenticationType AuthenticationType { get; set; }
 
     /// <summary>VRRPv2 simple password; only the first 8 characters count (<c>auth_pass</c>).</summary>
@@ -175,6 +210,13 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>The macvlan interface name for <see cref="UseVirtualMac"/>; default <c>vrrp.VRID</c>.</summary>
     public string? VirtualMacInterface { get; set; }
+
+    /// <summary>
+    /// Put every virtual (or excluded) address on another interface (<c>dev</c>), or of the other address family, on a
+    /// virtual-MAC interface of its own on that interface (<c>use_vmac_addr</c>; an address's own <c>use_vmac</c> option
+    /// does the same for that address). Applied by the Linux platform, as keepalived 2.2.7 does it.
+    /// </summary>
+    public bool UseVirtualMacForAddresses { get; set; }
 
     /// <summary>The network namespace of this instance, overriding <see cref="VrrpOptions.NetworkNamespace"/>.</summary>
     public string? NetworkNamespace { get; set; }
@@ -281,6 +323,43 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>A master that hears a higher-priority advert sends one more advert before it gives way (<c>higher_prio_send_advert</c>).</summary>
     public bool HigherPrioritySendAdvert { get; set; }
+
+    /// <summary>
+    /// A master that hears a lower-priority advert does not answer it with an advert of its own (<c>lower_prio_no_advert</c>,
+    /// its global_defs default <c>vrrp_lower_prio_no_advert</c>; RFC 9568 section 6.4.3 discards such an advert). By
+    /// default (false, as keepalived) the master advertises at once, so that the other side, if it is master too, gives
+    /// way without waiting for the next interval. Strict mode (<see cref="StrictMode"/>) turns it on.
+    /// </summary>
+    public bool LowerPriorityNoAdvert { get; set; }
+
+    /// <summary>
+    /// The number of advertisement intervals in Master_Down_Interval (<c>down_timer_adverts</c>, 1..100, its global_defs
+    /// default <c>vrrp_down_timer_adverts</c>; default 3 as RFC 9568 section 6.1): a backup takes over after this many
+    /// Master_Adver_Intervals without an advert, plus the Skew_Time. keepalived resets it to 3 in strict mode.
+    /// </summary>
+    public int DownTimerAdverts { get; set; } = 3;
+
+    /// <summary>
+    /// Without unicast peers, stay in Fault instead of falling back to multicast (<c>unicast_fault_no_peer</c>): for an
+    /// instance meant to run unicast whose peer list can become empty. Off by default (as keepalived, which then uses
+    /// multicast).
+    /// </summary>
+    public bool UnicastFaultNoPeer { get; set; }
+
+    /// <summary>
+    /// Go to Fault while the configured <see cref="SourceAddress"/> is not on the instance's interface (deleted after
+    /// start), and leave Fault when it is back (<c>track_src_ip</c>). Without a <see cref="SourceAddress"/> it has no
+    /// effect, as in keepalived.
+    /// </summary>
+    public bool TrackSourceAddress { get; set; }
+
+    /// <summary>
+    /// The multicast group this instance's adverts go to and are received on (<c>mcast_dst_ip</c>), overriding
+    /// <see cref="VrrpOptions.MulticastGroup4"/> / <see cref="VrrpOptions.MulticastGroup6"/>: an IPv4 multicast address,
+    /// or an IPv6 one of link-local scope (ffX2::/16), of the instance's family; null takes the global group. Ignored
+    /// with unicast peers.
+    /// </summary>
+    public string? MulticastGroup { get; set; }
 
     /// <summary>Command run when the master hears an advert with a lower priority (<c>notify_master_rx_lower_pri</c>; used to re-claim cloud addresses).</summary>
     public string? NotifyMasterRxLowerPriority { get; set; }
@@ -465,6 +544,16 @@ public sealed class VrrpInterfaceDelayOptions
 
     /// <summary>How long its link must stay up before the instances see it up (0: at once).</summary>
     public TimeSpan Up { get; set; }
+}
+
+/// <summary>Instances that track the interfaces of static entries (keepalived <c>track_group NAME { group { ... } }</c>).</summary>
+public sealed class VrrpStaticTrackGroupOptions
+{
+    /// <summary>The group name, as the entries' <c>track_group NAME</c> give it.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Names of the instances that track the entries' interfaces.</summary>
+    public List<string> Instances { get; set; } = [];
 }
 
 /// <summary>Instances that change state together (<c>vrrp_sync_group NAME { group { ... } }</c>).</summary>

@@ -9,7 +9,7 @@ internal sealed partial class KeepalivedConfigBinder
     private void CompleteUnicast(InstanceDraft draft)
     {
         var o = draft.Options;
-        bool unicastKeyword = draft.Has("unicast_peer") || draft.Has("unicast_src_ip") || draft.Has("check_unicast_src");
+        bool unicastKeyword = draft.Has("unicast_peer") || draft.Has("unicast_src_ip") || draft.Has("check_unicast_src") || draft.Has("unicast_fault_no_peer");
         if (unicastKeyword && o.UseVirtualMac && !o.VirtualMacTransmitOnBase)
         {
             _d.Warning(draft.At, $"vrrp_instance '{o.Name}': unicast with use_vmac requires vmac_xmit_base; set (as keepalived does)");
@@ -22,13 +22,29 @@ internal sealed partial class KeepalivedConfigBinder
             o.VirtualMacTransmitOnBase = false;
         }
 
+        if (o.MulticastGroup is not null && o.UnicastPeers.Count > 0)
+        {
+            _d.Warning(draft.Seen["mcast_dst_ip"], $"vrrp_instance '{o.Name}': multicast destination specified with unicast; ignored (as keepalived does)");
+            o.MulticastGroup = null;
+        }
+
+        if (o.MulticastGroup is { } group && o.VirtualAddresses.Count > 0 &&
+            IPAddressValue.Parse(group).Family is var groupFamily && groupFamily != VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family)
+        {
+            _d.Error(draft.Seen["mcast_dst_ip"], $"vrrp_instance '{o.Name}': mcast_dst_ip {group} must match the instance's family (its virtual addresses are not {groupFamily}; as keepalived says)");
+        }
+
         if (o.UnicastTtl is not null && o.UnicastPeers.Count == 0)
         {
             _d.Warning(draft.Seen["unicast_ttl"], $"vrrp_instance '{o.Name}': unicast_ttl without unicast peers; ignored (as keepalived does)");
             o.UnicastTtl = null;
         }
 
-        if (o.UnicastPeers.Count == 0 && (draft.Has("unicast_peer") || draft.Has("unicast_src_ip")) && !draft.Has("check_unicast_src"))
+        if (o.UnicastPeers.Count == 0 && o.UnicastFaultNoPeer)
+        {
+            _d.Warning(draft.Seen["unicast_fault_no_peer"], $"vrrp_instance '{o.Name}': unicast_fault_no_peer without unicast peers; the instance stays in Fault (as keepalived does)");
+        }
+        else if (o.UnicastPeers.Count == 0 && (draft.Has("unicast_peer") || draft.Has("unicast_src_ip")) && !draft.Has("check_unicast_src"))
         {
             _d.Warning(draft.At, $"vrrp_instance '{o.Name}': a unicast keyword without unicast peers; multicast is used (as keepalived does, which calls this deprecated)");
         }
@@ -73,6 +89,14 @@ internal sealed partial class KeepalivedConfigBinder
         Reset("garp_lower_prio_repeat", o.GarpLowerPriorityRepeat != 0, () => o.GarpLowerPriorityRepeat = 0, "strict mode sends no repeated announcements");
         Reset("garp_lower_prio_delay", o.GarpLowerPriorityDelay != TimeSpan.Zero, () => o.GarpLowerPriorityDelay = TimeSpan.Zero, "strict mode has no repeated announcement delay");
         Reset("higher_prio_send_advert", o.HigherPrioritySendAdvert, () => o.HigherPrioritySendAdvert = false, "strict mode needs higher_prio_send_advert off");
+        Reset("lower_prio_no_advert", !o.LowerPriorityNoAdvert, () => o.LowerPriorityNoAdvert = true, "strict mode requires no advert in answer to a lower priority");
+        if (o.DownTimerAdverts != 3)
+        {
+            // keepalived says so even when the number came from vrrp_down_timer_adverts.
+            _d.Warning(draft.Seen.GetValueOrDefault("down_timer_adverts", draft.At), $"{who}: down_timer_adverts is incompatible with strict mode; 3 is used (as keepalived does)");
+            o.DownTimerAdverts = 3;
+        }
+
         if (o.VirtualMacTransmitOnBase)
         {
             _d.Warning(draft.Seen.GetValueOrDefault("vmac_xmit_base", draft.At), $"{who}: vmac_xmit_base is incompatible with strict mode; cleared (as keepalived does)");

@@ -33,7 +33,7 @@ public class HostLanTests
         await using var a = LanHost.Create(lan, time, "a", 200, vrrp => vrrp.Services.Configure<VrrpOptions>(o =>
         {
             o.IgnoreUnsupported = true;
-            o.Instances[0].VirtualAddresses[0] = "192.0.2.100/24 preferred_lft forever";
+            o.Instances[0].VirtualAddresses[0] = "192.0.2.100/24 use_vmac";
         }));
         await a.Host.StartAsync(TestContext.Current.CancellationToken);
         await Clock.RunUntilAsync(time, () => a.Status().State == VrrpState.Master, TimeSpan.FromSeconds(10));

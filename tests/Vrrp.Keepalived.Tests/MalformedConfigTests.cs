@@ -256,10 +256,9 @@ public class MalformedConfigTests
         },
         {
             "keywords that ask for what vrrpd does not implement",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n down_timer_adverts 5\n track_bfd {\n  b1\n }\n}\ngarp_group {\n garp_interval 0.1\n}\n",
-            ["keepalived.conf:4: error: vrrp_instance: 'down_timer_adverts' is not supported (another number of adverts before Master_Down is not part of Vrrp), so the configuration would run without it; instead: leave it out: 3 adverts, as the RFC; or set vrrpd_ignore_unsupported in global_defs to run without it",
-             "keepalived.conf:5: error: vrrp_instance: 'track_bfd' block is not supported (BFD is not part of Vrrp), so the configuration would run without it; instead: a track_script or track_interface; or set vrrpd_ignore_unsupported in global_defs to run without it",
-             "keepalived.conf:9: error: garp_group block is not supported (announcement rate groups are not part of Vrrp), so the configuration would run without it; instead: leave it out: announcements are sent at once; or set vrrpd_ignore_unsupported in global_defs to run without it"]
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_bfd {\n  b1\n }\n}\ngarp_group {\n garp_interval 0.1\n}\n",
+            ["keepalived.conf:4: error: vrrp_instance: 'track_bfd' block is not supported (BFD is not part of Vrrp), so the configuration would run without it; instead: a track_script or track_interface; or set vrrpd_ignore_unsupported in global_defs to run without it",
+             "keepalived.conf:8: error: garp_group block is not supported (announcement rate groups are not part of Vrrp), so the configuration would run without it; instead: leave it out: announcements are sent at once; or set vrrpd_ignore_unsupported in global_defs to run without it"]
         },
         {
             "vrrp_startup_delay not a number",
@@ -295,8 +294,8 @@ public class MalformedConfigTests
         },
         {
             "what vrrpd does not implement, with vrrpd_ignore_unsupported",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n down_timer_adverts 5\n}\nglobal_defs {\n vrrpd_ignore_unsupported\n}\n",
-            ["keepalived.conf:4: warning: vrrp_instance: 'down_timer_adverts' is not supported (another number of adverts before Master_Down is not part of Vrrp); ignored (vrrpd_ignore_unsupported)"]
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_bfd {\n  b1\n }\n}\nglobal_defs {\n vrrpd_ignore_unsupported\n}\n",
+            ["keepalived.conf:4: warning: vrrp_instance: 'track_bfd' block is not supported (BFD is not part of Vrrp); ignored (vrrpd_ignore_unsupported)"]
         },
         {
             "unsupported global_defs keywords",

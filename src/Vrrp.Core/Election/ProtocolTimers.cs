@@ -57,6 +57,18 @@ public static class ProtocolTimers
     internal static long MasterDownInterval(VrrpVersion version, byte priority, long masterAdvertisementInterval) =>
         (3 * masterAdvertisementInterval) + SkewTime(version, priority, masterAdvertisementInterval);
 
+    /// <summary>
+    /// Master_Down_Interval = <paramref name="adverts"/> x Master_Adver_Interval + Skew_Time (keepalived's
+    /// <c>down_timer_adverts</c>; the RFC's 3), with the Skew_Time of <paramref name="version"/>, which does not change.
+    /// </summary>
+    /// <param name="version">The protocol version.</param>
+    /// <param name="priority">The local priority (1..255).</param>
+    /// <param name="masterAdvertisementInterval">Master_Adver_Interval (v2: the configured Advertisement_Interval) in nanoseconds.</param>
+    /// <param name="adverts">The number of advertisement intervals (1..100).</param>
+    /// <returns>The interval in nanoseconds.</returns>
+    internal static long MasterDownInterval(VrrpVersion version, byte priority, long masterAdvertisementInterval, int adverts) =>
+        (adverts * masterAdvertisementInterval) + SkewTime(version, priority, masterAdvertisementInterval);
+
     /// <summary>Converts a <see cref="TimeSpan"/> to nanoseconds.</summary>
     /// <param name="value">The span.</param>
     /// <returns>Nanoseconds.</returns>

@@ -52,6 +52,11 @@ public partial class VirtualRouter
             configuration.ExcludedAddresses.Any(a => !old.ExcludedAddresses.Contains(a));
 
         ApplyConfiguration(configuration, tracked);
+        if (!configuration.TrackSourceAddress || configuration.SourceAddress != old.SourceAddress)
+        {
+            _sourceAddressMissing = false; // track_src_ip off, or another address: re-learnt from the next address event
+        }
+
         if (_state != VrrpState.Backup || _config.Version == VrrpVersion.V2 || !_masterAddress.HasValue)
         {
             // A master, or a backup that has not heard a v3 master yet, uses its own interval.
@@ -133,7 +138,7 @@ public partial class VirtualRouter
         _config = configuration;
         _advertised = AddressesOf(configuration);
         _password = [];
-        if (configuration.AuthenticationType == AuthenticationType.SimplePassword)
+        if (configuration.AuthenticationType is AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader)
         {
             _password = new byte[VrrpPacket.AuthenticationDataLength];
             VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);

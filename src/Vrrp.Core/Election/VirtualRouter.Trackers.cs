@@ -66,6 +66,16 @@ public partial class VirtualRouter
             faults.Add(_addressFault);
         }
 
+        if (NoUnicastPeers)
+        {
+            faults.Add("unicast without any peers (unicast_fault_no_peer)");
+        }
+
+        if (_sourceAddressMissing)
+        {
+            faults.Add($"source address {_config.SourceAddress} not on {_config.InterfaceName} (track_src_ip)");
+        }
+
         if (_groupFault && faults.Count == 0)
         {
             faults.Add("sync group member in fault");
@@ -89,6 +99,25 @@ public partial class VirtualRouter
         }
 
         _addressFault = reason;
+        ReevaluateFault(now);
+    }
+
+    /// <summary>
+    /// keepalived's <c>track_src_ip</c>: reports that the configured source address left the instance's interface
+    /// (a fault) or is back. Ignored unless <see cref="VirtualRouterConfiguration.TrackSourceAddress"/> is set with a
+    /// <see cref="VirtualRouterConfiguration.SourceAddress"/>.
+    /// </summary>
+    /// <param name="present">Whether the address is on the interface.</param>
+    /// <param name="now">The current time.</param>
+    internal void SetSourceAddressPresent(bool present, long now)
+    {
+        bool missing = !present && _config.TrackSourceAddress && _config.SourceAddress is not null;
+        if (missing == _sourceAddressMissing)
+        {
+            return;
+        }
+
+        _sourceAddressMissing = missing;
         ReevaluateFault(now);
     }
 

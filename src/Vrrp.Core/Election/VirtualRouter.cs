@@ -52,6 +52,7 @@ public sealed partial class VirtualRouter
     private VrrpState _state = VrrpState.Initialize;
     private byte _effectivePriority;
     private bool _interfaceUp = true;
+    private bool _sourceAddressMissing;   // track_src_ip: the configured source address was deleted from the interface
     private bool _groupFault;
     private string? _addressFault;
     private long _masterAdvertisementInterval;
@@ -61,6 +62,12 @@ public sealed partial class VirtualRouter
     private long _masterSince;
     private long _lastLowerPriorityAnnouncement = long.MinValue;
     private IPAddressValue? _lastOwner;
+
+    // auth_type AH (keepalived's ipsecah_counter): one sequence number for sending and receiving, and the "cycle" flag
+    // set when it would pass 0xFFFFFFFD; the IPv4 identification of our adverts (never 0: the kernel would replace it).
+    private uint _ahSequence;
+    private bool _ahCycle;
+    private ushort _ipIdentification;
 
     private long _advertisementDeadline = Off;
     private long _masterDownDeadline = Off;
@@ -126,8 +133,12 @@ public sealed partial class VirtualRouter
     /// <summary>Our advertisement interval in nanoseconds.</summary>
     internal long AdvertisementInterval => _advertisementInterval;
 
-    /// <summary>The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>, with the Skew_Time of the configured version).</summary>
-    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_config.Version, _effectivePriority, _masterAdvertisementInterval);
+    /// <summary>
+    /// The current Master_Down_Interval in nanoseconds (from our priority and <see cref="MasterAdvertisementInterval"/>,
+    /// with the Skew_Time of the configured version, and <see cref="VirtualRouterConfiguration.DownTimerAdvertisements"/>
+    /// intervals: 3 unless keepalived's <c>down_timer_adverts</c> says otherwise).
+    /// </summary>
+    internal long MasterDownInterval => ProtocolTimers.MasterDownInterval(_config.Version, _effectivePriority, _masterAdvertisementInterval, _config.DownTimerAdvertisements);
 
     /// <summary>The master's address as far as we know: ours when master, the last accepted advert's source when backup, else null.</summary>
     public IPAddressValue? MasterAddress => _state == VrrpState.Master ? LocalAddress : _state == VrrpState.Backup ? _masterAddress : null;
@@ -139,7 +150,10 @@ public sealed partial class VirtualRouter
     public bool IsFaulted => HasOwnFault || _groupFault;
 
     /// <summary>True while a fault condition of this router itself holds (not counting its sync group).</summary>
-    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault() || _addressFault is not null;
+    internal bool HasOwnFault => (!_interfaceUp && !_config.DontTrackPrimary) || _tracked.AnyFault() || _addressFault is not null || NoUnicastPeers || _sourceAddressMissing;
+
+    /// <summary>unicast_fault_no_peer without peers: a fault for as long as the configuration has no unicast peer.</summary>
+    private bool NoUnicastPeers => _config.FaultWithoutUnicastPeers && _config.UnicastPeers.Count == 0;
 
     /// <summary>The counters.</summary>
     internal VirtualRouterCounters Counters { get; } = new();
@@ -171,7 +185,16 @@ public sealed partial class VirtualRouter
     }
 
     /// <summary>The length of our advertisement in bytes.</summary>
-    public int AdvertisementLength => VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length);
+    /// <remarks>With <see cref="AuthenticationType.IPAuthenticationHeader"/> the advertisement is the whole IPv4 packet (header, AH, message).</remarks>
+    public int AdvertisementLength => UsesAuthenticationHeader
+        ? AuthenticationHeader.GetPacketLength(VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length))
+        : VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length);
+
+    /// <summary>Whether the router sends and expects an IP Authentication Header (keepalived <c>auth_type AH</c>).</summary>
+    internal bool UsesAuthenticationHeader => _config.AuthenticationType == AuthenticationType.IPAuthenticationHeader;
+
+    /// <summary>The AH sequence number: the last sent or accepted (keepalived's <c>ipsecah_counter</c>).</summary>
+    internal uint AuthenticationSequence => _ahSequence;
 
     /// <summary>Total time spent as master up to <paramref name="now"/>, in nanoseconds.</summary>
     /// <param name="now">The current time.</param>
@@ -396,6 +419,7 @@ public sealed partial class VirtualRouter
 
         if (priority > _effectivePriority || (priority == _effectivePriority && advertisement.Source > LocalAddress))
         {
+            _ahCycle = false;
             if (_config.HigherPrioritySendAdvertisement)
             {
                 // keepalived higher_prio_send_advert: one last advert at our (lower) priority, so that the other master,
@@ -417,6 +441,13 @@ public sealed partial class VirtualRouter
         // here at most once per half advertisement interval of ours (the same for a peer that advertises at our rate,
         // with room for jitter, and a bound when a hostile host floods us with them); each burst at once has its
         // delayed one (at most 64 pending). lower_prio_no_advert (LowerPriorityNoAdvertisement) skips the answer.
+        if (advertisement.HasAuthenticationHeader)
+        {
+            // keepalived (vrrp_state_master_rx): with AH, continue from the other master's sequence number.
+            _ahSequence = advertisement.AuthenticationSequence + 1;
+            _ahCycle = false;
+        }
+
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Interval = advertisement.Interval, Time = now });
         if (!_config.LowerPriorityNoAdvertisement)
         {
@@ -471,6 +502,13 @@ public sealed partial class VirtualRouter
 
     private void BecomeMaster(long now, StateChangeReason reason)
     {
+        if (_ahCycle)
+        {
+            // keepalived: a master whose AH sequence number ran out starts again from 0 (the old master is gone).
+            _ahCycle = false;
+            _ahSequence = 0;
+        }
+
         ClearTimers();
         SetState(VrrpState.Master, reason, now);
         Counters.BecameMaster++;

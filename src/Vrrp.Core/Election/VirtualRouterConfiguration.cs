@@ -59,10 +59,14 @@ public sealed record VirtualRouterConfiguration
     /// <summary>How long a backup keeps accepting a lower-priority master before preempting it (<c>preempt_delay</c>, 0..1000 s).</summary>
     public TimeSpan PreemptDelay { get; init; }
 
-    /// <summary>VRRPv2 authentication type (default none).</summary>
+    /// <summary>
+    /// VRRPv2 authentication type (default none): a simple password, or an IP Authentication Header (keepalived
+    /// <c>auth_type AH</c>: adverts are IPv4 protocol 51 with HMAC-MD5-96 keyed by <see cref="AuthenticationPassword"/>;
+    /// the router then shares its channel only with other AH routers).
+    /// </summary>
     public AuthenticationType AuthenticationType { get; init; }
 
-    /// <summary>VRRPv2 simple password; the first 8 bytes are used (<c>auth_pass</c>).</summary>
+    /// <summary>VRRPv2 simple password, or the AH key; the first 8 bytes are used, zero padded (<c>auth_pass</c>).</summary>
     public string? AuthenticationPassword { get; init; }
 
     /// <summary>The v3/IPv4 checksum form to send (receivers accept either).</summary>
@@ -71,6 +75,14 @@ public sealed record VirtualRouterConfiguration
     /// <summary>The advert source address, or null for the interface's primary address (<c>mcast_src_ip</c> / <c>unicast_src_ip</c>).</summary>
     public IPAddressValue? SourceAddress { get; init; }
 
+    /// <summary>
+    /// keepalived <c>track_src_ip</c>: while the configured <see cref="SourceAddress"/> is not on the instance's interface
+    /// (deleted after start), the router is in Fault; it leaves Fault when the address is back. Without a
+    /// <see cref="SourceAddress"/> it has no effect (as keepalived, which then clears it). Off by default: a configured
+    /// source address that disappears is then ignored.
+    /// </summary>
+    public bool TrackSourceAddress { get; init; }
+
     /// <summary>Unicast peers; when not empty adverts go to each of them (<c>unicast_peer</c>).</summary>
     public IReadOnlyList<IPAddressValue> UnicastPeers
     {
@@ -78,12 +90,20 @@ public sealed record VirtualRouterConfiguration
         init => _unicastPeers = [.. value ?? throw new ArgumentNullException(nameof(UnicastPeers))];
     }
 
+    /// <summary>
+    /// With no <see cref="UnicastPeers"/>, stay in Fault instead of advertising to the multicast group (keepalived
+    /// <c>unicast_fault_no_peer</c>): for an instance meant to run unicast whose peer list can be emptied (by a reload,
+    /// say), so that it never falls back to multicast. Off by default.
+    /// </summary>
+    public bool FaultWithoutUnicastPeers { get; init; }
+
     /// <summary>Accept adverts only from the unicast peers (<c>vrrp_check_unicast_src</c>).</summary>
     public bool AcceptOnlyUnicastPeers { get; init; }
 
     /// <summary>
-    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), 1..255;
-    /// default 255. Multicast adverts are always sent with 255 (RFC 9568 section 5.1.1.3), and this is ignored without
+    /// The TTL (IPv4) or hop limit (IPv6) of adverts sent to unicast peers (keepalived <c>unicast_ttl</c>), 0..255;
+    /// default 255. 0 is sent as keepalived 2.2.7 sends it: the adverts carry TTL / hop limit 0, which a peer on the
+    /// same link receives and a router does not forward. Multicast adverts are always sent with 255 (RFC 9568 section 5.1.1.3), and this is ignored without
     /// unicast peers. keepalived 2.2.7 sends IPv6 unicast adverts with the kernel's default hop limit (64) unless
     /// <c>unicast_ttl</c> is set; 255 is sent here by default for both families, which every receiver accepts.
     /// </summary>
@@ -185,6 +205,14 @@ public sealed record VirtualRouterConfiguration
     /// down without waiting for the next interval.
     /// </summary>
     public bool LowerPriorityNoAdvertisement { get; init; }
+
+    /// <summary>
+    /// The number of advertisement intervals in Master_Down_Interval (keepalived <c>down_timer_adverts</c>, 1..100;
+    /// default 3, RFC 9568 section 6.1): Master_Down_Interval = this x Master_Adver_Interval + Skew_Time, the Skew_Time
+    /// unchanged. A backup takes over after this many missed adverts (fewer: faster failover, more false ones on a
+    /// lossy link). keepalived refuses anything but 3 in strict mode. Every router of the group should use the same.
+    /// </summary>
+    public int DownTimerAdvertisements { get; init; } = 3;
 
     /// <summary>The delay between two gratuitous ARPs sent on one interface (keepalived <c>vrrp_garp_interval</c> / <c>garp_interval</c>); zero (the default) sends them back to back.</summary>
     public TimeSpan GarpInterval { get; init; }
@@ -294,14 +322,14 @@ public sealed record VirtualRouterConfiguration
             }
         }
 
-        if (AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+        if (AuthenticationType is AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader && string.IsNullOrEmpty(AuthenticationPassword))
         {
-            throw new ArgumentException($"{who}: authentication type AH is not supported.", nameof(AuthenticationType));
+            throw new ArgumentException($"{who}: {(AuthenticationType == AuthenticationType.SimplePassword ? "simple password" : "AH")} authentication needs a password.", nameof(AuthenticationPassword));
         }
 
-        if (AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(AuthenticationPassword))
+        if (AuthenticationType is not (AuthenticationType.None or AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader))
         {
-            throw new ArgumentException($"{who}: simple password authentication needs a password.", nameof(AuthenticationPassword));
+            throw new ArgumentException($"{who}: unknown authentication type {AuthenticationType}.", nameof(AuthenticationType));
         }
 
         if (PreemptDelay < TimeSpan.Zero || PreemptDelay > TimeSpan.FromSeconds(1000))
@@ -332,6 +360,11 @@ public sealed record VirtualRouterConfiguration
             }
         }
 
+        if (DownTimerAdvertisements is < 1 or > 100)
+        {
+            throw new ArgumentException($"{who}: the adverts before Master_Down (down_timer_adverts) must be 1..100, not {DownTimerAdvertisements}.", nameof(DownTimerAdvertisements));
+        }
+
         if (GarpMasterRepeat < 0 || GarpMasterRefreshRepeat < 0 || GarpLowerPriorityRepeat < 0)
         {
             throw new ArgumentException($"{who}: announcement repeat counts must not be negative.", nameof(GarpMasterRepeat));
@@ -348,11 +381,6 @@ public sealed record VirtualRouterConfiguration
             {
                 throw new ArgumentException($"{who}: the unicast peer {peer} is not {family}.", nameof(UnicastPeers));
             }
-        }
-
-        if (UnicastHopLimit == 0)
-        {
-            throw new ArgumentException($"{who}: the unicast TTL / hop limit must be 1..255, not 0.", nameof(UnicastHopLimit));
         }
 
         foreach (var (peer, range) in _peerHopLimits)

@@ -87,6 +87,10 @@ public partial class VrrpDriver : IAsyncDisposable
                         }
                     }
 
+                    _set.SetAddressPresent(linkEvent.InterfaceName, removed, present: false, now); // track_src_ip
+                    break;
+                case LinkEventKind.AddressAdded when linkEvent.Address is { } added:
+                    _set.SetAddressPresent(linkEvent.InterfaceName, added, present: true, now);
                     break;
             }
 

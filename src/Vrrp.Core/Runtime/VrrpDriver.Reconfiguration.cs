@@ -408,6 +408,7 @@ public partial class VrrpDriver
         a.PeerHopLimits.Count == b.PeerHopLimits.Count &&
         a.PeerHopLimits.All(p => b.PeerHopLimits.TryGetValue(p.Key, out var range) && range == p.Value) &&
         a.HigherPrioritySendAdvertisement == b.HigherPrioritySendAdvertisement && a.LowerPriorityNoAdvertisement == b.LowerPriorityNoAdvertisement &&
+        a.DownTimerAdvertisements == b.DownTimerAdvertisements && a.FaultWithoutUnicastPeers == b.FaultWithoutUnicastPeers && a.TrackSourceAddress == b.TrackSourceAddress &&
         a.GarpInterval == b.GarpInterval && a.GnaInterval == b.GnaInterval &&
         a.GarpExtraInterfacesInterval == b.GarpExtraInterfacesInterval && a.GarpExtraInterfacesAll == b.GarpExtraInterfacesAll;
 

@@ -74,6 +74,10 @@ internal static class OptionFields
         Named<VrrpOptions, VrrpTrackFileOptions>("TrackFiles", "vrrp_track_file", "Track file", o => o.TrackFiles, "Name", f => f.Name, (f, n) => f.Name = n, () => TrackFile!),
         Named<VrrpOptions, VrrpInterfaceDelayOptions>("InterfaceDelays", "interface_up_down_delays", "Interface delays", o => o.InterfaceDelays, "Interface", d => d.Interface, (d, n) => d.Interface = n, () => InterfaceDelay!),
         Named<VrrpOptions, VrrpTrackProcessOptions>("TrackProcesses", "vrrp_track_process", "Tracked process", o => o.TrackProcesses, "Name", p => p.Name, (p, n) => p.Name = n, () => TrackProcess!),
+        Strings<VrrpOptions>("StaticAddresses", "static_ipaddress", o => o.StaticAddresses),
+        Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
+        Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
+        Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
     ];
 
     public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =
@@ -103,6 +107,7 @@ internal static class OptionFields
         Strings<VrrpInstanceOptions>("UnicastPeers", "unicast_peer", o => o.UnicastPeers),
         Bool<VrrpInstanceOptions>("CheckUnicastSource", "check_unicast_src", (o, v) => o.CheckUnicastSource = v),
         Bool<VrrpInstanceOptions>("UseVirtualMac", "use_vmac", (o, v) => o.UseVirtualMac = v),
+        Bool<VrrpInstanceOptions>("UseVirtualMacForAddresses", "use_vmac_addr", (o, v) => o.UseVirtualMacForAddresses = v),
         Text<VrrpInstanceOptions>("VirtualMacInterface", "use_vmac NAME", (o, v) => o.VirtualMacInterface = v),
         Text<VrrpInstanceOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Bool<VrrpInstanceOptions>("DontTrackPrimary", "dont_track_primary", (o, v) => o.DontTrackPrimary = v),
@@ -137,6 +142,11 @@ internal static class OptionFields
         NullableBool<VrrpInstanceOptions>("NotifyPriorityChanges", "notify_priority_changes", (o, v) => o.NotifyPriorityChanges = v),
         Bool<VrrpInstanceOptions>("ReportDeleted", "notify_deleted", (o, v) => o.ReportDeleted = v),
         Text<VrrpInstanceOptions>("NotifyDeleted", "notify_deleted", (o, v) => o.NotifyDeleted = v),
+        Bool<VrrpInstanceOptions>("LowerPriorityNoAdvert", "lower_prio_no_advert", (o, v) => o.LowerPriorityNoAdvert = v),
+        Int<VrrpInstanceOptions>("DownTimerAdverts", "down_timer_adverts", o => o.DownTimerAdverts, (o, v) => o.DownTimerAdverts = v, VrrpLimits.MinimumDownTimerAdverts, VrrpLimits.MaximumDownTimerAdverts),
+        Text<VrrpInstanceOptions>("MulticastGroup", "mcast_dst_ip", (o, v) => o.MulticastGroup = v),
+        Bool<VrrpInstanceOptions>("UnicastFaultNoPeer", "unicast_fault_no_peer", (o, v) => o.UnicastFaultNoPeer = v),
+        Bool<VrrpInstanceOptions>("TrackSourceAddress", "track_src_ip", (o, v) => o.TrackSourceAddress = v),
         Text<VrrpInstanceOptions>("NotifyUser", "notify_master", (o, v) => o.NotifyUser = v),
         Text<VrrpInstanceOptions>("NotifyGroup", "notify_master", (o, v) => o.NotifyGroup = v),
     ];
@@ -222,6 +232,12 @@ internal static class OptionFields
         Bool<VrrpTrackFileOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
         NullableInt<VrrpTrackFileOptions>("InitialValue", "init_file", (o, v) => o.InitialValue = v),
         Bool<VrrpTrackFileOptions>("InitialOverwrite", "init_file", (o, v) => o.InitialOverwrite = v),
+    ];
+
+    public static readonly OptionField<VrrpStaticTrackGroupOptions>[] StaticTrackGroup =
+    [
+        Text<VrrpStaticTrackGroupOptions>("Name", "track_group", (o, v) => o.Name = v ?? ""),
+        Strings<VrrpStaticTrackGroupOptions>("Instances", "group", o => o.Instances),
     ];
 
     public static readonly OptionField<VrrpSyncGroupOptions>[] SyncGroup =

@@ -75,10 +75,13 @@ internal static class KeywordTable
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v)
             .WrittenWhen(static _ => false); // keepalived also accepts it outside global_defs; written there
 
-        k.Unsupported("static_ipaddress", "static addresses are not managed by Vrrp", "the system's network configuration");
-        k.Unsupported("static_routes", "static routes are not managed by Vrrp", "the system's network configuration");
-        k.Unsupported("static_rules", "static rules are not managed by Vrrp", "the system's network configuration");
-        k.Unsupported("track_group", "static track groups are not part of Vrrp", "leave it out (it only serves static_* blocks)");
+        k.Custom("track_group", BlockUse.Required, static (b, s, _) => b.ReadStaticTrackGroup(s), W.WriteStaticTrackGroups);
+        k.Custom("static_ipaddress", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d.Options.StaticAddresses, sameFamily: false, isStatic: true),
+            static (w, o, _) => W.WriteEntries(w, "static_ipaddress", o.StaticAddresses));
+        k.Custom("static_routes", BlockUse.Required, static (b, s, d) => b.ReadRoutes(s, d.Options.StaticRoutes, isStatic: true),
+            static (w, o, _) => W.WriteEntries(w, "static_routes", o.StaticRoutes));
+        k.Custom("static_rules", BlockUse.Required, static (b, s, d) => b.ReadRules(s, d.Options.StaticRules, isStatic: true),
+            static (w, o, _) => W.WriteEntries(w, "static_rules", o.StaticRules));
         k.Unsupported("garp_group", "announcement rate groups are not part of Vrrp", "leave it out: announcements are sent at once");
         k.Custom("interface_up_down_delays", BlockUse.Required, static (b, s, d) => b.ReadInterfaceDelays(s, d.Options.InterfaceDelays), W.WriteInterfaceDelays);
         TopLevelIgnoredBlock(k, "virtual_server", "LVS is not part of Vrrp");
@@ -133,10 +136,8 @@ internal static class KeywordTable
         });
         k.Flag(KeepalivedConfigBinder.IgnoreUnsupportedKeyword, static o => o.IgnoreUnsupported, static (o, v) => o.IgnoreUnsupported = v); // read first, see Bind
         k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
-        k.Unsupported("vrrp_min_garp", "vrrp_min_garp is not part of Vrrp", "garp_master_repeat 1 and garp_master_delay 0");
+        k.Custom("vrrp_min_garp", BlockUse.No, static (b, s, _) => ReadMinGarp(b, s)); // written as the settings it stands for
         k.Custom("vrrp_garp_extra_if", BlockUse.No, static (b, s, _) => b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals[s.Keyword] = (interval, all)));
-        k.Unsupported("vrrp_lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
-        k.Unsupported("vrrp_down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
@@ -180,6 +181,8 @@ internal static class KeywordTable
         k.Value("unicast_ttl", Syntax.Integer(0, VrrpLimits.MaximumTtl).Map<int?>(static v => v, static v => v!.Value), static o => o.UnicastTtl, static (o, v) => o.UnicastTtl = v);
         k.Flag("check_unicast_src", static o => o.CheckUnicastSource, static (o, v) => o.CheckUnicastSource = v)
             .DefaultFrom("vrrp_check_unicast_src");
+        k.Flag("unicast_fault_no_peer", static o => o.UnicastFaultNoPeer, static (o, v) => o.UnicastFaultNoPeer = v);
+        k.Flag("track_src_ip", static o => o.TrackSourceAddress, static (o, v) => o.TrackSourceAddress = v); // no effect without mcast_src_ip / unicast_src_ip, as keepalived
         k.Custom("use_vmac", BlockUse.No, static (b, s, d) => b.ReadUseVirtualMac(s, d.Options), W.WriteUseVirtualMac);
         k.Flag("vmac_xmit_base", static o => o.VirtualMacTransmitOnBase, static (o, v) => o.VirtualMacTransmitOnBase = v);
         k.Custom("accept", BlockUse.No, static (b, s, d) => { b.NoArguments(s); d.Options.Accept = true; }, static (w, o, _) => W.WriteAccept(w, o.Accept));
@@ -222,6 +225,11 @@ internal static class KeywordTable
         });
         k.Value("higher_prio_send_advert", Syntax.Bool, static o => o.HigherPrioritySendAdvert, static (o, v) => o.HigherPrioritySendAdvert = v)
             .DefaultFrom("vrrp_higher_prio_send_advert").KeepalivedDefault(false);
+        k.Value("lower_prio_no_advert", Syntax.Bool, static o => o.LowerPriorityNoAdvert, static (o, v) => o.LowerPriorityNoAdvert = v)
+            .DefaultFrom("vrrp_lower_prio_no_advert").KeepalivedDefault(false); // strict mode turns it on when the instance is complete
+        k.Value("down_timer_adverts", Syntax.Integer(VrrpLimits.MinimumDownTimerAdverts, VrrpLimits.MaximumDownTimerAdverts), static o => o.DownTimerAdverts, static (o, v) => o.DownTimerAdverts = v)
+            .DefaultFrom("vrrp_down_timer_adverts").KeepalivedDefault(3); // strict mode resets it to 3 when the instance is complete
+        k.Value("mcast_dst_ip", Syntax.InstanceMulticastGroup, static o => o.MulticastGroup, static (o, v) => o.MulticastGroup = v); // its family is checked when the instance is complete
 
         // keepalived keeps the first notify command of a kind.
         k.Custom("notify_master", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMaster, static (o, v) => o.NotifyMaster = v), static (w, o, _) => W.WriteNotify(w, "notify_master", o.NotifyMaster, o.NotifyUser, o.NotifyGroup));
@@ -236,23 +244,19 @@ internal static class KeywordTable
 
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
-        k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
+        k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
-        k.Unsupported("unicast_fault_no_peer", "Fault without unicast peers is not part of Vrrp", "list the unicast peers");
-        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum is not sent", "leave it out: adverts with either checksum are accepted");
+        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum (pseudo-header to 224.0.0.18) is neither sent nor accepted",
+            "leave it out on every router of the VRID: keepalived then sends the RFC checksum, unless it hears the old one");
         k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
         k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
-        k.Unsupported("mcast_dst_ip", "another multicast group per instance is not part of Vrrp", "leave it out: 224.0.0.18 and ff02::12 are used");
-        k.Unsupported("track_src_ip", "tracking the source address is not part of Vrrp", "leave it out");
         k.Flag("promote_secondaries", static o => o.PromoteSecondaries, static (o, v) => o.PromoteSecondaries = v);
         k.Ignored("skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
         k.Ignored("debug", "debug output is set by log levels");
         k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
         k.Ignored("lvs_sync_daemon_interface", "LVS is not part of Vrrp");
-        k.Unsupported("down_timer_adverts", "another number of adverts before Master_Down is not part of Vrrp", "leave it out: 3 adverts, as the RFC");
-        k.Unsupported("lower_prio_no_advert", "not answering a lower-priority advert is not part of Vrrp", "leave it out: a master answers with an advert");
         k.Ignored("kernel_rx_buf_size", "receive buffers are sized by Vrrp");
         return k;
     }
@@ -339,6 +343,32 @@ internal static class KeywordTable
         k.Value("delay", delay, static o => o.TerminateDelay, static (o, v) => (o.TerminateDelay, o.ForkDelay) = (v, v)).WrittenWhen(static _ => false);
         k.Flag("full_command", static o => o.FullCommand, static (o, v) => o.FullCommand = v);
         return k;
+    }
+
+    /// <summary>
+    /// vrrp_min_garp [true|false]: keepalived's shorthand for one announcement per address at takeover and none later
+    /// (global_parser.c): the global defaults vrrp_garp_master_repeat 1, vrrp_garp_master_delay 0 and
+    /// vrrp_garp_master_refresh 0, each only where it still has keepalived's default (5, 5 s, 0) when the keyword is read;
+    /// a later statement sets its own value as usual. The lower-priority defaults follow the master ones, as keepalived's.
+    /// </summary>
+    private static void ReadMinGarp(KeepalivedConfigBinder b, ConfigStatement s)
+    {
+        if (!b.TryParseBool(s, out bool on) || !on)
+        {
+            return;
+        }
+
+        SetIfDefault("vrrp_garp_master_repeat", 5, 1);
+        SetIfDefault("vrrp_garp_master_delay", TimeSpan.FromSeconds(5), TimeSpan.Zero);
+        SetIfDefault("vrrp_garp_master_refresh", TimeSpan.Zero, TimeSpan.Zero);
+
+        void SetIfDefault<T>(string global, T keepalivedDefault, T value)
+        {
+            if (!b.Globals.TryGetValue(global, out object? set) || EqualityComparer<T>.Default.Equals((T)set, keepalivedDefault))
+            {
+                b.Globals[global] = value!;
+            }
+        }
     }
 
     /// <summary>Adds to global_defs the keywords that are defaults of <paramref name="block"/>'s keywords, read with their syntax.</summary>

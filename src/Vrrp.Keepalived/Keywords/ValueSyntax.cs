@@ -110,6 +110,12 @@ internal static class Syntax
     /// <summary>A multicast group address of one family (vrrp_mcast_group4 / vrrp_mcast_group6), as keepalived checks it.</summary>
     public static ValueSyntax<string?> MulticastGroup(VrrpAddressFamily family) => new MulticastGroupSyntax(family);
 
+    /// <summary>
+    /// mcast_dst_ip: an IPv4 multicast address or an IPv6 link-local scoped one (ffX2::/16), as keepalived checks it (the
+    /// family must be the instance's: checked when the instance is complete).
+    /// </summary>
+    public static ValueSyntax<string?> InstanceMulticastGroup { get; } = new MulticastGroupSyntax(null);
+
     private sealed class AdvertisementIntervalSyntax : ValueSyntax<TimeSpan>
     {
         public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out TimeSpan value)
@@ -154,7 +160,7 @@ internal static class Syntax
         public override string Format(string? value) => KeepalivedConfigWriter.Word(value!);
     }
 
-    private sealed class MulticastGroupSyntax(VrrpAddressFamily family) : ValueSyntax<string?>
+    private sealed class MulticastGroupSyntax(VrrpAddressFamily? only) : ValueSyntax<string?>
     {
         public override bool TryRead(KeepalivedConfigBinder binder, ConfigStatement s, int index, string what, out string? value)
         {
@@ -167,6 +173,20 @@ internal static class Syntax
             var address = IPAddressValue.Parse(text);
             Span<byte> bytes = stackalloc byte[16];
             address.WriteTo(bytes);
+            if (only is null)
+            {
+                // keepalived's mcast_dst_ip: IN_MULTICAST, or IN6_IS_ADDR_MC_LINKLOCAL; anything else is skipped with an error.
+                if (address.Family == VrrpAddressFamily.IPv4 ? bytes[0] is < 224 or > 239 : bytes[0] != 0xff || (bytes[1] & 0x0f) != 0x02)
+                {
+                    binder.Error(s, $"{what} '{s.Arguments[0].Text}': expected an IPv4 multicast address or an IPv6 link-local multicast address (ffX2::/16)");
+                    return false;
+                }
+
+                value = text;
+                return true;
+            }
+
+            var family = only.Value;
             if (address.Family != family || (family == VrrpAddressFamily.IPv4 ? bytes[0] is < 224 or > 239 : bytes[0] != 0xff))
             {
                 binder.Error(s, $"{what} '{s.Arguments[0].Text}': expected an {(family == VrrpAddressFamily.IPv4 ? "IPv4" : "IPv6")} multicast address");

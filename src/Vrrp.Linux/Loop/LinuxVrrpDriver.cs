@@ -515,7 +515,7 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
             ReceiveFd = (int)pair.ReceiveHandle.DangerousGetHandle();
             int sendFd = (int)pair.SendHandle.DangerousGetHandle();
             Receives = new ReceiveBatch(ReceiveFd, pair.Family);
-            Sends = new SendBatch(sendFd, pair.Family, pair.InterfaceIndex);
+            Sends = new SendBatch(sendFd, pair.Family, pair.InterfaceIndex, pair.HeaderIncluded ? pair.LocalAddress : null);
         }
 
         public int ReceiveFd { get; }

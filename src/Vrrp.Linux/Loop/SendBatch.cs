@@ -26,6 +26,8 @@ internal sealed unsafe class SendBatch : IDisposable
     private readonly int _fd;
     private readonly VrrpAddressFamily _family;
     private readonly int _interfaceIndex;
+    private readonly IPAddressValue? _headerSource;   // IPv4 unicast TTL 0: each message behind an IPv4Header from this source
+    private readonly int _headerLength;
     private VirtualRouter?[] _routers;
     private byte* _memory;
     private int _capacity;
@@ -33,11 +35,13 @@ internal sealed unsafe class SendBatch : IDisposable
     private int _count;
     private int _wanted;
 
-    public SendBatch(int fd, VrrpAddressFamily family, int interfaceIndex)
+    public SendBatch(int fd, VrrpAddressFamily family, int interfaceIndex, IPAddressValue? headerSource = null)
     {
         _fd = fd;
         _family = family;
         _interfaceIndex = interfaceIndex;
+        _headerSource = headerSource;
+        _headerLength = headerSource is null ? 0 : Sockets.IPv4Header.Length;
         _routers = [];
         Resize(16, 64);
     }
@@ -49,7 +53,7 @@ internal sealed unsafe class SendBatch : IDisposable
     public void Add(in VirtualRouterAction send, LinuxVrrpDriver owner)
     {
         var router = send.Router!;
-        int needed = router.AdvertisementLength;
+        int needed = _headerLength + router.AdvertisementLength;
         if (needed > _slotLength || _count == _capacity)
         {
             _wanted = Math.Min(MaxCapacity, Math.Max(_wanted, _count == _capacity ? _capacity * 2 : _capacity));
@@ -62,10 +66,15 @@ internal sealed unsafe class SendBatch : IDisposable
 
         int i = _count;
         byte* data = Data(i);
-        int length = router.WriteAdvertisement(in send, new Span<byte>(data, _slotLength));
+        int length = router.WriteAdvertisement(in send, new Span<byte>(data + _headerLength, _slotLength - _headerLength));
+        if (_headerSource is { } source)
+        {
+            Sockets.IPv4Header.Write(new Span<byte>(data, _headerLength), source, send.Destination, ttl: 0, length);
+        }
+
         var vector = (Libc.IOVector*)(_memory + (_capacity * HeaderSize) + (i * VectorSize));
         vector->Base = data;
-        vector->Length = (nuint)length;
+        vector->Length = (nuint)(_headerLength + length);
         var header = (Libc.MultiMessageHeader*)(_memory + (i * HeaderSize));
         byte* name = _memory + (_capacity * (HeaderSize + VectorSize)) + (i * NameSize);
         header->Header.Name = name;

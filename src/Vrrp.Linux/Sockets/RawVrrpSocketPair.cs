@@ -20,6 +20,8 @@ namespace Vrrp.Linux.Sockets;
 /// <see cref="RawSocketTransport"/>.
 /// </summary>
 /// <remarks>
+/// With <see cref="VrrpChannelOptions.IPAuthenticationHeader"/> (keepalived <c>auth_type AH</c>) both sockets are of
+/// IP protocol 51 and the send socket has IP_HDRINCL: the core writes the whole IPv4 packet the ICV covers.
 /// Receiving: IPv4 raw sockets deliver the IPv4 header, from which source, destination and TTL are read. IPv6 raw
 /// sockets strip it, so the hop limit and destination come from recvmsg(2) ancillary data (IPV6_HOPLIMIT,
 /// IPV6_PKTINFO); the wait is a zero-byte MSG_PEEK receive on the BCL socket, then a non-blocking recvmsg. Neither
@@ -46,12 +48,14 @@ internal sealed class RawVrrpSocketPair : IDisposable
     // datagrams of about 1 KiB of kernel memory each). Kernel memory, used only while packets wait.
     private const int ReceiveBufferBytes = 4 * 1024 * 1024;
     private const int NameLength = 28;
+    private const int AuthenticationHeaderProtocol = 51;
     private int _disposed;
 
-    private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex)
+    private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex, bool headerIncluded)
     {
         _receive = receive;
         _send = send;
+        HeaderIncluded = headerIncluded;
         _group = new IPEndPoint(new IPAddress(family == VrrpAddressFamily.IPv4 ? IPv4Group : IPv6Group), 0).Serialize();
 
         Family = family;
@@ -68,6 +72,12 @@ internal sealed class RawVrrpSocketPair : IDisposable
     internal string InterfaceName { get; }
 
     internal int InterfaceIndex { get; }
+
+    /// <summary>
+    /// IPv4 unicast with TTL 0 (keepalived <c>unicast_ttl 0</c>): the send socket is IP_HDRINCL and every message goes
+    /// with an <see cref="IPv4Header"/> of ours, since the kernel refuses TTL 0 as a socket option.
+    /// </summary>
+    internal bool HeaderIncluded { get; }
 
     /// <summary>The receive socket (for a driver that reads it with recvmmsg under its own epoll).</summary>
     internal SafeSocketHandle ReceiveHandle => _receive.SafeHandle;
@@ -104,10 +114,20 @@ internal sealed class RawVrrpSocketPair : IDisposable
         bool v4 = options.Family == VrrpAddressFamily.IPv4;
         var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
         bool multicast = options.JoinMulticastGroup;
+        bool authenticationHeader = options.IPAuthenticationHeader;
+        if (authenticationHeader && !v4)
+        {
+            throw new ArgumentException("An IP Authentication Header (auth_type AH) channel is IPv4 only.", nameof(options));
+        }
+
+        // auth_type AH: IP protocol 51 both ways, as keepalived opens its AH instances' sockets. The core writes the
+        // whole packet then (TTL 0 included), so the unicast_ttl 0 header of ours is not added.
+        int protocol = authenticationHeader ? AuthenticationHeaderProtocol : VrrpPacket.IPProtocol;
+        bool headerIncluded = v4 && !multicast && options.UnicastHopLimit == 0 && !authenticationHeader;
         Socket? receive = null, send = null;
         try
         {
-            receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
+            receive = RawSocketFactory.Create(af, protocol);
             SocketOptions.BindToDevice(receive, receiveLink.Name);
             SocketOptions.SetReceiveBuffer(receive, ReceiveBufferBytes);
             // IPv4: only the groups this socket joins (none in unicast mode), not every group some socket of the host
@@ -137,7 +157,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVPKTINFO, 1);
             }
 
-            send = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
+            send = RawSocketFactory.Create(af, protocol);
             SocketOptions.BindToDevice(send, link.Name);
             SocketOptions.DiscardEverything(send);
             var localAddress = local.ToIPAddress();
@@ -146,9 +166,22 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 send.Bind(new IPEndPoint(localAddress, 0));
                 SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link.Index);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
+                if (headerIncluded)
+                {
+                    SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_HDRINCL, 1);
+                }
+                else
+                {
+                    SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TTL, options.UnicastHopLimit);
+                }
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TOS, SocketOptions.IPTOS_CS6);
+                if (authenticationHeader)
+                {
+                    // The ICV covers the IPv4 header (identification, TTL, addresses): the core writes it, the kernel
+                    // only fills in the checksum (keepalived sends all its IPv4 adverts this way).
+                    SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_HDRINCL, 1);
+                }
             }
             else
             {
@@ -165,7 +198,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
             }
 
-            return new RawVrrpSocketPair(receive, send, options.Family, local, link.Name, link.Index);
+            return new RawVrrpSocketPair(receive, send, options.Family, local, link.Name, link.Index, headerIncluded);
         }
         catch (SocketException ex)
         {
@@ -270,8 +303,28 @@ internal sealed class RawVrrpSocketPair : IDisposable
 
     // Pooled state machines: a send or receive that has to wait does not allocate a box per packet.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken) =>
-        await _send.SendToAsync(message, SocketFlags.None, AddressOf(destination), cancellationToken).ConfigureAwait(false);
+    internal async ValueTask SendAsync(ReadOnlyMemory<byte> message, IPAddressValue destination, CancellationToken cancellationToken)
+    {
+        if (!HeaderIncluded)
+        {
+            await _send.SendToAsync(message, SocketFlags.None, AddressOf(destination), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // unicast_ttl 0 over IPv4: the message behind a header of ours (see HeaderIncluded).
+        var address = AddressOf(destination);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(IPv4Header.Length + message.Length);
+        try
+        {
+            IPv4Header.Write(buffer, LocalAddress, destination, ttl: 0, message.Length);
+            message.Span.CopyTo(buffer.AsSpan(IPv4Header.Length));
+            await _send.SendToAsync(buffer.AsMemory(0, IPv4Header.Length + message.Length), SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private SocketAddress AddressOf(IPAddressValue destination)
     {

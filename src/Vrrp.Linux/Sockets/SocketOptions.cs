@@ -18,6 +18,7 @@ internal static class SocketOptions
     internal const int IPTOS_CS6 = 0xC0;
     internal const int IP_TOS = 1;
     internal const int IP_TTL = 2;
+    internal const int IP_HDRINCL = 3;
     internal const int IP_MULTICAST_IF = 32;
     internal const int IP_MULTICAST_TTL = 33;
     internal const int IP_MULTICAST_LOOP = 34;

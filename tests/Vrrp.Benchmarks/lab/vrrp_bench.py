@@ -80,8 +80,8 @@ class Pair:
 class TakeoverRun:
     """One pair at one interval with its capture: cut, measure, restore."""
 
-    def __init__(self, pair, interval, cut_mode):
-        self.pair, self.interval, self.cut_mode = pair, interval, cut_mode
+    def __init__(self, pair, interval, cut_mode, idle=0.0):
+        self.pair, self.interval, self.cut_mode, self.idle = pair, interval, cut_mode, idle
         self.mdi = master_down_interval(interval, BACKUP_PRIORITY)
         self.capture = None
         self.adverts = []  # ours (VRID), in capture order
@@ -106,6 +106,11 @@ class TakeoverRun:
 
     def cut_once(self):
         self.wait_settled("the original master alone on the LAN")
+        if self.idle:
+            # Both daemons idle before the cut: vrrpd has compacted its heap and released the code pages that start-up
+            # and the last failover touched (samples/Vrrpd/MemoryTrim.cs), so the takeover runs from cold pages.
+            time.sleep(self.idle)
+            self.wait_settled("the original master alone on the LAN after the idle time")
         time.sleep(random.uniform(0, self.interval))  # a random phase in the advert schedule
         if not self.settled():
             return None  # the backup spoke again (it flapped): not a clean start, the caller retries
@@ -143,7 +148,7 @@ class TakeoverRun:
                 "load": load}
 
 
-def run_takeover(lab, pairs, intervals, cuts, cut_mode, results):
+def run_takeover(lab, pairs, intervals, cuts, cut_mode, results, idle=0.0):
     for interval in intervals:
         mdi = master_down_interval(interval, BACKUP_PRIORITY)
         log(f"takeover at advert_int {interval:g} s (Master_Down_Interval {mdi * 1000:.3f} ms), {cuts} cuts each, "
@@ -151,7 +156,7 @@ def run_takeover(lab, pairs, intervals, cuts, cut_mode, results):
         runs = []
         try:
             for i, pair in enumerate(pairs):
-                r = TakeoverRun(pair, interval, cut_mode)
+                r = TakeoverRun(pair, interval, cut_mode, idle)
                 r.capture = lab.start_capture(pair.bridge, f"takeover-{interval:g}-{pair.impl.name}")
                 pair.start(1, interval, TAKEOVER_VRID, f"to{i}")
                 runs.append(r)
@@ -466,6 +471,8 @@ def main():
     ap.add_argument("--cuts", type=int, default=5, help="cuts per implementation and interval (default 5)")
     ap.add_argument("--cut", choices=["port", "stop"], default="port",
                     help="cut the old master by its bridge port down (default) or SIGSTOP")
+    ap.add_argument("--idle", type=float, default=0.0,
+                    help="seconds both daemons stay idle before each cut (25: vrrpd has released its cold pages)")
     ap.add_argument("--cpu-configs", default="255x0.01,100x0.1", help="INSTANCESxINTERVAL,... (default %(default)s)")
     ap.add_argument("--cpu-reps", type=int, default=3, help="CPU samples per implementation and config (default 3)")
     ap.add_argument("--cpu-warmup", type=float, default=7.0,
@@ -516,7 +523,7 @@ def main():
         cpu_configs = parse_configs(args.cpu_configs)
         if "takeover" in only:
             run_takeover(lab, pairs, [float(x) for x in args.intervals.split(",")], args.cuts, args.cut,
-                         results["takeover"])
+                         results["takeover"], args.idle)
         if "cpu" in only:
             run_cpu(pairs, cpu_configs, args.cpu_reps, args.cpu_warmup, args.cpu_window, results["cpu"])
         if "instructions" in only:

@@ -82,6 +82,7 @@ public class UnicastHopLimitTests
     [InlineData(254)] // one routed hop
     [InlineData(64)]
     [InlineData(1)]
+    [InlineData(0)]   // keepalived's unicast_ttl 0 (it sends TTL 0)
     public void A_unicast_router_accepts_adverts_whatever_their_ttl(byte ttl)
     {
         var set = Started(Unicast());
@@ -162,8 +163,8 @@ public class UnicastHopLimitTests
     [Fact]
     public void Configuration_mistakes_are_refused_with_their_reason()
     {
-        var zero = Assert.Throws<ArgumentException>(() => (Unicast() with { UnicastHopLimit = 0 }).Validate());
-        Assert.Contains("1..255", zero.Message, StringComparison.Ordinal);
+        (Unicast() with { UnicastHopLimit = 0 }).Validate(); // keepalived's unicast_ttl 0: sent as TTL 0
+        Assert.Equal(0, Started(Unicast() with { UnicastHopLimit = 0 }).GetChannel(0).UnicastHopLimit);
         var notPeer = Assert.Throws<ArgumentException>(() => (Unicast() with { PeerHopLimits = new Dictionary<IPAddressValue, HopLimitRange> { [Stranger] = new(1, 2) } }).Validate());
         Assert.Contains("not a unicast peer", notPeer.Message, StringComparison.Ordinal);
         var inverted = Assert.Throws<ArgumentException>(() => (Unicast() with { PeerHopLimits = new Dictionary<IPAddressValue, HopLimitRange> { [Peer] = new(200, 100) } }).Validate());

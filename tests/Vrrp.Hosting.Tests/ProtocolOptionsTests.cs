@@ -1,0 +1,74 @@
+using Vrrp.Election;
+
+namespace Vrrp.Hosting.Tests;
+
+/// <summary>
+/// The keepalived protocol options of issue 12 reach the protocol core: lower_prio_no_advert, down_timer_adverts
+/// (both forced by strict mode, as keepalived 2.2.7's vrrp_complete_instance does) and mcast_dst_ip (over the global
+/// vrrp_mcast_group4/6).
+/// </summary>
+public class ProtocolOptionsTests
+{
+    private static VrrpInstanceOptions Instance(string address = "192.0.2.10/24") => new()
+    {
+        Name = "VI_1",
+        Interface = "eth0",
+        VirtualRouterId = 51,
+        VirtualAddresses = [address],
+    };
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [InlineData(true, true, true)]
+    public void LowerPriorityNoAdvert_or_strict_mode_turns_the_answer_off(bool noAdvert, bool strict, bool expected)
+    {
+        var instance = Instance();
+        (instance.LowerPriorityNoAdvert, instance.StrictMode) = (noAdvert, strict);
+        Assert.Equal(expected, DriverConfiguration.Create(new VrrpOptions(), instance).LowerPriorityNoAdvertisement);
+    }
+
+    [Theory]
+    [InlineData(3, false, 3)]
+    [InlineData(1, false, 1)]
+    [InlineData(100, false, 100)]
+    [InlineData(7, true, 3)]
+    public void DownTimerAdverts_reaches_the_core_except_in_strict_mode(int adverts, bool strict, int expected)
+    {
+        var instance = Instance();
+        (instance.DownTimerAdverts, instance.StrictMode) = (adverts, strict);
+        var config = DriverConfiguration.Create(new VrrpOptions(), instance);
+        Assert.Equal(expected, config.DownTimerAdvertisements);
+        config.Validate();
+        Assert.Equal(ProtocolTimers.MasterDownInterval(VrrpVersion.V3, 100, ProtocolTimers.NanosecondsPerSecond, expected), new VirtualRouter(config, IPAddressValue.Parse("192.0.2.1")).MasterDownInterval);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10/24", null, null, null, null)]
+    [InlineData("192.0.2.10/24", "224.0.0.19", null, null, "224.0.0.19")]
+    [InlineData("192.0.2.10/24", null, "224.0.0.20", null, "224.0.0.20")]
+    [InlineData("192.0.2.10/24", "224.0.0.19", "224.0.0.20", null, "224.0.0.19")]
+    [InlineData("192.0.2.10/24", "224.0.0.18", "224.0.0.20", null, null)]        // the RFC's group is the default (null)
+    [InlineData("2001:db8::10/64", "ff02::13", null, "ff02::14", "ff02::13")]
+    [InlineData("2001:db8::10/64", null, "224.0.0.20", "ff02::14", "ff02::14")]
+    public void The_instance_group_wins_over_the_global_one(string address, string? instanceGroup, string? group4, string? group6, string? expected)
+    {
+        var instance = Instance(address);
+        instance.MulticastGroup = instanceGroup;
+        var config = DriverConfiguration.Create(new VrrpOptions { MulticastGroup4 = group4, MulticastGroup6 = group6 }, instance);
+        Assert.Equal(expected is null ? null : IPAddressValue.Parse(expected), config.MulticastGroup);
+    }
+
+    [Fact]
+    public void UnicastFaultNoPeer_TrackSourceAddress_and_unicast_ttl_0_reach_the_core()
+    {
+        var instance = Instance();
+        (instance.UnicastFaultNoPeer, instance.TrackSourceAddress, instance.SourceAddress) = (true, true, "192.0.2.11");
+        (instance.UnicastPeers, instance.UnicastTtl) = (["192.0.2.12"], 0);
+        var config = DriverConfiguration.Create(new VrrpOptions(), instance);
+        Assert.Equal((true, true, (byte)0), (config.FaultWithoutUnicastPeers, config.TrackSourceAddress, config.UnicastHopLimit));
+        config.Validate();
+        Assert.Equal((byte)255, DriverConfiguration.Create(new VrrpOptions(), Instance()).UnicastHopLimit);
+    }
+}
