@@ -278,10 +278,9 @@ public class OptionsValidationTests
     [Fact]
     public void An_option_not_applied_yet_is_an_error_unless_ignoring_is_allowed()
     {
-        var i = Valid();
-        i.VirtualAddresses = ["192.0.2.10/24 use_vmac"];
-        var o = With(i);
-        AssertError(o, "Instance 'VI_1'", "VirtualAddresses / ExcludedVirtualAddresses option use_vmac", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
+        var o = With(Valid());
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" });
+        AssertError(o, "Script 'chk'", "Group (user USER GROUP, script_user USER GROUP)", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
         o.IgnoreUnsupported = true;
         Assert.Empty(Errors(o));
     }
