@@ -74,6 +74,7 @@ public static class KeepalivedConfigBuilderExtensions
         into.TrackFiles.AddRange(from.TrackFiles);
         into.TrackProcesses.AddRange(from.TrackProcesses);
         into.SyncGroups.AddRange(from.SyncGroups);
+        into.GarpGroups.AddRange(from.GarpGroups);
 
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;

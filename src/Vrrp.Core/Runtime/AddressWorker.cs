@@ -41,6 +41,10 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    // When the next gratuitous ARP / neighbour advertisement may go, per pacing key (an interface, or a garp_group
+    // with its interfaces); touched only by the worker, which runs one piece of work at a time.
+    private readonly Dictionary<string, DateTimeOffset> _nextAnnouncement = new(StringComparer.Ordinal);
+
     private readonly Lock _gate = new();
     private readonly Queue<AddressWork> _queue = new();
     private readonly CancellationTokenSource _cancel = new();
@@ -228,7 +232,6 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     }
 
                     var config = router.Configuration;
-                    bool paced = config.GarpInterval > TimeSpan.Zero || config.GnaInterval > TimeSpan.Zero;
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
                         // garp_extra_if: the addresses on the other interfaces (all of them with "all").
@@ -250,6 +253,9 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                             }
                         }
 
+                        var garp = PacingOf(config, interfaceName, VrrpAddressFamily.IPv4);
+                        var gna = PacingOf(config, interfaceName, VrrpAddressFamily.IPv6);
+                        bool paced = garp.Gap > TimeSpan.Zero || gna.Gap > TimeSpan.Zero;
                         for (int i = 0; i < work.Repeat; i++)
                         {
                             if (!paced)
@@ -258,14 +264,21 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                                 continue;
                             }
 
-                            // garp_interval / gna_interval: one frame at a time on the interface, spaced.
+                            // garp_interval / gna_interval (global, or the interface's garp_group): one frame at a
+                            // time, each no sooner than the gap after the last one of its kind on the interface (on
+                            // any interface of the group), whichever router sent it; as keepalived's next-send time.
                             foreach (var address in list)
                             {
-                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
-                                var pause = address.Family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval;
-                                if (pause > TimeSpan.Zero)
+                                var (gap, key) = address.Family == VrrpAddressFamily.IPv4 ? garp : gna;
+                                if (gap > TimeSpan.Zero && _nextAnnouncement.TryGetValue(key, out var next) && next - _time.GetUtcNow() is { Ticks: > 0 } wait)
                                 {
-                                    await Task.Delay(pause, _time, token).ConfigureAwait(false);
+                                    await Task.Delay(wait, _time, token).ConfigureAwait(false);
+                                }
+
+                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                                if (gap > TimeSpan.Zero)
+                                {
+                                    _nextAnnouncement[key] = _time.GetUtcNow() + gap;
                                 }
                             }
                         }
@@ -292,6 +305,24 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
         }
 
         return (error, error is null ? null : subject);
+    }
+
+    // The gap and the pacing key of one kind of announcement on an interface: the interface's garp_group if it has
+    // one (its gap for that kind, none when the group does not set it), else the router's global gap for the
+    // interface alone.
+    private static (TimeSpan Gap, string Key) PacingOf(VirtualRouterConfiguration config, string interfaceName, VrrpAddressFamily family)
+    {
+        string kind = family == VrrpAddressFamily.IPv4 ? "arp" : "na";
+        foreach (var group in config.AnnouncementPacingGroups)
+        {
+            if (group.Interfaces.Contains(interfaceName, StringComparer.Ordinal))
+            {
+                var gap = (family == VrrpAddressFamily.IPv4 ? group.GarpInterval : group.GnaInterval) ?? TimeSpan.Zero;
+                return (gap, $"{kind} group {string.Join(' ', group.Interfaces)}");
+            }
+        }
+
+        return (family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval, $"{kind} {interfaceName}");
     }
 
     // One call of the router's resources, if it has any; a failure is logged and returned, never thrown.
