@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, Instances, SyncGroups, Scripts, TrackFiles, TrackProcesses."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, TrackProcesses."], errors);
     }
 
     [Fact]
@@ -233,6 +233,33 @@ public class ConfigurationBindingTests
         Assert.Equal(("/run/k.fifo", "/usr/local/bin/fifo"), (options.NotifyFifo!.Path, options.NotifyFifo.Script));
         var p = Assert.Single(options.TrackProcesses);
         Assert.Equal(("nginx", 2, -30, ProcessParameterMatch.Partial), (p.Process, p.Quorum, p.Weight, p.ParameterMatch));
+    }
+
+    [Fact]
+    public void Garp_groups_bind_from_configuration_and_an_interface_in_two_groups_is_refused()
+    {
+        var (options, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "GarpInterval": "0.001",
+                "GarpGroups": {
+                  "lan": { "GarpInterval": "0.25", "Interfaces": [ "eth0", "eth1" ] },
+                  "v6": { "GnaInterval": "0", "Interfaces": [ "eth2" ] }
+                },
+                "Instances": { "VI_1": { {{Instance}} } }
+              }
+            }
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(("lan", TimeSpan.FromMilliseconds(250), (TimeSpan?)null, "eth0 eth1"),
+            (options!.GarpGroups[0].Name, options.GarpGroups[0].GarpInterval!.Value, options.GarpGroups[0].GnaInterval, string.Join(' ', options.GarpGroups[0].Interfaces)));
+        Assert.Equal(((TimeSpan?)null, TimeSpan.Zero), (options.GarpGroups[1].GarpInterval, options.GarpGroups[1].GnaInterval!.Value));
+
+        options.GarpGroups.Add(new VrrpGarpGroupOptions { Name = "again", GarpInterval = TimeSpan.FromSeconds(1), Interfaces = ["eth1"] });
+        options.GarpGroups.Add(new VrrpGarpGroupOptions { Name = "none", Interfaces = ["eth3"] });
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures!;
+        Assert.Contains("Garp group 'again': interface 'eth1' is in another garp group already; an interface belongs to at most one.", failures);
+        Assert.Contains("Garp group 'none': set GarpInterval or GnaInterval (garp_interval, gna_interval); keepalived removes a group without either.", failures);
     }
 
     [Fact]

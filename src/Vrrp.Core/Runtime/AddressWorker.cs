@@ -232,6 +232,8 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     }
 
                     var config = router.Configuration;
+                    List<(string Interface, VirtualAddress Address, TimeSpan Gap, string Key, int Order)>? pending = null;
+                    int order = 0;
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
                         // garp_extra_if: the addresses on the other interfaces (all of them with "all").
@@ -264,24 +266,56 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                                 continue;
                             }
 
-                            // garp_interval / gna_interval (global, or the interface's garp_group): one frame at a
-                            // time, each no sooner than the gap after the last one of its kind on the interface (on
-                            // any interface of the group), whichever router sent it; as keepalived's next-send time.
-                            foreach (var address in list)
+                            // garp_interval / gna_interval (global, or the interface's garp_group), as keepalived
+                            // paces them: a frame goes at once when the gap since the last one of its kind on the
+                            // interface (on any interface of its group, whichever router sent it) has passed;
+                            // otherwise the address waits, once: its further repeats fold into that one.
+                            for (int a = 0; a < list.Length; a++)
                             {
+                                var address = list[a];
                                 var (gap, key) = address.Family == VrrpAddressFamily.IPv4 ? garp : gna;
-                                if (gap > TimeSpan.Zero && _nextAnnouncement.TryGetValue(key, out var next) && next - _time.GetUtcNow() is { Ticks: > 0 } wait)
+                                if (gap <= TimeSpan.Zero || !_nextAnnouncement.TryGetValue(key, out var next) || _time.GetUtcNow() >= next)
                                 {
-                                    await Task.Delay(wait, _time, token).ConfigureAwait(false);
+                                    await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                                    if (gap > TimeSpan.Zero)
+                                    {
+                                        _nextAnnouncement[key] = _time.GetUtcNow() + gap;
+                                    }
                                 }
-
-                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
-                                if (gap > TimeSpan.Zero)
+                                else if (!(pending ??= []).Exists(p => p.Address == address && string.Equals(p.Interface, interfaceName, StringComparison.Ordinal)))
                                 {
-                                    _nextAnnouncement[key] = _time.GetUtcNow() + gap;
+                                    pending.Add((interfaceName, address, gap, key, order + a));
                                 }
                             }
                         }
+
+                        order += list.Length;
+                    }
+
+                    // The waiting ones, each when its interface (group) is free again, in the order they were
+                    // configured (as keepalived's delayed-announcement thread walks its addresses); the worker waits meanwhile.
+                    while (pending is { Count: > 0 })
+                    {
+                        var now = _time.GetUtcNow();
+                        int due = 0;
+                        for (int p = 1; p < pending.Count; p++)
+                        {
+                            var (next, best) = (NextOf(pending[p].Key, now), NextOf(pending[due].Key, now));
+                            if (next < best || (next == best && pending[p].Order < pending[due].Order))
+                            {
+                                due = p;
+                            }
+                        }
+
+                        var (interfaceName, address, gap, key, _) = pending[due];
+                        pending.RemoveAt(due);
+                        if (NextOf(key, now) - now is { Ticks: > 0 } wait)
+                        {
+                            await Task.Delay(wait, _time, token).ConfigureAwait(false);
+                        }
+
+                        await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                        _nextAnnouncement[key] = _time.GetUtcNow() + gap;
                     }
 
                     break;
@@ -306,6 +340,8 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
 
         return (error, error is null ? null : subject);
     }
+
+    private DateTimeOffset NextOf(string key, DateTimeOffset now) => _nextAnnouncement.TryGetValue(key, out var next) ? next : now;
 
     // The gap and the pacing key of one kind of announcement on an interface: the interface's garp_group if it has
     // one (its gap for that kind, none when the group does not set it), else the router's global gap for the
