@@ -75,6 +75,10 @@ public static class KeepalivedConfigBuilderExtensions
         into.TrackProcesses.AddRange(from.TrackProcesses);
         into.SyncGroups.AddRange(from.SyncGroups);
         into.GarpGroups.AddRange(from.GarpGroups);
+        into.StaticAddresses.AddRange(from.StaticAddresses);
+        into.StaticRoutes.AddRange(from.StaticRoutes);
+        into.StaticRules.AddRange(from.StaticRules);
+        into.StaticTrackGroups.AddRange(from.StaticTrackGroups);
 
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;
