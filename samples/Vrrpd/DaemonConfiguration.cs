@@ -93,6 +93,7 @@ internal sealed partial class DaemonConfiguration
         to.ScriptGroup = from.ScriptGroup;
         to.GarpInterval = from.GarpInterval;
         to.GnaInterval = from.GnaInterval;
+        to.GarpGroups = from.GarpGroups;
         to.TrackProcesses = from.TrackProcesses;
         to.ReleaseOnStop = from.ReleaseOnStop;
         to.StaticAddresses = from.StaticAddresses;

@@ -101,6 +101,8 @@ internal static class DriverConfiguration
             HigherPrioritySendAdvertisement = instance.HigherPrioritySendAdvert,
             GarpInterval = options.GarpInterval,
             GnaInterval = options.GnaInterval,
+            // garp_group: the same groups for every instance, so that the driver's one announcement queue paces them together.
+            AnnouncementPacingGroups = [.. options.GarpGroups.Select(static g => new AnnouncementPacingGroup { Interfaces = [.. g.Interfaces], GarpInterval = g.GarpInterval, GnaInterval = g.GnaInterval })],
             GarpExtraInterfacesInterval = instance.GarpExtraInterfacesInterval ?? TimeSpan.Zero,
             GarpExtraInterfacesAll = instance.GarpExtraInterfacesAll,
         };

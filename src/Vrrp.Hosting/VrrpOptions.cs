@@ -103,6 +103,13 @@ public sealed class VrrpOptions
     /// <summary>The gap between unsolicited neighbour advertisements sent on one interface (<c>vrrp_gna_interval</c>); zero sends them back to back.</summary>
     public TimeSpan GnaInterval { get; set; }
 
+    /// <summary>
+    /// Interfaces whose announcements are paced together (keepalived <c>garp_group</c>): on the interfaces of one group,
+    /// gratuitous ARPs and unsolicited neighbour advertisements of every instance share one gap. A group replaces
+    /// <see cref="GarpInterval"/> and <see cref="GnaInterval"/> on its interfaces, as keepalived's does.
+    /// </summary>
+    public List<VrrpGarpGroupOptions> GarpGroups { get; set; } = [];
+
     /// <summary>Tracked processes that instances can reference (keepalived <c>vrrp_track_process</c>).</summary>
     public List<VrrpTrackProcessOptions> TrackProcesses { get; set; } = [];
 
@@ -544,6 +551,31 @@ public sealed class VrrpInterfaceDelayOptions
 
     /// <summary>How long its link must stay up before the instances see it up (0: at once).</summary>
     public TimeSpan Up { get; set; }
+}
+
+/// <summary>
+/// A group of interfaces that pace their announcements together (keepalived
+/// <c>garp_group { garp_interval S; gna_interval S; interfaces { IF ... } }</c>): after a gratuitous ARP (or an
+/// unsolicited neighbour advertisement) on any of them, the next one on any of them waits the group's gap.
+/// </summary>
+/// <remarks>
+/// As in keepalived, the group's gaps replace the global ones on its interfaces: a group with only
+/// <see cref="GarpInterval"/> sends neighbour advertisements there back to back, whatever <see cref="VrrpOptions.GnaInterval"/> says.
+/// An interface belongs to at most one group.
+/// </remarks>
+public sealed class VrrpGarpGroupOptions
+{
+    /// <summary>A name for messages and configuration keys (keepalived's groups have none; the reader numbers them <c>1</c>, <c>2</c>...).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The gap between gratuitous ARPs on the group's interfaces (<c>garp_interval</c>), or null for none (back to back).</summary>
+    public TimeSpan? GarpInterval { get; set; }
+
+    /// <summary>The gap between unsolicited neighbour advertisements on the group's interfaces (<c>gna_interval</c>), or null for none (back to back).</summary>
+    public TimeSpan? GnaInterval { get; set; }
+
+    /// <summary>The interfaces of the group (<c>interface IF</c>, <c>interfaces { IF ... }</c>).</summary>
+    public List<string> Interfaces { get; set; } = [];
 }
 
 /// <summary>Instances that track the interfaces of static entries (keepalived <c>track_group NAME { group { ... } }</c>).</summary>

@@ -190,6 +190,34 @@ internal sealed partial class VrrpOptionsValidator
             errors.Add("Vrrp: GarpInterval and GnaInterval (vrrp_garp_interval, vrrp_gna_interval) must not be negative.");
         }
 
+        CheckUniqueNames(errors, "garp group", options.GarpGroups.Select(g => g.Name));
+        var grouped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in options.GarpGroups)
+        {
+            string label = $"Garp group '{group.Name}'";
+            if (group.GarpInterval < TimeSpan.Zero || group.GnaInterval < TimeSpan.Zero)
+            {
+                errors.Add($"{label}: GarpInterval and GnaInterval (garp_interval, gna_interval) must not be negative.");
+            }
+
+            if (group.GarpInterval is null && group.GnaInterval is null)
+            {
+                errors.Add($"{label}: set GarpInterval or GnaInterval (garp_interval, gna_interval); keepalived removes a group without either.");
+            }
+
+            foreach (string name in group.Interfaces)
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    errors.Add($"{label}: an interface name (interfaces) is empty.");
+                }
+                else if (!grouped.Add(name))
+                {
+                    errors.Add($"{label}: interface '{name}' is in another garp group already; an interface belongs to at most one.");
+                }
+            }
+        }
+
         CheckStaticEntries(errors, options);
         CheckUniqueNames(errors, "tracked process", options.TrackProcesses.Select(p => p.Name));
         foreach (var process in options.TrackProcesses)

@@ -215,6 +215,79 @@ internal sealed partial class KeepalivedConfigBinder
         (file.InitialValue, file.InitialOverwrite) = (value, overwrite);
     }
 
+    /// <summary>
+    /// <c>garp_group { ... }</c>: keepalived's groups have no name; they are numbered in file order. As keepalived,
+    /// a group that sets neither gap is removed (its interfaces are then paced by the global gaps).
+    /// </summary>
+    internal void ReadGarpGroup(ConfigStatement s)
+    {
+        WarnExtra(s, 0);
+        string name = (_options.GarpGroups.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var draft = new BlockDraft<VrrpGarpGroupOptions>(new VrrpGarpGroupOptions { Name = name }, s.Keyword, s.Location);
+        ReadBlock(KeywordTable.GarpGroup, s.Block!, draft);
+        if (draft.Options.GarpInterval is null && draft.Options.GnaInterval is null)
+        {
+            Warning(s, "garp_group sets neither garp_interval nor gna_interval; the group is removed (as keepalived does)");
+            return;
+        }
+
+        if (draft.Options.Interfaces.Count == 0)
+        {
+            Warning(s, "garp_group has no interfaces; it paces nothing");
+        }
+
+        _options.GarpGroups.Add(draft.Options);
+    }
+
+    /// <summary><c>interface IF</c> in a garp_group.</summary>
+    internal void ReadGarpGroupInterface(ConfigStatement s, BlockDraft<VrrpGarpGroupOptions> draft)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            _d.Error(s.Location, "interface: expected an interface name");
+            return;
+        }
+
+        WarnExtra(s, 1);
+        AddGarpGroupInterface(s, draft.Options, s.Arguments[0].Text);
+    }
+
+    /// <summary><c>interfaces { IF ... }</c> in a garp_group.</summary>
+    internal void ReadGarpGroupInterfaces(ConfigStatement s, BlockDraft<VrrpGarpGroupOptions> draft)
+    {
+        if (s.Block is not { Count: > 0 })
+        {
+            Warning(s, "empty garp_group interfaces block");
+            return;
+        }
+
+        foreach (var member in s.Block)
+        {
+            if (member.Block is not null)
+            {
+                _d.Error(member.Location, $"interfaces: '{member.Keyword}' does not take a block");
+            }
+
+            AddGarpGroupInterface(member, draft.Options, member.Keyword);
+            foreach (var word in member.Arguments)
+            {
+                AddGarpGroupInterface(member, draft.Options, word.Text);
+            }
+        }
+    }
+
+    // keepalived: an interface is in one group, the first that names it; a later naming is ignored with a message.
+    private void AddGarpGroupInterface(ConfigStatement s, VrrpGarpGroupOptions group, string name)
+    {
+        if (group.Interfaces.Contains(name, StringComparer.Ordinal) || _options.GarpGroups.Any(g => g.Interfaces.Contains(name, StringComparer.Ordinal)))
+        {
+            Warning(s, $"garp_group already specified for {name}; ignored (as keepalived does)");
+            return;
+        }
+
+        group.Interfaces.Add(name);
+    }
+
     internal void ReadSyncGroupMembers(ConfigStatement s, SyncGroupDraft draft)
     {
         foreach (var member in s.Block!)

@@ -75,6 +75,7 @@ public static class KeepalivedConfigBuilderExtensions
         into.TrackProcesses.AddRange(from.TrackProcesses);
         into.SyncGroups.AddRange(from.SyncGroups);
         into.InterfaceDelays.AddRange(from.InterfaceDelays);
+        into.GarpGroups.AddRange(from.GarpGroups);
         into.StaticAddresses.AddRange(from.StaticAddresses);
         into.StaticRoutes.AddRange(from.StaticRoutes);
         into.StaticRules.AddRange(from.StaticRules);

@@ -33,6 +33,33 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteGarpGroups(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        foreach (var group in options.GarpGroups)
+        {
+            w.Line("");
+            w.Open("garp_group");
+            WriteRows(w, KeywordTable.GarpGroup, group, all);
+            w.Close();
+        }
+    }
+
+    internal static void WriteGarpGroupInterfaces(ConfigOutput w, VrrpGarpGroupOptions group, VrrpOptions all)
+    {
+        if (group.Interfaces.Count == 0)
+        {
+            return;
+        }
+
+        w.Open("interfaces");
+        foreach (string name in group.Interfaces)
+        {
+            w.Line(Word(name));
+        }
+
+        w.Close();
+    }
+
     internal static void WriteInstances(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
         foreach (var instance in options.Instances)

@@ -236,6 +236,33 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public void Garp_groups_bind_from_configuration_and_an_interface_in_two_groups_is_refused()
+    {
+        var (options, errors) = Load($$"""
+            {
+              "Vrrp": {
+                "GarpInterval": "0.001",
+                "GarpGroups": {
+                  "lan": { "GarpInterval": "0.25", "Interfaces": [ "eth0", "eth1" ] },
+                  "v6": { "GnaInterval": "0", "Interfaces": [ "eth2" ] }
+                },
+                "Instances": { "VI_1": { {{Instance}} } }
+              }
+            }
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(("lan", TimeSpan.FromMilliseconds(250), (TimeSpan?)null, "eth0 eth1"),
+            (options!.GarpGroups[0].Name, options.GarpGroups[0].GarpInterval!.Value, options.GarpGroups[0].GnaInterval, string.Join(' ', options.GarpGroups[0].Interfaces)));
+        Assert.Equal(((TimeSpan?)null, TimeSpan.Zero), (options.GarpGroups[1].GarpInterval, options.GarpGroups[1].GnaInterval!.Value));
+
+        options.GarpGroups.Add(new VrrpGarpGroupOptions { Name = "again", GarpInterval = TimeSpan.FromSeconds(1), Interfaces = ["eth1"] });
+        options.GarpGroups.Add(new VrrpGarpGroupOptions { Name = "none", Interfaces = ["eth3"] });
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures!;
+        Assert.Contains("Garp group 'again': interface 'eth1' is in another garp group already; an interface belongs to at most one.", failures);
+        Assert.Contains("Garp group 'none': set GarpInterval or GnaInterval (garp_interval, gna_interval); keepalived removes a group without either.", failures);
+    }
+
+    [Fact]
     public void The_ranges_of_the_new_options_come_from_the_option_table()
     {
         var (_, errors) = Load($$"""

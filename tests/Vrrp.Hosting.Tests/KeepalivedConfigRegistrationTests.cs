@@ -177,6 +177,10 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
             static_rules {
                 from 10.82.0.0/24 priority 900 table 100
             }
+            garp_group {
+                garp_interval 0.2
+                interface eth1
+            }
             vrrp_instance VI_1 {
                 interface eth0
                 virtual_router_id 1

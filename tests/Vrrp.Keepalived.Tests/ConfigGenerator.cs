@@ -132,6 +132,21 @@ internal sealed class ConfigGenerator(int seed)
             pool.RemoveRange(0, take);
         }
 
+        // garp_group: up to two groups of one or two interfaces each (eth0..eth3, none in two groups), each with a
+        // garp and/or a gna gap in whole milliseconds (keepalived's dump prints them with %g), 0 included.
+        int garpGroups = _random.Next(0, 3);
+        for (int i = 0; i < garpGroups; i++)
+        {
+            bool garp = Chance(0.7);
+            options.GarpGroups.Add(new VrrpGarpGroupOptions
+            {
+                Name = $"{i + 1}",
+                GarpInterval = garp ? TimeSpan.FromMilliseconds(_random.Next(0, 2001)) : null,
+                GnaInterval = !garp || Chance(0.5) ? TimeSpan.FromMilliseconds(_random.Next(0, 2001)) : null,
+                Interfaces = Chance(0.5) ? [$"eth{2 * i}", $"eth{2 * i + 1}"] : [$"eth{2 * i + _random.Next(0, 2)}"],
+            });
+        }
+
         // Static entries (keepalived's static_ipaddress, static_routes, static_rules) and a track group.
         if (options.Instances.Count > 0 && Chance(0.5))
         {

@@ -349,4 +349,51 @@ public class DataPlaneKeywordTests
         Assert.Equal("/usr/local/bin/reclaim.sh VI_1", vi1.NotifyMasterRxLowerPriority);
         Assert.Equal((TimeSpan.FromSeconds(5), false, false, false), (vi2.GarpExtraInterfacesInterval!.Value, vi2.GarpExtraInterfacesAll, vi2.HigherPrioritySendAdvert, vi2.Accept!.Value));
     }
+
+    [Fact]
+    public void Garp_groups_are_read_in_order_with_both_interface_forms_and_written_back()
+    {
+        var result = ReadAndRoundTrip("""
+            global_defs {
+                vrrp_garp_interval 0.001
+            }
+            garp_group {
+                garp_interval 0.25
+                interface eth0
+                interface eth1
+            }
+            garp_group {
+                gna_interval 0
+                interfaces {
+                    eth2 eth3
+                    eth4
+                }
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var groups = result.Options.GarpGroups;
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(("1", TimeSpan.FromMilliseconds(250), (TimeSpan?)null, "eth0 eth1"), (groups[0].Name, groups[0].GarpInterval!.Value, groups[0].GnaInterval, string.Join(' ', groups[0].Interfaces)));
+        Assert.Equal(("2", (TimeSpan?)null, TimeSpan.Zero, "eth2 eth3 eth4"), (groups[1].Name, groups[1].GarpInterval, groups[1].GnaInterval!.Value, string.Join(' ', groups[1].Interfaces)));
+
+        // Every instance gets the groups; the global gap stays for the interfaces outside them.
+        var config = DriverConfiguration.Create(result.Options, result.Options.Instances[0]);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), config.GarpInterval);
+        Assert.Equal(["eth0", "eth1"], config.AnnouncementPacingGroups[0].Interfaces);
+        Assert.Equal(TimeSpan.Zero, config.AnnouncementPacingGroups[1].GnaInterval);
+    }
+
+    [Theory]
+    [InlineData("garp_interval 2147.483648", "garp_interval")]
+    [InlineData("gna_interval -1", "gna_interval")]
+    [InlineData("garp_interval soon", "garp_interval")]
+    public void A_garp_group_gap_outside_keepalived_s_range_is_an_error(string line, string keyword)
+    {
+        var result = KeepalivedConfigReader.ReadText($"garp_group {{\n {line}\n interface eth0\n}}\n");
+        Assert.Contains(result.Errors, e => e.Message.Contains(keyword, StringComparison.Ordinal));
+    }
 }

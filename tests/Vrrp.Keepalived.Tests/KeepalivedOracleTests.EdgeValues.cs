@@ -189,6 +189,35 @@ public sealed partial class KeepalivedOracleTests
         Assert.True(lines.Any(static l => l >= Line), $"keepalived takes '{statement}' without complaint:\n{check}");
         Assert.True(read.Errors.Any(static e => e.Line >= Line), $"keepalived refuses '{statement}' ({check.Trim()}), the reader does not: {string.Join("; ", read.Diagnostics)}");
     }
+
+    [Theory]
+    [InlineData("garp_interval 0", true)]
+    [InlineData("garp_interval 2147.483647", true)]
+    [InlineData("gna_interval 0.000001", true)]
+    [InlineData("garp_interval 2147.483648", false)]
+    [InlineData("gna_interval -0.1", false)]
+    [InlineData("gna_interval soon", false)]
+    public void Garp_group_gaps_are_taken_and_refused_on_the_same_line_as_keepalived_does(string statement, bool accepted)
+    {
+        RequireLab();
+        CreateNamespace(["eth0", "eth1"]);
+        string text = "garp_group {\n " + statement + "\n interfaces {\n  eth0\n  eth1\n }\n}\n" +
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n";
+        string path = Path.Combine(_folder, "garp-group.conf");
+        File.WriteAllText(path, text);
+
+        Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check);
+        var read = KeepalivedConfigReader.Read(path);
+        TestContext.Current.TestOutputHelper?.WriteLine(check);
+        bool keepalivedRefuses = Regex.IsMatch(check, @"Line 2\)");
+        Assert.Equal(!accepted, keepalivedRefuses);
+        Assert.Equal(!accepted, read.Errors.Any(static e => e.Line == 2));
+        if (accepted)
+        {
+            Assert.Empty(read.Diagnostics);
+            Assert.Equal(["eth0", "eth1"], read.Options.GarpGroups[0].Interfaces);
+        }
+    }
 }
 
 /// <summary>

@@ -144,6 +144,20 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             AssertKeepalivedOptions(context, o, read.Options, k);
         }
 
+        // garp_group: keepalived's dump lists the file's groups in order, then (when a global gap is set) one group
+        // per other interface its instances use, with the global gaps: the groups' gaps win on their interfaces.
+        var groups = read.Options.GarpGroups.Select(static g =>
+            $"garp {(g.GarpInterval is { } a ? Gap(a) : "-")} gna {(g.GnaInterval is { } n ? Gap(n) : "-")} on {string.Join(' ', g.Interfaces)}").ToList();
+        var grouped = read.Options.GarpGroups.SelectMany(static g => g.Interfaces).ToHashSet();
+        var dumped = dump.GarpGroups.Select(static g => g.Text).ToList();
+        Assert.True(groups.SequenceEqual(dumped.Take(groups.Count)), $"seed {seed}: garp groups: reader [{string.Join("; ", groups)}], keepalived [{string.Join("; ", dumped)}]");
+        string global = $"garp {(read.Options.GarpInterval > TimeSpan.Zero ? Gap(read.Options.GarpInterval) : "-")} gna {(read.Options.GnaInterval > TimeSpan.Zero ? Gap(read.Options.GnaInterval) : "-")}";
+        foreach (var rest in dump.GarpGroups.Skip(groups.Count))
+        {
+            Assert.True(rest.Interfaces.Count == 1 && !grouped.Contains(rest.Interfaces[0]), $"seed {seed}: keepalived's default group {rest.Text} is on a grouped interface");
+            Assert.Equal($"{global} on {rest.Interfaces[0]}", rest.Text);
+        }
+
         foreach (var process in read.Options.TrackProcesses)
         {
             string context = $"seed {seed}, track process {process.Name}";
@@ -186,6 +200,9 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             Assert.True(KeepalivedDump.Words(words.Skip(1)) == KeepalivedDump.Arguments(dumped), $"{context}: {field}: reader {KeepalivedDump.Words(words)}, keepalived {dumped}");
         }
     }
+
+    // keepalived prints a garp_group gap with %g.
+    private static string Gap(TimeSpan value) => value.TotalSeconds.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>What keepalived's dump says of the options keepalived.conf keywords set beyond the protocol: addresses with their options, routes, rules, unicast TTLs, accept mode...</summary>
     private static void AssertKeepalivedOptions(string context, VrrpInstanceOptions o, VrrpOptions all, KeepalivedDump.Block k)
@@ -469,12 +486,16 @@ internal sealed class KeepalivedDump
 
     public Dictionary<string, Block> TrackProcesses { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The GARP delay groups, in dump order; Text is "garp G gna N on IF IF" ("-" where the group has no gap).</summary>
+    public List<(string Text, List<string> Interfaces)> GarpGroups { get; } = [];
+
     /// <summary>The line keepalived's dump has for <c>use_vmac_addr</c>.</summary>
     public const string VirtualMacForAddresses = "Use VMAC for VIPs on other interfaces";
 
     public static KeepalivedDump Parse(string text)
     {
         var dump = new KeepalivedDump();
+        ParseGarpGroups(dump, text);
         Block? current = null;
         List<string>? list = null;
         (string Prefix, Func<KeepalivedDump, Dictionary<string, Block>> Into)[] blocks =
@@ -536,6 +557,55 @@ internal sealed class KeepalivedDump
         }
 
         return dump;
+    }
+
+    // "------< GARP delay group N >------", " GARP interval = 0.25", " GNA interval = 0", " Interfaces", "  eth0".
+    private static void ParseGarpGroups(KeepalivedDump dump, string text)
+    {
+        string? garp = null, gna = null;
+        List<string>? interfaces = null;
+        bool inGroup = false;
+        void Flush()
+        {
+            if (inGroup)
+            {
+                dump.GarpGroups.Add(($"garp {garp ?? "-"} gna {gna ?? "-"} on {string.Join(' ', interfaces ?? [])}", interfaces ?? []));
+            }
+
+            (garp, gna, interfaces, inGroup) = (null, null, null, false);
+        }
+
+        foreach (string raw in text.Split('\n'))
+        {
+            string line = s_timestamp.Replace(raw.TrimEnd('\r'), "");
+            if (line.StartsWith("------<", StringComparison.Ordinal))
+            {
+                Flush();
+                inGroup = line.StartsWith("------< GARP delay group ", StringComparison.Ordinal);
+            }
+            else if (!inGroup)
+            {
+                continue;
+            }
+            else if (line.StartsWith(" GARP interval = ", StringComparison.Ordinal))
+            {
+                garp = line[" GARP interval = ".Length..];
+            }
+            else if (line.StartsWith(" GNA interval = ", StringComparison.Ordinal))
+            {
+                gna = line[" GNA interval = ".Length..];
+            }
+            else if (line == " Interfaces")
+            {
+                interfaces = [];
+            }
+            else if (interfaces is not null && line.StartsWith("  ", StringComparison.Ordinal))
+            {
+                interfaces.Add(line.Trim());
+            }
+        }
+
+        Flush();
     }
 
     /// <summary>keepalived's "1 sec" / "250 milli-sec" form of a timer.</summary>

@@ -256,9 +256,8 @@ public class MalformedConfigTests
         },
         {
             "keywords that ask for what vrrpd does not implement",
-            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_bfd {\n  b1\n }\n}\ngarp_group {\n garp_interval 0.1\n}\n",
-            ["keepalived.conf:4: error: vrrp_instance: 'track_bfd' block is not supported (BFD is not part of Vrrp), so the configuration would run without it; instead: a track_script or track_interface; or set vrrpd_ignore_unsupported in global_defs to run without it",
-             "keepalived.conf:8: error: garp_group block is not supported (announcement rate groups are not part of Vrrp), so the configuration would run without it; instead: leave it out: announcements are sent at once; or set vrrpd_ignore_unsupported in global_defs to run without it"]
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n track_bfd {\n  b1\n }\n}\n",
+            ["keepalived.conf:4: error: vrrp_instance: 'track_bfd' block is not supported (BFD is not part of Vrrp), so the configuration would run without it; instead: a track_script or track_interface; or set vrrpd_ignore_unsupported in global_defs to run without it"]
         },
         {
             "vrrp_startup_delay not a number",
@@ -280,6 +279,14 @@ public class MalformedConfigTests
 
     public static TheoryData<string, string, string[]> Warnings => new()
     {
+        {
+            "garp_group without a gap, an interface named twice, an empty interfaces block",
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n}\ngarp_group {\n garp_interval 0.1\n interface eth0\n}\ngarp_group {\n interface eth1\n}\ngarp_group {\n gna_interval 0.2\n interfaces {\n  eth0 eth2\n }\n}\ngarp_group {\n gna_interval 0.2\n interfaces {\n }\n}\n",
+            ["keepalived.conf:9: warning: garp_group sets neither garp_interval nor gna_interval; the group is removed (as keepalived does)",
+             "keepalived.conf:15: warning: garp_group already specified for eth0; ignored (as keepalived does)",
+             "keepalived.conf:18: warning: garp_group has no interfaces; it paces nothing",
+             "keepalived.conf:20: warning: empty garp_group interfaces block"]
+        },
         {
             "LVS virtual_server block",
             "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n}\nvirtual_server 10.0.0.1 80 {\n delay_loop 6\n real_server 10.0.0.2 80 {\n  weight 1\n }\n}\n",

@@ -30,6 +30,7 @@ public class OptionTableAgreementTests
         Add(OptionFields.TrackFile, "track_file", static _ => true);
         Add(OptionFields.SyncGroup, "sync_group", static _ => true);
         Add(OptionFields.TrackProcess, "track_process", static _ => true);
+        Add(OptionFields.GarpGroup, "garp_group", static _ => true);
         return data;
     }
 
@@ -46,6 +47,7 @@ public class OptionTableAgreementTests
             "track_file" => KeywordTable.TrackFile.TryGet(keyword, out _) || keyword is "vrrp_track_file" or "weight",
             "sync_group" => KeywordTable.SyncGroup.TryGet(keyword, out _) || keyword == "vrrp_sync_group",
             "track_process" => KeywordTable.TrackProcess.TryGet(keyword, out _) || keyword == "vrrp_track_process",
+            "garp_group" => KeywordTable.GarpGroup.TryGet(keyword, out _),
             _ => false,
         };
         Assert.True(known, $"{option} names the keepalived keyword '{keyword}', which the keyword table of {block} does not know: fix the name in OptionFields or add the row to KeywordTable");

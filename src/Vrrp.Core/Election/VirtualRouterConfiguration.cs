@@ -221,6 +221,13 @@ public sealed record VirtualRouterConfiguration
     public TimeSpan GnaInterval { get; init; }
 
     /// <summary>
+    /// Interfaces that pace their announcements together (keepalived <c>garp_group</c>); on them, the group's gaps
+    /// replace <see cref="GarpInterval"/> and <see cref="GnaInterval"/>. Empty (the default): each interface is paced
+    /// on its own with those two.
+    /// </summary>
+    public IReadOnlyList<AnnouncementPacingGroup> AnnouncementPacingGroups { get; init; } = [];
+
+    /// <summary>
     /// keepalived <c>garp_extra_if N</c>: while master, re-announce every N the addresses that are on other interfaces
     /// than the instance's own (so that switches keep those MACs); zero (the default) is off.
     /// </summary>
@@ -345,6 +352,11 @@ public sealed record VirtualRouterConfiguration
         if (GarpInterval < TimeSpan.Zero || GnaInterval < TimeSpan.Zero || GarpExtraInterfacesInterval < TimeSpan.Zero)
         {
             throw new ArgumentException($"{who}: announcement intervals must not be negative.", nameof(GarpInterval));
+        }
+
+        if (AnnouncementPacingGroups.Any(static g => g.GarpInterval < TimeSpan.Zero || g.GnaInterval < TimeSpan.Zero))
+        {
+            throw new ArgumentException($"{who}: announcement pacing group intervals must not be negative.", nameof(AnnouncementPacingGroups));
         }
 
         if (MulticastGroup is { } group)

@@ -41,6 +41,10 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    // When the next gratuitous ARP / neighbour advertisement may go, per pacing key (an interface, or a garp_group
+    // with its interfaces); touched only by the worker, which runs one piece of work at a time.
+    private readonly Dictionary<string, DateTimeOffset> _nextAnnouncement = new(StringComparer.Ordinal);
+
     private readonly Lock _gate = new();
     private readonly Queue<AddressWork> _queue = new();
     private readonly CancellationTokenSource _cancel = new();
@@ -228,7 +232,8 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                     }
 
                     var config = router.Configuration;
-                    bool paced = config.GarpInterval > TimeSpan.Zero || config.GnaInterval > TimeSpan.Zero;
+                    List<(string Interface, VirtualAddress Address, TimeSpan Gap, string Key, int Order)>? pending = null;
+                    int order = 0;
                     foreach (var (interfaceName, list) in router.AnnounceTargets)
                     {
                         // garp_extra_if: the addresses on the other interfaces (all of them with "all").
@@ -250,6 +255,9 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                             }
                         }
 
+                        var garp = PacingOf(config, interfaceName, VrrpAddressFamily.IPv4);
+                        var gna = PacingOf(config, interfaceName, VrrpAddressFamily.IPv6);
+                        bool paced = garp.Gap > TimeSpan.Zero || gna.Gap > TimeSpan.Zero;
                         for (int i = 0; i < work.Repeat; i++)
                         {
                             if (!paced)
@@ -258,17 +266,56 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                                 continue;
                             }
 
-                            // garp_interval / gna_interval: one frame at a time on the interface, spaced.
-                            foreach (var address in list)
+                            // garp_interval / gna_interval (global, or the interface's garp_group), as keepalived
+                            // paces them: a frame goes at once when the gap since the last one of its kind on the
+                            // interface (on any interface of its group, whichever router sent it) has passed;
+                            // otherwise the address waits, once: its further repeats fold into that one.
+                            for (int a = 0; a < list.Length; a++)
                             {
-                                await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
-                                var pause = address.Family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval;
-                                if (pause > TimeSpan.Zero)
+                                var address = list[a];
+                                var (gap, key) = address.Family == VrrpAddressFamily.IPv4 ? garp : gna;
+                                if (gap <= TimeSpan.Zero || !_nextAnnouncement.TryGetValue(key, out var next) || _time.GetUtcNow() >= next)
                                 {
-                                    await Task.Delay(pause, _time, token).ConfigureAwait(false);
+                                    await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                                    if (gap > TimeSpan.Zero)
+                                    {
+                                        _nextAnnouncement[key] = _time.GetUtcNow() + gap;
+                                    }
+                                }
+                                else if (!(pending ??= []).Exists(p => p.Address == address && string.Equals(p.Interface, interfaceName, StringComparison.Ordinal)))
+                                {
+                                    pending.Add((interfaceName, address, gap, key, order + a));
                                 }
                             }
                         }
+
+                        order += list.Length;
+                    }
+
+                    // The waiting ones, each when its interface (group) is free again, in the order they were
+                    // configured (as keepalived's delayed-announcement thread walks its addresses); the worker waits meanwhile.
+                    while (pending is { Count: > 0 })
+                    {
+                        var now = _time.GetUtcNow();
+                        int due = 0;
+                        for (int p = 1; p < pending.Count; p++)
+                        {
+                            var (next, best) = (NextOf(pending[p].Key, now), NextOf(pending[due].Key, now));
+                            if (next < best || (next == best && pending[p].Order < pending[due].Order))
+                            {
+                                due = p;
+                            }
+                        }
+
+                        var (interfaceName, address, gap, key, _) = pending[due];
+                        pending.RemoveAt(due);
+                        if (NextOf(key, now) - now is { Ticks: > 0 } wait)
+                        {
+                            await Task.Delay(wait, _time, token).ConfigureAwait(false);
+                        }
+
+                        await announcer.AnnounceAsync(interfaceName, [address], token).ConfigureAwait(false);
+                        _nextAnnouncement[key] = _time.GetUtcNow() + gap;
                     }
 
                     break;
@@ -292,6 +339,26 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
         }
 
         return (error, error is null ? null : subject);
+    }
+
+    private DateTimeOffset NextOf(string key, DateTimeOffset now) => _nextAnnouncement.TryGetValue(key, out var next) ? next : now;
+
+    // The gap and the pacing key of one kind of announcement on an interface: the interface's garp_group if it has
+    // one (its gap for that kind, none when the group does not set it), else the router's global gap for the
+    // interface alone.
+    private static (TimeSpan Gap, string Key) PacingOf(VirtualRouterConfiguration config, string interfaceName, VrrpAddressFamily family)
+    {
+        string kind = family == VrrpAddressFamily.IPv4 ? "arp" : "na";
+        foreach (var group in config.AnnouncementPacingGroups)
+        {
+            if (group.Interfaces.Contains(interfaceName, StringComparer.Ordinal))
+            {
+                var gap = (family == VrrpAddressFamily.IPv4 ? group.GarpInterval : group.GnaInterval) ?? TimeSpan.Zero;
+                return (gap, $"{kind} group {string.Join(' ', group.Interfaces)}");
+            }
+        }
+
+        return (family == VrrpAddressFamily.IPv4 ? config.GarpInterval : config.GnaInterval, $"{kind} {interfaceName}");
     }
 
     // One call of the router's resources, if it has any; a failure is logged and returned, never thrown.

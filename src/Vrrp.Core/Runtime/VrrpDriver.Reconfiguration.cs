@@ -410,6 +410,9 @@ public partial class VrrpDriver
         a.HigherPrioritySendAdvertisement == b.HigherPrioritySendAdvertisement && a.LowerPriorityNoAdvertisement == b.LowerPriorityNoAdvertisement &&
         a.DownTimerAdvertisements == b.DownTimerAdvertisements && a.FaultWithoutUnicastPeers == b.FaultWithoutUnicastPeers && a.TrackSourceAddress == b.TrackSourceAddress &&
         a.GarpInterval == b.GarpInterval && a.GnaInterval == b.GnaInterval &&
+        a.AnnouncementPacingGroups.Count == b.AnnouncementPacingGroups.Count &&
+        a.AnnouncementPacingGroups.Zip(b.AnnouncementPacingGroups).All(static p => p.First.GarpInterval == p.Second.GarpInterval &&
+            p.First.GnaInterval == p.Second.GnaInterval && p.First.Interfaces.SequenceEqual(p.Second.Interfaces, StringComparer.Ordinal)) &&
         a.GarpExtraInterfacesInterval == b.GarpExtraInterfacesInterval && a.GarpExtraInterfacesAll == b.GarpExtraInterfacesAll;
 
     // Everything that would make a reload fail half-way is checked before anything changes.

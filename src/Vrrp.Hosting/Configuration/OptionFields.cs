@@ -68,6 +68,7 @@ internal static class OptionFields
         Text<VrrpOptions>("ScriptGroup", "script_user", (o, v) => o.ScriptGroup = v),
         Duration<VrrpOptions>("GarpInterval", "vrrp_garp_interval", (o, v) => o.GarpInterval = v),
         Duration<VrrpOptions>("GnaInterval", "vrrp_gna_interval", (o, v) => o.GnaInterval = v),
+        Named<VrrpOptions, VrrpGarpGroupOptions>("GarpGroups", "garp_group", "Garp group", o => o.GarpGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => GarpGroup!),
         Named<VrrpOptions, VrrpInstanceOptions>("Instances", "vrrp_instance", "Instance", o => o.Instances, "Name", i => i.Name, (i, n) => i.Name = n, () => Instance!),
         Named<VrrpOptions, VrrpSyncGroupOptions>("SyncGroups", "vrrp_sync_group", "Sync group", o => o.SyncGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => SyncGroup!),
         Named<VrrpOptions, VrrpScriptOptions>("Scripts", "vrrp_script", "Script", o => o.Scripts, "Name", s => s.Name, (s, n) => s.Name = n, () => Script!),
@@ -232,6 +233,14 @@ internal static class OptionFields
         Bool<VrrpTrackFileOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
         NullableInt<VrrpTrackFileOptions>("InitialValue", "init_file", (o, v) => o.InitialValue = v),
         Bool<VrrpTrackFileOptions>("InitialOverwrite", "init_file", (o, v) => o.InitialOverwrite = v),
+    ];
+
+    public static readonly OptionField<VrrpGarpGroupOptions>[] GarpGroup =
+    [
+        Text<VrrpGarpGroupOptions>("Name", null, (o, v) => o.Name = v ?? ""),
+        NullableDuration<VrrpGarpGroupOptions>("GarpInterval", "garp_interval", (o, v) => o.GarpInterval = v),
+        NullableDuration<VrrpGarpGroupOptions>("GnaInterval", "gna_interval", (o, v) => o.GnaInterval = v),
+        Strings<VrrpGarpGroupOptions>("Interfaces", "interfaces", o => o.Interfaces),
     ];
 
     public static readonly OptionField<VrrpStaticTrackGroupOptions>[] StaticTrackGroup =

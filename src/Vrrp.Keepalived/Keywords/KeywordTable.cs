@@ -25,11 +25,15 @@ internal static class KeywordTable
         Authentication = BuildAuthentication();
         Script = BuildScript();
         TrackFile = BuildTrackFile();
+        GarpGroup = BuildGarpGroup();
         SyncGroup = BuildSyncGroup();
         TrackProcess = BuildTrackProcess();
         Global = BuildGlobal();
         TopLevel = BuildTopLevel();
     }
+
+    /// <summary><c>garp_group { ... }</c>.</summary>
+    public static KeywordBlock<VrrpGarpGroupOptions> GarpGroup { get; }
 
     /// <summary>The top level of the file: global_defs and the named blocks.</summary>
     public static KeywordBlock<VrrpOptions> TopLevel { get; }
@@ -82,7 +86,7 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteEntries(w, "static_routes", o.StaticRoutes));
         k.Custom("static_rules", BlockUse.Required, static (b, s, d) => b.ReadRules(s, d.Options.StaticRules, isStatic: true),
             static (w, o, _) => W.WriteEntries(w, "static_rules", o.StaticRules));
-        k.Unsupported("garp_group", "announcement rate groups are not part of Vrrp", "leave it out: announcements are sent at once");
+        k.Custom("garp_group", BlockUse.Required, static (b, s, _) => b.ReadGarpGroup(s), W.WriteGarpGroups);
         k.Custom("interface_up_down_delays", BlockUse.Required, static (b, s, d) => b.ReadInterfaceDelays(s, d.Options.InterfaceDelays), W.WriteInterfaceDelays);
         TopLevelIgnoredBlock(k, "virtual_server", "LVS is not part of Vrrp");
         TopLevelIgnoredBlock(k, "virtual_server_group", "LVS is not part of Vrrp");
@@ -297,6 +301,19 @@ internal static class KeywordTable
             (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
             static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
         k.Custom("init_file", BlockUse.No, static (b, s, d) => b.ReadInitFile(s, d.Options), W.WriteInitFile);
+        return k;
+    }
+
+    // keepalived reads the gaps of a garp_group as 0..INT_MAX microseconds; 0 is a gap too (and still replaces the global one).
+    private static readonly ValueSyntax<TimeSpan?> s_garpGroupGap = Syntax.Seconds(0, 2147.483647m).Map<TimeSpan?>(static v => v, static v => v!.Value);
+
+    private static KeywordBlock<VrrpGarpGroupOptions> BuildGarpGroup()
+    {
+        var k = new KeywordBlock<VrrpGarpGroupOptions>("garp_group");
+        k.Value("garp_interval", s_garpGroupGap, static o => o.GarpInterval, static (o, v) => o.GarpInterval = v);
+        k.Value("gna_interval", s_garpGroupGap, static o => o.GnaInterval, static (o, v) => o.GnaInterval = v);
+        k.Custom("interface", BlockUse.No, static (b, s, d) => b.ReadGarpGroupInterface(s, d)); // written in "interfaces"
+        k.Custom("interfaces", BlockUse.Required, static (b, s, d) => b.ReadGarpGroupInterfaces(s, d), W.WriteGarpGroupInterfaces);
         return k;
     }
 

@@ -130,8 +130,81 @@ public class AnnouncementKeywordTests
         await lan.StartAsync(Token);
         clock.Advance(TimeSpan.FromSeconds(3.7)); // takeover at 3.609 s: the first frame goes at once
         int first = a.Node.Announcements;
-        Assert.InRange(first, 1, 2);
-        clock.Advance(TimeSpan.FromSeconds(0.5)); // 4 frames, 100 ms apart: all sent by now
-        Assert.Equal(4, a.Node.Announcements);
+        Assert.Equal(1, first);
+        clock.Advance(TimeSpan.FromSeconds(0.5));
+
+        // As keepalived: 10.99.0.1 at once; 10.99.0.2 and the repeat of 10.99.0.1 wait, each once (a waiting
+        // address's further repeats fold into it), then go 100 ms apart in configuration order.
+        Assert.Equal(3, a.Node.Announcements);
+        var announced = lan.Events.Where(e => e.Kind == LanEventKind.Announced).ToList();
+        Assert.Equal(["10.99.0.1", "10.99.0.1", "10.99.0.2"], announced.Select(e => e.Detail));
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)], announced.Zip(announced.Skip(1), static (x, y) => y.Time - x.Time));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_garp_group_paces_the_announcements_of_all_its_interfaces_together(bool grouped)
+    {
+        // Two routers of one node take over at the same moment; one announces on eth0, the other on eth1. With the
+        // global gap alone each interface is paced on its own (the two first frames go together); in one garp_group
+        // every frame on either interface waits the group's gap after the previous one (keepalived's shared
+        // garp_next_time of the group).
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 35);
+        var node = lan.AddNode("n1");
+        var gap = TimeSpan.FromMilliseconds(100);
+        AnnouncementPacingGroup[] groups = grouped ? [new AnnouncementPacingGroup { Interfaces = ["eth0", "eth1"], GarpInterval = gap }] : [];
+        VirtualRouterConfiguration Paced(byte vrid, string address) => Config(100, vrid) with
+        {
+            VirtualAddresses = [VirtualAddress.Parse(address)],
+            GarpInterval = gap,
+            GarpMasterRepeat = 2,
+            GarpMasterDelay = TimeSpan.Zero,
+            AnnouncementPacingGroups = groups,
+        };
+        node.AddRouter(Paced(1, "10.99.0.1"));
+        node.AddRouter(Paced(2, "10.98.0.1 dev eth1 no_track"));
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        var times = lan.Events.Where(e => e.Kind == LanEventKind.Announced).Select(e => e.Time).Order().ToList();
+        Assert.Equal(grouped ? 3 : 4, times.Count); // in the group, eth1's first frame waits, and its repeat folds into it
+        var gaps = times.Zip(times.Skip(1), static (x, y) => y - x).ToList();
+        if (grouped)
+        {
+            Assert.All(gaps, g => Assert.True(g >= gap, $"gaps {string.Join(", ", gaps)}"));
+        }
+        else
+        {
+            Assert.Contains(gaps, g => g < gap); // a frame on eth1 right after one on eth0
+        }
+    }
+
+    [Fact]
+    public async Task A_garp_group_without_a_gna_interval_sends_its_neighbour_advertisements_back_to_back_whatever_the_global_gap()
+    {
+        // keepalived: on the interfaces of a group the group's gaps replace the global ones, a missing one too.
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 36);
+        var a = lan.AddRouter(Config(100) with
+        {
+            VirtualAddresses = [VirtualAddress.Parse("fd00::1"), VirtualAddress.Parse("fd00::2")],
+            GnaInterval = TimeSpan.FromSeconds(1),
+            GarpMasterRepeat = 2,
+            GarpMasterDelay = TimeSpan.Zero,
+            AnnouncementPacingGroups = [new AnnouncementPacingGroup { Interfaces = [SimulatedNode.InterfaceName], GarpInterval = TimeSpan.FromSeconds(1) }],
+        });
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(VrrpState.Master, a.State);
+        Assert.Equal(4, a.Node.Announcements); // with the global 1 s gap this would take 3 s more
+    }
+
+    [Fact]
+    public void A_negative_group_gap_is_refused()
+    {
+        var config = Config(100) with { AnnouncementPacingGroups = [new AnnouncementPacingGroup { Interfaces = ["eth0"], GnaInterval = TimeSpan.FromSeconds(-1) }] };
+        Assert.Contains("pacing group", Assert.Throws<ArgumentException>(config.Validate).Message, StringComparison.Ordinal);
     }
 }
