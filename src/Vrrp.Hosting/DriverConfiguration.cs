@@ -69,6 +69,7 @@ internal static class DriverConfiguration
             AuthenticationType = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? AuthenticationType.None : instance.AuthenticationType,
             AuthenticationPassword = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? null : instance.AuthenticationPassword,
             ChecksumMode = instance.ChecksumMode,
+            OldUnicastChecksum = instance.OldUnicastChecksum,
             SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
             UnicastPeers = [.. instance.UnicastPeers.Select(IPAddressValue.Parse)],
             AcceptOnlyUnicastPeers = instance.CheckUnicastSource,

@@ -61,6 +61,28 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
+    /// <summary>
+    /// keepalived's old_unicast_checksum: alone it is the old form from the start, with <c>never</c> the RFC form for
+    /// good; any other word is an error (keepalived reports it and keeps its default, switching on hearing the old form).
+    /// Like every unicast keyword it names the instance unicast (see CompleteUnicast).
+    /// </summary>
+    internal void ReadOldUnicastChecksum(ConfigStatement s, Vrrp.Hosting.VrrpInstanceOptions o)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            o.OldUnicastChecksum = OldUnicastChecksum.Always;
+        }
+        else if (string.Equals(s.Arguments[0].Text, "never", StringComparison.Ordinal))
+        {
+            o.OldUnicastChecksum = OldUnicastChecksum.Never;
+            WarnExtra(s, 1);
+        }
+        else
+        {
+            _d.Error(s.Location, $"old_unicast_checksum: unknown mode '{s.Arguments[0].Text}' (keepalived reports it and ignores the keyword); write 'old_unicast_checksum' or 'old_unicast_checksum never'");
+        }
+    }
+
     internal void NoArguments(ConfigStatement s)
     {
         if (s.Arguments.Count > 0)

@@ -167,6 +167,7 @@ public sealed partial class KeepalivedOracleTests
     [InlineData("mcast_dst_ip 10.0.0.9")]
     [InlineData("mcast_dst_ip ff02::12")]
     [InlineData("unicast_src_ip 10.0.0.300")]
+    [InlineData("old_unicast_checksum sometimes")]
     [InlineData("interface eth0.vlan-100-public")]
     [InlineData("track_interface {\n eth1 weight 255\n }")]
     [InlineData("track_script {\n chk weight 254\n }")]

@@ -199,4 +199,66 @@ public class ProtocolKeywordTests
         Assert.Empty(result.Diagnostics);
         Assert.Equal((true, "10.0.0.5"), (result.Options.Instances[0].TrackSourceAddress, result.Options.Instances[0].SourceAddress));
     }
+
+    [Fact]
+    public void Old_unicast_checksum_and_its_never_mode_are_read_and_written_back()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                version 3
+                unicast_peer {
+                    10.0.0.12
+                }
+                old_unicast_checksum
+                virtual_ipaddress {
+                    10.0.0.1
+                }
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                version 3
+                unicast_peer {
+                    10.0.0.12
+                }
+                old_unicast_checksum never
+                virtual_ipaddress {
+                    10.0.0.2
+                }
+            }
+            vrrp_instance VI_3 {
+                interface eth0
+                virtual_router_id 3
+                version 3
+                unicast_peer {
+                    10.0.0.12
+                }
+                virtual_ipaddress {
+                    10.0.0.3
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var o = result.Options.Instances;
+        Assert.Equal([OldUnicastChecksum.Always, OldUnicastChecksum.Never, OldUnicastChecksum.Auto], o.Select(static i => i.OldUnicastChecksum));
+        string written = KeepalivedConfigWriter.Write(result.Options);
+        Assert.Contains("old_unicast_checksum\n", written.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("old_unicast_checksum never", written, StringComparison.Ordinal);
+        Assert.Equal(2, written.Split("old_unicast_checksum").Length - 1);
+
+    }
+
+    [Fact]
+    public void Old_unicast_checksum_is_a_unicast_keyword_and_an_unknown_mode_is_an_error()
+    {
+        // Without peers keepalived warns and uses multicast (the form does not matter there).
+        var alone = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n version 3\n old_unicast_checksum\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        Assert.False(alone.HasErrors, string.Join("\n", alone.Errors));
+        Assert.Contains(alone.Diagnostics, static d => d.Message.Contains("unicast keyword without unicast peers", StringComparison.Ordinal));
+
+        var unknown = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n unicast_peer {\n  10.0.0.12\n }\n old_unicast_checksum sometimes\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        Assert.Contains(unknown.Errors, static e => e.Line == 7 && e.Message.Contains("unknown mode 'sometimes'", StringComparison.Ordinal));
+    }
 }

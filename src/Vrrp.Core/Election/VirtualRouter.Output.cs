@@ -45,7 +45,9 @@ public partial class VirtualRouter
     internal int WriteAdvertisement(Span<byte> buffer, byte priority, IPAddressValue ipDestination)
     {
         var fields = new AdvertisementFields(_config.Version, _config.VirtualRouterId, priority, _wireInterval, _config.AuthenticationType);
-        return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, ipDestination, _config.ChecksumMode);
+        // keepalived's old unicast form: the pseudo-header names the multicast group, whatever the IP destination.
+        var checksumDestination = UsesOldUnicastChecksum ? MulticastGroup : ipDestination;
+        return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, checksumDestination, _config.ChecksumMode);
     }
 
     /// <summary>Sets the address adverts are sent from (before start, by the router set that opened the channel).</summary>

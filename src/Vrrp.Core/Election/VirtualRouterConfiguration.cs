@@ -68,6 +68,13 @@ public sealed record VirtualRouterConfiguration
     /// <summary>The v3/IPv4 checksum form to send (receivers accept either).</summary>
     public Ipv4ChecksumMode ChecksumMode { get; init; } = Ipv4ChecksumMode.PseudoHeader;
 
+    /// <summary>
+    /// keepalived <c>old_unicast_checksum</c> (unicast VRRPv3/IPv4 only): the pseudo-header destination of the old form is
+    /// <see cref="MulticastGroup"/> (224.0.0.18 by default). <see cref="OldUnicastChecksum.Auto"/> (the default) switches to
+    /// the old form when a peer's advert has it; <see cref="OldUnicastChecksum.Never"/> drops such adverts.
+    /// </summary>
+    public OldUnicastChecksum OldUnicastChecksum { get; init; }
+
     /// <summary>The advert source address, or null for the interface's primary address (<c>mcast_src_ip</c> / <c>unicast_src_ip</c>).</summary>
     public IPAddressValue? SourceAddress { get; init; }
 

@@ -222,9 +222,13 @@ public sealed partial class VirtualRouterSet
         {
             // A channel with unicast routers leaves the TTL to each router (a unicast peer may be routed hops away).
             bool checkHopLimit = state.UnicastRouters == 0;
+
+            // keepalived's old unicast checksum form uses the instance's IPv4 group: the router of the VRID says which.
+            int vridOffset = datagram.IncludesIPv4Header && bytes.Length > 0 ? ((bytes[0] & 0x0F) * 4) + 1 : 1;
+            var oldGroup = bytes.Length > vridOffset && state.ByVirtualRouterId[bytes[vridOffset]] is { } candidate ? candidate.MulticastGroup : VrrpPacket.DefaultIPv4Group;
             parsed = datagram.IncludesIPv4Header
-                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, out advertisement, out reason)
-                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, out advertisement, out reason);
+                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, oldGroup, out advertisement, out reason)
+                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, oldGroup, out advertisement, out reason);
         }
         catch (ArgumentException)
         {
