@@ -120,7 +120,7 @@ public sealed class VrrpInstanceOptions
     /// <summary>The advertisement interval (<c>advert_int</c>): v2 whole seconds 1..255, v3 0.01..40.95 s in steps of 0.01 s.</summary>
     public TimeSpan AdvertisementInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The virtual addresses, <c>ADDR[/LEN]</c>, all of one family (<c>virtual_ipaddress</c>).</summary>
+    /// <summary>The virtual addresses, <c>ADDR[/LEN]</c>, all of one family (<c>virtual_ipaddress</c>); at least one, except that a VRRPv2 instance outside strict mode may have none (as keepalived, whose adverts then carry no address).</summary>
     public List<string> VirtualAddresses { get; set; } = [];
 
     /// <summary>Addresses added and removed with the virtual ones but not advertised; may mix families (<c>virtual_ipaddress_excluded</c>).</summary>

@@ -261,4 +261,29 @@ public class ProtocolKeywordTests
         var unknown = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n unicast_peer {\n  10.0.0.12\n }\n old_unicast_checksum sometimes\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
         Assert.Contains(unknown.Errors, static e => e.Line == 7 && e.Message.Contains("unknown mode 'sometimes'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_v2_instance_without_virtual_addresses_is_read_and_valid()
+    {
+        // keepalived warns "No VIP specified; at least one is sensible" when it runs it: the driver says the same at start.
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n version 2\n}\n");
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.False(validation.Failed, validation.FailureMessage);
+        var o = result.Options.Instances.Single();
+        Assert.Empty(o.VirtualAddresses);
+        var again = KeepalivedConfigReader.ReadText(KeepalivedConfigWriter.Write(result.Options));
+        Assert.Empty(again.Errors);
+        Assert.Equal(OptionsText.Of(result.Options), OptionsText.Of(again.Options));
+    }
+
+    [Theory]
+    [InlineData("version 3")]
+    [InlineData("version 2\n strict_mode on")]
+    public void An_instance_without_virtual_addresses_is_refused_where_keepalived_refuses_it(string extra)
+    {
+        var result = KeepalivedConfigReader.ReadText($"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 1\n {extra}\n}}\n");
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.Contains(validation.Failures ?? [], static e => e.Contains("VirtualAddresses (virtual_ipaddress) must contain at least one address", StringComparison.Ordinal));
+    }
 }

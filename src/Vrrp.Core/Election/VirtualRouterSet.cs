@@ -225,10 +225,13 @@ public sealed partial class VirtualRouterSet
 
             // keepalived's old unicast checksum form uses the instance's IPv4 group: the router of the VRID says which.
             int vridOffset = datagram.IncludesIPv4Header && bytes.Length > 0 ? ((bytes[0] & 0x0F) * 4) + 1 : 1;
-            var oldGroup = bytes.Length > vridOffset && state.ByVirtualRouterId[bytes[vridOffset]] is { } candidate ? candidate.MulticastGroup : VrrpPacket.DefaultIPv4Group;
+            // A VRRPv2 router without virtual addresses (keepalived runs one) takes adverts with a count of 0.
+            var candidate = bytes.Length > vridOffset ? state.ByVirtualRouterId[bytes[vridOffset]] : null;
+            var oldGroup = candidate?.MulticastGroup ?? VrrpPacket.DefaultIPv4Group;
+            bool zeroCountAllowed = candidate is not null && candidate.Configuration.VirtualAddresses.Count == 0;
             parsed = datagram.IncludesIPv4Header
-                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, oldGroup, out advertisement, out reason)
-                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, oldGroup, out advertisement, out reason);
+                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, oldGroup, zeroCountAllowed, out advertisement, out reason)
+                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, oldGroup, zeroCountAllowed, out advertisement, out reason);
         }
         catch (ArgumentException)
         {

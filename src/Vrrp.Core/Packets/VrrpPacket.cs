@@ -60,7 +60,9 @@ public readonly struct AdvertisementFields(VrrpVersion version, byte virtualRout
 /// else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
 /// </description></item>
 /// <item><description>
-/// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/>; the message is exactly as long as the
+/// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/> (a <see cref="Election.VirtualRouterSet"/>
+/// lets a VRRPv2 count of 0 through for a VRRPv2 router without virtual addresses, which keepalived runs and which sends
+/// such adverts); the message is exactly as long as the
 /// count says (v2 16+4n, v3/IPv4 8+4n, v3/IPv6 8+16n): shorter is <see cref="DropReason.Truncated"/>, longer (extra
 /// trailing bytes; the RFCs say the length must match) is <see cref="DropReason.LengthMismatch"/>.
 /// </description></item>
@@ -119,7 +121,7 @@ public static partial class VrrpPacket
     /// <param name="reason">Why it was dropped when the result is false.</param>
     /// <returns>True when the packet is a valid advertisement.</returns>
     public static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
-        TryParseIPv4Packet(packet, expectedVersion, checkHopLimit: true, DefaultIPv4Group, out advertisement, out reason);
+        TryParseIPv4Packet(packet, expectedVersion, checkHopLimit: true, DefaultIPv4Group, zeroCountAllowed: false, out advertisement, out reason);
 
     /// <summary>
     /// As <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, out Advertisement, out DropReason)"/>, with step 2
@@ -130,9 +132,10 @@ public static partial class VrrpPacket
     /// <param name="expectedVersion">The version expected, or null.</param>
     /// <param name="checkHopLimit">Whether step 2 applies here.</param>
     /// <param name="oldUnicastGroup">The group of keepalived's old unicast checksum form (<see cref="ChecksumForm.IPv4OldUnicast"/>).</param>
+    /// <param name="zeroCountAllowed">Whether a VRRPv2 advert may carry no address (for a VRRPv2 router without virtual addresses, as keepalived).</param>
     /// <param name="advertisement">The advertisement when the result is true.</param>
     /// <param name="reason">Why it was dropped when the result is false.</param>
-    internal static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, out Advertisement advertisement, out DropReason reason)
+    internal static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
         advertisement = default;
 
@@ -190,7 +193,7 @@ public static partial class VrrpPacket
         int ttl = packet[8];
         var source = IPAddressValue.FromIPv4(packet[12..]);
         var destination = IPAddressValue.FromIPv4(packet[16..]);
-        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, checkHopLimit, oldUnicastGroup, out advertisement, out reason);
+        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, checkHopLimit, oldUnicastGroup, zeroCountAllowed, out advertisement, out reason);
     }
 
     /// <summary>
@@ -211,10 +214,10 @@ public static partial class VrrpPacket
     /// <paramref name="family"/> (a transport bug, not network input).
     /// </exception>
     public static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
-        TryParseMessage(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit: true, DefaultIPv4Group, out advertisement, out reason);
+        TryParseMessage(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit: true, DefaultIPv4Group, zeroCountAllowed: false, out advertisement, out reason);
 
-    /// <summary>As the public overload, with step 2 (hop limit 255) optional (see <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, bool, IPAddressValue, out Advertisement, out DropReason)"/>).</summary>
-    internal static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, out Advertisement advertisement, out DropReason reason)
+    /// <summary>As the public overload, with step 2 (hop limit 255) optional (see <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, bool, IPAddressValue, bool, out Advertisement, out DropReason)"/>).</summary>
+    internal static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
         if (family is not (VrrpAddressFamily.IPv4 or VrrpAddressFamily.IPv6))
         {
@@ -226,13 +229,13 @@ public static partial class VrrpPacket
             throw new ArgumentException($"The source {source} and destination {destination} must both be {family} addresses.", nameof(source));
         }
 
-        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit, oldUnicastGroup, out advertisement, out reason);
+        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit, oldUnicastGroup, zeroCountAllowed, out advertisement, out reason);
     }
 
     /// <summary>224.0.0.18 (RFC 9568 section 5.1.1.2): the pseudo-header destination of keepalived's old unicast form unless <c>vrrp_mcast_group4</c> says otherwise.</summary>
     internal static readonly IPAddressValue DefaultIPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
 
-    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, out Advertisement advertisement, out DropReason reason)
+    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
         advertisement = default;
 
@@ -295,7 +298,7 @@ public static partial class VrrpPacket
 
         // Step 4: count (RFC 9568 section 5.2.5, RFC 3768 section 5.3.5) and the length it implies.
         byte count = message[3];
-        if (count == 0)
+        if (count == 0 && !(zeroCountAllowed && version == VrrpVersion.V2))
         {
             reason = DropReason.ZeroAddressCount;
             return false;

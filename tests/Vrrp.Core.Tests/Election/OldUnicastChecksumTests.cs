@@ -97,7 +97,7 @@ public class OldUnicastChecksumTests
         // Its RFC form is still the RFC form; another group in the old form does not match.
         Assert.True(VrrpPacket.TryParseIPv4Packet(NewForm(Captured[0]), VrrpVersion.V3, out var rfc, out _));
         Assert.Equal(ChecksumForm.IPv4PseudoHeader, rfc.ChecksumForm);
-        Assert.False(VrrpPacket.TryParseIPv4Packet(Captured[0], VrrpVersion.V3, checkHopLimit: true, IPAddressValue.Parse("224.0.0.19"), out _, out var other));
+        Assert.False(VrrpPacket.TryParseIPv4Packet(Captured[0], VrrpVersion.V3, checkHopLimit: true, IPAddressValue.Parse("224.0.0.19"), zeroCountAllowed: false, out _, out var other));
         Assert.Equal(DropReason.BadChecksum, other);
     }
 
