@@ -286,4 +286,47 @@ public class ProtocolKeywordTests
         var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
         Assert.Contains(validation.Failures ?? [], static e => e.Contains("VirtualAddresses (virtual_ipaddress) must contain at least one address", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Native_ipv6_makes_an_ipv6_vrrpv3_instance_as_keepalived()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                native_ipv6
+                virtual_ipaddress {
+                    fd00::1
+                }
+                virtual_ipaddress_excluded {
+                    192.0.2.9
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics); // keepalived's default version is 2: native_ipv6 made it 3 without a warning
+        var o = result.Options.Instances.Single();
+        Assert.Equal((VrrpVersion.V3, "fd00::1/128"), (o.Version, o.VirtualAddresses.Single()));
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.False(validation.Failed, validation.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData(" virtual_ipaddress {\n  192.0.2.1\n }\n native_ipv6\n", 7, "cannot specify native_ipv6 with IPv4 addresses")]
+    [InlineData(" unicast_src_ip 192.0.2.2\n native_ipv6\n virtual_ipaddress {\n  fd00::1\n }\n", 5, "cannot specify native_ipv6 with IPv4 addresses")]
+    [InlineData(" native_ipv6\n virtual_ipaddress {\n  192.0.2.1\n }\n", 5, "its IPv4 virtual addresses do not match")]
+    public void Native_ipv6_with_ipv4_addresses_is_an_error_as_keepalived_reports(string body, int line, string message)
+    {
+        var result = KeepalivedConfigReader.ReadText($"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 1\n{body}}}\n");
+        Assert.Contains(result.Errors, e => e.Line == line && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Native_ipv6_without_virtual_addresses_is_refused_as_keepalived_refuses_a_vrrpv3_one()
+    {
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n native_ipv6\n virtual_ipaddress_excluded {\n  fd00::9\n }\n}\n");
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        Assert.Equal(VrrpVersion.V3, result.Options.Instances.Single().Version);
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.Contains(validation.Failures ?? [], static e => e.Contains("must contain at least one address", StringComparison.Ordinal));
+    }
 }

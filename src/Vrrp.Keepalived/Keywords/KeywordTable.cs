@@ -229,7 +229,7 @@ internal static class KeywordTable
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
         k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
-        k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
+        k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
         k.Ignored("linkbeat_use_polling", "link state comes from netlink");
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
