@@ -93,6 +93,10 @@ internal sealed partial class DaemonConfiguration
         to.GnaInterval = from.GnaInterval;
         to.TrackProcesses = from.TrackProcesses;
         to.ReleaseOnStop = from.ReleaseOnStop;
+        to.StaticAddresses = from.StaticAddresses;
+        to.StaticRoutes = from.StaticRoutes;
+        to.StaticRules = from.StaticRules;
+        to.StaticTrackGroups = from.StaticTrackGroups;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -40,6 +40,14 @@ public sealed record VrrpChannelOptions
     /// group always leave with 255 (RFC 9568 section 5.1.1.3).
     /// </summary>
     public byte UnicastHopLimit { get; init; } = 255;
+
+    /// <summary>
+    /// The channel carries VRRPv2 adverts with an IP Authentication Header (keepalived <c>auth_type AH</c>; IPv4 only):
+    /// it sends and receives IPv4 protocol 51 instead of 112, the messages given to <see cref="IVrrpChannel.SendAsync"/>
+    /// are whole IPv4 packets (header, AH, VRRP message: the ICV covers the header, so the core writes it), and received
+    /// datagrams start with their IPv4 header. Default false.
+    /// </summary>
+    public bool IPAuthenticationHeader { get; init; }
 }
 
 /// <summary>A datagram received on a channel: where the bytes are in the caller's buffer, and the IP metadata.</summary>

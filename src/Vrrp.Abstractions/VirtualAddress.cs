@@ -19,10 +19,36 @@ public enum VirtualAddressScope : byte
     Nowhere = 255,
 }
 
+/// <summary>The address flags keepalived's <c>virtual_ipaddress</c> entries take (<c>ip address</c>'s words; Linux's IFA_F_* flags).</summary>
+[Flags]
+public enum VirtualAddressFlags
+{
+    /// <summary>None.</summary>
+    None = 0,
+
+    /// <summary>A Mobile IPv6 home address (<c>home</c>, IFA_F_HOMEADDRESS).</summary>
+    HomeAddress = 1,
+
+    /// <summary>Make temporary (privacy) addresses from this prefix (<c>mngtmpaddr</c>, IFA_F_MANAGETEMPADDR; IPv6).</summary>
+    ManageTemporaryAddresses = 2,
+
+    /// <summary>Add no prefix route for the address's network (<c>noprefixroute</c>, IFA_F_NOPREFIXROUTE).</summary>
+    NoPrefixRoute = 4,
+
+    /// <summary>Join the multicast group of a multicast address (<c>autojoin</c>, IFA_F_MCAUTOJOIN).</summary>
+    AutoJoin = 8,
+
+    /// <summary>
+    /// Let the kernel run duplicate address detection on an IPv6 address (keepalived's <c>-nodad</c>). Without it the
+    /// address is added with IFA_F_NODAD, usable at once, as keepalived does.
+    /// </summary>
+    DuplicateAddressDetection = 16,
+}
+
 /// <summary>
 /// A virtual IP address that the master of a virtual router holds (keepalived's <c>virtual_ipaddress</c> entry), with
-/// the attributes keepalived takes: the device it goes on, its scope, IPv4 label and broadcast address, and
-/// <c>no_track</c>. In JSON it is <c>{"address":"192.0.2.100","prefixLength":24}</c> (<see cref="VirtualAddressJsonConverter"/>;
+/// the attributes keepalived takes: the device it goes on, its scope, IPv4 label and broadcast address, a peer, address
+/// flags, an IPv6 preferred lifetime, and <c>no_track</c>. In JSON it is <c>{"address":"192.0.2.100","prefixLength":24}</c> (<see cref="VirtualAddressJsonConverter"/>;
 /// the attributes are not part of it).
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(VirtualAddressJsonConverter))]
@@ -71,6 +97,23 @@ public sealed record VirtualAddress
     public IPAddressValue? Broadcast { get; init; }
 
     /// <summary>
+    /// The other end of a point-to-point address (keepalived's <c>peer ADDR</c>; rtnetlink IFA_ADDRESS, the address
+    /// itself going in IFA_LOCAL), or null. An address with a peer has a host prefix length (/32, /128) and no broadcast.
+    /// </summary>
+    public IPAddressValue? Peer { get; init; }
+
+    /// <summary>The address flags (<c>home</c>, <c>mngtmpaddr</c>, <c>noprefixroute</c>, <c>autojoin</c>, <c>-nodad</c>).</summary>
+    public VirtualAddressFlags Flags { get; init; }
+
+    /// <summary>
+    /// The preferred lifetime of an IPv6 address in seconds (keepalived's <c>preferred_lft</c>; its valid lifetime stays
+    /// forever), or null for forever. 0 adds the address deprecated: it answers but is not chosen as a source address.
+    /// keepalived's default for an IPv6 /128 without <c>preferred_lft</c> is 0 (the options apply it); IPv4 addresses
+    /// have none.
+    /// </summary>
+    public uint? PreferredLifetime { get; init; }
+
+    /// <summary>
     /// keepalived's <c>no_track</c>: the address's <see cref="Device"/> is not tracked, and a master does not put the address
     /// back when it is removed behind its back (it is added again at the next takeover).
     /// </summary>
@@ -80,8 +123,9 @@ public sealed record VirtualAddress
     public VrrpAddressFamily Family => Address.Family;
 
     /// <summary>
-    /// Parses keepalived's form <c>ADDR[/LEN] [dev IF] [scope global|site|link|host|nowhere] [label LABEL] [brd ADDR|+]
-    /// [no_track]</c> (the options' string form of a virtual address).
+    /// Parses keepalived's form <c>ADDR[/LEN] [dev IF] [scope global|site|link|host|nowhere|N] [label LABEL] [brd ADDR|+]
+    /// [peer ADDR] [home] [mngtmpaddr] [noprefixroute] [autojoin] [-nodad] [preferred_lft N|forever] [no_track]</c> (the
+    /// options' string form of a virtual address).
     /// </summary>
     /// <param name="text">For example <c>172.16.1.25</c>, <c>fd00::10/64</c> or <c>192.0.2.10/24 dev eth1 label eth1:vip</c>.</param>
     /// <returns>The virtual address.</returns>
@@ -127,6 +171,24 @@ public sealed record VirtualAddress
             text.Append(" label ").Append(Label);
         }
 
+        if (Peer is { } peer)
+        {
+            text.Append(" peer ").Append(peer);
+        }
+
+        foreach (var (flag, word) in s_flagWords)
+        {
+            if ((Flags & flag) != 0)
+            {
+                text.Append(' ').Append(word);
+            }
+        }
+
+        if (PreferredLifetime is { } lifetime)
+        {
+            text.Append(" preferred_lft ").Append(lifetime.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         if (NoTrack)
         {
             text.Append(" no_track");
@@ -135,11 +197,20 @@ public sealed record VirtualAddress
         return text.ToString();
     }
 
+    private static readonly (VirtualAddressFlags Flag, string Word)[] s_flagWords =
+    [
+        (VirtualAddressFlags.HomeAddress, "home"), (VirtualAddressFlags.DuplicateAddressDetection, "-nodad"),
+        (VirtualAddressFlags.ManageTemporaryAddresses, "mngtmpaddr"), (VirtualAddressFlags.NoPrefixRoute, "noprefixroute"),
+        (VirtualAddressFlags.AutoJoin, "autojoin"),
+    ];
+
     private static VirtualAddress WithAttributes(VirtualAddress address, string[] words, string text)
     {
         string? device = null, label = null;
         var scope = VirtualAddressScope.Global;
-        IPAddressValue? broadcast = null;
+        IPAddressValue? broadcast = null, peer = null;
+        var flags = VirtualAddressFlags.None;
+        uint? preferred = null;
         bool noTrack = false;
         for (int i = 1; i < words.Length; i++)
         {
@@ -162,7 +233,8 @@ public sealed record VirtualAddress
                         "link" => VirtualAddressScope.Link,
                         "host" => VirtualAddressScope.Host,
                         "nowhere" => VirtualAddressScope.Nowhere,
-                        _ => throw new FormatException($"'{text}': scope '{name}' is not global, site, link, host or nowhere."),
+                        _ when byte.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out byte number) => (VirtualAddressScope)number,
+                        _ => throw new FormatException($"'{text}': scope '{name}' is not global, site, link, host, nowhere or a number 0..255."),
                     };
                     break;
                 case "brd" or "broadcast":
@@ -174,11 +246,27 @@ public sealed record VirtualAddress
                 case "no_track":
                     noTrack = true;
                     break;
-                case "-nodad" or "nodad":
-                    // IPv6 virtual addresses are always added without duplicate address detection (they move between routers).
+                case "peer":
+                    string peerText = Value();
+                    peer = IPAddressValue.TryParse(peerText, out var p) && p.Family == address.Family
+                        ? p
+                        : throw new FormatException($"'{text}': peer '{peerText}' is not an address of the same family.");
+                    break;
+                case "preferred_lft":
+                    string lifetime = Value();
+                    preferred = lifetime == "forever" ? null
+                        : uint.TryParse(lifetime, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint seconds) ? seconds
+                        : throw new FormatException($"'{text}': preferred_lft '{lifetime}' is not seconds or forever.");
+                    break;
+                case "nodad":
+                    // IPv6 virtual addresses are added without duplicate address detection unless -nodad (keepalived's sense).
                     break;
                 default:
-                    throw new FormatException($"'{text}': '{word}' is not supported (supported: dev, scope, label, brd, no_track, -nodad).");
+                    int known = Array.FindIndex(s_flagWords, f => f.Word == word);
+                    flags |= known >= 0
+                        ? s_flagWords[known].Flag
+                        : throw new FormatException($"'{text}': '{word}' is not supported (supported: dev, scope, label, brd, peer, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, no_track).");
+                    break;
             }
         }
 
@@ -192,7 +280,10 @@ public sealed record VirtualAddress
             throw new FormatException($"'{text}': a broadcast address is for IPv4 addresses only.");
         }
 
-        return new VirtualAddress(address.Address, address.PrefixLength, label, device) { Scope = scope, Broadcast = broadcast, NoTrack = noTrack };
+        return new VirtualAddress(address.Address, peer is null ? address.PrefixLength : null, label, device)
+        {
+            Scope = scope, Broadcast = peer is null ? broadcast : null, NoTrack = noTrack, Peer = peer, Flags = flags, PreferredLifetime = preferred,
+        };
     }
 
     // brd +: the prefix with every host bit set.
@@ -214,7 +305,8 @@ public sealed record VirtualAddress
         VirtualAddressScope.Link => "link",
         VirtualAddressScope.Host => "host",
         VirtualAddressScope.Nowhere => "nowhere",
-        _ => "global",
+        VirtualAddressScope.Global => "global",
+        _ => ((byte)scope).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static VirtualAddress ParseAddress(string text)

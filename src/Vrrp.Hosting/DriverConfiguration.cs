@@ -49,6 +49,14 @@ internal static class DriverConfiguration
             });
         }
 
+        foreach (string device in StaticTrackedInterfaces(options, instance.Name).Distinct(StringComparer.Ordinal))
+        {
+            if (device != instance.Interface && !trackers.Exists(t => t.Kind == TrackerKind.Interface && t.Name == device))
+            {
+                trackers.Add(new TrackerConfiguration(TrackerKind.Interface, device, 0));
+            }
+        }
+
         var virtualAddresses = instance.VirtualAddresses.Select(AddressOf).ToList();
         var family = virtualAddresses.Count > 0 ? virtualAddresses[0].Family : VrrpAddressFamily.IPv4;
         string? group = instance.MulticastGroup ?? (family == VrrpAddressFamily.IPv4 ? options.MulticastGroup4 : options.MulticastGroup6); // mcast_dst_ip, else the global group
@@ -60,14 +68,13 @@ internal static class DriverConfiguration
             Priority = (byte)instance.Priority,
             Version = instance.Version,
             AdvertisementInterval = instance.AdvertisementInterval,
-            // Each entry with its options (dev, scope, brd, label, no_track); those not applied are in NotYetApplied.
+            // Each entry with its options (AddressOf); use_vmac per address is refused (NotYetApplied).
             VirtualAddresses = virtualAddresses,
             ExcludedAddresses = [.. instance.ExcludedVirtualAddresses.Select(AddressOf)],
             Preempt = !instance.NoPreempt,
             PreemptDelay = instance.PreemptDelay,
-            // AH is not implemented: with IgnoreUnsupported the instance runs without authentication (logged at start).
-            AuthenticationType = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? AuthenticationType.None : instance.AuthenticationType,
-            AuthenticationPassword = instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader ? null : instance.AuthenticationPassword,
+            AuthenticationType = instance.AuthenticationType,
+            AuthenticationPassword = instance.AuthenticationPassword,
             ChecksumMode = instance.ChecksumMode,
             OldUnicastChecksum = instance.OldUnicastChecksum,
             SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
@@ -102,27 +109,44 @@ internal static class DriverConfiguration
 
     private static bool IsStandardGroup(string group) => IPAddressValue.Parse(group) is var g && (g == IPAddressValue.Parse("224.0.0.18") || g == IPAddressValue.Parse("ff02::12"));
 
-    /// <summary>An entry of VirtualAddresses with the options the host applies (dev, scope, brd, label, no_track).</summary>
-    internal static VirtualAddress AddressOf(string text)
-    {
-        var spec = VirtualAddressSpec.Parse(text);
-        return spec.Address with
-        {
-            Device = spec.Device,
-            Label = spec.Label,
-            Scope = ScopeOf(spec.Scope),
-            Broadcast = spec.Broadcast,
-            NoTrack = spec.NoTrack,
-        };
-    }
+    /// <summary>An entry of VirtualAddresses (or ExcludedVirtualAddresses) with every option the host applies (<see cref="VirtualAddressSpec.ToVirtualAddress"/>).</summary>
+    internal static VirtualAddress AddressOf(string text) => VirtualAddressSpec.Parse(text).ToVirtualAddress();
 
-    private static VirtualAddressScope ScopeOf(string? scope) => scope switch
+    /// <summary>
+    /// keepalived's static track groups: each instance of a group tracks the interface of every static entry that names
+    /// the group (and is not no_track) as a <c>track_interface</c> of weight 0, so that the interface going down puts it
+    /// in Fault. A static address without dev is on eth0, keepalived's default interface.
+    /// </summary>
+    internal static IEnumerable<string> StaticTrackedInterfaces(VrrpOptions options, string instance)
     {
-        null or "global" or "universe" or "0" => VirtualAddressScope.Global,
-        "site" or "200" => VirtualAddressScope.Site,
-        "link" or "253" => VirtualAddressScope.Link,
-        "host" or "254" => VirtualAddressScope.Host,
-        "nowhere" or "255" => VirtualAddressScope.Nowhere,
-        _ => VirtualAddressScope.Global, // another numbered scope is not applied (NotYetApplied: refused, or ignored with IgnoreUnsupported)
-    };
+        var groups = options.StaticTrackGroups.Where(g => g.Instances.Contains(instance)).Select(static g => g.Name).ToHashSet(StringComparer.Ordinal);
+        if (groups.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (string text in options.StaticAddresses)
+        {
+            if (VirtualAddressSpec.TryParse(text, out var a, out _) && a.TrackGroup is { } g && groups.Contains(g) && !a.NoTrack)
+            {
+                yield return a.Device ?? VirtualAddressSpec.DefaultStaticInterface;
+            }
+        }
+
+        foreach (string text in options.StaticRoutes)
+        {
+            if (VirtualRouteSpec.TryParse(text, out var r, out _) && r.TrackGroup is { } g && groups.Contains(g) && !r.NoTrack && r.Device is { } device)
+            {
+                yield return device;
+            }
+        }
+
+        foreach (string text in options.StaticRules)
+        {
+            if (VirtualRuleSpec.TryParse(text, out var r, out _) && r.TrackGroup is { } g && groups.Contains(g) && !r.NoTrack && r.InputInterface is { } device)
+            {
+                yield return device;
+            }
+        }
+    }
 }

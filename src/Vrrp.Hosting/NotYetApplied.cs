@@ -31,13 +31,6 @@ internal static class NotYetApplied
     /// <summary>Every option not applied yet.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("AuthenticationType (auth_type) AH", "auth_type PASS or no authentication, on every router of the group", Instance: static (_, o) => o.AuthenticationType == AuthenticationType.IPAuthenticationHeader),
-        new("VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope",
-            "leave those options out (dev, scope by name, brd, label, no_track and -nodad are applied)", Instance: static (_, o) => HasAddressOptions(o)),
-        new("VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw",
-            "leave those options out, or add such routes from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRouteOptions(o)),
-        new("VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol",
-            "leave those options out, or add such rules from NotifyMaster (notify_master) and remove them from NotifyBackup and NotifyFault", Instance: static (_, o) => HasRuleOptions(o)),
         new("Group (user USER GROUP, script_user USER GROUP)", "leave the group out: scripts run with the user's own group", Script: static s => s.Group is not null),
     ];
 
@@ -70,25 +63,4 @@ internal static class NotYetApplied
 
 
 
-    /// <summary>An address entry with an option the host does not apply (dev, a named scope, brd, label, no_track and -nodad are applied).</summary>
-    private static bool HasAddressOptions(VrrpInstanceOptions o) =>
-        o.VirtualAddresses.Concat(o.ExcludedVirtualAddresses).Any(static text =>
-            VirtualAddressSpec.TryParse(text, out var spec, out _) &&
-            (spec.Peer is not null || spec.Flags.Any(static f => f != "-nodad") || spec.PreferredLifetime is not null || spec.UseVirtualMac ||
-             spec.Scope is not (null or "global" or "universe" or "site" or "link" or "host" or "nowhere")));
-
-    /// <summary>A route with an option the Linux runtime does not apply.</summary>
-    private static bool HasRouteOptions(VrrpInstanceOptions o) =>
-        o.VirtualRoutes.Any(static text =>
-            VirtualRouteSpec.TryParse(text, out var spec, out _) &&
-            (spec.From is not null || spec.Tos is not null || spec.Mtu is not null ||
-             spec.Type is not ("unicast" or "blackhole" or "unreachable" or "prohibit" or "throw")));
-
-    /// <summary>A rule with an option the Linux runtime does not apply.</summary>
-    private static bool HasRuleOptions(VrrpInstanceOptions o) =>
-        o.VirtualRules.Any(static text =>
-            VirtualRuleSpec.TryParse(text, out var spec, out _) &&
-            (spec.Action is not ("table" or "blackhole" or "unreachable" or "prohibit") || spec.GotoTarget is not null || spec.IPProtocol is not null ||
-             spec.SourcePorts is not null || spec.DestinationPorts is not null || spec.UidRange is not null || spec.SuppressPrefixLength is not null ||
-             spec.Protocol is not null));
 }

@@ -90,12 +90,12 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         var resources = _services.GetService<VrrpResourceFactory>();
-        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac))
+        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac || i.UseVirtualMacForAddresses))
         {
             // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC; others cannot.
             if (resources is null)
             {
-                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'", "UseVirtualMac (use_vmac)");
+                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'", instance.UseVirtualMac ? "UseVirtualMac (use_vmac)" : "UseVirtualMacForAddresses (use_vmac_addr)");
             }
         }
 

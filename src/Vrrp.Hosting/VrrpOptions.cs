@@ -89,6 +89,36 @@ public sealed class VrrpOptions
     /// <summary>Tracked processes that instances can reference (keepalived <c>vrrp_track_process</c>).</summary>
     public List<VrrpTrackProcessOptions> TrackProcesses { get; set; } = [];
 
+    /// <summary>
+    /// Addresses installed when the host starts and removed when it stops, whatever the instances' states (keepalived
+    /// <c>static_ipaddress</c>), in the syntax of <see cref="VrrpInstanceOptions.VirtualAddresses"/> without
+    /// <c>use_vmac</c> and with <c>track_group NAME</c>; an entry without <c>dev</c> goes on eth0, keepalived's default
+    /// interface. One that is already there when the host starts counts as added, so it is removed at stop, as keepalived.
+    /// Applied by the Linux platform (<c>UseLinux()</c>).
+    /// </summary>
+    public List<string> StaticAddresses { get; set; } = [];
+
+    /// <summary>
+    /// Routes installed when the host starts and removed when it stops (keepalived <c>static_routes</c>), in the syntax
+    /// of <see cref="VrrpInstanceOptions.VirtualRoutes"/> with <c>track_group NAME</c> (which needs <c>dev</c>). One that
+    /// is already there counts as added (removed at stop), as keepalived.
+    /// </summary>
+    public List<string> StaticRoutes { get; set; } = [];
+
+    /// <summary>
+    /// Policy rules installed when the host starts and removed when it stops (keepalived <c>static_rules</c>), in the
+    /// syntax of <see cref="VrrpInstanceOptions.VirtualRules"/> with <c>track_group NAME</c> (which needs <c>iif</c>). A
+    /// copy already there is removed first and then added, so it is removed at stop, as keepalived.
+    /// </summary>
+    public List<string> StaticRules { get; set; } = [];
+
+    /// <summary>
+    /// Groups of instances that track the interfaces of the static entries naming them (keepalived <c>track_group NAME
+    /// { group { VI_1 ... } }</c> and an entry's <c>track_group NAME</c>): the interface going down puts those instances
+    /// in Fault, as one of their own <c>track_interface</c> entries of weight 0.
+    /// </summary>
+    public List<VrrpStaticTrackGroupOptions> StaticTrackGroups { get; set; } = [];
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
@@ -135,7 +165,12 @@ public sealed class VrrpInstanceOptions
     /// <summary>Wait this long before preempting a lower-priority master (<c>preempt_delay</c>, 0..1000 s).</summary>
     public TimeSpan PreemptDelay { get; set; }
 
-    /// <summary>VRRPv2 authentication type (<c>auth_type PASS</c> is <see cref="AuthenticationType.SimplePassword"/>).</summary>
+    /// <summary>
+    /// VRRPv2 authentication type (<c>auth_type PASS</c> is <see cref="AuthenticationType.SimplePassword"/>,
+    /// <c>auth_type AH</c> <see cref="AuthenticationType.IPAuthenticationHeader"/>: IPv4 protocol 51 with an HMAC-MD5-96
+    /// ICV keyed by <see cref="AuthenticationPassword"/>, as keepalived 2.2.7 sends and checks it). Every router of the
+    /// group needs the same type and password.
+    /// </summary>
     public AuthenticationType AuthenticationType { get; set; }
 
     /// <summary>VRRPv2 simple password; only the first 8 characters count (<c>auth_pass</c>).</summary>
@@ -166,6 +201,13 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>The macvlan interface name for <see cref="UseVirtualMac"/>; default <c>vrrp.VRID</c>.</summary>
     public string? VirtualMacInterface { get; set; }
+
+    /// <summary>
+    /// Put every virtual (or excluded) address on another interface (<c>dev</c>), or of the other address family, on a
+    /// virtual-MAC interface of its own on that interface (<c>use_vmac_addr</c>; an address's own <c>use_vmac</c> option
+    /// does the same for that address). Applied by the Linux platform, as keepalived 2.2.7 does it.
+    /// </summary>
+    public bool UseVirtualMacForAddresses { get; set; }
 
     /// <summary>The network namespace of this instance, overriding <see cref="VrrpOptions.NetworkNamespace"/>.</summary>
     public string? NetworkNamespace { get; set; }
@@ -437,6 +479,16 @@ public sealed class VrrpTrackFileOptions
 
     /// <summary>keepalived's <c>weight W reverse</c>: the number read is subtracted (x weight) rather than added; with weight 0, 0 means Fault.</summary>
     public bool Reverse { get; set; }
+}
+
+/// <summary>Instances that track the interfaces of static entries (keepalived <c>track_group NAME { group { ... } }</c>).</summary>
+public sealed class VrrpStaticTrackGroupOptions
+{
+    /// <summary>The group name, as the entries' <c>track_group NAME</c> give it.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Names of the instances that track the entries' interfaces.</summary>
+    public List<string> Instances { get; set; } = [];
 }
 
 /// <summary>Instances that change state together (<c>vrrp_sync_group NAME { group { ... } }</c>).</summary>

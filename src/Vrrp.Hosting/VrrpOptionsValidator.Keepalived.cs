@@ -9,17 +9,33 @@ internal sealed partial class VrrpOptionsValidator
     {
         foreach (string route in instance.VirtualRoutes)
         {
-            if (!VirtualRouteSpec.TryParse(route, out _, out string? error))
+            if (!VirtualRouteSpec.TryParse(route, out var spec, out string? error))
             {
                 errors.Add($"{label}: VirtualRoutes (virtual_routes) entry '{route}' is invalid: {error}.");
+            }
+            else if (spec.TrackGroup is not null)
+            {
+                errors.Add($"{label}: VirtualRoutes (virtual_routes) entry '{route}': track_group is for StaticRoutes (static_routes) only, as keepalived.");
             }
         }
 
         foreach (string rule in instance.VirtualRules)
         {
-            if (!VirtualRuleSpec.TryParse(rule, out _, out string? error))
+            if (!VirtualRuleSpec.TryParse(rule, out var spec, out string? error))
             {
                 errors.Add($"{label}: VirtualRules (virtual_rules) entry '{rule}' is invalid: {error}.");
+            }
+            else if (spec.TrackGroup is not null)
+            {
+                errors.Add($"{label}: VirtualRules (virtual_rules) entry '{rule}': track_group is for StaticRules (static_rules) only, as keepalived.");
+            }
+        }
+
+        foreach (string address in instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses))
+        {
+            if (VirtualAddressSpec.TryParse(address, out var spec, out _) && spec.TrackGroup is not null)
+            {
+                errors.Add($"{label}: virtual address '{address}': track_group is for StaticAddresses (static_ipaddress) only, as keepalived.");
             }
         }
 
@@ -70,6 +86,82 @@ internal sealed partial class VrrpOptionsValidator
         }
     }
 
+    /// <summary>static_ipaddress, static_routes, static_rules and their track groups.</summary>
+    private static void CheckStaticEntries(List<string> errors, VrrpOptions options)
+    {
+        var groups = options.StaticTrackGroups.Select(static g => g.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (string text in options.StaticAddresses)
+        {
+            if (!VirtualAddressSpec.TryParse(text, out var spec, out string? error))
+            {
+                errors.Add($"Vrrp: StaticAddresses (static_ipaddress) entry '{text}' is invalid: {error}.");
+            }
+            else if (spec.UseVirtualMac)
+            {
+                errors.Add($"Vrrp: StaticAddresses (static_ipaddress) entry '{text}': use_vmac is for an instance's addresses only, as keepalived.");
+            }
+            else
+            {
+                CheckGroup(spec.TrackGroup, "StaticAddresses (static_ipaddress)", text, hasInterface: true);
+            }
+        }
+
+        foreach (string text in options.StaticRoutes)
+        {
+            if (!VirtualRouteSpec.TryParse(text, out var spec, out string? error))
+            {
+                errors.Add($"Vrrp: StaticRoutes (static_routes) entry '{text}' is invalid: {error}.");
+            }
+            else
+            {
+                CheckGroup(spec.TrackGroup, "StaticRoutes (static_routes)", text, spec.Device is not null);
+            }
+        }
+
+        foreach (string text in options.StaticRules)
+        {
+            if (!VirtualRuleSpec.TryParse(text, out var spec, out string? error))
+            {
+                errors.Add($"Vrrp: StaticRules (static_rules) entry '{text}' is invalid: {error}.");
+            }
+            else
+            {
+                CheckGroup(spec.TrackGroup, "StaticRules (static_rules)", text, spec.InputInterface is not null);
+            }
+        }
+
+        CheckUniqueNames(errors, "static track group", options.StaticTrackGroups.Select(static g => g.Name));
+        foreach (var group in options.StaticTrackGroups)
+        {
+            if (group.Instances.Count == 0)
+            {
+                errors.Add($"Vrrp: StaticTrackGroups (track_group) '{group.Name}' has no instances (group).");
+            }
+
+            foreach (string member in group.Instances.Where(m => !options.Instances.Exists(i => i.Name == m)))
+            {
+                errors.Add($"Vrrp: StaticTrackGroups (track_group) '{group.Name}' names instance '{member}', which is not configured.");
+            }
+        }
+
+        void CheckGroup(string? group, string field, string text, bool hasInterface)
+        {
+            if (group is null)
+            {
+                return;
+            }
+
+            if (!groups.Contains(group))
+            {
+                errors.Add($"Vrrp: {field} entry '{text}' names track_group '{group}', which is not defined in StaticTrackGroups (track_group).");
+            }
+            else if (!hasInterface)
+            {
+                errors.Add($"Vrrp: {field} entry '{text}': track_group needs the entry's interface ({(field.StartsWith("StaticRules", StringComparison.Ordinal) ? "iif" : "dev")}), as keepalived.");
+            }
+        }
+    }
+
     /// <summary>The top-level keepalived options, the tracked processes, and what is not applied yet.</summary>
     private static void CheckKeepalivedOptions(List<string> errors, VrrpOptions options)
     {
@@ -98,6 +190,7 @@ internal sealed partial class VrrpOptionsValidator
             errors.Add("Vrrp: GarpInterval and GnaInterval (vrrp_garp_interval, vrrp_gna_interval) must not be negative.");
         }
 
+        CheckStaticEntries(errors, options);
         CheckUniqueNames(errors, "tracked process", options.TrackProcesses.Select(p => p.Name));
         foreach (var process in options.TrackProcesses)
         {

@@ -10,7 +10,9 @@ internal sealed partial class KeepalivedConfigBinder
     /// <summary>The next priority of a rule without one, per family: keepalived counts down from 16384.</summary>
     private readonly Dictionary<VrrpAddressFamily, uint> _nextRulePriority = new() { [VrrpAddressFamily.IPv4] = 16384, [VrrpAddressFamily.IPv6] = 16384 };
 
-    internal void ReadAddresses(ConfigStatement block, List<string> into, bool sameFamily)
+    private readonly List<(VrrpStaticTrackGroupOptions Group, SourceLocation At)> _staticTrackGroups = [];
+
+    internal void ReadAddresses(ConfigStatement block, List<string> into, bool sameFamily, bool isStatic = false)
     {
         VrrpAddressFamily? family = null;
         foreach (var s in Entries(block))
@@ -24,6 +26,11 @@ internal sealed partial class KeepalivedConfigBinder
             foreach (string warning in spec.Warnings)
             {
                 _d.Warning(s.Location, $"{block.Keyword} '{s.Keyword}': {warning}");
+            }
+
+            if (!StaticOptionsFit(s, block.Keyword, isStatic, spec.TrackGroup, isStatic && spec.UseVirtualMac ? "use_vmac" : null))
+            {
+                continue;
             }
 
             if (sameFamily)
@@ -46,7 +53,7 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
-    internal void ReadRoutes(ConfigStatement block, List<string> into)
+    internal void ReadRoutes(ConfigStatement block, List<string> into, bool isStatic = false)
     {
         foreach (var s in Entries(block))
         {
@@ -61,11 +68,32 @@ internal sealed partial class KeepalivedConfigBinder
                 _d.Warning(s.Location, $"{block.Keyword} '{s.Text}': {warning}");
             }
 
-            into.Add(spec.ToString());
+            if (StaticOptionsFit(s, block.Keyword, isStatic, spec.TrackGroup, null))
+            {
+                into.Add(spec.ToString());
+            }
         }
     }
 
-    internal void ReadRules(ConfigStatement block, List<string> into)
+    /// <summary>track_group only in static_* entries, use_vmac only in an instance's (keepalived reports the others as unknown).</summary>
+    private bool StaticOptionsFit(ConfigStatement s, string block, bool isStatic, string? trackGroup, string? instanceOnly)
+    {
+        if (!isStatic && trackGroup is not null)
+        {
+            _d.Error(s.Location, $"{block} '{s.Text}': track_group is for static_ipaddress, static_routes and static_rules entries only (as keepalived)");
+            return false;
+        }
+
+        if (instanceOnly is not null)
+        {
+            _d.Error(s.Location, $"{block} '{s.Text}': {instanceOnly} is for an instance's addresses only (as keepalived)");
+            return false;
+        }
+
+        return true;
+    }
+
+    internal void ReadRules(ConfigStatement block, List<string> into, bool isStatic = false)
     {
         foreach (var s in Entries(block))
         {
@@ -82,7 +110,10 @@ internal sealed partial class KeepalivedConfigBinder
                 spec = spec.WithPriority(priority);
             }
 
-            into.Add(spec.ToString());
+            if (StaticOptionsFit(s, block.Keyword, isStatic, spec.TrackGroup, null))
+            {
+                into.Add(spec.ToString());
+            }
         }
     }
 
@@ -180,6 +211,61 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         set(TimeSpan.FromSeconds(seconds.Value), all);
+    }
+
+    /// <summary><c>track_group NAME { group { INSTANCE ... } }</c>: instances that track the interfaces of static entries naming the group.</summary>
+    internal void ReadStaticTrackGroup(ConfigStatement s)
+    {
+        if (s.Arguments.Count != 1)
+        {
+            _d.Error(s.Location, "track_group must have a name (and only one)");
+            return;
+        }
+
+        string name = s.Arguments[0].Text;
+        if (_options.StaticTrackGroups.Exists(g => g.Name == name))
+        {
+            _d.Error(s.Location, $"track_group {name} already defined");
+            return;
+        }
+
+        var group = new VrrpStaticTrackGroupOptions { Name = name };
+        foreach (var statement in s.Block!)
+        {
+            if (statement.Keyword != "group" || statement.Block is null)
+            {
+                _d.Error(statement.Location, $"track_group {name}: expected group {{ INSTANCE ... }}, got '{statement.Keyword}'");
+                continue;
+            }
+
+            foreach (var member in statement.Block)
+            {
+                group.Instances.Add(member.Keyword);
+                group.Instances.AddRange(member.Arguments.Select(static a => a.Text));
+            }
+        }
+
+        _options.StaticTrackGroups.Add(group);
+        _staticTrackGroups.Add((group, s.Location));
+    }
+
+    /// <summary>Members of static track groups once every instance is read: keepalived ignores one that does not exist, and a group left empty.</summary>
+    private void CompleteStaticTrackGroups()
+    {
+        foreach (var (group, at) in _staticTrackGroups)
+        {
+            foreach (string missing in group.Instances.Where(m => !_options.Instances.Exists(i => i.Name == m)).ToList())
+            {
+                _d.Warning(at, $"track_group {group.Name}: vrrp instance {missing} doesn't exist - ignoring (as keepalived says)");
+                group.Instances.Remove(missing);
+            }
+
+            if (group.Instances.Count == 0)
+            {
+                _d.Warning(at, $"track_group {group.Name} has no VRRP instance(s); removed (as keepalived does)");
+                _options.StaticTrackGroups.Remove(group);
+            }
+        }
     }
 
     /// <summary>The lines of a block of entries (no nested blocks).</summary>

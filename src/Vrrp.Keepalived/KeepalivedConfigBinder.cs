@@ -60,6 +60,7 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         CompleteSyncGroups();
+        CompleteStaticTrackGroups();
         CompleteNotifyFifos(root);
         return _options;
     }

@@ -74,6 +74,10 @@ public static class KeepalivedConfigBuilderExtensions
         into.TrackFiles.AddRange(from.TrackFiles);
         into.TrackProcesses.AddRange(from.TrackProcesses);
         into.SyncGroups.AddRange(from.SyncGroups);
+        into.StaticAddresses.AddRange(from.StaticAddresses);
+        into.StaticRoutes.AddRange(from.StaticRoutes);
+        into.StaticRules.AddRange(from.StaticRules);
+        into.StaticTrackGroups.AddRange(from.StaticTrackGroups);
 
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;

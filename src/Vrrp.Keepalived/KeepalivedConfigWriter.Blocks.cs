@@ -54,6 +54,23 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteStaticTrackGroups(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        foreach (var group in options.StaticTrackGroups)
+        {
+            w.Line("");
+            w.Open($"track_group {Word(group.Name)}");
+            w.Open("group");
+            foreach (string instance in group.Instances)
+            {
+                w.Line(Word(instance));
+            }
+
+            w.Close();
+            w.Close();
+        }
+    }
+
     internal static void WriteSyncGroups(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
         foreach (var group in options.SyncGroups)

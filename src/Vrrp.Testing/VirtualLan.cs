@@ -287,7 +287,8 @@ public sealed class VirtualLan : IAsyncDisposable
             {
                 var target = _channels[i];
                 var to = target.Node;
-                if (to == from || target.Family != sender.Family || target.Options.InterfaceName != sender.Options.InterfaceName)
+                if (to == from || target.Family != sender.Family || target.Options.InterfaceName != sender.Options.InterfaceName ||
+                    target.Options.IPAuthenticationHeader != sender.Options.IPAuthenticationHeader)
                 {
                     continue;
                 }
@@ -328,7 +329,8 @@ public sealed class VirtualLan : IAsyncDisposable
 
     /// <summary>
     /// Delivers arbitrary bytes to a node as if received from the wire (fuzzing, or replaying a capture of another
-    /// implementation such as keepalived). IPv4 messages get an IPv4 header in front, as a raw socket delivers them.
+    /// implementation such as keepalived). IPv4 messages get an IPv4 header in front, as a raw socket delivers them
+    /// (on a channel of AH instances, <see cref="VrrpChannelOptions.IPAuthenticationHeader"/>, the bytes are the whole IPv4 packet).
     /// </summary>
     /// <param name="to">The receiving node (its channel of the message's family on <see cref="SimulatedNode.InterfaceName"/>).</param>
     /// <param name="message">The VRRP message (no IP header).</param>
@@ -360,13 +362,19 @@ public sealed class VirtualLan : IAsyncDisposable
         }
     }
 
-    // Under _lock. IPv4 gets a 20-byte header (as an IPv4 raw socket delivers it), IPv6 the message and metadata only.
+    // Under _lock. IPv4 gets a 20-byte header (as an IPv4 raw socket delivers it), IPv6 the message and metadata only;
+    // an AH channel's message is already a whole IPv4 packet.
     private void EnqueueLocked(LanChannel target, ReadOnlySpan<byte> message, IPAddressValue source, IPAddressValue destination, byte hopLimit, long due)
     {
         var buffer = _bufferPool.Count > 0 ? _bufferPool.Pop() : new byte[VrrpPacketLimits.MaxLength];
         int length = message.Length;
         bool withHeader = target.Family == VrrpAddressFamily.IPv4;
-        if (withHeader)
+        if (target.Options.IPAuthenticationHeader)
+        {
+            // auth_type AH: the core wrote the whole IPv4 packet (its ICV covers the header); it travels as it is.
+            message.CopyTo(buffer);
+        }
+        else if (withHeader)
         {
             WriteIPv4Header(buffer, message.Length, hopLimit, source, destination, (ushort)_sequence);
             message.CopyTo(buffer.AsSpan(Ipv4HeaderLength));

@@ -42,8 +42,25 @@ public class VirtualAddressTests
         Assert.Equal(IPAddressValue.Parse("10.1.2.3"), VirtualAddress.Parse("10.0.0.1/8 broadcast 10.1.2.3").Broadcast);
     }
 
+    [Fact]
+    public void Parse_reads_the_peer_flags_lifetime_and_a_numbered_scope()
+    {
+        var p = VirtualAddress.Parse("192.0.2.10/24 peer 192.0.2.1 scope 77 home noprefixroute autojoin");
+        Assert.Equal((32, IPAddressValue.Parse("192.0.2.1"), (VirtualAddressScope)77), (p.PrefixLength, p.Peer, p.Scope));
+        Assert.Equal(VirtualAddressFlags.HomeAddress | VirtualAddressFlags.NoPrefixRoute | VirtualAddressFlags.AutoJoin, p.Flags);
+        Assert.Equal("192.0.2.10/32 scope 77 peer 192.0.2.1 home noprefixroute autojoin", p.ToConfigurationString());
+        Assert.Equal(p, VirtualAddress.Parse(p.ToConfigurationString()));
+
+        var d = VirtualAddress.Parse("fd00::10/64 -nodad mngtmpaddr preferred_lft 0");
+        Assert.Equal((VirtualAddressFlags.DuplicateAddressDetection | VirtualAddressFlags.ManageTemporaryAddresses, 0u), (d.Flags, d.PreferredLifetime));
+        Assert.Equal(d, VirtualAddress.Parse(d.ToConfigurationString()));
+        Assert.Null(VirtualAddress.Parse("fd00::10/64 preferred_lft forever").PreferredLifetime);
+    }
+
     [Theory]
-    [InlineData("192.0.2.10/24 peer 192.0.2.1", "'peer' is not supported")]
+    [InlineData("192.0.2.10/24 colour blue", "'colour' is not supported")]
+    [InlineData("192.0.2.10 peer fd00::1", "peer 'fd00::1'")]
+    [InlineData("fd00::1 preferred_lft soon", "preferred_lft 'soon'")]
     [InlineData("192.0.2.10/24 dev", "'dev' needs a value")]
     [InlineData("192.0.2.10/24 scope galaxy", "scope 'galaxy'")]
     [InlineData("fd00::1/64 label x", "IPv4 addresses only")]

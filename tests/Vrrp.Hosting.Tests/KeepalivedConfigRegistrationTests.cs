@@ -159,6 +159,20 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
             vrrp_track_process p {
                 process nginx
             }
+            track_group TG {
+                group {
+                    VI_1
+                }
+            }
+            static_ipaddress {
+                192.0.2.150/24 dev eth1 track_group TG
+            }
+            static_routes {
+                10.80.0.0/24 dev eth1
+            }
+            static_rules {
+                from 10.82.0.0/24 priority 900 table 100
+            }
             vrrp_instance VI_1 {
                 interface eth0
                 virtual_router_id 1

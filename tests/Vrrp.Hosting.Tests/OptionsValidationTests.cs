@@ -293,10 +293,9 @@ public class OptionsValidationTests
     [Fact]
     public void An_option_not_applied_yet_is_an_error_unless_ignoring_is_allowed()
     {
-        var i = Valid();
-        i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"];
-        var o = With(i);
-        AssertError(o, "Instance 'VI_1'", "VirtualRoutes (virtual_routes) with from, tos, mtu", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
+        var o = With(Valid());
+        o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" });
+        AssertError(o, "Script 'chk'", "Group (user USER GROUP, script_user USER GROUP)", "is not applied by the host yet", "Instead:", "IgnoreUnsupported");
         o.IgnoreUnsupported = true;
         Assert.Empty(Errors(o));
     }
@@ -363,13 +362,6 @@ public class OptionsValidationTests
     /// <summary>A configuration that uses each option of NotYetApplied (keyed by its Setting).</summary>
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_notYetApplied = new()
     {
-        ["AuthenticationType (auth_type) AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
-        ["VirtualAddresses / ExcludedVirtualAddresses options peer, home, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, or a numbered scope"] =
-            static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 preferred_lft 0"],
-        ["VirtualRoutes (virtual_routes) with from, tos, mtu, or a type other than unicast, blackhole, unreachable, prohibit and throw"] =
-            static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 dev eth0 mtu 1400"],
-        ["VirtualRules (virtual_rules) with goto, nop, ipproto, sport, dport, uidrange, suppress_prefixlength or protocol"] =
-            static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 dport 80 table 100"],
         ["Group (user USER GROUP, script_user USER GROUP)"] = static (o, _) => o.Scripts.Add(new VrrpScriptOptions { Name = "chk", Command = "true", User = "nobody", Group = "nogroup" }),
     };
 
@@ -377,18 +369,36 @@ public class OptionsValidationTests
     private static readonly Dictionary<string, Action<VrrpOptions, VrrpInstanceOptions>> s_applied = new()
     {
         ["use_vmac"] = static (_, i) => i.UseVirtualMac = true,
+        ["use_vmac_addr"] = static (_, i) => i.UseVirtualMacForAddresses = true,
+        ["VIP use_vmac"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 use_vmac"],
+        ["auth_type AH"] = static (_, i) => (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "x"),
         ["vmac_xmit_base"] = static (_, i) => (i.UseVirtualMac, i.VirtualMacTransmitOnBase) = (true, true),
         ["strict_mode"] = static (_, i) => i.StrictMode = true,
         ["no_accept"] = static (_, i) => i.Accept = false,
         ["unicast_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastTtl) = (["192.0.2.2"], 64),
         ["min_ttl/max_ttl"] = static (_, i) => (i.UnicastPeers, i.UnicastPeerTtls) = (["192.0.2.2"], [new UnicastPeerTtlOptions { Peer = "192.0.2.2", MaxTtl = 254 }]),
         ["VIP dev, scope, brd, label, no_track"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10/24 dev eth1 scope link brd 192.0.2.255 label eth1:vip no_track"],
+        ["VIP peer, flags, numbered scope"] = static (_, i) => i.VirtualAddresses = ["192.0.2.10 peer 192.0.2.1 scope 77 home noprefixroute autojoin mngtmpaddr"],
+        ["VIP preferred_lft, -nodad"] = static (_, i) =>
+            (i.VirtualAddresses, i.ExcludedVirtualAddresses) = (["fd00::10/64 preferred_lft 0 -nodad"], ["fd00::11 preferred_lft 30", "192.0.2.12 peer 192.0.2.1"]),
         ["virtual_routes"] = static (_, i) => i.VirtualRoutes = ["10.80.0.0/24 via 192.0.2.1 dev eth0 table 100 metric 5", "blackhole 10.81.0.0/16"],
         ["virtual_rules"] = static (_, i) => i.VirtualRules = ["from 10.90.0.0/24 priority 100 table 100"],
+        ["virtual_routes from, tos, metrics, types"] = static (_, i) => i.VirtualRoutes =
+            ["fd01::/64 from fd00::/64 dev eth0 mtu lock 1400 advmss 1360 rtt 10ms congctl lock cubic features ecn", "10.80.0.0/24 dev eth0 tos 0x10 hoplimit 9", "local 10.81.0.1 dev eth0 scope host table 100", "nat 10.82.0.0/24 scope nowhere"],
+        ["virtual_rules goto, nop, ipproto, ports, uidrange, suppress_prefixlength, protocol"] = static (_, i) => i.VirtualRules =
+            ["from 10.90.0.0/24 priority 100 goto 200", "priority 200 nop", "priority 300 ipproto tcp sport 1000-2000 dport 80 uidrange 0-99 suppress_prefixlength 0 table 100",
+             "priority 400 protocol 99 no_track iif eth0 table 101", "priority 500 l3mdev"],
         ["track_process"] = static (o, i) =>
         {
             o.TrackProcesses.Add(new VrrpTrackProcessOptions { Name = "nginx", Process = "nginx" });
             i.TrackProcesses.Add(new TrackReferenceOptions { Name = "nginx" });
+        },
+        ["static_ipaddress, static_routes, static_rules, track_group"] = static (o, i) =>
+        {
+            o.StaticAddresses = ["192.0.2.150/24 dev eth1 track_group TG", "fd00::150/64 preferred_lft 0"];
+            o.StaticRoutes = ["10.83.0.0/24 via 10.99.0.254 dev eth1 track_group TG", "blackhole 10.84.0.0/24"];
+            o.StaticRules = ["from 10.82.0.0/24 iif eth1 priority 900 table 100 track_group TG"];
+            o.StaticTrackGroups = [new VrrpStaticTrackGroupOptions { Name = "TG", Instances = [i.Name] }];
         },
         ["vrrp_garp_interval"] = static (o, _) => o.GarpInterval = TimeSpan.FromMilliseconds(10),
         ["garp_extra_if"] = static (_, i) => i.GarpExtraInterfacesInterval = TimeSpan.FromSeconds(30),
@@ -420,6 +430,20 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Auth_type_AH_reaches_the_protocol_core_with_its_key()
+    {
+        var i = Valid();
+        (i.Version, i.AuthenticationType, i.AuthenticationPassword) = (VrrpVersion.V2, AuthenticationType.IPAuthenticationHeader, "secret12");
+        var o = With(i);
+        Assert.Empty(Errors(o));
+        var core = DriverConfiguration.Create(o, i);
+        Assert.Equal(AuthenticationType.IPAuthenticationHeader, core.AuthenticationType);
+        Assert.Equal("secret12", core.AuthenticationPassword);
+        var router = new Vrrp.Election.VirtualRouter(core, IPAddressValue.Parse("192.0.2.1"));
+        Assert.Equal(20 + 24 + 20, router.AdvertisementLength);   // IPv4 header, AH, VRRPv2 message with one address
+    }
+
+    [Fact]
     public void Every_option_not_applied_yet_has_a_case_below()
     {
         // Whoever applies an option at run time removes it from NotYetApplied, and its case here.
@@ -441,6 +465,41 @@ public class OptionsValidationTests
 
         o.IgnoreUnsupported = true;
         Assert.Empty(Errors(o));
+    }
+
+    [Fact]
+    public void Static_entries_and_their_track_groups_are_checked_as_keepalived_does()
+    {
+        var i = Valid();
+        i.VirtualRoutes = ["10.80.0.0/24 dev eth0 track_group TG"];
+        var o = With(i);
+        o.StaticAddresses = ["192.0.2.150/24 use_vmac", "192.0.2.151/24 track_group NOPE"];
+        o.StaticRoutes = ["10.83.0.0/24 via 10.99.0.254 track_group TG"];
+        o.StaticRules = ["from 10.82.0.0/24 priority 900 table 100 track_group TG", "from all"];
+        o.StaticTrackGroups = [new VrrpStaticTrackGroupOptions { Name = "TG", Instances = ["VI_9"] }];
+        var errors = Errors(o);
+        Assert.Contains(errors, e => e.Contains("entry '10.80.0.0/24 dev eth0 track_group TG': track_group is for StaticRoutes (static_routes) only", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'192.0.2.150/24 use_vmac': use_vmac is for an instance's addresses only", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("names track_group 'NOPE', which is not defined", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'10.83.0.0/24 via 10.99.0.254 track_group TG': track_group needs the entry's interface (dev)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("track_group needs the entry's interface (iif)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("StaticRules (static_rules) entry 'from all' is invalid", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'TG' names instance 'VI_9', which is not configured", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_static_track_group_makes_its_instances_track_the_interfaces_of_its_entries()
+    {
+        var i = Valid();
+        var o = With(i);
+        o.StaticAddresses = ["10.99.0.50/24 dev eth1 track_group TG", "10.98.0.50/24 dev eth3 track_group TG no_track", "10.97.0.50/24 track_group TG"];
+        o.StaticRoutes = ["10.83.0.0/24 via 10.99.0.254 dev eth2 track_group TG", "10.84.0.0/24 dev eth4"];
+        o.StaticRules = ["iif eth5 priority 900 table 100 track_group TG"];
+        o.StaticTrackGroups = [new VrrpStaticTrackGroupOptions { Name = "TG", Instances = [i.Name] }];
+        var trackers = DriverConfiguration.Create(o, i).Trackers;
+        Assert.Equal(
+            [(Vrrp.Election.TrackerKind.Interface, "eth1", 0), (Vrrp.Election.TrackerKind.Interface, "eth2", 0), (Vrrp.Election.TrackerKind.Interface, "eth5", 0)],
+            trackers.Where(t => t.Kind == Vrrp.Election.TrackerKind.Interface).Select(t => (t.Kind, t.Name, t.Weight)));
     }
 
     [Fact]

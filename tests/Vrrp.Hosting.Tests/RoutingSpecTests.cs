@@ -10,13 +10,34 @@ public class RoutingSpecTests
     [InlineData("192.0.2.10/24 broadcast -", "192.0.2.10/24 brd 192.0.2.0")]
     [InlineData("10.0.0.1/1 brd -", "10.0.0.1/1")]            // 0.0.0.0: keepalived's "no broadcast"
     [InlineData("fd00::5/64 -nodad preferred_lft forever no_track", "fd00::5/64 no_track -nodad preferred_lft forever")]
-    [InlineData("192.0.2.10/32 peer 192.0.2.1/24 use_vmac", "192.0.2.10/32 peer 192.0.2.1/24 use_vmac")]
+    [InlineData("192.0.2.10/32 peer 192.0.2.1 use_vmac", "192.0.2.10/32 peer 192.0.2.1 use_vmac")]
+    [InlineData("192.0.2.10/24 peer 192.0.2.1", "192.0.2.10/32 peer 192.0.2.1")]  // keepalived: a peer address is a host
     [InlineData("192.0.2.10 scope 253", "192.0.2.10/32 scope link")]
+    [InlineData("192.0.2.10 scope 77", "192.0.2.10/32 scope 77")]
+    [InlineData("fd00::7/64 autojoin noprefixroute mngtmpaddr home preferred_lft 0", "fd00::7/64 home mngtmpaddr noprefixroute autojoin preferred_lft 0")]
     public void Addresses_are_read_and_written_in_one_form(string text, string written)
     {
         Assert.True(VirtualAddressSpec.TryParse(text, out var spec, out string? error), error);
         Assert.Equal(written, spec.ToString());
         Assert.Equal(written, VirtualAddressSpec.Parse(written).ToString());
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10 peer 192.0.2.1 scope 77 home", 32, "192.0.2.1", 77, VirtualAddressFlags.HomeAddress, null)]
+    [InlineData("192.0.2.10/24 noprefixroute autojoin preferred_lft 0", 24, null, 0, VirtualAddressFlags.NoPrefixRoute | VirtualAddressFlags.AutoJoin, null)] // IPv4: no lifetime
+    [InlineData("fd00::10", 128, null, 0, VirtualAddressFlags.None, 0u)]                     // keepalived: a /128 is deprecated by default
+    [InlineData("fd00::10/64", 64, null, 0, VirtualAddressFlags.None, null)]                 // a shorter prefix preferred forever
+    [InlineData("fd00::10 preferred_lft forever", 128, null, 0, VirtualAddressFlags.None, null)]
+    [InlineData("fd00::10/64 preferred_lft 30 -nodad mngtmpaddr", 64, null, 0, VirtualAddressFlags.DuplicateAddressDetection | VirtualAddressFlags.ManageTemporaryAddresses, 30u)]
+    [InlineData("fd00::10 peer fd00::1", 128, "fd00::1", 0, VirtualAddressFlags.None, 0u)]
+    public void The_host_applies_every_address_option_with_keepalived_defaults(string text, int prefix, string? peer, int scope, VirtualAddressFlags flags, uint? lifetime)
+    {
+        var a = DriverConfiguration.AddressOf(text);
+        Assert.Equal(prefix, a.PrefixLength);
+        Assert.Equal(peer is null ? null : IPAddressValue.Parse(peer), a.Peer);
+        Assert.Equal((VirtualAddressScope)scope, a.Scope);
+        Assert.Equal(flags, a.Flags);
+        Assert.Equal(lifetime, a.PreferredLifetime);
     }
 
     [Theory]
@@ -38,6 +59,9 @@ public class RoutingSpecTests
     [InlineData("fd00::1 brd +", "brd +: IPv6 addresses have no broadcast address")]
     [InlineData("192.0.2.1 scope galaxy", "scope 'galaxy': expected global, site, link, host, nowhere or a number 0..255")]
     [InlineData("192.0.2.1 colour blue", "'colour' is not an address option")]
+    [InlineData("192.0.2.1 peer 192.0.2.2/24", "peer '192.0.2.2/24' is not an IPv4 or IPv6 address (keepalived 2.2.7 takes no prefix length there)")]
+    [InlineData("192.0.2.1 peer fd00::1", "peer fd00::1 is not of the address's family")]
+    [InlineData("fd00::1 preferred_lft soon", "preferred_lft 'soon': expected seconds or forever")]
     public void Malformed_addresses_say_why(string text, string error)
     {
         Assert.False(VirtualAddressSpec.TryParse(text, out _, out string? actual));
@@ -51,6 +75,11 @@ public class RoutingSpecTests
     [InlineData("default gw 10.70.0.254 table main", "default via 10.70.0.254 table 254 protocol keepalived no_track")]
     [InlineData("fd01::/64 via inet6 fd00::1 dev eth1 protocol 99 onlink mtu lock 1400", "fd01::/64 via fd00::1 dev eth1 protocol 99 onlink mtu lock 1400")]
     [InlineData("fd02::/64 from fd00::/64 dev eth1 tos 0x10", "fd02::/64 from fd00::/64 dev eth1 tos 0x10")]
+    [InlineData("10.83.0.0/16 dev eth1 rtt 300ms rttvar lock 1s rto_min 300 advmss lock 1360 hoplimit 9 features ecn congctl lock cubic quickack 1",
+        "10.83.0.0/16 dev eth1 rtt 2400 rttvar lock 4000 rto_min 300 advmss lock 1360 hoplimit 9 features ecn quickack 1 congctl lock cubic")]
+    [InlineData("10.84.0.0/16 dev eth1 rtt 1 window 65535 initcwnd 10 initrwnd 20 cwnd 30 ssthresh 40 reordering 3 fastopen_no_cookie 1",
+        "10.84.0.0/16 dev eth1 rtt 1600 window 65535 initcwnd 10 initrwnd 20 cwnd 30 ssthresh 40 reordering 3 fastopen_no_cookie 1")] // rtt at least 200 ms, as keepalived
+    [InlineData("local 10.85.0.1 dev eth1 scope host table 100", "local 10.85.0.1/32 dev eth1 table 100 scope host")]
     public void Routes_are_read_and_written_in_one_form(string text, string written)
     {
         Assert.True(VirtualRouteSpec.TryParse(text, out var spec, out string? error), error);
@@ -71,7 +100,11 @@ public class RoutingSpecTests
     [InlineData("inet6 fd01::/64 dev eth0", "'inet6': keepalived 2.2.7 skips the word after it")]
     [InlineData("10.0.0.0/8 via fd00::1", "a route cannot mix IPv4 and IPv6 addresses")]
     [InlineData("10.0.0.0/8 from 10.1.0.0/16", "from 10.1.0.0/16: a route's source prefix is for IPv6 only")]
-    [InlineData("10.0.0.0/8 dev eth0 rtt 10", "route option 'rtt' is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 dev eth0 realms 10", "route option 'realms' is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 dev eth0 hoplimit 256", "hoplimit '256': expected a number 0..255")]
+    [InlineData("10.0.0.0/8 dev eth0 features sack", "features 'sack': expected ecn")]
+    [InlineData("10.0.0.0/8 dev eth0 rtt 1e3", "rtt '1e3': expected a time")]
+    [InlineData("10.0.0.0/8 dev eth0 window lock 5", "window 'lock': expected a number")]
     [InlineData("10.0.0.0/8 dev eth0 10.1.0.0/16", "'10.1.0.0/16' is not a route option")]
     [InlineData("10.0.0.0/8 table red", "table 'red': expected main, local, default or a number")]
     public void Malformed_routes_say_why(string text, string error)
@@ -86,6 +119,7 @@ public class RoutingSpecTests
     [InlineData("from all iif eth1 prohibit preference 5", "priority 5 iif eth1 prohibit")]
     [InlineData("from fd00::/64 oif eth0 tos 0x10 table 103 no_track ipproto tcp dport 80-90", "from fd00::/64 tos 0x10 oif eth0 ipproto tcp dport 80-90 no_track table 103")]
     [InlineData("from 10.0.0.0/8 priority 10 goto 20", "from 10.0.0.0/8 priority 10 goto 20")]
+    [InlineData("priority 5 sport 1000 uidrange 10-20 protocol 99 no_track nop", "priority 5 protocol 99 sport 1000-1000 uidrange 10-20 no_track nop")]
     public void Rules_are_read_and_written_in_one_form(string text, string written)
     {
         Assert.True(VirtualRuleSpec.TryParse(text, out var spec, out string? error), error);
@@ -101,6 +135,9 @@ public class RoutingSpecTests
     [InlineData("from 10.0.0.0/8 priority 9 goto 5", "priority 9 must be lower than the goto target 5")]
     [InlineData("from 10.0.0.0/8 to fd00::/8 table 5", "a rule cannot mix IPv4 and IPv6 addresses")]
     [InlineData("from 10.0.0.0/8 sport 70000 table 5", "sport '70000': expected a port or a range N-M")]
+    [InlineData("from 10.0.0.0/8 protocol static table 5", "protocol 'static': expected a number 0..255 (keepalived 2.2.7 reads no names here)")]
+    [InlineData("from 10.0.0.0/8 ipproto 132 table 5", "ipproto '132': expected tcp, udp, icmp, ipv6-icmp, sctp")]
+    [InlineData("from 10.0.0.0/8 ipproto icmpv6 table 5", "ipproto 'icmpv6': expected tcp")]
     public void Malformed_rules_say_why(string text, string error)
     {
         Assert.False(VirtualRuleSpec.TryParse(text, out _, out string? actual));

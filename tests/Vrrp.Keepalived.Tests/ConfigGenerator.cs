@@ -120,6 +120,22 @@ internal sealed class ConfigGenerator(int seed)
             pool.RemoveRange(0, take);
         }
 
+        // Static entries (keepalived's static_ipaddress, static_routes, static_rules) and a track group.
+        if (options.Instances.Count > 0 && Chance(0.5))
+        {
+            options.StaticTrackGroups.Add(new VrrpStaticTrackGroupOptions { Name = "TG_" + Word(4), Instances = [options.Instances[0].Name] });
+        }
+
+        string? trackGroup = options.StaticTrackGroups.FirstOrDefault()?.Name;
+        int statics = _random.Next(0, 3);
+        for (int i = 0; i < statics; i++)
+        {
+            string group = trackGroup is not null && Chance(0.5) ? $" track_group {trackGroup}" : "";
+            options.StaticAddresses.Add(VirtualAddressSpec.Parse($"172.{_random.Next(16, 32)}.{_random.Next(0, 256)}.{_random.Next(1, 255)}/{_random.Next(8, 33)} dev eth{_random.Next(0, 4)}{group}").ToString());
+            options.StaticRoutes.Add(VirtualRouteSpec.Parse($"10.{_random.Next(0, 256)}.{_random.Next(0, 256)}.0/24 dev eth{_random.Next(0, 4)}{(Chance(0.3) ? " mtu 1400" : "")}{group}").ToString());
+            options.StaticRules.Add(VirtualRuleSpec.Parse($"from 10.{_random.Next(0, 256)}.0.0/16 iif eth{_random.Next(0, 4)} priority {_random.Next(1, 32_000)} table {_random.Next(1, 253)}{group}").ToString());
+        }
+
         return options;
     }
 
@@ -202,6 +218,8 @@ internal sealed class ConfigGenerator(int seed)
             o.UseVirtualMac = true;
             o.VirtualMacInterface = Chance(0.5) ? $"vrrp.{index + 1}" : null;
         }
+
+        o.UseVirtualMacForAddresses = Chance(0.15);
 
         int tracked = _random.Next(0, 4);
         for (int i = 0; i < tracked; i++)
@@ -403,6 +421,21 @@ internal sealed class ConfigGenerator(int seed)
             words.Add(ipv6 ? "-nodad" : "noprefixroute");
         }
 
+        if (Chance(0.1))
+        {
+            words.Add(Pick("home", "mngtmpaddr", "autojoin", "noprefixroute"));
+        }
+
+        if (!ipv6 && Chance(0.1))
+        {
+            words.Add($"scope {_random.Next(1, 200)}"); // a numbered scope (keepalived prints it as a number)
+        }
+
+        if (spec.Address.PrefixLength == (ipv6 ? 128 : 32) && !words.Any(static w => w.StartsWith("brd", StringComparison.Ordinal)) && Chance(0.15))
+        {
+            words.Add($"peer {Address(ipv6)}"); // keepalived takes a peer on a host address only (it warns otherwise)
+        }
+
         if (ipv6 && Chance(0.2))
         {
             words.Add(Chance(0.5) ? "preferred_lft forever" : $"preferred_lft {_random.Next(0, 100_000)}");
@@ -418,10 +451,16 @@ internal sealed class ConfigGenerator(int seed)
         var words = new List<string>();
         if (Chance(0.15))
         {
-            words.Add(Chance(0.5) ? "blackhole" : "unreachable");
+            words.Add(Pick("blackhole", "unreachable", "prohibit", "throw"));
             words.Add(destination);
             words.Add("no_track");
             return string.Join(' ', words);
+        }
+
+        if (!ipv6 && Chance(0.1))
+        {
+            // The other types keepalived takes, with the scope the kernel wants of them.
+            return $"{Pick("local", "broadcast", "anycast", "multicast", "nat")} {destination} dev eth{_random.Next(0, 4)} scope {Pick("host", "link", "253")} table {_random.Next(1, 253)}";
         }
 
         words.Add(Chance(0.1) ? "default" : destination);
@@ -459,6 +498,29 @@ internal sealed class ConfigGenerator(int seed)
             words.Add("onlink");
         }
 
+        if (ipv6 && Chance(0.2))
+        {
+            words.Add($"from fd{_random.Next(0, 256):x2}:1::/64");
+        }
+
+        if (!ipv6 && Chance(0.2))
+        {
+            words.Add($"tos {_random.Next(0, 64) * 4}");
+        }
+
+        if (Chance(0.3))
+        {
+            words.Add($"mtu {(Chance(0.3) ? "lock " : "")}{_random.Next(1280, 9000)}");
+        }
+
+        if (Chance(0.3))
+        {
+            words.Add(Pick($"advmss {_random.Next(500, 1500)}", $"rtt {_random.Next(200, 2000)}ms", $"rttvar lock {_random.Next(1, 100)}s", $"rto_min {_random.Next(200, 999)}",
+                $"hoplimit {_random.Next(0, 256)}", $"initcwnd {_random.Next(1, 100)}", $"initrwnd {_random.Next(1, 100)}", $"window {_random.Next(1, 65536)}",
+                $"cwnd lock {_random.Next(1, 100)}", $"ssthresh {_random.Next(1, 100)}", $"reordering {_random.Next(1, 100)}", "features ecn",
+                $"quickack {_random.Next(0, 2)}", $"fastopen_no_cookie {_random.Next(0, 2)}", "congctl cubic"));
+        }
+
         return string.Join(' ', words);
     }
 
@@ -487,9 +549,31 @@ internal sealed class ConfigGenerator(int seed)
             words.Add($"iif eth{_random.Next(0, 4)}");
         }
 
-        words.Add(_random.Next(4) switch { 0 => "blackhole", 1 => "prohibit", _ => $"table {_random.Next(1, 253)}" });
+        if (Chance(0.2))
+        {
+            words.Add(Pick($"ipproto {Pick("tcp", "udp", "6", "127", "sctp", "ipv6-icmp")}", $"sport {_random.Next(1, 1000)}-{_random.Next(1000, 65536)}", $"dport {_random.Next(1, 1000)}-{_random.Next(1000, 65536)}",
+                $"uidrange {_random.Next(0, 1000)}-{_random.Next(1000, 100_000)}"));
+        }
+
+        if (Chance(0.1))
+        {
+            words.Add($"no_track protocol {_random.Next(0, 256)}");
+        }
+
+        int priority = int.Parse(words.First(static w => w.StartsWith("priority ", StringComparison.Ordinal))[9..], System.Globalization.CultureInfo.InvariantCulture);
+        words.Add(_random.Next(7) switch
+        {
+            0 => "blackhole",
+            1 => "prohibit",
+            2 => "nop",
+            3 => $"goto {priority + _random.Next(1, 100)}",
+            4 => $"table {_random.Next(1, 253)} suppress_prefixlength {_random.Next(0, 33)}",
+            _ => $"table {_random.Next(1, 253)}",
+        });
         return string.Join(' ', words);
     }
+
+    private string Pick(params string[] values) => values[_random.Next(values.Length)];
 
     private static void Add(List<string> list, string item)
     {

@@ -61,6 +61,58 @@ public class DataPlaneKeywordTests
     }
 
     [Fact]
+    public void Static_entries_and_track_groups_are_read_and_written_back()
+    {
+        var result = ReadAndRoundTrip("""
+            track_group TG {
+                group {
+                    VI_1
+                    VI_2
+                }
+            }
+            static_ipaddress {
+                192.0.2.150/24 dev eth1 track_group TG
+                fd00::150/64 dev eth1 preferred_lft 0
+            }
+            static_routes {
+                10.83.0.0/24 via 10.99.0.254 dev eth1 track_group TG
+            }
+            static_rules {
+                from 10.82.0.0/24 table 100
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                virtual_ipaddress {
+                    10.70.0.100/24
+                }
+            }
+            """);
+        var o = result.Options;
+        Assert.Equal(["192.0.2.150/24 dev eth1 track_group TG", "fd00::150/64 dev eth1 preferred_lft 0"], o.StaticAddresses);
+        Assert.Equal(["10.83.0.0/24 via 10.99.0.254 dev eth1 track_group TG"], o.StaticRoutes);
+        Assert.Equal(["from 10.82.0.0/24 priority 16384 table 100"], o.StaticRules);
+        Assert.Equal("TG", o.StaticTrackGroups.Single().Name);
+        Assert.Equal(["VI_1"], o.StaticTrackGroups.Single().Instances);
+        Assert.Contains("keepalived.conf:1: warning: track_group TG: vrrp instance VI_2 doesn't exist - ignoring (as keepalived says)", result.Diagnostics.Select(static d => d.ToString()));
+
+        var refused = KeepalivedConfigReader.ReadText("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                virtual_ipaddress {
+                    10.70.0.100/24 track_group TG
+                }
+            }
+            static_ipaddress {
+                192.0.2.150/24 dev eth1 use_vmac
+            }
+            """);
+        Assert.Contains("keepalived.conf:5: error: virtual_ipaddress '10.70.0.100/24 track_group TG': track_group is for static_ipaddress, static_routes and static_rules entries only (as keepalived)", refused.Errors.Select(static e => e.ToString()));
+        Assert.Contains("keepalived.conf:9: error: static_ipaddress '192.0.2.150/24 dev eth1 use_vmac': use_vmac is for an instance's addresses only (as keepalived)", refused.Errors.Select(static e => e.ToString()));
+    }
+
+    [Fact]
     public void Malformed_entries_are_errors_on_their_line()
     {
         var result = KeepalivedConfigReader.ReadText(
@@ -69,7 +121,7 @@ public class DataPlaneKeywordTests
             [
                 "keepalived.conf:5: error: virtual_routes 'via 10.0.0.1': a route must have a destination (ADDR[/LEN] or default)",
                 "keepalived.conf:8: error: virtual_rules 'from 10.0.0.0/8': no action: a rule needs table T, goto N, nop, blackhole, unreachable, prohibit or l3mdev",
-                "keepalived.conf:11: error: virtual_ipaddress '10.0.0.1 colour blue': 'colour' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac)",
+                "keepalived.conf:11: error: virtual_ipaddress '10.0.0.1 colour blue': 'colour' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, track_group)",
             ],
             result.Diagnostics.Select(static d => d.ToString()));
     }

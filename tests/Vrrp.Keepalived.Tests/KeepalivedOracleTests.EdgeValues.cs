@@ -228,6 +228,21 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
             Line("}");
         }
 
+        Line("track_group TG {");
+        Line("    group {");
+        Line($"        VI_{_random.Next(1, 25)}");
+        Line("    }");
+        Line("}");
+        Line("static_ipaddress {");
+        Line($"    192.0.2.201/24 dev eth1{Pick("", " track_group TG", " no_track", " scope 99", " noprefixroute")}");
+        Maybe(0.5, () => Line($"    fd00:99::1/64 dev eth2{Pick("", " preferred_lft 0", " -nodad", " track_group TG")}"));
+        Line("}");
+        Line("static_routes {");
+        Line($"    10.210.0.0/16 dev eth2{Pick("", " track_group TG", " mtu lock 1400", " table 300 metric 5", " no_track protocol static")}");
+        Line("}");
+        Line("static_rules {");
+        Line($"    from 10.211.0.0/16 iif eth3 priority {Pick("1", "5000", "32765")} table {Pick("100", "main", "4000")}{Pick("", " track_group TG", " no_track")}");
+        Line("}");
         Line("vrrp_track_file tf {");
         Line($"    file {trackFile}");
         Line($"    weight {Pick("-254", "254", "1", "-3", "0")}{(Chance(0.5) ? " reverse" : "")}");
@@ -275,30 +290,36 @@ internal sealed class EdgeConfigGenerator(int seed, string[] interfaces, string 
         }
 
         Line("    virtual_ipaddress {");
-        Line($"        10.{index / 250}.{index % 250}.1/24{Pick("", " brd +", " brd -", " scope link", " label " + own + ":v", " no_track")}");
+        Line($"        10.{index / 250}.{index % 250}.1/24{Pick("", " brd +", " brd -", " scope link", " label " + own + ":v", " no_track", " scope 77", " noprefixroute home")}");
+        Maybe(0.3, () => Line($"        10.{index / 250}.{index % 250}.3 peer 10.{index / 250}.{index % 250}.4{Pick("", " autojoin", " mngtmpaddr")}"));
         Maybe(0.3, () => Line($"        10.{index / 250}.{index % 250}.2/31 brd {Pick("+", "-")}")); // too long a prefix: keepalived drops the broadcast
         Line("    }");
         Maybe(0.3, () =>
         {
             Line("    virtual_ipaddress_excluded {");
-            Line($"        fd00:{index:x}::1/64{Pick("", " scope link", " label x", " -nodad", " preferred_lft forever")}");
+            Line($"        fd00:{index:x}::1/64{Pick("", " scope link", " label x", " -nodad", " preferred_lft forever", " preferred_lft 0", " preferred_lft 4294967294 mngtmpaddr")}");
+            Maybe(0.5, () => Line($"        fd00:{index:x}::2{Pick("", " peer fd00::9", " preferred_lft forever")}"));
             Line("    }");
         });
         Maybe(0.3, () =>
         {
             Line("    virtual_routes {");
             Line($"        10.200.{index}.0/24{Pick(" dev " + own, $" via 10.{index / 250}.{index % 250}.254", "")}"); // without dev keepalived does not track it
-            Maybe(0.5, () => Line($"        blackhole 10.201.{index}.0/24"));
+            Maybe(0.5, () => Line($"        {Pick("blackhole", "throw", "local", "broadcast", "anycast", "multicast", "nat")} 10.201.{index}.0/24"));
+            Maybe(0.5, () => Line($"        10.203.{index}.0/24 dev {own} tos {Pick("0", "0x10", "252")} mtu {Pick("lock 1", "4294967295")} rtt {Pick("1", "10ms", "121s", "1.5s")} rto_min {Pick("0", "199", "1000")} hoplimit {Pick("0", "255")} quickack 1"));
+            Maybe(0.3, () => Line($"        fd03:{index:x}::/64 from fd04::/{Pick("0", "64", "128")} dev {own} advmss lock 0 initcwnd 4294967295 features ecn"));
             Line("    }");
         });
         Maybe(0.3, () =>
         {
             Line("    virtual_rules {");
             Line($"        from 10.202.{index}.0/24 table {100 + index}{Pick("", $" priority {1000 + index}")}");
+            Maybe(0.5, () => Line($"        priority {2000 + index} {Pick("nop", $"goto {3000 + index}", "ipproto 127 table 5", "ipproto sctp table 5", "sport 0-65535 dport 1-1 table 6", "uidrange 0-4294967295 suppress_prefixlength 0 table 7", "no_track protocol 255 table 8", "no_track protocol 0 l3mdev")}"));
             Line("    }");
         });
         Maybe(0.2, () => Line($"    unicast_ttl {_random.Next(0, 256)}")); // without peers keepalived resets it
         Maybe(0.2, () => Line("    vmac_xmit_base"));                    // without use_vmac keepalived clears it
+        Maybe(0.2, () => Line("    use_vmac_addr"));
         Maybe(0.2, () => Line($"    garp_extra_if {Pick("all 30", "5", "86400")}"));
         Maybe(0.2, () => Line($"    higher_prio_send_advert{Pick("", " on", " off")}"));
         Maybe(0.2, () => Line($"    lower_prio_no_advert{Pick("", " on", " off", " true", " false", " yes", " no")}"));

@@ -110,6 +110,11 @@ public sealed partial class KeepalivedOracleTests : IDisposable
                 expected.Remove("Authentication type"); // keepalived prints it for VRRPv2 only
             }
 
+            // use_vmac_addr: keepalived's "Use VMAC for VIPs on other interfaces" line.
+            Assert.True(
+                o.UseVirtualMacForAddresses == k.Fields.ContainsKey(KeepalivedDump.VirtualMacForAddresses),
+                $"{context}: use_vmac_addr: reader {o.UseVirtualMacForAddresses}, keepalived {k.Fields.ContainsKey(KeepalivedDump.VirtualMacForAddresses)}");
+
             foreach (var (field, value) in expected)
             {
                 Assert.True(k.Fields.TryGetValue(field, out string? actual), $"{context}: keepalived's dump has no '{field}'");
@@ -117,6 +122,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             }
 
             var addresses = o.VirtualAddresses.Select(static a => VirtualAddressSpec.Parse(a).Address.ToString()).ToList();
+            // (with use_vmac_addr the dump names the virtual-MAC interfaces keepalived made for the addresses: see AddressVirtualMacTests)
             Assert.True(addresses.SequenceEqual(k.VirtualAddresses), $"{context}: VIPs: reader [{string.Join(", ", addresses)}], keepalived [{string.Join(", ", k.VirtualAddresses)}]");
             Assert.True(o.UnicastPeers.Order().SequenceEqual(k.UnicastPeers.Order()), $"{context}: peers: reader [{string.Join(", ", o.UnicastPeers)}], keepalived [{string.Join(", ", k.UnicastPeers)}]");
             var scripts = o.TrackScripts.Select(t =>
@@ -180,7 +186,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
     /// <summary>What keepalived's dump says of the options keepalived.conf keywords set beyond the protocol: addresses with their options, routes, rules, unicast TTLs, accept mode...</summary>
     private static void AssertKeepalivedOptions(string context, VrrpInstanceOptions o, VrrpOptions all, KeepalivedDump.Block k)
     {
-        if (!o.UseVirtualMac)
+        if (!o.UseVirtualMac && !o.UseVirtualMacForAddresses)
         {
             AssertLines(context, "virtual addresses", o.VirtualAddresses.Select(a => KeepalivedDump.AddressLine(VirtualAddressSpec.Parse(a), o.Interface)), k.List("Virtual IP"));
             AssertLines(context, "excluded addresses", o.ExcludedVirtualAddresses.Select(a => KeepalivedDump.AddressLine(VirtualAddressSpec.Parse(a), o.Interface)), k.List("Virtual IP Excluded"));
@@ -464,6 +470,9 @@ internal sealed class KeepalivedDump
 
     public Dictionary<string, Block> TrackProcesses { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The line keepalived's dump has for <c>use_vmac_addr</c>.</summary>
+    public const string VirtualMacForAddresses = "Use VMAC for VIPs on other interfaces";
+
     public static KeepalivedDump Parse(string text)
     {
         var dump = new KeepalivedDump();
@@ -495,6 +504,10 @@ internal sealed class KeepalivedDump
             else if (current is null)
             {
                 continue;
+            }
+            else if (trimmed == VirtualMacForAddresses)
+            {
+                current.Fields[VirtualMacForAddresses] = "";
             }
             else if (trimmed.EndsWith(" :", StringComparison.Ordinal) || trimmed.StartsWith("Virtual IP (", StringComparison.Ordinal))
             {
@@ -552,6 +565,11 @@ internal sealed class KeepalivedDump
             line.Append(" label ").Append(label);
         }
 
+        if (a.Peer is { } peer)
+        {
+            line.Append(" peer ").Append(peer).Append('/').Append(a.Address.PrefixLength);
+        }
+
         foreach (string flag in new[] { "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin" }.Where(a.Flags.Contains))
         {
             line.Append(' ').Append(flag);
@@ -583,14 +601,43 @@ internal sealed class KeepalivedDump
         line.Append(r.Destination is { } dest ? Address(dest) : r.Family == Vrrp.VrrpAddressFamily.IPv4 ? "0.0.0.0/0" : "::/0");
         Append(" from ", r.From is { } from ? Address(from) : null);
         Append(" src ", r.Source?.ToString());
+        Append(" tos ", r.Tos?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Append(" via ", r.Via is { } via ? $"{(via.Family == Vrrp.VrrpAddressFamily.IPv6 ? "inet6" : "inet")} {via}" : null);
         Append(" dev ", r.Device);
         Append(" table ", r.Table is { } table && table != 254 ? table.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
         Append(" proto ", r.Protocol is { } protocol ? (protocol == "keepalived" ? "18" : protocol) : r.NoTrack ? null : "18");
+        Append(" scope ", r.Scope is { } scope ? scope switch { "global" => "0", "site" => "200", "link" => "253", "host" => "254", "nowhere" => "255", _ => scope } : null);
         Append(" metric ", r.Metric?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (r.OnLink && r.Family == Vrrp.VrrpAddressFamily.IPv4)
         {
             line.Append(" onlink");
+        }
+
+        // keepalived prints congctl's lock after the name, and times with %g in s or ms.
+        Append(" congctl ", r.CongestionControl is { } algorithm ? algorithm + (r.LockedMetrics.Contains("congctl") ? "lock " : "") : null);
+        var metrics = r.Metrics.ToDictionary(static m => m.Key, static m => m.Value);
+        foreach (var (word, perSecond) in new[] { ("rtt", 8000u), ("rttvar", 4000u), ("rto_min", 1000u) })
+        {
+            if (metrics.TryGetValue(word, out uint value))
+            {
+                double ms = value / (perSecond / 1000.0);
+                line.Append(' ').Append(word).Append(r.LockedMetrics.Contains(word) ? " lock" : "").Append(' ')
+                    .Append(value >= perSecond ? $"{(value / (double)perSecond).ToString(System.Globalization.CultureInfo.InvariantCulture)}s" : word == "rto_min" ? $"{value}ms" : $"{ms.ToString(System.Globalization.CultureInfo.InvariantCulture)}ms");
+            }
+        }
+
+        if (metrics.ContainsKey("features"))
+        {
+            line.Append(" features ecn");
+        }
+
+        Append(" mtu ", r.Mtu is { } mtu ? (r.MtuLocked ? "lock " : "") + mtu : null);
+        foreach (string word in new[] { "window", "ssthresh", "cwnd", "advmss", "reordering", "hoplimit", "initcwnd", "initrwnd", "quickack", "fastopen_no_cookie" })
+        {
+            if (metrics.TryGetValue(word, out uint value))
+            {
+                line.Append(' ').Append(word).Append(' ').Append(r.LockedMetrics.Contains(word) ? "lock " : "").Append(value);
+            }
         }
 
         if (r.NoTrack)
@@ -639,14 +686,50 @@ internal sealed class KeepalivedDump
             line.Append(" iif ").Append(iif);
         }
 
-        if (!r.NoTrack)
+        if (r.OutputInterface is { } oif)
         {
-            line.Append(" protocol 18");
+            line.Append(" oif ").Append(oif);
+        }
+
+        if (r.SuppressPrefixLength is { } suppress)
+        {
+            line.Append(" suppress_prefixlen ").Append(suppress);
+        }
+
+        if (r.UidRange is { } uids)
+        {
+            line.Append(" uidrange ").Append(uids);
+        }
+
+        if (r.Action == "l3mdev")
+        {
+            line.Append(" l3mdev");
+        }
+
+        if (!r.NoTrack || r.Protocol is not null)
+        {
+            line.Append(" protocol ").Append(r.NoTrack ? r.Protocol : "18");
+        }
+
+        if (r.IPProtocol is { } ipProtocol)
+        {
+            line.Append(" ipproto ").Append(ipProtocol switch { "icmp" => "1", "tcp" => "6", "udp" => "17", "dccp" => "33", "gre" => "47", "esp" => "50", "ah" => "51", "ipv6-icmp" => "58", "sctp" => "132", _ => ipProtocol });
+        }
+
+        if (r.SourcePorts is { } sport)
+        {
+            line.Append(" sport ").Append(sport);
+        }
+
+        if (r.DestinationPorts is { } dport)
+        {
+            line.Append(" dport ").Append(dport);
         }
 
         line.Append(r.Action switch
         {
             "table" => $" lookup {r.Table}",
+            "l3mdev" => " lookup 0",
             "goto" => $" goto {r.GotoTarget}",
             "nop" => " nop",
             _ => $" type {r.Action}",

@@ -30,6 +30,34 @@ public sealed class NetlinkCodecTests
     }
 
     [Fact]
+    public void Writes_an_address_with_peer_lifetime_and_flags_as_keepalived_does()
+    {
+        byte[] buffer = new byte[256];
+        var w = new NetlinkMessageWriter(buffer, Nl.RTM_NEWADDR, Nl.NLM_F_REQUEST, 9);
+        var address = VirtualAddress.Parse("fd00::10 peer fd00::1 noprefixroute preferred_lft 0");
+        RouteNetlink.WriteAddress(ref w, 3, address, withLabel: true);
+        string hex = Convert.ToHexString(w.Finish()).ToLowerInvariant();
+        Assert.Equal(
+            "5c000000" + "1400" + "0100" + "09000000" + "00000000"                     // nlmsghdr: len 92, RTM_NEWADDR
+            + "0a800000" + "03000000"                                                 // ifaddrmsg: AF_INET6, /128, scope 0, index 3
+            + "14000200" + "fd000000000000000000000000000010"                         // IFA_LOCAL: the address
+            + "14000100" + "fd000000000000000000000000000001"                         // IFA_ADDRESS: its peer
+            + "14000600" + "00000000" + "ffffffff" + "00000000" + "00000000"          // IFA_CACHEINFO: preferred 0, valid forever
+            + "08000800" + "02020000",                                                // IFA_FLAGS: NOPREFIXROUTE | NODAD
+            hex);
+
+        // An IPv4 point-to-point address is deleted by its peer (the kernel matches IFA_ADDRESS against it).
+        w = new NetlinkMessageWriter(buffer, Nl.RTM_DELADDR, Nl.NLM_F_REQUEST, 10);
+        RouteNetlink.WriteAddress(ref w, 3, VirtualAddress.Parse("192.0.2.10 peer 192.0.2.1 home"), withLabel: false);
+        Assert.EndsWith("08000200c000020a" + "08000100c0000201", Convert.ToHexString(w.Finish()).ToLowerInvariant(), StringComparison.Ordinal);
+
+        // -nodad: IPv6 duplicate address detection stays on (no IFA_F_NODAD); no flags, no IFA_FLAGS.
+        Assert.Equal(0u, RouteNetlink.FlagsOf(VirtualAddress.Parse("fd00::10/64 -nodad")));
+        Assert.Equal(Nl.IFA_F_NODAD, RouteNetlink.FlagsOf(VirtualAddress.Parse("fd00::10/64")));
+        Assert.Equal(Nl.IFA_F_HOMEADDRESS | Nl.IFA_F_MANAGETEMPADDR | Nl.IFA_F_MCAUTOJOIN, RouteNetlink.FlagsOf(VirtualAddress.Parse("192.0.2.1 home mngtmpaddr autojoin")));
+    }
+
+    [Fact]
     public void Writes_nested_linkinfo_for_a_macvlan()
     {
         byte[] buffer = new byte[256];

@@ -92,6 +92,10 @@ public class VrrpdCommandLineTests
             GnaInterval = TimeSpan.FromMilliseconds(2),
             TrackProcesses = [new() { Name = "P" }],
             ReleaseOnStop = false,
+            StaticAddresses = ["192.0.2.150/24 dev eth1"],
+            StaticRoutes = ["10.80.0.0/24 dev eth1"],
+            StaticRules = ["from 10.82.0.0/24 priority 900 table 100"],
+            StaticTrackGroups = [new() { Name = "TG", Instances = ["VI_1"] }],
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();
         Assert.All(properties, p => Assert.False(Equals(p.GetValue(from), p.GetValue(defaults)), $"the test does not set VrrpOptions.{p.Name}: add it here and to DaemonConfiguration.CopyTo"));

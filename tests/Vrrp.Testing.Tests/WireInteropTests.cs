@@ -75,6 +75,64 @@ public class WireInteropTests
         Assert.Equal(5, router.GetStatus().Drops[DropReason.AuthenticationFailure]);
     }
 
+    // keepalived 2.2.7 with auth_type AH (tests/Vrrp.Core.Tests/Vectors/keepalived-2.2.7-ah.json): whole IPv4 packets,
+    // protocol 51, VRID 51, priority 150, key "secret12", sequence numbers 1 and 2, from 10.50.0.11.
+    private const string KeepalivedAh1 = "45c0004400010000ff33d0760a32000be0000012700400000a32000b00000001259403200c3acce19fd057db213396020201319c0a3200640a3200650000000000000000";
+    private const string KeepalivedAh2 = "45c0004400020000ff33d0750a32000be0000012700400000a32000b000000026c06263d3bb8b3e0fc4cffe3213396020201319c0a3200640a3200650000000000000000";
+
+    private static VirtualRouterConfiguration AhConfig(byte priority, string key = "secret12") => new()
+    {
+        Name = "VI_1",
+        InterfaceName = SimulatedNode.InterfaceName,
+        VirtualRouterId = 51,
+        Priority = priority,
+        Version = VrrpVersion.V2,
+        AuthenticationType = AuthenticationType.IPAuthenticationHeader,
+        AuthenticationPassword = key,
+        VirtualAddresses = [VirtualAddress.Parse("10.50.0.100/24"), VirtualAddress.Parse("10.50.0.101/24")],
+    };
+
+    [Fact]
+    public async Task A_router_follows_replayed_keepalived_AH_adverts_and_drops_a_replay()
+    {
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 5);
+        var router = lan.AddRouter(AhConfig(100));
+        await lan.StartAsync(Token);
+        lan.Inject(router.Node, Convert.FromHexString(KeepalivedAh1), VrrpAddressFamily.IPv4, Keepalived);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        lan.Inject(router.Node, Convert.FromHexString(KeepalivedAh2), VrrpAddressFamily.IPv4, Keepalived);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        lan.Inject(router.Node, Convert.FromHexString(KeepalivedAh2), VrrpAddressFamily.IPv4, Keepalived);   // replayed
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var status = router.GetStatus();
+        Assert.Equal(VrrpState.Backup, status.State);
+        Assert.Equal(Keepalived, status.MasterAddress);
+        Assert.Equal(150, status.MasterPriority);
+        Assert.Equal(2, status.AdvertisementsReceived);
+        Assert.Equal(1, status.Drops[DropReason.AuthenticationFailure]);
+    }
+
+    [Fact]
+    public async Task AH_routers_elect_one_master_and_a_wrong_key_makes_two()
+    {
+        var clock = new VirtualClock();
+        var lan = new VirtualLan(clock, seed: 6);
+        var a = lan.AddRouter(AhConfig(200));
+        var b = lan.AddRouter(AhConfig(100));
+        var c = lan.AddRouter(AhConfig(150, key: "guess"));
+        await lan.StartAsync(Token);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(VrrpState.Master, a.State);
+        Assert.Equal(VrrpState.Backup, b.State);
+        Assert.DoesNotContain(b.GetStatus().Drops, d => d.Key != DropReason.AuthenticationFailure);
+        Assert.True(b.GetStatus().Drops[DropReason.AuthenticationFailure] >= 1);   // c's adverts, while c was master
+        Assert.Equal(VrrpState.Master, c.State);                                     // hears no valid advert
+        Assert.True(c.GetStatus().Drops[DropReason.AuthenticationFailure] >= 6);
+        Assert.True(a.GetStatus().Drops[DropReason.AuthenticationFailure] >= 6);     // c's, every second
+    }
+
     [Trait("Rfc", "9568-5.1.1.3-b")]
     [Fact]
     public async Task A_ttl_other_than_255_is_dropped_and_counted_against_the_instance()

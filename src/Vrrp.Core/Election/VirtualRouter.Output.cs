@@ -38,16 +38,35 @@ public partial class VirtualRouter
             throw new ArgumentException($"Not a SendAdvertisement action of virtual router '{Name}'.", nameof(send));
         }
 
-        return WriteAdvertisement(buffer, send.Priority, send.Destination);
+        return WriteAdvertisement(buffer, send.Priority, send.Destination, send.AuthenticationSequence, send.IPIdentification);
     }
 
-    /// <summary>Writes our advertisement for an IP destination (it enters the v3 pseudo-header checksum).</summary>
-    internal int WriteAdvertisement(Span<byte> buffer, byte priority, IPAddressValue ipDestination)
+    /// <summary>
+    /// Writes our advertisement for an IP destination (it enters the v3 pseudo-header checksum). With AH, the whole
+    /// IPv4 packet with the given sequence number and identification (those of the send action).
+    /// </summary>
+    internal int WriteAdvertisement(Span<byte> buffer, byte priority, IPAddressValue ipDestination, uint sequence = 1, ushort identification = 1)
     {
         var fields = new AdvertisementFields(_config.Version, _config.VirtualRouterId, priority, _wireInterval, _config.AuthenticationType);
-        // keepalived's old unicast form: the pseudo-header names the multicast group, whatever the IP destination.
-        var checksumDestination = UsesOldUnicastChecksum ? MulticastGroup : ipDestination;
-        return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, checksumDestination, _config.ChecksumMode);
+        if (!UsesAuthenticationHeader)
+        {
+            // keepalived's old unicast form: the pseudo-header names the multicast group, whatever the IP destination.
+            var checksumDestination = UsesOldUnicastChecksum ? MulticastGroup : ipDestination;
+            return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, checksumDestination, _config.ChecksumMode);
+        }
+
+        // RFC 2338 section 5.3.6.3 as keepalived 2.2.7 sends it: header and AH in front, the message with zero
+        // authentication data, the ICV over all of it. To the group TTL 255, to a unicast peer the unicast TTL.
+        const int offset = AuthenticationHeader.IPv4HeaderLength + AuthenticationHeader.Length;
+        if (buffer.Length < offset)
+        {
+            throw new ArgumentException($"The advertisement needs {AdvertisementLength} bytes; the buffer has {buffer.Length}.", nameof(buffer));
+        }
+
+        int length = offset + VrrpPacket.Write(buffer[offset..], in fields, _advertised, [], LocalAddress, ipDestination);
+        bool unicast = _config.UnicastPeers.Count > 0;
+        AuthenticationHeader.Write(buffer[..length], identification, unicast ? _config.UnicastHopLimit : VrrpPacket.RequiredHopLimit, LocalAddress, ipDestination, sequence, _password, unicast);
+        return length;
     }
 
     /// <summary>Sets the address adverts are sent from (before start, by the router set that opened the channel).</summary>
@@ -69,10 +88,36 @@ public partial class VirtualRouter
             Counters.PriorityZeroSent++;
         }
 
+        // With AH, one sequence number and IPv4 identification per advert, the same to every peer (keepalived).
+        uint sequence = 0;
+        ushort identification = 0;
+        if (UsesAuthenticationHeader)
+        {
+            if (_ahSequence > 0xFFFFFFFD)
+            {
+                _ahCycle = true;
+            }
+            else
+            {
+                _ahSequence++;
+            }
+
+            sequence = _ahSequence;
+            identification = ++_ipIdentification == 0 ? ++_ipIdentification : _ipIdentification;
+        }
+
         // One message per destination: the group, or each unicast peer (each checksummed for its peer when written).
         for (int i = 0; i < _destinations.Length; i++)
         {
-            Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.SendAdvertisement, Priority = priority, Destination = _destinations[i], Time = now });
+            Enqueue(new VirtualRouterAction
+            {
+                Kind = VirtualRouterActionKind.SendAdvertisement,
+                Priority = priority,
+                Destination = _destinations[i],
+                Time = now,
+                AuthenticationSequence = sequence,
+                IPIdentification = identification,
+            });
         }
     }
 

@@ -146,7 +146,7 @@ public partial class VirtualRouter
         _config = configuration;
         _advertised = AddressesOf(configuration);
         _password = [];
-        if (configuration.AuthenticationType == AuthenticationType.SimplePassword)
+        if (configuration.AuthenticationType is AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader)
         {
             _password = new byte[VrrpPacket.AuthenticationDataLength];
             VrrpPacket.EncodePassword(configuration.AuthenticationPassword!, _password);

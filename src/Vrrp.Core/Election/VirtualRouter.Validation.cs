@@ -57,10 +57,26 @@ public partial class VirtualRouter
 
         if (_config.Version == VrrpVersion.V2)
         {
-            DropReason auth = VrrpPacket.CheckAuthentication(in advertisement, _config.AuthenticationType, _password);
+            DropReason auth = VrrpPacket.CheckAuthentication(in advertisement, _config.AuthenticationType, _password, _config.UnicastPeers.Count > 0);
             if (auth != DropReason.None)
             {
                 return auth;
+            }
+
+            if (UsesAuthenticationHeader)
+            {
+                // RFC 2402 section 3.4.3 as keepalived applies it: a sequence number not above the last one sent or
+                // accepted is a replay ("sequence number already processed"), counted as an authentication failure.
+                if (advertisement.AuthenticationSequence <= _ahSequence)
+                {
+                    return DropReason.AuthenticationFailure;
+                }
+
+                _ahSequence = advertisement.AuthenticationSequence;
+                if (_state == VrrpState.Backup)
+                {
+                    _ahCycle = false;
+                }
             }
 
             if (advertisement.Interval != _wireInterval)

@@ -64,6 +64,12 @@ public sealed partial class VirtualRouter
     private long _lastLowerPriorityAnnouncement = long.MinValue;
     private IPAddressValue? _lastOwner;
 
+    // auth_type AH (keepalived's ipsecah_counter): one sequence number for sending and receiving, and the "cycle" flag
+    // set when it would pass 0xFFFFFFFD; the IPv4 identification of our adverts (never 0: the kernel would replace it).
+    private uint _ahSequence;
+    private bool _ahCycle;
+    private ushort _ipIdentification;
+
     private long _advertisementDeadline = Off;
     private long _masterDownDeadline = Off;
     private long _preemptDeadline = Off;
@@ -187,7 +193,16 @@ public sealed partial class VirtualRouter
     }
 
     /// <summary>The length of our advertisement in bytes.</summary>
-    public int AdvertisementLength => VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length);
+    /// <remarks>With <see cref="AuthenticationType.IPAuthenticationHeader"/> the advertisement is the whole IPv4 packet (header, AH, message).</remarks>
+    public int AdvertisementLength => UsesAuthenticationHeader
+        ? AuthenticationHeader.GetPacketLength(VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length))
+        : VrrpPacket.GetLength(_config.Version, _config.Family, _advertised.Length);
+
+    /// <summary>Whether the router sends and expects an IP Authentication Header (keepalived <c>auth_type AH</c>).</summary>
+    internal bool UsesAuthenticationHeader => _config.AuthenticationType == AuthenticationType.IPAuthenticationHeader;
+
+    /// <summary>The AH sequence number: the last sent or accepted (keepalived's <c>ipsecah_counter</c>).</summary>
+    internal uint AuthenticationSequence => _ahSequence;
 
     /// <summary>Total time spent as master up to <paramref name="now"/>, in nanoseconds.</summary>
     /// <param name="now">The current time.</param>
@@ -412,6 +427,7 @@ public sealed partial class VirtualRouter
 
         if (priority > _effectivePriority || (priority == _effectivePriority && advertisement.Source > LocalAddress))
         {
+            _ahCycle = false;
             if (_config.HigherPrioritySendAdvertisement)
             {
                 // keepalived higher_prio_send_advert: one last advert at our (lower) priority, so that the other master,
@@ -433,6 +449,13 @@ public sealed partial class VirtualRouter
         // here at most once per half advertisement interval of ours (the same for a peer that advertises at our rate,
         // with room for jitter, and a bound when a hostile host floods us with them); each burst at once has its
         // delayed one (at most 64 pending). lower_prio_no_advert (LowerPriorityNoAdvertisement) skips the answer.
+        if (advertisement.HasAuthenticationHeader)
+        {
+            // keepalived (vrrp_state_master_rx): with AH, continue from the other master's sequence number.
+            _ahSequence = advertisement.AuthenticationSequence + 1;
+            _ahCycle = false;
+        }
+
         Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.LowerPriorityAdvertisementDiscarded, Peer = advertisement.Source, PeerPriority = priority, Priority = _effectivePriority, Interval = advertisement.Interval, Time = now });
         if (!_config.LowerPriorityNoAdvertisement)
         {
@@ -487,6 +510,13 @@ public sealed partial class VirtualRouter
 
     private void BecomeMaster(long now, StateChangeReason reason)
     {
+        if (_ahCycle)
+        {
+            // keepalived: a master whose AH sequence number ran out starts again from 0 (the old master is gone).
+            _ahCycle = false;
+            _ahSequence = 0;
+        }
+
         ClearTimers();
         SetState(VrrpState.Master, reason, now);
         Counters.BecameMaster++;

@@ -154,4 +154,10 @@ public readonly struct VirtualRouterAction
 
     /// <summary>The time of the input that produced the action (core nanoseconds).</summary>
     public long Time { get; internal init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/> with AH: the sequence number of the advert.</summary>
+    internal uint AuthenticationSequence { get; init; }
+
+    /// <summary><see cref="VirtualRouterActionKind.SendAdvertisement"/> with AH: the IPv4 identification of the advert.</summary>
+    internal ushort IPIdentification { get; init; }
 }

@@ -62,10 +62,14 @@ public sealed record VirtualRouterConfiguration
     /// <summary>How long a backup keeps accepting a lower-priority master before preempting it (<c>preempt_delay</c>, 0..1000 s).</summary>
     public TimeSpan PreemptDelay { get; init; }
 
-    /// <summary>VRRPv2 authentication type (default none).</summary>
+    /// <summary>
+    /// VRRPv2 authentication type (default none): a simple password, or an IP Authentication Header (keepalived
+    /// <c>auth_type AH</c>: adverts are IPv4 protocol 51 with HMAC-MD5-96 keyed by <see cref="AuthenticationPassword"/>;
+    /// the router then shares its channel only with other AH routers).
+    /// </summary>
     public AuthenticationType AuthenticationType { get; init; }
 
-    /// <summary>VRRPv2 simple password; the first 8 bytes are used (<c>auth_pass</c>).</summary>
+    /// <summary>VRRPv2 simple password, or the AH key; the first 8 bytes are used, zero padded (<c>auth_pass</c>).</summary>
     public string? AuthenticationPassword { get; init; }
 
     /// <summary>The v3/IPv4 checksum form to send (receivers accept either).</summary>
@@ -330,14 +334,14 @@ public sealed record VirtualRouterConfiguration
             }
         }
 
-        if (AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+        if (AuthenticationType is AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader && string.IsNullOrEmpty(AuthenticationPassword))
         {
-            throw new ArgumentException($"{who}: authentication type AH is not supported.", nameof(AuthenticationType));
+            throw new ArgumentException($"{who}: {(AuthenticationType == AuthenticationType.SimplePassword ? "simple password" : "AH")} authentication needs a password.", nameof(AuthenticationPassword));
         }
 
-        if (AuthenticationType == AuthenticationType.SimplePassword && string.IsNullOrEmpty(AuthenticationPassword))
+        if (AuthenticationType is not (AuthenticationType.None or AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader))
         {
-            throw new ArgumentException($"{who}: simple password authentication needs a password.", nameof(AuthenticationPassword));
+            throw new ArgumentException($"{who}: unknown authentication type {AuthenticationType}.", nameof(AuthenticationType));
         }
 
         if (PreemptDelay < TimeSpan.Zero || PreemptDelay > TimeSpan.FromSeconds(1000))

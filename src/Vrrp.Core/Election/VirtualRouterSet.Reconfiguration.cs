@@ -10,7 +10,7 @@ public partial class VirtualRouterSet
     /// Whether a router of configuration <paramref name="current"/> can take <paramref name="next"/> in place
     /// (<see cref="Reconfigure"/>): the same virtual router on the same channel. keepalived's rule for "the same
     /// instance" at a reload: the same interface, VRID and family, both unicast or both multicast, and (here) the same
-    /// namespace and advert source address, which pick the channel.
+    /// namespace, advert source address and AH or not (protocol 51 or 112), which pick the channel.
     /// </summary>
     /// <param name="current">The configuration it runs with.</param>
     /// <param name="next">The new one.</param>
@@ -25,6 +25,7 @@ public partial class VirtualRouterSet
             current.SourceAddress == next.SourceAddress &&
             (current.UnicastPeers.Count == 0) == (next.UnicastPeers.Count == 0) &&
             current.MulticastGroup == next.MulticastGroup &&
+            (current.AuthenticationType == Packets.AuthenticationType.IPAuthenticationHeader) == (next.AuthenticationType == Packets.AuthenticationType.IPAuthenticationHeader) &&
             (current.UnicastPeers.Count == 0 || current.UnicastHopLimit == next.UnicastHopLimit); // channel settings
     }
 

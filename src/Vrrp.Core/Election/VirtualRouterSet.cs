@@ -222,14 +222,17 @@ public sealed partial class VirtualRouterSet
         {
             // A channel with unicast routers leaves the TTL to each router (a unicast peer may be routed hops away).
             bool checkHopLimit = state.UnicastRouters == 0;
-
             // keepalived's old unicast checksum form uses the instance's IPv4 group: the router of the VRID says which.
-            int vridOffset = datagram.IncludesIPv4Header && bytes.Length > 0 ? ((bytes[0] & 0x0F) * 4) + 1 : 1;
             // A VRRPv2 router without virtual addresses (keepalived runs one) takes adverts with a count of 0.
-            var candidate = bytes.Length > vridOffset ? state.ByVirtualRouterId[bytes[vridOffset]] : null;
+            int vridOffset = datagram.IncludesIPv4Header && bytes.Length > 0 ? ((bytes[0] & 0x0F) * 4) + 1 : 1;
+            var candidate = !state.Options.IPAuthenticationHeader && bytes.Length > vridOffset ? state.ByVirtualRouterId[bytes[vridOffset]] : null;
             var oldGroup = candidate?.MulticastGroup ?? VrrpPacket.DefaultIPv4Group;
             bool zeroCountAllowed = candidate is not null && candidate.Configuration.VirtualAddresses.Count == 0;
-            parsed = datagram.IncludesIPv4Header
+            parsed = state.Options.IPAuthenticationHeader
+                ? datagram.IncludesIPv4Header
+                    ? AuthenticationHeader.TryParseIPv4Packet(bytes, checkHopLimit, out advertisement, out reason)
+                    : throw new ArgumentException("An AH channel delivers whole IPv4 packets.", nameof(datagram))
+                : datagram.IncludesIPv4Header
                 ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, oldGroup, zeroCountAllowed, out advertisement, out reason)
                 : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, oldGroup, zeroCountAllowed, out advertisement, out reason);
         }
@@ -243,7 +246,8 @@ public sealed partial class VirtualRouterSet
 
         if (!parsed)
         {
-            int offset = datagram.IncludesIPv4Header && bytes.Length > 0 ? (bytes[0] & 0x0F) * 4 : 0;
+            int offset = (datagram.IncludesIPv4Header && bytes.Length > 0 ? (bytes[0] & 0x0F) * 4 : 0) +
+                (state.Options.IPAuthenticationHeader ? AuthenticationHeader.Length : 0);
             var owner = bytes.Length > offset + 1 ? state.ByVirtualRouterId[bytes[offset + 1]] : null;
             if (owner is not null && owner.State is not (VrrpState.Initialize or VrrpState.Stopped))
             {
@@ -481,9 +485,16 @@ public sealed partial class VirtualRouterSet
     private int FindOrAddChannel(VirtualRouterConfiguration configuration)
     {
         bool unicast = configuration.UnicastPeers.Count > 0;
+        bool authenticationHeader = configuration.AuthenticationType == AuthenticationType.IPAuthenticationHeader;
         for (int i = 0; i < _channels.Count; i++)
         {
             var o = _channels[i].Options;
+
+            // AH adverts are another IP protocol (51): their own sockets, as keepalived opens them.
+            if (o.IPAuthenticationHeader != authenticationHeader)
+            {
+                continue;
+            }
 
             // The unicast TTL is a socket setting: unicast routers share a channel only with the same one; a multicast
             // router fits any (its adverts always leave with 255), but only a channel of its group (or of no group yet).
@@ -521,6 +532,7 @@ public sealed partial class VirtualRouterSet
             JoinMulticastGroup = !unicast,
             MulticastGroup = unicast ? null : configuration.MulticastGroup,
             UnicastHopLimit = unicast ? configuration.UnicastHopLimit : (byte)255,
+            IPAuthenticationHeader = authenticationHeader,
         }));
         return _channels.Count - 1;
     }

@@ -84,6 +84,30 @@ public readonly ref struct Advertisement
     /// <summary>The received TTL / hop limit, or -1 when unknown.</summary>
     public int HopLimit { get; }
 
+    /// <summary>
+    /// With an IP Authentication Header (keepalived <c>auth_type AH</c>): the whole IPv4 packet it came in, for the
+    /// receiving instance to check the ICV with its key; empty otherwise.
+    /// </summary>
+    internal ReadOnlySpan<byte> AuthenticatedPacket { get; private init; }
+
+    /// <summary>With an IP Authentication Header: its SPI (keepalived: the sender's address).</summary>
+    internal uint AuthenticationSpi { get; private init; }
+
+    /// <summary>With an IP Authentication Header: its sequence number.</summary>
+    internal uint AuthenticationSequence { get; private init; }
+
+    /// <summary>Whether it came with an IP Authentication Header.</summary>
+    internal bool HasAuthenticationHeader => !AuthenticatedPacket.IsEmpty;
+
+    /// <summary>The same advertisement, as carried in <paramref name="packet"/> behind an AH with this SPI and sequence number.</summary>
+    internal Advertisement WithAuthenticationHeader(ReadOnlySpan<byte> packet, uint spi, uint sequence) =>
+        new(Version, Family, VirtualRouterId, Priority, AddressCount, AuthenticationType, Interval, Checksum, ChecksumForm, AddressBytes, AuthenticationData, Source, Destination, HopLimit)
+        {
+            AuthenticatedPacket = packet,
+            AuthenticationSpi = spi,
+            AuthenticationSequence = sequence,
+        };
+
     /// <summary>Reads address number <paramref name="index"/>.</summary>
     /// <param name="index">0 .. <see cref="AddressCount"/> - 1.</param>
     /// <returns>The address.</returns>

@@ -15,7 +15,10 @@ public enum DropReason
     /// </summary>
     Truncated,
 
-    /// <summary>The IPv4 header is malformed: not version 4, IHL below 5, a total length below the header length, or protocol not 112.</summary>
+    /// <summary>
+    /// The IPv4 header is malformed: not version 4, IHL below 5, a total length below the header length, or protocol
+    /// not 112 (on an AH channel: not 51, or an AH that does not carry VRRP or has another length than keepalived's 24 bytes).
+    /// </summary>
     BadIPHeader,
 
     /// <summary>
@@ -48,10 +51,17 @@ public enum DropReason
     /// <summary>VRRPv2: the authentication type differs from the local configuration.</summary>
     AuthenticationTypeMismatch,
 
-    /// <summary>VRRPv2: authentication type 2 (IP Authentication Header) is recognised but not supported.</summary>
+    /// <summary>
+    /// Not produced any more: authentication type 2 (IP Authentication Header, keepalived <c>auth_type AH</c>) is
+    /// supported; an AH where none is configured (or none where one is) is <see cref="AuthenticationTypeMismatch"/>, a
+    /// wrong ICV, SPI or a replayed sequence number <see cref="AuthenticationFailure"/>. Kept so that counters keep their numbers.
+    /// </summary>
     AuthenticationUnsupported,
 
-    /// <summary>VRRPv2: the simple password differs ("received an invalid passwd").</summary>
+    /// <summary>
+    /// VRRPv2: the simple password differs ("received an invalid passwd"), or, with an IP Authentication Header, the
+    /// ICV or the SPI is wrong or the sequence number was already seen (keepalived counts all of them as auth_failure).
+    /// </summary>
     AuthenticationFailure,
 
     /// <summary>VRRPv2: the advertisement interval differs from ours.</summary>
@@ -113,6 +123,6 @@ public enum AuthenticationType : byte
     /// <summary>Simple text password (8 bytes, zero padded).</summary>
     SimplePassword = 1,
 
-    /// <summary>IP Authentication Header (legacy; recognised and dropped as unsupported).</summary>
+    /// <summary>IP Authentication Header (RFC 2338 section 5.3.6.3; keepalived <c>auth_type AH</c>): HMAC-MD5-96 over the IPv4 header, the AH and the advert, IPv4 protocol 51.</summary>
     IPAuthenticationHeader = 2,
 }

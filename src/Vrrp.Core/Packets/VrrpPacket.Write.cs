@@ -85,9 +85,9 @@ public static partial class VrrpPacket
                 throw new ArgumentException($"The VRRPv2 interval is 1..255 seconds, not {fields.Interval}.", nameof(fields));
             }
 
-            if (fields.AuthenticationType is not (AuthenticationType.None or AuthenticationType.SimplePassword))
+            if (fields.AuthenticationType is not (AuthenticationType.None or AuthenticationType.SimplePassword or AuthenticationType.IPAuthenticationHeader))
             {
-                throw new ArgumentException($"Authentication type {fields.AuthenticationType} cannot be sent (only None and SimplePassword).", nameof(fields));
+                throw new ArgumentException($"Authentication type {fields.AuthenticationType} cannot be sent (only None, SimplePassword and IPAuthenticationHeader).", nameof(fields));
             }
 
             if (fields.AuthenticationType != AuthenticationType.SimplePassword && !password.IsEmpty)

@@ -150,43 +150,8 @@ public static partial class VrrpPacket
         // |                    Destination Address                        |
         // |                    Options                    |    Padding    |
         // +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-        if (packet.Length < IPv4MinimumHeaderLength)
+        if (!TryReadIPv4Header(packet, IPProtocol, out int headerLength, out int totalLength, out reason))
         {
-            reason = DropReason.Truncated;
-            return false;
-        }
-
-        int ipVersion = packet[0] >> 4;
-        int headerLength = (packet[0] & 0x0F) * 4;
-        if (ipVersion != 4 || headerLength < IPv4MinimumHeaderLength)
-        {
-            reason = DropReason.BadIPHeader;
-            return false;
-        }
-
-        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
-        if (totalLength < headerLength)
-        {
-            reason = DropReason.BadIPHeader;
-            return false;
-        }
-
-        if (packet.Length < headerLength || packet.Length < totalLength)
-        {
-            reason = DropReason.Truncated;
-            return false;
-        }
-
-        if (packet.Length > totalLength)
-        {
-            reason = DropReason.LengthMismatch;
-            return false;
-        }
-
-        // RFC 9568 section 5.1.1.4 / RFC 3768 section 5.2.4: the protocol is 112.
-        if (packet[9] != IPProtocol)
-        {
-            reason = DropReason.BadIPHeader;
             return false;
         }
 
@@ -234,6 +199,59 @@ public static partial class VrrpPacket
 
     /// <summary>224.0.0.18 (RFC 9568 section 5.1.1.2): the pseudo-header destination of keepalived's old unicast form unless <c>vrrp_mcast_group4</c> says otherwise.</summary>
     internal static readonly IPAddressValue DefaultIPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
+
+    /// <summary>The IPv4 checks of step 1 for a packet of <paramref name="protocol"/>; on success the header and total lengths.</summary>
+    internal static bool TryReadIPv4Header(ReadOnlySpan<byte> packet, byte protocol, out int headerLength, out int totalLength, out DropReason reason)
+    {
+        headerLength = 0;
+        totalLength = 0;
+        if (packet.Length < IPv4MinimumHeaderLength)
+        {
+            reason = DropReason.Truncated;
+            return false;
+        }
+
+        int ipVersion = packet[0] >> 4;
+        headerLength = (packet[0] & 0x0F) * 4;
+        if (ipVersion != 4 || headerLength < IPv4MinimumHeaderLength)
+        {
+            reason = DropReason.BadIPHeader;
+            return false;
+        }
+
+        totalLength = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+        if (totalLength < headerLength)
+        {
+            reason = DropReason.BadIPHeader;
+            return false;
+        }
+
+        if (packet.Length < headerLength || packet.Length < totalLength)
+        {
+            reason = DropReason.Truncated;
+            return false;
+        }
+
+        if (packet.Length > totalLength)
+        {
+            reason = DropReason.LengthMismatch;
+            return false;
+        }
+
+        // RFC 9568 section 5.1.1.4 / RFC 3768 section 5.2.4: the protocol is 112 (51 for AH, RFC 2338 section 5.2.4).
+        if (packet[9] != protocol)
+        {
+            reason = DropReason.BadIPHeader;
+            return false;
+        }
+
+        reason = DropReason.None;
+        return true;
+    }
+
+    /// <summary>Steps 1 (end) to 5 for a VRRP message whose IP metadata is known (used by the AH parser).</summary>
+    internal static bool TryParseMessageAt(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, bool checkHopLimit, out Advertisement advertisement, out DropReason reason) =>
+        TryParseValidated(message, family, source, destination, hopLimit, null, checkHopLimit, DefaultIPv4Group, zeroCountAllowed: false, out advertisement, out reason);
 
     private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
@@ -410,36 +428,53 @@ public static partial class VrrpPacket
     }
 
     /// <summary>
-    /// Step 7 of the validation order for VRRPv2 (RFC 3768 section 7.1): checks the authentication type and data against
-    /// the local configuration. VRRPv3 has no authentication and always passes.
+    /// Step 7 of the validation order for VRRPv2 (RFC 3768 section 7.1; RFC 2338 section 7.1 for type 2): checks the
+    /// authentication type and data against the local configuration. VRRPv3 has no authentication and always passes.
     /// </summary>
     /// <param name="advertisement">A parsed advertisement.</param>
     /// <param name="expectedType">The locally configured authentication type.</param>
     /// <param name="expectedPassword">
-    /// The local password for <see cref="AuthenticationType.SimplePassword"/>: its first 8 bytes are compared, zero
-    /// padded (as <see cref="EncodePassword"/> makes them). Ignored for the other types.
+    /// The local password (keepalived <c>auth_pass</c>), its first 8 bytes zero padded (as <see cref="EncodePassword"/>
+    /// makes them): compared for <see cref="AuthenticationType.SimplePassword"/>, the HMAC key for
+    /// <see cref="AuthenticationType.IPAuthenticationHeader"/>. Ignored for <see cref="AuthenticationType.None"/>.
     /// </param>
+    /// <param name="unicast">With AH: the receiving instance is unicast (the TTL is then not covered by the ICV).</param>
     /// <returns>
-    /// <see cref="DropReason.None"/> when it passes; <see cref="DropReason.AuthenticationUnsupported"/> when the
-    /// advertisement (or the configuration) uses type 2, IP Authentication Header; <see cref="DropReason.AuthenticationTypeMismatch"/>
-    /// when the types differ (including unknown types 3..255); <see cref="DropReason.AuthenticationFailure"/> when the
-    /// simple passwords differ. With type 0 the authentication data is ignored (RFC 3768 section 5.3.10).
+    /// <see cref="DropReason.None"/> when it passes; <see cref="DropReason.AuthenticationTypeMismatch"/> when the
+    /// types differ (including unknown types 3..255, and an AH where none is expected or none where one is, as
+    /// keepalived counts them); <see cref="DropReason.AuthenticationFailure"/> when the simple passwords differ, or the
+    /// AH's ICV or SPI is wrong (keepalived "invalid IPSEC HMAC-MD5 value", "invalid IPSEC SPI value"). The AH sequence
+    /// number is the instance's to check. With type 0 the authentication data is ignored (RFC 3768 section 5.3.10).
     /// </returns>
-    internal static DropReason CheckAuthentication(in Advertisement advertisement, AuthenticationType expectedType, ReadOnlySpan<byte> expectedPassword)
+    internal static DropReason CheckAuthentication(in Advertisement advertisement, AuthenticationType expectedType, ReadOnlySpan<byte> expectedPassword, bool unicast = false)
     {
         if (advertisement.Version != VrrpVersion.V2)
         {
             return DropReason.None;
         }
 
-        if (advertisement.AuthenticationType == AuthenticationType.IPAuthenticationHeader || expectedType == AuthenticationType.IPAuthenticationHeader)
+        // keepalived checks the IP protocol (51 or 112) against its auth_type first, then the advert's type field.
+        if (advertisement.HasAuthenticationHeader != (expectedType == AuthenticationType.IPAuthenticationHeader))
         {
-            return DropReason.AuthenticationUnsupported;
+            return DropReason.AuthenticationTypeMismatch;
         }
 
         if (advertisement.AuthenticationType != expectedType)
         {
             return DropReason.AuthenticationTypeMismatch;
+        }
+
+        if (expectedType == AuthenticationType.IPAuthenticationHeader)
+        {
+            // RFC 2402 section 3.4.4 (ICV), then keepalived's SPI rule: the SPI is the sender's address.
+            if (!AuthenticationHeader.VerifyIcv(advertisement.AuthenticatedPacket, expectedPassword, unicast))
+            {
+                return DropReason.AuthenticationFailure;
+            }
+
+            Span<byte> source = stackalloc byte[4];
+            advertisement.Source.WriteTo(source);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(source) == advertisement.AuthenticationSpi ? DropReason.None : DropReason.AuthenticationFailure;
         }
 
         if (expectedType != AuthenticationType.SimplePassword)

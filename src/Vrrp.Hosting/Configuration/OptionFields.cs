@@ -72,6 +72,10 @@ internal static class OptionFields
         Named<VrrpOptions, VrrpScriptOptions>("Scripts", "vrrp_script", "Script", o => o.Scripts, "Name", s => s.Name, (s, n) => s.Name = n, () => Script!),
         Named<VrrpOptions, VrrpTrackFileOptions>("TrackFiles", "vrrp_track_file", "Track file", o => o.TrackFiles, "Name", f => f.Name, (f, n) => f.Name = n, () => TrackFile!),
         Named<VrrpOptions, VrrpTrackProcessOptions>("TrackProcesses", "vrrp_track_process", "Tracked process", o => o.TrackProcesses, "Name", p => p.Name, (p, n) => p.Name = n, () => TrackProcess!),
+        Strings<VrrpOptions>("StaticAddresses", "static_ipaddress", o => o.StaticAddresses),
+        Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
+        Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
+        Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
     ];
 
     public static readonly OptionField<VrrpInstanceOptions>[] Instance =
@@ -95,6 +99,7 @@ internal static class OptionFields
         Strings<VrrpInstanceOptions>("UnicastPeers", "unicast_peer", o => o.UnicastPeers),
         Bool<VrrpInstanceOptions>("CheckUnicastSource", "check_unicast_src", (o, v) => o.CheckUnicastSource = v),
         Bool<VrrpInstanceOptions>("UseVirtualMac", "use_vmac", (o, v) => o.UseVirtualMac = v),
+        Bool<VrrpInstanceOptions>("UseVirtualMacForAddresses", "use_vmac_addr", (o, v) => o.UseVirtualMacForAddresses = v),
         Text<VrrpInstanceOptions>("VirtualMacInterface", "use_vmac NAME", (o, v) => o.VirtualMacInterface = v),
         Text<VrrpInstanceOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Bool<VrrpInstanceOptions>("DontTrackPrimary", "dont_track_primary", (o, v) => o.DontTrackPrimary = v),
@@ -213,6 +218,12 @@ internal static class OptionFields
         Int<VrrpTrackFileOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
         Duration<VrrpTrackFileOptions>("Interval", null, (o, v) => o.Interval = v),
         Bool<VrrpTrackFileOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
+    ];
+
+    public static readonly OptionField<VrrpStaticTrackGroupOptions>[] StaticTrackGroup =
+    [
+        Text<VrrpStaticTrackGroupOptions>("Name", "track_group", (o, v) => o.Name = v ?? ""),
+        Strings<VrrpStaticTrackGroupOptions>("Instances", "group", o => o.Instances),
     ];
 
     public static readonly OptionField<VrrpSyncGroupOptions>[] SyncGroup =

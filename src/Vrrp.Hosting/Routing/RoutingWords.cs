@@ -94,6 +94,57 @@ internal static class RoutingWords
         return ok && value <= max;
     }
 
+    /// <summary>
+    /// A route metric's value as keepalived 2.2.7 reads it, in the kernel's units: rtt (1/8 ms), rttvar (1/4 ms) and
+    /// rto_min (ms) raw or with ms / s, kept within 200 ms..120 s; hoplimit 0..255; quickack and fastopen_no_cookie 0..1;
+    /// features ecn (1); the others 0..4294967295.
+    /// </summary>
+    public static bool TryParseRouteMetric(string metric, string text, out uint value)
+    {
+        value = 0;
+        switch (metric)
+        {
+            case "features":
+                value = 1;
+                return text == "ecn";
+            case "rtt" or "rttvar" or "rto_min":
+                uint multiplier = metric == "rtt" ? 8u : metric == "rttvar" ? 4u : 1u;
+                string digits = text;
+                decimal scale = 0;
+                if (text.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
+                {
+                    (digits, scale) = (text[..^2], 1);
+                }
+                else if (text.EndsWith('s') || text.EndsWith('S') || text.EndsWith("sec", StringComparison.OrdinalIgnoreCase))
+                {
+                    (digits, scale) = (text.TrimEnd('s', 'S', 'e', 'E', 'c', 'C'), 1000);
+                }
+
+                if (digits.Length == 0 || !decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal number) ||
+                    (scale == 0 && decimal.Truncate(number) != number))
+                {
+                    return false;
+                }
+
+                decimal units = scale == 0 ? number : decimal.Truncate(number * scale) * multiplier;
+                value = (uint)Math.Clamp(units, 200m * multiplier, 120_000m * multiplier);
+                return true;
+            default:
+                return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) &&
+                    value <= (metric == "hoplimit" ? 255u : metric is "quickack" or "fastopen_no_cookie" ? 1u : uint.MaxValue);
+        }
+    }
+
+    /// <summary>What <see cref="TryParseRouteMetric"/> expects, for messages.</summary>
+    public static string RouteMetricSyntax(string metric) => metric switch
+    {
+        "features" => "expected ecn",
+        "rtt" or "rttvar" or "rto_min" => "expected a time (N in the kernel's units, Nms or Ns)",
+        "hoplimit" => "expected a number 0..255",
+        "quickack" or "fastopen_no_cookie" => "expected 0 or 1",
+        _ => "expected a number",
+    };
+
     /// <summary>A Linux interface name: at most 15 characters, no '/', ':' or blank, not . or ...</summary>
     public static bool IsInterfaceName(string name) =>
         name.Length is > 0 and <= 15 && name is not ("." or "..") && !name.Any(static c => c is '/' or ':' || char.IsWhiteSpace(c));

@@ -20,7 +20,7 @@ public sealed class VirtualAddressSpec
     private VirtualAddressSpec(VirtualAddress address) => Address = address;
 
     /// <summary>The address and prefix length.</summary>
-    public VirtualAddress Address { get; }
+    public VirtualAddress Address { get; private set; }
 
     /// <summary>The interface the address goes on (<c>dev</c>), or null for the instance's.</summary>
     public string? Device { get; private set; }
@@ -34,8 +34,8 @@ public sealed class VirtualAddressSpec
     /// <summary>The IPv4 address label (<c>label</c>, at most 15 characters), or null.</summary>
     public string? Label { get; private set; }
 
-    /// <summary>The peer of a point-to-point address (<c>peer ADDR[/LEN]</c>), or null.</summary>
-    public VirtualAddress? Peer { get; private set; }
+    /// <summary>The peer of a point-to-point address (<c>peer ADDR</c>; keepalived 2.2.7 reads no prefix length there), or null.</summary>
+    public IPAddressValue? Peer { get; private set; }
 
     /// <summary>The address's interface going down does not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
@@ -45,6 +45,12 @@ public sealed class VirtualAddressSpec
 
     /// <summary>The IPv6 preferred lifetime in seconds (<c>preferred_lft</c>; <see cref="uint.MaxValue"/> is forever), or null for keepalived's default.</summary>
     public uint? PreferredLifetime { get; private set; }
+
+    /// <summary>
+    /// The static track group whose instances track the address's interface (<c>track_group NAME</c>; for
+    /// <see cref="VrrpOptions.StaticAddresses"/> only, as keepalived), or null.
+    /// </summary>
+    public string? TrackGroup { get; private set; }
 
     /// <summary>The address goes on a virtual-MAC interface of its own (<c>use_vmac</c>).</summary>
     public bool UseVirtualMac { get; private set; }
@@ -123,12 +129,23 @@ public sealed class VirtualAddressSpec
                     spec.Label = label;
                     break;
                 case "peer" when r.TryValue(word, out string peerText):
-                    if (!RoutingWords.TryParsePrefix(peerText, out var peer, out string? peerError) || peer.Family != address.Family)
+                    if (spec.Peer is not null)
                     {
-                        r.Fail(peerError is null ? $"peer {peerText} is not of the address's family" : $"peer '{peerText}': {peerError}");
+                        r.Fail("'peer' is given twice");
+                    }
+                    else if (!RoutingWords.TryParseAddress(peerText, out var peer))
+                    {
+                        r.Fail($"peer '{peerText}' is not an IPv4 or IPv6 address (keepalived 2.2.7 takes no prefix length there)");
+                    }
+                    else if (peer.Family != address.Family)
+                    {
+                        r.Fail($"peer {peerText} is not of the address's family");
+                    }
+                    else
+                    {
+                        spec.Peer = peer;
                     }
 
-                    spec.Peer = peer;
                     break;
                 case "no_track":
                     spec.NoTrack = true;
@@ -158,8 +175,16 @@ public sealed class VirtualAddressSpec
                 case "use_vmac":
                     spec.UseVirtualMac = true;
                     break;
+                case "track_group" when r.TryValue(word, out string group):
+                    if (spec.TrackGroup is not null)
+                    {
+                        r.Fail("'track_group' is given twice");
+                    }
+
+                    spec.TrackGroup = group;
+                    break;
                 default:
-                    r.Fail($"'{word}' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac)");
+                    r.Fail($"'{word}' is not an address option (dev, scope, brd, label, peer, no_track, home, -nodad, mngtmpaddr, noprefixroute, autojoin, preferred_lft, use_vmac, track_group)");
                     break;
             }
         }
@@ -171,6 +196,13 @@ public sealed class VirtualAddressSpec
         }
 
         // keepalived's adjustments, with its reasons.
+        int hostLength = ipv6 ? 128 : 32;
+        if (spec.Peer is not null && address.PrefixLength != hostLength)
+        {
+            r.Warnings.Add($"/{address.PrefixLength}: an address with a peer takes no prefix length; /{hostLength} is used (as keepalived does)");
+            spec.Address = new VirtualAddress(address.Address, hostLength);
+        }
+
         if (ipv6 && spec.Scope is not null)
         {
             r.Warnings.Add($"scope {spec.Scope}: IPv6 addresses take no scope; ignored (as keepalived does)");
@@ -213,11 +245,60 @@ public sealed class VirtualAddressSpec
             spec.Broadcast = null; // keepalived keeps 0.0.0.0 as "no broadcast address"
         }
 
-        spec.Flags = flags;
+        spec.Flags = [.. new[] { "home", "-nodad", "mngtmpaddr", "noprefixroute", "autojoin" }.Where(flags.Contains)]; // keepalived's order
         spec.Warnings = r.Warnings;
         value = spec;
         error = null;
         return true;
+    }
+
+    /// <summary>The interface of a static address without <c>dev</c>: eth0, keepalived's default interface.</summary>
+    public const string DefaultStaticInterface = "eth0";
+
+    /// <summary>
+    /// The address with every option the host applies: <c>dev</c>, <c>scope</c> (by name or number), <c>brd</c>,
+    /// <c>label</c>, <c>peer</c>, the flags, <c>no_track</c>, and for IPv6 the preferred lifetime with keepalived's
+    /// defaults (without <c>preferred_lft</c> a /128 is deprecated, a shorter prefix preferred forever).
+    /// </summary>
+    /// <returns>The address.</returns>
+    public VirtualAddress ToVirtualAddress()
+    {
+        var flags = VirtualAddressFlags.None;
+        foreach (string flag in Flags)
+        {
+            flags |= flag switch
+            {
+                "home" => VirtualAddressFlags.HomeAddress,
+                "-nodad" => VirtualAddressFlags.DuplicateAddressDetection,
+                "mngtmpaddr" => VirtualAddressFlags.ManageTemporaryAddresses,
+                "noprefixroute" => VirtualAddressFlags.NoPrefixRoute,
+                "autojoin" => VirtualAddressFlags.AutoJoin,
+                _ => VirtualAddressFlags.None,
+            };
+        }
+
+        bool ipv6 = Address.Family == VrrpAddressFamily.IPv6;
+        return Address with
+        {
+            Device = Device,
+            Label = Label,
+            Scope = Scope switch
+            {
+                null or "global" or "universe" => VirtualAddressScope.Global,
+                "site" => VirtualAddressScope.Site,
+                "link" => VirtualAddressScope.Link,
+                "host" => VirtualAddressScope.Host,
+                "nowhere" => VirtualAddressScope.Nowhere,
+                _ => (VirtualAddressScope)byte.Parse(Scope, CultureInfo.InvariantCulture), // a number 0..255 (the parser checked it)
+            },
+            Broadcast = Broadcast,
+            NoTrack = NoTrack,
+            Peer = Peer,
+            Flags = flags,
+            PreferredLifetime = !ipv6 ? null
+                : PreferredLifetime is { } seconds ? (seconds == uint.MaxValue ? null : seconds)
+                : Address.PrefixLength == 128 ? 0u : null,
+        };
     }
 
     /// <summary>Parses an entry.</summary>
@@ -253,6 +334,7 @@ public sealed class VirtualAddressSpec
             text.Append(" use_vmac");
         }
 
+        Append("track_group", TrackGroup);
         return text.ToString();
 
         void Append(string option, string? value)

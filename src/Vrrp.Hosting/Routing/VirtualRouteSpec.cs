@@ -7,7 +7,8 @@ namespace Vrrp.Hosting;
 /// <summary>
 /// One entry of <see cref="VrrpInstanceOptions.VirtualRoutes"/> in keepalived's syntax, parsed: <c>[TYPE] [to] DEST
 /// [src ADDR] [via ADDR] [from ADDR/LEN] [dev IF] [table T] [metric N] [scope S] [protocol P] [tos N] [onlink]
-/// [mtu [lock] N] [no_track]</c>. DEST is <c>ADDR[/LEN]</c> or <c>default</c>; TYPE is unicast (the default), local,
+/// [mtu [lock] N] [METRIC [lock] N ...] [no_track]</c>, METRIC being advmss, rtt, rttvar, rto_min, reordering, window,
+/// cwnd, ssthresh, initcwnd, initrwnd, hoplimit, quickack, fastopen_no_cookie, features (ecn) or congctl. DEST is <c>ADDR[/LEN]</c> or <c>default</c>; TYPE is unicast (the default), local,
 /// broadcast, anycast, multicast, blackhole, unreachable, prohibit, throw or nat. The master adds its routes; they
 /// are removed when it leaves Master.
 /// </summary>
@@ -67,6 +68,25 @@ public sealed class VirtualRouteSpec
     /// <summary>The MTU is locked (<c>mtu lock N</c>).</summary>
     public bool MtuLocked { get; private set; }
 
+    /// <summary>
+    /// The metrics other than <see cref="Mtu"/> by keepalived's keyword (advmss, rtt, rttvar, rto_min, reordering, window,
+    /// cwnd, ssthresh, initcwnd, initrwnd, hoplimit, quickack, fastopen_no_cookie, features), each in the kernel's units
+    /// (rtt in 1/8 ms, rttvar in 1/4 ms, rto_min in ms, features ecn 1), in the order given.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, uint>> Metrics { get; private set; } = [];
+
+    /// <summary>The metrics given with <c>lock</c> (their keywords; <c>mtu lock</c> is <see cref="MtuLocked"/>).</summary>
+    public IReadOnlyList<string> LockedMetrics { get; private set; } = [];
+
+    /// <summary>The TCP congestion control algorithm (<c>congctl [lock] NAME</c>), or null.</summary>
+    public string? CongestionControl { get; private set; }
+
+    /// <summary>
+    /// The static track group whose instances track the route's interface (<c>track_group NAME</c>, with <c>dev</c>; for
+    /// <see cref="VrrpOptions.StaticRoutes"/> only, as keepalived), or null.
+    /// </summary>
+    public string? TrackGroup { get; private set; }
+
     /// <summary>The route's interface going down does not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
 
@@ -86,6 +106,8 @@ public sealed class VirtualRouteSpec
         var route = new VirtualRouteSpec();
         VrrpAddressFamily? family = null;
         bool haveDestination = false;
+        var metrics = new List<KeyValuePair<string, uint>>();
+        var locked = new List<string>();
         while (!r.AtEnd && r.Error is null)
         {
             string word = r.Take();
@@ -145,10 +167,10 @@ public sealed class VirtualRouteSpec
                     route.OnLink = true;
                     break;
                 case "mtu" when r.TryValue(word, out string mtu):
-                    if (mtu == "lock" && r.TryValue("mtu lock", out string locked))
+                    if (mtu == "lock" && r.TryValue("mtu lock", out string lockedMtu))
                     {
                         route.MtuLocked = true;
-                        mtu = locked;
+                        mtu = lockedMtu;
                     }
 
                     route.Mtu = uint.TryParse(mtu, NumberStyles.None, CultureInfo.InvariantCulture, out uint size) ? size : Fail<uint?>(r, $"mtu '{mtu}' is not a number");
@@ -156,12 +178,38 @@ public sealed class VirtualRouteSpec
                 case "no_track":
                     route.NoTrack = true;
                     break;
+                case "congctl" when r.TryValue(word, out string algorithm):
+                    if (algorithm == "lock" && r.TryValue("congctl lock", out string name))
+                    {
+                        locked.Add(word);
+                        algorithm = name;
+                    }
+
+                    route.CongestionControl = algorithm;
+                    break;
+                case "advmss" or "rtt" or "rttvar" or "rto_min" or "reordering" or "window" or "cwnd" or "ssthresh" or "initcwnd" or "initrwnd" or "hoplimit" or
+                    "quickack" or "fastopen_no_cookie" or "features" when r.TryValue(word, out string metric):
+                    if (metric == "lock" && word is "advmss" or "rtt" or "rttvar" or "rto_min" or "reordering" or "cwnd" or "ssthresh" && r.TryValue(word + " lock", out string lockedValue))
+                    {
+                        locked.Add(word);
+                        metric = lockedValue;
+                    }
+
+                    uint? number = RoutingWords.TryParseRouteMetric(word, metric, out uint v) ? v : Fail<uint?>(r, $"{word} '{metric}': {RoutingWords.RouteMetricSyntax(word)}");
+                    if (number is uint n)
+                    {
+                        metrics.RemoveAll(m => m.Key == word);
+                        metrics.Add(new(word, n));
+                    }
+
+                    break;
+                case "track_group" when r.TryValue(word, out string group):
+                    route.TrackGroup = route.TrackGroup is null ? group : Fail<string>(r, "'track_group' is given twice");
+                    break;
                 case "add" or "prepend" or "append":
                     break; // how keepalived adds the route; the route is the same
-                case "nexthop" or "or" or "as" or "encap" or "expires" or "hoplimit" or "advmss" or "rtt" or "rttvar" or "reordering" or "window" or "cwnd" or
-                    "ssthresh" or "realms" or "rto_min" or "initcwnd" or "initrwnd" or "features" or "quickack" or "congctl" or "pref" or "ttl-propagate" or
-                    "fastopen_no_cookie" or "vrf" or "track_group":
-                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, mtu and no_track are)");
+                case "nexthop" or "or" or "as" or "encap" or "expires" or "realms" or "pref" or "ttl-propagate" or "vrf":
+                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, the metrics and no_track are)");
                     break;
                 default:
                     if (r.Error is not null)
@@ -216,6 +264,8 @@ public sealed class VirtualRouteSpec
         }
 
         route.Family = family ?? VrrpAddressFamily.IPv4;
+        route.Metrics = metrics;
+        route.LockedMetrics = locked;
         if (!route.NoTrack && route.Device is null)
         {
             r.Warnings.Add($"cannot track route {route.Destination?.ToString() ?? "default"} with no interface specified, not tracking (as keepalived does)");
@@ -285,11 +335,18 @@ public sealed class VirtualRouteSpec
         }
 
         Append("mtu", Mtu is uint mtu ? (MtuLocked ? $"lock {mtu}" : mtu.ToString(CultureInfo.InvariantCulture)) : null);
+        foreach (var (metric, value) in Metrics)
+        {
+            Append(metric, (LockedMetrics.Contains(metric) ? "lock " : "") + (metric == "features" ? "ecn" : value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        Append("congctl", CongestionControl is null ? null : (LockedMetrics.Contains("congctl") ? "lock " : "") + CongestionControl);
         if (NoTrack)
         {
             text.Append(" no_track");
         }
 
+        Append("track_group", TrackGroup);
         return text.ToString();
 
         void Append(string option, string? value)

@@ -56,16 +56,19 @@ public sealed class VirtualRuleSpec
     /// <summary>The output interface to match (<c>oif</c>), or null.</summary>
     public string? OutputInterface { get; private set; }
 
-    /// <summary>The routing protocol of the rule (<c>protocol</c>), or null for keepalived's (18).</summary>
+    /// <summary>
+    /// The routing protocol of the rule (<c>protocol N</c>, a number, as keepalived 2.2.7 reads it), or null. A tracked
+    /// rule always gets keepalived's (18); a <c>no_track</c> one this one, or none.
+    /// </summary>
     public string? Protocol { get; private set; }
 
-    /// <summary>The IP protocol to match (<c>ipproto</c>: tcp, udp, icmp... or a number), or null.</summary>
+    /// <summary>The IP protocol to match (<c>ipproto</c>: tcp, udp, icmp, ipv6-icmp, sctp, dccp, gre, esp, ah or a number 0..127, as keepalived 2.2.7 reads it), or null.</summary>
     public string? IPProtocol { get; private set; }
 
-    /// <summary>The source port or range to match (<c>sport N[-M]</c>), or null.</summary>
+    /// <summary>The source port range to match (<c>sport N[-M]</c>, kept as <c>N-M</c>), or null.</summary>
     public string? SourcePorts { get; private set; }
 
-    /// <summary>The destination port or range to match (<c>dport N[-M]</c>), or null.</summary>
+    /// <summary>The destination port range to match (<c>dport N[-M]</c>, kept as <c>N-M</c>), or null.</summary>
     public string? DestinationPorts { get; private set; }
 
     /// <summary>The user id range to match (<c>uidrange N-M</c>), or null.</summary>
@@ -73,6 +76,12 @@ public sealed class VirtualRuleSpec
 
     /// <summary>Routes with a prefix this long or shorter are not used (<c>suppress_prefixlength</c>), or null.</summary>
     public int? SuppressPrefixLength { get; private set; }
+
+    /// <summary>
+    /// The static track group whose instances track the rule's input interface (<c>track_group NAME</c>, with
+    /// <c>iif</c>; for <see cref="VrrpOptions.StaticRules"/> only, as keepalived), or null.
+    /// </summary>
+    public string? TrackGroup { get; private set; }
 
     /// <summary>The rule's interfaces going down do not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
@@ -155,24 +164,33 @@ public sealed class VirtualRuleSpec
 
                     break;
                 case "protocol" when r.TryValue(word, out string protocol):
-                    rule.Protocol = RoutingWords.TryParseProtocol(protocol, out string p) ? p : Fail<string>(r, $"protocol '{protocol}': expected a protocol name or a number 0..255");
+                    // keepalived 2.2.7 reads a number only here (a name is a configuration error it skips).
+                    rule.Protocol = RoutingWords.TryParseNumber(protocol, 255, out uint p) && !protocol.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                        ? p.ToString(CultureInfo.InvariantCulture) : Fail<string>(r, $"protocol '{protocol}': expected a number 0..255 (keepalived 2.2.7 reads no names here)");
                     break;
                 case "ipproto" when r.TryValue(word, out string ipproto):
-                    rule.IPProtocol = ipproto is "tcp" or "udp" or "icmp" or "icmpv6" or "sctp" or "dccp" || RoutingWords.TryParseNumber(ipproto, 255, out _)
-                        ? ipproto : Fail<string>(r, $"ipproto '{ipproto}': expected tcp, udp, icmp, icmpv6, sctp, dccp or a number 0..255");
+                    // keepalived 2.2.7 reads a decimal number up to 127 (INT8_MAX) or a name of /etc/protocols.
+                    rule.IPProtocol = ipproto is "tcp" or "udp" or "icmp" or "ipv6-icmp" or "sctp" or "dccp" or "gre" or "esp" or "ah" ||
+                        (uint.TryParse(ipproto, NumberStyles.None, CultureInfo.InvariantCulture, out uint number) && number <= 127)
+                        ? ipproto : Fail<string>(r, $"ipproto '{ipproto}': expected tcp, udp, icmp, ipv6-icmp, sctp, dccp, gre, esp, ah or a number 0..127 (keepalived 2.2.7 reads no larger number here)");
                     break;
                 case "sport" or "dport" when r.TryValue(word, out string ports):
                     if (!IsRange(ports, 65535))
                     {
                         r.Fail($"{word} '{ports}': expected a port or a range N-M");
                     }
-                    else if (word == "sport")
-                    {
-                        rule.SourcePorts = ports;
-                    }
                     else
                     {
-                        rule.DestinationPorts = ports;
+                        // keepalived 2.2.7 reads only N-M here (its single-port branch ends in an error): written as a range.
+                        ports = ports.Contains('-', StringComparison.Ordinal) ? ports : $"{ports}-{ports}";
+                        if (word == "sport")
+                        {
+                            rule.SourcePorts = ports;
+                        }
+                        else
+                        {
+                            rule.DestinationPorts = ports;
+                        }
                     }
 
                     break;
@@ -191,7 +209,10 @@ public sealed class VirtualRuleSpec
                 case "inet" or "inet6":
                     r.Fail($"'{word}': leave it out (the family comes from the addresses)");
                     break;
-                case "realms" or "suppress_ifgroup" or "sup_group" or "tunnel-id" or "track_group":
+                case "track_group" when r.TryValue(word, out string group):
+                    rule.TrackGroup = rule.TrackGroup is null ? group : Fail<string>(r, "'track_group' is given twice");
+                    break;
+                case "realms" or "suppress_ifgroup" or "sup_group" or "tunnel-id":
                     r.Fail($"rule option '{word}' is not supported by Vrrp");
                     break;
                 default:
@@ -308,6 +329,8 @@ public sealed class VirtualRuleSpec
         {
             Append("no_track", "");
         }
+
+        Append("track_group", TrackGroup);
 
         Append(Action, Action switch
         {

@@ -75,10 +75,13 @@ internal static class KeywordTable
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v)
             .WrittenWhen(static _ => false); // keepalived also accepts it outside global_defs; written there
 
-        k.Unsupported("static_ipaddress", "static addresses are not managed by Vrrp", "the system's network configuration");
-        k.Unsupported("static_routes", "static routes are not managed by Vrrp", "the system's network configuration");
-        k.Unsupported("static_rules", "static rules are not managed by Vrrp", "the system's network configuration");
-        k.Unsupported("track_group", "static track groups are not part of Vrrp", "leave it out (it only serves static_* blocks)");
+        k.Custom("track_group", BlockUse.Required, static (b, s, _) => b.ReadStaticTrackGroup(s), W.WriteStaticTrackGroups);
+        k.Custom("static_ipaddress", BlockUse.Required, static (b, s, d) => b.ReadAddresses(s, d.Options.StaticAddresses, sameFamily: false, isStatic: true),
+            static (w, o, _) => W.WriteEntries(w, "static_ipaddress", o.StaticAddresses));
+        k.Custom("static_routes", BlockUse.Required, static (b, s, d) => b.ReadRoutes(s, d.Options.StaticRoutes, isStatic: true),
+            static (w, o, _) => W.WriteEntries(w, "static_routes", o.StaticRoutes));
+        k.Custom("static_rules", BlockUse.Required, static (b, s, d) => b.ReadRules(s, d.Options.StaticRules, isStatic: true),
+            static (w, o, _) => W.WriteEntries(w, "static_rules", o.StaticRules));
         k.Unsupported("garp_group", "announcement rate groups are not part of Vrrp", "leave it out: announcements are sent at once");
         k.Unsupported("interface_up_down_delays", "interface debouncing is not part of Vrrp", "leave it out: link changes act at once");
         TopLevelIgnoredBlock(k, "virtual_server", "LVS is not part of Vrrp");
@@ -227,7 +230,7 @@ internal static class KeywordTable
 
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
-        k.Unsupported("use_vmac_addr", "virtual MACs per address are not part of Vrrp", "leave it out");
+        k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
         k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Vrrp;
 using Vrrp.Hosting;
 using Vrrp.Linux;
 using Vrrp.Linux.Processes;
+using Vrrp.Linux.Resources;
 using Vrrp.Linux.Routing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,17 @@ public static class VrrpLinuxBuilderExtensions
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
             networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
+
+        // keepalived's static_ipaddress, static_routes and static_rules: installed at start, removed at stop, following
+        // reloads (the host's own, and IVrrpReloader's, wrapped once).
+        builder.Services.TryAddSingleton(static sp => new LinuxStaticRouting(sp, sp.GetRequiredService<IOptions<VrrpOptions>>(), sp.GetService<ILoggerFactory>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LinuxStaticRouting>(static sp => sp.GetRequiredService<LinuxStaticRouting>()));
+        if (!builder.Services.Any(static d => d.ServiceType == typeof(StaticRoutingReloader)) &&
+            builder.Services.LastOrDefault(static d => d.ServiceType == typeof(IVrrpReloader)) is { ImplementationFactory: { } reloader })
+        {
+            builder.Services.AddSingleton<StaticRoutingReloader>(sp => new((IVrrpReloader)reloader(sp), sp.GetRequiredService<LinuxStaticRouting>()));
+            builder.Services.Replace(ServiceDescriptor.Singleton<IVrrpReloader>(static sp => sp.GetRequiredService<StaticRoutingReloader>()));
+        }
         return builder
             .UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform)
             .UseVirtualRouterResources(static (sp, instance) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateResources(
@@ -97,23 +110,24 @@ public static class VrrpLinuxBuilderExtensions
         UseVirtualMac = instance.UseVirtualMac,
         VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
         VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        UseVirtualMacForAddresses = instance.UseVirtualMacForAddresses,
+        VirtualMacAddresses = [.. instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses).Select(static a => VirtualAddressSpec.Parse(a))
+            .Where(static s => s.UseVirtualMac).Select(static s => s.Address.Address)],
         Routes = [.. instance.VirtualRoutes.Select(static r => RouteOf(VirtualRouteSpec.Parse(r)))],
         Rules = [.. instance.VirtualRules.Select(static r => RuleOf(VirtualRuleSpec.Parse(r)))],
     };
 
-    /// <summary>A validated <c>virtual_routes</c> entry as the platform installs it (what it cannot install is refused by the options validator).</summary>
+    /// <summary>A validated <c>virtual_routes</c> entry as the platform installs it, with every option keepalived 2.2.7 applies.</summary>
     internal static VirtualRoute RouteOf(VirtualRouteSpec spec) => new()
     {
         Destination = spec.Destination ?? new VirtualAddress(IPAddressValue.Parse(spec.Family == VrrpAddressFamily.IPv4 ? "0.0.0.0" : "::"), 0),
-        Type = spec.Type switch
-        {
-            "unicast" => VirtualRouteType.Unicast,
-            "blackhole" => VirtualRouteType.Blackhole,
-            "unreachable" => VirtualRouteType.Unreachable,
-            "prohibit" => VirtualRouteType.Prohibit,
-            "throw" => VirtualRouteType.Throw,
-            _ => throw new NotSupportedException($"Route '{spec}': type {spec.Type} is not supported."),
-        },
+        Type = Enum.Parse<VirtualRouteType>(spec.Type, ignoreCase: true),
+        From = spec.From,
+        TypeOfService = spec.Tos ?? 0,
+
+        // keepalived: a tracked route always gets its own protocol; a no_track one keeps the protocol it names.
+        RouteProtocol = spec.NoTrack && spec.Protocol is { } protocol ? RouteWords.ParseProtocol(protocol) : VirtualRoute.Protocol,
+        Metrics = MetricsOf(spec),
         Gateway = spec.Via,
         PreferredSource = spec.Source,
         Device = spec.Device,
@@ -123,6 +137,31 @@ public static class VrrpLinuxBuilderExtensions
         OnLink = spec.OnLink,
         NoTrack = spec.NoTrack,
     };
+
+    private static VirtualRouteMetrics? MetricsOf(VirtualRouteSpec spec)
+    {
+        VirtualRouteMetrics? metrics = null;
+        if (spec.Mtu is uint mtu)
+        {
+            metrics = VirtualRouteMetrics.With(metrics, "mtu", mtu, spec.MtuLocked);
+        }
+
+        foreach (var (word, value) in spec.Metrics)
+        {
+            metrics = VirtualRouteMetrics.With(metrics, word, value, spec.LockedMetrics.Contains(word));
+        }
+
+        if (spec.CongestionControl is { } algorithm)
+        {
+            metrics = (metrics ?? new VirtualRouteMetrics()) with
+            {
+                CongestionControl = algorithm,
+                Locked = (metrics?.Locked ?? VirtualRouteLocks.None) | (spec.LockedMetrics.Contains("congctl") ? VirtualRouteLocks.CongestionControl : 0),
+            };
+        }
+
+        return metrics;
+    }
 
     /// <summary>A validated <c>virtual_rules</c> entry as the platform installs it.</summary>
     internal static VirtualRule RuleOf(VirtualRuleSpec spec) => new()
@@ -138,15 +177,45 @@ public static class VrrpLinuxBuilderExtensions
         Priority = spec.Priority,
         Action = spec.Action switch
         {
-            "table" => VirtualRuleAction.Table,
+            "table" or "l3mdev" => VirtualRuleAction.Table,
+            "goto" => VirtualRuleAction.Goto,
+            "nop" => VirtualRuleAction.Nop,
             "blackhole" => VirtualRuleAction.Blackhole,
             "unreachable" => VirtualRuleAction.Unreachable,
             "prohibit" => VirtualRuleAction.Prohibit,
             _ => throw new NotSupportedException($"Rule '{spec}': action {spec.Action} is not supported."),
         },
-        Table = spec.Table ?? 254,
+        Table = spec.Action == "l3mdev" ? 0 : spec.Table ?? 254,
+        L3MasterDevice = spec.Action == "l3mdev",
+        GotoTarget = spec.GotoTarget,
+        IPProtocol = spec.IPProtocol is { } ipProtocol ? VirtualRule.ParseIPProtocol(ipProtocol) : null,
+        SourcePorts = PortsOf(spec.SourcePorts),
+        DestinationPorts = PortsOf(spec.DestinationPorts),
+        UidRange = spec.UidRange is { } uids ? RangeOf(uids) : null,
+        SuppressPrefixLength = spec.SuppressPrefixLength,
+
+        // keepalived: a tracked rule always gets its own protocol; a no_track one the protocol it names, if any.
+        RuleProtocol = spec.NoTrack ? (spec.Protocol is { } protocol ? RouteWords.ParseProtocol(protocol) : null) : VirtualRoute.Protocol,
         NoTrack = spec.NoTrack,
     };
+
+    private static (uint Start, uint End) RangeOf(string text)
+    {
+        int dash = text.IndexOf('-', StringComparison.Ordinal);
+        uint start = uint.Parse(dash < 0 ? text : text[..dash], System.Globalization.CultureInfo.InvariantCulture);
+        return (start, dash < 0 ? start : uint.Parse(text[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static (ushort Start, ushort End)? PortsOf(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var (start, end) = RangeOf(text);
+        return ((ushort)start, (ushort)end);
+    }
 
     private static class RouteWordsOf
     {

@@ -76,7 +76,13 @@ internal static class Nl
     internal const uint IFA_F_SECONDARY = 0x01;
     internal const uint IFA_F_NODAD = 0x02;
     internal const uint IFA_F_DADFAILED = 0x08;
+    internal const uint IFA_F_HOMEADDRESS = 0x10;
     internal const uint IFA_F_TENTATIVE = 0x40;
+    internal const uint IFA_F_MANAGETEMPADDR = 0x100;
+    internal const uint IFA_F_NOPREFIXROUTE = 0x200;
+    internal const uint IFA_F_MCAUTOJOIN = 0x400;
+    internal const ushort IFA_CACHEINFO = 6;
+    internal const uint INFINITY_LIFE_TIME = 0xFFFFFFFF;
 
     internal const uint IFF_UP = 0x1;
     internal const uint IFF_RUNNING = 0x40;
@@ -93,6 +99,10 @@ internal static class Nl
     // rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type; u32 flags. fib_rule_hdr has the same size.
     internal const int RtMsgLength = 12;
     internal const ushort RTA_DST = 1;
+    internal const ushort RTA_SRC = 2;
+    internal const ushort RTA_METRICS = 8;
+    internal const ushort RTAX_LOCK = 1;
+    internal const ushort RTAX_CC_ALGO = 16;
     internal const ushort RTA_OIF = 4;
     internal const ushort RTA_GATEWAY = 5;
     internal const ushort RTA_PRIORITY = 6;
@@ -110,6 +120,13 @@ internal static class Nl
     internal const ushort FRA_FWMASK = 16;
     internal const ushort FRA_OIFNAME = 17;
     internal const ushort FRA_PROTOCOL = 21;
+    internal const ushort FRA_GOTO = 4;
+    internal const ushort FRA_L3MDEV = 19;
+    internal const ushort FRA_SUPPRESS_PREFIXLEN = 14;
+    internal const ushort FRA_UID_RANGE = 20;
+    internal const ushort FRA_IP_PROTO = 22;
+    internal const ushort FRA_SPORT_RANGE = 23;
+    internal const ushort FRA_DPORT_RANGE = 24;
     internal const uint FIB_RULE_INVERT = 0x2;
 
     internal const ushort IFLA_IFALIAS = 20;

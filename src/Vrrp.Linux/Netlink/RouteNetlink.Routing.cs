@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Vrrp.Linux.Interop;
 using Vrrp.Linux.Routing;
 
@@ -86,18 +87,25 @@ internal sealed partial class RouteNetlink
             $"set the alias of {link.Name}{Where}");
 
     /// <summary>
-    /// The request of a route: rtmsg (family, destination length, table when below 256, our protocol, scope, type,
-    /// onlink) then RTA_DST, RTA_GATEWAY, RTA_PREFSRC, RTA_OIF, RTA_PRIORITY, RTA_TABLE. A deletion matches any scope.
+    /// The request of a route, as keepalived 2.2.7 builds it: rtmsg (family, destination and source lengths, tos, table
+    /// when below 256, protocol, scope, type, onlink) then RTA_DST, RTA_SRC, RTA_GATEWAY, RTA_PREFSRC, RTA_OIF,
+    /// RTA_PRIORITY, RTA_TABLE and RTA_METRICS (nested RTAX_* values, RTAX_LOCK last). A deletion matches any scope.
     /// </summary>
     internal static void WriteRoute(ref NetlinkMessageWriter w, VirtualRoute route, int deviceIndex, bool delete)
     {
         byte family = route.Family == VrrpAddressFamily.IPv4 ? Nl.AF_INET : Nl.AF_INET6;
         byte scope = delete ? Nl.RT_SCOPE_NOWHERE : route.Scope ?? 0;
-        w.WriteRtMsg(family, (byte)route.Destination.PrefixLength, 0, 0, route.Table < 256 ? (byte)route.Table : (byte)0, VirtualRoute.Protocol, scope, (byte)route.Type, route.OnLink ? Nl.RTNH_F_ONLINK : 0);
+        w.WriteRtMsg(family, (byte)route.Destination.PrefixLength, (byte)(route.From?.PrefixLength ?? 0), route.TypeOfService, route.Table < 256 ? (byte)route.Table : (byte)0,
+            route.RouteProtocol, scope, (byte)route.Type, route.OnLink ? Nl.RTNH_F_ONLINK : 0);
         Span<byte> bytes = stackalloc byte[16];
         if (route.Destination.PrefixLength > 0)
         {
             w.AddAttribute(Nl.RTA_DST, bytes[..route.Destination.Address.WriteTo(bytes)]);
+        }
+
+        if (route.From is { PrefixLength: > 0 } from)
+        {
+            w.AddAttribute(Nl.RTA_SRC, bytes[..from.Address.WriteTo(bytes)]);
         }
 
         if (route.Gateway is { } gateway)
@@ -121,16 +129,38 @@ internal sealed partial class RouteNetlink
         }
 
         w.AddUInt32(Nl.RTA_TABLE, route.Table);
+        if (!delete && route.Metrics is { } metrics)
+        {
+            int nested = w.BeginNested(Nl.RTA_METRICS);
+            if (metrics.CongestionControl is { } algorithm)
+            {
+                w.AddAttribute(Nl.RTAX_CC_ALGO, System.Text.Encoding.ASCII.GetBytes(algorithm)); // no NUL, as iproute2 and keepalived
+            }
+
+            foreach (var (type, value) in metrics.Values())
+            {
+                w.AddUInt32(type, value);
+            }
+
+            if (metrics.Locked != VirtualRouteLocks.None)
+            {
+                w.AddUInt32(Nl.RTAX_LOCK, (uint)metrics.Locked);
+            }
+
+            w.EndNested(nested);
+        }
     }
 
     /// <summary>
-    /// The request of a rule: fib_rule_hdr (family, prefix lengths, tos, table when below 256, action, invert) then
-    /// FRA_SRC, FRA_DST, FRA_IIFNAME, FRA_OIFNAME, FRA_FWMARK, FRA_FWMASK, FRA_PRIORITY, FRA_TABLE, FRA_PROTOCOL.
+    /// The request of a rule, as keepalived 2.2.7 builds it: fib_rule_hdr (family, prefix lengths, tos, table when below
+    /// 256, action, invert) then FRA_SRC, FRA_DST, FRA_IIFNAME, FRA_OIFNAME, FRA_FWMARK, FRA_FWMASK, FRA_PRIORITY,
+    /// FRA_TABLE, FRA_SUPPRESS_PREFIXLEN, FRA_UID_RANGE, FRA_PROTOCOL, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE and
+    /// FRA_GOTO (each when set; the ranges are native-endian start and end).
     /// </summary>
     internal static void WriteRule(ref NetlinkMessageWriter w, VirtualRule rule)
     {
         byte family = rule.Family == VrrpAddressFamily.IPv4 ? Nl.AF_INET : Nl.AF_INET6;
-        byte table = rule.Action == VirtualRuleAction.Table && rule.Table < 256 ? (byte)rule.Table : (byte)0;
+        byte table = rule.Action == VirtualRuleAction.Table && !rule.L3MasterDevice && rule.Table < 256 ? (byte)rule.Table : (byte)0;
 
         // fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action; flags.
         w.WriteRtMsg(family, (byte)(rule.To?.PrefixLength ?? 0), (byte)(rule.From?.PrefixLength ?? 0), rule.TypeOfService, table, 0, 0, (byte)rule.Action, rule.Invert ? Nl.FIB_RULE_INVERT : 0);
@@ -169,12 +199,56 @@ internal sealed partial class RouteNetlink
             w.AddUInt32(Nl.FRA_PRIORITY, priority);
         }
 
-        if (rule.Action == VirtualRuleAction.Table)
+        if (rule.Action == VirtualRuleAction.Table && !rule.L3MasterDevice)
         {
             w.AddUInt32(Nl.FRA_TABLE, rule.Table);
         }
 
-        w.AddAttribute(Nl.FRA_PROTOCOL, [VirtualRoute.Protocol]);
+        if (rule.L3MasterDevice)
+        {
+            w.AddAttribute(Nl.FRA_L3MDEV, [1]);
+        }
+
+        if (rule.SuppressPrefixLength is { } suppress)
+        {
+            w.AddUInt32(Nl.FRA_SUPPRESS_PREFIXLEN, (uint)suppress);
+        }
+
+        if (rule.UidRange is { } uids)
+        {
+            Span<byte> range = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt32LittleEndian(range, uids.Start);
+            BinaryPrimitives.WriteUInt32LittleEndian(range[4..], uids.End);
+            w.AddAttribute(Nl.FRA_UID_RANGE, range);
+        }
+
+        if (rule.RuleProtocol is { } protocol)
+        {
+            w.AddAttribute(Nl.FRA_PROTOCOL, [protocol]);
+        }
+
+        if (rule.IPProtocol is { } ipProtocol)
+        {
+            w.AddAttribute(Nl.FRA_IP_PROTO, [ipProtocol]);
+        }
+
+        WritePorts(ref w, Nl.FRA_SPORT_RANGE, rule.SourcePorts);
+        WritePorts(ref w, Nl.FRA_DPORT_RANGE, rule.DestinationPorts);
+        if (rule.Action == VirtualRuleAction.Goto && rule.GotoTarget is { } target)
+        {
+            w.AddUInt32(Nl.FRA_GOTO, target);
+        }
+    }
+
+    private static void WritePorts(ref NetlinkMessageWriter w, ushort type, (ushort Start, ushort End)? ports)
+    {
+        if (ports is { } p)
+        {
+            Span<byte> range = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt16LittleEndian(range, p.Start);
+            BinaryPrimitives.WriteUInt16LittleEndian(range[2..], p.End);
+            w.AddAttribute(type, range);
+        }
     }
 
     /// <summary>Reads IFLA_IFALIAS from an RTM_NEWLINK payload, or null.</summary>

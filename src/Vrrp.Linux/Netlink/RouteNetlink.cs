@@ -288,29 +288,71 @@ internal sealed partial class RouteNetlink : IDisposable
 
     private string Where => NetworkNamespace is null ? "" : $" in network namespace '{NetworkNamespace}'";
 
-    private static void WriteAddress(ref NetlinkMessageWriter w, int index, VirtualAddress address, bool withLabel)
+    /// <summary>
+    /// The request of an address, as keepalived 2.2.7 builds it: ifaddrmsg (family, prefix length, scope, index), IFA_LOCAL
+    /// the address, IFA_ADDRESS its peer (or the address itself), then on an add IFA_LABEL, IFA_BROADCAST (IPv4),
+    /// IFA_CACHEINFO (an IPv6 preferred lifetime other than forever, valid forever) and IFA_FLAGS (the flags; IPv6 gets
+    /// IFA_F_NODAD unless <see cref="VirtualAddressFlags.DuplicateAddressDetection"/>). A deletion names the peer in
+    /// IFA_ADDRESS too: the kernel matches an IPv4 point-to-point address by it.
+    /// </summary>
+    internal static void WriteAddress(ref NetlinkMessageWriter w, int index, VirtualAddress address, bool withLabel)
     {
         bool v4 = address.Family == VrrpAddressFamily.IPv4;
         w.WriteIfAddr(v4 ? Nl.AF_INET : Nl.AF_INET6, (byte)address.PrefixLength, 0, withLabel ? (byte)address.Scope : (byte)0, index);
         Span<byte> bytes = stackalloc byte[16];
         int n = address.Address.WriteTo(bytes);
         w.AddAttribute(Nl.IFA_LOCAL, bytes[..n]);
+        if (address.Peer is { } peer)
+        {
+            n = peer.WriteTo(bytes);
+        }
+
         w.AddAttribute(Nl.IFA_ADDRESS, bytes[..n]);
-        if (withLabel && v4 && address.Label is { } label)
+        if (!withLabel)
+        {
+            return;
+        }
+
+        if (v4 && address.Label is { } label)
         {
             w.AddString(Nl.IFA_LABEL, label);
         }
 
-        if (withLabel && v4 && address.Broadcast is { } broadcast)
+        if (v4 && address.Broadcast is { } broadcast && address.Peer is null)
         {
             w.AddAttribute(Nl.IFA_BROADCAST, bytes[..broadcast.WriteTo(bytes)]);
         }
 
-        if (!v4 && withLabel)
+        if (!v4 && address.PreferredLifetime is { } preferred && preferred != Nl.INFINITY_LIFE_TIME)
         {
-            // A virtual address moves between routers: no duplicate address detection delay (keepalived does the same).
-            w.AddUInt32(Nl.IFA_FLAGS, Nl.IFA_F_NODAD);
+            // struct ifa_cacheinfo: preferred, valid, cstamp, tstamp (the stamps are the kernel's to fill).
+            Span<byte> cacheInfo = stackalloc byte[16];
+            cacheInfo.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(cacheInfo, preferred);
+            BinaryPrimitives.WriteUInt32LittleEndian(cacheInfo[4..], Nl.INFINITY_LIFE_TIME);
+            w.AddAttribute(Nl.IFA_CACHEINFO, cacheInfo);
         }
+
+        uint flags = FlagsOf(address);
+        if (flags != 0)
+        {
+            w.AddUInt32(Nl.IFA_FLAGS, flags);
+        }
+    }
+
+    /// <summary>The IFA_F_* flags of an address being added.</summary>
+    internal static uint FlagsOf(VirtualAddress address)
+    {
+        uint flags = 0;
+        var f = address.Flags;
+        flags |= (f & VirtualAddressFlags.HomeAddress) != 0 ? Nl.IFA_F_HOMEADDRESS : 0;
+        flags |= (f & VirtualAddressFlags.ManageTemporaryAddresses) != 0 ? Nl.IFA_F_MANAGETEMPADDR : 0;
+        flags |= (f & VirtualAddressFlags.NoPrefixRoute) != 0 ? Nl.IFA_F_NOPREFIXROUTE : 0;
+        flags |= (f & VirtualAddressFlags.AutoJoin) != 0 ? Nl.IFA_F_MCAUTOJOIN : 0;
+
+        // A virtual address moves between routers: no duplicate address detection delay unless asked (keepalived's -nodad).
+        flags |= address.Family == VrrpAddressFamily.IPv6 && (f & VirtualAddressFlags.DuplicateAddressDetection) == 0 ? Nl.IFA_F_NODAD : 0;
+        return flags;
     }
 
     /// <summary>Parses an RTM_NEWLINK / RTM_DELLINK payload.</summary>

@@ -11,6 +11,7 @@ public sealed record LinuxInstanceOptions
 {
     private readonly IReadOnlyList<VirtualRoute> _routes = [];
     private readonly IReadOnlyList<VirtualRule> _rules = [];
+    private readonly IReadOnlyList<IPAddressValue> _virtualMacAddresses = [];
 
     /// <summary>
     /// Run the instance on a virtual-MAC interface (keepalived <c>use_vmac</c>): a macvlan with 00-00-5E-00-01-VRID
@@ -30,6 +31,26 @@ public sealed record LinuxInstanceOptions
     /// with unicast peers.
     /// </summary>
     public bool VirtualMacTransmitBase { get; init; }
+
+    /// <summary>
+    /// keepalived <c>use_vmac_addr</c>: every virtual (or excluded) address on another interface than the instance's
+    /// (<c>dev</c>), or of the other address family, goes on a virtual-MAC interface of its own on that interface (one
+    /// per interface and family: a macvlan with 00-00-5E-00-01-VRID, IPv6 00-00-5E-00-02-VRID, named as keepalived
+    /// names it: <c>vrrp.VRID</c>, or <c>vrrpN.VRID</c> when that name is taken), so that its announcements and the
+    /// clients' neighbour entries carry the virtual MAC too. The interface is created at start and removed at stop.
+    /// </summary>
+    public bool UseVirtualMacForAddresses { get; init; }
+
+    /// <summary>
+    /// The addresses marked <c>use_vmac</c> in keepalived's <c>virtual_ipaddress</c>: each goes on a virtual-MAC
+    /// interface of its own, as with <see cref="UseVirtualMacForAddresses"/> (keepalived ignores the mark, with an
+    /// error, for an address that already goes on the instance's own virtual-MAC interface).
+    /// </summary>
+    public IReadOnlyList<IPAddressValue> VirtualMacAddresses
+    {
+        get => _virtualMacAddresses;
+        init => _virtualMacAddresses = [.. value ?? throw new ArgumentNullException(nameof(VirtualMacAddresses))];
+    }
 
     /// <summary>Routes installed while master, removed otherwise (keepalived <c>virtual_routes</c>).</summary>
     public IReadOnlyList<VirtualRoute> Routes

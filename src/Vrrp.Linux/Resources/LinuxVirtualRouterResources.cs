@@ -32,6 +32,8 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private string _baseInterface = "";
     private string? _virtualMac;
     private bool _virtualMacHeld;
+    private List<AddressVirtualMac> _addressVirtualMacs = [];
+    private readonly List<string> _heldAddressVirtualMacs = [];
     private AcceptModeFilter? _filter;
     private bool _filtering;
 
@@ -45,6 +47,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         _baseInterface = configuration.InterfaceName;
         _filtering = !configuration.AcceptMode && !configuration.IsAddressOwner;
         configuration = TrackRoutingInterfaces(configuration);
+        configuration = PlaceAddressVirtualMacs(configuration);
         if (!options.UseVirtualMac)
         {
             return configuration;
@@ -81,9 +84,89 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
         o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
         o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
+        o._addressVirtualMacs.SequenceEqual(_addressVirtualMacs) &&
         o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules);
 
     private LinuxVrrpPlatform Platform => platform;
+
+    /// <summary>A virtual-MAC interface for addresses (keepalived <c>use_vmac_addr</c>, an address's <c>use_vmac</c>).</summary>
+    private sealed record AddressVirtualMac(string Name, string Parent, VrrpAddressFamily Family);
+
+    /// <summary>
+    /// keepalived 2.2.7's rule (vrrp.c, the VIP/eVIP loop of the instance checks): an address needs a virtual-MAC
+    /// interface of its own when it is marked <c>use_vmac</c>, or with <c>use_vmac_addr</c> when it goes on another
+    /// interface or is of the other family; an address that goes on the instance's own virtual-MAC interface never does
+    /// (a <c>use_vmac</c> mark there is ignored, as keepalived ignores it with an error). One interface per parent and
+    /// family, named <c>vrrp.VRID</c> or, when the instance or an earlier one has the name, <c>vrrpN.VRID</c> (IPv6
+    /// tries <c>vrrp6.VRID</c> first), as keepalived's create_vmac_name.
+    /// </summary>
+    private VirtualRouterConfiguration PlaceAddressVirtualMacs(VirtualRouterConfiguration configuration)
+    {
+        _addressVirtualMacs = [];
+        if (!options.UseVirtualMacForAddresses && options.VirtualMacAddresses.Count == 0)
+        {
+            return configuration;
+        }
+
+        string iface = configuration.InterfaceName;
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        if (options.UseVirtualMac)
+        {
+            used.Add(options.VirtualMacInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family));
+        }
+
+        VirtualAddress Place(VirtualAddress address)
+        {
+            bool own = address.Device is null || string.Equals(address.Device, iface, StringComparison.Ordinal);
+            bool sameFamily = address.Family == configuration.Family;
+            if (own && options.UseVirtualMac && sameFamily)
+            {
+                return address;   // on the instance's virtual-MAC interface
+            }
+
+            bool marked = options.VirtualMacAddresses.Contains(address.Address);
+            bool needs = own
+                ? marked || (options.UseVirtualMacForAddresses && !sameFamily)
+                : marked || options.UseVirtualMacForAddresses;
+            if (!needs)
+            {
+                return address;
+            }
+
+            string parent = address.Device ?? iface;
+            var vmac = _addressVirtualMacs.FirstOrDefault(v => v.Parent == parent && v.Family == address.Family);
+            if (vmac is null)
+            {
+                vmac = new AddressVirtualMac(AddressVirtualMacName(configuration.VirtualRouterId, address.Family, used), parent, address.Family);
+                used.Add(vmac.Name);
+                _addressVirtualMacs.Add(vmac);
+            }
+
+            return address with { Device = vmac.Name };
+        }
+
+        return configuration with
+        {
+            VirtualAddresses = [.. configuration.VirtualAddresses.Select(Place)],
+            ExcludedAddresses = [.. configuration.ExcludedAddresses.Select(Place)],
+        };
+    }
+
+    /// <summary>keepalived's create_vmac_name: <c>vrrp.VRID</c>, then <c>vrrpN.VRID</c> (N = 1, 2...; IPv6 6 first, then 1..5, 7...).</summary>
+    internal static string AddressVirtualMacName(byte virtualRouterId, VrrpAddressFamily family, ISet<string> used)
+    {
+        string name = $"vrrp.{virtualRouterId}";
+        int number = 0;
+        while (used.Contains(name))
+        {
+            number = family == VrrpAddressFamily.IPv6
+                ? number switch { 0 => 6, 6 => 1, 5 => 7, _ => number + 1 }
+                : number + 1;
+            name = $"vrrp{number}.{virtualRouterId}";
+        }
+
+        return name;
+    }
 
     private LinuxInstanceOptions Options => options;
 
@@ -116,6 +199,20 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             else
             {
                 Log.VirtualMacAdopted(_logger, _name, vmac, _baseInterface);
+            }
+        }
+
+        foreach (var addressVmac in _addressVirtualMacs)
+        {
+            bool created = platform.VirtualMacs.Create(addressVmac.Parent, configuration.VirtualRouterId, addressVmac.Family, addressVmac.Name, adopt: true);
+            _heldAddressVirtualMacs.Add(addressVmac.Name);
+            if (created)
+            {
+                Log.VirtualMacCreated(_logger, _name, addressVmac.Name, addressVmac.Parent);
+            }
+            else
+            {
+                Log.VirtualMacAdopted(_logger, _name, addressVmac.Name, addressVmac.Parent);
             }
         }
 
@@ -224,6 +321,14 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             Try(ref first, "remove", "virtual-MAC interface", vmac, () => platform.VirtualMacs.Remove(vmac));
             Log.VirtualMacRemoved(_logger, _name, vmac);
         }
+
+        foreach (string name in _heldAddressVirtualMacs)
+        {
+            Try(ref first, "remove", "virtual-MAC interface", name, () => platform.VirtualMacs.Remove(name));
+            Log.VirtualMacRemoved(_logger, _name, name);
+        }
+
+        _heldAddressVirtualMacs.Clear();
 
         if (_filter is not null)
         {

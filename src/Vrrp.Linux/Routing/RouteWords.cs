@@ -48,6 +48,27 @@ internal static class RouteWords
         _ => scope.ToString(CultureInfo.InvariantCulture),
     };
 
+    private static readonly (string Name, byte Value)[] s_protocols =
+    [
+        ("unspec", 0), ("redirect", 1), ("kernel", 2), ("boot", 3), ("static", 4), ("gated", 8), ("ra", 9), ("mrt", 10),
+        ("zebra", 11), ("bird", 12), ("dnrouted", 13), ("xorp", 14), ("ntk", 15), ("dhcp", 16), ("keepalived", 18),
+        ("babel", 42), ("bgp", 186), ("isis", 187), ("ospf", 188), ("rip", 189), ("eigrp", 192),
+    ];
+
+    /// <summary>A routing protocol (rt_protos names or 0..255).</summary>
+    internal static byte ParseProtocol(string word)
+    {
+        foreach (var (name, value) in s_protocols)
+        {
+            if (name == word)
+            {
+                return value;
+            }
+        }
+
+        return (byte)ParseNumber("protocol", word, 255);
+    }
+
     internal static uint ParseNumber(string keyword, string word, uint max = uint.MaxValue)
     {
         bool hex = word.StartsWith("0x", StringComparison.OrdinalIgnoreCase);

@@ -9,6 +9,18 @@ public enum VirtualRouteType : byte
     /// <summary>A gateway or a directly connected network (the default).</summary>
     Unicast = 1,
 
+    /// <summary>A local address: delivered to this host (give it <c>scope host</c>, as the kernel requires).</summary>
+    Local = 2,
+
+    /// <summary>A broadcast address: sent as link broadcast (give it <c>scope link</c>).</summary>
+    Broadcast = 3,
+
+    /// <summary>An anycast address: delivered locally, never used as a source (give it <c>scope link</c>).</summary>
+    Anycast = 4,
+
+    /// <summary>A multicast route.</summary>
+    Multicast = 5,
+
     /// <summary>Dropped silently.</summary>
     Blackhole = 6,
 
@@ -20,13 +32,17 @@ public enum VirtualRouteType : byte
 
     /// <summary>Lookup goes on in the next table (policy routing).</summary>
     Throw = 9,
+
+    /// <summary>Stateless NAT (IPv4; kept by the kernel as a route that refuses packets, as keepalived's).</summary>
+    Nat = 10,
 }
 
 /// <summary>
 /// A route installed while the instance is master and removed when it is not (keepalived's <c>virtual_routes</c>),
 /// through rtnetlink (RTM_NEWROUTE / RTM_DELROUTE) with protocol <see cref="Protocol"/>, so that a route left by a
 /// crashed run is recognised and removed at the next start. Write it as keepalived does (<see cref="Parse"/>):
-/// <c>[TYPE] [to] PREFIX|default [src ADDR] [via|gw ADDR] [dev IF] [table T] [metric N] [scope S] [onlink] [no_track]</c>.
+/// <c>[TYPE] [to] PREFIX|default [src ADDR] [from PREFIX] [via|gw ADDR] [dev IF] [table T] [metric N] [scope S] [tos N]
+/// [protocol P] [onlink] [METRIC [lock] N ...] [no_track]</c>, where METRIC is one of <see cref="VirtualRouteMetrics"/>'s.
 /// </summary>
 public sealed record VirtualRoute
 {
@@ -44,6 +60,21 @@ public sealed record VirtualRoute
 
     /// <summary>The source address preferred for locally generated packets (<c>src</c>, RTA_PREFSRC), or null.</summary>
     public IPAddressValue? PreferredSource { get; init; }
+
+    /// <summary>The source prefix of an IPv6 source-specific route (<c>from</c>, RTA_SRC), or null.</summary>
+    public VirtualAddress? From { get; init; }
+
+    /// <summary>The TOS the route matches (<c>tos</c> / <c>dsfield</c>, rtm_tos; IPv4), or 0 for any.</summary>
+    public byte TypeOfService { get; init; }
+
+    /// <summary>
+    /// The route's protocol (rtm_protocol): <see cref="Protocol"/> unless a <c>no_track</c> route names another
+    /// (<c>protocol</c>), as keepalived.
+    /// </summary>
+    public byte RouteProtocol { get; init; } = Protocol;
+
+    /// <summary>The route's metrics (<c>mtu</c>, <c>advmss</c>, <c>rtt</c>...; RTA_METRICS), or null for none.</summary>
+    public VirtualRouteMetrics? Metrics { get; init; }
 
     /// <summary>The outgoing interface (<c>dev</c>), or null.</summary>
     public string? Device { get; init; }
@@ -82,6 +113,9 @@ public sealed record VirtualRoute
         uint table = RouteWords.MainTable;
         uint? metric = null;
         byte? scope = null;
+        byte tos = 0, protocol = Protocol;
+        VirtualAddress? from = null;
+        VirtualRouteMetrics? metrics = null;
         bool onLink = false, noTrack = false;
         for (int i = 0; i < words.Length; i++)
         {
@@ -91,7 +125,8 @@ public sealed record VirtualRoute
                 case "inet" or "inet6":
                     RouteWords.Agree(ref family, RouteWords.ParseFamilyWord(word)!.Value, $"'{word}'");
                     break;
-                case "blackhole" or "unreachable" or "prohibit" or "throw" or "unicast" when i == 0 || (i == 1 && family is not null && destination is null):
+                case "blackhole" or "unreachable" or "prohibit" or "throw" or "unicast" or "local" or "broadcast" or "anycast" or "multicast" or "nat"
+                    when i == 0 || (i == 1 && family is not null && destination is null):
                     type = Enum.Parse<VirtualRouteType>(word, ignoreCase: true);
                     break;
                 case "to":
@@ -123,8 +158,23 @@ public sealed record VirtualRoute
                     scope = RouteWords.ParseScope(RouteWords.Next(words, ref i, word));
                     break;
                 case "protocol":
-                    // keepalived resets any other protocol to its own for routes it tracks; so do we, always.
-                    RouteWords.Next(words, ref i, word);
+                    // keepalived resets any other protocol to its own for routes it tracks (see below).
+                    protocol = RouteWords.ParseProtocol(RouteWords.Next(words, ref i, word));
+                    break;
+                case "from":
+                    from = RouteWords.ParsePrefix($"Route '{text}': from", RouteWords.Next(words, ref i, word));
+                    RouteWords.Agree(ref family, from.Family, $"Route '{text}': from {from}");
+                    if (from.Family != VrrpAddressFamily.IPv6)
+                    {
+                        throw new FormatException($"Route '{text}': from (a source prefix) is for IPv6 routes only, as keepalived.");
+                    }
+
+                    break;
+                case "tos" or "dsfield":
+                    tos = (byte)RouteWords.ParseNumber(word, RouteWords.Next(words, ref i, word), 255);
+                    break;
+                case var _ when VirtualRouteMetrics.IsMetric(word):
+                    metrics = VirtualRouteMetrics.Read(metrics, word, words, ref i);
                     break;
                 case "onlink":
                     onLink = true;
@@ -139,7 +189,7 @@ public sealed record VirtualRoute
                         break;
                     }
 
-                    throw new FormatException($"Route '{text}': '{word}' is not supported (supported: type, to, src, via/gw, dev, table, metric, scope, onlink, no_track).");
+                    throw new FormatException($"Route '{text}': '{word}' is not supported (supported: type, to, src, from, via/gw, dev, table, metric, scope, tos, protocol, onlink, the metrics mtu, advmss, rtt... and no_track).");
             }
         }
 
@@ -170,7 +220,7 @@ public sealed record VirtualRoute
             RouteWords.Agree(ref family, s.Family, $"Route '{text}': the source {s}");
         }
 
-        if (type != VirtualRouteType.Unicast && gateway is not null)
+        if (type is VirtualRouteType.Blackhole or VirtualRouteType.Unreachable or VirtualRouteType.Prohibit or VirtualRouteType.Throw or VirtualRouteType.Nat && gateway is not null)
         {
             throw new FormatException($"Route '{text}': a {type.ToString().ToLowerInvariant()} route has no gateway.");
         }
@@ -187,6 +237,10 @@ public sealed record VirtualRoute
             Scope = scope,
             OnLink = onLink,
             NoTrack = noTrack,
+            From = from,
+            TypeOfService = tos,
+            RouteProtocol = noTrack ? protocol : Protocol,
+            Metrics = metrics,
         };
     }
 
@@ -202,15 +256,20 @@ public sealed record VirtualRoute
 
         text.Append(Destination.PrefixLength == 0 && Destination.Address.IsUnspecified ? (Family == VrrpAddressFamily.IPv4 ? "default" : "inet6 default") : Destination.ToString());
         Append(text, "src", PreferredSource?.ToString());
+        Append(text, "from", From?.ToString());
         Append(text, "via", Gateway?.ToString());
         Append(text, "dev", Device);
         Append(text, "table", Table == RouteWords.MainTable ? null : RouteWords.TableName(Table));
         Append(text, "metric", Metric?.ToString(CultureInfo.InvariantCulture));
         Append(text, "scope", Scope is { } scope ? RouteWords.ScopeName(scope) : null);
+        Append(text, "tos", TypeOfService == 0 ? null : TypeOfService.ToString(CultureInfo.InvariantCulture));
+        Append(text, "protocol", RouteProtocol == Protocol ? null : RouteProtocol.ToString(CultureInfo.InvariantCulture));
         if (OnLink)
         {
             text.Append(" onlink");
         }
+
+        Metrics?.Append(text);
 
         if (NoTrack)
         {
@@ -228,7 +287,6 @@ public sealed record VirtualRoute
         }
     }
 
-    private static bool IsKeyword(string word) => word is "from" or "tos" or "dsfield" or "realms" or "nexthop" or "or" or "encap" or "mtu" or "advmss"
-        or "expires" or "hoplimit" or "rtt" or "rttvar" or "window" or "cwnd" or "ssthresh" or "initcwnd" or "initrwnd" or "features" or "quickack"
-        or "congctl" or "pref" or "as" or "rto_min" or "reordering" or "fastopen_no_cookie" or "ttl-propagate" or "track_group" or "add" or "append" or "prepend";
+    private static bool IsKeyword(string word) => word is "realms" or "nexthop" or "or" or "encap" or "expires" or "pref" or "as" or "ttl-propagate"
+        or "track_group" or "add" or "append" or "prepend" or "vrf";
 }

@@ -9,6 +9,12 @@ public enum VirtualRuleAction : byte
     /// <summary>Look the destination up in <see cref="VirtualRule.Table"/> (<c>table</c> / <c>lookup</c>).</summary>
     Table = 1,
 
+    /// <summary>Go on at the rule of priority <see cref="VirtualRule.GotoTarget"/> (<c>goto</c>).</summary>
+    Goto = 2,
+
+    /// <summary>Do nothing (<c>nop</c>).</summary>
+    Nop = 3,
+
     /// <summary>Drop silently.</summary>
     Blackhole = 6,
 
@@ -24,7 +30,8 @@ public enum VirtualRuleAction : byte
 /// <c>virtual_rules</c>), through rtnetlink (RTM_NEWRULE / RTM_DELRULE) with protocol <see cref="VirtualRoute.Protocol"/>,
 /// so that a rule left by a crashed run is recognised and removed at the next start. Written as keepalived does
 /// (<see cref="Parse"/>): <c>[inet|inet6] [from PREFIX|all] [to PREFIX|all] [not] [iif IF] [oif IF] [fwmark N[/M]]
-/// [tos N] [priority N] table T|blackhole|unreachable|prohibit [no_track]</c>.
+/// [tos N] [priority N] [ipproto P] [sport N[-M]] [dport N[-M]] [uidrange N-M] [suppress_prefixlength N] [protocol N]
+/// table T|goto N|nop|blackhole|unreachable|prohibit [no_track]</c>.
 /// </summary>
 public sealed record VirtualRule
 {
@@ -64,6 +71,36 @@ public sealed record VirtualRule
     /// <summary>The table looked up for <see cref="VirtualRuleAction.Table"/>.</summary>
     public uint Table { get; init; }
 
+    /// <summary>
+    /// Look the destination up in the table of the packet's L3 master device (VRF) (<c>l3mdev</c>, FRA_L3MDEV; the
+    /// action is <see cref="VirtualRuleAction.Table"/> with no table).
+    /// </summary>
+    public bool L3MasterDevice { get; init; }
+
+    /// <summary>The priority of the rule that <see cref="VirtualRuleAction.Goto"/> jumps to (<c>goto N</c>, FRA_GOTO).</summary>
+    public uint? GotoTarget { get; init; }
+
+    /// <summary>The IP protocol matched (<c>ipproto</c>, FRA_IP_PROTO: 6 for tcp, 17 for udp...), or null.</summary>
+    public byte? IPProtocol { get; init; }
+
+    /// <summary>The source port range matched (<c>sport N[-M]</c>, FRA_SPORT_RANGE), or null.</summary>
+    public (ushort Start, ushort End)? SourcePorts { get; init; }
+
+    /// <summary>The destination port range matched (<c>dport N[-M]</c>, FRA_DPORT_RANGE), or null.</summary>
+    public (ushort Start, ushort End)? DestinationPorts { get; init; }
+
+    /// <summary>The user id range matched (<c>uidrange N-M</c>, FRA_UID_RANGE), or null.</summary>
+    public (uint Start, uint End)? UidRange { get; init; }
+
+    /// <summary>For <see cref="VirtualRuleAction.Table"/>: ignore routes with this prefix length or shorter (<c>suppress_prefixlength</c>, FRA_SUPPRESS_PREFIXLEN), or null.</summary>
+    public int? SuppressPrefixLength { get; init; }
+
+    /// <summary>
+    /// The rule's protocol (FRA_PROTOCOL): <see cref="VirtualRoute.Protocol"/> unless a <c>no_track</c> rule names
+    /// another (<c>protocol N</c>) or none (null), as keepalived.
+    /// </summary>
+    public byte? RuleProtocol { get; init; } = VirtualRoute.Protocol;
+
     /// <summary>keepalived's <c>no_track</c>: the rule's interfaces are not tracked.</summary>
     public bool NoTrack { get; init; }
 
@@ -83,6 +120,12 @@ public sealed record VirtualRule
         byte tos = 0;
         VirtualRuleAction? action = null;
         uint table = 0;
+        uint? gotoTarget = null;
+        byte? ipProtocol = null, protocol = null;
+        (ushort, ushort)? sport = null, dport = null;
+        (uint, uint)? uids = null;
+        int? suppress = null;
+        bool l3mdev = false;
         for (int i = 0; i < words.Length; i++)
         {
             string word = words[i];
@@ -137,20 +180,62 @@ public sealed record VirtualRule
                     string kind = RouteWords.Next(words, ref i, word);
                     SetAction(ref action, ParseAction(kind, text), text);
                     break;
-                case "blackhole" or "unreachable" or "prohibit":
+                case "l3mdev":
+                    SetAction(ref action, VirtualRuleAction.Table, text);
+                    l3mdev = true;
+                    break;
+                case "blackhole" or "unreachable" or "prohibit" or "nop":
                     SetAction(ref action, ParseAction(word, text), text);
+                    break;
+                case "goto":
+                    SetAction(ref action, VirtualRuleAction.Goto, text);
+                    gotoTarget = RouteWords.ParseNumber(word, RouteWords.Next(words, ref i, word));
+                    break;
+                case "ipproto":
+                    ipProtocol = ParseIPProtocol(RouteWords.Next(words, ref i, word));
+                    break;
+                case "sport" or "dport":
+                    var (low, high) = ParseRange(word, RouteWords.Next(words, ref i, word), ushort.MaxValue, single: true);
+                    if (word == "sport")
+                    {
+                        sport = ((ushort)low, (ushort)high);
+                    }
+                    else
+                    {
+                        dport = ((ushort)low, (ushort)high);
+                    }
+
+                    break;
+                case "uidrange":
+                    uids = ParseRange(word, RouteWords.Next(words, ref i, word), uint.MaxValue, single: false);
+                    break;
+                case "suppress_prefixlength" or "sup_pl":
+                    suppress = (int)RouteWords.ParseNumber(word, RouteWords.Next(words, ref i, word), int.MaxValue);
+                    break;
+                case "protocol":
+                    protocol = (byte)RouteWords.ParseNumber(word, RouteWords.Next(words, ref i, word), 255);
                     break;
                 case "no_track":
                     noTrack = true;
                     break;
                 default:
-                    throw new FormatException($"Rule '{text}': '{word}' is not supported (supported: inet, inet6, from, to, not, iif, oif, fwmark, tos, priority, table, blackhole, unreachable, prohibit, no_track).");
+                    throw new FormatException($"Rule '{text}': '{word}' is not supported (supported: inet, inet6, from, to, not, iif, oif, fwmark, tos, priority, ipproto, sport, dport, uidrange, suppress_prefixlength, protocol, table, goto, nop, blackhole, unreachable, prohibit, no_track).");
             }
         }
 
         if (action is null)
         {
-            throw new FormatException($"Rule '{text}' has no action (table T, blackhole, unreachable or prohibit).");
+            throw new FormatException($"Rule '{text}' has no action (table T, goto N, nop, blackhole, unreachable or prohibit).");
+        }
+
+        if (action == VirtualRuleAction.Goto && (priority is null || priority >= gotoTarget))
+        {
+            throw new FormatException($"Rule '{text}': goto needs a priority lower than its target, as keepalived.");
+        }
+
+        if (action != VirtualRuleAction.Table && suppress is not null)
+        {
+            throw new FormatException($"Rule '{text}': suppress_prefixlength is for the table action only.");
         }
 
         return new VirtualRule
@@ -168,6 +253,16 @@ public sealed record VirtualRule
             Action = action.Value,
             Table = table,
             NoTrack = noTrack,
+            GotoTarget = gotoTarget,
+            IPProtocol = ipProtocol,
+            SourcePorts = sport,
+            DestinationPorts = dport,
+            UidRange = uids,
+            SuppressPrefixLength = suppress,
+            L3MasterDevice = l3mdev,
+
+            // keepalived: a tracked rule always gets its own protocol; a no_track one the protocol it names, if any.
+            RuleProtocol = noTrack ? protocol : VirtualRoute.Protocol,
         };
     }
 
@@ -221,7 +316,42 @@ public sealed record VirtualRule
             text.Append(" priority ").Append(priority.ToString(CultureInfo.InvariantCulture));
         }
 
-        text.Append(Action == VirtualRuleAction.Table ? " table " + RouteWords.TableName(Table) : " " + Action.ToString().ToLowerInvariant());
+        if (IPProtocol is { } ipProtocol)
+        {
+            text.Append(" ipproto ").Append(ipProtocol.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (SourcePorts is { } sportRange)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" sport {sportRange.Start}-{sportRange.End}");
+        }
+
+        if (DestinationPorts is { } dportRange)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" dport {dportRange.Start}-{dportRange.End}");
+        }
+
+        if (UidRange is { } uidsRange)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" uidrange {uidsRange.Start}-{uidsRange.End}");
+        }
+
+        if (SuppressPrefixLength is { } suppress)
+        {
+            text.Append(" suppress_prefixlength ").Append(suppress.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (NoTrack && RuleProtocol is { } protocol)
+        {
+            text.Append(" protocol ").Append(protocol.ToString(CultureInfo.InvariantCulture));
+        }
+
+        text.Append(Action switch
+        {
+            VirtualRuleAction.Table => L3MasterDevice ? " l3mdev" : " table " + RouteWords.TableName(Table),
+            VirtualRuleAction.Goto => " goto " + GotoTarget?.ToString(CultureInfo.InvariantCulture),
+            _ => " " + Action.ToString().ToLowerInvariant(),
+        });
         if (NoTrack)
         {
             text.Append(" no_track");
@@ -235,8 +365,37 @@ public sealed record VirtualRule
         "blackhole" => VirtualRuleAction.Blackhole,
         "unreachable" => VirtualRuleAction.Unreachable,
         "prohibit" => VirtualRuleAction.Prohibit,
-        _ => throw new FormatException($"Rule '{text}': the action '{word}' is not supported (table, blackhole, unreachable, prohibit)."),
+        "nop" => VirtualRuleAction.Nop,
+        _ => throw new FormatException($"Rule '{text}': the action '{word}' is not supported (table, goto, nop, blackhole, unreachable, prohibit)."),
     };
+
+    /// <summary>An IP protocol: a number 0..255 or tcp, udp, icmp, icmpv6, sctp, dccp, gre, esp, ah.</summary>
+    internal static byte ParseIPProtocol(string word) => word switch
+    {
+        "icmp" => 1,
+        "tcp" => 6,
+        "udp" => 17,
+        "dccp" => 33,
+        "gre" => 47,
+        "esp" => 50,
+        "ah" => 51,
+        "icmpv6" or "ipv6-icmp" => 58,
+        "sctp" => 132,
+        _ => (byte)RouteWords.ParseNumber("ipproto", word, 255),
+    };
+
+    private static (uint Start, uint End) ParseRange(string keyword, string word, uint max, bool single)
+    {
+        int dash = word.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0 && !single)
+        {
+            throw new FormatException($"{keyword}: '{word}' is not a range N-M.");
+        }
+
+        uint low = RouteWords.ParseNumber(keyword, dash < 0 ? word : word[..dash], max);
+        uint high = dash < 0 ? low : RouteWords.ParseNumber(keyword, word[(dash + 1)..], max);
+        return low <= high ? (low, high) : throw new FormatException($"{keyword}: '{word}' ends before it starts.");
+    }
 
     private static void SetAction(ref VirtualRuleAction? action, VirtualRuleAction value, string text)
     {

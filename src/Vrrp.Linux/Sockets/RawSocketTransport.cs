@@ -28,7 +28,8 @@ internal sealed class RawSocketTransport : IVrrpTransport
             options.InterfaceName,
             options.Family,
             options.SourceAddress,
-            options.JoinMulticastGroup);
+            options.JoinMulticastGroup,
+            options.IPAuthenticationHeader);
         lock (_lock)
         {
             if (_channels.TryGetValue(key, out var shared))

@@ -20,6 +20,8 @@ namespace Vrrp.Linux.Sockets;
 /// <see cref="RawSocketTransport"/>.
 /// </summary>
 /// <remarks>
+/// With <see cref="VrrpChannelOptions.IPAuthenticationHeader"/> (keepalived <c>auth_type AH</c>) both sockets are of
+/// IP protocol 51 and the send socket has IP_HDRINCL: the core writes the whole IPv4 packet the ICV covers.
 /// Receiving: IPv4 raw sockets deliver the IPv4 header, from which source, destination and TTL are read. IPv6 raw
 /// sockets strip it, so the hop limit and destination come from recvmsg(2) ancillary data (IPV6_HOPLIMIT,
 /// IPV6_PKTINFO); the wait is a zero-byte MSG_PEEK receive on the BCL socket, then a non-blocking recvmsg. Neither
@@ -46,6 +48,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
     // datagrams of about 1 KiB of kernel memory each). Kernel memory, used only while packets wait.
     private const int ReceiveBufferBytes = 4 * 1024 * 1024;
     private const int NameLength = 28;
+    private const int AuthenticationHeaderProtocol = 51;
     private int _disposed;
 
     private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex, bool headerIncluded)
@@ -111,11 +114,20 @@ internal sealed class RawVrrpSocketPair : IDisposable
         bool v4 = options.Family == VrrpAddressFamily.IPv4;
         var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
         bool multicast = options.JoinMulticastGroup;
-        bool headerIncluded = v4 && !multicast && options.UnicastHopLimit == 0;
+        bool authenticationHeader = options.IPAuthenticationHeader;
+        if (authenticationHeader && !v4)
+        {
+            throw new ArgumentException("An IP Authentication Header (auth_type AH) channel is IPv4 only.", nameof(options));
+        }
+
+        // auth_type AH: IP protocol 51 both ways, as keepalived opens its AH instances' sockets. The core writes the
+        // whole packet then (TTL 0 included), so the unicast_ttl 0 header of ours is not added.
+        int protocol = authenticationHeader ? AuthenticationHeaderProtocol : VrrpPacket.IPProtocol;
+        bool headerIncluded = v4 && !multicast && options.UnicastHopLimit == 0 && !authenticationHeader;
         Socket? receive = null, send = null;
         try
         {
-            receive = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
+            receive = RawSocketFactory.Create(af, protocol);
             SocketOptions.BindToDevice(receive, receiveLink.Name);
             SocketOptions.SetReceiveBuffer(receive, ReceiveBufferBytes);
             // IPv4: only the groups this socket joins (none in unicast mode), not every group some socket of the host
@@ -145,7 +157,7 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVPKTINFO, 1);
             }
 
-            send = RawSocketFactory.Create(af, VrrpPacket.IPProtocol);
+            send = RawSocketFactory.Create(af, protocol);
             SocketOptions.BindToDevice(send, link.Name);
             SocketOptions.DiscardEverything(send);
             var localAddress = local.ToIPAddress();
@@ -164,6 +176,12 @@ internal sealed class RawVrrpSocketPair : IDisposable
                 }
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, 0);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_TOS, SocketOptions.IPTOS_CS6);
+                if (authenticationHeader)
+                {
+                    // The ICV covers the IPv4 header (identification, TTL, addresses): the core writes it, the kernel
+                    // only fills in the checksum (keepalived sends all its IPv4 adverts this way).
+                    SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_HDRINCL, 1);
+                }
             }
             else
             {

@@ -97,16 +97,19 @@ public class AuthenticationTests
     }
 
     [Fact]
-    public void AuthenticationUnsupported_IP_authentication_header()
+    public void Type_2_without_an_AH_or_an_AH_instance_without_one_is_a_type_mismatch_as_in_keepalived()
     {
+        // keepalived 2.2.7 (vrrp_check_packet): protocol 112 for an AH instance, or auth type 2 in a protocol-112 advert
+        // for a PASS or no-auth instance, is counted as authtype_mismatch.
         byte[] message = Message(VrrpVersion.V2, VrrpAddressFamily.IPv4);
         message[4] = (byte)AuthenticationType.IPAuthenticationHeader;
         FixChecksum(message, VrrpAddressFamily.IPv4);
         Assert.True(VrrpPacket.TryParseIPv4Packet(IPv4(message), null, out var a, out _));
         Assert.Equal(AuthenticationType.IPAuthenticationHeader, a.AuthenticationType);
-        Assert.Equal(DropReason.AuthenticationUnsupported, VrrpPacket.CheckAuthentication(a, AuthenticationType.None, default));
-        Assert.Equal(DropReason.AuthenticationUnsupported, VrrpPacket.CheckAuthentication(a, AuthenticationType.IPAuthenticationHeader, default));
-        Assert.Equal(DropReason.AuthenticationUnsupported, Check(Message(VrrpVersion.V2, VrrpAddressFamily.IPv4), AuthenticationType.IPAuthenticationHeader, string.Empty));
+        Assert.Equal(DropReason.AuthenticationTypeMismatch, VrrpPacket.CheckAuthentication(a, AuthenticationType.None, default));
+        Assert.Equal(DropReason.AuthenticationTypeMismatch, VrrpPacket.CheckAuthentication(a, AuthenticationType.SimplePassword, Password("x")));
+        Assert.Equal(DropReason.AuthenticationTypeMismatch, VrrpPacket.CheckAuthentication(a, AuthenticationType.IPAuthenticationHeader, Password("x")));
+        Assert.Equal(DropReason.AuthenticationTypeMismatch, Check(Message(VrrpVersion.V2, VrrpAddressFamily.IPv4), AuthenticationType.IPAuthenticationHeader, "x"));
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public class TsharkOracleTests
     }
 
     /// <summary>Classic libpcap format: 24-byte global header, then a 16-byte record header per frame; link type 1 (Ethernet).</summary>
-    private static void WritePcap(string path, IEnumerable<byte[]> frames)
+    internal static void WritePcap(string path, IEnumerable<byte[]> frames)
     {
         using var stream = File.Create(path);
         Span<byte> header = stackalloc byte[24];
@@ -257,7 +257,7 @@ public class TsharkOracleTests
         }
     }
 
-    private static string Run(string tshark, IEnumerable<string> arguments)
+    internal static string Run(string tshark, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(tshark)
         {
@@ -283,7 +283,7 @@ public class TsharkOracleTests
         return stdout;
     }
 
-    private static string? FindTshark()
+    internal static string? FindTshark()
     {
         foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
         {

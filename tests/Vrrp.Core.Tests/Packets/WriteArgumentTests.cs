@@ -53,7 +53,7 @@ public class WriteArgumentTests
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V3, 1, 100, 100, AuthenticationType.SimplePassword), V4, [1]));
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V3, 1, 100, 100), V4, [1]));
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1), V4, [1]));
-        Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1, AuthenticationType.IPAuthenticationHeader), V4));
+        Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1, AuthenticationType.IPAuthenticationHeader), V4, [1])); // AH: the key is not in the message
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1, (AuthenticationType)7), V4));
     }
 

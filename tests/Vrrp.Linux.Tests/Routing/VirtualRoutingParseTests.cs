@@ -19,6 +19,10 @@ public sealed class VirtualRoutingParseTests
     [InlineData("default via 10.0.0.1 metric 20 scope global table main", "default via 10.0.0.1 metric 20 scope global")]
     [InlineData("inet6 default via fe80::1 dev eth0", "inet6 default via fe80::1 dev eth0")]
     [InlineData("2001:db8:1::/48 via inet6 2001:db8::1 onlink", "2001:db8:1::/48 via 2001:db8::1 onlink")]
+    [InlineData("2001:db8:2::/48 from 2001:db8::/32 dev eth0 mtu lock 1400 rtt 300ms congctl lock cubic", "2001:db8:2::/48 from 2001:db8::/32 dev eth0 congctl lock cubic rtt 2400 mtu lock 1400")]
+    [InlineData("local 10.1.2.3 dev eth0 scope host table 100 tos 16", "local 10.1.2.3/32 dev eth0 table 100 scope host tos 16")]
+    [InlineData("multicast 239.1.0.0/16 dev eth0 protocol static no_track", "multicast 239.1.0.0/16 dev eth0 protocol 4 no_track")]
+    [InlineData("10.9.0.0/16 dev eth0 protocol static", "10.9.0.0/16 dev eth0")] // tracked: keepalived's own protocol
     public void Routes_read_as_keepalived_writes_them(string text, string written)
     {
         var route = VirtualRoute.Parse(text);
@@ -45,6 +49,10 @@ public sealed class VirtualRoutingParseTests
     [InlineData("from all fwmark 0x10/0xff lookup 200 priority 100", "from all fwmark 0x10/0xff priority 100 table 200")]
     [InlineData("not from 10.0.0.0/8 iif eth0 oif eth1 tos 16 table main", "not from 10.0.0.0/8 iif eth0 oif eth1 tos 16 table main")]
     [InlineData("inet6 from all type prohibit", "inet6 from all prohibit")]
+    [InlineData("from 10.0.0.0/8 priority 10 goto 20", "from 10.0.0.0/8 priority 10 goto 20")]
+    [InlineData("priority 5 ipproto tcp sport 1000 dport 80-90 uidrange 0-99 suppress_prefixlength 0 table 7", "from all priority 5 ipproto 6 sport 1000-1000 dport 80-90 uidrange 0-99 suppress_prefixlength 0 table 7")]
+    [InlineData("priority 6 nop no_track protocol 99", "from all priority 6 protocol 99 nop no_track")]
+    [InlineData("priority 7 l3mdev", "from all priority 7 l3mdev")]
     [InlineData("from 2001:db8::/32 blackhole", "from 2001:db8::/32 blackhole")]
     public void Rules_read_as_keepalived_writes_them(string text, string written)
     {
@@ -56,7 +64,9 @@ public sealed class VirtualRoutingParseTests
     [Theory]
     [InlineData("from 10.0.0.0/8", "has no action")]
     [InlineData("from 10.0.0.0/8 table 1 blackhole", "more than one action")]
-    [InlineData("from 10.0.0.0/8 goto 100", "'goto' is not supported")]
+    [InlineData("from 10.0.0.0/8 goto 100", "goto needs a priority lower than its target")]
+    [InlineData("from 10.0.0.0/8 uidrange 5 table 1", "is not a range N-M")]
+    [InlineData("from 10.0.0.0/8 nop suppress_prefixlength 0", "for the table action only")]
     [InlineData("from 10.0.0.0/8 to fd00::/8 table 1", "is IPv6")]
     public void Rules_that_cannot_be_installed_are_refused_with_the_reason(string text, string message)
     {
@@ -97,6 +107,45 @@ public sealed class VirtualRoutingParseTests
         Assert.Equal(1000u, BitConverter.ToUInt32(attributes[Nl.FRA_PRIORITY]));
         Assert.Equal(100u, BitConverter.ToUInt32(attributes[Nl.FRA_TABLE]));
         Assert.Equal(new byte[] { 18 }, attributes[Nl.FRA_PROTOCOL]);
+    }
+
+    [Fact]
+    public void A_route_request_carries_its_source_prefix_tos_and_metrics_as_keepalived_sends_them()
+    {
+        var route = VirtualRoute.Parse("2001:db8:2::/48 from 2001:db8::/32 dev eth0 tos 16 mtu lock 1400 hoplimit 9 congctl cubic");
+        byte[] add = Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, route, 3, delete: false));
+        Assert.Equal(new byte[] { 10, 48, 32, 16, 254, 18, 0, 1 }, add[16..24]); // family, dst_len, src_len, tos, table, protocol, scope, type
+        var attributes = Attributes(add[28..]);
+        Assert.Equal(Convert.FromHexString("20010db8000000000000000000000000"), attributes[Nl.RTA_SRC]);
+        var metrics = Attributes(attributes[Nl.RTA_METRICS]);
+        Assert.Equal("cubic"u8.ToArray(), metrics[Nl.RTAX_CC_ALGO]);
+        Assert.Equal(1400u, BitConverter.ToUInt32(metrics[2]));  // RTAX_MTU
+        Assert.Equal(9u, BitConverter.ToUInt32(metrics[10]));    // RTAX_HOPLIMIT
+        Assert.Equal(1u << 2, BitConverter.ToUInt32(metrics[Nl.RTAX_LOCK]));
+        byte[] del = Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, route, 3, delete: true));
+        Assert.False(Attributes(del[28..]).ContainsKey(Nl.RTA_METRICS));
+    }
+
+    [Fact]
+    public void A_rule_request_carries_goto_ports_uids_and_its_protocol_as_keepalived_sends_them()
+    {
+        var rule = VirtualRule.Parse("priority 5 ipproto udp sport 1000-2000 dport 53 uidrange 10-20 goto 9");
+        byte[] request = Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRule(ref w, rule));
+        Assert.Equal(2, request[23]); // FR_ACT_GOTO
+        var attributes = Attributes(request[28..]);
+        Assert.Equal(9u, BitConverter.ToUInt32(attributes[Nl.FRA_GOTO]));
+        Assert.Equal(new byte[] { 17 }, attributes[Nl.FRA_IP_PROTO]);
+        Assert.Equal(new byte[] { 0xe8, 0x03, 0xd0, 0x07 }, attributes[Nl.FRA_SPORT_RANGE]);
+        Assert.Equal(new byte[] { 53, 0, 53, 0 }, attributes[Nl.FRA_DPORT_RANGE]);
+        Assert.Equal(new byte[] { 10, 0, 0, 0, 20, 0, 0, 0 }, attributes[Nl.FRA_UID_RANGE]);
+        Assert.Equal(new byte[] { 18 }, attributes[Nl.FRA_PROTOCOL]);
+        Assert.False(attributes.ContainsKey(Nl.FRA_TABLE));
+
+        // no_track without a protocol: none is sent (keepalived's), so the kernel's default stays.
+        var free = VirtualRule.Parse("priority 6 suppress_prefixlength 0 table 100 no_track");
+        attributes = Attributes(Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRule(ref w, free))[28..]);
+        Assert.False(attributes.ContainsKey(Nl.FRA_PROTOCOL));
+        Assert.Equal(0u, BitConverter.ToUInt32(attributes[Nl.FRA_SUPPRESS_PREFIXLEN]));
     }
 
     private delegate void Writer(ref NetlinkMessageWriter writer);
