@@ -76,6 +76,7 @@ internal sealed partial class DaemonConfiguration
         to.StartupDelay = from.StartupDelay;
         to.Instances = from.Instances;
         to.SyncGroups = from.SyncGroups;
+        to.InterfaceDelays = from.InterfaceDelays;
         to.Scripts = from.Scripts;
         to.TrackFiles = from.TrackFiles;
         to.CallbackTimeout = from.CallbackTimeout;
@@ -87,6 +88,7 @@ internal sealed partial class DaemonConfiguration
         to.NotifyFifo = from.NotifyFifo;
         to.VrrpNotifyFifo = from.VrrpNotifyFifo;
         to.EnableScriptSecurity = from.EnableScriptSecurity;
+        to.FifoWriteStatesOnReload = from.FifoWriteStatesOnReload;
         to.ScriptUser = from.ScriptUser;
         to.ScriptGroup = from.ScriptGroup;
         to.GarpInterval = from.GarpInterval;

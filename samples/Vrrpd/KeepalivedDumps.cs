@@ -127,7 +127,7 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
                 json.WriteNumber("base_priority", status.ConfiguredPriority);
                 json.WriteNumber("effective_priority", status.EffectivePriority);
                 json.WriteBoolean("vipset", master);
-                json.WriteBoolean("promote_secondaries", false);
+                json.WriteBoolean("promote_secondaries", instance.PromoteSecondaries && !instance.UseVirtualMac);
                 json.WriteNumber("adver_int", instance.AdvertisementInterval.TotalSeconds);
                 json.WriteNumber("master_adver_int", (status.MasterAdvertisementInterval > TimeSpan.Zero ? status.MasterAdvertisementInterval : instance.AdvertisementInterval).TotalSeconds);
                 json.WriteNumber("accept", instance.StrictMode ? 0 : 1);
@@ -137,11 +137,12 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
                 json.WriteNumber("wantstate", (int)status.State);
                 json.WriteNumber("version", (int)status.Version);
                 json.WriteBoolean("smtp_alert", false);
-                json.WriteBoolean("notify_deleted", false);
+                json.WriteBoolean("notify_deleted", instance.ReportDeleted || instance.NotifyDeleted is not null);
                 WriteScript(json, "script_backup", instance.NotifyBackup);
                 WriteScript(json, "script_master", instance.NotifyMaster);
                 WriteScript(json, "script_fault", instance.NotifyFault);
                 WriteScript(json, "script_stop", instance.NotifyStop);
+                WriteScript(json, "script_deleted", instance.NotifyDeleted);
                 WriteScript(json, "script", instance.Notify);
                 json.WriteStartArray("vips");
                 foreach (var vip in status.VirtualAddresses)
@@ -308,7 +309,7 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
             Line(Invariant($"Preempt delay = {instance.PreemptDelay.TotalSeconds:G} secs"));
         }
 
-        Line("Promote_secondaries = disabled");
+        Line(instance.PromoteSecondaries && !instance.UseVirtualMac ? "Promote_secondaries = enabled" : "Promote_secondaries = disabled");
         if (instance.AuthenticationType == AuthenticationType.SimplePassword)
         {
             Line("Authentication type = SIMPLE_PASSWORD");
@@ -346,9 +347,13 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
 
         Line("fd_in 0, fd_out 0");
         Line("Using smtp notification = no");
-        Line("Notify deleted = Fault");
-        Line("Notify priority changes = false");
+        Line(instance.ReportDeleted || instance.NotifyDeleted is not null ? "Notify deleted = Deleted" : "Notify deleted = Fault");
+        Line(NotifiesPriorityChanges(o, instance) ? "Notify priority changes = true" : "Notify priority changes = false");
     }
+
+    // keepalived: the instance's notify_priority_changes, else its sync group's, else false.
+    private static bool NotifiesPriorityChanges(VrrpOptions o, VrrpInstanceOptions instance) =>
+        instance.NotifyPriorityChanges ?? o.SyncGroups.Find(g => g.Instances.Contains(instance.Name))?.NotifyPriorityChanges ?? false;
 
     private static TimeSpan DownTimer(VrrpInstanceStatus status, TimeSpan masterInterval)
     {

@@ -14,6 +14,10 @@ using Vrrp.Hosting;
 using Vrrpd;
 using Vrrpd.Control;
 
+// First of all: when vrrpd was started to launch a script as a user and group (notify_* CMD USER GROUP), it becomes
+// that script here and never returns (VrrpScriptLauncher).
+VrrpScriptLauncher.RunIfRequested(args);
+
 DaemonCommandLine commandLine;
 try
 {

@@ -106,4 +106,7 @@ internal static partial class Log
 
     [LoggerMessage(1049, LogLevel.Error, "Tracker source {Source} did not stop cleanly")]
     public static partial void TrackerSourceStopFailed(ILogger logger, string source, Exception exception);
+
+    [LoggerMessage(1050, LogLevel.Warning, "({Instance}) interface {Interface} debounce timer(s) not less than 2 * advert_int - resetting to {Seconds} s (as keepalived does)")]
+    public static partial void LinkDelayCut(ILogger logger, string instance, string @interface, double seconds);
 }

@@ -31,7 +31,6 @@ internal static class NotYetApplied
     /// <summary>Every option not applied yet.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("Group (user USER GROUP, script_user USER GROUP)", "leave the group out: scripts run with the user's own group", Script: static s => s.Group is not null),
     ];
 
     /// <summary>The options of <paramref name="options"/> not applied yet, each with who uses it ("Instance 'VI_1'", "Script 'chk'", "Vrrp").</summary>

@@ -18,10 +18,12 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
     private readonly TimeSpan _timeout;
     private readonly ScriptRunner _scripts;
     private readonly ILogger _logger;
+    private readonly InstanceDeletions _deletions;
 
-    public NotifyScriptHandler(VrrpOptions options, ScriptRunner scripts, ILogger logger)
+    public NotifyScriptHandler(VrrpOptions options, ScriptRunner scripts, ILogger logger, InstanceDeletions? deletions = null)
     {
         _instances = options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _deletions = deletions ?? new InstanceDeletions();
         _timeout = options.CallbackTimeout;
         _scripts = scripts;
         _logger = logger;
@@ -31,7 +33,7 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
     public void Update(VrrpOptions options) =>
         Volatile.Write(ref _instances, options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal));
 
-    public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify ?? i.NotifyMasterRxLowerPriority) is not null);
+    public bool HasScripts => _instances.Values.Any(i => (i.NotifyMaster ?? i.NotifyBackup ?? i.NotifyFault ?? i.NotifyStop ?? i.Notify ?? i.NotifyMasterRxLowerPriority ?? i.NotifyDeleted) is not null);
 
     /// <summary>keepalived's state word in notify arguments.</summary>
     internal static string? StateWord(VrrpState state) => state switch
@@ -45,6 +47,12 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
 
     public async ValueTask OnStateChangedAsync(VrrpStateChange change, CancellationToken cancellationToken)
     {
+        if (change.State == VrrpState.Stopped && _deletions.TryTake(InstanceDeletions.Consumer.Scripts, change.InstanceName, out var deletion))
+        {
+            await OnDeletedAsync(change, deletion, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!Volatile.Read(ref _instances).TryGetValue(change.InstanceName, out var instance) || StateWord(change.State) is not { } word)
         {
             return;
@@ -57,6 +65,33 @@ internal sealed class NotifyScriptHandler : IVrrpStateHandler
             VrrpState.Fault => ("notify_fault", instance.NotifyFault),
             _ => ("notify_stop", instance.NotifyStop),
         };
+        var (user, group) = ScriptSettings.NotifyUser(instance);
+        if (!string.IsNullOrWhiteSpace(specific))
+        {
+            await RunAsync(kind, change.InstanceName, specific, user, group, [], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrWhiteSpace(instance.Notify))
+        {
+            string[] extra = ["INSTANCE", change.InstanceName, word, change.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            await RunAsync("notify", change.InstanceName, instance.Notify, user, group, extra, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A reload removed the instance: keepalived 2.2.7 runs <c>notify_deleted</c> and <c>notify ... DELETED</c> when the
+    /// instance has <c>notify_deleted</c>; otherwise <c>notify_fault</c> and <c>notify ... FAULT</c>, unless it already
+    /// was in Fault. Never <c>notify_stop</c>.
+    /// </summary>
+    private async Task OnDeletedAsync(VrrpStateChange change, InstanceDeletion deletion, CancellationToken cancellationToken)
+    {
+        if (deletion.Word is not { } word)
+        {
+            return;
+        }
+
+        var instance = deletion.Options;
+        var (kind, specific) = word == "DELETED" ? ("notify_deleted", instance.NotifyDeleted) : ("notify_fault", instance.NotifyFault);
         var (user, group) = ScriptSettings.NotifyUser(instance);
         if (!string.IsNullOrWhiteSpace(specific))
         {

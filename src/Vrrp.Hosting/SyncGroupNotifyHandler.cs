@@ -4,9 +4,10 @@ namespace Vrrp.Hosting;
 
 /// <summary>
 /// Runs the notify scripts of <c>vrrp_sync_group</c>s: when a member's change leaves every member of a group in the
-/// same state (Master, Backup or Fault) and that differs from the group's last one, the group's script for that
-/// state runs, then its <c>notify</c> with <c>GROUP</c>, the group name, the state word and the priority of the
-/// member whose change completed the transition. Each group's scripts run one at a time, in order.
+/// same state (Master, Backup, Fault, or Stopped at shutdown) and that differs from the group's last one, the group's
+/// script for that state runs (<c>notify_stop</c> for Stopped), then its <c>notify</c> with <c>GROUP</c>, the group
+/// name, the state word and 0 (keepalived 2.2.7 gives a group's notify priority 0). A member a reload removes is not a
+/// stopped one. Each group's scripts run one at a time, in order.
 /// </summary>
 internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 {
@@ -15,9 +16,11 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
     private readonly TimeSpan _timeout;
     private readonly ScriptRunner _scripts;
     private readonly ILogger _logger;
+    private readonly InstanceDeletions _deletions;
 
-    public SyncGroupNotifyHandler(VrrpOptions options, ScriptRunner scripts, ILogger logger)
+    public SyncGroupNotifyHandler(VrrpOptions options, ScriptRunner scripts, ILogger logger, InstanceDeletions? deletions = null)
     {
+        _deletions = deletions ?? new InstanceDeletions();
         _timeout = options.CallbackTimeout;
         _scripts = scripts;
         _logger = logger;
@@ -29,7 +32,7 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
     {
         var previous = Volatile.Read(ref _groups).ToDictionary(static g => g.Options.Name, StringComparer.Ordinal);
         var groups = options.SyncGroups
-            .Where(g => (g.NotifyMaster ?? g.NotifyBackup ?? g.NotifyFault ?? g.Notify) is not null)
+            .Where(g => (g.NotifyMaster ?? g.NotifyBackup ?? g.NotifyFault ?? g.NotifyStop ?? g.Notify) is not null)
             .Select(g => previous.TryGetValue(g.Name, out var old) ? old.With(g) : new Group(g))
             .ToList();
         var byMember = new Dictionary<string, List<Group>>(StringComparer.Ordinal);
@@ -54,6 +57,11 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 
     public async ValueTask OnStateChangedAsync(VrrpStateChange change, CancellationToken cancellationToken)
     {
+        if (change.State == VrrpState.Stopped && _deletions.TryTake(InstanceDeletions.Consumer.Groups, change.InstanceName, out _))
+        {
+            return;
+        }
+
         if (!Volatile.Read(ref _byMember).TryGetValue(change.InstanceName, out var groups))
         {
             return;
@@ -65,7 +73,7 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
             try
             {
                 group.States[change.InstanceName] = change.State;
-                if (change.State is not (VrrpState.Master or VrrpState.Backup or VrrpState.Fault) ||
+                if (change.State is not (VrrpState.Master or VrrpState.Backup or VrrpState.Fault or VrrpState.Stopped) ||
                     group.State == change.State ||
                     group.Options.Instances.Any(m => !group.States.TryGetValue(m, out var s) || s != change.State))
                 {
@@ -78,7 +86,8 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
                 {
                     VrrpState.Master => ("notify_master", group.Options.NotifyMaster),
                     VrrpState.Backup => ("notify_backup", group.Options.NotifyBackup),
-                    _ => ("notify_fault", group.Options.NotifyFault),
+                    VrrpState.Fault => ("notify_fault", group.Options.NotifyFault),
+                    _ => ("notify_stop", group.Options.NotifyStop),
                 };
                 var (user, userGroup) = ScriptSettings.NotifyUser(group.Options);
                 if (!string.IsNullOrWhiteSpace(specific))
@@ -88,7 +97,7 @@ internal sealed class SyncGroupNotifyHandler : IVrrpStateHandler
 
                 if (!string.IsNullOrWhiteSpace(group.Options.Notify))
                 {
-                    string[] extra = ["GROUP", group.Options.Name, word, change.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+                    string[] extra = ["GROUP", group.Options.Name, word, "0"];
                     await RunAsync("notify", group.Options.Name, group.Options.Notify, user, userGroup, extra, cancellationToken).ConfigureAwait(false);
                 }
             }

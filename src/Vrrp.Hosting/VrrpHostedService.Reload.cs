@@ -15,6 +15,8 @@ internal sealed partial class VrrpHostedService
     private VrrpOptions? _running;
     private NotifyScriptHandler? _notify;
     private SyncGroupNotifyHandler? _groupNotify;
+    private readonly InstanceDeletions _deletions = new();
+    private volatile bool _reconfiguring;
 
     public async Task<VrrpReloadResult> ReloadAsync(CancellationToken cancellationToken = default)
     {
@@ -57,6 +59,7 @@ internal sealed partial class VrrpHostedService
             var routers = options.Instances.Select(i => DriverConfiguration.Create(options, i, tracking.FileValue, tracking.ScriptValue)).ToList();
             var groups = options.SyncGroups.Select(static g => new VrrpSyncGroupConfiguration(g.Name, g.Instances)).ToList();
             VrrpReconfiguration changes;
+            _reconfiguring = true; // an instance that stops now is removed by the reload (see Observer.OnStateChanged)
             try
             {
                 // The platform's resources of each instance (Vrrp.Linux: virtual MAC, routes, Accept_Mode filter), as at start.
@@ -70,8 +73,20 @@ internal sealed partial class VrrpHostedService
                 await tracking.Reconfigure(running).ConfigureAwait(false);
                 return Refuse([ex.Message]);
             }
+            finally
+            {
+                _reconfiguring = false;
+            }
 
             UpdateScripts(options);
+            ApplyLinkDelays(driver, options, running);
+            await ReopenFifosAsync(options).ConfigureAwait(false);
+            if (options.FifoWriteStatesOnReload && _fifos is { } fifos)
+            {
+                var added = changes.Added.ToHashSet(StringComparer.Ordinal);
+                fifos.WriteStatesOnReload(driver.GetStatus().Where(s => !added.Contains(s.Name)));
+            }
+
             _notify?.Update(options);
             _groupNotify?.Update(options);
             foreach (string name in options.Scripts.Select(static s => s.Name))

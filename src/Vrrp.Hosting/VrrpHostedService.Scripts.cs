@@ -31,8 +31,9 @@ internal sealed partial class VrrpHostedService
         _scripts.Update(user, group, security);
         _scripts.CheckAll(ScriptSettings.Commands(options));
 
-        // The FIFOs stay open as they are (their paths and users are read at start); their lines follow the new groups.
+        // Their lines follow the new groups (FIFOs whose settings changed are reopened by ReopenFifosAsync).
         _fifos?.UpdateGroups(options.SyncGroups.Select(static g => (g.Name, (IReadOnlyList<string>)g.Instances)));
+        _fifos?.SetPriorityChanges(ScriptSettings.PriorityChanges(options));
     }
 
     /// <summary>Opens the notify FIFOs (before the instances start, so their first lines are there).</summary>
@@ -49,7 +50,50 @@ internal sealed partial class VrrpHostedService
             }
         }
 
-        _fifos = fifos.Count == 0 ? null : new NotifyFifoWriter(fifos, options.SyncGroups.Select(static g => (g.Name, (IReadOnlyList<string>)g.Instances)));
+        // The writer exists even without FIFOs: a reload may open some.
+        _fifos = new NotifyFifoWriter(fifos, options.SyncGroups.Select(static g => (g.Name, (IReadOnlyList<string>)g.Instances)), _deletions);
+        _fifos?.SetPriorityChanges(ScriptSettings.PriorityChanges(options));
+    }
+
+    /// <summary>
+    /// After a reload: FIFOs whose path, user or script changed are closed (as at stop: removed when created here,
+    /// their script ends) and the new ones opened, as keepalived reopens them at every reload; unchanged ones stay open,
+    /// so their readers miss nothing.
+    /// </summary>
+    private async Task ReopenFifosAsync(VrrpOptions options)
+    {
+        if (_fifos is not { } writer || _scripts is not { } scripts)
+        {
+            return;
+        }
+
+        var wanted = ScriptSettings.Fifos(options).ToList();
+        var current = writer.Fifos;
+        var kept = current.Where(f => wanted.Contains((f.Spec, f.Kind))).ToList();
+        var dropped = current.Where(f => !kept.Contains(f)).ToList();
+        if (dropped.Count == 0 && kept.Count == wanted.Count)
+        {
+            return;
+        }
+
+        writer.SetFifos(kept);
+        foreach (var fifo in dropped)
+        {
+            await fifo.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var logger = _loggerFactory.CreateLogger("Vrrp.Hosting.Scripts");
+        var (user, group, security) = ScriptSettings.Global(options);
+        var opened = new List<NotifyFifo>(kept);
+        foreach (var (spec, kind) in wanted.Where(w => !kept.Any(f => f.Spec == w.Spec && f.Kind == w.Kind)))
+        {
+            if (NotifyFifo.Open(spec, kind, scripts, () => ScriptIdentity.Resolve(null, null, user, group, security, out _), logger) is { } fifo)
+            {
+                opened.Add(fifo);
+            }
+        }
+
+        writer.SetFifos(opened);
     }
 
     /// <summary>Closes the FIFOs after the last lines (STOP) were written: created ones are removed, their scripts end.</summary>

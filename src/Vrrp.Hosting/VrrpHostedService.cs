@@ -59,9 +59,9 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         // Always there, even without scripts: a reload may add some (Update).
         var handlers = new List<IVrrpStateHandler>();
         _scripts = CreateScripts(options);
-        _notify = new NotifyScriptHandler(options, _scripts, _logger);
+        _notify = new NotifyScriptHandler(options, _scripts, _logger, _deletions);
         handlers.Add(_notify);
-        _groupNotify = new SyncGroupNotifyHandler(options, _scripts, _logger);
+        _groupNotify = new SyncGroupNotifyHandler(options, _scripts, _logger, _deletions);
         handlers.Add(_groupNotify);
 
         handlers.AddRange(_services.GetServices<IVrrpStateHandler>());
@@ -124,6 +124,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
         }
 
+        ApplyLinkDelays(driver, options, null);
         OpenFifos(options, _scripts);
         driver.AddObserver(new Observer(this));
         _driver = driver;
@@ -175,6 +176,37 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
 
         _sources.Clear();
+    }
+
+    /// <summary>
+    /// keepalived's <c>interface_up_down_delays</c>, each delay cut to just below twice the shortest advert interval of
+    /// the instances on its interface (keepalived's <c>check_debounce_timers</c>: 2 x advert_int - advert_int / 256).
+    /// After a reload, delays that are gone are removed.
+    /// </summary>
+    private void ApplyLinkDelays(VrrpDriver driver, VrrpOptions options, VrrpOptions? previous)
+    {
+        foreach (var gone in previous?.InterfaceDelays.Where(p => !options.InterfaceDelays.Any(d => d.Interface == p.Interface)) ?? [])
+        {
+            driver.SetLinkDelays(gone.Interface, TimeSpan.Zero, TimeSpan.Zero);
+        }
+
+        foreach (var delay in options.InterfaceDelays)
+        {
+            var (down, up) = (delay.Down, delay.Up);
+            if (options.Instances.Where(i => i.Interface == delay.Interface).OrderBy(static i => i.AdvertisementInterval).FirstOrDefault() is { } fastest)
+            {
+                var interval = fastest.AdvertisementInterval;
+                if (down >= 2 * interval || up >= 2 * interval)
+                {
+                    var cut = (2 * interval) - (interval / 256);
+                    down = down >= 2 * interval ? cut : down;
+                    up = up >= 2 * interval ? cut : up;
+                    Log.LinkDelayCut(_logger, fastest.Name, delay.Interface, cut.TotalSeconds);
+                }
+            }
+
+            driver.SetLinkDelays(delay.Interface, down, up);
+        }
     }
 
     /// <summary>"Instance 'A'", "Instances 'A', 'B' and 'C'", or the first five and how many more.</summary>
@@ -299,8 +331,20 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     /// </summary>
     private sealed class Observer(VrrpHostedService host) : VrrpObserver
     {
-        public override void OnStateChanged(VrrpStateChange change) =>
+        public override void OnStateChanged(VrrpStateChange change)
+        {
             host._metrics.Transition(change.InstanceName, change.PreviousState, change.State);
+            if (change.State == VrrpState.Stopped && host._reconfiguring && host._running?.Instances.Find(i => i.Name == change.InstanceName) is { } removed)
+            {
+                // A reload is removing it: its notifies report a deletion, as keepalived's (InstanceDeletions).
+                host._deletions.Record(new InstanceDeletion(removed, change.PreviousState));
+            }
+
+            host._fifos?.OnStateChanged(change.InstanceName, change.State);
+        }
+
+        // keepalived's notify_priority_changes: a FIFO line when the effective priority changes, at once.
+        public override void OnPriorityChanged(string instance, int priority) => host._fifos?.OnPriorityChanged(instance, priority);
 
         // Callbacks, notify scripts and WatchAsync readers get the change once its address work is done: a master's
         // addresses are on the interface (and announced), a backup's are gone.

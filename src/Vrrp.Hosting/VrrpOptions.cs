@@ -26,6 +26,13 @@ public sealed class VrrpOptions
     /// <summary>The virtual routers (keepalived <c>vrrp_instance</c> blocks).</summary>
     public List<VrrpInstanceOptions> Instances { get; set; } = [];
 
+    /// <summary>
+    /// Per-interface delays before a link change acts (keepalived's <c>interface_up_down_delays</c>): a link that goes
+    /// down (or up) and comes back within the delay changes nothing. A delay not below twice the advert interval of an
+    /// instance on the interface is cut to just below it, as keepalived does.
+    /// </summary>
+    public List<VrrpInterfaceDelayOptions> InterfaceDelays { get; set; } = [];
+
     /// <summary>Groups of instances that change state together (keepalived <c>vrrp_sync_group</c>).</summary>
     public List<VrrpSyncGroupOptions> SyncGroups { get; set; } = [];
 
@@ -77,8 +84,18 @@ public sealed class VrrpOptions
     /// <summary>The user scripts and notify commands run as unless they name their own (<c>script_user USER [GROUP]</c>), or null.</summary>
     public string? ScriptUser { get; set; }
 
-    /// <summary>The group of <see cref="ScriptUser"/> (<c>script_user USER GROUP</c>), or null for the user's own group.</summary>
+    /// <summary>
+    /// The group of <see cref="ScriptUser"/> (<c>script_user USER GROUP</c>), or null for the user's own group; one other
+    /// than the user's own needs <see cref="VrrpScriptLauncher.RunIfRequested"/> (see <see cref="VrrpScriptOptions.Group"/>).
+    /// </summary>
     public string? ScriptGroup { get; set; }
+
+    /// <summary>
+    /// After a reload, write each sync group's state and each kept instance's state that is not Master to the notify
+    /// FIFOs (<c>fifo_write_vrrp_states_on_reload</c>), as keepalived 2.2.7 does: <c>GROUP "G1" BACKUP 0</c>,
+    /// <c>INSTANCE "VI_1" BACKUP 100</c>. Without it (the default) a reload writes only the changes it makes.
+    /// </summary>
+    public bool FifoWriteStatesOnReload { get; set; }
 
     /// <summary>The gap between gratuitous ARPs sent on one interface (<c>vrrp_garp_interval</c>); zero sends them back to back.</summary>
     public TimeSpan GarpInterval { get; set; }
@@ -358,8 +375,38 @@ public sealed class VrrpInstanceOptions
     /// <summary>The user the notify commands run as (<c>notify_* COMMAND USER [GROUP]</c>); null is <see cref="VrrpOptions.ScriptUser"/>, else the process's user.</summary>
     public string? NotifyUser { get; set; }
 
-    /// <summary>The group of <see cref="NotifyUser"/>, or null for the user's own group.</summary>
+    /// <summary>
+    /// The group of <see cref="NotifyUser"/>, or null for the user's own group; one other than the user's own needs
+    /// <see cref="VrrpScriptLauncher.RunIfRequested"/> (see <see cref="VrrpScriptOptions.Group"/>).
+    /// </summary>
     public string? NotifyGroup { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>promote_secondaries</c>: with <c>UseLinux()</c>, <c>net.ipv4.conf.IF.promote_secondaries</c> is
+    /// set to 1 on the interface while the instance runs (when it was 0; set back with the last instance that asked), so
+    /// that removing the interface's primary address keeps the virtual addresses of its subnet. Ignored with
+    /// <see cref="UseVirtualMac"/> (its interface has it already), as keepalived does.
+    /// </summary>
+    public bool PromoteSecondaries { get; set; }
+
+    /// <summary>
+    /// Write a notify FIFO line on every change of the effective priority (<c>notify_priority_changes</c>):
+    /// <c>INSTANCE "NAME" MASTER_PRIORITY 140</c>, or <c>BACKUP_PRIORITY</c> when not master, as keepalived 2.2.7
+    /// (which writes these to the FIFOs only, not to notify scripts). Null takes the sync group's
+    /// <see cref="VrrpSyncGroupOptions.NotifyPriorityChanges"/>, else false.
+    /// </summary>
+    public bool? NotifyPriorityChanges { get; set; }
+
+    /// <summary>
+    /// When a reload removes the instance, report it as DELETED (<c>notify_deleted</c>): <see cref="NotifyDeleted"/>
+    /// runs, <see cref="Notify"/> gets <c>DELETED</c> and the FIFOs <c>INSTANCE "NAME" DELETED PRIORITY</c>. Without
+    /// it (keepalived's default) a removed instance reports FAULT (<see cref="NotifyFault"/>), unless it already was
+    /// in Fault. Either way <see cref="NotifyStop"/> does not run for a removed instance, as in keepalived.
+    /// </summary>
+    public bool ReportDeleted { get; set; }
+
+    /// <summary>Command run when a reload removes the instance (<c>notify_deleted COMMAND</c>); implies <see cref="ReportDeleted"/>.</summary>
+    public string? NotifyDeleted { get; set; }
 
     #endregion
 }
@@ -458,7 +505,11 @@ public sealed class VrrpScriptOptions
 
     #endregion
 
-    /// <summary>The group of <see cref="User"/> (<c>user USER GROUP</c>), or null for the user's own group.</summary>
+    /// <summary>
+    /// The group of <see cref="User"/> (<c>user USER GROUP</c>), or null for the user's own group. A group other than the
+    /// user's own is set as keepalived sets it (the group, as the only supplementary group too): the script is started
+    /// through the application, which calls <see cref="VrrpScriptLauncher.RunIfRequested"/> first in <c>Main</c>.
+    /// </summary>
     public string? Group { get; set; }
 }
 
@@ -479,6 +530,28 @@ public sealed class VrrpTrackFileOptions
 
     /// <summary>keepalived's <c>weight W reverse</c>: the number read is subtracted (x weight) rather than added; with weight 0, 0 means Fault.</summary>
     public bool Reverse { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>init_file [VALUE]</c>: when the file is missing at start or at a reload, it is created holding
+    /// this value (and a newline); null (the default) leaves a missing file missing (it reads as 0).
+    /// </summary>
+    public int? InitialValue { get; set; }
+
+    /// <summary><c>init_file VALUE overwrite</c>: an existing regular file is overwritten with <see cref="InitialValue"/> at start (never at a reload).</summary>
+    public bool InitialOverwrite { get; set; }
+}
+
+/// <summary>One interface's link delays (a line of keepalived's <c>interface_up_down_delays { IF DOWN [UP] }</c>).</summary>
+public sealed class VrrpInterfaceDelayOptions
+{
+    /// <summary>The interface.</summary>
+    public string Interface { get; set; } = "";
+
+    /// <summary>How long its link must stay down before the instances see it down (0: at once).</summary>
+    public TimeSpan Down { get; set; }
+
+    /// <summary>How long its link must stay up before the instances see it up (0: at once).</summary>
+    public TimeSpan Up { get; set; }
 }
 
 /// <summary>Instances that track the interfaces of static entries (keepalived <c>track_group NAME { group { ... } }</c>).</summary>
@@ -522,6 +595,15 @@ public sealed class VrrpSyncGroupOptions
     /// <summary>The user the group's notify commands run as (<c>notify_* COMMAND USER [GROUP]</c>); null is <see cref="VrrpOptions.ScriptUser"/>.</summary>
     public string? NotifyUser { get; set; }
 
-    /// <summary>The group of <see cref="NotifyUser"/>, or null for the user's own group.</summary>
+    /// <summary>
+    /// The group of <see cref="NotifyUser"/>, or null for the user's own group; one other than the user's own needs
+    /// <see cref="VrrpScriptLauncher.RunIfRequested"/> (see <see cref="VrrpScriptOptions.Group"/>).
+    /// </summary>
     public string? NotifyGroup { get; set; }
+
+    /// <summary>Command run when the group stops (<c>notify_stop</c>), after every member's own stop notifies.</summary>
+    public string? NotifyStop { get; set; }
+
+    /// <summary>The default of the members' <see cref="VrrpInstanceOptions.NotifyPriorityChanges"/> (<c>notify_priority_changes</c>); null is false.</summary>
+    public bool? NotifyPriorityChanges { get; set; }
 }

@@ -47,6 +47,18 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         var files = options.TrackFiles.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         HashSet<string>? healthChecks = null;
 
+        foreach (var delay in options.InterfaceDelays)
+        {
+            if (string.IsNullOrWhiteSpace(delay.Interface))
+            {
+                errors.Add("InterfaceDelays (interface_up_down_delays): an entry has no Interface.");
+            }
+            else if (delay.Down < TimeSpan.Zero || delay.Up < TimeSpan.Zero || delay.Down > TimeSpan.FromSeconds(255) || delay.Up > TimeSpan.FromSeconds(255))
+            {
+                errors.Add($"InterfaceDelays (interface_up_down_delays) '{delay.Interface}': Down and Up must be between 0 and 255 s, got {VrrpLimits.Seconds(delay.Down)} and {VrrpLimits.Seconds(delay.Up)}.");
+            }
+        }
+
         foreach (var script in options.Scripts)
         {
             string label = $"Script '{script.Name}'";
@@ -72,6 +84,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             }
 
             CheckWeight(errors, label, "Weight (weight)", script.Weight);
+            if (!string.IsNullOrEmpty(script.Group) && !string.IsNullOrEmpty(script.User) && !VrrpScriptLauncher.IsAvailable && !OperatingSystem.IsWindows() &&
+                ScriptIdentity.Lookup(script.User, script.Group, out _) is { NeedsLauncher: true } identity)
+            {
+                errors.Add($"{label}: Group (user {script.User} {script.Group}) {identity.Unsupported(script.Group)}.");
+            }
         }
 
         foreach (var file in options.TrackFiles)
@@ -176,6 +193,7 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             CheckCommand(errors, label, "NotifyFault (notify_fault)", instance.NotifyFault);
             CheckCommand(errors, label, "NotifyStop (notify_stop)", instance.NotifyStop);
             CheckCommand(errors, label, "Notify (notify)", instance.Notify);
+            CheckCommand(errors, label, "NotifyDeleted (notify_deleted)", instance.NotifyDeleted);
 
             CheckTrackedOnce(errors, label, "TrackInterfaces (track_interface)", instance.TrackInterfaces.Select(t => t.Interface));
             CheckTrackedOnce(errors, label, "TrackScripts (track_script)", instance.TrackScripts.Select(t => t.Name));
@@ -267,6 +285,7 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             CheckCommand(errors, groupLabel, "NotifyBackup (notify_backup)", group.NotifyBackup);
             CheckCommand(errors, groupLabel, "NotifyFault (notify_fault)", group.NotifyFault);
             CheckCommand(errors, groupLabel, "Notify (notify)", group.Notify);
+            CheckCommand(errors, groupLabel, "NotifyStop (notify_stop)", group.NotifyStop);
 
             foreach (string member in group.Instances)
             {

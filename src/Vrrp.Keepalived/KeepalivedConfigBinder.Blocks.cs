@@ -178,6 +178,43 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
+    /// <summary>
+    /// <c>init_file [VALUE] [overwrite]</c> (keepalived's <c>track_file_init_handler</c>): a number (0 when none;
+    /// keepalived warns outside -254..254 but uses it) and <c>overwrite</c>, in any order.
+    /// </summary>
+    internal void ReadInitFile(ConfigStatement s, VrrpTrackFileOptions file)
+    {
+        int value = 0;
+        bool overwrite = false;
+        for (int i = 0; i < s.Arguments.Count; i++)
+        {
+            string word = s.Arguments[i].Text;
+            if (word.Length > 0 && (char.IsAsciiDigit(word[0]) || word[0] == '-'))
+            {
+                if (!TryParseInt(s, i, int.MinValue, int.MaxValue, "an integer", out value, $"track file {file.Name} init value", checkExtra: false))
+                {
+                    return;
+                }
+
+                if (value is < -254 or > 254)
+                {
+                    _d.Warning(s.Location, $"track file {file.Name} init value {value} is outside the sensible range -254..254 (used as keepalived does)");
+                }
+            }
+            else if (word == "overwrite")
+            {
+                overwrite = true;
+            }
+            else
+            {
+                _d.Error(s.Location, $"init_file: unknown option '{word}' (expected a number or overwrite)");
+                return;
+            }
+        }
+
+        (file.InitialValue, file.InitialOverwrite) = (value, overwrite);
+    }
+
     internal void ReadSyncGroupMembers(ConfigStatement s, SyncGroupDraft draft)
     {
         foreach (var member in s.Block!)

@@ -41,6 +41,28 @@ internal sealed partial class KeepalivedConfigBinder
         users.Add((s, user, group));
     }
 
+    /// <summary>
+    /// <c>notify_deleted [COMMAND [USER [GROUP]]]</c>: report DELETED rather than FAULT when a reload removes the
+    /// instance, and run COMMAND then (keepalived keeps the first one).
+    /// </summary>
+    internal void ReadNotifyDeleted(ConfigStatement s, InstanceDraft draft)
+    {
+        if (draft.Has(s.Keyword))
+        {
+            _d.Warning(s.Location, $"{s.Keyword} is already set; this one is ignored (as keepalived does)");
+            return;
+        }
+
+        if (s.Arguments.Count == 0)
+        {
+            draft.Options.ReportDeleted = true;
+            draft.Seen[s.Keyword] = s.Location;
+            return;
+        }
+
+        ReadNotify(s, draft, draft.Options.NotifyDeleted, static (o, v) => (o.NotifyDeleted, o.ReportDeleted) = (v, true));
+    }
+
     /// <summary>The notify commands of one block: the user they run as, or an error when they differ.</summary>
     private (string? User, string? Group) NotifyUser(string scope, string name, List<(ConfigStatement At, string? User, string? Group)> users)
     {

@@ -213,6 +213,53 @@ internal sealed partial class KeepalivedConfigBinder
         set(TimeSpan.FromSeconds(seconds.Value), all);
     }
 
+    /// <summary>
+    /// <c>interface_up_down_delays { IF DOWN [UP] ... }</c> (keepalived's <c>alloc_if_up_down_delay</c>): seconds
+    /// 0..255 with up to six decimals; UP is 0 when left out; a line keepalived ignores (no delay, a bad one) is a
+    /// warning.
+    /// </summary>
+    internal void ReadInterfaceDelays(ConfigStatement block, List<VrrpInterfaceDelayOptions> delays)
+    {
+        foreach (var s in Entries(block))
+        {
+            if (!IsInterfaceName(s, s.Keyword))
+            {
+                continue;
+            }
+
+            if (s.Arguments.Count == 0)
+            {
+                _d.Warning(s.Location, $"No timeouts specified for {s.Keyword} up/down delays; ignored (as keepalived does)");
+                continue;
+            }
+
+            if (s.Arguments.Count > 2)
+            {
+                _d.Warning(s.Location, $"Too many parameters for {s.Keyword} up/down delays (as keepalived says)");
+            }
+
+            if (Delay(s, 0, "down") is not { } down || (s.Arguments.Count > 1 ? Delay(s, 1, "up") : TimeSpan.Zero) is not { } up)
+            {
+                continue;
+            }
+
+            delays.RemoveAll(d => d.Interface == s.Keyword);
+            delays.Add(new VrrpInterfaceDelayOptions { Interface = s.Keyword, Down = down, Up = up });
+        }
+
+        TimeSpan? Delay(ConfigStatement s, int index, string which)
+        {
+            string text = s.Arguments[index].Text;
+            if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds) && seconds is >= 0 and <= 255)
+            {
+                return TimeSpan.FromTicks((long)(Math.Round(seconds, 6, MidpointRounding.AwayFromZero) * TimeSpan.TicksPerSecond));
+            }
+
+            _d.Warning(s.Location, $"Invalid {which} delay {text} for {s.Keyword} (seconds 0..255); the line is ignored (as keepalived does)");
+            return null;
+        }
+    }
+
     /// <summary><c>track_group NAME { group { INSTANCE ... } }</c>: instances that track the interfaces of static entries naming the group.</summary>
     internal void ReadStaticTrackGroup(ConfigStatement s)
     {

@@ -73,6 +73,20 @@ internal sealed partial class KeepalivedConfigBinder
             bool groupWeights = AddGroupTrackers(draft);
             group.TrackingWeight = keepWeights || groupWeights;
             _options.SyncGroups.Add(group);
+            foreach (string member in group.Instances)
+            {
+                // keepalived: an instance's notify_priority_changes, else its group's, else global_defs'.
+                var options = _instances.First(i => i.Options.Name == member).Options;
+                options.NotifyPriorityChanges ??= group.NotifyPriorityChanges;
+            }
+        }
+
+        if (Globals.TryGetValue("vrrp_notify_priority_changes", out object? notifyPriorityChanges))
+        {
+            foreach (var draft in _instances)
+            {
+                draft.Options.NotifyPriorityChanges ??= (bool)notifyPriorityChanges;
+            }
         }
     }
 

@@ -74,6 +74,7 @@ public static class KeepalivedConfigBuilderExtensions
         into.TrackFiles.AddRange(from.TrackFiles);
         into.TrackProcesses.AddRange(from.TrackProcesses);
         into.SyncGroups.AddRange(from.SyncGroups);
+        into.InterfaceDelays.AddRange(from.InterfaceDelays);
         into.StaticAddresses.AddRange(from.StaticAddresses);
         into.StaticRoutes.AddRange(from.StaticRoutes);
         into.StaticRules.AddRange(from.StaticRules);
@@ -82,6 +83,7 @@ public static class KeepalivedConfigBuilderExtensions
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;
         into.EnableScriptSecurity |= from.EnableScriptSecurity;
+        into.FifoWriteStatesOnReload |= from.FifoWriteStatesOnReload;
         into.MulticastGroup4 = from.MulticastGroup4 ?? into.MulticastGroup4;
         into.MulticastGroup6 = from.MulticastGroup6 ?? into.MulticastGroup6;
         into.NotifyFifo = from.NotifyFifo ?? into.NotifyFifo;

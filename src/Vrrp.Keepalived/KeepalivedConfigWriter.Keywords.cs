@@ -71,6 +71,43 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteInterfaceDelays(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        if (options.InterfaceDelays.Count == 0)
+        {
+            return;
+        }
+
+        w.Line("");
+        w.Open("interface_up_down_delays");
+        foreach (var delay in options.InterfaceDelays)
+        {
+            w.Line($"{Word(delay.Interface)} {Seconds(delay.Down)} {Seconds(delay.Up)}");
+        }
+
+        w.Close();
+    }
+
+    internal static void WriteInitFile(ConfigOutput w, VrrpTrackFileOptions o, VrrpOptions all)
+    {
+        if (o.InitialValue is { } value)
+        {
+            w.Line($"init_file {Number(value)}{(o.InitialOverwrite ? " overwrite" : "")}");
+        }
+    }
+
+    internal static void WriteNotifyDeleted(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.NotifyDeleted is not null)
+        {
+            WriteNotify(w, "notify_deleted", o.NotifyDeleted, o.NotifyUser, o.NotifyGroup);
+        }
+        else if (o.ReportDeleted)
+        {
+            w.Line("notify_deleted");
+        }
+    }
+
     internal static void WriteNotifyFifo(ConfigOutput w, string prefix, VrrpNotifyFifoOptions? fifo)
     {
         if (fifo is null)

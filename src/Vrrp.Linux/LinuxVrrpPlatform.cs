@@ -199,6 +199,62 @@ public sealed class LinuxVrrpPlatform : IDisposable
         }
     }
 
+    private readonly Dictionary<string, (int Users, bool Set)> _promoteSecondaries = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// keepalived's <c>promote_secondaries</c>: sets <c>net.ipv4.conf.IF.promote_secondaries</c> to 1 (through /proc/sys,
+    /// in the platform's namespace) when it is 0, so that removing the interface's primary address does not remove its
+    /// secondaries (the virtual addresses in its subnet). Counted per interface: <see cref="ReleasePromoteSecondaries"/>
+    /// restores 0 with its last user, when it was set here. Returns true when this call changed it.
+    /// </summary>
+    internal bool AcquirePromoteSecondaries(string interfaceName)
+    {
+        lock (_promoteSecondaries)
+        {
+            bool set = false;
+            if (!_promoteSecondaries.TryGetValue(interfaceName, out var entry))
+            {
+                if (InterfaceSettings.Read(NetworkNamespace, interfaceName, "promote_secondaries") == "0")
+                {
+                    InterfaceSettings.Write(NetworkNamespace, interfaceName, "promote_secondaries", "1");
+                    set = true;
+                }
+
+                entry = (0, set);
+            }
+
+            _promoteSecondaries[interfaceName] = (entry.Users + 1, entry.Set);
+            return set;
+        }
+    }
+
+    /// <summary>Gives up one use of <see cref="AcquirePromoteSecondaries"/>; the last restores 0 when it was set here. Returns true when it did.</summary>
+    internal bool ReleasePromoteSecondaries(string interfaceName)
+    {
+        lock (_promoteSecondaries)
+        {
+            if (!_promoteSecondaries.TryGetValue(interfaceName, out var entry))
+            {
+                return false;
+            }
+
+            if (entry.Users > 1)
+            {
+                _promoteSecondaries[interfaceName] = (entry.Users - 1, entry.Set);
+                return false;
+            }
+
+            _promoteSecondaries.Remove(interfaceName);
+            if (entry.Set && InterfaceSettings.Read(NetworkNamespace, interfaceName, "promote_secondaries") is not null)
+            {
+                InterfaceSettings.Write(NetworkNamespace, interfaceName, "promote_secondaries", "0");
+                return true;
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Gives up one use of the filter; the last removes the table.</summary>
     internal void ReleaseAcceptFilter()
     {

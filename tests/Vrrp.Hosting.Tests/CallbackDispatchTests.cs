@@ -223,7 +223,87 @@ public class SyncGroupNotifyTests
             Assert.Equal("", await File.ReadAllTextAsync(log, ct)); // VI_2 not yet master
             await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Master, 140), ct);
             await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Master, 140), ct); // no repeat
-            Assert.Equal(["group-master", "notify GROUP G1 MASTER 140"], (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd()));
+            // keepalived 2.2.7 gives a group's notify priority 0 (vrrp_notify.c: "the prio will be indicated as zero for a group").
+            Assert.Equal(["group-master", "notify GROUP G1 MASTER 0"], (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd()));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact]
+    public async Task A_group_s_notify_stop_runs_once_every_member_stopped_and_not_for_a_member_a_reload_removed()
+    {
+        string log = Path.GetTempFileName();
+        try
+        {
+            var options = new VrrpOptions();
+            options.SyncGroups.Add(new VrrpSyncGroupOptions
+            {
+                Name = "G1",
+                Instances = ["VI_1", "VI_2"],
+                NotifyStop = $"/bin/sh -c 'echo group-stop >> {log}'",
+                Notify = $"/bin/sh -c 'echo notify \"$@\" >> {log}' notify",
+            });
+            var deletions = new InstanceDeletions();
+            var handler = new SyncGroupNotifyHandler(options, new ScriptRunner(null, null, false, new FakeLogger()), new FakeLogger(), deletions);
+            var ct = TestContext.Current.CancellationToken;
+            VrrpStateChange Change(string i, VrrpState from, VrrpState s, int p) => new() { InstanceName = i, PreviousState = from, State = s, Priority = p, Timestamp = default };
+
+            await handler.OnStateChangedAsync(Change("VI_1", VrrpState.Backup, VrrpState.Master, 150), ct);
+            await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Backup, VrrpState.Master, 140), ct);
+
+            // VI_2 removed by a reload, VI_1 stopped: not a group stop.
+            deletions.Record(new InstanceDeletion(new VrrpInstanceOptions { Name = "VI_2" }, VrrpState.Master));
+            await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Master, VrrpState.Stopped, 140), ct);
+            await handler.OnStateChangedAsync(Change("VI_1", VrrpState.Master, VrrpState.Stopped, 150), ct);
+            Assert.Equal(["notify GROUP G1 MASTER 0"], (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd()));
+
+            // Both stopped (shutdown): the group's notify_stop, then notify with STOP and 0.
+            await handler.OnStateChangedAsync(Change("VI_2", VrrpState.Master, VrrpState.Stopped, 140), ct);
+            Assert.Equal(["notify GROUP G1 MASTER 0", "group-stop", "notify GROUP G1 STOP 0"], (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd()));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, null, VrrpState.Master, "fault|notify INSTANCE VI_1 FAULT 150")]
+    [InlineData(false, null, VrrpState.Fault, "")]
+    [InlineData(true, null, VrrpState.Fault, "notify INSTANCE VI_1 DELETED 150")]
+    [InlineData(false, "deleted", VrrpState.Backup, "deleted|notify INSTANCE VI_1 DELETED 150")]
+    public async Task An_instance_a_reload_removes_reports_FAULT_or_DELETED_as_keepalived_and_never_STOP(bool reportDeleted, string? deletedWord, VrrpState previous, string expected)
+    {
+        string log = Path.GetTempFileName();
+        try
+        {
+            string Echo(string word) => $"/bin/sh -c 'echo {word} >> {log}'";
+            var instance = new VrrpInstanceOptions
+            {
+                Name = "VI_1",
+                NotifyFault = Echo("fault"),
+                NotifyStop = Echo("stop"),
+                Notify = $"/bin/sh -c 'echo notify \"$@\" >> {log}' notify",
+                ReportDeleted = reportDeleted,
+                NotifyDeleted = deletedWord is null ? null : Echo(deletedWord),
+            };
+            var options = new VrrpOptions();
+            options.Instances.Add(instance);
+            var deletions = new InstanceDeletions();
+            var handler = new NotifyScriptHandler(options, new ScriptRunner(null, null, false, new FakeLogger()), new FakeLogger(), deletions);
+            var ct = TestContext.Current.CancellationToken;
+
+            deletions.Record(new InstanceDeletion(instance, previous));
+            await handler.OnStateChangedAsync(new VrrpStateChange { InstanceName = "VI_1", PreviousState = previous, State = VrrpState.Stopped, Priority = 150, Timestamp = default }, ct);
+            Assert.Equal(expected, string.Join('|', (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd())));
+
+            // The next Stopped (a shutdown) is a stop again.
+            File.WriteAllText(log, "");
+            await handler.OnStateChangedAsync(new VrrpStateChange { InstanceName = "VI_1", PreviousState = VrrpState.Backup, State = VrrpState.Stopped, Priority = 150, Timestamp = default }, ct);
+            Assert.Equal("stop|notify INSTANCE VI_1 STOP 150", string.Join('|', (await File.ReadAllLinesAsync(log, ct)).Select(l => l.TrimEnd())));
         }
         finally
         {

@@ -169,6 +169,74 @@ public class HostReloadTests
         return instance;
     }
 
+    [Fact]
+    public async Task Interface_delays_hold_a_short_link_flap_back_and_let_a_long_one_act_after_the_delay()
+    {
+        // keepalived's interface_up_down_delays { eth0 1.5 0 }: a down shorter than 1.5 s changes nothing; a longer one
+        // puts the instance in Fault 1.5 s after the link went down.
+        var (time, lan) = Lan();
+        var config = new Holder([Instance("VI_1", 51, 200, "192.0.2.100/24")])
+        {
+            Delays = [new VrrpInterfaceDelayOptions { Interface = SimulatedNode.InterfaceName, Down = TimeSpan.FromSeconds(1.5) }],
+        };
+        await using var a = Host(lan, time, "a", config);
+        var ct = TestContext.Current.CancellationToken;
+        await a.StartAsync(ct);
+        await Clock.RunUntilAsync(time, () => State(a, "VI_1") == VrrpState.Master, TimeSpan.FromSeconds(10));
+
+        lan.Nodes[0].SetLinkUp(false);
+        await Clock.RunAsync(time, TimeSpan.FromSeconds(1));
+        lan.Nodes[0].SetLinkUp(true);
+        await Clock.RunAsync(time, TimeSpan.FromSeconds(3));
+        Assert.Equal(VrrpState.Master, State(a, "VI_1"));
+        var logs = a.Services.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Contains("Delay timer for eth0 cancelled", logs);
+
+        var down = time.GetUtcNow();
+        lan.Nodes[0].SetLinkUp(false);
+        await Clock.RunAsync(time, TimeSpan.FromSeconds(1.4));
+        Assert.Equal(VrrpState.Master, State(a, "VI_1"));
+        await Clock.RunUntilAsync(time, () => State(a, "VI_1") == VrrpState.Fault, TimeSpan.FromSeconds(1));
+        Assert.InRange(time.GetUtcNow() - down, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.6));
+    }
+
+    [Fact]
+    public async Task A_reload_that_moves_the_notify_fifo_closes_the_old_one_and_opens_the_new_one()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("FIFOs are a POSIX feature.");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("vrrp-fifo-reload-").FullName;
+        try
+        {
+            var (time, lan) = Lan();
+            string first = Path.Combine(folder, "first.fifo"), second = Path.Combine(folder, "second.fifo");
+            var config = new Holder([Instance("VI_1", 51, 200, "192.0.2.100/24")]) { Fifo = first };
+            await using var a = Host(lan, time, "a", config);
+            var ct = TestContext.Current.CancellationToken;
+            await a.StartAsync(ct);
+            Assert.True(File.Exists(first));
+
+            // The same FIFO: kept as it is.
+            Assert.True((await a.Services.GetRequiredService<IVrrpReloader>().ReloadAsync(ct)).Applied);
+            Assert.True(File.Exists(first));
+
+            // Another path: the one created here is removed, the new one created.
+            config.Fifo = second;
+            Assert.True((await a.Services.GetRequiredService<IVrrpReloader>().ReloadAsync(ct)).Applied);
+            Assert.False(File.Exists(first));
+            Assert.True(File.Exists(second));
+            var logs = a.Services.GetRequiredService<FakeLogCollector>().GetSnapshot().Select(r => r.Message).ToList();
+            Assert.Contains($"vrrp notify fifo {second} open", logs);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static TestHost Host(VirtualLan lan, FakeTimeProvider time, string node, Holder config)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -176,7 +244,12 @@ public class HostReloadTests
         builder.Services.AddFakeLogging(o => o.OutputSink = null);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<IOptionsChangeTokenSource<VrrpOptions>>(config);
-        builder.Services.AddVrrp(o => o.Instances.AddRange(config.Instances.Select(Copy))).UseInMemoryLan(lan, node);
+        builder.Services.AddVrrp(o =>
+        {
+            o.Instances.AddRange(config.Instances.Select(Copy));
+            o.VrrpNotifyFifo = config.Fifo is null ? null : new VrrpNotifyFifoOptions { Path = config.Fifo };
+            o.InterfaceDelays = [.. config.Delays];
+        }).UseInMemoryLan(lan, node);
         return new TestHost(builder.Build());
     }
 
@@ -219,6 +292,12 @@ public class HostReloadTests
         private CancellationTokenSource _changed = new();
 
         public List<VrrpInstanceOptions> Instances { get; set; } = instances;
+
+        /// <summary>The vrrp_notify_fifo's path, or null.</summary>
+        public string? Fifo { get; set; }
+
+        /// <summary>interface_up_down_delays.</summary>
+        public List<VrrpInterfaceDelayOptions> Delays { get; set; } = [];
 
         public string Name => Options.DefaultName;
 

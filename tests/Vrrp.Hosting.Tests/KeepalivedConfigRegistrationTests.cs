@@ -149,6 +149,10 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 vrrp_notify_fifo /run/v.fifo
                 enable_script_security
                 script_user nobody nogroup
+                fifo_write_vrrp_states_on_reload
+            }
+            interface_up_down_delays {
+                eth0 1 0.5
             }
             vrrp_script chk {
                 script /bin/true

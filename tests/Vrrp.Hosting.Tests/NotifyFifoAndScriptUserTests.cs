@@ -60,6 +60,24 @@ public class NotifyFifoAndScriptUserTests
     }
 
     [Fact]
+    public void A_fault_at_start_comes_before_the_groups_and_their_stop_after_every_instance_s_stop()
+    {
+        // keepalived 2.2.7 (VrrpdNotifyFifoLabTests compares live): an instance a tracker keeps in Fault is reported
+        // before vrrp_init_state reports the groups; notify_shutdown writes every instance's STOP, then every group's.
+        var lines = new FifoLines([("G1", ["VI_1"])]);
+        var written = new List<string>();
+        void Change(string name, VrrpState from, VrrpState to, int priority) => written.AddRange(lines.For(name, from, to, priority));
+        Change("VI_2", VrrpState.Initialize, VrrpState.Fault, 120);
+        Change("VI_1", VrrpState.Initialize, VrrpState.Backup, 150);
+        Change("VI_1", VrrpState.Master, VrrpState.Stopped, 150);
+        Change("VI_2", VrrpState.Fault, VrrpState.Stopped, 120);
+        Assert.Equal(
+            ["INSTANCE \"VI_2\" FAULT 120\n", "GROUP \"G1\" BACKUP 0\n", "INSTANCE \"VI_1\" BACKUP 150\n",
+             "INSTANCE \"VI_1\" STOP 150\n", "INSTANCE \"VI_2\" STOP 120\n", "GROUP \"G1\" STOP 0\n"],
+            written);
+    }
+
+    [Fact]
     public void A_fault_and_a_return_to_backup_of_a_group_member_are_reported_with_the_group_after_its_members()
     {
         var lines = new FifoLines([("G1", ["VI_2", "VI_3"])]);
@@ -138,6 +156,77 @@ public class NotifyFifoAndScriptUserTests
                 var mine = read.Where(l => l.StartsWith($"INSTANCE \"{thread}\"", StringComparison.Ordinal)).ToList();
                 Assert.Equal(Enumerable.Range(1, 100).Select(p => $"INSTANCE \"{thread}\" {(p % 2 == 1 ? "MASTER" : "BACKUP")} {p}"), mine);
             }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Priority_changes_and_deletions_are_written_as_keepalived_2_2_7_writes_them()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("FIFOs are a POSIX feature.");
+        }
+
+        string folder = Directory.CreateTempSubdirectory("vrrp-fifo-").FullName;
+        try
+        {
+            string fifoPath = Path.Combine(folder, "notify.fifo");
+            string output = Path.Combine(folder, "read.txt");
+            string reader = Path.Combine(folder, "reader.sh");
+            await File.WriteAllTextAsync(reader, $"#!/bin/sh\nexec cat \"$1\" > {output}\n", Token);
+            File.SetUnixFileMode(reader, (UnixFileMode)0x1ED); // 0755
+            var logger = new FakeLogger();
+            var fifo = NotifyFifo.Open(new NotifyFifoSpec(fifoPath, Script: reader), "", new ScriptRunner(null, null, false, logger), () => ScriptIdentity.Current, logger);
+            Assert.NotNull(fifo);
+            var deletions = new InstanceDeletions();
+            var writer = new NotifyFifoWriter([fifo], [], deletions);
+            writer.SetPriorityChanges(["VI_1", "VI_2", "VI_3"]);
+            void Applied(string name, VrrpState from, VrrpState to, int priority)
+            {
+                writer.OnStateChanged(name, to);
+                writer.OnApplied(new VrrpStateChange { InstanceName = name, PreviousState = from, State = to, Priority = priority, Timestamp = default });
+            }
+
+            Applied("VI_1", VrrpState.Initialize, VrrpState.Backup, 150);
+            writer.OnPriorityChanged("VI_1", 140);                    // a backup's change: BACKUP_PRIORITY
+            Applied("VI_1", VrrpState.Backup, VrrpState.Master, 140);
+            writer.OnPriorityChanged("VI_1", 160);                    // a master's: MASTER_PRIORITY
+            Applied("VI_4", VrrpState.Initialize, VrrpState.Backup, 100);
+            writer.OnPriorityChanged("VI_4", 90);                     // VI_4 does not ask: nothing
+            Applied("VI_2", VrrpState.Initialize, VrrpState.Fault, 120);
+            writer.OnPriorityChanged("VI_2", 110);                    // any state but master: BACKUP_PRIORITY
+
+            // A reload removes VI_1 (master, keepalived's default: FAULT), VI_2 (in Fault: nothing) and VI_3 (notify_deleted: DELETED).
+            deletions.Record(new InstanceDeletion(new VrrpInstanceOptions { Name = "VI_1" }, VrrpState.Master));
+            Applied("VI_1", VrrpState.Master, VrrpState.Stopped, 160);
+            deletions.Record(new InstanceDeletion(new VrrpInstanceOptions { Name = "VI_2" }, VrrpState.Fault));
+            Applied("VI_2", VrrpState.Fault, VrrpState.Stopped, 110);
+            Applied("VI_3", VrrpState.Initialize, VrrpState.Backup, 100);
+            deletions.Record(new InstanceDeletion(new VrrpInstanceOptions { Name = "VI_3", ReportDeleted = true }, VrrpState.Backup));
+            Applied("VI_3", VrrpState.Backup, VrrpState.Stopped, 100);
+            Applied("VI_4", VrrpState.Backup, VrrpState.Stopped, 90); // a stop
+
+            // The FIFO is removed at close: let the reader open it first (the writes above wait in the pipe).
+            for (int i = 0; i < 250 && !File.Exists(output); i++)
+            {
+                await Task.Delay(20, Token);
+            }
+
+            await Task.Delay(300, Token);
+            await fifo.DisposeAsync();
+
+            Assert.Equal(
+                [
+                    "INSTANCE \"VI_1\" BACKUP 150", "INSTANCE \"VI_1\" BACKUP_PRIORITY 140", "INSTANCE \"VI_1\" MASTER 140",
+                    "INSTANCE \"VI_1\" MASTER_PRIORITY 160", "INSTANCE \"VI_4\" BACKUP 100", "INSTANCE \"VI_2\" FAULT 120",
+                    "INSTANCE \"VI_2\" BACKUP_PRIORITY 110", "INSTANCE \"VI_1\" FAULT 160", "INSTANCE \"VI_3\" BACKUP 100",
+                    "INSTANCE \"VI_3\" DELETED 100", "INSTANCE \"VI_4\" STOP 90",
+                ],
+                (await File.ReadAllTextAsync(output, Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
         finally
         {
@@ -313,14 +402,16 @@ public class NotifyFifoAndScriptUserTests
     }
 
     [Fact]
-    public void A_group_other_than_the_users_own_is_refused_with_the_reason()
+    public void A_group_other_than_the_users_own_is_refused_with_the_reason_without_the_launcher()
     {
+        // The test host does not call VrrpScriptLauncher.RunIfRequested (vrrpd does: VrrpdNotifyFifoLabTests runs such scripts).
         RequireRoot();
+        Assert.False(VrrpScriptLauncher.IsAvailable);
         var logger = new FakeLogger();
         var scripts = new ScriptRunner(null, null, false, logger);
         Assert.Null(scripts.Prepare("notify_backup", "VI_1", "/bin/true", "nobody", "root"));
         Assert.Equal(
-            "(VI_1) notify_backup script /bin/true - ignoring: group 'root' is not user 'nobody''s own group (65534): scripts run with the user's own groups only; leave the group out or make it the user's primary group",
+            "(VI_1) notify_backup script /bin/true - ignoring: group 'root' is not user 'nobody''s own group (65534): such scripts are started through the application, which must call VrrpScriptLauncher.RunIfRequested(args) first in Main (vrrpd does); or leave the group out",
             logger.LatestRecord.Message);
         Assert.NotNull(scripts.Prepare("notify_backup", "VI_1", "/bin/true", "nobody", "nogroup"));
     }

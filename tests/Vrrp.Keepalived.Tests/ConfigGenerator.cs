@@ -25,6 +25,9 @@ internal sealed class ConfigGenerator(int seed)
             GarpInterval = Chance(0.2) ? TimeSpan.FromMilliseconds(_random.Next(1, 2000)) : TimeSpan.Zero,
             GnaInterval = Chance(0.2) ? TimeSpan.FromMilliseconds(_random.Next(1, 2000)) : TimeSpan.Zero,
             EnableScriptSecurity = Chance(0.3),
+            FifoWriteStatesOnReload = Chance(0.2),
+            // Below twice the shortest advert interval (10 ms), which keepalived would cut with a message.
+            InterfaceDelays = Chance(0.3) ? [new VrrpInterfaceDelayOptions { Interface = "eth0", Down = TimeSpan.FromMilliseconds(_random.Next(0, 20)), Up = TimeSpan.FromMilliseconds(_random.Next(0, 20)) / 2 }] : [],
             NotifyFifo = Chance(0.2) ? Fifo() : null,
             VrrpNotifyFifo = Chance(0.2) ? Fifo() : null,
         };
@@ -79,6 +82,7 @@ internal sealed class ConfigGenerator(int seed)
                 Path = "/run/" + Word(12, awkward: Chance(0.5)),
                 Weight = _random.Next(-254, 255),
                 Reverse = Chance(0.2),
+                InitialValue = Chance(0.2) ? _random.Next(-254, 255) : null,
             });
         }
 
@@ -110,12 +114,20 @@ internal sealed class ConfigGenerator(int seed)
                 NotifyBackup = Maybe(CommandLine),
                 NotifyFault = Maybe(CommandLine),
                 Notify = Maybe(CommandLine),
+                NotifyStop = Maybe(CommandLine),
+                NotifyPriorityChanges = Chance(0.3) ? Chance(0.5) : null,
             });
             var group = options.SyncGroups[^1];
-            if ((group.NotifyMaster ?? group.NotifyBackup ?? group.NotifyFault ?? group.Notify) is not null && Chance(0.3))
+            if ((group.NotifyMaster ?? group.NotifyBackup ?? group.NotifyFault ?? group.NotifyStop ?? group.Notify) is not null && Chance(0.3))
             {
                 group.NotifyUser = Word(8);
                 group.NotifyGroup = Maybe(() => Word(8));
+            }
+
+            foreach (var member in options.Instances.Where(i => members.Contains(i.Name)))
+            {
+                // The reader gives members the group's notify_priority_changes when they do not say (keepalived's rule).
+                member.NotifyPriorityChanges ??= group.NotifyPriorityChanges;
             }
             pool.RemoveRange(0, take);
         }
@@ -295,7 +307,11 @@ internal sealed class ConfigGenerator(int seed)
         o.DownTimerAdverts = Chance(0.3) ? _random.Next(1, 101) : 3;
         o.MulticastGroup = o.UnicastPeers.Count == 0 && Chance(0.2) ? (ipv6 ? $"ff02::{_random.Next(0x13, 0x10000):x}" : $"224.0.{_random.Next(0, 256)}.{_random.Next(19, 256)}") : null;
         o.NotifyMasterRxLowerPriority = Maybe(CommandLine);
-        if ((o.NotifyMaster ?? o.NotifyBackup ?? o.NotifyFault ?? o.NotifyStop ?? o.Notify ?? o.NotifyMasterRxLowerPriority) is not null && Chance(0.3))
+        o.NotifyPriorityChanges = Chance(0.3) ? Chance(0.5) : null;
+        o.PromoteSecondaries = !o.UseVirtualMac && Chance(0.2); // keepalived ignores it with use_vmac, with a complaint
+        o.NotifyDeleted = Chance(0.2) ? CommandLine() : null;
+        o.ReportDeleted = o.NotifyDeleted is not null || Chance(0.2);
+        if ((o.NotifyMaster ?? o.NotifyBackup ?? o.NotifyFault ?? o.NotifyStop ?? o.Notify ?? o.NotifyMasterRxLowerPriority ?? o.NotifyDeleted) is not null && Chance(0.3))
         {
             o.NotifyUser = Word(8);
             o.NotifyGroup = Maybe(() => Word(8));

@@ -137,6 +137,10 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             AssertCommand(context, "Stop state transition script", o.NotifyStop, k);
             AssertCommand(context, "Generic state transition script", o.Notify, k);
             AssertCommand(context, "Master rx lower pri state transition script", o.NotifyMasterRxLowerPriority, k);
+            AssertCommand(context, "Deleted state transition script", o.NotifyDeleted, k);
+            Assert.Equal(o.ReportDeleted ? "Deleted" : "Fault", k.Fields["Notify deleted"]);
+            Assert.Equal(o.NotifyPriorityChanges == true ? "true" : "false", k.Fields["Notify priority changes"]);
+            Assert.Equal(o.PromoteSecondaries && !o.UseVirtualMac ? "enabled" : "disabled", k.Fields["Promote_secondaries"]);
             AssertKeepalivedOptions(context, o, read.Options, k);
         }
 
@@ -346,6 +350,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             instance.NotifyFault = Runnable(instance.NotifyFault);
             instance.NotifyStop = Runnable(instance.NotifyStop);
             instance.Notify = Runnable(instance.Notify);
+            instance.NotifyDeleted = Runnable(instance.NotifyDeleted);
         }
 
         foreach (var group in options.SyncGroups)
@@ -355,6 +360,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             group.NotifyBackup = Runnable(group.NotifyBackup);
             group.NotifyFault = Runnable(group.NotifyFault);
             group.Notify = Runnable(group.Notify);
+            group.NotifyStop = Runnable(group.NotifyStop);
         }
 
         static string? Runnable(string? commandLine) =>

@@ -92,6 +92,8 @@ public class VrrpdCommandLineTests
             GnaInterval = TimeSpan.FromMilliseconds(2),
             TrackProcesses = [new() { Name = "P" }],
             ReleaseOnStop = false,
+            FifoWriteStatesOnReload = true,
+            InterfaceDelays = [new() { Interface = "eth0", Down = TimeSpan.FromSeconds(1) }],
             StaticAddresses = ["192.0.2.150/24 dev eth1"],
             StaticRoutes = ["10.80.0.0/24 dev eth1"],
             StaticRules = ["from 10.82.0.0/24 priority 900 table 100"],

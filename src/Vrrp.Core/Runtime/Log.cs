@@ -90,10 +90,10 @@ internal static partial class Log
     [LoggerMessage(28, LogLevel.Information, "({Instance}) advertisement interval changed: mine {Mine} ms, learned {Learned} ms from master {Source}")]
     public static partial void IntervalLearned(ILogger logger, string instance, double mine, int learned, IPAddressValue source);
 
-    [LoggerMessage(59, LogLevel.Information, "({Instance}) Setting unicast VRRPv3 checksum to old version (advert from {Source} had it)")]
+    [LoggerMessage(61, LogLevel.Information, "({Instance}) Setting unicast VRRPv3 checksum to old version (advert from {Source} had it)")]
     public static partial void OldUnicastChecksumAdopted(ILogger logger, string instance, IPAddressValue source);
 
-    [LoggerMessage(60, LogLevel.Warning, "({Instance}) No VIP specified; at least one is sensible (VRRPv2 adverts without addresses are sent)")]
+    [LoggerMessage(62, LogLevel.Warning, "({Instance}) No VIP specified; at least one is sensible (VRRPv2 adverts without addresses are sent)")]
     public static partial void NoVirtualAddresses(ILogger logger, string instance);
 
     [LoggerMessage(29, LogLevel.Warning, "({Instance}) received an advert from our own address {Source}: another host on the segment has the same address (or the advert looped back); both may act as master")]
@@ -158,4 +158,10 @@ internal static partial class Log
 
     [LoggerMessage(58, LogLevel.Warning, "({Instance}) cannot look for a leftover {Address} on {Interface} ({Reason}); the interface may come later")]
     public static partial void LeftoverCheckFailed(ILogger logger, string instance, IPAddressValue address, string @interface, string reason);
+
+    [LoggerMessage(59, LogLevel.Information, "{Interface}: link {Direction} delayed by {Seconds} s (interface_up_down_delays)")]
+    public static partial void LinkChangeDelayed(ILogger logger, string @interface, string direction, double seconds);
+
+    [LoggerMessage(60, LogLevel.Information, "Delay timer for {Interface} cancelled")]
+    public static partial void LinkDelayCancelled(ILogger logger, string @interface);
 }

@@ -34,7 +34,7 @@ public partial class VrrpDriver : IAsyncDisposable
             {
                 if (!await FollowLostInterfaceAsync(monitor, linkEvent, cancellationToken).ConfigureAwait(false))
                 {
-                    OnLinkEvent(linkEvent);
+                    OnDelayedLinkEvent(linkEvent);
                 }
             }
         }

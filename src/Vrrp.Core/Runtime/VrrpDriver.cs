@@ -333,6 +333,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         CancelRecovery();
+        CancelPendingLinks();
         _worker.Cancel();
         try
         {

@@ -63,6 +63,7 @@ internal static class OptionFields
         Section<VrrpOptions, VrrpNotifyFifoOptions>("NotifyFifo", "notify_fifo", o => o.NotifyFifo ??= new(), () => NotifyFifo!),
         Section<VrrpOptions, VrrpNotifyFifoOptions>("VrrpNotifyFifo", "vrrp_notify_fifo", o => o.VrrpNotifyFifo ??= new(), () => NotifyFifo!),
         Bool<VrrpOptions>("EnableScriptSecurity", "enable_script_security", (o, v) => o.EnableScriptSecurity = v),
+        Bool<VrrpOptions>("FifoWriteStatesOnReload", "fifo_write_vrrp_states_on_reload", (o, v) => o.FifoWriteStatesOnReload = v),
         Text<VrrpOptions>("ScriptUser", "script_user", (o, v) => o.ScriptUser = v),
         Text<VrrpOptions>("ScriptGroup", "script_user", (o, v) => o.ScriptGroup = v),
         Duration<VrrpOptions>("GarpInterval", "vrrp_garp_interval", (o, v) => o.GarpInterval = v),
@@ -71,11 +72,19 @@ internal static class OptionFields
         Named<VrrpOptions, VrrpSyncGroupOptions>("SyncGroups", "vrrp_sync_group", "Sync group", o => o.SyncGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => SyncGroup!),
         Named<VrrpOptions, VrrpScriptOptions>("Scripts", "vrrp_script", "Script", o => o.Scripts, "Name", s => s.Name, (s, n) => s.Name = n, () => Script!),
         Named<VrrpOptions, VrrpTrackFileOptions>("TrackFiles", "vrrp_track_file", "Track file", o => o.TrackFiles, "Name", f => f.Name, (f, n) => f.Name = n, () => TrackFile!),
+        Named<VrrpOptions, VrrpInterfaceDelayOptions>("InterfaceDelays", "interface_up_down_delays", "Interface delays", o => o.InterfaceDelays, "Interface", d => d.Interface, (d, n) => d.Interface = n, () => InterfaceDelay!),
         Named<VrrpOptions, VrrpTrackProcessOptions>("TrackProcesses", "vrrp_track_process", "Tracked process", o => o.TrackProcesses, "Name", p => p.Name, (p, n) => p.Name = n, () => TrackProcess!),
         Strings<VrrpOptions>("StaticAddresses", "static_ipaddress", o => o.StaticAddresses),
         Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
         Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
+    ];
+
+    public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =
+    [
+        Text<VrrpInterfaceDelayOptions>("Interface", null, (o, v) => o.Interface = v ?? ""),
+        Duration<VrrpInterfaceDelayOptions>("Down", null, (o, v) => o.Down = v),
+        Duration<VrrpInterfaceDelayOptions>("Up", null, (o, v) => o.Up = v),
     ];
 
     public static readonly OptionField<VrrpInstanceOptions>[] Instance =
@@ -130,6 +139,10 @@ internal static class OptionFields
         Bool<VrrpInstanceOptions>("GarpExtraInterfacesAll", "garp_extra_if", (o, v) => o.GarpExtraInterfacesAll = v),
         Bool<VrrpInstanceOptions>("HigherPrioritySendAdvert", "higher_prio_send_advert", (o, v) => o.HigherPrioritySendAdvert = v),
         Text<VrrpInstanceOptions>("NotifyMasterRxLowerPriority", "notify_master_rx_lower_pri", (o, v) => o.NotifyMasterRxLowerPriority = v),
+        Bool<VrrpInstanceOptions>("PromoteSecondaries", "promote_secondaries", (o, v) => o.PromoteSecondaries = v),
+        NullableBool<VrrpInstanceOptions>("NotifyPriorityChanges", "notify_priority_changes", (o, v) => o.NotifyPriorityChanges = v),
+        Bool<VrrpInstanceOptions>("ReportDeleted", "notify_deleted", (o, v) => o.ReportDeleted = v),
+        Text<VrrpInstanceOptions>("NotifyDeleted", "notify_deleted", (o, v) => o.NotifyDeleted = v),
         Bool<VrrpInstanceOptions>("LowerPriorityNoAdvert", "lower_prio_no_advert", (o, v) => o.LowerPriorityNoAdvert = v),
         Int<VrrpInstanceOptions>("DownTimerAdverts", "down_timer_adverts", o => o.DownTimerAdverts, (o, v) => o.DownTimerAdverts = v, VrrpLimits.MinimumDownTimerAdverts, VrrpLimits.MaximumDownTimerAdverts),
         Text<VrrpInstanceOptions>("MulticastGroup", "mcast_dst_ip", (o, v) => o.MulticastGroup = v),
@@ -218,6 +231,8 @@ internal static class OptionFields
         Int<VrrpTrackFileOptions>("Weight", "weight", null, (o, v) => o.Weight = v, null, null),
         Duration<VrrpTrackFileOptions>("Interval", null, (o, v) => o.Interval = v),
         Bool<VrrpTrackFileOptions>("Reverse", "weight N reverse", (o, v) => o.Reverse = v),
+        NullableInt<VrrpTrackFileOptions>("InitialValue", "init_file", (o, v) => o.InitialValue = v),
+        Bool<VrrpTrackFileOptions>("InitialOverwrite", "init_file", (o, v) => o.InitialOverwrite = v),
     ];
 
     public static readonly OptionField<VrrpStaticTrackGroupOptions>[] StaticTrackGroup =
@@ -235,6 +250,8 @@ internal static class OptionFields
         Text<VrrpSyncGroupOptions>("NotifyFault", "notify_fault", (o, v) => o.NotifyFault = v),
         Text<VrrpSyncGroupOptions>("Notify", "notify", (o, v) => o.Notify = v),
         Bool<VrrpSyncGroupOptions>("TrackingWeight", "sync_group_tracking_weight", (o, v) => o.TrackingWeight = v),
+        Text<VrrpSyncGroupOptions>("NotifyStop", "notify_stop", (o, v) => o.NotifyStop = v),
+        NullableBool<VrrpSyncGroupOptions>("NotifyPriorityChanges", "notify_priority_changes", (o, v) => o.NotifyPriorityChanges = v),
         Text<VrrpSyncGroupOptions>("NotifyUser", "notify_master", (o, v) => o.NotifyUser = v),
         Text<VrrpSyncGroupOptions>("NotifyGroup", "notify_master", (o, v) => o.NotifyGroup = v),
     ];

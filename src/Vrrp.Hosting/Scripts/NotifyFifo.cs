@@ -35,9 +35,10 @@ internal sealed class NotifyFifo : IAsyncDisposable
     private readonly string _kind;
     private readonly string? _scriptCommand;
 
-    private NotifyFifo(string path, string kind, SafeFileHandle handle, bool created, Task<ScriptOutcome>? script, CancellationTokenSource stopScript, string? scriptCommand, ILogger logger)
+    private NotifyFifo(NotifyFifoSpec spec, string kind, SafeFileHandle handle, bool created, Task<ScriptOutcome>? script, CancellationTokenSource stopScript, string? scriptCommand, ILogger logger)
     {
-        Path = path;
+        Spec = spec;
+        Path = spec.Path;
         _kind = kind;
         _handle = handle;
         _created = created;
@@ -49,6 +50,12 @@ internal sealed class NotifyFifo : IAsyncDisposable
 
     /// <summary>The FIFO's path.</summary>
     public string Path { get; }
+
+    /// <summary>Its settings (a reload that changes them reopens it).</summary>
+    public NotifyFifoSpec Spec { get; }
+
+    /// <summary>"" for <c>notify_fifo</c>, "vrrp " for <c>vrrp_notify_fifo</c>.</summary>
+    public string Kind => _kind;
 
     /// <summary>Creates (when missing) and opens the FIFO, starting its script first; null when it cannot be opened (logged).</summary>
     /// <param name="spec">The FIFO.</param>
@@ -108,7 +115,7 @@ internal sealed class NotifyFifo : IAsyncDisposable
         }
 
         Log.FifoOpened(logger, kind, spec.Path, script is null ? "" : $", read by {spec.Script}");
-        return new NotifyFifo(spec.Path, kind, new SafeFileHandle(fd, ownsHandle: true), created, script, stopScript, spec.Script, logger);
+        return new NotifyFifo(spec, kind, new SafeFileHandle(fd, ownsHandle: true), created, script, stopScript, spec.Script, logger);
     }
 
     /// <summary>Writes one line (with its newline) in one call; a full FIFO (no reader) loses the line, logged.</summary>

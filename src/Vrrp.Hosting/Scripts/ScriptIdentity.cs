@@ -98,13 +98,15 @@ internal sealed record ScriptIdentity(string? User, uint Uid, uint Gid, uint Use
     }
 
     /// <summary>
-    /// Why this identity cannot be given to a process here, or null: .NET starts a process as another user with that
-    /// user's own groups (its primary group and supplementary groups, as <c>runuser</c> does), so a group other than
-    /// the user's own cannot be applied.
+    /// True when the group is not the user's own: .NET starts a process as another user with that user's own groups
+    /// only, so such a script is started through <see cref="VrrpScriptLauncher"/>.
     /// </summary>
+    public bool NeedsLauncher => Gid != UserGid && !IsCurrent;
+
+    /// <summary>Why this identity cannot be given to a process here (a group not the user's own, without the launcher), or null.</summary>
     public string? Unsupported(string? group) =>
-        Gid != UserGid && !IsCurrent
-            ? $"group '{group}' is not user '{User}''s own group ({UserGid.ToString(CultureInfo.InvariantCulture)}): scripts run with the user's own groups only; leave the group out or make it the user's primary group"
+        NeedsLauncher && !VrrpScriptLauncher.IsAvailable
+            ? $"group '{group}' is not user '{User}''s own group ({UserGid.ToString(CultureInfo.InvariantCulture)}): such scripts are started through the application, which must call VrrpScriptLauncher.RunIfRequested(args) first in Main (vrrpd does); or leave the group out"
             : null;
 
     internal static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);

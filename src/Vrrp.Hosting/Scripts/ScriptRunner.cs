@@ -120,6 +120,13 @@ internal sealed class ScriptRunner
             return new ScriptOutcome(-1, false, "disabled (see the message at start)");
         }
 
+        if (script.Identity.NeedsLauncher)
+        {
+            // A group other than the user's own: through the application itself (VrrpScriptLauncher), started as root.
+            var (launcher, arguments) = VrrpScriptLauncher.Command(script.Identity.Uid, script.Identity.Gid, script.Program, [.. script.Arguments, .. extra]);
+            return await ScriptProcess.RunAsync(launcher, arguments, null, timeout, started, cancellationToken).ConfigureAwait(false);
+        }
+
         return await ScriptProcess.RunAsync(
             script.Program,
             [.. script.Arguments, .. extra],

@@ -27,6 +27,15 @@ internal static class ScriptSettings
         }
     }
 
+    /// <summary>
+    /// The instances whose priority changes go to the FIFOs: <c>notify_priority_changes</c> of the instance, else of its
+    /// sync group (keepalived's rule; a keepalived.conf's global <c>vrrp_notify_priority_changes</c> is read into the instances).
+    /// </summary>
+    public static IEnumerable<string> PriorityChanges(VrrpOptions options) =>
+        options.Instances
+            .Where(i => i.NotifyPriorityChanges ?? options.SyncGroups.Find(g => g.Instances.Contains(i.Name, StringComparer.Ordinal))?.NotifyPriorityChanges ?? false)
+            .Select(static i => i.Name);
+
     /// <summary>Every notify command of the configuration, for the checks at start and after a reload.</summary>
     public static IEnumerable<(string Kind, string Owner, string Command, string? User, string? Group)> Commands(VrrpOptions options)
     {
@@ -37,7 +46,7 @@ internal static class ScriptSettings
             {
                 ("notify_master", instance.NotifyMaster), ("notify_backup", instance.NotifyBackup), ("notify_fault", instance.NotifyFault),
                 ("notify_stop", instance.NotifyStop), ("notify", instance.Notify),
-                ("notify_master_rx_lower_pri", instance.NotifyMasterRxLowerPriority),
+                ("notify_master_rx_lower_pri", instance.NotifyMasterRxLowerPriority), ("notify_deleted", instance.NotifyDeleted),
             })
             {
                 if (!string.IsNullOrWhiteSpace(command))
@@ -53,7 +62,7 @@ internal static class ScriptSettings
             foreach (var (kind, command) in new[]
             {
                 ("notify_master", syncGroup.NotifyMaster), ("notify_backup", syncGroup.NotifyBackup), ("notify_fault", syncGroup.NotifyFault),
-                ("notify", syncGroup.Notify),
+                ("notify_stop", syncGroup.NotifyStop), ("notify", syncGroup.Notify),
             })
             {
                 if (!string.IsNullOrWhiteSpace(command))

@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(3006, LogLevel.Warning, "VRRP_Script({Name}) refused, never tracked: {Message}")]
     public static partial void ScriptRefused(ILogger logger, string name, string message);
+
+    [LoggerMessage(3022, LogLevel.Warning, "VRRP_Track_File({FileName}) {Problem}")]
+    public static partial void TrackFileInitFailed(ILogger logger, string fileName, string problem);
 }

@@ -16,6 +16,7 @@ internal sealed class ScriptTracker
     private readonly Action<string, bool> _report;
     private readonly string _program;
     private readonly string[] _arguments;
+    private readonly string? _user;
     private RiseFallCounter _state;
     private Task _running = Task.CompletedTask;
     private int _lastExitCode = int.MinValue;
@@ -31,6 +32,15 @@ internal sealed class ScriptTracker
         // Command is the program itself (the keepalived.conf reader has already split keepalived's script line).
         _program = options.Command;
         _arguments = [.. options.Arguments];
+        _user = options.User;
+        if (!string.IsNullOrEmpty(options.User) && !string.IsNullOrEmpty(options.Group) &&
+            ScriptIdentity.Lookup(options.User, options.Group, out _) is { NeedsLauncher: true } identity && VrrpScriptLauncher.IsAvailable)
+        {
+            // user USER GROUP with a group not the user's own: through the application itself (VrrpScriptLauncher).
+            (_program, var arguments) = VrrpScriptLauncher.Command(identity.Uid, identity.Gid, options.Command, options.Arguments);
+            _arguments = [.. arguments];
+            _user = null;
+        }
     }
 
     public string Name => _options.Name;
@@ -80,7 +90,7 @@ internal sealed class ScriptTracker
         var outcome = await ScriptProcess.RunAsync(
             _program,
             _arguments,
-            _options.User,
+            _user,
             _options.Timeout ?? _options.Interval,
             p => CurrentProcess = p,
             cancellationToken).ConfigureAwait(false);

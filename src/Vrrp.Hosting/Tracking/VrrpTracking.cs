@@ -137,6 +137,15 @@ internal sealed class VrrpTracking : IAsyncDisposable
         var wanted = new Dictionary<string, (string Definition, Func<Running?, Running> Start)>(StringComparer.Ordinal);
         var scripts = options.Scripts.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var files = options.TrackFiles.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var file in files.Values)
+        {
+            // keepalived creates them when it reads the configuration, tracked or not (init_file).
+            if (TrackFileInitializer.Initialize(file, reload) is { } problem)
+            {
+                Log.TrackFileInitFailed(_logger, file.Name, problem);
+            }
+        }
+
 
         foreach (var instance in options.Instances)
         {

@@ -83,16 +83,21 @@ internal static class KeywordTable
         k.Custom("static_rules", BlockUse.Required, static (b, s, d) => b.ReadRules(s, d.Options.StaticRules, isStatic: true),
             static (w, o, _) => W.WriteEntries(w, "static_rules", o.StaticRules));
         k.Unsupported("garp_group", "announcement rate groups are not part of Vrrp", "leave it out: announcements are sent at once");
-        k.Unsupported("interface_up_down_delays", "interface debouncing is not part of Vrrp", "leave it out: link changes act at once");
+        k.Custom("interface_up_down_delays", BlockUse.Required, static (b, s, d) => b.ReadInterfaceDelays(s, d.Options.InterfaceDelays), W.WriteInterfaceDelays);
         TopLevelIgnoredBlock(k, "virtual_server", "LVS is not part of Vrrp");
         TopLevelIgnoredBlock(k, "virtual_server_group", "LVS is not part of Vrrp");
         TopLevelIgnoredBlock(k, "real_server", "LVS is not part of Vrrp");
         TopLevelIgnoredBlock(k, "SSL", "LVS checkers are not part of Vrrp");
         TopLevelIgnoredBlock(k, "bfd_instance", "BFD is not part of Vrrp");
-        TopLevelIgnoredBlock(k, "linkbeat_interfaces", "link state comes from netlink");
-        foreach (string daemonSetting in new[] { "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time" })
+        k.Custom("net_namespace_ipvs", BlockUse.Either, static (b, s, _) => b.Warning(s, $"'{s.Keyword}' is not supported (LVS is not part of Vrrp); ignored"));
+
+        // Daemon settings that change nothing here, accepted as they are (docs/migrating-from-keepalived.md): link state
+        // always comes from rtnetlink (linkbeat_*), vrrpd is one process with no children to wait for
+        // (child_wait_time), writes the pid file -p names and logs to stdout (instance, use_pid_dir), and uses nf_tables,
+        // not ipsets (namespace_with_ipsets).
+        foreach (string daemonSetting in new[] { "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces" })
         {
-            k.Custom(daemonSetting, BlockUse.Either, static (b, s, _) => b.Warning(s, $"'{s.Keyword}' is not supported; ignored"));
+            k.Custom(daemonSetting, BlockUse.Either, static (_, _, _) => { });
         }
 
         return k;
@@ -121,6 +126,14 @@ internal static class KeywordTable
         k.Custom("notify_fifo_script", BlockUse.No, static (b, s, d) => b.ReadNotifyFifoScript(s, d.Options.NotifyFifo ??= new()));
         k.Custom("vrrp_notify_fifo", BlockUse.No, static (b, s, d) => b.ReadNotifyFifo(s, d.Options.VrrpNotifyFifo ??= new()), static (w, o, _) => W.WriteNotifyFifo(w, "vrrp_", o.VrrpNotifyFifo));
         k.Custom("vrrp_notify_fifo_script", BlockUse.No, static (b, s, d) => b.ReadNotifyFifoScript(s, d.Options.VrrpNotifyFifo ??= new()));
+        k.Flag("fifo_write_vrrp_states_on_reload", static o => o.FifoWriteStatesOnReload, static (o, v) => o.FifoWriteStatesOnReload = v);
+        k.Custom("vrrp_notify_priority_changes", BlockUse.No, static (b, s, _) =>
+        {
+            if (b.TryParseBool(s, out bool value))
+            {
+                b.Globals[s.Keyword] = value; // the default of instances whose sync group does not say (applied with the groups)
+            }
+        });
         k.Flag(KeepalivedConfigBinder.IgnoreUnsupportedKeyword, static o => o.IgnoreUnsupported, static (o, v) => o.IgnoreUnsupported = v); // read first, see Bind
         k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
         k.Custom("vrrp_min_garp", BlockUse.No, static (b, s, _) => ReadMinGarp(b, s)); // written as the settings it stands for
@@ -227,6 +240,8 @@ internal static class KeywordTable
         k.Custom("notify", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.Notify, static (o, v) => o.Notify = v), static (w, o, _) => W.WriteNotify(w, "notify", o.Notify, o.NotifyUser, o.NotifyGroup));
         k.Custom("notify_master_rx_lower_pri", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMasterRxLowerPriority, static (o, v) => o.NotifyMasterRxLowerPriority = v),
             static (w, o, _) => W.WriteNotify(w, "notify_master_rx_lower_pri", o.NotifyMasterRxLowerPriority, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_deleted", BlockUse.No, static (b, s, d) => b.ReadNotifyDeleted(s, (InstanceDraft)d), W.WriteNotifyDeleted);
+        k.Value("notify_priority_changes", Syntax.Bool.Map<bool?>(static v => v, static v => v!.Value), static o => o.NotifyPriorityChanges, static (o, v) => o.NotifyPriorityChanges = v); // else the group's, else global_defs' (when the groups are read)
 
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
@@ -234,14 +249,12 @@ internal static class KeywordTable
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
         k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
-        k.Ignored("linkbeat_use_polling", "link state comes from netlink");
+        k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
-        k.Unsupported("promote_secondaries", "promote_secondaries is not set on the interface", "sysctl net.ipv4.conf.IF.promote_secondaries=1");
+        k.Flag("promote_secondaries", static o => o.PromoteSecondaries, static (o, v) => o.PromoteSecondaries = v);
         k.Ignored("skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
         k.Ignored("debug", "debug output is set by log levels");
-        k.Unsupported("notify_deleted", "a notify when an instance is deleted is not part of Vrrp", "notify_stop");
         k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
-        k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
         k.Ignored("lvs_sync_daemon_interface", "LVS is not part of Vrrp");
         k.Ignored("kernel_rx_buf_size", "receive buffers are sized by Vrrp");
         return k;
@@ -282,7 +295,7 @@ internal static class KeywordTable
         k.Custom("weight", BlockUse.No, static (b, s, d) => b.ReadWeight(s, VrrpLimits.MaximumTrackFileWeight, $"{d.Scope} {d.Options.Name} weight",
             (w, reverse) => (d.Options.Weight, d.Options.Reverse) = (w, reverse)),
             static (w, o, _) => w.Line($"weight {W.Number(o.Weight)}{(o.Reverse ? " reverse" : "")}"));
-        k.Unsupported("init_file", "creating the tracked file is not part of Vrrp", "create the file before starting");
+        k.Custom("init_file", BlockUse.No, static (b, s, d) => b.ReadInitFile(s, d.Options), W.WriteInitFile);
         return k;
     }
 
@@ -293,8 +306,10 @@ internal static class KeywordTable
         k.Custom("notify_master", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyMaster, static (o, v) => o.NotifyMaster = v), static (w, o, _) => W.WriteNotify(w, "notify_master", o.NotifyMaster, o.NotifyUser, o.NotifyGroup));
         k.Custom("notify_backup", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyBackup, static (o, v) => o.NotifyBackup = v), static (w, o, _) => W.WriteNotify(w, "notify_backup", o.NotifyBackup, o.NotifyUser, o.NotifyGroup));
         k.Custom("notify_fault", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyFault, static (o, v) => o.NotifyFault = v), static (w, o, _) => W.WriteNotify(w, "notify_fault", o.NotifyFault, o.NotifyUser, o.NotifyGroup));
+        k.Custom("notify_stop", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.NotifyStop, static (o, v) => o.NotifyStop = v), static (w, o, _) => W.WriteNotify(w, "notify_stop", o.NotifyStop, o.NotifyUser, o.NotifyGroup));
         k.Custom("notify", BlockUse.No, static (b, s, d) => b.ReadNotify(s, d, d.Options.Notify, static (o, v) => o.Notify = v), static (w, o, _) => W.WriteNotify(w, "notify", o.Notify, o.NotifyUser, o.NotifyGroup));
         k.Custom("sync_group_tracking_weight", BlockUse.No, static (b, s, _) => b.NoArguments(s), W.WriteTrackingWeight);
+        k.Value("notify_priority_changes", Syntax.Bool.Map<bool?>(static v => v, static v => v!.Value), static o => o.NotifyPriorityChanges, static (o, v) => o.NotifyPriorityChanges = v);
         k.Custom("global_tracking", BlockUse.No, static (b, s, d) =>
         {
             b.Warning(s, "global_tracking is deprecated (as keepalived says); sync_group_tracking_weight is used: put the trackers on the sync group instead");
@@ -307,9 +322,7 @@ internal static class KeywordTable
         k.Custom("track_file", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Files, VrrpLimits.MaximumTrackFileWeight));
         k.Custom("track_process", BlockUse.Required, static (b, s, d) => b.ReadTrackReferences(s, ((SyncGroupDraft)d).Processes, VrrpLimits.MaximumTrackFileWeight));
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
-        k.Unsupported("notify_stop", "a stop notify of the group is not part of Vrrp", "notify_stop on each member instance");
         k.Ignored("smtp_alert", "mail alerts are not part of Vrrp");
-        k.Unsupported("notify_priority_changes", "notifying priority changes is not part of Vrrp", "leave it out, or watch IVrrpMonitor");
         return k;
     }
 

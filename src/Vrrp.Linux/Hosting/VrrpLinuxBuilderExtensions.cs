@@ -110,6 +110,7 @@ public static class VrrpLinuxBuilderExtensions
         UseVirtualMac = instance.UseVirtualMac,
         VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
         VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        PromoteSecondaries = instance.PromoteSecondaries,
         UseVirtualMacForAddresses = instance.UseVirtualMacForAddresses,
         VirtualMacAddresses = [.. instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses).Select(static a => VirtualAddressSpec.Parse(a))
             .Where(static s => s.UseVirtualMac).Select(static s => s.Address.Address)],

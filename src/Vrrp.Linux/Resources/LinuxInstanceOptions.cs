@@ -33,6 +33,14 @@ public sealed record LinuxInstanceOptions
     public bool VirtualMacTransmitBase { get; init; }
 
     /// <summary>
+    /// keepalived <c>promote_secondaries</c>: <c>net.ipv4.conf.IF.promote_secondaries</c> is set to 1 on the instance's
+    /// interface while it runs (when it was 0; restored with the last instance that asked), so that removing the
+    /// interface's primary address does not remove the virtual addresses of its subnet. Ignored with
+    /// <see cref="UseVirtualMac"/>, whose interface has it already (as keepalived says).
+    /// </summary>
+    public bool PromoteSecondaries { get; init; }
+
+    /// <summary>
     /// keepalived <c>use_vmac_addr</c>: every virtual (or excluded) address on another interface than the instance's
     /// (<c>dev</c>), or of the other address family, goes on a virtual-MAC interface of its own on that interface (one
     /// per interface and family: a macvlan with 00-00-5E-00-01-VRID, IPv6 00-00-5E-00-02-VRID, named as keepalived

@@ -36,6 +36,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private readonly List<string> _heldAddressVirtualMacs = [];
     private AcceptModeFilter? _filter;
     private bool _filtering;
+    private bool _promoteSecondariesHeld;
 
     /// <summary>The virtual-MAC interface the instance runs on (or announces from), once configured.</summary>
     internal string? VirtualMacInterface => _virtualMac;
@@ -84,6 +85,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
         o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
         o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
+        o.Options.PromoteSecondaries == options.PromoteSecondaries &&
         o._addressVirtualMacs.SequenceEqual(_addressVirtualMacs) &&
         o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules);
 
@@ -221,6 +223,23 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             _filter = platform.AcquireAcceptFilter();
         }
 
+        if (options.PromoteSecondaries && _virtualMac is null && configuration.Family == VrrpAddressFamily.IPv4)
+        {
+            try
+            {
+                if (platform.AcquirePromoteSecondaries(_baseInterface))
+                {
+                    Log.PromoteSecondariesSet(_logger, _name, _baseInterface);
+                }
+
+                _promoteSecondariesHeld = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.OperationFailed(_logger, _name, "set", "promote_secondaries on", _baseInterface, ex);
+            }
+        }
+
         // Routes and rules a crashed run left (ours by their protocol): removed, as leftover addresses are.
         foreach (var rule in options.Rules)
         {
@@ -320,6 +339,16 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             _virtualMacHeld = false;
             Try(ref first, "remove", "virtual-MAC interface", vmac, () => platform.VirtualMacs.Remove(vmac));
             Log.VirtualMacRemoved(_logger, _name, vmac);
+        }
+
+        if (_promoteSecondariesHeld)
+        {
+            _promoteSecondariesHeld = false;
+            Try(ref first, "restore", "promote_secondaries on", _baseInterface, () =>
+            {
+                platform.ReleasePromoteSecondaries(_baseInterface);
+                return true;
+            });
         }
 
         foreach (string name in _heldAddressVirtualMacs)

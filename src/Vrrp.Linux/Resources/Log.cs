@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(3305, LogLevel.Error, "({Instance}) could not {Operation} {What} {Text}")]
     public static partial void OperationFailed(ILogger logger, string instance, string operation, string what, string text, Exception exception);
+
+    [LoggerMessage(3306, LogLevel.Information, "({Instance}) set promote_secondaries on {Interface}")]
+    public static partial void PromoteSecondariesSet(ILogger logger, string instance, string @interface);
 }
