@@ -52,3 +52,24 @@ public enum Ipv4ChecksumMode
     /// <summary>The VRRP message only, as RFC 9568 section 5.2.8 says.</summary>
     MessageOnly = 1,
 }
+
+/// <summary>
+/// keepalived's <c>old_unicast_checksum</c>: whether a unicast VRRPv3/IPv4 instance uses keepalived 1.3.6 and earlier's
+/// checksum, whose pseudo-header carries the IPv4 multicast group (224.0.0.18 or <c>vrrp_mcast_group4</c>) as its
+/// destination instead of the peer's address.
+/// </summary>
+/// <remarks>
+/// Multicast adverts are the same in both forms (their destination is the group). The old form is the only one checked
+/// on receive while it is in use, as keepalived 2.2.7 does.
+/// </remarks>
+public enum OldUnicastChecksum
+{
+    /// <summary>keepalived's default: the RFC form, switching to the old one (for good) once a peer's advert has it.</summary>
+    Auto = 0,
+
+    /// <summary><c>old_unicast_checksum</c>: send and accept the old form from the start.</summary>
+    Always = 1,
+
+    /// <summary><c>old_unicast_checksum never</c>: stay on the RFC form; adverts with the old form are dropped as a bad checksum.</summary>
+    Never = 2,
+}

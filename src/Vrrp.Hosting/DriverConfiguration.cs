@@ -76,6 +76,7 @@ internal static class DriverConfiguration
             AuthenticationType = instance.AuthenticationType,
             AuthenticationPassword = instance.AuthenticationPassword,
             ChecksumMode = instance.ChecksumMode,
+            OldUnicastChecksum = instance.OldUnicastChecksum,
             SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
             UnicastPeers = [.. instance.UnicastPeers.Select(IPAddressValue.Parse)],
             AcceptOnlyUnicastPeers = instance.CheckUnicastSource,

@@ -174,7 +174,7 @@ public sealed class VrrpInstanceOptions
     /// <summary>The advertisement interval (<c>advert_int</c>): v2 whole seconds 1..255, v3 0.01..40.95 s in steps of 0.01 s.</summary>
     public TimeSpan AdvertisementInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The virtual addresses, <c>ADDR[/LEN]</c>, all of one family (<c>virtual_ipaddress</c>).</summary>
+    /// <summary>The virtual addresses, <c>ADDR[/LEN]</c>, all of one family (<c>virtual_ipaddress</c>); at least one, except that a VRRPv2 instance outside strict mode may have none (as keepalived, whose adverts then carry no address).</summary>
     public List<string> VirtualAddresses { get; set; } = [];
 
     /// <summary>Addresses added and removed with the virtual ones but not advertised; may mix families (<c>virtual_ipaddress_excluded</c>).</summary>
@@ -202,6 +202,14 @@ public sealed class VrrpInstanceOptions
 
     /// <summary>The v3/IPv4 checksum form to send; receivers accept either.</summary>
     public Ipv4ChecksumMode ChecksumMode { get; set; } = Ipv4ChecksumMode.PseudoHeader;
+
+    /// <summary>
+    /// keepalived's old VRRPv3/IPv4 unicast checksum (<c>old_unicast_checksum</c> is <see cref="OldUnicastChecksum.Always"/>,
+    /// <c>old_unicast_checksum never</c> is <see cref="OldUnicastChecksum.Never"/>): the pseudo-header destination is the
+    /// multicast group (224.0.0.18 or <see cref="VrrpOptions.MulticastGroup4"/>) rather than the peer. The default,
+    /// <see cref="OldUnicastChecksum.Auto"/>, switches to the old form once a unicast peer's advert has it, as keepalived 2.2.7.
+    /// </summary>
+    public OldUnicastChecksum OldUnicastChecksum { get; set; }
 
     /// <summary>Source address of adverts (<c>mcast_src_ip</c>, or <c>unicast_src_ip</c> in unicast mode).</summary>
     public string? SourceAddress { get; set; }

@@ -373,7 +373,14 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
     {
         if (instance.VirtualAddresses.Count == 0)
         {
-            errors.Add($"{label}: VirtualAddresses (virtual_ipaddress) must contain at least one address.");
+            // keepalived 2.2.7 (vrrp_complete_instance) runs a VRRPv2 instance without addresses ("at least one is
+            // sensible"; its adverts carry none), but not a VRRPv3 one nor one in strict mode ("at least one is required").
+            if (instance.Version == VrrpVersion.V2 && !instance.StrictMode)
+            {
+                return VrrpAddressFamily.IPv4;
+            }
+
+            errors.Add($"{label}: VirtualAddresses (virtual_ipaddress) must contain at least one address (only a VRRPv2 instance outside strict mode may have none, as keepalived).");
             return null;
         }
 

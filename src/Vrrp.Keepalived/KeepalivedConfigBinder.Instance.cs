@@ -34,6 +34,13 @@ internal sealed partial class KeepalivedConfigBinder
 
         ApplyDefaults(KeywordTable.Instance, draft);
 
+        // native_ipv6 sets version 3 when read: over vrrp_version and an earlier version keyword, not a later one.
+        if (draft.Seen.TryGetValue("native_ipv6", out var nativeAt) &&
+            (!draft.Seen.TryGetValue("version", out var versionSeen) || (versionSeen.File == nativeAt.File && versionSeen.Line < nativeAt.Line)))
+        {
+            o.Version = VrrpVersion.V3;
+        }
+
         // keepalived: "state MASTER" with no priority is the address owner.
         if (!draft.Has("priority") && o.InitialState == VrrpState.Master)
         {
@@ -47,6 +54,12 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         bool ipv6 = o.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family == VrrpAddressFamily.IPv6;
+        if (draft.Has("native_ipv6") && o.VirtualAddresses.Count > 0 && !ipv6)
+        {
+            // keepalived: "address family must match VRRP instance" for each IPv4 address after native_ipv6.
+            _d.Error(draft.Seen["virtual_ipaddress"], $"vrrp_instance '{o.Name}': native_ipv6 makes the instance IPv6; its IPv4 virtual addresses do not match (as keepalived says)");
+        }
+
         if (ipv6 && o.Version == VrrpVersion.V2)
         {
             if (draft.Seen.TryGetValue("version", out var versionAt))

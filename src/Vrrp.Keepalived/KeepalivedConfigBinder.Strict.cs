@@ -9,7 +9,8 @@ internal sealed partial class KeepalivedConfigBinder
     private void CompleteUnicast(InstanceDraft draft)
     {
         var o = draft.Options;
-        bool unicastKeyword = draft.Has("unicast_peer") || draft.Has("unicast_src_ip") || draft.Has("check_unicast_src") || draft.Has("unicast_fault_no_peer");
+        bool unicastKeyword = draft.Has("unicast_peer") || draft.Has("unicast_src_ip") || draft.Has("check_unicast_src") || draft.Has("unicast_fault_no_peer") ||
+            draft.Has("old_unicast_checksum");
         if (unicastKeyword && o.UseVirtualMac && !o.VirtualMacTransmitOnBase)
         {
             _d.Warning(draft.At, $"vrrp_instance '{o.Name}': unicast with use_vmac requires vmac_xmit_base; set (as keepalived does)");
@@ -44,7 +45,7 @@ internal sealed partial class KeepalivedConfigBinder
         {
             _d.Warning(draft.Seen["unicast_fault_no_peer"], $"vrrp_instance '{o.Name}': unicast_fault_no_peer without unicast peers; the instance stays in Fault (as keepalived does)");
         }
-        else if (o.UnicastPeers.Count == 0 && (draft.Has("unicast_peer") || draft.Has("unicast_src_ip")) && !draft.Has("check_unicast_src"))
+        else if (o.UnicastPeers.Count == 0 && (draft.Has("unicast_peer") || draft.Has("unicast_src_ip") || draft.Has("old_unicast_checksum")) && !draft.Has("check_unicast_src"))
         {
             _d.Warning(draft.At, $"vrrp_instance '{o.Name}': a unicast keyword without unicast peers; multicast is used (as keepalived does, which calls this deprecated)");
         }

@@ -61,6 +61,50 @@ internal sealed partial class KeepalivedConfigBinder
         return true;
     }
 
+    /// <summary>
+    /// keepalived's old_unicast_checksum: alone it is the old form from the start, with <c>never</c> the RFC form for
+    /// good; any other word is an error (keepalived reports it and keeps its default, switching on hearing the old form).
+    /// Like every unicast keyword it names the instance unicast (see CompleteUnicast).
+    /// </summary>
+    internal void ReadOldUnicastChecksum(ConfigStatement s, Vrrp.Hosting.VrrpInstanceOptions o)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            o.OldUnicastChecksum = OldUnicastChecksum.Always;
+        }
+        else if (string.Equals(s.Arguments[0].Text, "never", StringComparison.Ordinal))
+        {
+            o.OldUnicastChecksum = OldUnicastChecksum.Never;
+            WarnExtra(s, 1);
+        }
+        else
+        {
+            _d.Error(s.Location, $"old_unicast_checksum: unknown mode '{s.Arguments[0].Text}' (keepalived reports it and ignores the keyword); write 'old_unicast_checksum' or 'old_unicast_checksum never'");
+        }
+    }
+
+    /// <summary>
+    /// keepalived's native_ipv6 (vrrp_parser.c): the instance is IPv6 and VRRPv3 whatever comes next; after an IPv4
+    /// address (virtual, source, peer or group) it is an error keepalived reports and ignores. IPv4 virtual addresses
+    /// after it are refused when the instance is complete, and an instance left without virtual addresses is refused as
+    /// keepalived refuses a VRRPv3 one ("at least one is required").
+    /// </summary>
+    internal void ReadNativeIpv6(ConfigStatement s, Vrrp.Hosting.VrrpInstanceOptions o)
+    {
+        NoArguments(s);
+        bool ipv4 = (o.VirtualAddresses.Count > 0 && Vrrp.Hosting.VirtualAddressSpec.Parse(o.VirtualAddresses[0]).Address.Family == VrrpAddressFamily.IPv4) ||
+            IsIPv4(o.SourceAddress) || IsIPv4(o.MulticastGroup) || o.UnicastPeers.Any(IsIPv4);
+        if (ipv4)
+        {
+            _d.Error(s.Location, $"vrrp_instance '{o.Name}': cannot specify native_ipv6 with IPv4 addresses (as keepalived says)");
+            return;
+        }
+
+        o.Version = VrrpVersion.V3;
+
+        static bool IsIPv4(string? text) => text is not null && IPAddressValue.TryParse(text, out var address) && address.Family == VrrpAddressFamily.IPv4;
+    }
+
     internal void NoArguments(ConfigStatement s)
     {
         if (s.Arguments.Count > 0)

@@ -123,6 +123,14 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteOldUnicastChecksum(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.OldUnicastChecksum != OldUnicastChecksum.Auto)
+        {
+            w.Line(o.OldUnicastChecksum == OldUnicastChecksum.Never ? "old_unicast_checksum never" : "old_unicast_checksum");
+        }
+    }
+
     internal static void WriteAccept(ConfigOutput w, bool? accept)
     {
         if (accept is { } value)

@@ -118,11 +118,26 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void At_least_one_virtual_address_is_required()
+    public void At_least_one_virtual_address_is_required_with_v3_or_strict_mode()
     {
         var i = Valid();
         i.VirtualAddresses = [];
         AssertError(With(i), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "at least one address");
+
+        var strict = Valid();
+        (strict.VirtualAddresses, strict.Version, strict.StrictMode) = ([], VrrpVersion.V2, true);
+        AssertError(With(strict), "Instance 'VI_1'", "VirtualAddresses (virtual_ipaddress)", "at least one address");
+    }
+
+    [Fact]
+    public void A_v2_instance_without_virtual_addresses_is_valid_as_keepalived_runs_it()
+    {
+        var i = Valid();
+        (i.VirtualAddresses, i.Version) = ([], VrrpVersion.V2);
+        Assert.Empty(Errors(With(i)));
+        var config = DriverConfiguration.Create(With(i), i);
+        config.Validate();
+        Assert.Equal((VrrpAddressFamily.IPv4, 0), (config.Family, config.VirtualAddresses.Count));
     }
 
     [Trait("Rfc", "9568-5.2.9-c")]

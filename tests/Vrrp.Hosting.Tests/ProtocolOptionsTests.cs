@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Vrrp.Election;
 
 namespace Vrrp.Hosting.Tests;
@@ -70,5 +71,47 @@ public class ProtocolOptionsTests
         Assert.Equal((true, true, (byte)0), (config.FaultWithoutUnicastPeers, config.TrackSourceAddress, config.UnicastHopLimit));
         config.Validate();
         Assert.Equal((byte)255, DriverConfiguration.Create(new VrrpOptions(), Instance()).UnicastHopLimit);
+    }
+
+    [Theory]
+    [InlineData(OldUnicastChecksum.Auto)]
+    [InlineData(OldUnicastChecksum.Always)]
+    [InlineData(OldUnicastChecksum.Never)]
+    public void OldUnicastChecksum_reaches_the_core_with_the_global_group(OldUnicastChecksum mode)
+    {
+        var instance = Instance();
+        instance.UnicastPeers = ["192.0.2.12"];
+        instance.OldUnicastChecksum = mode;
+        var config = DriverConfiguration.Create(new VrrpOptions { MulticastGroup4 = "224.0.0.20" }, instance);
+        Assert.Equal(mode, config.OldUnicastChecksum);
+
+        // The old form's pseudo-header names vrrp_mcast_group4 (keepalived's global group), also for a unicast instance.
+        var router = new VirtualRouter(config, IPAddressValue.Parse("192.0.2.1"));
+        Assert.Equal(mode == OldUnicastChecksum.Always, router.UsesOldUnicastChecksum);
+        var buffer = new byte[router.AdvertisementLength];
+        int length = router.WriteAdvertisement(buffer, 100, IPAddressValue.Parse("192.0.2.12"));
+        var checksumDestination = IPAddressValue.Parse(mode == OldUnicastChecksum.Always ? "224.0.0.20" : "192.0.2.12");
+        ulong sum = Vrrp.Packets.InternetChecksum.Add(buffer.AsSpan(0, length), Vrrp.Packets.InternetChecksum.IPv4PseudoHeader(IPAddressValue.Parse("192.0.2.1"), checksumDestination, 112, length));
+        Assert.Equal(0xFFFF, Vrrp.Packets.InternetChecksum.Fold(sum));
+    }
+
+    [Theory]
+    [InlineData("Always", OldUnicastChecksum.Always)]
+    [InlineData("Never", OldUnicastChecksum.Never)]
+    [InlineData("Auto", OldUnicastChecksum.Auto)]
+    public void OldUnicastChecksum_binds_from_configuration_by_name(string value, OldUnicastChecksum expected)
+    {
+        var options = new VrrpOptions();
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Vrrp:Instances:VI_1:Interface"] = "eth0",
+                ["Vrrp:Instances:VI_1:VirtualRouterId"] = "51",
+                ["Vrrp:Instances:VI_1:OldUnicastChecksum"] = value,
+            })
+            .Build();
+        var errors = VrrpConfigurationBinder.Bind(configuration.GetSection("Vrrp"), options);
+        Assert.Empty(errors);
+        Assert.Equal(expected, options.Instances.Single().OldUnicastChecksum);
     }
 }

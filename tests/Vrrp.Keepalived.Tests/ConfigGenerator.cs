@@ -317,6 +317,7 @@ internal sealed class ConfigGenerator(int seed)
         o.HigherPrioritySendAdvert = Chance(0.2);
         o.LowerPriorityNoAdvert = Chance(0.3);
         o.UnicastFaultNoPeer = o.UnicastPeers.Count > 0 && Chance(0.2);
+        o.OldUnicastChecksum = o.UnicastPeers.Count > 0 && Chance(0.3) ? (Chance(0.5) ? OldUnicastChecksum.Always : OldUnicastChecksum.Never) : OldUnicastChecksum.Auto;
         o.TrackSourceAddress = o.SourceAddress is not null && Chance(0.2);
         o.DownTimerAdverts = Chance(0.3) ? _random.Next(1, 101) : 3;
         o.MulticastGroup = o.UnicastPeers.Count == 0 && Chance(0.2) ? (ipv6 ? $"ff02::{_random.Next(0x13, 0x10000):x}" : $"224.0.{_random.Next(0, 256)}.{_random.Next(19, 256)}") : null;
@@ -345,6 +346,7 @@ internal sealed class ConfigGenerator(int seed)
             o.HigherPrioritySendAdvert = false;
             o.LowerPriorityNoAdvert = true;
             o.UnicastFaultNoPeer = false;
+            o.OldUnicastChecksum = OldUnicastChecksum.Auto;
             o.DownTimerAdverts = 3;
             o.VirtualMacTransmitOnBase = false;
             o.Accept = o.Priority == 255 || (o.Accept == true && version == VrrpVersion.V3);

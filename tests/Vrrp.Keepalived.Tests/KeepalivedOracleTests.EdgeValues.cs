@@ -167,6 +167,8 @@ public sealed partial class KeepalivedOracleTests
     [InlineData("mcast_dst_ip 10.0.0.9")]
     [InlineData("mcast_dst_ip ff02::12")]
     [InlineData("unicast_src_ip 10.0.0.300")]
+    [InlineData("old_unicast_checksum sometimes")]
+    [InlineData("native_ipv6")] // after the IPv4 address: "Cannot specify native_ipv6 with IPv4 addresses"
     [InlineData("interface eth0.vlan-100-public")]
     [InlineData("track_interface {\n eth1 weight 255\n }")]
     [InlineData("track_script {\n chk weight 254\n }")]
@@ -437,5 +439,25 @@ public sealed partial class KeepalivedOracleTests
         static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         static string Whole(TimeSpan value) => ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>native_ipv6 before the addresses: keepalived runs the instance as VRRPv3 over IPv6 (over vrrp_version 2 and an earlier version 2), as the reader does.</summary>
+    [Theory]
+    [InlineData("native_ipv6", "3")]
+    [InlineData("version 2\n    native_ipv6", "3")]
+    public void Keepalived_takes_native_ipv6_as_the_reader_does(string lines, string version)
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "native-ipv6.conf");
+        File.WriteAllText(path, $"vrrp_instance VI_1 {{\n    interface eth0\n    virtual_router_id 1\n    {lines}\n    virtual_ipaddress {{\n        fd00::1\n    }}\n}}\n");
+        Assert.Equal(0, Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check));
+        var read = KeepalivedConfigReader.Read(path);
+        Assert.False(read.HasErrors, string.Join("; ", read.Diagnostics));
+        var o = read.Options.Instances[0];
+        var k = KeepalivedDump.Parse(DumpConfiguration(path)).Instances["VI_1"];
+        Assert.Equal(version, k.Fields["VRRP Version"]);
+        Assert.Equal(version, ((int)o.Version).ToString(CultureInfo.InvariantCulture));
+        _ = check;
     }
 }

@@ -225,6 +225,13 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             var process = all.TrackProcesses.First(x => x.Name == t.Name);
             return $"{t.Name}, weight {t.Weight ?? process.Weight}{(t.Reverse ?? process.Reverse ? " reverse" : "")}";
         }), k.List("Tracked processes"));
+        if (o.UnicastPeers.Count > 0)
+        {
+            // old_unicast_checksum: keepalived names its modes no (switch on hearing the old form), never and config.
+            string mode = o.OldUnicastChecksum switch { Vrrp.OldUnicastChecksum.Always => "config", Vrrp.OldUnicastChecksum.Never => "never", _ => "no" };
+            Assert.True(k.Fields.TryGetValue("Unicast checksum compatibility", out string? dumpedMode) && mode == dumpedMode, $"{context}: old_unicast_checksum: reader {o.OldUnicastChecksum}, keepalived {dumpedMode}");
+        }
+
         if (o.UnicastTtl is { } ttlValue)
         {
             Assert.Equal(ttlValue.ToString(System.Globalization.CultureInfo.InvariantCulture), k.Fields["Unicast TTL"]);

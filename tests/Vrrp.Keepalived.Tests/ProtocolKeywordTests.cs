@@ -199,4 +199,134 @@ public class ProtocolKeywordTests
         Assert.Empty(result.Diagnostics);
         Assert.Equal((true, "10.0.0.5"), (result.Options.Instances[0].TrackSourceAddress, result.Options.Instances[0].SourceAddress));
     }
+
+    [Fact]
+    public void Old_unicast_checksum_and_its_never_mode_are_read_and_written_back()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                version 3
+                unicast_peer {
+                    10.0.0.12
+                }
+                old_unicast_checksum
+                virtual_ipaddress {
+                    10.0.0.1
+                }
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                version 3
+                unicast_peer {
+                    10.0.0.12
+                }
+                old_unicast_checksum never
+                virtual_ipaddress {
+                    10.0.0.2
+                }
+            }
+            vrrp_instance VI_3 {
+                interface eth0
+                virtual_router_id 3
+                version 3
+                unicast_peer {
+                    10.0.0.12
+                }
+                virtual_ipaddress {
+                    10.0.0.3
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var o = result.Options.Instances;
+        Assert.Equal([OldUnicastChecksum.Always, OldUnicastChecksum.Never, OldUnicastChecksum.Auto], o.Select(static i => i.OldUnicastChecksum));
+        string written = KeepalivedConfigWriter.Write(result.Options);
+        Assert.Contains("old_unicast_checksum\n", written.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("old_unicast_checksum never", written, StringComparison.Ordinal);
+        Assert.Equal(2, written.Split("old_unicast_checksum").Length - 1);
+
+    }
+
+    [Fact]
+    public void Old_unicast_checksum_is_a_unicast_keyword_and_an_unknown_mode_is_an_error()
+    {
+        // Without peers keepalived warns and uses multicast (the form does not matter there).
+        var alone = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n version 3\n old_unicast_checksum\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        Assert.False(alone.HasErrors, string.Join("\n", alone.Errors));
+        Assert.Contains(alone.Diagnostics, static d => d.Message.Contains("unicast keyword without unicast peers", StringComparison.Ordinal));
+
+        var unknown = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n unicast_peer {\n  10.0.0.12\n }\n old_unicast_checksum sometimes\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n");
+        Assert.Contains(unknown.Errors, static e => e.Line == 7 && e.Message.Contains("unknown mode 'sometimes'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_v2_instance_without_virtual_addresses_is_read_and_valid()
+    {
+        // keepalived warns "No VIP specified; at least one is sensible" when it runs it: the driver says the same at start.
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n version 2\n}\n");
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.False(validation.Failed, validation.FailureMessage);
+        var o = result.Options.Instances.Single();
+        Assert.Empty(o.VirtualAddresses);
+        var again = KeepalivedConfigReader.ReadText(KeepalivedConfigWriter.Write(result.Options));
+        Assert.Empty(again.Errors);
+        Assert.Equal(OptionsText.Of(result.Options), OptionsText.Of(again.Options));
+    }
+
+    [Theory]
+    [InlineData("version 3")]
+    [InlineData("version 2\n strict_mode on")]
+    public void An_instance_without_virtual_addresses_is_refused_where_keepalived_refuses_it(string extra)
+    {
+        var result = KeepalivedConfigReader.ReadText($"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 1\n {extra}\n}}\n");
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.Contains(validation.Failures ?? [], static e => e.Contains("VirtualAddresses (virtual_ipaddress) must contain at least one address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Native_ipv6_makes_an_ipv6_vrrpv3_instance_as_keepalived()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                native_ipv6
+                virtual_ipaddress {
+                    fd00::1
+                }
+                virtual_ipaddress_excluded {
+                    192.0.2.9
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics); // keepalived's default version is 2: native_ipv6 made it 3 without a warning
+        var o = result.Options.Instances.Single();
+        Assert.Equal((VrrpVersion.V3, "fd00::1/128"), (o.Version, o.VirtualAddresses.Single()));
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.False(validation.Failed, validation.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData(" virtual_ipaddress {\n  192.0.2.1\n }\n native_ipv6\n", 7, "cannot specify native_ipv6 with IPv4 addresses")]
+    [InlineData(" unicast_src_ip 192.0.2.2\n native_ipv6\n virtual_ipaddress {\n  fd00::1\n }\n", 5, "cannot specify native_ipv6 with IPv4 addresses")]
+    [InlineData(" native_ipv6\n virtual_ipaddress {\n  192.0.2.1\n }\n", 5, "its IPv4 virtual addresses do not match")]
+    public void Native_ipv6_with_ipv4_addresses_is_an_error_as_keepalived_reports(string body, int line, string message)
+    {
+        var result = KeepalivedConfigReader.ReadText($"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 1\n{body}}}\n");
+        Assert.Contains(result.Errors, e => e.Line == line && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Native_ipv6_without_virtual_addresses_is_refused_as_keepalived_refuses_a_vrrpv3_one()
+    {
+        var result = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n native_ipv6\n virtual_ipaddress_excluded {\n  fd00::9\n }\n}\n");
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        Assert.Equal(VrrpVersion.V3, result.Options.Instances.Single().Version);
+        var validation = new VrrpOptionsValidator(null).Validate(null, result.Options);
+        Assert.Contains(validation.Failures ?? [], static e => e.Contains("must contain at least one address", StringComparison.Ordinal));
+    }
 }

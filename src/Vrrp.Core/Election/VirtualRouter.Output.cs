@@ -50,7 +50,9 @@ public partial class VirtualRouter
         var fields = new AdvertisementFields(_config.Version, _config.VirtualRouterId, priority, _wireInterval, _config.AuthenticationType);
         if (!UsesAuthenticationHeader)
         {
-            return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, ipDestination, _config.ChecksumMode);
+            // keepalived's old unicast form: the pseudo-header names the multicast group, whatever the IP destination.
+            var checksumDestination = UsesOldUnicastChecksum ? MulticastGroup : ipDestination;
+            return VrrpPacket.Write(buffer, in fields, _advertised, _password, LocalAddress, checksumDestination, _config.ChecksumMode);
         }
 
         // RFC 2338 section 5.3.6.3 as keepalived 2.2.7 sends it: header and AH in front, the message with zero

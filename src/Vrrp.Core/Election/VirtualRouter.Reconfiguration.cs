@@ -47,7 +47,8 @@ public partial class VirtualRouter
             configuration.Version != old.Version || configuration.AdvertisementInterval != old.AdvertisementInterval ||
             configuration.AuthenticationType != old.AuthenticationType ||
             !string.Equals(configuration.AuthenticationPassword, old.AuthenticationPassword, StringComparison.Ordinal) ||
-            !configuration.UnicastPeers.SequenceEqual(old.UnicastPeers) || configuration.ChecksumMode != old.ChecksumMode;
+            !configuration.UnicastPeers.SequenceEqual(old.UnicastPeers) || configuration.ChecksumMode != old.ChecksumMode ||
+            configuration.OldUnicastChecksum != old.OldUnicastChecksum;
         bool newAddresses = AddressesOf(configuration).Any(a => Array.IndexOf(_advertised, a) < 0) ||
             configuration.ExcludedAddresses.Any(a => !old.ExcludedAddresses.Contains(a));
 
@@ -135,6 +136,13 @@ public partial class VirtualRouter
     [MemberNotNull(nameof(_config), nameof(_advertised), nameof(_password), nameof(_tracked), nameof(_destinations))]
     private void ApplyConfiguration(VirtualRouterConfiguration configuration, TrackedObjects tracked)
     {
+        // keepalived's old unicast checksum: in use from the start with old_unicast_checksum; a switch learnt in Auto
+        // mode is kept while the mode stays.
+        if (_config is null || _config.OldUnicastChecksum != configuration.OldUnicastChecksum)
+        {
+            _oldUnicastChecksum = configuration.OldUnicastChecksum == OldUnicastChecksum.Always;
+        }
+
         _config = configuration;
         _advertised = AddressesOf(configuration);
         _password = [];

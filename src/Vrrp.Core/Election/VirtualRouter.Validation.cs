@@ -49,6 +49,12 @@ public partial class VirtualRouter
             }
         }
 
+        // keepalived's old unicast checksum (old_unicast_checksum): after the source checks, so only a peer can switch us.
+        if (advertisement.Family == VrrpAddressFamily.IPv4 && advertisement.Version == VrrpVersion.V3 && !AcceptsChecksumForm(in advertisement))
+        {
+            return DropReason.BadChecksum;
+        }
+
         if (_config.Version == VrrpVersion.V2)
         {
             DropReason auth = VrrpPacket.CheckAuthentication(in advertisement, _config.AuthenticationType, _password, _config.UnicastPeers.Count > 0);
@@ -89,6 +95,33 @@ public partial class VirtualRouter
         }
 
         return DropReason.None;
+    }
+
+    /// <summary>
+    /// keepalived 2.2.7's checksum rules for VRRPv3/IPv4 (vrrp.c, vrrp_check_packet): while the old unicast form is in
+    /// use only it is accepted (a multicast advert is the same in both forms); otherwise the old form is dropped, unless
+    /// the mode is <see cref="OldUnicastChecksum.Auto"/> and this is a unicast router: then it switches for good.
+    /// </summary>
+    private bool AcceptsChecksumForm(in Advertisement advertisement)
+    {
+        if (_oldUnicastChecksum)
+        {
+            return advertisement.ChecksumForm == ChecksumForm.IPv4OldUnicast || advertisement.Destination == MulticastGroup;
+        }
+
+        if (advertisement.ChecksumForm != ChecksumForm.IPv4OldUnicast)
+        {
+            return true;
+        }
+
+        if (_config.OldUnicastChecksum != OldUnicastChecksum.Auto || _config.UnicastPeers.Count == 0)
+        {
+            return false;
+        }
+
+        _oldUnicastChecksum = true;
+        Enqueue(new VirtualRouterAction { Kind = VirtualRouterActionKind.OldUnicastChecksumAdopted, Peer = advertisement.Source, PeerPriority = advertisement.Priority });
+        return true;
     }
 
     private bool IsUnicastPeer(IPAddressValue source)

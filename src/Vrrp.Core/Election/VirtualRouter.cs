@@ -29,6 +29,7 @@ public sealed partial class VirtualRouter
 
     // Not readonly: Reconfigure (VirtualRouter.Reconfiguration.cs) replaces them in place on a configuration reload.
     private VirtualRouterConfiguration _config;
+    private bool _oldUnicastChecksum;
     private IPAddressValue[] _advertised;
     private byte[] _password;
     private TrackedObjects _tracked;
@@ -111,6 +112,13 @@ public sealed partial class VirtualRouter
 
     /// <summary>The multicast group: the configured one, or the family's 224.0.0.18 or ff02::12.</summary>
     internal IPAddressValue MulticastGroup { get; }
+
+    /// <summary>
+    /// True while this VRRPv3/IPv4 router sends and accepts keepalived's old unicast checksum form (the pseudo-header
+    /// destination is the multicast group): from the start with <see cref="OldUnicastChecksum.Always"/>, or once a unicast
+    /// peer's advert had it with <see cref="OldUnicastChecksum.Auto"/> (as keepalived 2.2.7).
+    /// </summary>
+    public bool UsesOldUnicastChecksum => _oldUnicastChecksum;
 
     /// <summary>Where each advert goes: the multicast group, or every unicast peer.</summary>
     internal IReadOnlyList<IPAddressValue> Destinations => _destinations;

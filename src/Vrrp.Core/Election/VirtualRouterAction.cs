@@ -35,6 +35,12 @@ public enum VirtualRouterActionKind
 
     /// <summary>Report (RFC 9568 section 8.3.2): <see cref="VirtualRouterAction.Peer"/> advertises priority 255 while <see cref="VirtualRouterAction.OtherPeer"/> did too: two routers claim to own the addresses.</summary>
     MultipleOwners,
+
+    /// <summary>
+    /// Report (keepalived <c>old_unicast_checksum</c>, default mode): <see cref="VirtualRouterAction.Peer"/> sent a unicast
+    /// advert with keepalived's old checksum form; the router sends and accepts that form from now on.
+    /// </summary>
+    OldUnicastChecksumAdopted,
 }
 
 /// <summary>Why a state changed.</summary>

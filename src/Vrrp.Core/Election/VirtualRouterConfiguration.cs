@@ -36,7 +36,10 @@ public sealed record VirtualRouterConfiguration
     /// </summary>
     public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The virtual addresses (1..255 of them, all of one family); they are advertised in this order.</summary>
+    /// <summary>
+    /// The virtual addresses (1..255 of them, all of one family); they are advertised in this order. A VRRPv2 router may
+    /// have none (keepalived runs one, warning "at least one is sensible"): its adverts carry a count of 0.
+    /// </summary>
     public required IReadOnlyList<VirtualAddress> VirtualAddresses
     {
         get => _virtualAddresses;
@@ -71,6 +74,13 @@ public sealed record VirtualRouterConfiguration
 
     /// <summary>The v3/IPv4 checksum form to send (receivers accept either).</summary>
     public Ipv4ChecksumMode ChecksumMode { get; init; } = Ipv4ChecksumMode.PseudoHeader;
+
+    /// <summary>
+    /// keepalived <c>old_unicast_checksum</c> (unicast VRRPv3/IPv4 only): the pseudo-header destination of the old form is
+    /// <see cref="MulticastGroup"/> (224.0.0.18 by default). <see cref="OldUnicastChecksum.Auto"/> (the default) switches to
+    /// the old form when a peer's advert has it; <see cref="OldUnicastChecksum.Never"/> drops such adverts.
+    /// </summary>
+    public OldUnicastChecksum OldUnicastChecksum { get; init; }
 
     /// <summary>The advert source address, or null for the interface's primary address (<c>mcast_src_ip</c> / <c>unicast_src_ip</c>).</summary>
     public IPAddressValue? SourceAddress { get; init; }
@@ -290,12 +300,14 @@ public sealed record VirtualRouterConfiguration
             throw new ArgumentException($"{who}: unknown version {Version}.", nameof(Version));
         }
 
-        if (_virtualAddresses.Count is 0 or > 255)
+        // RFC 3768 section 5.3.5 sets no lower bound; keepalived 2.2.7 runs a VRRPv2 instance without addresses (its
+        // adverts carry a count of 0) but requires one for VRRPv3 (RFC 9568 section 5.2.5).
+        if (_virtualAddresses.Count > 255 || (_virtualAddresses.Count == 0 && Version != VrrpVersion.V2))
         {
-            throw new ArgumentException($"{who} needs 1..255 virtual addresses, not {_virtualAddresses.Count}.", nameof(VirtualAddresses));
+            throw new ArgumentException($"{who} needs 1..255 virtual addresses (0..255 with VRRPv2), not {_virtualAddresses.Count}.", nameof(VirtualAddresses));
         }
 
-        var family = _virtualAddresses[0].Family;
+        var family = Family;
         foreach (var address in _virtualAddresses)
         {
             if (address.Family != family)

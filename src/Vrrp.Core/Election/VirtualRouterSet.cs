@@ -222,13 +222,19 @@ public sealed partial class VirtualRouterSet
         {
             // A channel with unicast routers leaves the TTL to each router (a unicast peer may be routed hops away).
             bool checkHopLimit = state.UnicastRouters == 0;
+            // keepalived's old unicast checksum form uses the instance's IPv4 group: the router of the VRID says which.
+            // A VRRPv2 router without virtual addresses (keepalived runs one) takes adverts with a count of 0.
+            int vridOffset = datagram.IncludesIPv4Header && bytes.Length > 0 ? ((bytes[0] & 0x0F) * 4) + 1 : 1;
+            var candidate = !state.Options.IPAuthenticationHeader && bytes.Length > vridOffset ? state.ByVirtualRouterId[bytes[vridOffset]] : null;
+            var oldGroup = candidate?.MulticastGroup ?? VrrpPacket.DefaultIPv4Group;
+            bool zeroCountAllowed = candidate is not null && candidate.Configuration.VirtualAddresses.Count == 0;
             parsed = state.Options.IPAuthenticationHeader
                 ? datagram.IncludesIPv4Header
                     ? AuthenticationHeader.TryParseIPv4Packet(bytes, checkHopLimit, out advertisement, out reason)
                     : throw new ArgumentException("An AH channel delivers whole IPv4 packets.", nameof(datagram))
                 : datagram.IncludesIPv4Header
-                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, out advertisement, out reason)
-                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, out advertisement, out reason);
+                ? VrrpPacket.TryParseIPv4Packet(bytes, null, checkHopLimit, oldGroup, zeroCountAllowed, out advertisement, out reason)
+                : VrrpPacket.TryParseMessage(bytes, state.Options.Family, datagram.Source, datagram.Destination, datagram.HopLimit, null, checkHopLimit, oldGroup, zeroCountAllowed, out advertisement, out reason);
         }
         catch (ArgumentException)
         {

@@ -106,6 +106,12 @@ public enum ChecksumForm
 
     /// <summary>VRRPv3 over IPv6 with the IPv6 pseudo-header.</summary>
     IPv6PseudoHeader,
+
+    /// <summary>
+    /// VRRPv3 over IPv4 sent to a unicast address with keepalived 1.3.6 and earlier's pseudo-header, whose destination is
+    /// the multicast group instead of the peer (keepalived <c>old_unicast_checksum</c>).
+    /// </summary>
+    IPv4OldUnicast,
 }
 
 /// <summary>The VRRPv2 authentication type (RFC 3768 section 5.3.6).</summary>

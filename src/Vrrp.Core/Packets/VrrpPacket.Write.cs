@@ -34,7 +34,7 @@ public static partial class VrrpPacket
     /// <summary>Writes an advertisement with its checksum.</summary>
     /// <param name="destination">The buffer; at least <see cref="GetLength"/> bytes.</param>
     /// <param name="fields">The fixed fields.</param>
-    /// <param name="addresses">The addresses, all of one family (1..255 of them); IPv4 only for v2.</param>
+    /// <param name="addresses">The addresses, all of one family (1..255 of them; v2 may have none); IPv4 only for v2.</param>
     /// <param name="password">
     /// v2 with <see cref="AuthenticationType.SimplePassword"/>: the password bytes (first 8 used, zero padded, see
     /// <see cref="EncodePassword"/>); must be empty otherwise.
@@ -57,12 +57,14 @@ public static partial class VrrpPacket
             throw new ArgumentException("The virtual router id must be 1..255.", nameof(fields));
         }
 
-        if (addresses.Length is 0 or > 255)
+        // VRRPv2 may carry none: keepalived 2.2.7 runs a VRRPv2 instance without virtual addresses (RFC 3768 section
+        // 5.3.5 sets no lower bound); VRRPv3 carries at least one (RFC 9568 section 5.2.5).
+        if (addresses.Length > 255 || (addresses.Length == 0 && fields.Version != VrrpVersion.V2))
         {
-            throw new ArgumentException($"An advertisement carries 1..255 addresses, not {addresses.Length}.", nameof(addresses));
+            throw new ArgumentException($"An advertisement carries 1..255 addresses (0..255 with VRRPv2), not {addresses.Length}.", nameof(addresses));
         }
 
-        VrrpAddressFamily family = addresses[0].Family;
+        VrrpAddressFamily family = addresses.Length > 0 ? addresses[0].Family : VrrpAddressFamily.IPv4;
         foreach (var address in addresses)
         {
             if (address.Family != family)

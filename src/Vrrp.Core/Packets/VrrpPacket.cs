@@ -60,14 +60,18 @@ public readonly struct AdvertisementFields(VrrpVersion version, byte virtualRout
 /// else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
 /// </description></item>
 /// <item><description>
-/// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/>; the message is exactly as long as the
+/// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/> (a <see cref="Election.VirtualRouterSet"/>
+/// lets a VRRPv2 count of 0 through for a VRRPv2 router without virtual addresses, which keepalived runs and which sends
+/// such adverts); the message is exactly as long as the
 /// count says (v2 16+4n, v3/IPv4 8+4n, v3/IPv6 8+16n): shorter is <see cref="DropReason.Truncated"/>, longer (extra
 /// trailing bytes; the RFCs say the length must match) is <see cref="DropReason.LengthMismatch"/>.
 /// </description></item>
 /// <item><description>
 /// Step 5: the checksum is good, else <see cref="DropReason.BadChecksum"/>: v2 over the message only; v3/IPv6 with the IPv6
 /// pseudo-header; v3/IPv4 with the IPv4 pseudo-header (tried first: keepalived, FRR, Wireshark) or over the message only
-/// (RFC 9568 section 5.2.8). <see cref="Advertisement.ChecksumForm"/> reports the form that matched.
+/// (RFC 9568 section 5.2.8), else with keepalived's old unicast pseudo-header (destination 224.0.0.18,
+/// <see cref="ChecksumForm.IPv4OldUnicast"/>; the router decides whether it takes that form, as keepalived's
+/// <c>old_unicast_checksum</c>). <see cref="Advertisement.ChecksumForm"/> reports the form that matched.
 /// </description></item>
 /// <item><description>
 /// Step 8, the codec's (v3) part: the advertisement interval is not 0, else <see cref="DropReason.ZeroInterval"/>. A
@@ -117,14 +121,21 @@ public static partial class VrrpPacket
     /// <param name="reason">Why it was dropped when the result is false.</param>
     /// <returns>True when the packet is a valid advertisement.</returns>
     public static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
-        TryParseIPv4Packet(packet, expectedVersion, checkHopLimit: true, out advertisement, out reason);
+        TryParseIPv4Packet(packet, expectedVersion, checkHopLimit: true, DefaultIPv4Group, zeroCountAllowed: false, out advertisement, out reason);
 
     /// <summary>
     /// As <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, out Advertisement, out DropReason)"/>, with step 2
     /// (TTL 255) optional: a channel that carries unicast adverts leaves it to each router (multicast routers require
     /// 255, unicast ones a configured range, as keepalived). The TTL is kept in <see cref="Advertisement.HopLimit"/> either way.
     /// </summary>
-    internal static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, bool checkHopLimit, out Advertisement advertisement, out DropReason reason)
+    /// <param name="packet">The IPv4 header and the VRRP message.</param>
+    /// <param name="expectedVersion">The version expected, or null.</param>
+    /// <param name="checkHopLimit">Whether step 2 applies here.</param>
+    /// <param name="oldUnicastGroup">The group of keepalived's old unicast checksum form (<see cref="ChecksumForm.IPv4OldUnicast"/>).</param>
+    /// <param name="zeroCountAllowed">Whether a VRRPv2 advert may carry no address (for a VRRPv2 router without virtual addresses, as keepalived).</param>
+    /// <param name="advertisement">The advertisement when the result is true.</param>
+    /// <param name="reason">Why it was dropped when the result is false.</param>
+    internal static bool TryParseIPv4Packet(ReadOnlySpan<byte> packet, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
         advertisement = default;
 
@@ -147,7 +158,7 @@ public static partial class VrrpPacket
         int ttl = packet[8];
         var source = IPAddressValue.FromIPv4(packet[12..]);
         var destination = IPAddressValue.FromIPv4(packet[16..]);
-        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, checkHopLimit, out advertisement, out reason);
+        return TryParseValidated(packet[headerLength..totalLength], VrrpAddressFamily.IPv4, source, destination, ttl, expectedVersion, checkHopLimit, oldUnicastGroup, zeroCountAllowed, out advertisement, out reason);
     }
 
     /// <summary>
@@ -168,10 +179,10 @@ public static partial class VrrpPacket
     /// <paramref name="family"/> (a transport bug, not network input).
     /// </exception>
     public static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, out Advertisement advertisement, out DropReason reason) =>
-        TryParseMessage(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit: true, out advertisement, out reason);
+        TryParseMessage(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit: true, DefaultIPv4Group, zeroCountAllowed: false, out advertisement, out reason);
 
-    /// <summary>As the public overload, with step 2 (hop limit 255) optional (see <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, bool, out Advertisement, out DropReason)"/>).</summary>
-    internal static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, out Advertisement advertisement, out DropReason reason)
+    /// <summary>As the public overload, with step 2 (hop limit 255) optional (see <see cref="TryParseIPv4Packet(ReadOnlySpan{byte}, VrrpVersion?, bool, IPAddressValue, bool, out Advertisement, out DropReason)"/>).</summary>
+    internal static bool TryParseMessage(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
         if (family is not (VrrpAddressFamily.IPv4 or VrrpAddressFamily.IPv6))
         {
@@ -183,8 +194,11 @@ public static partial class VrrpPacket
             throw new ArgumentException($"The source {source} and destination {destination} must both be {family} addresses.", nameof(source));
         }
 
-        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit, out advertisement, out reason);
+        return TryParseValidated(message, family, source, destination, hopLimit, expectedVersion, checkHopLimit, oldUnicastGroup, zeroCountAllowed, out advertisement, out reason);
     }
+
+    /// <summary>224.0.0.18 (RFC 9568 section 5.1.1.2): the pseudo-header destination of keepalived's old unicast form unless <c>vrrp_mcast_group4</c> says otherwise.</summary>
+    internal static readonly IPAddressValue DefaultIPv4Group = IPAddressValue.FromIPv4([224, 0, 0, 18]);
 
     /// <summary>The IPv4 checks of step 1 for a packet of <paramref name="protocol"/>; on success the header and total lengths.</summary>
     internal static bool TryReadIPv4Header(ReadOnlySpan<byte> packet, byte protocol, out int headerLength, out int totalLength, out DropReason reason)
@@ -237,9 +251,9 @@ public static partial class VrrpPacket
 
     /// <summary>Steps 1 (end) to 5 for a VRRP message whose IP metadata is known (used by the AH parser).</summary>
     internal static bool TryParseMessageAt(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, bool checkHopLimit, out Advertisement advertisement, out DropReason reason) =>
-        TryParseValidated(message, family, source, destination, hopLimit, null, checkHopLimit, out advertisement, out reason);
+        TryParseValidated(message, family, source, destination, hopLimit, null, checkHopLimit, DefaultIPv4Group, zeroCountAllowed: false, out advertisement, out reason);
 
-    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, out Advertisement advertisement, out DropReason reason)
+    private static bool TryParseValidated(ReadOnlySpan<byte> message, VrrpAddressFamily family, IPAddressValue source, IPAddressValue destination, int hopLimit, VrrpVersion? expectedVersion, bool checkHopLimit, IPAddressValue oldUnicastGroup, bool zeroCountAllowed, out Advertisement advertisement, out DropReason reason)
     {
         advertisement = default;
 
@@ -302,7 +316,7 @@ public static partial class VrrpPacket
 
         // Step 4: count (RFC 9568 section 5.2.5, RFC 3768 section 5.3.5) and the length it implies.
         byte count = message[3];
-        if (count == 0)
+        if (count == 0 && !(zeroCountAllowed && version == VrrpVersion.V2))
         {
             reason = DropReason.ZeroAddressCount;
             return false;
@@ -333,6 +347,14 @@ public static partial class VrrpPacket
             form = InternetChecksum.Fold(sum) == 0xFFFF ? ChecksumForm.IPv4PseudoHeader
                 : InternetChecksum.Fold(messageSum) == 0xFFFF ? ChecksumForm.IPv4MessageOnly
                 : ChecksumForm.None;
+
+            // keepalived 1.3.6 and earlier (and 2.2.7 with old_unicast_checksum): a unicast advert whose pseudo-header
+            // destination is the multicast group. Whether the instance takes it is the router's decision.
+            if (form == ChecksumForm.None && oldUnicastGroup.Family == VrrpAddressFamily.IPv4 && destination != oldUnicastGroup &&
+                InternetChecksum.Fold(messageSum + InternetChecksum.IPv4PseudoHeader(source, oldUnicastGroup, IPProtocol, message.Length)) == 0xFFFF)
+            {
+                form = ChecksumForm.IPv4OldUnicast;
+            }
         }
 
         if (form == ChecksumForm.None)

@@ -90,6 +90,12 @@ internal static partial class Log
     [LoggerMessage(28, LogLevel.Information, "({Instance}) advertisement interval changed: mine {Mine} ms, learned {Learned} ms from master {Source}")]
     public static partial void IntervalLearned(ILogger logger, string instance, double mine, int learned, IPAddressValue source);
 
+    [LoggerMessage(61, LogLevel.Information, "({Instance}) Setting unicast VRRPv3 checksum to old version (advert from {Source} had it)")]
+    public static partial void OldUnicastChecksumAdopted(ILogger logger, string instance, IPAddressValue source);
+
+    [LoggerMessage(62, LogLevel.Warning, "({Instance}) No VIP specified; at least one is sensible (VRRPv2 adverts without addresses are sent)")]
+    public static partial void NoVirtualAddresses(ILogger logger, string instance);
+
     [LoggerMessage(29, LogLevel.Warning, "({Instance}) received an advert from our own address {Source}: another host on the segment has the same address (or the advert looped back); both may act as master")]
     public static partial void OwnAddressAdvert(ILogger logger, string instance, IPAddressValue source);
 

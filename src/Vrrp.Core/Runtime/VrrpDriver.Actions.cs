@@ -69,6 +69,9 @@ public partial class VrrpDriver : IAsyncDisposable
                 case VirtualRouterActionKind.IntervalLearned:
                     Log.IntervalLearned(Logger, entry.Name, entry.Configuration.AdvertisementInterval.TotalMilliseconds, action.Interval * 10, action.Peer);
                     break;
+                case VirtualRouterActionKind.OldUnicastChecksumAdopted:
+                    Log.OldUnicastChecksumAdopted(Logger, entry.Name, action.Peer);
+                    break;
                 case VirtualRouterActionKind.MultipleOwners:
                     if (Due(ref entry.LastMultipleOwnersLog, now))
                     {

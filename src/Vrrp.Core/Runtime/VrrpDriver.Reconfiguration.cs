@@ -393,7 +393,7 @@ public partial class VrrpDriver
         a.Preempt == b.Preempt && a.PreemptDelay == b.PreemptDelay &&
         a.AuthenticationType == b.AuthenticationType &&
         string.Equals(a.AuthenticationPassword, b.AuthenticationPassword, StringComparison.Ordinal) &&
-        a.ChecksumMode == b.ChecksumMode && a.SourceAddress == b.SourceAddress &&
+        a.ChecksumMode == b.ChecksumMode && a.OldUnicastChecksum == b.OldUnicastChecksum && a.SourceAddress == b.SourceAddress &&
         a.UnicastPeers.SequenceEqual(b.UnicastPeers) && a.AcceptOnlyUnicastPeers == b.AcceptOnlyUnicastPeers &&
         string.Equals(a.NetworkNamespace, b.NetworkNamespace, StringComparison.Ordinal) &&
         a.DontTrackPrimary == b.DontTrackPrimary && a.RequireLinkLocalFirstAddress == b.RequireLinkLocalFirstAddress &&

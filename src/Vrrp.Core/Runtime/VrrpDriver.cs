@@ -117,6 +117,12 @@ public abstract partial class VrrpDriver : IAsyncDisposable
             var router = _set.Add(effective);
             _entries.Add(router, new RouterEntry(router, resources));
         }
+
+        // keepalived 2.2.7 runs a VRRPv2 instance without addresses with this warning (vrrp_complete_instance).
+        if (effective.VirtualAddresses.Count == 0)
+        {
+            Log.NoVirtualAddresses(Logger, effective.Name);
+        }
     }
 
     /// <summary>Groups instances so that they change state together (keepalived <c>vrrp_sync_group</c>). Before start only.</summary>

@@ -104,6 +104,7 @@ internal static class OptionFields
         Enum<VrrpInstanceOptions, Packets.AuthenticationType>("AuthenticationType", "auth_type", (o, v) => o.AuthenticationType = v, "None, PASS (SimplePassword) or AH (IPAuthenticationHeader)"),
         Text<VrrpInstanceOptions>("AuthenticationPassword", "auth_pass", (o, v) => o.AuthenticationPassword = v),
         Enum<VrrpInstanceOptions, Ipv4ChecksumMode>("ChecksumMode", null, (o, v) => o.ChecksumMode = v, null),
+        Enum<VrrpInstanceOptions, OldUnicastChecksum>("OldUnicastChecksum", "old_unicast_checksum", (o, v) => o.OldUnicastChecksum = v, null),
         Text<VrrpInstanceOptions>("SourceAddress", "mcast_src_ip / unicast_src_ip", (o, v) => o.SourceAddress = v),
         Strings<VrrpInstanceOptions>("UnicastPeers", "unicast_peer", o => o.UnicastPeers),
         Bool<VrrpInstanceOptions>("CheckUnicastSource", "check_unicast_src", (o, v) => o.CheckUnicastSource = v),

@@ -185,6 +185,7 @@ internal static class KeywordTable
         k.Value("unicast_ttl", Syntax.Integer(0, VrrpLimits.MaximumTtl).Map<int?>(static v => v, static v => v!.Value), static o => o.UnicastTtl, static (o, v) => o.UnicastTtl = v);
         k.Flag("check_unicast_src", static o => o.CheckUnicastSource, static (o, v) => o.CheckUnicastSource = v)
             .DefaultFrom("vrrp_check_unicast_src");
+        k.Custom("old_unicast_checksum", BlockUse.No, static (b, s, d) => b.ReadOldUnicastChecksum(s, d.Options), W.WriteOldUnicastChecksum);
         k.Flag("unicast_fault_no_peer", static o => o.UnicastFaultNoPeer, static (o, v) => o.UnicastFaultNoPeer = v);
         k.Flag("track_src_ip", static o => o.TrackSourceAddress, static (o, v) => o.TrackSourceAddress = v); // no effect without mcast_src_ip / unicast_src_ip, as keepalived
         k.Custom("use_vmac", BlockUse.No, static (b, s, d) => b.ReadUseVirtualMac(s, d.Options), W.WriteUseVirtualMac);
@@ -250,9 +251,7 @@ internal static class KeywordTable
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
         k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
-        k.Unsupported("old_unicast_checksum", "keepalived's old VRRPv3 unicast checksum (pseudo-header to 224.0.0.18) is neither sent nor accepted",
-            "leave it out on every router of the VRID: keepalived then sends the RFC checksum, unless it hears the old one");
-        k.Unsupported("native_ipv6", "an IPv6 instance without IPv6 addresses is not part of Vrrp", "give the instance IPv6 virtual addresses");
+        k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
         k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
