@@ -100,6 +100,7 @@ internal sealed partial class DaemonConfiguration
         to.StaticRoutes = from.StaticRoutes;
         to.StaticRules = from.StaticRules;
         to.StaticTrackGroups = from.StaticTrackGroups;
+        to.Process = from.Process;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -256,6 +256,10 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
             return 1;
         }
 
+        // vrrp_priority, vrrp_rt_priority, vrrp_no_swap, vrrp_cpu_affinity: once the loop thread runs, as keepalived
+        // applies them once its VRRP child has started.
+        ProcessSettings.Apply(config.Options!.Process, logger);
+
         if (commandLine.Metrics is { } metrics)
         {
             logger.LogInformation("Serving Prometheus metrics on {Url}", metrics.Url);

@@ -143,6 +143,12 @@ public sealed class VrrpOptions
     /// </summary>
     public List<VrrpStaticTrackGroupOptions> StaticTrackGroups { get; set; } = [];
 
+    /// <summary>
+    /// Scheduling and memory settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>,
+    /// <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>); applied by vrrpd, not by <c>AddVrrp</c>.
+    /// </summary>
+    public VrrpProcessOptions Process { get; set; } = new();
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual

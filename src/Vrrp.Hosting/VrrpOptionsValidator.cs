@@ -38,6 +38,7 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             errors.Add($"Vrrp: StartupDelay (vrrp_startup_delay) must be 0 s or more, got {VrrpLimits.Seconds(options.StartupDelay)} s.");
         }
 
+        CheckProcess(errors, options.Process);
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
         CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
         CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));
@@ -312,6 +313,38 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             if (field is { Range: var (min, max), GetInt: { } get } && get(options) is var value && (value < min || value > max))
             {
                 errors.Add($"{label}: {field.Display} must be between {min} and {max}, got {value}.");
+            }
+        }
+    }
+
+    private static void CheckProcess(List<string> errors, VrrpProcessOptions? process)
+    {
+        if (process is null)
+        {
+            errors.Add("Vrrp: Process must not be null.");
+            return;
+        }
+
+        if (process.Priority is < -20 or > 19)
+        {
+            errors.Add($"Vrrp: Process.Priority (vrrp_priority) must be -20 to 19, got {process.Priority}.");
+        }
+
+        if (process.RealtimePriority is < 0 or > 99)
+        {
+            errors.Add($"Vrrp: Process.RealtimePriority (vrrp_rt_priority) must be 1 to 99 (0: not real-time), got {process.RealtimePriority}.");
+        }
+
+        if (process.RealtimeTimeLimitMicroseconds < 2)
+        {
+            errors.Add($"Vrrp: Process.RealtimeTimeLimitMicroseconds (vrrp_rlimit_rttime) must be 2 or more, got {process.RealtimeTimeLimitMicroseconds}.");
+        }
+
+        foreach (int cpu in process.CpuAffinity)
+        {
+            if (cpu < 0 || cpu >= Environment.ProcessorCount)
+            {
+                errors.Add($"Vrrp: Process.CpuAffinity (vrrp_cpu_affinity) has CPU {cpu}; this machine has CPUs 0 to {Environment.ProcessorCount - 1}.");
             }
         }
     }

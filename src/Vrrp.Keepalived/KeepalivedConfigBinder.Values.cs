@@ -361,4 +361,34 @@ internal sealed partial class KeepalivedConfigBinder
         expected = null;
         return true;
     }
+
+    /// <summary>
+    /// vrrp_cpu_affinity: CPU numbers, each from 0 to the last online CPU, as keepalived's get_cpu_affinity; the first
+    /// bad one is an error and empties the set, as there.
+    /// </summary>
+    internal void ReadCpuAffinity(ConfigStatement s, List<int> cpus)
+    {
+        cpus.Clear();
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, $"{s.Keyword} needs at least one CPU number");
+            return;
+        }
+
+        int last = Environment.ProcessorCount - 1;
+        for (int i = 0; i < s.Arguments.Count; i++)
+        {
+            if (!int.TryParse(s.Arguments[i].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int cpu) || cpu > last)
+            {
+                Error(s, $"{s.Keyword}: '{s.Arguments[i].Text}' is not a CPU number 0..{last}");
+                cpus.Clear();
+                return;
+            }
+
+            if (!cpus.Contains(cpu))
+            {
+                cpus.Add(cpu);
+            }
+        }
+    }
 }

@@ -11,6 +11,14 @@ public static partial class KeepalivedConfigWriter
         w.OptionalBlock("global_defs", () => WriteRows(w, KeywordTable.Global, options, all));
     }
 
+    internal static void WriteCpuAffinity(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        if (options.Process.CpuAffinity.Count > 0)
+        {
+            w.Line("vrrp_cpu_affinity " + string.Join(' ', options.Process.CpuAffinity.Select(static c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+    }
+
     internal static void WriteScripts(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
         foreach (var script in options.Scripts)

@@ -30,6 +30,14 @@ internal sealed class ConfigGenerator(int seed)
             InterfaceDelays = Chance(0.3) ? [new VrrpInterfaceDelayOptions { Interface = "eth0", Down = TimeSpan.FromMilliseconds(_random.Next(0, 20)), Up = TimeSpan.FromMilliseconds(_random.Next(0, 20)) / 2 }] : [],
             NotifyFifo = Chance(0.2) ? Fifo() : null,
             VrrpNotifyFifo = Chance(0.2) ? Fifo() : null,
+            Process = new VrrpProcessOptions
+            {
+                Priority = Chance(0.3) ? _random.Next(-20, 20) : 0,
+                RealtimePriority = Chance(0.3) ? _random.Next(1, 100) : 0,
+                RealtimeTimeLimitMicroseconds = Chance(0.3) ? _random.Next(2, 100_000) : VrrpProcessOptions.DefaultRealtimeTimeLimitMicroseconds,
+                CpuAffinity = Chance(0.3) ? [_random.Next(0, Environment.ProcessorCount)] : [],
+                LockMemory = Chance(0.3),
+            },
         };
         if (Chance(0.3))
         {

@@ -79,6 +79,16 @@ internal static class OptionFields
         Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
         Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
+        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap", o => o.Process, () => Process!),
+    ];
+
+    public static readonly OptionField<VrrpProcessOptions>[] Process =
+    [
+        Int<VrrpProcessOptions>("Priority", "vrrp_priority", o => o.Priority, (o, v) => o.Priority = v, -20, 19),
+        Int<VrrpProcessOptions>("RealtimePriority", "vrrp_rt_priority", o => o.RealtimePriority, (o, v) => o.RealtimePriority = v, 0, 99),
+        Int<VrrpProcessOptions>("RealtimeTimeLimitMicroseconds", "vrrp_rlimit_rttime", o => o.RealtimeTimeLimitMicroseconds, (o, v) => o.RealtimeTimeLimitMicroseconds = v, 2, int.MaxValue),
+        Ints<VrrpProcessOptions>("CpuAffinity", "vrrp_cpu_affinity", o => o.CpuAffinity),
+        Bool<VrrpProcessOptions>("LockMemory", "vrrp_no_swap", (o, v) => o.LockMemory = v),
     ];
 
     public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =
@@ -466,6 +476,29 @@ internal static class OptionFields
                 c.Error(s, Show(name, keyword), $"must be {accepted ?? "one of " + string.Join(", ", System.Enum.GetNames<TEnum>())}, got '{s.Value}'");
             }
         });
+
+    private static OptionField<T> Ints<T>(string name, string? keyword, Func<T, List<int>> get)
+    {
+        var strings = Strings<List<string>>(name, keyword, static l => l);
+        return new(name, keyword, (o, s, c) =>
+        {
+            var words = new List<string>();
+            strings.Bind(words, s, c);
+            var list = get(o);
+            list.Clear();
+            foreach (string word in words)
+            {
+                if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out int v))
+                {
+                    list.Add(v);
+                }
+                else
+                {
+                    c.Error(s, Show(name, keyword), $"is a list of whole numbers, got '{word}'");
+                }
+            }
+        });
+    }
 
     private static OptionField<T> Strings<T>(string name, string? keyword, Func<T, List<string>> get) =>
         new(name, keyword, (o, s, c) =>

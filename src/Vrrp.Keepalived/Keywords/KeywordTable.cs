@@ -143,12 +143,27 @@ internal static class KeywordTable
         k.Custom("vrrp_min_garp", BlockUse.No, static (b, s, _) => ReadMinGarp(b, s)); // written as the settings it stands for
         k.Custom("vrrp_garp_extra_if", BlockUse.No, static (b, s, _) => b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals[s.Keyword] = (interval, all)));
 
+        // The VRRP process's scheduling and memory (global_parser.c; applied by vrrpd as vrrp_daemon.c applies them).
+        k.Value("vrrp_priority", Syntax.Integer(-20, 19), static o => o.Process.Priority, static (o, v) => o.Process.Priority = v)
+            .WrittenWhen(static o => o.Process.Priority != 0);
+        k.Value("vrrp_rt_priority", Syntax.Integer(1, 99), static o => o.Process.RealtimePriority, static (o, v) => o.Process.RealtimePriority = v)
+            .WrittenWhen(static o => o.Process.RealtimePriority != 0);
+        k.Value("vrrp_rlimit_rttime", RealtimeLimitSyntax, static o => o.Process.RealtimeTimeLimitMicroseconds, static (o, v) => o.Process.RealtimeTimeLimitMicroseconds = v)
+            .WrittenWhen(static o => o.Process.RealtimeTimeLimitMicroseconds != VrrpProcessOptions.DefaultRealtimeTimeLimitMicroseconds); // the option's default is keepalived's
+        k.Value("vrrp_rlimit_rtime", RealtimeLimitSyntax, static o => o.Process.RealtimeTimeLimitMicroseconds, static (o, v) => o.Process.RealtimeTimeLimitMicroseconds = v)
+            .WrittenWhen(static _ => false); // keepalived's old spelling, written as vrrp_rlimit_rttime
+        k.Custom("vrrp_cpu_affinity", BlockUse.No, static (b, s, d) => b.ReadCpuAffinity(s, d.Options.Process.CpuAffinity), W.WriteCpuAffinity);
+        k.Flag("vrrp_no_swap", static o => o.Process.LockMemory, static (o, v) => o.Process.LockMemory = v);
+
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
         AddGlobalDefaults(k, Instance);
         AddGlobalDefaults(k, Script);
         return k;
     }
+
+    /// <summary>vrrp_rlimit_rttime: microseconds, 1 read as 2 (keepalived halves it for the soft limit, which must not be 0).</summary>
+    private static ValueSyntax<int> RealtimeLimitSyntax { get; } = Syntax.Integer(1, int.MaxValue).Map(static v => Math.Max(v, 2), static v => v);
 
     private static KeywordBlock<VrrpInstanceOptions> BuildInstance()
     {
