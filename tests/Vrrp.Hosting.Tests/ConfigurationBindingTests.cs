@@ -62,7 +62,24 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process."], errors);
+    }
+
+    [Fact]
+    public void Process_settings_bind_and_are_checked_as_keepalived_reads_them()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "Process": { "Priority": -5, "RealtimePriority": 50, "RealtimeTimeLimitMicroseconds": 20000, "CpuAffinity": [ 0 ], "LockMemory": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal((-5, 50, 20000, true), (options!.Process.Priority, options.Process.RealtimePriority, options.Process.RealtimeTimeLimitMicroseconds, options.Process.LockMemory));
+        Assert.Equal([0], options.Process.CpuAffinity);
+
+        options.Process.Priority = 20;
+        options.Process.RealtimePriority = 100;
+        options.Process.CpuAffinity = [Environment.ProcessorCount];
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
+        Assert.Contains(failures, static f => f.Contains("Process.Priority (vrrp_priority) must be -20 to 19", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.RealtimePriority (vrrp_rt_priority) must be 1 to 99", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.CpuAffinity (vrrp_cpu_affinity) has CPU", StringComparison.Ordinal));
     }
 
     [Fact]
