@@ -7,7 +7,7 @@ namespace Vrrpd;
 
 /// <summary>
 /// Applies <see cref="VrrpOptions.Process"/> (keepalived's vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime,
-/// vrrp_cpu_affinity, vrrp_no_swap) once the host has started, as keepalived 2.2.7 applies them when its VRRP child
+/// vrrp_cpu_affinity, vrrp_no_swap, vrrp_process_name) once the host has started, as keepalived 2.2.7 applies them when its VRRP child
 /// has started (vrrp_daemon.c, lib/process.c): SCHED_RR with SCHED_RESET_ON_FORK and RLIMIT_RTTIME (soft half the
 /// hard limit) when a real-time priority is set, else the nice value; then mlockall of current and future pages on
 /// fault; then the CPU affinity. keepalived's VRRP process is one thread; vrrpd has several, and Linux keeps nice values
@@ -61,6 +61,29 @@ internal static class ProcessSettings
         if (settings.CpuAffinity.Count > 0)
         {
             SetAffinity(settings.CpuAffinity, logger);
+        }
+
+        if (settings.Name is { } name)
+        {
+            SetName(name, logger);
+        }
+    }
+
+    /// <summary>
+    /// vrrp_process_name: the comm of the main thread, which ps and /proc/PID/comm show for the process (keepalived's
+    /// prctl(PR_SET_NAME) names the calling thread, its only one; vrrpd's calling thread need not be the main one, and
+    /// /proc/self/task/PID/comm names a given thread of the own process).
+    /// </summary>
+    private static void SetName(string name, ILogger logger)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/self/task/{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}/comm", name);
+            logger.LogInformation("Process name {Name}", name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Failed to set process name '{Name}': {Error}", name, ex.Message);
         }
     }
 

@@ -340,6 +340,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             errors.Add($"Vrrp: Process.RealtimeTimeLimitMicroseconds (vrrp_rlimit_rttime) must be 2 or more, got {process.RealtimeTimeLimitMicroseconds}.");
         }
 
+        if (process.Name is { } name && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > 15))
+        {
+            errors.Add($"Vrrp: Process.Name (vrrp_process_name) must be 1 to 15 bytes, got '{name}'.");
+        }
+
         foreach (int cpu in process.CpuAffinity)
         {
             if (cpu < 0 || cpu >= Environment.ProcessorCount)

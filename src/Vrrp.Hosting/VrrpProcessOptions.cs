@@ -2,7 +2,7 @@ namespace Vrrp.Hosting;
 
 /// <summary>
 /// Scheduling and memory settings of the process that runs the virtual routers (keepalived's <c>vrrp_priority</c>,
-/// <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c> and <c>vrrp_no_swap</c>, which
+/// <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c> and <c>vrrp_process_name</c>, which
 /// keepalived 2.2.7 applies to its VRRP child process). They are process-wide, so <c>AddVrrp</c> does not apply them
 /// to the host that embeds it: the daemon (vrrpd) applies them after it starts, as keepalived does; a host of its own
 /// applies whatever it wants itself.
@@ -34,6 +34,12 @@ public sealed class VrrpProcessOptions
 
     /// <summary>The CPUs the process may run on (<c>vrrp_cpu_affinity</c>, CPU numbers from 0); empty leaves it as started.</summary>
     public List<int> CpuAffinity { get; set; } = [];
+
+    /// <summary>
+    /// The name of the process, its comm as <c>ps</c> and <c>/proc/PID/comm</c> show it (<c>vrrp_process_name</c>, at
+    /// most 15 bytes; <c>process_names</c> is <c>keepalived_vrrp</c>); null leaves the program's name.
+    /// </summary>
+    public string? Name { get; set; }
 
     /// <summary>Whether the process locks its memory (<c>vrrp_no_swap</c>: mlockall of current and future pages, on fault, as keepalived).</summary>
     public bool LockMemory { get; set; }

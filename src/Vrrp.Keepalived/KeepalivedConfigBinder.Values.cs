@@ -391,4 +391,25 @@ internal sealed partial class KeepalivedConfigBinder
             }
         }
     }
+
+    /// <summary>
+    /// vrrp_process_name NAME / process_names: the comm of the VRRP process; as keepalived's save_process_name, a name of
+    /// 16 bytes or more is an error (keepalived truncates it to 15 and reports it).
+    /// </summary>
+    internal void ReadProcessName(ConfigStatement s, string? name, Vrrp.Hosting.VrrpProcessOptions process)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            Error(s, "Process name missing");
+            return;
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > 15)
+        {
+            Error(s, $"Process name {name} more than 15 characters");
+            return;
+        }
+
+        process.Name = name;
+    }
 }

@@ -19,6 +19,14 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteProcessName(ConfigOutput w, string? name)
+    {
+        if (name is not null)
+        {
+            w.Line("vrrp_process_name " + Word(name));
+        }
+    }
+
     internal static void WriteScripts(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
         foreach (var script in options.Scripts)

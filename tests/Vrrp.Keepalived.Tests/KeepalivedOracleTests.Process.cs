@@ -8,7 +8,7 @@ public sealed partial class KeepalivedOracleTests
     [Fact]
     public void Keepalived_understands_the_process_settings_as_the_reader_does()
     {
-        // vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_cpu_affinity, vrrp_no_swap: written by our writer,
+        // vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_cpu_affinity, vrrp_no_swap, vrrp_process_name: written by our writer,
         // accepted by keepalived -t, and keepalived -d's global dump shows the values our reader read.
         RequireLab();
         CreateNamespace(["eth0"]);
@@ -26,6 +26,7 @@ public sealed partial class KeepalivedOracleTests
             process.RealtimePriority = round % 2 == 0 ? random.Next(1, 100) : 0;
             process.RealtimeTimeLimitMicroseconds = random.Next(2) == 0 ? VrrpProcessOptions.DefaultRealtimeTimeLimitMicroseconds : random.Next(2, 1_000_000);
             process.LockMemory = round < 2;
+            process.Name = round switch { 0 => "kv", 1 => "keepalived_vrrp", 2 => "vrrp-0123456789", _ => null };
             process.CpuAffinity = round == 3 ? [] : Enumerable.Range(0, Environment.ProcessorCount).Where(_ => random.Next(2) == 0).DefaultIfEmpty(0).ToList();
             string context = $"seed {seed}, round {round}";
 
@@ -40,6 +41,7 @@ public sealed partial class KeepalivedOracleTests
             Assert.Equal(process.RealtimePriority, p.RealtimePriority);
             Assert.Equal(process.RealtimeTimeLimitMicroseconds, p.RealtimeTimeLimitMicroseconds);
             Assert.Equal(process.LockMemory, p.LockMemory);
+            Assert.Equal(process.Name, p.Name);
             Assert.Equal(process.CpuAffinity.Order(), p.CpuAffinity.Order());
 
             var lines = DumpConfiguration(path).Split('\n')
@@ -55,6 +57,7 @@ public sealed partial class KeepalivedOracleTests
             // keepalived 2.2.7 prints the line only with a CPU set, and prints CPU 0 as nothing (its number writer
             // writes no digit for 0; the affinity itself is applied, see VrrpdProcessSettingsLabTests).
             Assert.True(lines.ContainsKey("VRRP CPU Affinity") == p.CpuAffinity.Count > 0, $"{context}: cpus: reader [{string.Join(' ', p.CpuAffinity)}], keepalived's line: {lines.ContainsKey("VRRP CPU Affinity")}");
+            Assert.True(lines.GetValueOrDefault("VRRP process name") == p.Name, $"{context}: name: reader {p.Name}, keepalived {lines.GetValueOrDefault("VRRP process name")}");
             string cpus = string.Join(' ', p.CpuAffinity.Where(static c => c != 0).Order().Select(Text));
             string dumped = string.Join(' ', lines.GetValueOrDefault("VRRP CPU Affinity", "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
             Assert.True(dumped == cpus, $"{context}: cpus: reader [{cpus}] (without 0), keepalived [{dumped}]");

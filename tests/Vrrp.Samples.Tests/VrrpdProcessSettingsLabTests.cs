@@ -6,7 +6,7 @@ namespace Vrrp.Samples.Tests;
 
 /// <summary>
 /// keepalived's process settings of global_defs (vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime,
-/// vrrp_cpu_affinity, vrrp_no_swap) as the kernel shows them: the same configuration runs under keepalived 2.2.7 (its
+/// vrrp_cpu_affinity, vrrp_no_swap, vrrp_process_name, process_names) as the kernel shows them: the same configuration runs under keepalived 2.2.7 (its
 /// VRRP child process is the oracle) and under vrrpd, and /proc/PID/task/*/stat, /proc/PID/status and
 /// /proc/PID/limits must show the same scheduling, locked memory, CPUs and real-time limit. keepalived's VRRP process
 /// is one thread; vrrpd's real-time thread is the driver's loop thread (vrrp-loop).
@@ -41,10 +41,11 @@ public class VrrpdProcessSettingsLabTests
                 vrrp_rlimit_rttime 20000
                 vrrp_no_swap
                 vrrp_cpu_affinity {LastCpu}
+                vrrp_process_name kv-vrrp
             """);
         foreach (bool keepalived in new[] { true, false })
         {
-            var seen = Observe(config, keepalived, "CPU affinity"); // the last of them
+            var seen = Observe(config, keepalived, "Process name"); // the last of them
             string who = keepalived ? "keepalived" : "vrrpd";
             TestContext.Current.TestOutputHelper?.WriteLine($"{who}: {seen}");
 
@@ -56,6 +57,7 @@ public class VrrpdProcessSettingsLabTests
             Assert.True(seen.LockedKb > 0, $"{who}: VmLck {seen.LockedKb} kB");
             Assert.Equal(LastCpu.ToString(CultureInfo.InvariantCulture), seen.Cpus);
             Assert.Equal("10000 20000", seen.RealtimeTimeout); // soft half the hard limit, as keepalived
+            Assert.Equal("kv-vrrp", seen.Name);
         }
     }
 
@@ -63,24 +65,25 @@ public class VrrpdProcessSettingsLabTests
     public void A_nice_value_without_real_time_priority_applies_to_every_thread_as_under_keepalived()
     {
         LabProcess.RequireRootAnd("ip", "keepalived");
-        string config = Config("    vrrp_priority -7");
+        string config = Config("    vrrp_priority -7\n    process_names");
         foreach (bool keepalived in new[] { true, false })
         {
-            var seen = Observe(config, keepalived, "Process priority (nice) -7");
+            var seen = Observe(config, keepalived, "Process name"); // the last of them
             string who = keepalived ? "keepalived" : "vrrpd";
             TestContext.Current.TestOutputHelper?.WriteLine($"{who}: {seen}");
             Assert.True(seen.Threads.All(static t => t is { Policy: 0, Nice: -7 }), $"{who}: {seen}");
             Assert.True(seen.LockedKb == 0, $"{who}: VmLck {seen.LockedKb} kB");
             Assert.Equal("unlimited unlimited", seen.RealtimeTimeout);
+            Assert.Equal("keepalived_vrrp", seen.Name);
         }
     }
 
     private sealed record ThreadSeen(int Tid, string Name, int Nice, int RealtimePriority, int Policy);
 
-    private sealed record ProcessSeen(List<ThreadSeen> Threads, long LockedKb, string Cpus, string RealtimeTimeout)
+    private sealed record ProcessSeen(string Name, List<ThreadSeen> Threads, long LockedKb, string Cpus, string RealtimeTimeout)
     {
         public override string ToString() =>
-            $"threads [{string.Join(", ", Threads.Select(static t => $"{t.Name}: nice {t.Nice} rt {t.RealtimePriority} policy {t.Policy}"))}], VmLck {LockedKb} kB, CPUs {Cpus}, RTTIME {RealtimeTimeout}";
+            $"{Name}: threads [{string.Join(", ", Threads.Select(static t => $"{t.Name}: nice {t.Nice} rt {t.RealtimePriority} policy {t.Policy}"))}], VmLck {LockedKb} kB, CPUs {Cpus}, RTTIME {RealtimeTimeout}";
     }
 
     /// <summary>Starts keepalived (then reads its VRRP child) or vrrpd with <paramref name="config"/> and reads what the kernel shows of the process.</summary>
@@ -167,7 +170,7 @@ public class VrrpdProcessSettingsLabTests
         long locked = long.Parse(Regex.Match(status, @"VmLck:\s+(\d+) kB").Groups[1].Value, CultureInfo.InvariantCulture);
         string cpus = Regex.Match(status, @"Cpus_allowed_list:\s+(\S+)").Groups[1].Value;
         var limit = Regex.Match(File.ReadAllText($"/proc/{pid}/limits"), @"Max realtime timeout\s+(\S+)\s+(\S+)");
-        return new ProcessSeen(threads, locked, cpus, $"{limit.Groups[1].Value} {limit.Groups[2].Value}");
+        return new ProcessSeen(File.ReadAllText($"/proc/{pid}/comm").Trim(), threads, locked, cpus, $"{limit.Groups[1].Value} {limit.Groups[2].Value}");
     }
 
     /// <summary>The fields of a stat line after the command name (which may hold spaces): [0] is the state.</summary>

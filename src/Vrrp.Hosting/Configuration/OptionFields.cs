@@ -89,6 +89,7 @@ internal static class OptionFields
         Int<VrrpProcessOptions>("RealtimeTimeLimitMicroseconds", "vrrp_rlimit_rttime", o => o.RealtimeTimeLimitMicroseconds, (o, v) => o.RealtimeTimeLimitMicroseconds = v, 2, int.MaxValue),
         Ints<VrrpProcessOptions>("CpuAffinity", "vrrp_cpu_affinity", o => o.CpuAffinity),
         Bool<VrrpProcessOptions>("LockMemory", "vrrp_no_swap", (o, v) => o.LockMemory = v),
+        Text<VrrpProcessOptions>("Name", "vrrp_process_name", (o, v) => o.Name = v),
     ];
 
     public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =

@@ -154,6 +154,9 @@ internal static class KeywordTable
             .WrittenWhen(static _ => false); // keepalived's old spelling, written as vrrp_rlimit_rttime
         k.Custom("vrrp_cpu_affinity", BlockUse.No, static (b, s, d) => b.ReadCpuAffinity(s, d.Options.Process.CpuAffinity), W.WriteCpuAffinity);
         k.Flag("vrrp_no_swap", static o => o.Process.LockMemory, static (o, v) => o.Process.LockMemory = v);
+        k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, d.Options.Process),
+            static (w, o, _) => W.WriteProcessName(w, o.Process.Name));
+        k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", d.Options.Process); }); // the VRRP process's name of it; written as vrrp_process_name
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
