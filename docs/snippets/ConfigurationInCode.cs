@@ -48,7 +48,7 @@ public static class ConfigurationInCode
                 vi.Interface = "eth0";
                 vi.VirtualRouterId = 51;                               // same VRID, other family: allowed
                 vi.Priority = 150;
-                vi.VirtualAddresses.Add("2001:db8::100/64");           // IPv6 needs version 3 (the default)
+                vi.VirtualAddresses.Add("2001:db8::100/64");           // IPv6, with version 3 (the default)
             })
             .AddSyncGroup("web", "VI_1", "VI_6")                       // vrrp_sync_group web { group { VI_1 VI_6 } }
             .TrackHealthCheck("VI_1", "database", track =>

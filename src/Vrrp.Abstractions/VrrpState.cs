@@ -22,7 +22,7 @@ public enum VrrpState
 /// <summary>The VRRP protocol version an instance speaks.</summary>
 public enum VrrpVersion
 {
-    /// <summary>VRRPv2, RFC 3768: IPv4 only, interval in whole seconds, optional simple password.</summary>
+    /// <summary>VRRPv2, RFC 3768: IPv4 (and IPv6 as keepalived 2.2.7 sends it, without authentication data), interval in whole seconds, optional simple password.</summary>
     V2 = 2,
 
     /// <summary>VRRPv3, RFC 9568 (formerly RFC 5798): IPv4 and IPv6, interval in centiseconds.</summary>

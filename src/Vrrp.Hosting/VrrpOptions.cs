@@ -174,7 +174,11 @@ public sealed class VrrpInstanceOptions
     /// <summary>The priority, 1..255; 255 is the address owner (<c>priority</c>, default 100).</summary>
     public int Priority { get; set; } = 100;
 
-    /// <summary>The protocol version (<c>version</c>); the library default is 3. keepalived defaults to 2.</summary>
+    /// <summary>
+    /// The protocol version (<c>version</c>); the library default is 3. keepalived defaults to 2. Version 2 with IPv6
+    /// addresses is keepalived 2.2.7's VRRPv2 over IPv6 (not in RFC 3768; no authentication data is sent, so a
+    /// <c>PASS</c> password is not checked, only its type; not with AH or <see cref="StrictMode"/>).
+    /// </summary>
     public VrrpVersion Version { get; set; } = VrrpVersion.V3;
 
     /// <summary>The advertisement interval (<c>advert_int</c>): v2 whole seconds 1..255, v3 0.01..40.95 s in steps of 0.01 s.</summary>

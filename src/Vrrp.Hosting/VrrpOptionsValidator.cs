@@ -139,9 +139,15 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
                 }
             }
 
-            if (family == VrrpAddressFamily.IPv6 && instance.Version != VrrpVersion.V3)
+            // VRRPv2 over IPv6 as keepalived 2.2.7 runs it: not in strict mode, not with AH.
+            if (family == VrrpAddressFamily.IPv6 && instance.Version == VrrpVersion.V2 && instance.StrictMode)
             {
-                errors.Add($"{label}: IPv6 virtual addresses need Version (version) 3; VRRPv2 is IPv4 only.");
+                errors.Add($"{label}: IPv6 virtual addresses need Version (version) 3 in strict mode (StrictMode); VRRPv2 over IPv6 is not in RFC 3768.");
+            }
+
+            if (family == VrrpAddressFamily.IPv6 && instance.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+            {
+                errors.Add($"{label}: AuthenticationType (auth_type) AH is IPv4 only.");
             }
 
             if (instance.Version != VrrpVersion.V2 && instance.Version != VrrpVersion.V3)

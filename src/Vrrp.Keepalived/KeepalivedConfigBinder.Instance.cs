@@ -62,12 +62,32 @@ internal sealed partial class KeepalivedConfigBinder
 
         if (ipv6 && o.Version == VrrpVersion.V2)
         {
-            if (draft.Seen.TryGetValue("version", out var versionAt))
+            // keepalived 2.2.7 (vrrp_version_handler, vrrp_complete_instance): an IPv6 instance is VRRPv3 unless its
+            // own "version 2" came before the first IPv6 address (a later one conflicts with the deduced family and
+            // is ignored; vrrp_version 2 in global_defs does not count) and strict mode is off. native_ipv6 is v3.
+            bool hasVersion = draft.Seen.TryGetValue("version", out var versionAt);
+            bool versionFirst = hasVersion && !draft.Has("native_ipv6") && draft.Seen.TryGetValue("virtual_ipaddress", out var addressesAt) &&
+                versionAt.File == addressesAt.File && versionAt.Line < addressesAt.Line;
+            // Kept without a word, as keepalived keeps it (VRRPv2 over IPv6 is sent without authentication data).
+            if (!versionFirst || o.StrictMode)
             {
-                _d.Warning(versionAt, $"vrrp_instance '{o.Name}': IPv6 needs VRRPv3; version 3 is used");
-            }
+                if (versionFirst)
+                {
+                    _d.Warning(versionAt, $"vrrp_instance '{o.Name}': strict mode cannot use IPv6 with VRRP version 2; version 3 is used (as keepalived does)");
+                }
+                else if (hasVersion)
+                {
+                    _d.Warning(versionAt, $"vrrp_instance '{o.Name}': version 2 after the IPv6 addresses conflicts with the deduced version 3; ignored (as keepalived does; put it before virtual_ipaddress for VRRPv2 over IPv6)");
+                }
 
-            o.Version = VrrpVersion.V3;
+                o.Version = VrrpVersion.V3;
+            }
+        }
+
+        if (ipv6 && o.AuthenticationType == AuthenticationType.IPAuthenticationHeader && o.Version == VrrpVersion.V2 && !o.StrictMode)
+        {
+            _d.Warning(draft.Seen["authentication"], $"vrrp_instance '{o.Name}': AH authentication cannot be used with IPv6; ignored (as keepalived does)");
+            ClearAuthentication(o);
         }
 
         CompleteAdvertisementInterval(draft);

@@ -185,12 +185,25 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void Ipv6_needs_v3()
+    public void Ipv6_with_v2_is_allowed_as_keepalived_allows_it()
     {
+        // keepalived 2.2.7 runs VRRPv2 over IPv6 unless strict mode is on; AH is IPv4 only.
         var i = Valid();
         i.Version = VrrpVersion.V2;
         i.VirtualAddresses = ["2001:db8::10"];
-        AssertError(With(i), "Instance 'VI_1'", "IPv6 virtual addresses need Version (version) 3");
+        i.AuthenticationType = AuthenticationType.SimplePassword;
+        i.AuthenticationPassword = "secret";
+        Assert.Empty(Errors(With(i)));
+
+        i.StrictMode = true;
+        i.AuthenticationType = AuthenticationType.None;
+        i.AuthenticationPassword = null;
+        AssertError(With(i), "Instance 'VI_1'", "IPv6 virtual addresses need Version (version) 3 in strict mode");
+
+        i.StrictMode = false;
+        i.AuthenticationType = AuthenticationType.IPAuthenticationHeader;
+        i.AuthenticationPassword = "secret";
+        AssertError(With(i), "Instance 'VI_1'", "AuthenticationType (auth_type) AH is IPv4 only");
     }
 
     [Fact]

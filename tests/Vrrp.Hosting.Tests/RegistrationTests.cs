@@ -122,10 +122,11 @@ public class RegistrationTests
             i.Interface = "eth0";
             i.VirtualRouterId = 51;
             i.Version = VrrpVersion.V2;
+            i.StrictMode = true;
             i.VirtualAddresses.Add("2001:db8::1");
         });
         using var host = builder.Build();
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
-        Assert.Contains(ex.Failures, f => f == "Instance 'VI_1': IPv6 virtual addresses need Version (version) 3; VRRPv2 is IPv4 only.");
+        Assert.Contains(ex.Failures, f => f == "Instance 'VI_1': IPv6 virtual addresses need Version (version) 3 in strict mode (StrictMode); VRRPv2 over IPv6 is not in RFC 3768.");
     }
 }

@@ -208,6 +208,14 @@ internal sealed class ConfigGenerator(int seed)
             Notify = Maybe(CommandLine),
         };
 
+        // Some IPv6 instances outside strict mode are VRRPv2 over IPv6 (keepalived 2.2.7 runs them; the writer puts version
+        // before virtual_ipaddress). Decided without a draw, so the other instances of a seed stay as they were.
+        if (ipv6 && !strict && index % 3 == 1)
+        {
+            o.Version = VrrpVersion.V2;
+            o.AdvertisementInterval = TimeSpan.FromSeconds(Math.Max(1, (int)Math.Ceiling(o.AdvertisementInterval.TotalSeconds)));
+        }
+
         // What keepalived would adjust (and the reader with it) is not generated: nopreempt or preempt_delay with
         // state MASTER, preempt_delay with nopreempt, check_unicast_src without peers.
         if (o.InitialState == VrrpState.Master)

@@ -460,4 +460,40 @@ public sealed partial class KeepalivedOracleTests
         Assert.Equal(version, ((int)o.Version).ToString(CultureInfo.InvariantCulture));
         _ = check;
     }
+    /// <summary>
+    /// version 2 with IPv6 addresses: keepalived 2.2.7 keeps VRRPv2 only when the version comes before the first IPv6
+    /// address and strict mode is off (a later one is ignored, strict mode and vrrp_version 2 give VRRPv3), as the reader
+    /// does; the writer writes such an instance back so keepalived reads VRRPv2 again.
+    /// </summary>
+    [Theory]
+    [InlineData("", "version 2", "", "2")]
+    [InlineData("", "version 2\n    authentication {\n        auth_type PASS\n        auth_pass secret\n    }", "", "2")]
+    [InlineData("", "", "version 2", "3")]
+    [InlineData("", "strict_mode\n    version 2", "", "3")]
+    [InlineData("global_defs {\n    vrrp_version 2\n}\n", "", "", "3")]
+    public void Keepalived_takes_version_2_with_IPv6_as_the_reader_does(string globals, string before, string after, string version)
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "v2-ipv6.conf");
+        File.WriteAllText(path, $"{globals}vrrp_instance VI_1 {{\n    interface eth0\n    virtual_router_id 1\n    {before}\n    virtual_ipaddress {{\n        fd00::66\n        fd00::67\n    }}\n    {after}\n}}\n");
+        var read = KeepalivedConfigReader.Read(path);
+        Assert.False(read.HasErrors, string.Join("; ", read.Diagnostics));
+        var o = read.Options.Instances[0];
+        var k = KeepalivedDump.Parse(DumpConfiguration(path)).Instances["VI_1"];
+        Assert.Equal(version, k.Fields["VRRP Version"]);
+        Assert.Equal(version, ((int)o.Version).ToString(CultureInfo.InvariantCulture));
+
+        // The writer's output: keepalived accepts it and runs the same version.
+        string written = Path.Combine(_folder, "v2-ipv6-written.conf");
+        File.WriteAllText(written, KeepalivedConfigWriter.Write(read.Options));
+        int exit = Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", written], out string check);
+        if (!before.Contains("strict_mode", StringComparison.Ordinal))
+        {
+            Assert.True(exit == 0, check); // in strict mode keepalived also requires a link-local first address
+        }
+
+        Assert.Equal(version, KeepalivedDump.Parse(DumpConfiguration(written)).Instances["VI_1"].Fields["VRRP Version"]);
+        _ = check;
+    }
 }

@@ -355,9 +355,14 @@ public class MalformedConfigTests
             ["keepalived.conf:5: warning: notify_master is already set; this one is ignored (as keepalived does)"]
         },
         {
-            "IPv6 with version 2",
-            "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 1\n version 2\n virtual_ipaddress {\n  fe80::1\n }\n}\n",
-            ["keepalived.conf:4: warning: vrrp_instance 'VI_6': IPv6 needs VRRPv3; version 3 is used"]
+            "IPv6 with version 2 after the addresses is VRRPv3, as keepalived",
+            "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  fe80::1\n }\n version 2\n}\n",
+            ["keepalived.conf:7: warning: vrrp_instance 'VI_6': version 2 after the IPv6 addresses conflicts with the deduced version 3; ignored (as keepalived does; put it before virtual_ipaddress for VRRPv2 over IPv6)"]
+        },
+        {
+            "IPv6 with version 2 in strict mode is VRRPv3, as keepalived",
+            "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 1\n strict_mode\n version 2\n virtual_ipaddress {\n  fe80::1\n }\n}\n",
+            ["keepalived.conf:5: warning: vrrp_instance 'VI_6': strict mode cannot use IPv6 with VRRP version 2; version 3 is used (as keepalived does)"]
         },
         {
             "references to undefined trackers and instances",

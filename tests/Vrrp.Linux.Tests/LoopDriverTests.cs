@@ -136,20 +136,33 @@ public sealed class LoopDriverTests
         await pair.StartAsync();
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // past start-up work and the second GARP burst's queueing
 
-        long sent = pair.Sent(), received = pair.Received();
-        long master = pair.Master.LoopAllocatedBytes, backup = pair.Backup.LoopAllocatedBytes;
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        Thread.Sleep(TimeSpan.FromSeconds(2)); // this thread allocates nothing while it sleeps
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        master = pair.Master.LoopAllocatedBytes - master;
-        backup = pair.Backup.LoopAllocatedBytes - backup;
-        sent = pair.Sent() - sent;
-        received = pair.Received() - received;
-        Output?.WriteLine($"{sent} adverts sent, {received} received; loop threads allocated {master} (master) and {backup} (backup) bytes; the whole process {allocated} bytes");
+        // A window of 2 s in which the loop threads allocate nothing. On a loaded machine a window can catch a
+        // one-time growth (a batch or queue reaching a new peak size when the loop ran late); that is not per advert,
+        // and the next window shows it: up to 5 windows, and one must be clean. An allocation per advert (thousands per
+        // window) fails every window.
+        var windows = new List<string>();
+        for (int window = 0; window < 5; window++)
+        {
+            long sent = pair.Sent(), received = pair.Received();
+            long master = pair.Master.LoopAllocatedBytes, backup = pair.Backup.LoopAllocatedBytes;
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            Thread.Sleep(TimeSpan.FromSeconds(2)); // this thread allocates nothing while it sleeps
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            master = pair.Master.LoopAllocatedBytes - master;
+            backup = pair.Backup.LoopAllocatedBytes - backup;
+            sent = pair.Sent() - sent;
+            received = pair.Received() - received;
+            string line = $"{sent} adverts sent, {received} received; loop threads allocated {master} (master) and {backup} (backup) bytes; the whole process {allocated} bytes";
+            Output?.WriteLine(line);
+            windows.Add(line);
+            Assert.True(sent >= Instances * 100 && received >= Instances * 100, $"{sent} sent, {received} received in 2 s");
+            if (master == 0 && backup == 0)
+            {
+                return;
+            }
+        }
 
-        Assert.True(sent >= Instances * 100 && received >= Instances * 100, $"{sent} sent, {received} received in 2 s");
-        Assert.Equal(0, master);
-        Assert.Equal(0, backup);
+        Assert.Fail("the loop threads allocated in every 2 s window: " + string.Join("; ", windows));
     }
 
     [Fact]

@@ -318,9 +318,10 @@ public sealed record VirtualRouterConfiguration
 
         if (Version == VrrpVersion.V2)
         {
-            if (family != VrrpAddressFamily.IPv4)
+            // VRRPv2 over IPv6 is not in RFC 3768; keepalived 2.2.7 runs it (no authentication data on the wire), not with AH.
+            if (family != VrrpAddressFamily.IPv4 && AuthenticationType == AuthenticationType.IPAuthenticationHeader)
             {
-                throw new ArgumentException($"{who}: VRRPv2 carries IPv4 addresses only; use version 3 for IPv6.", nameof(Version));
+                throw new ArgumentException($"{who}: AH authentication is IPv4 only.", nameof(AuthenticationType));
             }
 
             if (AdvertisementInterval.Ticks % TimeSpan.TicksPerSecond != 0 || AdvertisementInterval < TimeSpan.FromSeconds(1) || AdvertisementInterval > TimeSpan.FromSeconds(255))

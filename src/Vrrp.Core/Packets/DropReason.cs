@@ -27,7 +27,7 @@ public enum DropReason
     /// </summary>
     TtlNot255,
 
-    /// <summary>The version is not the one the instance is configured for, not 2 or 3, or 2 on IPv6 (VRRPv2 is IPv4 only).</summary>
+    /// <summary>The version is not 2 or 3, or not the one the instance is configured for.</summary>
     VersionMismatch,
 
     /// <summary>The type is not 1 (ADVERTISEMENT).</summary>

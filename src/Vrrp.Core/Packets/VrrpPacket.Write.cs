@@ -34,13 +34,16 @@ public static partial class VrrpPacket
     /// <summary>Writes an advertisement with its checksum.</summary>
     /// <param name="destination">The buffer; at least <see cref="GetLength"/> bytes.</param>
     /// <param name="fields">The fixed fields.</param>
-    /// <param name="addresses">The addresses, all of one family (1..255 of them; v2 may have none); IPv4 only for v2.</param>
+    /// <param name="addresses">
+    /// The addresses, all of one family (1..255 of them; v2 may have none). v2 with IPv6 addresses is written as
+    /// keepalived 2.2.7 sends it: no authentication data, the IPv6 pseudo-header checksum.
+    /// </param>
     /// <param name="password">
     /// v2 with <see cref="AuthenticationType.SimplePassword"/>: the password bytes (first 8 used, zero padded, see
-    /// <see cref="EncodePassword"/>); must be empty otherwise.
+    /// <see cref="EncodePassword"/>; not sent over IPv6, as keepalived 2.2.7); must be empty otherwise.
     /// </param>
-    /// <param name="source">IP source (for the v3 pseudo-header checksums; not used by v2).</param>
-    /// <param name="ipDestination">IP destination (for the v3 pseudo-header checksums; not used by v2).</param>
+    /// <param name="source">IP source (for the IPv6 and v3/IPv4 pseudo-header checksums; not used by v2/IPv4).</param>
+    /// <param name="ipDestination">IP destination (for the IPv6 and v3/IPv4 pseudo-header checksums; not used by v2/IPv4).</param>
     /// <param name="ipv4ChecksumMode">The v3/IPv4 checksum form.</param>
     /// <returns>The number of bytes written.</returns>
     /// <exception cref="ArgumentException">The arguments do not make a valid advertisement (the caller's mistake).</exception>
@@ -75,11 +78,6 @@ public static partial class VrrpPacket
 
         if (version == VrrpVersion.V2)
         {
-            if (family != VrrpAddressFamily.IPv4)
-            {
-                throw new ArgumentException("VRRPv2 carries IPv4 addresses only.", nameof(addresses));
-            }
-
             if (fields.Interval is 0 or > 255)
             {
                 throw new ArgumentException($"The VRRPv2 interval is 1..255 seconds, not {fields.Interval}.", nameof(fields));
@@ -93,6 +91,20 @@ public static partial class VrrpPacket
             if (fields.AuthenticationType != AuthenticationType.SimplePassword && !password.IsEmpty)
             {
                 throw new ArgumentException("A password is only sent with AuthenticationType.SimplePassword.", nameof(password));
+            }
+
+            // keepalived 2.2.7's VRRPv2 over IPv6: the kernel's IPv6 pseudo-header checksum, and no authentication data.
+            if (family == VrrpAddressFamily.IPv6)
+            {
+                if (fields.AuthenticationType == AuthenticationType.IPAuthenticationHeader)
+                {
+                    throw new ArgumentException("AH authentication is IPv4 only.", nameof(fields));
+                }
+
+                if (source.Family != family || ipDestination.Family != family)
+                {
+                    throw new ArgumentException($"The IP source and destination must be {family} addresses for the pseudo-header checksum.", nameof(source));
+                }
             }
         }
         else
@@ -154,7 +166,7 @@ public static partial class VrrpPacket
             offset += address.WriteTo(message[offset..]);
         }
 
-        if (version == VrrpVersion.V2)
+        if (version == VrrpVersion.V2 && family == VrrpAddressFamily.IPv4)
         {
             // RFC 3768 section 5.3.10: 8 bytes of authentication data, zero unless a simple password is used.
             Span<byte> authenticationData = message.Slice(offset, AuthenticationDataLength);
@@ -163,16 +175,13 @@ public static partial class VrrpPacket
         }
 
         ulong sum = InternetChecksum.Add(message, 0);
-        if (version == VrrpVersion.V3)
+        if (family == VrrpAddressFamily.IPv6)
         {
-            if (family == VrrpAddressFamily.IPv6)
-            {
-                sum += InternetChecksum.IPv6PseudoHeader(source, ipDestination, IPProtocol, length);
-            }
-            else if (ipv4ChecksumMode == Ipv4ChecksumMode.PseudoHeader)
-            {
-                sum += InternetChecksum.IPv4PseudoHeader(source, ipDestination, IPProtocol, length);
-            }
+            sum += InternetChecksum.IPv6PseudoHeader(source, ipDestination, IPProtocol, length);
+        }
+        else if (version == VrrpVersion.V3 && ipv4ChecksumMode == Ipv4ChecksumMode.PseudoHeader)
+        {
+            sum += InternetChecksum.IPv4PseudoHeader(source, ipDestination, IPProtocol, length);
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(message[6..], (ushort)~InternetChecksum.Fold(sum));
@@ -183,7 +192,8 @@ public static partial class VrrpPacket
     /// <param name="version">2 or 3.</param>
     /// <param name="family">The address family.</param>
     /// <param name="addressCount">The number of addresses.</param>
-    /// <returns>v3/IPv4 8+4n, v3/IPv6 8+16n, v2 16+4n.</returns>
+    /// <returns>v3/IPv4 8+4n, v2/IPv4 16+4n, IPv6 (v3, and v2 as keepalived 2.2.7 sends it) 8+16n.</returns>
     public static int GetLength(VrrpVersion version, VrrpAddressFamily family, int addressCount) =>
-        HeaderLength + (addressCount * (family == VrrpAddressFamily.IPv4 ? 4 : 16)) + (version == VrrpVersion.V2 ? AuthenticationDataLength : 0);
+        HeaderLength + (addressCount * (family == VrrpAddressFamily.IPv4 ? 4 : 16)) +
+        (version == VrrpVersion.V2 && family == VrrpAddressFamily.IPv4 ? AuthenticationDataLength : 0);
 }

@@ -56,19 +56,20 @@ public readonly struct AdvertisementFields(VrrpVersion version, byte virtualRout
 /// may be routed hops away, as keepalived) unless a range is configured for the peer
 /// (<see cref="Election.VirtualRouterConfiguration.PeerHopLimits"/>, <see cref="DropReason.TtlOutOfRange"/>).</description></item>
 /// <item><description>
-/// Step 3: the version is 2 or 3, is the expected one when one is given, and is 3 on IPv6 (VRRPv2 over IPv6 does not exist),
-/// else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
+/// Step 3: the version is 2 or 3 and is the expected one when one is given (VRRPv2 over IPv6 is not in RFC 3768, but
+/// keepalived 2.2.7 sends it: 8-byte header, 16-byte addresses, no authentication data, the IPv6 pseudo-header
+/// checksum), else <see cref="DropReason.VersionMismatch"/>; the type is 1 (ADVERTISEMENT), else <see cref="DropReason.UnknownType"/>.
 /// </description></item>
 /// <item><description>
 /// Step 4: the address count is not 0, else <see cref="DropReason.ZeroAddressCount"/> (a <see cref="Election.VirtualRouterSet"/>
 /// lets a VRRPv2 count of 0 through for a VRRPv2 router without virtual addresses, which keepalived runs and which sends
 /// such adverts); the message is exactly as long as the
-/// count says (v2 16+4n, v3/IPv4 8+4n, v3/IPv6 8+16n): shorter is <see cref="DropReason.Truncated"/>, longer (extra
+/// count says (v2/IPv4 16+4n, v3/IPv4 8+4n, v2 and v3/IPv6 8+16n): shorter is <see cref="DropReason.Truncated"/>, longer (extra
 /// trailing bytes; the RFCs say the length must match) is <see cref="DropReason.LengthMismatch"/>.
 /// </description></item>
 /// <item><description>
-/// Step 5: the checksum is good, else <see cref="DropReason.BadChecksum"/>: v2 over the message only; v3/IPv6 with the IPv6
-/// pseudo-header; v3/IPv4 with the IPv4 pseudo-header (tried first: keepalived, FRR, Wireshark) or over the message only
+/// Step 5: the checksum is good, else <see cref="DropReason.BadChecksum"/>: v2/IPv4 over the message only; IPv6 (v3 and v2) with
+/// the IPv6 pseudo-header; v3/IPv4 with the IPv4 pseudo-header (tried first: keepalived, FRR, Wireshark) or over the message only
 /// (RFC 9568 section 5.2.8), else with keepalived's old unicast pseudo-header (destination 224.0.0.18,
 /// <see cref="ChecksumForm.IPv4OldUnicast"/>; the router decides whether it takes that form, as keepalived's
 /// <c>old_unicast_checksum</c>). <see cref="Advertisement.ChecksumForm"/> reports the form that matched.
@@ -299,8 +300,7 @@ public static partial class VrrpPacket
         int versionNumber = message[0] >> 4;
         int type = message[0] & 0x0F;
         if (versionNumber is not (2 or 3) ||
-            (expectedVersion is { } expected && (int)expected != versionNumber) ||
-            (versionNumber == 2 && family != VrrpAddressFamily.IPv4))
+            (expectedVersion is { } expected && (int)expected != versionNumber))
         {
             reason = DropReason.VersionMismatch;
             return false;
@@ -332,12 +332,13 @@ public static partial class VrrpPacket
         // Step 5: checksum (RFC 3768 section 5.3.8; RFC 9568 section 5.2.8).
         ulong messageSum = InternetChecksum.Add(message, 0);
         ChecksumForm form;
-        if (version == VrrpVersion.V2)
+        if (version == VrrpVersion.V2 && family == VrrpAddressFamily.IPv4)
         {
             form = InternetChecksum.Fold(messageSum) == 0xFFFF ? ChecksumForm.V2Message : ChecksumForm.None;
         }
         else if (family == VrrpAddressFamily.IPv6)
         {
+            // v3, and v2 as keepalived 2.2.7 sends it over IPv6: the kernel's IPV6_CHECKSUM, with the IPv6 pseudo-header.
             ulong sum = messageSum + InternetChecksum.IPv6PseudoHeader(source, destination, IPProtocol, message.Length);
             form = InternetChecksum.Fold(sum) == 0xFFFF ? ChecksumForm.IPv6PseudoHeader : ChecksumForm.None;
         }
@@ -370,10 +371,11 @@ public static partial class VrrpPacket
         ReadOnlySpan<byte> authenticationData;
         if (version == VrrpVersion.V2)
         {
-            // RFC 3768 sections 5.3.6, 5.3.7, 5.3.10: auth type, interval in seconds, 8 bytes of auth data after the addresses.
+            // RFC 3768 sections 5.3.6, 5.3.7, 5.3.10: auth type, interval in seconds, 8 bytes of auth data after the
+            // addresses (IPv4 only: keepalived 2.2.7's VRRPv2 over IPv6 carries the type but no data).
             authenticationType = (AuthenticationType)message[4];
             interval = message[5];
-            authenticationData = message.Slice(HeaderLength + addresses.Length, AuthenticationDataLength);
+            authenticationData = family == VrrpAddressFamily.IPv4 ? message.Slice(HeaderLength + addresses.Length, AuthenticationDataLength) : default;
         }
         else
         {
@@ -478,6 +480,13 @@ public static partial class VrrpPacket
         }
 
         if (expectedType != AuthenticationType.SimplePassword)
+        {
+            return DropReason.None;
+        }
+
+        // VRRPv2 over IPv6 (keepalived 2.2.7) carries the type but no password: keepalived compares bytes beyond the
+        // message there; Vrrp checks the type only.
+        if (advertisement.Family == VrrpAddressFamily.IPv6)
         {
             return DropReason.None;
         }

@@ -395,7 +395,8 @@ public class VirtualRouterTests
         Assert.Contains("whole seconds", Assert.Throws<ArgumentException>(() => (good with { Version = VrrpVersion.V2, AdvertisementInterval = TimeSpan.FromMilliseconds(1500) }).Validate()).Message);
         Assert.Contains("1..255", Assert.Throws<ArgumentException>(() => (good with { VirtualRouterId = 0 }).Validate()).Message);
         Assert.Contains("one family", Assert.Throws<ArgumentException>(() => (good with { VirtualAddresses = [VirtualAddress.Parse("192.0.2.1"), VirtualAddress.Parse("fd00::1")] }).Validate()).Message);
-        Assert.Contains("IPv4 addresses only", Assert.Throws<ArgumentException>(() => (good with { Version = VrrpVersion.V2, VirtualAddresses = [VirtualAddress.Parse("fd00::1")] }).Validate()).Message);
+        Assert.Contains("AH authentication is IPv4 only", Assert.Throws<ArgumentException>(() => (good with { Version = VrrpVersion.V2, VirtualAddresses = [VirtualAddress.Parse("fd00::1")], AuthenticationType = AuthenticationType.IPAuthenticationHeader, AuthenticationPassword = "x" }).Validate()).Message);
+        (good with { Version = VrrpVersion.V2, VirtualAddresses = [VirtualAddress.Parse("fd00::1")] }).Validate(); // VRRPv2 over IPv6, as keepalived 2.2.7
         Assert.Contains("no authentication", Assert.Throws<ArgumentException>(() => (good with { AuthenticationType = AuthenticationType.SimplePassword, AuthenticationPassword = "x" }).Validate()).Message);
         Assert.Contains("priority", Assert.Throws<ArgumentException>(() => (good with { Priority = 0 }).Validate()).Message);
         Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => (good with { Trackers = [new(TrackerKind.Script, "a"), new(TrackerKind.Script, "a")] }).Validate()).Message);

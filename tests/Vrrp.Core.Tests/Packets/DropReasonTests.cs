@@ -182,12 +182,24 @@ public class DropReasonTests
 
     [Trait("Rfc", "9568-7.1-b")]
     [Fact]
-    public void VersionMismatch_v2_over_IPv6()
+    public void V2_over_IPv6_is_keepalived_s_layout_only()
     {
-        // A v2-shaped message (16 + 4n bytes) with a good v2 checksum, received on IPv6: VRRPv2 over IPv6 does not exist.
-        byte[] message = Message(VrrpVersion.V2, VrrpAddressFamily.IPv4);
-        Assert.Equal(DropReason.VersionMismatch, ParseMessage(message, VrrpAddressFamily.IPv6));
-        Assert.Equal(DropReason.VersionMismatch, ParseMessage(message, VrrpAddressFamily.IPv6, expected: VrrpVersion.V2));
+        // keepalived 2.2.7's VRRPv2 over IPv6 (8 + 16n bytes, IPv6 pseudo-header checksum) is taken when v2 is expected...
+        byte[] v6 = Message(VrrpVersion.V2, VrrpAddressFamily.IPv6);
+        Assert.Equal(8 + (2 * 16), v6.Length);
+        Assert.Equal(DropReason.None, ParseMessage(v6, VrrpAddressFamily.IPv6, expected: VrrpVersion.V2));
+        Assert.Equal(DropReason.VersionMismatch, ParseMessage(v6, VrrpAddressFamily.IPv6, expected: VrrpVersion.V3));
+
+        // ...the IPv4 layout (16 + 4n bytes, message-only checksum) received on IPv6 is not.
+        byte[] v4Shaped = Message(VrrpVersion.V2, VrrpAddressFamily.IPv4);
+        Assert.NotEqual(DropReason.None, ParseMessage(v4Shaped, VrrpAddressFamily.IPv6, expected: VrrpVersion.V2));
+
+        // The checksum covers the IPv6 pseudo-header: the message-only form is a bad checksum.
+        byte[] messageOnly = (byte[])v6.Clone();
+        messageOnly[6] = 0;
+        messageOnly[7] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(messageOnly.AsSpan(6), (ushort)~InternetChecksum.Fold(InternetChecksum.Add(messageOnly, 0)));
+        Assert.Equal(DropReason.BadChecksum, ParseMessage(messageOnly, VrrpAddressFamily.IPv6, expected: VrrpVersion.V2));
     }
 
     [Trait("Rfc", "9568-5.2.2-a")]

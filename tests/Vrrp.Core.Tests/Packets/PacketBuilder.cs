@@ -76,16 +76,13 @@ internal static class PacketBuilder
         message[6] = 0;
         message[7] = 0;
         ulong sum = InternetChecksum.Add(message, 0);
-        if ((message[0] >> 4) != 2)
+        if (family == VrrpAddressFamily.IPv6)
         {
-            if (family == VrrpAddressFamily.IPv6)
-            {
-                sum += InternetChecksum.IPv6PseudoHeader(source, destination, VrrpPacket.IPProtocol, message.Length);
-            }
-            else if (mode == Ipv4ChecksumMode.PseudoHeader)
-            {
-                sum += InternetChecksum.IPv4PseudoHeader(source, destination, VrrpPacket.IPProtocol, message.Length);
-            }
+            sum += InternetChecksum.IPv6PseudoHeader(source, destination, VrrpPacket.IPProtocol, message.Length); // v3, and v2 as keepalived sends it
+        }
+        else if ((message[0] >> 4) != 2 && mode == Ipv4ChecksumMode.PseudoHeader)
+        {
+            sum += InternetChecksum.IPv4PseudoHeader(source, destination, VrrpPacket.IPProtocol, message.Length);
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(message[6..], (ushort)~InternetChecksum.Fold(sum));

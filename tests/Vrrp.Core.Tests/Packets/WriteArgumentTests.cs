@@ -44,7 +44,8 @@ public class WriteArgumentTests
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V3, 1, 100, 100), []));
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V3, 1, 100, 100), Addresses(VrrpAddressFamily.IPv4, 256)));
         Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V3, 1, 100, 100), [V4[0], V6[0]]));
-        Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1), V6));
+        Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1, AuthenticationType.IPAuthenticationHeader), V6)); // AH is IPv4 only
+        Assert.Throws<ArgumentException>(() => Write(new(VrrpVersion.V2, 1, 100, 1), V6, source: V4Source)); // the IPv6 pseudo-header needs IPv6 addresses
     }
 
     [Fact]
