@@ -101,6 +101,9 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
     var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
     string? configNamespace = config.Options?.NetworkNamespace;
+
+    // Before anything is created (the pid file, FIFOs, sockets), as keepalived sets it while it reads the file.
+    ProcessSettings.ApplyUmask(config.Options?.Process.Umask, commandLine.Umask, null);
     Adjust(config, commandLine);
     var current = config;
 
@@ -182,6 +185,10 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
                 {
                     Volatile.Write(ref current, previous);
                 }
+                else
+                {
+                    ProcessSettings.ApplyUmask(next.Options!.Process.Umask, commandLine.Umask, logger);
+                }
             }
         }
         catch (Exception ex)
@@ -225,6 +232,11 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         running = false;
         notifier.Stopping();
     });
+
+    if (commandLine.Umask is not null && config.Options?.Process.Umask is not null)
+    {
+        logger.LogInformation("umask command line option specified, ignoring config option");
+    }
 
     logger.LogInformation("Starting vrrpd {Version} with {File}", Version(), config.File);
     WritePidFile(commandLine.PidFile, logger);
@@ -422,6 +434,9 @@ static void WritePidFile(string? path, ILogger logger)
     try
     {
         File.WriteAllText(path, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+
+        // rw-r--r-- whatever the umask, as keepalived's pidfile_write creates it.
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
     {

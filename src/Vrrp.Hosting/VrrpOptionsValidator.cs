@@ -351,6 +351,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             errors.Add($"Vrrp: Process.Name (vrrp_process_name) must be 1 to 15 bytes, got '{name}'.");
         }
 
+        if (process.Umask is < 0 or > 511)
+        {
+            errors.Add($"Vrrp: Process.Umask (umask) must be permission bits 0 to 511 (octal 0777), got {process.Umask}.");
+        }
+
         foreach (int cpu in process.CpuAffinity)
         {
             if (cpu < 0 || cpu >= Environment.ProcessorCount)

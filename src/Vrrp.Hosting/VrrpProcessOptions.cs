@@ -1,8 +1,8 @@
 namespace Vrrp.Hosting;
 
 /// <summary>
-/// Scheduling and memory settings of the process that runs the virtual routers (keepalived's <c>vrrp_priority</c>,
-/// <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c> and <c>vrrp_process_name</c>, which
+/// Scheduling, memory and file-mode settings of the process that runs the virtual routers (keepalived's <c>vrrp_priority</c>,
+/// <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>, <c>vrrp_process_name</c> and <c>umask</c>, which
 /// keepalived 2.2.7 applies to its VRRP child process). They are process-wide, so <c>AddVrrp</c> does not apply them
 /// to the host that embeds it: the daemon (vrrpd) applies them after it starts, as keepalived does; a host of its own
 /// applies whatever it wants itself.
@@ -11,6 +11,12 @@ public sealed class VrrpProcessOptions
 {
     /// <summary>keepalived's default of <see cref="RealtimeTimeLimitMicroseconds"/> (RT_RLIMIT_DEFAULT).</summary>
     public const int DefaultRealtimeTimeLimitMicroseconds = 10000;
+
+    /// <summary>
+    /// The file mode creation mask keepalived 2.2.7 sets at start when the configuration does not set one: 0177, so
+    /// that what it creates (a notify FIFO, a file a script writes) is readable and writable by its owner only.
+    /// </summary>
+    public const int KeepalivedDefaultUmask = 0x7F; // 0177
 
     /// <summary>
     /// The nice value of the process (<c>vrrp_priority</c>, -20 to 19; 0 leaves it as started). As keepalived, it is
@@ -43,4 +49,12 @@ public sealed class VrrpProcessOptions
 
     /// <summary>Whether the process locks its memory (<c>vrrp_no_swap</c>: mlockall of current and future pages, on fault, as keepalived).</summary>
     public bool LockMemory { get; set; }
+
+    /// <summary>
+    /// The file mode creation mask of the process (<c>umask</c>: permission bits 0 to 0777 (511), written in octal in
+    /// keepalived.conf, <c>umask 022</c>, or as bits, <c>umask IWGRP|IWOTH</c>); null leaves it as started. The daemon
+    /// sets it before it creates anything (its pid file, the notify FIFOs) and scripts inherit it; where null, vrrpd
+    /// sets keepalived's default, <see cref="KeepalivedDefaultUmask"/>. In JSON the number is decimal (18 is 022).
+    /// </summary>
+    public int? Umask { get; set; }
 }

@@ -412,4 +412,131 @@ internal sealed partial class KeepalivedConfigBinder
 
         process.Name = name;
     }
+
+    /// <summary>
+    /// umask MODE (global_parser.c's umask_handler): a number as strtol reads it with base 0 (<c>022</c> octal,
+    /// <c>0x12</c> hex, <c>18</c> decimal), permission bits only; or bit names joined by <c>|</c>, with or without
+    /// spaces around it (<c>IWGRP|IWOTH</c>, <c>IWGRP | IROTH</c>: IRUSR IWUSR IXUSR IRGRP IWGRP IXGRP IROTH IWOTH
+    /// IXOTH). What keepalived reports as a configuration error is an error here too.
+    /// </summary>
+    internal void ReadUmask(ConfigStatement s, Vrrp.Hosting.VrrpProcessOptions process)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, "Missing parameter(s) to umask option");
+            return;
+        }
+
+        string first = s.Arguments[0].Text;
+        if (first.Length > 0 && char.IsAsciiDigit(first[0]))
+        {
+            if (s.Arguments.Count != 1)
+            {
+                Error(s, "Extra parameter(s) to umask option");
+                return;
+            }
+
+            if (!TryParseCNumber(first, out long value) || value < 0 || value > 511)
+            {
+                Error(s, $"invalid umask value {first}");
+                return;
+            }
+
+            process.Umask = (int)value;
+            return;
+        }
+
+        int bits = 0;
+        bool needOr = false;
+        foreach (var argument in s.Arguments)
+        {
+            string text = argument.Text;
+            for (int p = 0; p < text.Length;)
+            {
+                if (needOr)
+                {
+                    if (text[p] != '|')
+                    {
+                        Error(s, $"Invalid umask syntax {text}");
+                        return;
+                    }
+
+                    needOr = false;
+                    p++;
+                    continue;
+                }
+
+                int bit = UmaskBit(text.AsSpan(p));
+                if (bit == 0)
+                {
+                    Error(s, $"Unknown umask bit {text[p..]}");
+                    return;
+                }
+
+                bits |= bit;
+                p += 5;
+                needOr = true;
+            }
+        }
+
+        if (!needOr)
+        {
+            Error(s, "umask missing bit value");
+            return;
+        }
+
+        process.Umask = bits;
+
+        static int UmaskBit(ReadOnlySpan<char> name) => name.Length < 5 ? 0 : name[..5] switch
+        {
+            "IRUSR" => 0x100,
+            "IWUSR" => 0x80,
+            "IXUSR" => 0x40,
+            "IRGRP" => 0x20,
+            "IWGRP" => 0x10,
+            "IXGRP" => 0x8,
+            "IROTH" => 0x4,
+            "IWOTH" => 0x2,
+            "IXOTH" => 0x1,
+            _ => 0,
+        };
+    }
+
+    /// <summary>A whole word read as C's strtol with base 0: 0x hexadecimal, a leading 0 octal, else decimal.</summary>
+    private static bool TryParseCNumber(string text, out long value)
+    {
+        value = 0;
+        int radix = 10;
+        int start = 0;
+        if (text.Length > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+        {
+            (radix, start) = (16, 2);
+        }
+        else if (text.Length > 1 && text[0] == '0')
+        {
+            (radix, start) = (8, 1);
+        }
+
+        if (start == text.Length)
+        {
+            return false;
+        }
+
+        for (int i = start; i < text.Length; i++)
+        {
+            int digit = char.IsAsciiDigit(text[i]) ? text[i] - '0' : char.IsAsciiHexDigit(text[i]) ? (char.ToLowerInvariant(text[i]) - 'a') + 10 : 99;
+            if (digit >= radix)
+            {
+                return false;
+            }
+
+            value = (value * radix) + digit;
+            if (value > int.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

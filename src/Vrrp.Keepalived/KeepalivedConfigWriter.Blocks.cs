@@ -19,6 +19,14 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteUmask(ConfigOutput w, int? umask)
+    {
+        if (umask is { } mask)
+        {
+            w.Line("umask 0" + Convert.ToString(mask, 8));
+        }
+    }
+
     internal static void WriteProcessName(ConfigOutput w, string? name)
     {
         if (name is not null)

@@ -68,18 +68,21 @@ public class ConfigurationBindingTests
     [Fact]
     public void Process_settings_bind_and_are_checked_as_keepalived_reads_them()
     {
-        var (options, errors) = Load($$"""{ "Vrrp": { "Process": { "Priority": -5, "RealtimePriority": 50, "RealtimeTimeLimitMicroseconds": 20000, "CpuAffinity": [ 0 ], "LockMemory": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        var (options, errors) = Load($$"""{ "Vrrp": { "Process": { "Priority": -5, "RealtimePriority": 50, "RealtimeTimeLimitMicroseconds": 20000, "CpuAffinity": [ 0 ], "LockMemory": true, "Umask": 18 }, "Instances": { "VI_1": { {{Instance}} } } } }""");
         Assert.Empty(errors);
         Assert.Equal((-5, 50, 20000, true), (options!.Process.Priority, options.Process.RealtimePriority, options.Process.RealtimeTimeLimitMicroseconds, options.Process.LockMemory));
         Assert.Equal([0], options.Process.CpuAffinity);
+        Assert.Equal(18, options.Process.Umask); // 022
 
         options.Process.Priority = 20;
+        options.Process.Umask = 512;
         options.Process.RealtimePriority = 100;
         options.Process.CpuAffinity = [Environment.ProcessorCount];
         var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
         Assert.Contains(failures, static f => f.Contains("Process.Priority (vrrp_priority) must be -20 to 19", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.RealtimePriority (vrrp_rt_priority) must be 1 to 99", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.CpuAffinity (vrrp_cpu_affinity) has CPU", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.Umask (umask) must be permission bits 0 to 511", StringComparison.Ordinal));
     }
 
     [Fact]

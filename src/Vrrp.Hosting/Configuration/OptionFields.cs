@@ -79,7 +79,7 @@ internal static class OptionFields
         Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
         Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
-        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap", o => o.Process, () => Process!),
+        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap / umask", o => o.Process, () => Process!),
     ];
 
     public static readonly OptionField<VrrpProcessOptions>[] Process =
@@ -90,6 +90,7 @@ internal static class OptionFields
         Ints<VrrpProcessOptions>("CpuAffinity", "vrrp_cpu_affinity", o => o.CpuAffinity),
         Bool<VrrpProcessOptions>("LockMemory", "vrrp_no_swap", (o, v) => o.LockMemory = v),
         Text<VrrpProcessOptions>("Name", "vrrp_process_name", (o, v) => o.Name = v),
+        NullableInt<VrrpProcessOptions>("Umask", "umask", (o, v) => o.Umask = v, 0, 511, o => o.Umask),
     ];
 
     public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =

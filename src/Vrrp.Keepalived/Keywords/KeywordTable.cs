@@ -157,6 +157,7 @@ internal static class KeywordTable
         k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, d.Options.Process),
             static (w, o, _) => W.WriteProcessName(w, o.Process.Name));
         k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", d.Options.Process); }); // the VRRP process's name of it; written as vrrp_process_name
+        k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.

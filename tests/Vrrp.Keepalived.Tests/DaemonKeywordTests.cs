@@ -1,0 +1,81 @@
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived.Tests;
+
+/// <summary>
+/// keepalived 2.2.7's daemon-level global_defs keywords that vrrpd applies to itself (umask, startup_script,
+/// shutdown_script and their timeouts, reload_check_config...), read as keepalived reads them and written back. The
+/// oracle tests (KeepalivedOracleTests.Daemon) compare the same lines with keepalived -t and -d.
+/// </summary>
+public class DaemonKeywordTests
+{
+    private const string Instance = """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 1
+            virtual_ipaddress {
+                192.0.2.1
+            }
+        }
+
+        """;
+
+    internal static KeepalivedConfigResult Read(string globals) =>
+        KeepalivedConfigReader.ReadText("global_defs {\n" + globals + "\n}\n" + Instance);
+
+    private static VrrpOptions ReadAndRoundTrip(string globals)
+    {
+        var result = Read(globals);
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        var again = KeepalivedConfigReader.ReadText(KeepalivedConfigWriter.Write(result.Options));
+        Assert.Empty(again.Errors);
+        Assert.Equal(OptionsText.Of(result.Options), OptionsText.Of(again.Options));
+        return result.Options;
+    }
+
+    /// <summary>umask lines keepalived 2.2.7 takes, with the mask it sets (the oracle test runs the same list).</summary>
+    internal static readonly (string Line, int Mask)[] GoodUmasks =
+    [
+        ("umask 022", 0x12),
+        ("umask 0x1f", 0x1F),
+        ("umask 18", 18),
+        ("umask 0", 0),
+        ("umask 0777", 0x1FF),
+        ("umask IWGRP|IWOTH", 0x12),
+        ("umask IWGRP | IWOTH", 0x12),
+        ("umask IWGRP |IROTH|IWOTH", 0x16),
+        ("umask IRUSR|IWUSR|IXUSR|IRGRP|IWGRP|IXGRP|IROTH|IWOTH|IXOTH", 0x1FF),
+    ];
+
+    /// <summary>umask lines keepalived 2.2.7 reports as configuration errors (and does not apply).</summary>
+    internal static readonly string[] BadUmasks =
+    [
+        "umask 0778",
+        "umask 01000",
+        "umask 022 033",
+        "umask IWGRP|",
+        "umask IWGRPIWOTH",
+        "umask IFOO",
+        "umask iwgrp",
+        "umask 0x",
+    ];
+
+    [Fact]
+    public void Umask_is_read_as_keepalived_reads_it_numbers_and_bit_names()
+    {
+        foreach (var (line, mask) in GoodUmasks)
+        {
+            var options = ReadAndRoundTrip(line);
+            Assert.True(options.Process.Umask == mask, $"{line}: read {options.Process.Umask}, expected {mask}");
+        }
+
+        foreach (string line in BadUmasks)
+        {
+            var result = Read(line);
+            Assert.True(result.HasErrors, $"{line}: accepted as {result.Options.Process.Umask}");
+            Assert.Null(result.Options.Process.Umask);
+        }
+
+        Assert.Null(ReadAndRoundTrip("").Process.Umask);
+    }
+}

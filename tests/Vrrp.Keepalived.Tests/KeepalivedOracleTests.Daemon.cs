@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Vrrp.Keepalived.Tests;
+
+// The daemon-level global_defs keywords (umask, ...): keepalived -t refuses the lines the reader refuses, and
+// keepalived -d's global dump shows what the reader read.
+public sealed partial class KeepalivedOracleTests
+{
+    private const string DaemonInstance = """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 1
+            virtual_ipaddress {
+                10.0.0.1/24
+            }
+        }
+
+        """;
+
+    [Fact]
+    public void Keepalived_reads_umask_lines_as_the_reader_does()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        var lines = DaemonKeywordTests.GoodUmasks.Select(static g => (g.Line, (int?)g.Mask))
+            .Concat(DaemonKeywordTests.BadUmasks.Select(static b => (b, (int?)null)))
+            .Append(("", (int?)null));
+        foreach (var (line, mask) in lines)
+        {
+            string path = Path.Combine(_folder, "umask.conf");
+            File.WriteAllText(path, $"global_defs {{\n    {line}\n}}\n{DaemonInstance}");
+            var read = KeepalivedConfigReader.Read(path);
+            int exit = Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check);
+            bool keepalivedRefuses = exit != 0 || check.Contains("Line 2)", StringComparison.Ordinal);
+            Assert.True(keepalivedRefuses == read.HasErrors, $"'{line}': keepalived -t exit {exit} ({check.Trim()}); reader: {string.Join("; ", read.Diagnostics)}");
+            Assert.Equal(mask, read.Options.Process.Umask);
+
+            // What keepalived runs with: its default 0177 when the line is missing or refused.
+            string dumped = Regex.Match(DumpConfiguration(path), @" umask = (\S+)").Groups[1].Value;
+            string expected = "0" + Convert.ToString(mask ?? Vrrp.Hosting.VrrpProcessOptions.KeepalivedDefaultUmask, 8);
+            Assert.True(dumped == expected, $"'{line}': keepalived -d umask {dumped}, reader {expected}");
+        }
+    }
+}
