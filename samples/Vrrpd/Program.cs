@@ -121,7 +121,9 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     // Stopping sends priority 0 and removes the VIPs within milliseconds; notify_stop scripts get the rest. The unit's
     // TimeoutStopSec is longer, so systemd never kills vrrpd while it is cleaning up.
-    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+    // A shutdown_script gets its own timeout (and the 2 s between SIGTERM and SIGKILL) on top.
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10) +
+        (Volatile.Read(ref current).Options?.ShutdownScript is { } shutdownScript ? shutdownScript.Timeout + TimeSpan.FromSeconds(3) : TimeSpan.Zero));
     using var notifier = new SystemdNotifier();
     if (config.Options is not null)
     {

@@ -149,6 +149,20 @@ public sealed class VrrpOptions
     /// </summary>
     public VrrpProcessOptions Process { get; set; } = new();
 
+    /// <summary>
+    /// A command the hosted service runs when it starts, before any instance starts (and before
+    /// <see cref="StartupDelay"/>), waiting for it up to its timeout (keepalived <c>startup_script</c>); null for none.
+    /// It is not run again after a reload.
+    /// </summary>
+    public VrrpDaemonScriptOptions? StartupScript { get; set; }
+
+    /// <summary>
+    /// A command the hosted service runs when it stops, after the instances have stopped and their addresses are
+    /// removed, waiting for it up to its timeout (keepalived <c>shutdown_script</c>); null for none. A host's shutdown
+    /// timeout must leave it that time.
+    /// </summary>
+    public VrrpDaemonScriptOptions? ShutdownScript { get; set; }
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual

@@ -39,6 +39,8 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
 
         CheckProcess(errors, options.Process);
+        CheckDaemonScript(errors, "StartupScript", "startup_script", options.StartupScript);
+        CheckDaemonScript(errors, "ShutdownScript", "shutdown_script", options.ShutdownScript);
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
         CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
         CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));
@@ -320,6 +322,24 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             {
                 errors.Add($"{label}: {field.Display} must be between {min} and {max}, got {value}.");
             }
+        }
+    }
+
+    private static void CheckDaemonScript(List<string> errors, string name, string keyword, VrrpDaemonScriptOptions? script)
+    {
+        if (script is null)
+        {
+            return;
+        }
+
+        if (!KeepalivedCommandLine.TrySplit(script.Command, out var words, out _) || words.Count == 0)
+        {
+            errors.Add($"Vrrp: {name}.Command ({keyword}) must name a program.");
+        }
+
+        if (script.Timeout < TimeSpan.FromSeconds(1) || script.Timeout > TimeSpan.FromSeconds(1000) || script.Timeout.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add($"Vrrp: {name}.Timeout ({keyword}_timeout) must be 1 to 1000 whole seconds, got {script.Timeout.TotalSeconds} s.");
         }
     }
 

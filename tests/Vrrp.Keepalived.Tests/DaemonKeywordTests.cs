@@ -78,4 +78,50 @@ public class DaemonKeywordTests
 
         Assert.Null(ReadAndRoundTrip("").Process.Umask);
     }
+
+    /// <summary>startup/shutdown script settings keepalived 2.2.7 takes (the oracle test runs them through keepalived -t).</summary>
+    internal static readonly string[] GoodDaemonScripts =
+    [
+        "startup_script /bin/true",
+        "startup_script \"/bin/echo started now\" root\n    startup_script_timeout 3",
+        "shutdown_script_timeout 1000\n    shutdown_script \"/bin/echo bye\" root root",
+        "startup_script /bin/true\n    shutdown_script /bin/true\n    startup_script_timeout 1\n    shutdown_script_timeout 7",
+    ];
+
+    /// <summary>What keepalived 2.2.7 reports as a configuration error.</summary>
+    internal static readonly string[] BadDaemonScripts =
+    [
+        "startup_script /bin/true\n    startup_script /bin/false",
+        "shutdown_script",
+        "startup_script /bin/true\n    startup_script_timeout 0",
+        "startup_script /bin/true\n    startup_script_timeout 1001",
+        "shutdown_script /bin/true\n    shutdown_script_timeout 2.5",
+        "shutdown_script /bin/true\n    shutdown_script_timeout ten",
+    ];
+
+    [Fact]
+    public void Startup_and_shutdown_scripts_are_read_with_their_users_and_timeouts_in_either_order()
+    {
+        var o = ReadAndRoundTrip("startup_script \"/bin/echo started now\" root\n    startup_script_timeout 3\n    shutdown_script_timeout 1000\n    shutdown_script \"/bin/echo bye\" root root");
+        Assert.Equal("/bin/echo started now", o.StartupScript!.Command);
+        Assert.Equal(("root", null), (o.StartupScript.User, o.StartupScript.Group));
+        Assert.Equal(TimeSpan.FromSeconds(3), o.StartupScript.Timeout);
+        Assert.Equal("/bin/echo bye", o.ShutdownScript!.Command);
+        Assert.Equal(("root", "root"), (o.ShutdownScript.User, o.ShutdownScript.Group));
+        Assert.Equal(TimeSpan.FromSeconds(1000), o.ShutdownScript.Timeout);
+
+        var defaults = ReadAndRoundTrip("startup_script /bin/true");
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.StartupScript!.Timeout); // keepalived's default
+        Assert.Null(defaults.ShutdownScript);
+
+        foreach (string good in GoodDaemonScripts)
+        {
+            ReadAndRoundTrip(good);
+        }
+
+        foreach (string bad in BadDaemonScripts)
+        {
+            Assert.True(Read(bad).HasErrors, bad);
+        }
+    }
 }

@@ -42,4 +42,27 @@ public sealed partial class KeepalivedOracleTests
             Assert.True(dumped == expected, $"'{line}': keepalived -d umask {dumped}, reader {expected}");
         }
     }
+
+    [Fact]
+    public void Keepalived_takes_and_refuses_the_startup_and_shutdown_script_lines_the_reader_does()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        var lines = DaemonKeywordTests.GoodDaemonScripts.Select(static l => (l, true)).Concat(DaemonKeywordTests.BadDaemonScripts.Select(static l => (l, false)));
+        foreach (var (line, good) in lines)
+        {
+            // keepalived checks the scripts' security while testing: run them as root with script security on.
+            string path = Path.Combine(_folder, "scripts.conf");
+            File.WriteAllText(path, $"global_defs {{\n    enable_script_security\n    script_user root\n    {line}\n}}\n{DaemonInstance}");
+            var read = KeepalivedConfigReader.Read(path);
+            int exit = Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check);
+            bool keepalivedRefuses = exit != 0 || check.Trim().Length > 0;
+            Assert.True(keepalivedRefuses == read.HasErrors, $"'{line}': keepalived -t exit {exit} ({check.Trim()}); reader: {string.Join("; ", read.Diagnostics)}");
+            Assert.True(good != read.HasErrors, $"'{line}': reader: {string.Join("; ", read.Diagnostics)}");
+        }
+
+        // And the writer's output of every setting.
+        var options = DaemonKeywordTests.Read(string.Join("\n    ", DaemonKeywordTests.GoodDaemonScripts[1..3])).Options;
+        AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(options));
+    }
 }

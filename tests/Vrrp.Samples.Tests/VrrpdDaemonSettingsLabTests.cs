@@ -83,4 +83,164 @@ public class VrrpdDaemonSettingsLabTests
             ? Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(3, '0')
             : "missing";
     }
+
+    [Fact]
+    public void The_startup_script_ends_before_the_first_advert_and_the_shutdown_script_runs_after_the_VIP_is_gone()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived", "tcpdump", "tshark");
+        foreach (bool useKeepalived in new[] { true, false })
+        {
+            string who = useKeepalived ? "keepalived" : "vrrpd";
+            using var lab = new NetworkLab();
+            var host = lab.AddHost("r1", "192.0.2.11/24");
+            string log = Path.Combine(lab.Directory, "scripts.log");
+            string startup = Script(lab, "startup.sh", $$"""
+                echo "start $(date +%s.%N)" >> {{log}}
+                ip -o addr show dev eth0 >> {{log}}
+                sleep 1
+                echo "end $(date +%s.%N)" >> {{log}}
+                """);
+            string shutdown = Script(lab, "shutdown.sh", $$"""
+                echo "shutdown $(date +%s.%N)" >> {{log}}
+                ip -o addr show dev eth0 >> {{log}}
+                """);
+            string config = $$"""
+                global_defs {
+                    startup_script {{startup}}
+                    shutdown_script {{shutdown}}
+                }
+                """ + Instance(priority: 200);
+            var capture = lab.StartCapture("adverts", "ip proto 112");
+            var daemon = Start(lab, host, config, useKeepalived);
+            try
+            {
+                Assert.True(daemon.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(20)), daemon.Output);
+                Thread.Sleep(1500);
+            }
+            finally
+            {
+                daemon.Signal("TERM");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}:\n{daemon.Output}");
+            }
+
+            Thread.Sleep(500);
+            capture.Stop();
+            string text = File.ReadAllText(log);
+            TestContext.Current.TestOutputHelper?.WriteLine($"{who} scripts:\n{text}");
+            double started = Time(text, "start"), ended = Time(text, "end"), shut = Time(text, "shutdown");
+            var adverts = capture.Fields("vrrp", "frame.time_epoch", "vrrp.prio")
+                .Select(static f => (Time: double.Parse(f[0], CultureInfo.InvariantCulture), Priority: int.Parse(f[1], CultureInfo.InvariantCulture)))
+                .ToList();
+            Assert.True(adverts.Count > 1, $"{who}: no adverts captured");
+
+            // The startup script saw no VIP and had ended before the first advert; the shutdown script ran after the
+            // last advert (priority 0) and saw no VIP either.
+            string startPart = text[..text.IndexOf("end ", StringComparison.Ordinal)];
+            string shutPart = text[text.IndexOf("shutdown ", StringComparison.Ordinal)..];
+            Assert.DoesNotContain("192.0.2.181", startPart);
+            Assert.DoesNotContain("192.0.2.181", shutPart);
+            Assert.True(started < ended && ended < adverts[0].Time, $"{who}: startup script {started:F3}..{ended:F3}, first advert {adverts[0].Time:F3}");
+            Assert.Equal(0, adverts[^1].Priority);
+            Assert.True(adverts[^1].Time < shut, $"{who}: last advert (priority 0) {adverts[^1].Time:F3}, shutdown script {shut:F3}");
+        }
+    }
+
+    [Fact]
+    public void Hanging_startup_and_shutdown_scripts_are_killed_at_their_timeouts_and_the_daemon_goes_on()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        foreach (bool useKeepalived in new[] { true, false })
+        {
+            string who = useKeepalived ? "keepalived" : "vrrpd";
+            using var lab = new NetworkLab();
+            var host = lab.AddHost("r1", "192.0.2.11/24");
+            // Ignores SIGTERM, so only SIGKILL ends it (and its sleep); the marker finds leftovers.
+            string marker = useKeepalived ? "987" : "986";
+            string hang = Script(lab, "hang.sh", $"trap '' TERM\nsleep {marker}\n");
+            string config = $$"""
+                global_defs {
+                    startup_script {{hang}}
+                    startup_script_timeout 2
+                    shutdown_script {{hang}}
+                    shutdown_script_timeout 1
+                }
+                """ + Instance();
+            var started = DateTime.UtcNow;
+            var daemon = Start(lab, host, config, useKeepalived);
+            try
+            {
+                Assert.True(daemon.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(20)), daemon.Output);
+                double seconds = (DateTime.UtcNow - started).TotalSeconds;
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}: backup after {seconds:F1} s");
+                Assert.True(seconds >= 2, $"{who}: started the instance {seconds:F1} s after start, before the startup script's timeout");
+                Assert.Contains("startup script timed out", daemon.Output, StringComparison.Ordinal);
+                Assert.True(WaitUntil(() => !Sleeping(marker), TimeSpan.FromSeconds(6)), $"{who}: the startup script's sleep is still there");
+
+                var stopping = DateTime.UtcNow;
+                daemon.Signal("TERM");
+                double stop = (DateTime.UtcNow - stopping).TotalSeconds;
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}: stopped in {stop:F1} s");
+                Assert.True(daemon.HasExited && stop >= 1 && stop < 9, $"{who}: stopped in {stop:F1} s (shutdown script timeout 1 s, SIGKILL 2 s later)");
+                Assert.Contains("shutdown script timed out", daemon.Output, StringComparison.Ordinal);
+                Assert.False(Sleeping(marker), $"{who}: the shutdown script's sleep is still there");
+            }
+            finally
+            {
+                daemon.Signal("KILL");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}:\n{daemon.Output}");
+                LabProcess.Run("pkill", ["-KILL", "-x", "-f", $"sleep {marker}"], allowFailure: true);
+            }
+        }
+    }
+
+    private static BackgroundProcess Start(NetworkLab lab, LabHost host, string config, bool useKeepalived) => useKeepalived
+        ? lab.StartKeepalived(host, config)
+        : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("vrrpd.conf", config), "--control-socket=none"]));
+
+    private static string Script(NetworkLab lab, string name, string body)
+    {
+        string path = lab.WriteFile(name, "#!/bin/sh\n" + body);
+        File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("755", 8));
+        return path;
+    }
+
+    private static double Time(string log, string word)
+    {
+        var line = log.Split('\n').FirstOrDefault(l => l.StartsWith(word + " ", StringComparison.Ordinal));
+        Assert.True(line is not null, $"no '{word}' line in:\n{log}");
+        return double.Parse(line[(word.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    private static bool Sleeping(string marker) =>
+        Directory.EnumerateDirectories("/proc").Any(d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ').Trim() == $"sleep {marker}";
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+
+    private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return true;
+    }
 }

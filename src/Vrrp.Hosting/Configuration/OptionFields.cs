@@ -79,6 +79,8 @@ internal static class OptionFields
         Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
         Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
+        Section<VrrpOptions, VrrpDaemonScriptOptions>("StartupScript", "startup_script", o => o.StartupScript ??= new(), () => StartupScript!),
+        Section<VrrpOptions, VrrpDaemonScriptOptions>("ShutdownScript", "shutdown_script", o => o.ShutdownScript ??= new(), () => ShutdownScript!),
         Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap / umask", o => o.Process, () => Process!),
     ];
 
@@ -170,6 +172,18 @@ internal static class OptionFields
         Text<UnicastPeerTtlOptions>("Peer", "unicast_peer", (o, v) => o.Peer = v ?? ""),
         Int<UnicastPeerTtlOptions>("MinTtl", "min_ttl", o => o.MinTtl, (o, v) => o.MinTtl = v, 0, VrrpLimits.MaximumTtl),
         Int<UnicastPeerTtlOptions>("MaxTtl", "max_ttl", o => o.MaxTtl, (o, v) => o.MaxTtl = v, 0, VrrpLimits.MaximumTtl),
+    ];
+
+    public static readonly OptionField<VrrpDaemonScriptOptions>[] StartupScript = DaemonScript("startup_script");
+
+    public static readonly OptionField<VrrpDaemonScriptOptions>[] ShutdownScript = DaemonScript("shutdown_script");
+
+    private static OptionField<VrrpDaemonScriptOptions>[] DaemonScript(string keyword) =>
+    [
+        Text<VrrpDaemonScriptOptions>("Command", keyword, (o, v) => o.Command = v ?? ""),
+        Text<VrrpDaemonScriptOptions>("User", keyword, (o, v) => o.User = v),
+        Text<VrrpDaemonScriptOptions>("Group", keyword, (o, v) => o.Group = v),
+        Duration<VrrpDaemonScriptOptions>("Timeout", keyword + "_timeout", (o, v) => o.Timeout = v),
     ];
 
     public static readonly OptionField<VrrpNotifyFifoOptions>[] NotifyFifo =

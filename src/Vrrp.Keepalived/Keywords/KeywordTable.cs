@@ -157,6 +157,12 @@ internal static class KeywordTable
         k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, d.Options.Process),
             static (w, o, _) => W.WriteProcessName(w, o.Process.Name));
         k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", d.Options.Process); }); // the VRRP process's name of it; written as vrrp_process_name
+        k.Custom("startup_script", BlockUse.No, static (b, s, d) => b.ReadDaemonScript(s, d.Options, startup: true),
+            static (w, o, _) => W.WriteDaemonScript(w, "startup_script", o.StartupScript));
+        k.Custom("startup_script_timeout", BlockUse.No, static (b, s, d) => b.ReadDaemonScriptTimeout(s, d.Options, startup: true)); // written with the script
+        k.Custom("shutdown_script", BlockUse.No, static (b, s, d) => b.ReadDaemonScript(s, d.Options, startup: false),
+            static (w, o, _) => W.WriteDaemonScript(w, "shutdown_script", o.ShutdownScript));
+        k.Custom("shutdown_script_timeout", BlockUse.No, static (b, s, d) => b.ReadDaemonScriptTimeout(s, d.Options, startup: false));
         k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
