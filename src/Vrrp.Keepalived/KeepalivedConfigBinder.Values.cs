@@ -539,4 +539,13 @@ internal sealed partial class KeepalivedConfigBinder
 
         return true;
     }
+
+    /// <summary>random_seed N: an unsigned 32-bit number, else keepalived's "random_seed N invalid"; nothing to apply (see KeywordTable).</summary>
+    internal void ReadRandomSeed(ConfigStatement s)
+    {
+        if (s.Arguments.Count != 1 || !uint.TryParse(s.Arguments[0].Text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            Error(s, $"random_seed {(s.Arguments.Count > 0 ? s.Arguments[0].Text : "")} invalid");
+        }
+    }
 }

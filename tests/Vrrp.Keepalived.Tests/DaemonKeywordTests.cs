@@ -124,4 +124,22 @@ public class DaemonKeywordTests
             Assert.True(Read(bad).HasErrors, bad);
         }
     }
+
+    internal static readonly string[] GoodSeeds = ["random_seed 42", "random_seed 0", "random_seed 4294967295"];
+
+    internal static readonly string[] BadSeeds = ["random_seed 4294967296", "random_seed -1", "random_seed abc", "random_seed 1.5", "random_seed"];
+
+    [Fact]
+    public void Random_seed_is_accepted_as_keepalived_accepts_it()
+    {
+        foreach (string good in GoodSeeds)
+        {
+            Assert.Empty(Read(good).Diagnostics);
+        }
+
+        foreach (string bad in BadSeeds)
+        {
+            Assert.True(Read(bad).HasErrors, bad);
+        }
+    }
 }

@@ -65,4 +65,35 @@ public sealed partial class KeepalivedOracleTests
         var options = DaemonKeywordTests.Read(string.Join("\n    ", DaemonKeywordTests.GoodDaemonScripts[1..3])).Options;
         AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(options));
     }
+
+    [Fact]
+    public void Keepalived_takes_the_random_seeds_the_reader_takes_and_its_seed_repeats_nothing()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "seed.conf");
+        foreach (var (line, good) in DaemonKeywordTests.GoodSeeds.Select(static l => (l, true)).Concat(DaemonKeywordTests.BadSeeds.Select(static l => (l, false))))
+        {
+            File.WriteAllText(path, $"global_defs {{\n    {line}\n}}\n{DaemonInstance}");
+            var read = KeepalivedConfigReader.Read(path);
+            int exit = Run("ip", ["netns", "exec", Namespace, "keepalived", "-t", "-l", "-n", "-f", path], out string check);
+            bool keepalivedRefuses = exit != 0 || check.Trim().Length > 0;
+            Assert.True(keepalivedRefuses == !good && read.HasErrors == !good, $"'{line}': keepalived -t exit {exit} ({check.Trim()}); reader: {string.Join("; ", read.Diagnostics)}");
+        }
+
+        // keepalived 2.2.7 clears the seed when it starts reading and seeds ${_RANDOM} with the time before it reads
+        // random_seed, so the same seed does not give the same values: there is nothing for vrrpd to repeat. (Runs a
+        // second apart, as the time seed has whole seconds.)
+        File.WriteAllText(path, $"global_defs {{\n    random_seed 42\n    router_id R${{_RANDOM 0 999999}}x${{_RANDOM 0 999999}}\n}}\n{DaemonInstance}");
+        var ids = new List<string>();
+        for (int run = 0; run < 2; run++)
+        {
+            ids.Add(Regex.Match(DumpConfiguration(path), @" Router ID = (\S+)").Groups[1].Value);
+            Thread.Sleep(1100);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"keepalived's router_id with random_seed 42: {string.Join(", ", ids)}");
+        Assert.All(ids, static id => Assert.StartsWith("R", id, StringComparison.Ordinal));
+        Assert.NotEqual(ids[0], ids[1]);
+    }
 }

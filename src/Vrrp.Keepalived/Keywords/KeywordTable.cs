@@ -163,6 +163,9 @@ internal static class KeywordTable
         k.Custom("shutdown_script", BlockUse.No, static (b, s, d) => b.ReadDaemonScript(s, d.Options, startup: false),
             static (w, o, _) => W.WriteDaemonScript(w, "shutdown_script", o.ShutdownScript));
         k.Custom("shutdown_script_timeout", BlockUse.No, static (b, s, d) => b.ReadDaemonScriptTimeout(s, d.Options, startup: false));
+        // keepalived 2.2.7 seeds only its ${_RANDOM} expansion with it, and clears the seed before each read, so it changes
+        // nothing there either (docs/migrating-from-keepalived.md); checked as keepalived checks it.
+        k.Custom("random_seed", BlockUse.No, static (b, s, _) => b.ReadRandomSeed(s));
         k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
