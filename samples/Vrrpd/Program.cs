@@ -104,6 +104,9 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
     // Before anything is created (the pid file, FIFOs, sockets), as keepalived sets it while it reads the file.
     ProcessSettings.ApplyUmask(config.Options?.Process.Umask, commandLine.Umask, null);
+
+    // A reload file left by an earlier run (keepalived removes it at start).
+    ReloadFiles.Remove(config.Options?.Process.ReloadFile);
     Adjust(config, commandLine);
     var current = config;
 
@@ -171,15 +174,41 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
             logger.LogInformation("Reloading ...");
             notifier.Reloading();
-            var next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
-            Adjust(next, commandLine);
-            LogProblems(logger, next);
-            if (next.HasErrors)
+
+            // reload_check_config and reload_file of the running configuration, as keepalived reads them: the check's
+            // problems go to the log file, and the reload file exists while the new file is checked.
+            var process = Volatile.Read(ref current).Options!.Process;
+            string? checkLog = process.ReloadCheckLog;
+            string? reloadFile = checkLog is null ? null : process.ReloadFile;
+            ReloadFiles.Create(reloadFile, logger);
+            DaemonConfiguration next;
+            try
             {
+                next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+            }
+            finally
+            {
+                ReloadFiles.Remove(reloadFile);
+            }
+
+            Adjust(next, commandLine);
+            if (checkLog is not null)
+            {
+                ReloadFiles.WriteCheckLog(checkLog, next.Problems, logger);
+            }
+
+            if (next.HasErrors && checkLog is not null)
+            {
+                logger.LogError("New config failed validation, see {Log} for details", checkLog);
+            }
+            else if (next.HasErrors)
+            {
+                LogProblems(logger, next);
                 logger.LogError("New config failed validation, see above: keeping the running configuration of {File}", config.File);
             }
             else
             {
+                LogProblems(logger, next);
                 var previous = Volatile.Read(ref current);
                 Volatile.Write(ref current, next);
                 var result = await reloader.ReloadAsync();

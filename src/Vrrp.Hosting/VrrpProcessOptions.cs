@@ -57,4 +57,20 @@ public sealed class VrrpProcessOptions
     /// sets keepalived's default, <see cref="KeepalivedDefaultUmask"/>. In JSON the number is decimal (18 is 022).
     /// </summary>
     public int? Umask { get; set; }
+
+    /// <summary>
+    /// Where the daemon writes the problems of a configuration it checks before a reload (<c>reload_check_config
+    /// [LOG_FILE]</c>; <c>/dev/null</c> when no file is named); null for none. The file is emptied at each reload and,
+    /// as keepalived writes it, gets one <c>(FILE: Line N) MESSAGE</c> line per problem; a configuration with errors is
+    /// not applied and the log says where to look. vrrpd checks every reload either way; without this the problems go
+    /// to its log.
+    /// </summary>
+    public string? ReloadCheckLog { get; set; }
+
+    /// <summary>
+    /// A file that exists while the daemon reads its configuration, at start and at each reload (<c>reload_file
+    /// [PATH]</c>; without a path keepalived's <c>/run/keepalived.reload</c>, or <c>/run/keepalived/keepalived.reload</c>
+    /// with a network namespace); null for none. Created rw-r--r-- whatever the umask, as keepalived creates it.
+    /// </summary>
+    public string? ReloadFile { get; set; }
 }

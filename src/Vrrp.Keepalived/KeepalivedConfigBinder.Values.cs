@@ -548,4 +548,28 @@ internal sealed partial class KeepalivedConfigBinder
             Error(s, $"random_seed {(s.Arguments.Count > 0 ? s.Arguments[0].Text : "")} invalid");
         }
     }
+
+    /// <summary><c>KEYWORD [PATH]</c>: the path, or <paramref name="absent"/> without one.</summary>
+    internal void ReadOptionalPath(ConfigStatement s, string absent, Action<string> set)
+    {
+        if (s.Arguments.Count > 1)
+        {
+            WarnExtra(s, 1);
+        }
+
+        set(s.Arguments.Count > 0 && s.Arguments[0].Text.Length > 0 ? s.Arguments[0].Text : absent);
+    }
+
+    /// <summary>
+    /// Daemon settings whose default depends on others: reload_file without a path is /run/keepalived.reload, or
+    /// /run/keepalived/keepalived.reload when keepalived uses its pid directory (with a network namespace), as
+    /// keepalived's init_global_data resolves it.
+    /// </summary>
+    private void CompleteDaemonSettings()
+    {
+        if (_options.Process.ReloadFile == KeywordTable.DefaultReloadFile)
+        {
+            _options.Process.ReloadFile = _options.NetworkNamespace is null ? "/run/keepalived.reload" : "/run/keepalived/keepalived.reload";
+        }
+    }
 }

@@ -19,6 +19,15 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    /// <summary><c>KEYWORD PATH</c>, or the keyword alone for <paramref name="bare"/>.</summary>
+    internal static void WriteOptionalPath(ConfigOutput w, string keyword, string? path, string? bare)
+    {
+        if (path is not null)
+        {
+            w.Line(path == bare ? keyword : $"{keyword} {Word(path)}");
+        }
+    }
+
     internal static void WriteUmask(ConfigOutput w, int? umask)
     {
         if (umask is { } mask)

@@ -142,4 +142,20 @@ public class DaemonKeywordTests
             Assert.True(Read(bad).HasErrors, bad);
         }
     }
+
+    [Fact]
+    public void Reload_check_config_and_reload_file_take_keepalived_s_defaults_without_a_path()
+    {
+        var bare = ReadAndRoundTrip("reload_check_config\n    reload_file");
+        Assert.Equal("/dev/null", bare.Process.ReloadCheckLog);
+        Assert.Equal("/run/keepalived.reload", bare.Process.ReloadFile);
+
+        // With a network namespace keepalived keeps its files in its pid directory.
+        var inNamespace = Read("reload_file\n    net_namespace blue").Options;
+        Assert.Equal("/run/keepalived/keepalived.reload", inNamespace.Process.ReloadFile);
+
+        var named = ReadAndRoundTrip("reload_check_config /var/log/check.log\n    reload_file /run/r.reload");
+        Assert.Equal(("/var/log/check.log", "/run/r.reload"), (named.Process.ReloadCheckLog, named.Process.ReloadFile));
+        Assert.Equal((null, null), (ReadAndRoundTrip("").Process.ReloadCheckLog, ReadAndRoundTrip("").Process.ReloadFile));
+    }
 }

@@ -96,4 +96,24 @@ public sealed partial class KeepalivedOracleTests
         Assert.All(ids, static id => Assert.StartsWith("R", id, StringComparison.Ordinal));
         Assert.NotEqual(ids[0], ids[1]);
     }
+
+    [Fact]
+    public void Keepalived_dumps_the_reload_settings_the_reader_read()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "reload.conf");
+        foreach (string globals in new[] { "reload_check_config\n    reload_file", $"reload_check_config {_folder}/check.log\n    reload_file {_folder}/r.reload", "" })
+        {
+            File.WriteAllText(path, $"global_defs {{\n    {globals}\n}}\n{DaemonInstance}");
+            var read = KeepalivedConfigReader.Read(path);
+            Assert.Empty(read.Diagnostics);
+            AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(read.Options), globals);
+            string dump = DumpConfiguration(path);
+            var p = read.Options.Process;
+            string check = p.ReloadCheckLog is null ? " No test config before reload" : $" Test config before reload, log to {p.ReloadCheckLog}";
+            Assert.True(dump.Contains(check + "\n", StringComparison.Ordinal), $"'{globals}': keepalived's dump lacks '{check}'");
+            Assert.Equal(p.ReloadFile, Regex.Match(dump, @" Reload_file = (\S+)") is { Success: true } m ? m.Groups[1].Value : null);
+        }
+    }
 }

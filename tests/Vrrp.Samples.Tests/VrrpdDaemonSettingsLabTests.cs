@@ -243,4 +243,73 @@ public class VrrpdDaemonSettingsLabTests
 
         return true;
     }
+
+    [Fact]
+    public void With_reload_check_config_a_bad_file_is_refused_its_problems_go_to_the_log_and_the_reload_file_exists_meanwhile()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        var seen = new Dictionary<bool, (int[] Lines, string Mode)>();
+        foreach (bool useKeepalived in new[] { true, false })
+        {
+            string who = useKeepalived ? "keepalived" : "vrrpd";
+            using var lab = new NetworkLab();
+            var host = lab.AddHost("r1", "192.0.2.11/24");
+            string log = Path.Combine(lab.Directory, "check.log");
+            string reloadFile = Path.Combine(lab.Directory, "reloading");
+            File.WriteAllText(reloadFile, "left by an earlier run\n");
+            string Config(string priority) => $$"""
+                global_defs {
+                    reload_check_config {{log}}
+                    reload_file {{reloadFile}}
+                }
+                """ + Instance().Replace("priority 150", priority, StringComparison.Ordinal);
+            string path = Path.Combine(lab.Directory, useKeepalived ? "keepalived-r1.conf" : "vrrpd.conf");
+            var daemon = useKeepalived
+                ? lab.StartKeepalived(host, Config("priority 150"))
+                : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("vrrpd.conf", Config("priority 150")), "--control-socket=none"]));
+            using var watcher = new FileSystemWatcher(lab.Directory, "reloading") { NotifyFilter = NotifyFilters.FileName };
+            var events = new List<string>();
+            watcher.Created += (_, _) => { lock (events) { events.Add("created"); } };
+            watcher.Deleted += (_, _) => { lock (events) { events.Add("deleted"); } };
+            try
+            {
+                Assert.True(daemon.WaitForOutput("(VI_1) Entering MASTER STATE", TimeSpan.FromSeconds(20)), daemon.Output);
+                Assert.False(File.Exists(reloadFile), $"{who}: the stale reload file is still there");
+                watcher.EnableRaisingEvents = true;
+
+                // A priority out of range is an error for both; an unknown keyword beside it.
+                File.WriteAllText(path, Config("priority 300\n    bogus_keyword 1"));
+                daemon.Signal("HUP", waitForExit: false);
+                Assert.True(daemon.WaitForOutput($"New config failed validation, see {log} for details", TimeSpan.FromSeconds(10)), daemon.Output);
+                Thread.Sleep(300);
+                string text = File.ReadAllText(log);
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who} check log:\n{text}");
+                int[] lines = [.. System.Text.RegularExpressions.Regex.Matches(text, $@"^\({System.Text.RegularExpressions.Regex.Escape(path)}: Line (\d+)\) ", System.Text.RegularExpressions.RegexOptions.Multiline)
+                    .Select(static m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().Order()];
+                seen[useKeepalived] = (lines, Convert.ToString((int)File.GetUnixFileMode(log), 8));
+                Assert.Contains("192.0.2.181", host.Addresses(), StringComparison.Ordinal); // still master with the running file
+                Assert.False(File.Exists(reloadFile), $"{who}: the reload file was not removed");
+                lock (events)
+                {
+                    Assert.True(events.SequenceEqual(["created", "deleted"]), $"{who}: reload file events: {string.Join(", ", events)}");
+                }
+
+                // A good file: the log is emptied and the reload applies.
+                File.WriteAllText(path, Config("priority 160"));
+                daemon.Signal("HUP", waitForExit: false);
+                Assert.True(daemon.WaitForOutput(useKeepalived ? "Reload complete" : "Reload finished", TimeSpan.FromSeconds(10)), daemon.Output);
+                Assert.Equal(0, new FileInfo(log).Length);
+            }
+            finally
+            {
+                daemon.Signal("TERM");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}:\n{daemon.Output}");
+            }
+        }
+
+        // The same lines named, and the log created with the same mode (rw-r--r-- less keepalived's default umask).
+        Assert.Equal(seen[true].Lines, seen[false].Lines);
+        Assert.Equal("600", seen[false].Mode);
+        Assert.Equal(seen[true].Mode, seen[false].Mode);
+    }
 }

@@ -166,6 +166,10 @@ internal static class KeywordTable
         // keepalived 2.2.7 seeds only its ${_RANDOM} expansion with it, and clears the seed before each read, so it changes
         // nothing there either (docs/migrating-from-keepalived.md); checked as keepalived checks it.
         k.Custom("random_seed", BlockUse.No, static (b, s, _) => b.ReadRandomSeed(s));
+        k.Custom("reload_check_config", BlockUse.No, static (b, s, d) => b.ReadOptionalPath(s, "/dev/null", v => d.Options.Process.ReloadCheckLog = v),
+            static (w, o, _) => W.WriteOptionalPath(w, "reload_check_config", o.Process.ReloadCheckLog, "/dev/null"));
+        k.Custom("reload_file", BlockUse.No, static (b, s, d) => b.ReadOptionalPath(s, DefaultReloadFile, v => d.Options.Process.ReloadFile = v),
+            static (w, o, _) => W.WriteOptionalPath(w, "reload_file", o.Process.ReloadFile, null));
         k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
@@ -174,6 +178,9 @@ internal static class KeywordTable
         AddGlobalDefaults(k, Script);
         return k;
     }
+
+    /// <summary>reload_file without a path: keepalived's default, resolved once net_namespace is known (CompleteDaemonSettings).</summary>
+    internal const string DefaultReloadFile = "\0default";
 
     /// <summary>vrrp_rlimit_rttime: microseconds, 1 read as 2 (keepalived halves it for the soft limit, which must not be 0).</summary>
     private static ValueSyntax<int> RealtimeLimitSyntax { get; } = Syntax.Integer(1, int.MaxValue).Map(static v => Math.Max(v, 2), static v => v);
