@@ -82,7 +82,8 @@ internal static class ProcessSettings
             SetAffinity(settings.CpuAffinity, logger);
         }
 
-        if (settings.Name is { } name)
+        // keepalived's VRRP process inherits its parent's process_name unless vrrp_process_name renames it.
+        if ((settings.Name ?? settings.ParentName) is { } name)
         {
             SetName(name, logger);
         }

@@ -371,6 +371,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             errors.Add($"Vrrp: Process.Name (vrrp_process_name) must be 1 to 15 bytes, got '{name}'.");
         }
 
+        if (process.ParentName is { } parent && (parent.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(parent) > 15))
+        {
+            errors.Add($"Vrrp: Process.ParentName (process_name) must be 1 to 15 bytes, got '{parent}'.");
+        }
+
         if (process.Umask is < 0 or > 511)
         {
             errors.Add($"Vrrp: Process.Umask (umask) must be permission bits 0 to 511 (octal 0777), got {process.Umask}.");

@@ -73,4 +73,11 @@ public sealed class VrrpProcessOptions
     /// with a network namespace); null for none. Created rw-r--r-- whatever the umask, as keepalived creates it.
     /// </summary>
     public string? ReloadFile { get; set; }
+
+    /// <summary>
+    /// The name of keepalived's parent process (<c>process_name</c>, at most 15 bytes). vrrpd is one process, keepalived's
+    /// VRRP process and its parent at once: it takes this name when <see cref="Name"/> is not set, as keepalived's VRRP
+    /// process inherits its parent's name unless <c>vrrp_process_name</c> renames it.
+    /// </summary>
+    public string? ParentName { get; set; }
 }

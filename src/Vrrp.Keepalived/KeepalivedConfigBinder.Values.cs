@@ -396,7 +396,7 @@ internal sealed partial class KeepalivedConfigBinder
     /// vrrp_process_name NAME / process_names: the comm of the VRRP process; as keepalived's save_process_name, a name of
     /// 16 bytes or more is an error (keepalived truncates it to 15 and reports it).
     /// </summary>
-    internal void ReadProcessName(ConfigStatement s, string? name, Vrrp.Hosting.VrrpProcessOptions process)
+    internal void ReadProcessName(ConfigStatement s, string? name, Action<string> set)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -410,7 +410,7 @@ internal sealed partial class KeepalivedConfigBinder
             return;
         }
 
-        process.Name = name;
+        set(name);
     }
 
     /// <summary>

@@ -36,11 +36,11 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
-    internal static void WriteProcessName(ConfigOutput w, string? name)
+    internal static void WriteProcessName(ConfigOutput w, string keyword, string? name)
     {
         if (name is not null)
         {
-            w.Line("vrrp_process_name " + Word(name));
+            w.Line(keyword + " " + Word(name));
         }
     }
 

@@ -92,6 +92,7 @@ internal static class OptionFields
         Ints<VrrpProcessOptions>("CpuAffinity", "vrrp_cpu_affinity", o => o.CpuAffinity),
         Bool<VrrpProcessOptions>("LockMemory", "vrrp_no_swap", (o, v) => o.LockMemory = v),
         Text<VrrpProcessOptions>("Name", "vrrp_process_name", (o, v) => o.Name = v),
+        Text<VrrpProcessOptions>("ParentName", "process_name", (o, v) => o.ParentName = v),
         NullableInt<VrrpProcessOptions>("Umask", "umask", (o, v) => o.Umask = v, 0, 511, o => o.Umask),
         Text<VrrpProcessOptions>("ReloadCheckLog", "reload_check_config", (o, v) => o.ReloadCheckLog = v),
         Text<VrrpProcessOptions>("ReloadFile", "reload_file", (o, v) => o.ReloadFile = v),

@@ -154,9 +154,11 @@ internal static class KeywordTable
             .WrittenWhen(static _ => false); // keepalived's old spelling, written as vrrp_rlimit_rttime
         k.Custom("vrrp_cpu_affinity", BlockUse.No, static (b, s, d) => b.ReadCpuAffinity(s, d.Options.Process.CpuAffinity), W.WriteCpuAffinity);
         k.Flag("vrrp_no_swap", static o => o.Process.LockMemory, static (o, v) => o.Process.LockMemory = v);
-        k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, d.Options.Process),
-            static (w, o, _) => W.WriteProcessName(w, o.Process.Name));
-        k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", d.Options.Process); }); // the VRRP process's name of it; written as vrrp_process_name
+        k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, name => d.Options.Process.Name = name),
+            static (w, o, _) => W.WriteProcessName(w, "vrrp_process_name", o.Process.Name));
+        k.Custom("process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, name => d.Options.Process.ParentName = name),
+            static (w, o, _) => W.WriteProcessName(w, "process_name", o.Process.ParentName));
+        k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", name => d.Options.Process.Name = name); }); // the VRRP process's name of it; written as vrrp_process_name
         k.Custom("startup_script", BlockUse.No, static (b, s, d) => b.ReadDaemonScript(s, d.Options, startup: true),
             static (w, o, _) => W.WriteDaemonScript(w, "startup_script", o.StartupScript));
         k.Custom("startup_script_timeout", BlockUse.No, static (b, s, d) => b.ReadDaemonScriptTimeout(s, d.Options, startup: true)); // written with the script
