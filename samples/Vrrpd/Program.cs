@@ -158,7 +158,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
     var monitor = host.Services.GetRequiredService<IVrrpMonitor>();
     var reloader = host.Services.GetRequiredService<IVrrpReloader>();
-    var dumps = new KeepalivedDumps(() => Volatile.Read(ref current).Options!, monitor, TimeProvider.System);
+    var dumps = new KeepalivedDumps(() => Volatile.Read(ref current).Options!, monitor, TimeProvider.System, commandLine.Namespace);
     var reloading = new SemaphoreSlim(1, 1);
     bool running = false;
 

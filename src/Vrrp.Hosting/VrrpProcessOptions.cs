@@ -80,4 +80,18 @@ public sealed class VrrpProcessOptions
     /// process inherits its parent's name unless <c>vrrp_process_name</c> renames it.
     /// </summary>
     public string? ParentName { get; set; }
+
+    /// <summary>
+    /// keepalived's instance name (top-level <c>instance NAME</c>), which names its per-instance files; vrrpd uses it
+    /// where keepalived's files are vrrpd's too: the data dump with <see cref="DataUseInstance"/> and the default
+    /// <see cref="ReloadFile"/>. Its pid file is the one <c>-p</c> names.
+    /// </summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary>
+    /// Whether the data dump (SIGUSR1) is named after the network namespace and <see cref="InstanceName"/>,
+    /// <c>keepalived.NAMESPACE_INSTANCE.data</c> (<c>data_use_instance</c>; the stats and JSON dumps keep their names, as
+    /// in keepalived 2.2.7).
+    /// </summary>
+    public bool DataUseInstance { get; set; }
 }

@@ -562,14 +562,32 @@ internal sealed partial class KeepalivedConfigBinder
 
     /// <summary>
     /// Daemon settings whose default depends on others: reload_file without a path is /run/keepalived.reload, or
-    /// /run/keepalived/keepalived.reload when keepalived uses its pid directory (with a network namespace), as
-    /// keepalived's init_global_data resolves it.
+    /// /run/keepalived/keepalived.reload when keepalived uses its pid directory (with a network namespace), or
+    /// /run/keepalived/keepalived_INSTANCE.reload with an instance name, as keepalived's init_global_data resolves it.
     /// </summary>
     private void CompleteDaemonSettings()
     {
         if (_options.Process.ReloadFile == KeywordTable.DefaultReloadFile)
         {
-            _options.Process.ReloadFile = _options.NetworkNamespace is null ? "/run/keepalived.reload" : "/run/keepalived/keepalived.reload";
+            _options.Process.ReloadFile = _options.Process.InstanceName is { } instance ? $"/run/keepalived/keepalived_{instance}.reload"
+                : _options.NetworkNamespace is null ? "/run/keepalived.reload" : "/run/keepalived/keepalived.reload";
+        }
+    }
+
+    /// <summary><c>instance NAME</c>: keepalived keeps the first ("Duplicate instance definition NAME - ignoring").</summary>
+    internal void ReadInstanceName(ConfigStatement s, Vrrp.Hosting.VrrpProcessOptions process)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, "instance name missing - ignoring");
+        }
+        else if (process.InstanceName is not null)
+        {
+            Error(s, $"Duplicate instance definition {s.Arguments[0].Text} - ignoring");
+        }
+        else
+        {
+            process.InstanceName = s.Arguments[0].Text;
         }
     }
 }

@@ -158,4 +158,20 @@ public class DaemonKeywordTests
         Assert.Equal(("/var/log/check.log", "/run/r.reload"), (named.Process.ReloadCheckLog, named.Process.ReloadFile));
         Assert.Equal((null, null), (ReadAndRoundTrip("").Process.ReloadCheckLog, ReadAndRoundTrip("").Process.ReloadFile));
     }
+
+    [Fact]
+    public void Instance_and_data_use_instance_are_read_and_name_the_default_reload_file()
+    {
+        var result = KeepalivedConfigReader.ReadText("instance lab1\nglobal_defs {\n    data_use_instance\n    reload_file\n}\n" + Instance);
+        Assert.False(result.HasErrors, string.Join("\n", result.Errors));
+        var o = result.Options;
+        Assert.Equal(("lab1", true), (o.Process.InstanceName, o.Process.DataUseInstance));
+        Assert.Equal("/run/keepalived/keepalived_lab1.reload", o.Process.ReloadFile);
+        var again = KeepalivedConfigReader.ReadText(KeepalivedConfigWriter.Write(o));
+        Assert.Empty(again.Errors);
+        Assert.Equal(OptionsText.Of(o), OptionsText.Of(again.Options));
+
+        Assert.False(ReadAndRoundTrip("data_use_instance false").Process.DataUseInstance);
+        Assert.True(KeepalivedConfigReader.ReadText("instance a\ninstance b\n" + Instance).HasErrors); // keepalived: duplicate instance definition
+    }
 }

@@ -98,12 +98,12 @@ public sealed partial class KeepalivedOracleTests
     }
 
     [Fact]
-    public void Keepalived_dumps_the_reload_settings_the_reader_read()
+    public void Keepalived_dumps_the_reload_and_instance_settings_the_reader_read()
     {
         RequireLab();
         CreateNamespace(["eth0"]);
         string path = Path.Combine(_folder, "reload.conf");
-        foreach (string globals in new[] { "reload_check_config\n    reload_file", $"reload_check_config {_folder}/check.log\n    reload_file {_folder}/r.reload", "" })
+        foreach (string globals in new[] { "reload_check_config\n    reload_file", $"reload_check_config {_folder}/check.log\n    reload_file {_folder}/r.reload", "", "reload_file\n    data_use_instance\n}\ninstance lab1\nglobal_defs {" })
         {
             File.WriteAllText(path, $"global_defs {{\n    {globals}\n}}\n{DaemonInstance}");
             var read = KeepalivedConfigReader.Read(path);
@@ -114,6 +114,8 @@ public sealed partial class KeepalivedOracleTests
             string check = p.ReloadCheckLog is null ? " No test config before reload" : $" Test config before reload, log to {p.ReloadCheckLog}";
             Assert.True(dump.Contains(check + "\n", StringComparison.Ordinal), $"'{globals}': keepalived's dump lacks '{check}'");
             Assert.Equal(p.ReloadFile, Regex.Match(dump, @" Reload_file = (\S+)") is { Success: true } m ? m.Groups[1].Value : null);
+            Assert.Equal(p.InstanceName, Regex.Match(dump, @" Instance name = (\S+)") is { Success: true } i ? i.Groups[1].Value : null);
+            Assert.Equal(p.DataUseInstance, dump.Contains(" Use instance name in data dumps", StringComparison.Ordinal));
         }
     }
 }

@@ -312,4 +312,39 @@ public class VrrpdDaemonSettingsLabTests
         Assert.Equal("600", seen[false].Mode);
         Assert.Equal(seen[true].Mode, seen[false].Mode);
     }
+
+    [Fact]
+    public void Data_use_instance_names_the_data_dump_after_the_instance_as_keepalived_does()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        foreach (bool useKeepalived in new[] { true, false })
+        {
+            string who = useKeepalived ? "keepalived" : "vrrpd";
+            using var lab = new NetworkLab();
+            var host = lab.AddHost("r1", "192.0.2.11/24");
+            string tmp = Path.Combine(lab.Directory, "tmp");
+            Directory.CreateDirectory(tmp);
+            string config = lab.WriteFile("k.conf", "instance lab1\nglobal_defs {\n    data_use_instance\n}\n" + Instance());
+            string pid = Path.Combine(lab.Directory, "main.pid");
+            string[] command = useKeepalived
+                ? ["keepalived", "-n", "-l", "-D", "-G", "--vrrp", "-f", config, "-p", pid, "-r", Path.Combine(lab.Directory, "v.pid"), "-c", Path.Combine(lab.Directory, "c.pid")]
+                : [VrrpdProcess.Path, "-f", config, "-p", pid, "--control-socket=none"];
+            var daemon = lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, "env", $"TMPDIR={tmp}", .. command]));
+            try
+            {
+                Assert.True(daemon.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(15)), daemon.Output);
+                Assert.True(WaitUntil(() => File.Exists(pid), TimeSpan.FromSeconds(5)), $"{who}: no pid file");
+                LabProcess.Run("kill", ["-USR1", File.ReadAllText(pid).Trim()]);
+                LabProcess.Run("kill", ["-USR2", File.ReadAllText(pid).Trim()]);
+                Assert.True(WaitUntil(() => File.Exists(Path.Combine(tmp, "keepalived.lab1.data")) && File.Exists(Path.Combine(tmp, "keepalived.stats")), TimeSpan.FromSeconds(5)),
+                    $"{who}: files in TMPDIR: {string.Join(", ", Directory.GetFiles(tmp).Select(Path.GetFileName))}");
+                Assert.False(File.Exists(Path.Combine(tmp, "keepalived.data")), $"{who}: wrote keepalived.data too");
+            }
+            finally
+            {
+                daemon.Signal("TERM");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}:\n{daemon.Output}");
+            }
+        }
+    }
 }

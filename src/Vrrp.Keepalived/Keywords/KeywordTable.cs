@@ -95,11 +95,15 @@ internal static class KeywordTable
         TopLevelIgnoredBlock(k, "bfd_instance", "BFD is not part of Vrrp");
         k.Custom("net_namespace_ipvs", BlockUse.Either, static (b, s, _) => b.Warning(s, $"'{s.Keyword}' is not supported (LVS is not part of Vrrp); ignored"));
 
+        // keepalived's instance name: the data dump's name with data_use_instance, the default reload_file (pid files: -p).
+        k.Custom("instance", BlockUse.Either, static (b, s, d) => b.ReadInstanceName(s, d.Options.Process),
+            static (w, o, _) => W.WriteProcessName(w, "instance", o.Process.InstanceName));
+
         // Daemon settings that change nothing here, accepted as they are (docs/migrating-from-keepalived.md): link state
         // always comes from rtnetlink (linkbeat_*), vrrpd is one process with no children to wait for
         // (child_wait_time), writes the pid file -p names and logs to stdout (instance, use_pid_dir), and uses nf_tables,
         // not ipsets (namespace_with_ipsets).
-        foreach (string daemonSetting in new[] { "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces" })
+        foreach (string daemonSetting in new[] { "namespace_with_ipsets", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces" })
         {
             k.Custom(daemonSetting, BlockUse.Either, static (_, _, _) => { });
         }
@@ -172,6 +176,13 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteOptionalPath(w, "reload_check_config", o.Process.ReloadCheckLog, "/dev/null"));
         k.Custom("reload_file", BlockUse.No, static (b, s, d) => b.ReadOptionalPath(s, DefaultReloadFile, v => d.Options.Process.ReloadFile = v),
             static (w, o, _) => W.WriteOptionalPath(w, "reload_file", o.Process.ReloadFile, null));
+        k.Custom("data_use_instance", BlockUse.No, static (b, s, d) =>
+        {
+            if (b.TryParseBool(s, out bool value))
+            {
+                d.Options.Process.DataUseInstance = value;
+            }
+        }, static (w, o, _) => W.WriteOptionalPath(w, "data_use_instance", o.Process.DataUseInstance ? "" : null, ""));
         k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
