@@ -228,9 +228,19 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         }
         finally
         {
+            // keepalived stops its reload time monitor for a reload and starts it again with what is then in force.
+            RestartReloadTimer();
             notifier.Ready(Status(monitor));
             reloading.Release();
         }
+    }
+
+    ReloadTimeMonitor? reloadTimer = null;
+    void RestartReloadTimer()
+    {
+        reloadTimer?.Dispose();
+        var process = Volatile.Read(ref current).Options!.Process;
+        reloadTimer = running ? ReloadTimeMonitor.Start(process.ReloadTimeFile, process.ReloadRepeat, ReloadAsync, logger) : null;
     }
 
     void Dump(string what, Func<string> write)
@@ -328,6 +338,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         running = true;
+        RestartReloadTimer();
         notifier.Ready(Status(monitor));
         if (SystemdNotifier.WatchdogPeriod() is { } period)
         {
@@ -387,6 +398,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     }
     finally
     {
+        reloadTimer?.Dispose();
         if (control is not null)
         {
             await control.DisposeAsync();

@@ -94,4 +94,17 @@ public sealed class VrrpProcessOptions
     /// in keepalived 2.2.7).
     /// </summary>
     public bool DataUseInstance { get; set; }
+
+    /// <summary>
+    /// A file holding a time at which the daemon reloads its configuration, as on SIGHUP (<c>reload_time_file PATH</c>:
+    /// <c>HH:MM:SS</c>, <c>YY-MM-DD HH:MM:SS</c> or <c>YYYY-MM-DD HH:MM:SS</c>, local time unless it ends in <c>Z</c>);
+    /// watched for changes, removed at the reload unless <see cref="ReloadRepeat"/>. Null for none.
+    /// </summary>
+    public string? ReloadTimeFile { get; set; }
+
+    /// <summary>
+    /// With a time of day in <see cref="ReloadTimeFile"/>, keep the file and reload at that time every day
+    /// (<c>reload_repeat</c>); a file with a date is removed anyway.
+    /// </summary>
+    public bool ReloadRepeat { get; set; }
 }

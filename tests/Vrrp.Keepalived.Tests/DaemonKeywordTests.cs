@@ -174,4 +174,13 @@ public class DaemonKeywordTests
         Assert.False(ReadAndRoundTrip("data_use_instance false").Process.DataUseInstance);
         Assert.True(KeepalivedConfigReader.ReadText("instance a\ninstance b\n" + Instance).HasErrors); // keepalived: duplicate instance definition
     }
+
+    [Fact]
+    public void Reload_time_file_and_reload_repeat_are_read_and_written_back()
+    {
+        var o = ReadAndRoundTrip("reload_time_file /run/reload-at\n    reload_repeat");
+        Assert.Equal(("/run/reload-at", true), (o.Process.ReloadTimeFile, o.Process.ReloadRepeat));
+        Assert.True(Read("reload_time_file").HasErrors); // keepalived: reload_time_file invalid
+        Assert.True(Read("reload_time_file a b").HasErrors);
+    }
 }

@@ -347,4 +347,78 @@ public class VrrpdDaemonSettingsLabTests
             }
         }
     }
+
+    [Fact]
+    public void Reload_times_are_read_as_keepalived_reads_them()
+    {
+        var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        var utc = TimeZoneInfo.Utc;
+        Assert.Equal(now.AddHours(1), Vrrpd.ReloadTimeMonitor.Parse("13:00:00", now, utc, out bool date, out _));
+        Assert.False(date);
+        Assert.Equal(now.AddDays(1).AddHours(-1), Vrrpd.ReloadTimeMonitor.Parse("11:00:00", now, utc, out _, out _)); // past today: tomorrow
+        Assert.Equal(now.AddDays(1), Vrrpd.ReloadTimeMonitor.Parse("26-12-01 12:00:00", now, utc, out date, out _));
+        Assert.True(date);
+        Assert.Equal(now.AddMinutes(1), Vrrpd.ReloadTimeMonitor.Parse("2026-11-30 12:01:00Z", now, utc, out _, out _));
+        Assert.Null(Vrrpd.ReloadTimeMonitor.Parse("2026-11-30 11:00:00", now, utc, out _, out bool past));
+        Assert.True(past); // a date already past is ignored
+        foreach (string bad in new[] { "1:00:00", "25:00:00", "2026-13-01 00:00:00", "tomorrow", "12:00:00 " })
+        {
+            Assert.Null(Vrrpd.ReloadTimeMonitor.Parse(bad, now, utc, out _, out past));
+            Assert.False(past, bad);
+        }
+    }
+
+    [Fact]
+    public void A_reload_time_file_reloads_at_its_time_and_is_removed_unless_repeated()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        foreach (bool useKeepalived in new[] { true, false })
+        {
+            string who = useKeepalived ? "keepalived" : "vrrpd";
+            using var lab = new NetworkLab();
+            var host = lab.AddHost("r1", "192.0.2.11/24");
+            string timeFile = Path.Combine(lab.Directory, "reload-at");
+            string Config(string priority, string repeat = "") => $$"""
+                global_defs {
+                    reload_time_file {{timeFile}}
+                    {{repeat}}
+                }
+                """ + Instance().Replace("priority 150", priority, StringComparison.Ordinal);
+            string path = Path.Combine(lab.Directory, useKeepalived ? "keepalived-r1.conf" : "vrrpd.conf");
+            var daemon = useKeepalived
+                ? lab.StartKeepalived(host, Config("priority 150"))
+                : lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", lab.WriteFile("vrrpd.conf", Config("priority 150")), "--control-socket=none"]));
+            try
+            {
+                Assert.True(daemon.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(15)), daemon.Output);
+                File.WriteAllText(path, Config("priority 160", "reload_repeat"));
+
+                // A date and time 3 s from now (whole seconds, local time, as keepalived reads it).
+                var at = DateTimeOffset.Now.AddSeconds(3);
+                at = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
+                File.WriteAllText(timeFile, at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "\n");
+                Assert.True(daemon.WaitForOutput("Scheduling reload for " + at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(3)), daemon.Output);
+                Assert.True(daemon.WaitForOutput(useKeepalived ? "Reload complete" : "Reload finished", TimeSpan.FromSeconds(8)), daemon.Output);
+                double late = (DateTimeOffset.Now - at).TotalSeconds;
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}: reloaded {late:F2} s after the time");
+                Assert.True(late is > -0.05 and < 1.5, $"{who}: reloaded {late:F2} s after the time");
+                Assert.False(File.Exists(timeFile), $"{who}: the time file was not removed");
+                Assert.True(daemon.WaitForOutput("(VI_1) Changing effective priority to 160", TimeSpan.FromSeconds(3)) || useKeepalived, daemon.Output);
+
+                // reload_repeat (now in force) with a time of day: the file stays and the same time tomorrow is next.
+                at = DateTimeOffset.Now.AddSeconds(3);
+                at = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
+                File.WriteAllText(timeFile, at.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "\n");
+                Assert.True(daemon.WaitForOutput("Scheduling reload for " + at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(3)), daemon.Output);
+                string tomorrow = "Scheduling reload for " + at.AddDays(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                Assert.True(daemon.WaitForOutput(tomorrow, TimeSpan.FromSeconds(8)), $"{who}: no '{tomorrow}':\n{daemon.Output}");
+                Assert.True(File.Exists(timeFile), $"{who}: the repeated time file was removed");
+            }
+            finally
+            {
+                daemon.Signal("TERM");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}:\n{daemon.Output}");
+            }
+        }
+    }
 }

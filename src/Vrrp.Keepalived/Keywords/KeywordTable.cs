@@ -176,6 +176,17 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteOptionalPath(w, "reload_check_config", o.Process.ReloadCheckLog, "/dev/null"));
         k.Custom("reload_file", BlockUse.No, static (b, s, d) => b.ReadOptionalPath(s, DefaultReloadFile, v => d.Options.Process.ReloadFile = v),
             static (w, o, _) => W.WriteOptionalPath(w, "reload_file", o.Process.ReloadFile, null));
+        k.Custom("reload_time_file", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count != 1)
+            {
+                b.Error(s, "reload_time_file invalid");
+                return;
+            }
+
+            d.Options.Process.ReloadTimeFile = s.Arguments[0].Text;
+        }, static (w, o, _) => W.WriteOptionalPath(w, "reload_time_file", o.Process.ReloadTimeFile, null));
+        k.Flag("reload_repeat", static o => o.Process.ReloadRepeat, static (o, v) => o.Process.ReloadRepeat = v);
         k.Custom("data_use_instance", BlockUse.No, static (b, s, d) =>
         {
             if (b.TryParseBool(s, out bool value))
