@@ -183,4 +183,15 @@ public class DaemonKeywordTests
         Assert.True(Read("reload_time_file").HasErrors); // keepalived: reload_time_file invalid
         Assert.True(Read("reload_time_file a b").HasErrors);
     }
+
+    internal static readonly string[] GoodTmpConfigDirectories = ["tmp_config_directory /tmp"];
+
+    internal static readonly string[] BadTmpConfigDirectories = ["tmp_config_directory", "tmp_config_directory /tmp\n    tmp_config_directory /var/tmp"];
+
+    [Fact]
+    public void Tmp_config_directory_is_checked_as_keepalived_checks_it()
+    {
+        Assert.All(GoodTmpConfigDirectories, static line => Assert.Empty(Read(line).Diagnostics));
+        Assert.All(BadTmpConfigDirectories, static line => Assert.True(Read(line).HasErrors, line));
+    }
 }

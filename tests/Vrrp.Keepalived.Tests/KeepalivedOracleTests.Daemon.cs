@@ -67,12 +67,13 @@ public sealed partial class KeepalivedOracleTests
     }
 
     [Fact]
-    public void Keepalived_takes_the_random_seeds_the_reader_takes_and_its_seed_repeats_nothing()
+    public void Keepalived_takes_the_random_seeds_and_tmp_config_directories_the_reader_takes_and_its_seed_repeats_nothing()
     {
         RequireLab();
         CreateNamespace(["eth0"]);
         string path = Path.Combine(_folder, "seed.conf");
-        foreach (var (line, good) in DaemonKeywordTests.GoodSeeds.Select(static l => (l, true)).Concat(DaemonKeywordTests.BadSeeds.Select(static l => (l, false))))
+        foreach (var (line, good) in DaemonKeywordTests.GoodSeeds.Concat(DaemonKeywordTests.GoodTmpConfigDirectories).Select(static l => (l, true))
+            .Concat(DaemonKeywordTests.BadSeeds.Concat(DaemonKeywordTests.BadTmpConfigDirectories).Select(static l => (l, false))))
         {
             File.WriteAllText(path, $"global_defs {{\n    {line}\n}}\n{DaemonInstance}");
             var read = KeepalivedConfigReader.Read(path);

@@ -187,6 +187,19 @@ internal static class KeywordTable
             d.Options.Process.ReloadTimeFile = s.Arguments[0].Text;
         }, static (w, o, _) => W.WriteOptionalPath(w, "reload_time_file", o.Process.ReloadTimeFile, null));
         k.Flag("reload_repeat", static o => o.Process.ReloadRepeat, static (o, v) => o.Process.ReloadRepeat = v);
+        // Where keepalived keeps the copy of the configuration its processes read (an unnamed file there instead of a
+        // memfd: nothing to see); vrrpd is one process that reads the files themselves, so there is no copy to place.
+        k.Custom("tmp_config_directory", BlockUse.No, static (b, s, _) =>
+        {
+            if (s.Arguments.Count == 0)
+            {
+                b.Error(s, "tmp_config_directory missing directory name");
+            }
+            else if (!b.Globals.TryAdd(s.Keyword, s.Arguments[0].Text))
+            {
+                b.Error(s, "tmp_config_directory already specified - ignoring");
+            }
+        });
         k.Custom("data_use_instance", BlockUse.No, static (b, s, d) =>
         {
             if (b.TryParseBool(s, out bool value))
