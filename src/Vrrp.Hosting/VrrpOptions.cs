@@ -144,8 +144,9 @@ public sealed class VrrpOptions
     public List<VrrpStaticTrackGroupOptions> StaticTrackGroups { get; set; } = [];
 
     /// <summary>
-    /// Scheduling and memory settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>,
-    /// <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>); applied by vrrpd, not by <c>AddVrrp</c>.
+    /// Settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>,
+    /// <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>, process names, <c>umask</c>, the reload files, <c>instance</c>,
+    /// <c>data_use_instance</c>); applied by vrrpd, not by <c>AddVrrp</c>.
     /// </summary>
     public VrrpProcessOptions Process { get; set; } = new();
 
