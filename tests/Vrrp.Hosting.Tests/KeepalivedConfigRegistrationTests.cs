@@ -150,6 +150,9 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 enable_script_security
                 script_user nobody nogroup
                 fifo_write_vrrp_states_on_reload
+                startup_script /bin/true
+                shutdown_script "/bin/echo bye" root
+                shutdown_script_timeout 3
             }
             interface_up_down_delays {
                 eth0 1 0.5
