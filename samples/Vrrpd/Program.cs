@@ -160,6 +160,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     var reloader = host.Services.GetRequiredService<IVrrpReloader>();
     var dumps = new KeepalivedDumps(() => Volatile.Read(ref current).Options!, monitor, TimeProvider.System, commandLine.Namespace);
     var reloading = new SemaphoreSlim(1, 1);
+    var saver = new ConfigSaver(logger);
     bool running = false;
 
     async Task ReloadAsync()
@@ -196,6 +197,11 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
             {
                 ReloadFiles.WriteCheckLog(checkLog, next.Problems, logger);
             }
+            else
+            {
+                // keepalived's parent keeps a copy of each file it reads (without reload_check_config it reads it here).
+                saver.SaveConfiguration(next.Options?.Process.ConfigSaveDirectory ?? process.ConfigSaveDirectory, next.File);
+            }
 
             if (next.HasErrors && checkLog is not null)
             {
@@ -210,6 +216,8 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
             {
                 LogProblems(logger, next);
                 var previous = Volatile.Read(ref current);
+                string? saveDirectory = previous.Options!.Process.ConfigSaveDirectory;
+                saver.SaveDump(saveDirectory, post: false, dumps.Data);
                 Volatile.Write(ref current, next);
                 var result = await reloader.ReloadAsync();
                 if (!result.Applied)
@@ -219,6 +227,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
                 else
                 {
                     ProcessSettings.ApplyUmask(next.Options!.Process.Umask, commandLine.Umask, logger);
+                    saver.SaveDump(saveDirectory, post: true, dumps.Data);
                 }
             }
         }
@@ -280,6 +289,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     }
 
     logger.LogInformation("Starting vrrpd {Version} with {File}", Version(), config.File);
+    saver.SaveConfiguration(config.Options?.Process.ConfigSaveDirectory, config.File);
     WritePidFile(commandLine.PidFile, logger);
     ControlSocketServer? control = null;
     try

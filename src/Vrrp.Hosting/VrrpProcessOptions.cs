@@ -107,4 +107,11 @@ public sealed class VrrpProcessOptions
     /// (<c>reload_repeat</c>); a file with a date is removed anyway.
     /// </summary>
     public bool ReloadRepeat { get; set; }
+
+    /// <summary>
+    /// A directory where the daemon keeps what it read and ran with (<c>config_save_dir DIR</c>, created 0700 less the
+    /// umask when missing): the configuration file at start and at each reload (<c>keepalived.conf.PID.N</c>), and the
+    /// data dump before and after each reload (<c>keepalived_vrrp.PID.N.pre</c> and <c>.post</c>); null for none.
+    /// </summary>
+    public string? ConfigSaveDirectory { get; set; }
 }

@@ -194,4 +194,11 @@ public class DaemonKeywordTests
         Assert.All(GoodTmpConfigDirectories, static line => Assert.Empty(Read(line).Diagnostics));
         Assert.All(BadTmpConfigDirectories, static line => Assert.True(Read(line).HasErrors, line));
     }
+
+    [Fact]
+    public void Config_save_dir_is_read_without_its_trailing_slash()
+    {
+        Assert.Equal("/var/lib/kv", ReadAndRoundTrip("config_save_dir /var/lib/kv/").Process.ConfigSaveDirectory);
+        Assert.True(Read("config_save_dir").HasErrors);
+    }
 }

@@ -104,7 +104,7 @@ public sealed partial class KeepalivedOracleTests
         RequireLab();
         CreateNamespace(["eth0"]);
         string path = Path.Combine(_folder, "reload.conf");
-        foreach (string globals in new[] { "reload_check_config\n    reload_file", $"reload_check_config {_folder}/check.log\n    reload_file {_folder}/r.reload", "", "reload_file\n    data_use_instance\n}\ninstance lab1\nglobal_defs {", $"reload_time_file {_folder}/at\n    reload_repeat", $"reload_time_file {_folder}/at" })
+        foreach (string globals in new[] { "reload_check_config\n    reload_file", $"reload_check_config {_folder}/check.log\n    reload_file {_folder}/r.reload", "", "reload_file\n    data_use_instance\n}\ninstance lab1\nglobal_defs {", $"reload_time_file {_folder}/at\n    reload_repeat", $"reload_time_file {_folder}/at", $"config_save_dir {_folder}/save/" })
         {
             File.WriteAllText(path, $"global_defs {{\n    {globals}\n}}\n{DaemonInstance}");
             var read = KeepalivedConfigReader.Read(path);
@@ -119,6 +119,7 @@ public sealed partial class KeepalivedOracleTests
             Assert.Equal(p.DataUseInstance, dump.Contains(" Use instance name in data dumps", StringComparison.Ordinal));
             string? timeFile = Regex.Match(dump, @" Reload time file = (.+)\n") is { Success: true } t ? t.Groups[1].Value : null;
             Assert.Equal(p.ReloadTimeFile is null ? null : p.ReloadTimeFile + (p.ReloadRepeat ? " (repeat)" : ""), timeFile);
+            Assert.Equal(p.ConfigSaveDirectory, Regex.Match(dump, @" Config save dir = (\S+)") is { Success: true } c ? c.Groups[1].Value : null);
         }
     }
 }

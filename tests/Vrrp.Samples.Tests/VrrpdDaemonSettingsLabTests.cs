@@ -421,4 +421,62 @@ public class VrrpdDaemonSettingsLabTests
             }
         }
     }
+
+    [Fact]
+    public void Config_save_dir_gets_the_files_keepalived_saves_there()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        var names = new Dictionary<bool, string[]>();
+        foreach (bool useKeepalived in new[] { true, false })
+        {
+            string who = useKeepalived ? "keepalived" : "vrrpd";
+            using var lab = new NetworkLab();
+            var host = lab.AddHost("r1", "192.0.2.11/24");
+            string save = Path.Combine(lab.Directory, "save");
+            string Config(string priority) => $$"""
+                global_defs {
+                    config_save_dir {{save}}
+                }
+                """ + Instance().Replace("priority 150", priority, StringComparison.Ordinal);
+            string path = Path.Combine(lab.Directory, useKeepalived ? "keepalived-r1.conf" : "vrrpd.conf");
+            var daemon = Start(lab, host, useKeepalived ? Config("priority 150") : "", useKeepalived, path, Config("priority 150"));
+            try
+            {
+                Assert.True(daemon.WaitForOutput("(VI_1) Entering BACKUP STATE", TimeSpan.FromSeconds(15)), daemon.Output);
+                File.WriteAllText(path, Config("priority 160"));
+                daemon.Signal("HUP", waitForExit: false);
+                Assert.True(daemon.WaitForOutput(useKeepalived ? "Reload complete" : "Reload finished", TimeSpan.FromSeconds(10)), daemon.Output);
+                Assert.True(WaitUntil(() => Directory.GetFiles(save).Any(static f => f.EndsWith(".post", StringComparison.Ordinal)), TimeSpan.FromSeconds(5)), $"{who}: no .post dump");
+                Thread.Sleep(300);
+            }
+            finally
+            {
+                daemon.Signal("TERM");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{who}:\n{daemon.Output}");
+            }
+
+            var files = Directory.GetFiles(save).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+            TestContext.Current.TestOutputHelper?.WriteLine($"{who}: {string.Join(", ", files)}");
+            names[useKeepalived] = [.. files.Select(static f => System.Text.RegularExpressions.Regex.Replace(f!, @"\.\d+\.", ".PID.", System.Text.RegularExpressions.RegexOptions.None)).Order(StringComparer.Ordinal)];
+            Assert.Equal("600", Convert.ToString((int)File.GetUnixFileMode(save), 8)); // mkdir 0700 less keepalived's umask 0177
+            string pre = File.ReadAllText(Directory.GetFiles(save, "*.pre").Single());
+            string post = File.ReadAllText(Directory.GetFiles(save, "*.post").Single());
+            Assert.Contains("   Priority = 150", pre, StringComparison.Ordinal);
+            Assert.Contains("   Priority = 160", post, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["keepalived.conf.PID.0", "keepalived.conf.PID.1", "keepalived_vrrp.PID.1.post", "keepalived_vrrp.PID.1.pre"], names[true]);
+        Assert.Equal(names[true], names[false]);
+    }
+
+    private static BackgroundProcess Start(NetworkLab lab, LabHost host, string keepalivedConfig, bool useKeepalived, string vrrpdPath, string vrrpdConfig)
+    {
+        if (useKeepalived)
+        {
+            return lab.StartKeepalived(host, keepalivedConfig);
+        }
+
+        File.WriteAllText(vrrpdPath, vrrpdConfig);
+        return lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, VrrpdProcess.Path, "-f", vrrpdPath, "--control-socket=none"]));
+    }
 }

@@ -81,7 +81,7 @@ internal static class OptionFields
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
         Section<VrrpOptions, VrrpDaemonScriptOptions>("StartupScript", "startup_script", o => o.StartupScript ??= new(), () => StartupScript!),
         Section<VrrpOptions, VrrpDaemonScriptOptions>("ShutdownScript", "shutdown_script", o => o.ShutdownScript ??= new(), () => ShutdownScript!),
-        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap / umask / reload_check_config / reload_file / reload_time_file / data_use_instance", o => o.Process, () => Process!),
+        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap / umask / reload_check_config / reload_file / reload_time_file / data_use_instance / config_save_dir", o => o.Process, () => Process!),
     ];
 
     public static readonly OptionField<VrrpProcessOptions>[] Process =
@@ -99,6 +99,7 @@ internal static class OptionFields
         Text<VrrpProcessOptions>("InstanceName", "instance", (o, v) => o.InstanceName = v),
         Text<VrrpProcessOptions>("ReloadTimeFile", "reload_time_file", (o, v) => o.ReloadTimeFile = v),
         Bool<VrrpProcessOptions>("ReloadRepeat", "reload_repeat", (o, v) => o.ReloadRepeat = v),
+        Text<VrrpProcessOptions>("ConfigSaveDirectory", "config_save_dir", (o, v) => o.ConfigSaveDirectory = v),
         Bool<VrrpProcessOptions>("DataUseInstance", "data_use_instance", (o, v) => o.DataUseInstance = v),
     ];
 

@@ -200,6 +200,18 @@ internal static class KeywordTable
                 b.Error(s, "tmp_config_directory already specified - ignoring");
             }
         });
+        k.Custom("config_save_dir", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count == 0 || s.Arguments[0].Text.Length == 0)
+            {
+                b.Error(s, "config_save_dir needs a directory");
+                return;
+            }
+
+            // keepalived removes one trailing '/'; it creates the directory when it starts (vrrpd too), not while reading.
+            string dir = s.Arguments[0].Text;
+            d.Options.Process.ConfigSaveDirectory = dir.Length > 1 && dir[^1] == '/' ? dir[..^1] : dir;
+        }, static (w, o, _) => W.WriteOptionalPath(w, "config_save_dir", o.Process.ConfigSaveDirectory, null));
         k.Custom("data_use_instance", BlockUse.No, static (b, s, d) =>
         {
             if (b.TryParseBool(s, out bool value))
