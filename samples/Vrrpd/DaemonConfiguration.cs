@@ -73,6 +73,7 @@ internal sealed partial class DaemonConfiguration
     {
         to.RouterId = from.RouterId;
         to.NetworkNamespace = from.NetworkNamespace;
+        to.DefaultInterface = from.DefaultInterface;
         to.StartupDelay = from.StartupDelay;
         to.Instances = from.Instances;
         to.SyncGroups = from.SyncGroups;

@@ -64,6 +64,7 @@ public static class KeepalivedConfigBuilderExtensions
     {
         into.RouterId = from.RouterId ?? into.RouterId;
         into.NetworkNamespace = from.NetworkNamespace ?? into.NetworkNamespace;
+        into.DefaultInterface = from.DefaultInterface ?? into.DefaultInterface;
         if (from.StartupDelay != TimeSpan.Zero)
         {
             into.StartupDelay = from.StartupDelay;
