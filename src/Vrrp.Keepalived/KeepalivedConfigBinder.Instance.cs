@@ -258,8 +258,13 @@ internal sealed partial class KeepalivedConfigBinder
 
         if (o.UseVirtualMac)
         {
-            _d.Error(draft.Seen["use_vmac"], $"vrrp_instance '{o.Name}': use_vmac needs the instance's 'interface'");
+            _d.Error(draft.Seen["use_vmac"], $"vrrp_instance '{o.Name}': use_vmac needs the instance's 'interface' (as keepalived 2.3.3 says)");
+            return;
         }
+
+        // keepalived 2.2.7's chk_min_cfg looks for unicast before vrrp_complete_instance has set it, so 2.2.7 itself
+        // refuses every instance without an interface; 2.2.8 fixed the check (commit 75f30737). Run as 2.2.8 runs it.
+        _d.Warning(draft.At, $"vrrp_instance '{o.Name}': runs without 'interface' as keepalived 2.2.8 and later run it; keepalived 2.2.7 itself refuses such an instance (\"Unknown interface!\", fixed in 2.2.8)");
 
         RemoveWithoutDevice(o.VirtualAddresses, "virtual_ipaddress", "vip");
         RemoveWithoutDevice(o.ExcludedVirtualAddresses, "virtual_ipaddress_excluded", "evip");

@@ -37,7 +37,9 @@ public class VrfKeywordTests
                 }
             }
             """);
-        Assert.Empty(result.Diagnostics);
+        Assert.Equal(
+            ["keepalived.conf:1: warning: vrrp_instance 'VI_1': runs without 'interface' as keepalived 2.2.8 and later run it; keepalived 2.2.7 itself refuses such an instance (\"Unknown interface!\", fixed in 2.2.8)"],
+            result.Diagnostics.Select(static d => d.ToString()));
         var vi = result.Options.Instances[0];
         Assert.Equal(("", "blue", "10.9.0.1"), (vi.Interface, vi.Vrf, vi.SourceAddress));
         string written = KeepalivedConfigWriter.Write(result.Options);
@@ -100,6 +102,7 @@ public class VrfKeywordTests
             """);
         Assert.Equal(
             [
+                "keepalived.conf:1: warning: vrrp_instance 'VI_1': runs without 'interface' as keepalived 2.2.8 and later run it; keepalived 2.2.7 itself refuses such an instance (\"Unknown interface!\", fixed in 2.2.8)",
                 "keepalived.conf:7: warning: vrrp_instance 'VI_1': no interface for vip 10.0.0.101/24 (the instance has none and the address names no dev); removed (as keepalived does)",
                 "keepalived.conf:14: warning: vrrp_instance 'VI_2': cannot specify a VRF interface and an interface; vrf ignored (as keepalived does)",
                 "keepalived.conf:21: warning: vrrp_instance 'VI_3': vrf can only be specified without interface; cleared (as keepalived does)",
