@@ -102,6 +102,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
 
         var driver = _services.GetService<VrrpDriverFactory>()?.Create(_services, platform) ?? new AsyncVrrpDriver(platform, _time, _loggerFactory);
+        driver.DynamicInterfaces = options.DynamicInterfaces; // keepalived dynamic_interfaces: missing interfaces are waited for
         foreach (var instance in options.Instances)
         {
             var configuration = DriverConfiguration.Create(options, instance);
@@ -237,9 +238,9 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         foreach (var byInterface in options.Instances.GroupBy(i => i.Interface.Length > 0 ? i.Interface : i.Vrf ?? "", StringComparer.Ordinal))
         {
             var instance = byInterface.First();
-            if (byInterface.Key.Length == 0)
+            if (byInterface.Key.Length == 0 || (options.DynamicInterfaces && instance.Interface.Length > 0))
             {
-                continue;
+                continue; // dynamic_interfaces: the driver waits for the instance's interface
             }
 
             string option = instance.Interface.Length > 0 ? "Interface (interface)" : "Vrf (vrf)";

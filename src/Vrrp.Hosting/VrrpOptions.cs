@@ -24,6 +24,22 @@ public sealed class VrrpOptions
     /// </summary>
     public string? DefaultInterface { get; set; }
 
+    /// <summary>
+    /// keepalived's <c>dynamic_interfaces</c>: an instance's interface that does not exist at start (or has no address
+    /// yet) is waited for: its instances start in Fault and run when it appears. Without it the start fails naming the
+    /// instance and the interface, as keepalived refuses to start ("Non-existent interface specified in
+    /// configuration"). Either way an interface deleted while running and created again (with another index) is
+    /// followed by its name. Applied to the instances' own interfaces in the host's namespace.
+    /// </summary>
+    public bool DynamicInterfaces { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>dynamic_interfaces allow_if_changes</c>: an interface may come back as another type (a macvlan
+    /// where there was none, or on another parent). Vrrp follows a re-created interface by its name whatever its type,
+    /// so this is accepted and written back and changes nothing; it needs <see cref="DynamicInterfaces"/>.
+    /// </summary>
+    public bool AllowInterfaceChanges { get; set; }
+
     /// <summary>The interface of a <see cref="StaticAddresses"/> entry without <c>dev</c>: <see cref="DefaultInterface"/>, else eth0.</summary>
     internal string StaticAddressInterface => string.IsNullOrEmpty(DefaultInterface) ? VirtualAddressSpec.DefaultStaticInterface : DefaultInterface;
 

@@ -108,6 +108,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             CheckWeight(errors, label, "Weight (weight)", file.Weight, VrrpLimits.MaximumTrackFileWeight);
         }
 
+        if (options.AllowInterfaceChanges && !options.DynamicInterfaces)
+        {
+            errors.Add("AllowInterfaceChanges (dynamic_interfaces allow_if_changes) needs DynamicInterfaces (dynamic_interfaces).");
+        }
+
         var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
         foreach (var instance in options.Instances)
         {

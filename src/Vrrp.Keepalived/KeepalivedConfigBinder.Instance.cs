@@ -194,6 +194,28 @@ internal sealed partial class KeepalivedConfigBinder
     }
 
     /// <summary>
+    /// dynamic_interfaces [allow_if_changes] (keepalived 2.2.7's dynamic_interfaces_handler): on in any case; another
+    /// word is reported and ignored, as keepalived reports it.
+    /// </summary>
+    internal void ReadDynamicInterfaces(ConfigStatement s, VrrpOptions options)
+    {
+        options.DynamicInterfaces = true;
+        if (s.Arguments.Count == 0)
+        {
+            return;
+        }
+
+        if (s.Arguments[0].Text == "allow_if_changes")
+        {
+            options.AllowInterfaceChanges = true;
+        }
+        else
+        {
+            _d.Warning(s.Location, $"dynamic_interfaces: unknown option '{s.Arguments[0].Text}' (expected allow_if_changes); ignored (as keepalived does)");
+        }
+    }
+
+    /// <summary>
     /// vrf NAME (keepalived 2.2.7's vrrp_vrf_handler): ignored, with keepalived's reason, after an <c>interface</c> or a
     /// first <c>vrf</c>; checked against the instance once it is complete (<see cref="CompleteNoInterface"/>).
     /// </summary>

@@ -84,6 +84,8 @@ public static class KeepalivedConfigBuilderExtensions
 
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;
+        into.DynamicInterfaces |= from.DynamicInterfaces;
+        into.AllowInterfaceChanges |= from.AllowInterfaceChanges;
         into.EnableScriptSecurity |= from.EnableScriptSecurity;
         into.FifoWriteStatesOnReload |= from.FifoWriteStatesOnReload;
         into.MulticastGroup4 = from.MulticastGroup4 ?? into.MulticastGroup4;

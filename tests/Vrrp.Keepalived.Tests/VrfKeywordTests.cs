@@ -231,4 +231,30 @@ public class VrfKeywordTests
         Assert.Contains(config.Trackers, static t => t.Kind == TrackerKind.Interface && t.Name == "eth7");
         Assert.DoesNotContain(config.Trackers, static t => t.Kind == TrackerKind.Interface && t.Name == "eth0");
     }
+
+    [Fact]
+    public void Dynamic_interfaces_and_allow_if_changes_are_read_and_written_back()
+    {
+        var plain = ReadAndRoundTrip("global_defs {\n dynamic_interfaces\n}\n");
+        Assert.Empty(plain.Diagnostics);
+        Assert.Equal((true, false), (plain.Options.DynamicInterfaces, plain.Options.AllowInterfaceChanges));
+        Assert.Contains("dynamic_interfaces\n", KeepalivedConfigWriter.Write(plain.Options), StringComparison.Ordinal);
+
+        var changes = ReadAndRoundTrip("global_defs {\n dynamic_interfaces allow_if_changes\n}\n");
+        Assert.Equal((true, true), (changes.Options.DynamicInterfaces, changes.Options.AllowInterfaceChanges));
+        Assert.Contains("dynamic_interfaces allow_if_changes", KeepalivedConfigWriter.Write(changes.Options), StringComparison.Ordinal);
+
+        // keepalived reports another word and keeps dynamic_interfaces on.
+        var other = KeepalivedConfigReader.ReadText("global_defs {\n dynamic_interfaces sometimes\n}\n");
+        Assert.Equal(
+            ["keepalived.conf:2: warning: dynamic_interfaces: unknown option 'sometimes' (expected allow_if_changes); ignored (as keepalived does)"],
+            other.Diagnostics.Select(static d => d.ToString()));
+        Assert.Equal((true, false), (other.Options.DynamicInterfaces, other.Options.AllowInterfaceChanges));
+
+        Assert.DoesNotContain("dynamic_interfaces", KeepalivedConfigWriter.Write(new VrrpOptions()), StringComparison.Ordinal);
+        var options = new VrrpOptions { AllowInterfaceChanges = true };
+        Assert.Equal(
+            ["AllowInterfaceChanges (dynamic_interfaces allow_if_changes) needs DynamicInterfaces (dynamic_interfaces)."],
+            new VrrpOptionsValidator().Validate(null, options).Failures ?? []);
+    }
 }

@@ -182,7 +182,9 @@ public sealed partial class VirtualRouterSet
     {
         foreach (var router in _routers)
         {
-            if (router.State is VrrpState.Initialize && _channels[router.ChannelIndex].LocalAddress is not null)
+            // A router whose channel is not open yet (its interface does not exist: keepalived dynamic_interfaces) starts
+            // only into Fault, where it sends nothing; it runs once the channel has its address.
+            if (router.State is VrrpState.Initialize && (_channels[router.ChannelIndex].LocalAddress is not null || router.IsFaulted))
             {
                 router.Start(now);
                 Pump(router, now);

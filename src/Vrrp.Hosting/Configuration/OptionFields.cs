@@ -54,6 +54,8 @@ internal static class OptionFields
     [
         Text<VrrpOptions>("RouterId", "router_id", (o, v) => o.RouterId = v),
         Text<VrrpOptions>("DefaultInterface", "default_interface", (o, v) => o.DefaultInterface = v),
+        Bool<VrrpOptions>("DynamicInterfaces", "dynamic_interfaces", (o, v) => o.DynamicInterfaces = v),
+        Bool<VrrpOptions>("AllowInterfaceChanges", "dynamic_interfaces allow_if_changes", (o, v) => o.AllowInterfaceChanges = v),
         Text<VrrpOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Duration<VrrpOptions>("StartupDelay", "vrrp_startup_delay", (o, v) => o.StartupDelay = v),
         Duration<VrrpOptions>("CallbackTimeout", null, (o, v) => o.CallbackTimeout = v),

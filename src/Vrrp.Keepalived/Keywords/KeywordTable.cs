@@ -116,6 +116,8 @@ internal static class KeywordTable
         k.Value("router_id", Syntax.Text("a name"), static o => o.RouterId!, static (o, v) => o.RouterId = v);
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
         k.Value("default_interface", Syntax.InterfaceName, static o => o.DefaultInterface!, static (o, v) => o.DefaultInterface = v); // static_ipaddress without dev
+        k.Custom("dynamic_interfaces", BlockUse.No, static (b, s, d) => b.ReadDynamicInterfaces(s, d.Options),
+            static (w, o, _) => { if (o.DynamicInterfaces) { w.Line(o.AllowInterfaceChanges ? "dynamic_interfaces allow_if_changes" : "dynamic_interfaces"); } });
         k.Value("vrrp_startup_delay", Syntax.Seconds(0, VrrpLimits.MaximumStartupDelaySeconds), static o => o.StartupDelay, static (o, v) => o.StartupDelay = v)
             .KeepalivedDefault(TimeSpan.Zero);
         k.Value("vrrp_mcast_group4", Syntax.MulticastGroup(VrrpAddressFamily.IPv4), static o => o.MulticastGroup4, static (o, v) => o.MulticastGroup4 = v);
