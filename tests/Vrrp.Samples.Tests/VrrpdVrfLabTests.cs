@@ -19,6 +19,9 @@ public sealed class VrrpdVrfLabTests
     private const string Vip = "10.9.0.100";
     private const string AddressA = "10.9.0.1";
     private const string AddressB = "10.9.0.2";
+    private const string Vip6 = "fd00:9::100";
+    private const string AddressA6 = "fd00:9::1";
+    private const string AddressB6 = "fd00:9::2";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(8);
 
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
@@ -32,7 +35,7 @@ public sealed class VrrpdVrfLabTests
     }
 
     // Host a: always vrrpd without interface (and with vrf blue when the lab has the VRF). Host b: as asked.
-    private static string Config(string routerId, int priority, string source, string peer, string? iface, string? vrf) => $$"""
+    private static string Config(string routerId, int priority, string source, string peer, string? iface, string? vrf, string vip = Vip + "/24") => $$"""
         global_defs {
             router_id {{routerId}}
             vrrp_garp_master_delay 0
@@ -47,7 +50,7 @@ public sealed class VrrpdVrfLabTests
                 {{peer}}
             }
             virtual_ipaddress {
-                {{Vip}}/24 dev eth0
+                {{vip}} dev eth0
             }
         }
         """;
@@ -58,12 +61,22 @@ public sealed class VrrpdVrfLabTests
     [InlineData(true, Peer.KeepalivedOnInterface)]
     [InlineData(true, Peer.VrrpdWithoutInterface)]
     [InlineData(true, Peer.VrrpdOnInterface)]
-    public void An_instance_without_interface_elects_fails_over_both_ways_and_advertises_on_its_peers_link(bool inVrf, Peer peer)
+    public void An_instance_without_interface_elects_fails_over_both_ways_and_advertises_on_its_peers_link(bool inVrf, Peer peer) =>
+        Run(inVrf, peer, ipv6: false);
+
+    [Theory]
+    [InlineData(Peer.KeepalivedOnInterface)]
+    [InlineData(Peer.VrrpdWithoutInterface)]
+    public void An_IPv6_instance_without_interface_elects_and_fails_over_both_ways(Peer peer) => Run(inVrf: false, peer, ipv6: true);
+
+    private static void Run(bool inVrf, Peer peer, bool ipv6)
     {
         LabProcess.RequireRootAnd("ip", "keepalived", "tcpdump", "tshark");
         using var lab = new NetworkLab();
-        var a = lab.AddHost("a", AddressA + "/24");
-        var b = lab.AddHost("b", AddressB + "/24");
+        var a = lab.AddHost("a", AddressA + "/24", AddressA6 + "/64");
+        var b = lab.AddHost("b", AddressB + "/24", AddressB6 + "/64");
+        var (vip, addressA, addressB) = ipv6 ? (Vip6, AddressA6, AddressB6) : (Vip, AddressA, AddressB);
+        string vipEntry = ipv6 ? Vip6 + "/64" : Vip + "/24";
         if (inVrf)
         {
             foreach (var host in new[] { a, b })
@@ -84,17 +97,17 @@ public sealed class VrrpdVrfLabTests
         }
 
         string? vrf = inVrf ? "blue" : null;
-        string configA = Config("a", 150, AddressA, AddressB, iface: null, vrf);
+        string configA = Config("a", 150, addressA, addressB, iface: null, vrf, vipEntry);
         string configB = peer switch
         {
-            Peer.VrrpdWithoutInterface => Config("b", 100, AddressB, AddressA, iface: null, vrf),
-            _ => Config("b", 100, AddressB, AddressA, iface: "eth0", vrf: null),
+            Peer.VrrpdWithoutInterface => Config("b", 100, addressB, addressA, iface: null, vrf, vipEntry),
+            _ => Config("b", 100, addressB, addressA, iface: "eth0", vrf: null, vipEntry),
         };
 
         BackgroundProcess StartA() => StartVrrpd(lab, a, configA);
         BackgroundProcess StartB() => peer == Peer.KeepalivedOnInterface ? lab.StartKeepalived(b, configB) : StartVrrpd(lab, b, configB);
 
-        var capture = StartHostCapture(lab, a, "a-eth0");
+        var capture = StartHostCapture(lab, a, "a-eth0", ipv6);
         var daemonA = StartA();
         BackgroundProcess? daemonB = null;
         string earlierA = "", earlierB = "";
@@ -106,35 +119,38 @@ public sealed class VrrpdVrfLabTests
             Assert.True(daemonB.WaitForOutput("(VI_1) Entering BACKUP STATE", Settle), daemonB.Output);
             Thread.Sleep(2500);
             Assert.DoesNotContain("(VI_1) Entering MASTER STATE", daemonB.Output, StringComparison.Ordinal);
-            Assert.Contains(Vip + "/24", a.Addresses("eth0"), StringComparison.Ordinal);
-            Assert.DoesNotContain(Vip, b.Addresses("eth0"), StringComparison.Ordinal);
+            Assert.Contains(vipEntry, a.Addresses("eth0"), StringComparison.Ordinal);
+            Assert.DoesNotContain(vip, b.Addresses("eth0"), StringComparison.Ordinal);
 
             // Failover a -> b: a stops (priority 0 to b), b takes the VIP on its eth0.
             daemonA.Signal("TERM");
             earlierA = daemonA.Output;
             Assert.True(daemonB.WaitForOutput("(VI_1) Entering MASTER STATE", Settle), daemonB.Output);
-            Assert.True(WaitFor(() => b.Addresses("eth0").Contains(Vip, StringComparison.Ordinal), TimeSpan.FromSeconds(3)), b.Addresses("eth0"));
-            Assert.DoesNotContain(Vip, a.Addresses("eth0"), StringComparison.Ordinal);
+            Assert.True(WaitFor(() => b.Addresses("eth0").Contains(vip, StringComparison.Ordinal), TimeSpan.FromSeconds(3)), b.Addresses("eth0"));
+            Assert.DoesNotContain(vip, a.Addresses("eth0"), StringComparison.Ordinal);
 
             // Back b -> a: a starts again and preempts; then b stops and a stays master with the VIP.
             daemonA = StartA();
             Assert.True(daemonA.WaitForOutput("(VI_1) Entering MASTER STATE", Settle), daemonA.Output);
-            Assert.True(WaitFor(() => !b.Addresses("eth0").Contains(Vip, StringComparison.Ordinal), TimeSpan.FromSeconds(3)), b.Addresses("eth0"));
-            Assert.True(WaitFor(() => a.Addresses("eth0").Contains(Vip, StringComparison.Ordinal), TimeSpan.FromSeconds(3)), a.Addresses("eth0"));
+            Assert.True(WaitFor(() => !b.Addresses("eth0").Contains(vip, StringComparison.Ordinal), TimeSpan.FromSeconds(3)), b.Addresses("eth0"));
+            Assert.True(WaitFor(() => a.Addresses("eth0").Contains(vip, StringComparison.Ordinal), TimeSpan.FromSeconds(3)), a.Addresses("eth0"));
             daemonB.Signal("TERM");
             earlierB = daemonB.Output;
             Thread.Sleep(1500);
             Assert.Equal(1, Count(daemonA.Output, "(VI_1) Entering MASTER STATE"));
-            Assert.Contains(Vip + "/24", a.Addresses("eth0"), StringComparison.Ordinal);
+            Assert.Contains(vipEntry, a.Addresses("eth0"), StringComparison.Ordinal);
             capture.Stop();
 
             // On a's eth0 (the VRF slave in the VRF case): a's adverts to b and b's to a, unicast, VRID 57, TTL 255.
-            var adverts = capture.Fields("vrrp", "ip.src", "ip.dst", "vrrp.virt_rtr_id", "vrrp.prio", "ip.ttl");
+            var adverts = ipv6
+                ? capture.Fields("vrrp", "ipv6.src", "ipv6.dst", "vrrp.virt_rtr_id", "vrrp.prio", "ipv6.hlim")
+                : capture.Fields("vrrp", "ip.src", "ip.dst", "vrrp.virt_rtr_id", "vrrp.prio", "ip.ttl");
             Output?.WriteLine(string.Join("\n", adverts.Select(f => string.Join(' ', f))));
-            Assert.Contains(adverts, f => f is [AddressA, AddressB, "57", "150", "255"]);
-            Assert.Contains(adverts, f => f is [AddressB, AddressA, "57", "100", "255"]);
-            Assert.Contains(adverts, f => f is [AddressA, AddressB, "57", "0", "255"]);      // a stopping
-            Assert.All(adverts, f => Assert.True(f[1] is AddressA or AddressB, $"an advert to {f[1]}: only unicast to the peer"));
+            Assert.Contains(adverts, f => f.SequenceEqual([addressA, addressB, "57", "150", "255"]));
+            // b's TTL: 255, but keepalived 2.2.7 leaves an IPv6 unicast advert's hop limit to the kernel (64).
+            Assert.Contains(adverts, f => f.SequenceEqual([addressB, addressA, "57", "100", ipv6 && peer == Peer.KeepalivedOnInterface ? "64" : "255"]));
+            Assert.Contains(adverts, f => f.SequenceEqual([addressA, addressB, "57", "0", "255"]));      // a stopping
+            Assert.All(adverts, f => Assert.True(f[1] == addressA || f[1] == addressB, $"an advert to {f[1]}: only unicast to the peer"));
         }
         finally
         {
@@ -175,10 +191,10 @@ public sealed class VrrpdVrfLabTests
     }
 
     // tcpdump on a host's own eth0 (the VRF slave), not on the bridge: what the host's stack sent and received there.
-    private static LabCapture StartHostCapture(NetworkLab lab, LabHost host, string name)
+    private static LabCapture StartHostCapture(NetworkLab lab, LabHost host, string name, bool ipv6)
     {
         string file = Path.Combine(lab.Directory, name + ".pcap");
-        var process = lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, "tcpdump", "-i", "eth0", "--immediate-mode", "-U", "-n", "-w", file, "ip", "proto", "112"]));
+        var process = lab.Track(new BackgroundProcess("ip", ["netns", "exec", host.Namespace, "tcpdump", "-i", "eth0", "--immediate-mode", "-U", "-n", "-w", file, ipv6 ? "ip6" : "ip", "proto", "112"]));
         if (!process.WaitForOutput("listening on", TimeSpan.FromSeconds(10)))
         {
             throw new InvalidOperationException("tcpdump did not start: " + process.Output);
