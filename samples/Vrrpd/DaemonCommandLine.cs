@@ -48,6 +48,7 @@ internal sealed class DaemonCommandLine
           -t, --config-test, --check
                                    check the configuration and exit: 0 when valid, 1 listing every problem (file:line)
           -i, --config-id=ID       the id that "@ID" lines of keepalived.conf match (default: the short host name)
+          -e, --all-config         every include problem is an error (as include_check with no words)
           -p, --pid=FILE           write the process id to FILE (removed on exit)
           -s, --namespace=NAME     run in network namespace NAME (/run/netns/NAME; overrides net_namespace)
           -u, --umask=MASK         the umask (a number: 022, 0x12 or 18; wins over the configuration's umask;
@@ -100,6 +101,9 @@ internal sealed class DaemonCommandLine
     /// <summary><c>-X</c>: release virtual addresses left by a previous run.</summary>
     public bool ReleaseVips { get; private init; }
 
+    /// <summary><c>-e</c> / <c>--all-config</c>: every include problem of keepalived.conf is an error, as in keepalived.</summary>
+    public bool AllConfig { get; private init; }
+
     /// <summary>The umask of <c>-u MASK</c> (it wins over the configuration's <c>umask</c>, as in keepalived), or null.</summary>
     public int? Umask { get; private init; }
 
@@ -143,6 +147,7 @@ internal sealed class DaemonCommandLine
         bool releaseVips = false;
         bool json = false;
         int? umask = null;
+        bool allConfig = false;
         MetricsEndpoint? metrics = null;
         string? controlSocket = DefaultControlSocket;
         var ignored = new List<string>();
@@ -194,6 +199,10 @@ internal sealed class DaemonCommandLine
                         break;
                     case "config-id":
                         configId = Value(arg, inline, args, ref i);
+                        break;
+                    case "all-config":
+                        NoValue(arg, inline);
+                        allConfig = true;
                         break;
                     case "pid":
                         pidFile = Value(arg, inline, args, ref i);
@@ -287,6 +296,9 @@ internal sealed class DaemonCommandLine
                     case 'V':
                         dontRelease = true;
                         break;
+                    case 'e':
+                        allConfig = true;
+                        break;
                     case 'X':
                         releaseVips = true;
                         break;
@@ -345,6 +357,7 @@ internal sealed class DaemonCommandLine
             DontReleaseVrrp = dontRelease,
             ReleaseVips = releaseVips,
             Umask = umask,
+            AllConfig = allConfig,
             SignalFunction = signum,
         };
     }

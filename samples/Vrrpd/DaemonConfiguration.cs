@@ -40,13 +40,13 @@ internal sealed partial class DaemonConfiguration
 
     public bool HasErrors => Options is null || Problems.Any(static p => p.IsError);
 
-    public static DaemonConfiguration Load(string file, string? configId = null)
+    public static DaemonConfiguration Load(string file, string? configId = null, bool allConfig = false)
     {
         var problems = new List<ConfigProblem>();
         bool isJson = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         VrrpOptions? options = isJson
             ? LoadJson(file, problems)
-            : LoadKeepalived(file, configId, problems);
+            : LoadKeepalived(file, configId, allConfig, problems);
 
         if (options is not null)
         {
@@ -108,7 +108,7 @@ internal sealed partial class DaemonConfiguration
         to.ShutdownScript = from.ShutdownScript;
     }
 
-    private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)
+    private static VrrpOptions? LoadKeepalived(string file, string? configId, bool allConfig, List<ConfigProblem> problems)
     {
         if (!System.IO.File.Exists(file))
         {
@@ -116,7 +116,7 @@ internal sealed partial class DaemonConfiguration
             return null;
         }
 
-        var result = KeepalivedConfigReader.Read(file, configId);
+        var result = KeepalivedConfigReader.Read(file, configId, allConfig);
         foreach (var d in result.Diagnostics)
         {
             problems.Add(new ConfigProblem(d.Severity == ConfigDiagnosticSeverity.Error, d.File, d.Line, d.Message));

@@ -73,7 +73,7 @@ switch (commandLine.Mode)
 
 static int Check(DaemonCommandLine commandLine)
 {
-    var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+    var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId, commandLine.AllConfig);
     foreach (var problem in config.Problems)
     {
         (problem.IsError ? Console.Error : Console.Out).WriteLine(problem);
@@ -99,7 +99,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         return 1;
     }
 
-    var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+    var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId, commandLine.AllConfig);
     string? configNamespace = config.Options?.NetworkNamespace;
 
     // Before anything is created (the pid file, FIFOs, sockets), as keepalived sets it while it reads the file.
@@ -185,7 +185,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
             DaemonConfiguration next;
             try
             {
-                next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+                next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId, commandLine.AllConfig);
             }
             finally
             {

@@ -25,10 +25,41 @@ internal sealed class ConfigLexer
     private readonly List<ConfigLine> _lines = [];
     private readonly Dictionary<(string File, int Line), int> _readingOrder = [];
 
-    public ConfigLexer(DiagnosticList diagnostics, string configId)
+    // keepalived's include checks (lib/parser.c include_t): which include problems are errors rather than logged.
+    private IncludeChecks _includeChecks;
+
+    // Where the reader is in the block structure, for include_check (read in global_defs only, as keepalived's
+    // keyword is): the brace depth, the depth inside global_defs (-1 outside), and the last word read.
+    private int _depth;
+    private int _globalDefsDepth = -1;
+    private string? _lastWord;
+
+    public ConfigLexer(DiagnosticList diagnostics, string configId, bool checkAllIncludes = false)
     {
         _diagnostics = diagnostics;
         _configId = configId;
+        _includeChecks = checkAllIncludes ? IncludeChecks.All : IncludeChecks.None;
+    }
+
+    /// <summary>keepalived's include checks: each names a kind of include problem that is an error rather than a warning.</summary>
+    [Flags]
+    internal enum IncludeChecks
+    {
+        None = 0,
+
+        /// <summary><c>read</c>: a match that is a directory, not a regular file, executable or unreadable.</summary>
+        Read = 1,
+
+        /// <summary><c>match</c>: a name without wildcards that names no file.</summary>
+        Match = 2,
+
+        /// <summary><c>wildcard_match</c>: a pattern with wildcards that matches nothing.</summary>
+        WildcardMatch = 4,
+
+        /// <summary><c>brace_match</c>: a <c>{a,b}</c> alternative that names no file.</summary>
+        BraceMatch = 8,
+
+        All = Read | Match | WildcardMatch | BraceMatch,
     }
 
     public IReadOnlyList<ConfigLine> Lines => _lines;
@@ -121,6 +152,13 @@ internal sealed class ConfigLexer
                 continue;
             }
 
+            if (!tokens[0].Quoted && tokens[0].Text == "include_check" && _depth == _globalDefsDepth)
+            {
+                // Applied where it is read, as keepalived applies it: to the includes that come after it.
+                SetIncludeChecks(tokens, at);
+            }
+
+            FollowBlocks(tokens);
             _lines.Add(new ConfigLine(tokens));
         }
     }
@@ -346,6 +384,94 @@ internal sealed class ConfigLexer
         }
     }
 
+    private void FollowBlocks(List<ConfigToken> tokens)
+    {
+        foreach (var token in tokens)
+        {
+            if (!token.Quoted && token.Text == "{")
+            {
+                _depth++;
+                if (_depth == 1 && _lastWord == "global_defs")
+                {
+                    _globalDefsDepth = 1;
+                }
+            }
+            else if (!token.Quoted && token.Text == "}")
+            {
+                if (_depth == _globalDefsDepth)
+                {
+                    _globalDefsDepth = -1;
+                }
+
+                _depth = Math.Max(0, _depth - 1);
+            }
+
+            _lastWord = token.Text;
+        }
+    }
+
+    /// <summary>
+    /// <c>include_check [[+|-]read|match|wildcard_match|brace_match]...</c> as keepalived 2.2.7 reads it: no word sets
+    /// every check; a plain first word sets read and that check; +WORD and -WORD add and remove one.
+    /// </summary>
+    private void SetIncludeChecks(List<ConfigToken> tokens, SourceLocation at)
+    {
+        if (tokens.Count == 1)
+        {
+            _includeChecks = IncludeChecks.All;
+            return;
+        }
+
+        for (int i = 1; i < tokens.Count; i++)
+        {
+            string word = tokens[i].Text;
+            int sign = word.StartsWith('-') ? -1 : word.StartsWith('+') ? 1 : 0;
+            if (sign == 0 && i > 1)
+            {
+                _diagnostics.Error(at, $"include_check: a second plain word '{word}' (keepalived: \"Duplicate include_check\"); add checks with +WORD");
+                continue;
+            }
+
+            string name = sign == 0 ? word : word[1..];
+            IncludeChecks check = name switch
+            {
+                "read" => IncludeChecks.Read,
+                "match" => IncludeChecks.Match,
+                "wildcard_match" => IncludeChecks.WildcardMatch,
+                "brace_match" => IncludeChecks.BraceMatch,
+                _ => IncludeChecks.None,
+            };
+            if (check == IncludeChecks.None)
+            {
+                _diagnostics.Error(at, $"include_check: unknown check '{name}': expected read, match, wildcard_match or brace_match");
+                if (sign == 0)
+                {
+                    _includeChecks = IncludeChecks.None; // keepalived clears the checks before it reads the first plain word
+                }
+
+                continue;
+            }
+
+            _includeChecks = sign switch
+            {
+                0 => IncludeChecks.Read | check,
+                1 => _includeChecks | check,
+                _ => _includeChecks & ~check,
+            };
+        }
+    }
+
+    /// <summary>The checks an include keyword asks for itself (keepalived: includer, includem, includew, includeb, includea).</summary>
+    private static IncludeChecks ChecksOf(string keyword) => keyword switch
+    {
+        "includer" => IncludeChecks.Read,
+        "includem" => IncludeChecks.Read | IncludeChecks.Match,
+        "includew" => IncludeChecks.Read | IncludeChecks.Match | IncludeChecks.WildcardMatch,
+        "includeb" => IncludeChecks.Read | IncludeChecks.BraceMatch,
+        "includea" => IncludeChecks.All,
+        _ => IncludeChecks.None,
+    };
+
     private void Include(string keyword, string line, SourceLocation at, string fileName)
     {
         // The pattern is the rest of the line (braces in it are csh-style alternatives, not blocks).
@@ -371,24 +497,45 @@ internal sealed class ConfigLexer
 
         string directory = Path.GetDirectoryName(fileName) ?? "";
         string combined = Path.IsPathRooted(pattern) ? pattern : Path.Combine(directory, pattern);
-        bool wildcard = IncludeGlob.HasWildcards(combined);
-        var files = IncludeGlob.Expand(combined);
-        if (files.Count == 0)
+        var checks = _includeChecks | ChecksOf(keyword);
+        var found = IncludeGlob.Find(combined);
+        if (found.Paths.Count == 0)
         {
-            if (wildcard)
+            if (found.Missing > 0)
             {
-                _diagnostics.Warning(at, $"{keyword} '{pattern}': no file matches");
+                Report(found.HasBraces ? IncludeChecks.BraceMatch : IncludeChecks.Match, $"{keyword} '{pattern}': file not found");
             }
             else
             {
-                _diagnostics.Error(at, $"{keyword} '{pattern}': file not found");
+                Report(IncludeChecks.WildcardMatch, $"{keyword} '{pattern}': no file matches");
             }
 
             return;
         }
 
-        foreach (string file in files)
+        if (found.Missing > 0)
         {
+            Report(IncludeChecks.BraceMatch, $"{keyword} '{pattern}': some of its files are missing");
+            if ((checks & IncludeChecks.BraceMatch) != 0)
+            {
+                return; // keepalived then includes none of them
+            }
+        }
+
+        foreach (string file in found.Paths)
+        {
+            if (Directory.Exists(file))
+            {
+                Report(IncludeChecks.Read, $"{keyword} '{pattern}': '{file}' is a directory; skipped");
+                continue;
+            }
+
+            if (!IsRegularNonExecutable(file))
+            {
+                Report(IncludeChecks.Read, $"{keyword} '{pattern}': '{file}' is not a regular non-executable file; skipped");
+                continue;
+            }
+
             string full = FullPath(file);
             int cycleStart = _includeStack.IndexOf(full);
             if (cycleStart >= 0)
@@ -404,11 +551,38 @@ internal sealed class ConfigLexer
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _diagnostics.Error(at, $"{keyword} '{pattern}': cannot read '{file}': {e.Message}");
+                Report(IncludeChecks.Read, $"{keyword} '{pattern}': cannot read '{file}': {e.Message}");
                 continue;
             }
 
             ReadText(text, file);
+        }
+
+        // keepalived's file_config_error: an error when the include keyword or include_check asks for the check, else only said.
+        void Report(IncludeChecks kind, string message)
+        {
+            if ((checks & kind) != 0)
+            {
+                _diagnostics.Error(at, message);
+            }
+            else
+            {
+                _diagnostics.Warning(at, message);
+            }
+        }
+
+        static bool IsRegularNonExecutable(string path)
+        {
+            try
+            {
+                var info = new FileInfo(path);
+                const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+                return info.Exists && (info.UnixFileMode & execute) == 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
         }
 
         static string Restore(string text) => text.Replace('\u0001', '{').Replace('\u0002', '}');

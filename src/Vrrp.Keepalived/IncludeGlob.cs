@@ -9,15 +9,19 @@ internal static class IncludeGlob
 {
     private const int MaxBraceExpansions = 1024;
 
-    public static bool HasWildcards(string pattern) => pattern.AsSpan().IndexOfAny("*?[{") >= 0;
+    /// <summary>What a pattern names: the paths (files and directories, as glob(3) with GLOB_MARK returns both), and how many
+    /// names or directories along the way did not exist (glibc's missing files and directories, which keepalived counts).</summary>
+    internal readonly record struct Found(List<string> Paths, int Missing, bool HasBraces);
 
-    /// <summary>The existing files the pattern names, sorted (ordinal) per brace alternative.</summary>
-    public static List<string> Expand(string pattern)
+    /// <summary>The existing paths the pattern names, sorted (ordinal) per brace alternative, with what was missing.</summary>
+    public static Found Find(string pattern)
     {
         var results = new List<string>();
-        foreach (string alternative in ExpandBraces(pattern))
+        int missing = 0;
+        var alternatives = ExpandBraces(pattern);
+        foreach (string alternative in alternatives)
         {
-            var matches = ExpandWildcards(alternative);
+            var matches = ExpandWildcards(alternative, ref missing);
             matches.Sort(StringComparer.Ordinal);
             foreach (string match in matches)
             {
@@ -28,7 +32,7 @@ internal static class IncludeGlob
             }
         }
 
-        return results;
+        return new Found(results, missing, alternatives.Count > 1 || alternatives[0] != pattern);
     }
 
     /// <summary>Expands the first <c>{a,b,...}</c> group (nested groups are handled by recursion).</summary>
@@ -96,11 +100,17 @@ internal static class IncludeGlob
         }
     }
 
-    private static List<string> ExpandWildcards(string pattern)
+    private static List<string> ExpandWildcards(string pattern, ref int missing)
     {
         if (pattern.AsSpan().IndexOfAny("*?[") < 0)
         {
-            return File.Exists(pattern) ? [pattern] : [];
+            if (Exists(pattern))
+            {
+                return [pattern];
+            }
+
+            missing++;
+            return [];
         }
 
         bool rooted = pattern.StartsWith('/');
@@ -116,28 +126,28 @@ internal static class IncludeGlob
                 if (part.AsSpan().IndexOfAny("*?[") < 0)
                 {
                     string path = Join(directory, part);
-                    if (last ? File.Exists(path) : Directory.Exists(path))
+                    if (last ? Exists(path) : Directory.Exists(path))
                     {
                         next.Add(path);
+                    }
+                    else
+                    {
+                        missing++; // glob's lstat (a file) or opendir (a directory on the way) failed
                     }
 
                     continue;
                 }
 
                 string searchIn = directory.Length == 0 ? "." : directory;
-                if (!Directory.Exists(searchIn))
-                {
-                    continue;
-                }
-
                 IEnumerable<string> entries;
                 try
                 {
-                    entries = last ? Directory.EnumerateFiles(searchIn) : Directory.EnumerateDirectories(searchIn);
+                    entries = last ? Directory.EnumerateFileSystemEntries(searchIn) : Directory.EnumerateDirectories(searchIn);
                     entries = entries.ToList();
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
+                    missing++; // glob's opendir failed: a missing directory
                     continue;
                 }
 
@@ -155,6 +165,8 @@ internal static class IncludeGlob
         }
 
         return current;
+
+        static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
 
         static string Join(string directory, string name) =>
             directory.Length == 0 ? name : directory.EndsWith('/') ? directory + name : directory + "/" + name;

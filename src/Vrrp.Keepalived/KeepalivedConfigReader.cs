@@ -19,12 +19,16 @@ public static class KeepalivedConfigReader
     /// <summary>Reads a keepalived.conf and the files it includes.</summary>
     /// <param name="path">The file, for example <c>/etc/keepalived/keepalived.conf</c>. Diagnostics name it as given.</param>
     /// <param name="configId">The config id that <c>@ID</c> lines are matched against (keepalived's <c>-i</c>); defaults to the first label of the host name, as keepalived does.</param>
+    /// <param name="checkAllIncludes">
+    /// Every include problem is an error, as with keepalived's <c>-e</c> / <c>--all-config</c> (the same as
+    /// <c>include_check</c> with no words); otherwise only the checks the include keyword and <c>include_check</c> ask for.
+    /// </param>
     /// <returns>The options and the diagnostics.</returns>
-    public static KeepalivedConfigResult Read(string path, string? configId = null)
+    public static KeepalivedConfigResult Read(string path, string? configId = null, bool checkAllIncludes = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var diagnostics = new DiagnosticList();
-        var lexer = new ConfigLexer(diagnostics, configId ?? DefaultConfigId());
+        var lexer = new ConfigLexer(diagnostics, configId ?? DefaultConfigId(), checkAllIncludes);
         lexer.ReadFile(path);
         return Bind(lexer, diagnostics);
     }
@@ -33,13 +37,14 @@ public static class KeepalivedConfigReader
     /// <param name="text">The configuration text.</param>
     /// <param name="fileName">The name diagnostics give the text; relative <c>include</c> patterns are resolved from its folder.</param>
     /// <param name="configId">The config id that <c>@ID</c> lines are matched against; defaults to the first label of the host name.</param>
+    /// <param name="checkAllIncludes">Every include problem is an error, as with keepalived's <c>-e</c> / <c>--all-config</c>.</param>
     /// <returns>The options and the diagnostics.</returns>
-    public static KeepalivedConfigResult ReadText(string text, string fileName = "keepalived.conf", string? configId = null)
+    public static KeepalivedConfigResult ReadText(string text, string fileName = "keepalived.conf", string? configId = null, bool checkAllIncludes = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         var diagnostics = new DiagnosticList();
-        var lexer = new ConfigLexer(diagnostics, configId ?? DefaultConfigId());
+        var lexer = new ConfigLexer(diagnostics, configId ?? DefaultConfigId(), checkAllIncludes);
         lexer.ReadText(text, fileName);
         return Bind(lexer, diagnostics);
     }

@@ -111,7 +111,7 @@ public sealed class IncludeTests : IDisposable
     }
 
     [Fact]
-    public void A_glob_that_matches_nothing_is_a_warning_and_a_missing_file_an_error()
+    public void A_glob_that_matches_nothing_and_a_missing_file_are_warnings_as_keepalived_says_them_without_include_check()
     {
         string main = Write("keepalived.conf", Instance("VI_1", 1) + "include conf.d/*.conf\ninclude missing.conf\n");
 
@@ -119,10 +119,85 @@ public sealed class IncludeTests : IDisposable
 
         Assert.Equal(
             [
-                $"{main}:5: warning: include 'conf.d/*.conf': no file matches",
-                $"{main}:6: error: include 'missing.conf': file not found",
+                $"{main}:5: warning: include 'conf.d/*.conf': file not found",
+                $"{main}:6: warning: include 'missing.conf': file not found",
             ],
             result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Equal(["VI_1"], result.Options.Instances.Select(static i => i.Name));
+    }
+
+    /// <summary>
+    /// keepalived 2.2.7's include checks, each case as <c>keepalived -t</c> takes it (KeepalivedOracleTests runs them
+    /// under keepalived): the text of keepalived.conf, whether it is refused, and the instances read when it is not.
+    /// Files: a.conf (VI_A) and x.conf (VI_X, executable) beside it, conf.d/ empty.
+    /// </summary>
+    internal static readonly (string Text, bool Refused, string[] Instances, bool CheckAll)[] IncludeChecks =
+    [
+        ("include missing.conf\n", false, [], false),
+        ("includem missing.conf\n", true, [], false),
+        ("includer missing.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("include conf.d/*.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("includew conf.d/*.conf\ninclude a.conf\n", true, [], false),
+        ("includem conf.d/*.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("include nodir/*.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("includem nodir/*.conf\ninclude a.conf\n", true, [], false),
+        ("include {a,b}.conf\n", false, ["VI_A"], false),
+        ("includeb {a,b}.conf\n", true, [], false),
+        ("includem {b,c}.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("includeb {b,c}.conf\ninclude a.conf\n", true, [], false),
+        ("include x.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("includer x.conf\ninclude a.conf\n", true, [], false),
+        ("includea conf.d\ninclude a.conf\n", true, [], false),
+        ("include conf.d\ninclude a.conf\n", false, ["VI_A"], false),
+        ("global_defs {\n    include_check\n}\ninclude missing.conf\n", true, [], false),
+        ("include missing.conf\nglobal_defs {\n    include_check\n}\ninclude a.conf\n", false, ["VI_A"], false),
+        ("global_defs {\n    include_check match +wildcard_match\n}\ninclude conf.d/*.conf\ninclude a.conf\n", true, [], false),
+        ("global_defs {\n    include_check match -match\n}\ninclude missing.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("global_defs {\n    include_check read\n}\ninclude x.conf\ninclude a.conf\n", true, [], false),
+        ("global_defs {\n    include_check bogus\n}\ninclude missing.conf\ninclude a.conf\n", true, [], false),
+        ("global_defs {\n    include_check read match\n}\ninclude a.conf\n", true, [], false),
+        ("global_defs {\n    include_check\n    include_check -match\n}\ninclude missing.conf\ninclude a.conf\n", false, ["VI_A"], false),
+        ("include missing.conf\ninclude a.conf\n", true, [], true),
+    ];
+
+    public static TheoryData<string, bool, string[], bool> IncludeCheckCases()
+    {
+        var data = new TheoryData<string, bool, string[], bool>();
+        foreach (var c in IncludeChecks)
+        {
+            data.Add(c.Text, c.Refused, c.Instances, c.CheckAll);
+        }
+
+        return data;
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    internal static string WriteIncludeCheckFiles(string folder, string mainText)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "conf.d"));
+        File.WriteAllText(Path.Combine(folder, "a.conf"), "vrrp_instance VI_A {\n    interface eth0\n    virtual_router_id 1\n    virtual_ipaddress {\n        10.0.0.1/24\n    }\n}\n");
+        string x = Path.Combine(folder, "x.conf");
+        File.WriteAllText(x, "vrrp_instance VI_X {\n    interface eth0\n    virtual_router_id 2\n    virtual_ipaddress {\n        10.0.0.2/24\n    }\n}\n");
+        File.SetUnixFileMode(x, File.GetUnixFileMode(x) | UnixFileMode.UserExecute);
+        string main = Path.Combine(folder, "keepalived.conf");
+        File.WriteAllText(main, mainText);
+        return main;
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    [Theory]
+    [MemberData(nameof(IncludeCheckCases))]
+    public void Include_checks_make_errors_of_what_keepalived_makes_errors_of(string text, bool refused, string[] instances, bool checkAll)
+    {
+        string main = WriteIncludeCheckFiles(_root, text);
+
+        var result = KeepalivedConfigReader.Read(main, checkAllIncludes: checkAll);
+
+        Assert.True(refused == result.HasErrors, string.Join("; ", result.Diagnostics));
+        if (!refused)
+        {
+            Assert.Equal(instances, result.Options.Instances.Select(static i => i.Name));
+        }
     }
 
     [Fact]

@@ -250,9 +250,9 @@ public class MalformedConfigTests
              "keepalived.conf:12: error: vrrp_sync_group 'G2': instance 'VI_1' is already in sync group 'G1'"]
         },
         {
-            "include of a missing file",
-            "include /nonexistent/vrrp-kconf-test.conf\n",
-            ["keepalived.conf:1: error: include '/nonexistent/vrrp-kconf-test.conf': file not found"]
+            "include of a missing file (keepalived says it; includem, includea or include_check make it an error)",
+            "includem /nonexistent/vrrp-kconf-test.conf\n",
+            ["keepalived.conf:1: error: includem '/nonexistent/vrrp-kconf-test.conf': file not found"]
         },
         {
             "keywords that ask for what vrrpd does not implement",

@@ -19,6 +19,31 @@ public class VrrpdCheckTests
     }
 
     [Fact]
+    public async Task A_missing_include_is_said_and_run_without_e_and_an_error_with_e_as_keepalived_takes_it()
+    {
+        using var temp = new VrrpdProcess.TempFolder();
+        string file = temp.Write("keepalived.conf", """
+            vrrp_instance VI_1 {
+              interface eth0
+              virtual_router_id 51
+              virtual_ipaddress {
+                192.0.2.100
+              }
+            }
+            include conf.d/missing.conf
+            """);
+
+        var (code, output) = await VrrpdProcess.RunAsync("--check", "-f", file);
+        Assert.True(code == 0, output);
+        Assert.Contains($"{file}:8: warning: include 'conf.d/missing.conf': file not found", output);
+
+        (code, output) = await VrrpdProcess.RunAsync("--check", "-e", "-f", file);
+        Assert.True(code == 1, output);
+        Assert.Contains($"{file}:8: error: include 'conf.d/missing.conf': file not found", output);
+        Assert.Equal(code, (await VrrpdProcess.RunAsync("--check", "--all-config", "-f", file)).ExitCode);
+    }
+
+    [Fact]
     public async Task Check_lists_every_problem_of_a_malformed_keepalived_conf_with_file_and_line()
     {
         using var temp = new VrrpdProcess.TempFolder();

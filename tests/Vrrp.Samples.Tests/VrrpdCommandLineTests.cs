@@ -59,6 +59,15 @@ public class VrrpdCommandLineTests
         Assert.Null(DaemonCommandLine.Parse([]).Umask);
     }
 
+    [Fact]
+    public void All_config_is_keepalived_s_e_option()
+    {
+        Assert.True(DaemonCommandLine.Parse(["-e"]).AllConfig);
+        Assert.True(DaemonCommandLine.Parse(["-ne", "-f", "x.conf"]).AllConfig);
+        Assert.True(DaemonCommandLine.Parse(["--all-config"]).AllConfig);
+        Assert.False(DaemonCommandLine.Parse([]).AllConfig);
+    }
+
     [Theory]
     [InlineData(new[] { "-x" }, "unknown option '-x'")]
     [InlineData(new[] { "-C" }, "unknown option '-C'")]

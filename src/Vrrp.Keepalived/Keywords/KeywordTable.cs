@@ -192,6 +192,9 @@ internal static class KeywordTable
         k.Flag("reload_repeat", static o => o.Process.ReloadRepeat, static (o, v) => o.Process.ReloadRepeat = v);
         // Where keepalived keeps the copy of the configuration its processes read (an unnamed file there instead of a
         // memfd: nothing to see); vrrpd is one process that reads the files themselves, so there is no copy to place.
+        // Which include problems are errors: applied by the file reader (ConfigLexer) where it reads the line, to the
+        // includes after it, as keepalived applies it; nothing is left for the options (the written file has no includes).
+        k.Custom("include_check", BlockUse.No, static (_, _, _) => { });
         k.Custom("tmp_config_directory", BlockUse.No, static (b, s, _) =>
         {
             if (s.Arguments.Count == 0)
