@@ -141,6 +141,11 @@ internal sealed class ConfigLexer
             }
 
             var tokens = Tokenize(processed, at);
+            if (processed.AsSpan().IndexOfAny(HashStandIn, BangStandIn) >= 0)
+            {
+                tokens = tokens.ConvertAll(static t => t with { Text = t.Text.Replace(HashStandIn, '#').Replace(BangStandIn, '!') });
+            }
+
             if (tokens.Count == 0)
             {
                 continue;
@@ -190,7 +195,7 @@ internal sealed class ConfigLexer
             return null;
         }
 
-        if (trimmed.Contains('$', StringComparison.Ordinal) && _parameters.Count > 0)
+        if (trimmed.Contains('$', StringComparison.Ordinal))
         {
             trimmed = Substitute(trimmed, at);
             if (!ApplyConditional(ref trimmed))
@@ -258,7 +263,7 @@ internal sealed class ConfigLexer
     {
         for (int pass = 0; pass < MaxSubstitutionPasses; pass++)
         {
-            string next = SubstituteOnce(line);
+            string next = SubstituteOnce(line, at);
             if (next == line)
             {
                 return line;
@@ -271,7 +276,45 @@ internal sealed class ConfigLexer
         return line;
     }
 
-    private string SubstituteOnce(string line)
+    // What keepalived's ${_HASH} and ${_BANG} give, kept apart from comment characters until the line is split into
+    // words (the words get '#' and '!' back): the point of them is a '#' or '!' that does not start a comment.
+    internal const char HashStandIn = '\u0003';
+    internal const char BangStandIn = '\u0004';
+
+    /// <summary>
+    /// keepalived 2.2.7's own definitions: <c>_PWD</c> (the folder of the file being read: keepalived reads each file
+    /// from its folder), <c>_INSTANCE</c> (the config id), <c>_RANDOM [MIN [MAX]]</c> (a number in MIN..MAX, default
+    /// 0..32767), <c>_HASH</c> and <c>_BANG</c> (a literal '#' and '!').
+    /// </summary>
+    private string? Builtin(string name, string parameters, SourceLocation at)
+    {
+        switch (name)
+        {
+            case "_PWD":
+                return Path.GetDirectoryName(FullPath(at.File)) ?? "/";
+            case "_INSTANCE":
+                return _configId;
+            case "_HASH":
+                return HashStandIn.ToString();
+            case "_BANG":
+                return BangStandIn.ToString();
+            case "_RANDOM":
+                string[] words = parameters.Split(WhiteSpace, StringSplitOptions.RemoveEmptyEntries);
+                long min = 0, max = 32767;
+                if (words.Length > 2 || !words.All(static w => w.All(char.IsAsciiDigit)) ||
+                    (words.Length > 0 && !long.TryParse(words[0], out min)) || (words.Length > 1 && !long.TryParse(words[1], out max)) || max < min)
+                {
+                    _diagnostics.Error(at, $"${{_RANDOM {parameters}}}: expected ${{_RANDOM}}, ${{_RANDOM MIN}} or ${{_RANDOM MIN MAX}} with MIN <= MAX");
+                    return "0";
+                }
+
+                return Random.Shared.NextInt64(min, max + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            default:
+                return null;
+        }
+    }
+
+    private string SubstituteOnce(string line, SourceLocation at)
     {
         var result = new StringBuilder(line.Length);
         int i = 0;
@@ -288,6 +331,19 @@ internal sealed class ConfigLexer
                         i = close + 1;
                         continue;
                     }
+
+                    if (close > 0)
+                    {
+                        string inside = line[(i + 2)..close];
+                        int space = inside.AsSpan().IndexOfAny(WhiteSpace);
+                        string name = space < 0 ? inside : inside[..space];
+                        if (Builtin(name, space < 0 ? "" : inside[space..], at) is { } value)
+                        {
+                            result.Append(value);
+                            i = close + 1;
+                            continue;
+                        }
+                    }
                 }
                 else
                 {
@@ -299,7 +355,7 @@ internal sealed class ConfigLexer
 
                     // keepalived replaces $NAME when white space, ',', ')' or the end of the line follows.
                     if (end > i + 1 && (end == line.Length || IsWhiteSpace(line[end]) || line[end] is ',' or ')') &&
-                        _parameters.TryGetValue(line[(i + 1)..end], out string? plain))
+                        (_parameters.TryGetValue(line[(i + 1)..end], out string? plain) || (plain = Builtin(line[(i + 1)..end], "", at)) is not null))
                     {
                         result.Append(plain);
                         i = end;

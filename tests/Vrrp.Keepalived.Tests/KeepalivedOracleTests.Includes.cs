@@ -31,3 +31,30 @@ public sealed partial class KeepalivedOracleTests
         }
     }
 }
+
+// keepalived's own definitions (${_PWD}, ${_INSTANCE}, ${_RANDOM MIN MAX}, ${_HASH}, ${_BANG}): keepalived -d shows
+// the same words the reader read.
+public sealed partial class KeepalivedOracleTests
+{
+    [Fact]
+    public void Keepalived_s_own_definitions_give_what_the_reader_gives()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string folder = Path.Combine(_folder, "defs");
+        Directory.CreateDirectory(folder);
+        string main = Path.Combine(folder, "keepalived.conf");
+        File.WriteAllText(main, SyntaxTests.BuiltinDefinitions);
+        var read = KeepalivedConfigReader.Read(main, configId: "lb7");
+        Assert.False(read.HasErrors, string.Join("; ", read.Diagnostics));
+        var instance = Assert.Single(read.Options.Instances);
+        Assert.Equal(7, instance.VirtualRouterId);
+
+        string dump = DumpConfiguration(main, ["-i", "lb7"]);
+        var master = Regex.Match(dump, @"Master state transition script = (.*)");
+        Assert.True(master.Success, dump);
+        Assert.Equal(KeepalivedDump.Arguments(master.Groups[1].Value.Trim()), KeepalivedDump.Words(Vrrp.Hosting.KeepalivedCommandLine.Split(instance.NotifyMaster!).Skip(1)));
+        Assert.Contains($"/bin/echo lb7 {folder} #x!", instance.NotifyMaster, StringComparison.Ordinal);
+        Assert.Matches(@"Virtual Router ID = 7\b", dump);
+    }
+}

@@ -255,11 +255,11 @@ public sealed partial class KeepalivedOracleTests : IDisposable
     }
 
     /// <summary>Runs keepalived with <c>-d</c> (dump the configuration) until the dump is out, then stops it.</summary>
-    private string DumpConfiguration(string path)
+    private string DumpConfiguration(string path, string[]? extra = null)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in new[] { "netns", "exec", Namespace, "keepalived", "-n", "-l", "-D", "-d", "--vrrp", "-f", path,
-            "-p", Path.Combine(_folder, "k.pid"), "-r", Path.Combine(_folder, "v.pid") })
+            "-p", Path.Combine(_folder, "k.pid"), "-r", Path.Combine(_folder, "v.pid") }.Concat(extra ?? []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -386,4 +386,38 @@ public class SyntaxTests
         Assert.Equal(20, vi.Priority);
         Assert.Single(result.Diagnostics);
     }
+
+    /// <summary>A file using keepalived's own definitions (the oracle test runs it under keepalived with <c>-i lb7</c>).</summary>
+    internal const string BuiltinDefinitions = """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id ${_RANDOM 7 7}
+            virtual_ipaddress {
+                10.0.0.1/24
+            }
+            notify_master "/bin/echo ${_INSTANCE} ${_PWD} ${_HASH}x${_BANG}"
+        }
+
+        """;
+
+    [Fact]
+    public void Keepalived_s_own_definitions_are_substituted()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "vrrp-defs");
+        var result = KeepalivedConfigReader.ReadText(BuiltinDefinitions, Path.Combine(folder, "keepalived.conf"), configId: "lb7");
+        Assert.Empty(result.Diagnostics);
+        var instance = Assert.Single(result.Options.Instances);
+        Assert.Equal(7, instance.VirtualRouterId);
+        Assert.Equal($"/bin/echo lb7 {folder} #x!", instance.NotifyMaster);
+
+        // ${_RANDOM} is 0..32767, ${_RANDOM MIN} MIN..32767; $_INSTANCE without braces too; a bad range is an error.
+        for (int i = 0; i < 50; i++)
+        {
+            int vrid = KeepalivedConfigReader.ReadText("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id ${_RANDOM 1 3}\n}\n").Options.Instances[0].VirtualRouterId;
+            Assert.InRange(vrid, 1, 3);
+        }
+
+        Assert.Equal("lb7", KeepalivedConfigReader.ReadText("global_defs {\n router_id $_INSTANCE\n}\n", configId: "lb7").Options.RouterId);
+        Assert.True(KeepalivedConfigReader.ReadText("global_defs {\n router_id ${_RANDOM 5 1}\n}\n").HasErrors);
+    }
 }
