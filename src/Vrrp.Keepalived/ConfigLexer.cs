@@ -184,9 +184,9 @@ internal sealed class ConfigLexer
             return null;
         }
 
-        if (trimmed.StartsWith("~SEQ", StringComparison.Ordinal))
+        if (trimmed.StartsWith("~SEQ", StringComparison.Ordinal) || trimmed.StartsWith("~LST", StringComparison.Ordinal))
         {
-            _diagnostics.Warning(at, "~SEQ sequence lines are not supported; line ignored");
+            _diagnostics.Warning(at, $"{trimmed[..4]} lines are not supported; line ignored");
             return null;
         }
 

@@ -391,7 +391,7 @@ public class MalformedConfigTests
             "daemon keywords that behave the same (accepted silently) and unsupported blocks",
             "use_pid_dir\nlinkbeat_interfaces {\n eth0\n}\ninstance lb1\nchild_wait_time 10\nnamespace_with_ipsets\nlinkbeat_use_polling\nbfd_instance b1 {\n neighbor_ip 10.0.0.2\n}\n~SEQ(I, 1, 3) vrrp_instance VI_$I {\n",
             ["keepalived.conf:9: warning: bfd_instance block is not supported (BFD is not part of Vrrp); skipped",
-             "keepalived.conf:12: warning: ~SEQ sequence lines are not supported; line ignored"]
+             "keepalived.conf:12: warning: ~SEQ lines are not supported; line ignored"]
         },
     };
 
