@@ -243,6 +243,28 @@ public sealed class VrrpInstanceOptions
     /// </summary>
     public bool UseVirtualMacForAddresses { get; set; }
 
+    /// <summary>
+    /// Run the instance on an L2 ipvlan of its interface (<c>use_ipvlan</c>), as keepalived 2.2.7 does: the ipvlan
+    /// (it shares the interface's MAC) is created at start (or adopted, when a crashed run left it) and removed at stop;
+    /// it carries <see cref="IpvlanAddress"/>, sends and receives the adverts, and carries the addresses that name no
+    /// other device and their announcements. Applied by the Linux platform; the kernel needs ipvlan support
+    /// (CONFIG_IPVLAN). Not with <see cref="UseVirtualMac"/>.
+    /// </summary>
+    public bool UseIpvlan { get; set; }
+
+    /// <summary>The ipvlan's name (<c>use_ipvlan NAME</c>); null for keepalived's default, as <see cref="VirtualMacInterface"/>'s: <c>vrrp.VRID</c>.</summary>
+    public string? IpvlanInterface { get; set; }
+
+    /// <summary>
+    /// <c>ADDRESS[/PREFIX]</c> added to the ipvlan (<c>use_ipvlan ADDRESS</c>; no prefix is a host address) and the
+    /// source of adverts unless <see cref="SourceAddress"/> names another. Required for IPv4 (keepalived keeps an IPv4
+    /// instance without it in Fault); an IPv6 instance without it sends from the ipvlan's link-local address.
+    /// </summary>
+    public string? IpvlanAddress { get; set; }
+
+    /// <summary>The ipvlan's mode (<c>use_ipvlan ... bridge|private|vepa</c>); keepalived's default is bridge.</summary>
+    public IpvlanMode IpvlanMode { get; set; }
+
     /// <summary>The network namespace of this instance, overriding <see cref="VrrpOptions.NetworkNamespace"/>.</summary>
     public string? NetworkNamespace { get; set; }
 

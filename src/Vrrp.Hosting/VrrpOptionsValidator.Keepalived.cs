@@ -4,6 +4,65 @@ namespace Vrrp.Hosting;
 // TTLs, tracked processes, notify FIFOs and users, multicast groups), and the options not applied yet (NotYetApplied).
 internal sealed partial class VrrpOptionsValidator
 {
+    /// <summary>use_ipvlan: the ipvlan's name, address (of the instance's family; required for IPv4) and mode.</summary>
+    private static void CheckIpvlan(List<string> errors, string label, VrrpInstanceOptions instance, VrrpAddressFamily? family)
+    {
+        if (!instance.UseIpvlan)
+        {
+            if (instance.IpvlanInterface is { Length: > 0 } || instance.IpvlanAddress is { Length: > 0 } || instance.IpvlanMode != IpvlanMode.Bridge)
+            {
+                errors.Add($"{label}: IpvlanInterface, IpvlanAddress and IpvlanMode (use_ipvlan) are only allowed with UseIpvlan (use_ipvlan).");
+            }
+
+            return;
+        }
+
+        if (instance.UseVirtualMac)
+        {
+            errors.Add($"{label}: UseIpvlan (use_ipvlan) and UseVirtualMac (use_vmac) cannot both be set: the instance runs on one interface of its own.");
+        }
+
+        if (instance.IpvlanInterface is { Length: > 0 } name && (name.Length > 15 || name.Any(static c => c is '/' or ':' || char.IsWhiteSpace(c))))
+        {
+            errors.Add($"{label}: IpvlanInterface (use_ipvlan NAME) '{name}' is not an interface name (1..15 characters, no '/', ':' or blank).");
+        }
+
+        if (!Enum.IsDefined(instance.IpvlanMode))
+        {
+            errors.Add($"{label}: IpvlanMode (use_ipvlan) must be Bridge, Private or Vepa, got {(int)instance.IpvlanMode}.");
+        }
+
+        if (instance.IpvlanAddress is { Length: > 0 } text)
+        {
+            if (text.Contains(' ', StringComparison.Ordinal) || !TryParseVirtualAddress(text, out var address))
+            {
+                errors.Add($"{label}: IpvlanAddress (use_ipvlan ADDRESS) '{text}' is not ADDRESS or ADDRESS/PREFIX.");
+            }
+            else if (family is { } f && address.Family != f)
+            {
+                errors.Add($"{label}: IpvlanAddress (use_ipvlan ADDRESS) '{text}' is not {f}, the instance's address family (as keepalived requires).");
+            }
+        }
+        else if (family == VrrpAddressFamily.IPv4)
+        {
+            errors.Add($"{label}: UseIpvlan (use_ipvlan) on IPv4 needs IpvlanAddress (use_ipvlan ADDRESS), the ipvlan's address and advert source (keepalived keeps the instance in Fault without one).");
+        }
+
+        static bool TryParseVirtualAddress(string text, out VirtualAddress address)
+        {
+            try
+            {
+                address = VirtualAddress.Parse(text);
+                return true;
+            }
+            catch (FormatException)
+            {
+                address = default!;
+                return false;
+            }
+        }
+    }
+
     /// <summary>One instance's keepalived options.</summary>
     private static void CheckKeepalivedOptions(List<string> errors, string label, VrrpOptions options, VrrpInstanceOptions instance)
     {

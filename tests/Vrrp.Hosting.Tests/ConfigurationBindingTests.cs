@@ -253,6 +253,21 @@ public class ConfigurationBindingTests
     }
 
     [Fact]
+    public void Use_ipvlan_binds_from_configuration_and_is_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "UseIpvlan": true, "IpvlanInterface": "ipv1", "IpvlanAddress": "192.0.2.21/24", "IpvlanMode": "Private" } } } }""");
+        Assert.Empty(errors);
+        var i = options!.Instances[0];
+        Assert.Equal((true, "ipv1", "192.0.2.21/24", IpvlanMode.Private), (i.UseIpvlan, i.IpvlanInterface, i.IpvlanAddress, i.IpvlanMode));
+
+        (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "IpvlanMode": "Vepa", "IpvlanInterface": "a-name-far-too-long" } } } }""");
+        Assert.Contains(errors, static e => e.Contains("IpvlanInterface, IpvlanAddress and IpvlanMode (use_ipvlan) are only allowed with UseIpvlan", StringComparison.Ordinal));
+        (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "UseIpvlan": true, "IpvlanInterface": "a-name-far-too-long", "IpvlanAddress": "192.0.2.300" } } } }""");
+        Assert.Contains(errors, static e => e.Contains("IpvlanInterface (use_ipvlan NAME) 'a-name-far-too-long' is not an interface name", StringComparison.Ordinal));
+        Assert.Contains(errors, static e => e.Contains("IpvlanAddress (use_ipvlan ADDRESS) '192.0.2.300' is not ADDRESS or ADDRESS/PREFIX", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Garp_groups_bind_from_configuration_and_an_interface_in_two_groups_is_refused()
     {
         var (options, errors) = Load($$"""

@@ -268,7 +268,7 @@ internal static class KeywordTable
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
         k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
-        k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
+        k.Custom("use_ipvlan", BlockUse.No, static (b, s, d) => b.ReadUseIpvlan(s, d.Options), W.WriteUseIpvlan);
         k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
         k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
         k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same

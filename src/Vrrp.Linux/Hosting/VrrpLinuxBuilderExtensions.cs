@@ -110,6 +110,10 @@ public static class VrrpLinuxBuilderExtensions
         UseVirtualMac = instance.UseVirtualMac,
         VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
         VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        UseIpvlan = instance.UseIpvlan,
+        IpvlanInterface = instance.UseIpvlan && !string.IsNullOrEmpty(instance.IpvlanInterface) ? instance.IpvlanInterface : null,
+        IpvlanAddress = instance.UseIpvlan && !string.IsNullOrEmpty(instance.IpvlanAddress) ? VirtualAddress.Parse(instance.IpvlanAddress) : null,
+        IpvlanMode = instance.IpvlanMode,
         PromoteSecondaries = instance.PromoteSecondaries,
         UseVirtualMacForAddresses = instance.UseVirtualMacForAddresses,
         VirtualMacAddresses = [.. instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses).Select(static a => VirtualAddressSpec.Parse(a))

@@ -1,10 +1,11 @@
+using Vrrp.Hosting;
 using Vrrp.Linux.Routing;
 
 namespace Vrrp.Linux;
 
 /// <summary>
 /// What one instance asks of the Linux platform besides its addresses (keepalived's <c>use_vmac</c>,
-/// <c>vmac_xmit_base</c>, <c>virtual_routes</c>, <c>virtual_rules</c>): give it to
+/// <c>vmac_xmit_base</c>, <c>use_ipvlan</c>, <c>virtual_routes</c>, <c>virtual_rules</c>): give it to
 /// <see cref="LinuxVrrpPlatform.CreateResources"/>. Accept_Mode comes from the instance's own configuration.
 /// </summary>
 public sealed record LinuxInstanceOptions
@@ -24,6 +25,25 @@ public sealed record LinuxInstanceOptions
 
     /// <summary>The virtual-MAC interface's name, or null for keepalived's default <c>vrrp.VRID</c> (<c>vrrp6.VRID</c>).</summary>
     public string? VirtualMacInterface { get; init; }
+
+    /// <summary>
+    /// Run the instance on an L2 ipvlan of its interface (keepalived <c>use_ipvlan</c>): created on the instance's
+    /// interface at start as keepalived 2.2.7 creates it (or adopted, when a crashed run left a matching one) and removed
+    /// at stop. It shares the interface's MAC, carries <see cref="IpvlanAddress"/> (the advert source unless the
+    /// instance names one), sends and receives the adverts, and carries the addresses that name no other device and
+    /// their announcements. The kernel needs ipvlan support (CONFIG_IPVLAN): without it the instance does not start
+    /// (keepalived's stays in Fault). Not with <see cref="UseVirtualMac"/>.
+    /// </summary>
+    public bool UseIpvlan { get; init; }
+
+    /// <summary>The ipvlan's name, or null for keepalived's default <c>vrrp.VRID</c> (<c>vrrp6.VRID</c>), as for <see cref="VirtualMacInterface"/>.</summary>
+    public string? IpvlanInterface { get; init; }
+
+    /// <summary>The ipvlan's address (keepalived <c>use_ipvlan ADDRESS[/PREFIX]</c>), or null; an IPv4 instance needs one.</summary>
+    public VirtualAddress? IpvlanAddress { get; init; }
+
+    /// <summary>The ipvlan's mode: bridge (keepalived's default), private or vepa.</summary>
+    public IpvlanMode IpvlanMode { get; init; }
 
     /// <summary>
     /// keepalived <c>vmac_xmit_base</c>: adverts are sent and received on the instance's own interface (its MAC and

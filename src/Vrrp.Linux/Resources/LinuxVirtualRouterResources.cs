@@ -32,6 +32,8 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private string _baseInterface = "";
     private string? _virtualMac;
     private bool _virtualMacHeld;
+    private string? _ipvlan;
+    private bool _ipvlanHeld;
     private List<AddressVirtualMac> _addressVirtualMacs = [];
     private readonly List<string> _heldAddressVirtualMacs = [];
     private AcceptModeFilter? _filter;
@@ -41,6 +43,9 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     /// <summary>The virtual-MAC interface the instance runs on (or announces from), once configured.</summary>
     internal string? VirtualMacInterface => _virtualMac;
 
+    /// <summary>The ipvlan the instance runs on (keepalived <c>use_ipvlan</c>), once configured.</summary>
+    internal string? IpvlanInterface => _ipvlan;
+
     /// <inheritdoc />
     public override VirtualRouterConfiguration Configure(VirtualRouterConfiguration configuration)
     {
@@ -49,6 +54,18 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         _filtering = !configuration.AcceptMode && !configuration.IsAddressOwner;
         configuration = TrackRoutingInterfaces(configuration);
         configuration = PlaceAddressVirtualMacs(configuration);
+        if (options.UseIpvlan)
+        {
+            // Everything on the ipvlan, as keepalived: adverts (from its address unless the instance names a source),
+            // addresses and announcements. An ipvlan in L2 mode receives the multicast adverts itself.
+            _ipvlan = options.IpvlanInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family);
+            return configuration with
+            {
+                InterfaceName = _ipvlan,
+                SourceAddress = configuration.SourceAddress ?? options.IpvlanAddress?.Address,
+            };
+        }
+
         if (!options.UseVirtualMac)
         {
             return configuration;
@@ -85,6 +102,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
         o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
         o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
+        o._ipvlan == _ipvlan && o.Options.IpvlanMode == options.IpvlanMode && o.Options.IpvlanAddress == options.IpvlanAddress &&
         o.Options.PromoteSecondaries == options.PromoteSecondaries &&
         o._addressVirtualMacs.SequenceEqual(_addressVirtualMacs) &&
         o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules);
@@ -112,18 +130,18 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
 
         string iface = configuration.InterfaceName;
         var used = new HashSet<string>(StringComparer.Ordinal);
-        if (options.UseVirtualMac)
+        if (options.UseVirtualMac || options.UseIpvlan)
         {
-            used.Add(options.VirtualMacInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family));
+            used.Add((options.UseIpvlan ? options.IpvlanInterface : options.VirtualMacInterface) ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family));
         }
 
         VirtualAddress Place(VirtualAddress address)
         {
             bool own = address.Device is null || string.Equals(address.Device, iface, StringComparison.Ordinal);
             bool sameFamily = address.Family == configuration.Family;
-            if (own && options.UseVirtualMac && sameFamily)
+            if (own && (options.UseVirtualMac || options.UseIpvlan) && sameFamily)
             {
-                return address;   // on the instance's virtual-MAC interface
+                return address;   // on the instance's virtual-MAC interface (or ipvlan)
             }
 
             bool marked = options.VirtualMacAddresses.Contains(address.Address);
@@ -204,6 +222,23 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             }
         }
 
+        if (_ipvlan is { } ipvlan)
+        {
+            // keepalived's link_set_ipv6: IPv6 stays on for an IPv6 instance or one with addresses of the other family.
+            bool ipv6 = configuration.Family == VrrpAddressFamily.IPv6 ||
+                configuration.VirtualAddresses.Concat(configuration.ExcludedAddresses).Any(a => a.Family != configuration.Family);
+            bool created = platform.Ipvlans.Create(_baseInterface, ipvlan, options.IpvlanMode, options.IpvlanAddress, ipv6, adopt: true);
+            _ipvlanHeld = true;
+            if (created)
+            {
+                Log.IpvlanCreated(_logger, _name, ipvlan, IpvlanInterfaces.Word(options.IpvlanMode), _baseInterface);
+            }
+            else
+            {
+                Log.IpvlanAdopted(_logger, _name, ipvlan, _baseInterface);
+            }
+        }
+
         foreach (var addressVmac in _addressVirtualMacs)
         {
             bool created = platform.VirtualMacs.Create(addressVmac.Parent, configuration.VirtualRouterId, addressVmac.Family, addressVmac.Name, adopt: true);
@@ -223,7 +258,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             _filter = platform.AcquireAcceptFilter();
         }
 
-        if (options.PromoteSecondaries && _virtualMac is null && configuration.Family == VrrpAddressFamily.IPv4)
+        if (options.PromoteSecondaries && _virtualMac is null && _ipvlan is null && configuration.Family == VrrpAddressFamily.IPv4)
         {
             try
             {
@@ -339,6 +374,13 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             _virtualMacHeld = false;
             Try(ref first, "remove", "virtual-MAC interface", vmac, () => platform.VirtualMacs.Remove(vmac));
             Log.VirtualMacRemoved(_logger, _name, vmac);
+        }
+
+        if (_ipvlanHeld && _ipvlan is { } ipvlan)
+        {
+            _ipvlanHeld = false;
+            Try(ref first, "remove", "ipvlan interface", ipvlan, () => platform.Ipvlans.Remove(ipvlan));
+            Log.IpvlanRemoved(_logger, _name, ipvlan);
         }
 
         if (_promoteSecondariesHeld)
