@@ -110,7 +110,7 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
                 json.WriteNumber("dont_track_primary", instance.DontTrackPrimary ? 1 : 0);
                 json.WriteNumber("skip_check_adv_addr", 0);
                 json.WriteNumber("strict_mode", instance.StrictMode ? 1 : 0);
-                json.WriteString("vmac_ifname", instance.UseIpvlan ? instance.IpvlanInterface ?? $"vrrp.{status.VirtualRouterId}" : instance.UseVirtualMac ? instance.VirtualMacInterface ?? $"vrrp.{status.VirtualRouterId}" : ""); // keepalived keeps an ipvlan's name there too
+                json.WriteString("vmac_ifname", instance.UseIpvlan ? instance.IpvlanInterface ?? $"{o.VirtualMacPrefix ?? "vrrp"}.{status.VirtualRouterId}" : instance.UseVirtualMac ? instance.VirtualMacInterface ?? $"{o.VirtualMacPrefix ?? "vrrp"}.{status.VirtualRouterId}" : ""); // keepalived keeps an ipvlan's name there too
                 json.WriteString("ifp_ifname", status.Interface);
                 json.WriteNumber("master_priority", status.State == VrrpState.Backup ? status.MasterPriority : 0);
                 json.WritePropertyName("last_transition");

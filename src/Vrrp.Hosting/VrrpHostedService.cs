@@ -112,7 +112,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
             else
             {
-                driver.AddRouter(configuration, resources.Create(_services, instance));
+                driver.AddRouter(configuration, resources.Create(_services, options, instance));
             }
         }
 

@@ -224,6 +224,14 @@ internal sealed partial class VrrpOptionsValidator
     /// <summary>The top-level keepalived options, the tracked processes, and what is not applied yet.</summary>
     private static void CheckKeepalivedOptions(List<string> errors, VrrpOptions options)
     {
+        foreach (var (field, prefix) in new[] { ("VirtualMacPrefix (vmac_prefix)", options.VirtualMacPrefix), ("VirtualMacAddressPrefix (vmac_addr_prefix)", options.VirtualMacAddressPrefix) })
+        {
+            if (prefix is not null && (prefix.Length == 0 || prefix.Any(static c => c is '/' or ':' || char.IsWhiteSpace(c))))
+            {
+                errors.Add($"Vrrp: {field} '{prefix}' cannot start an interface name (no '/', ':' or blank, not empty).");
+            }
+        }
+
         if (options.MulticastGroup4 is { } group4 && !(IPAddressValue.TryParse(group4, out var address4) && address4.Family == VrrpAddressFamily.IPv4 && IsIPv4Multicast(address4)))
         {
             errors.Add($"Vrrp: MulticastGroup4 (vrrp_mcast_group4) '{group4}' is not an IPv4 multicast address.");

@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, VirtualMacPrefix, VirtualMacAddressPrefix, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process."], errors);
     }
 
     [Fact]
@@ -250,6 +250,19 @@ public class ConfigurationBindingTests
         Assert.Equal(("/run/k.fifo", "/usr/local/bin/fifo"), (options.NotifyFifo!.Path, options.NotifyFifo.Script));
         var p = Assert.Single(options.TrackProcesses);
         Assert.Equal(("nginx", 2, -30, ProcessParameterMatch.Partial), (p.Process, p.Quorum, p.Weight, p.ParameterMatch));
+    }
+
+    [Fact]
+    public void Vmac_prefixes_bind_from_configuration_and_are_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "VirtualMacPrefix": "vm", "VirtualMacAddressPrefix": "va", "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal(("vm", "va"), (options!.VirtualMacPrefix, options.VirtualMacAddressPrefix));
+        (_, errors) = Load($$"""{ "Vrrp": { "VirtualMacPrefix": "v m", "VirtualMacAddressPrefix": "a/b", "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Equal(
+            ["Vrrp: VirtualMacPrefix (vmac_prefix) 'v m' cannot start an interface name (no '/', ':' or blank, not empty).",
+             "Vrrp: VirtualMacAddressPrefix (vmac_addr_prefix) 'a/b' cannot start an interface name (no '/', ':' or blank, not empty)."],
+            errors);
     }
 
     [Fact]

@@ -150,6 +150,8 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 enable_script_security
                 script_user nobody nogroup
                 fifo_write_vrrp_states_on_reload
+                vmac_prefix vm
+                vmac_addr_prefix va
             }
             interface_up_down_delays {
                 eth0 1 0.5

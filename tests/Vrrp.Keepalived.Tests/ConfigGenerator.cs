@@ -24,6 +24,8 @@ internal sealed class ConfigGenerator(int seed)
             MulticastGroup6 = Chance(0.2) ? $"ff02::{_random.Next(1, 0x10000):x}" : null,
             GarpInterval = Chance(0.2) ? TimeSpan.FromMilliseconds(_random.Next(1, 2000)) : TimeSpan.Zero,
             GnaInterval = Chance(0.2) ? TimeSpan.FromMilliseconds(_random.Next(1, 2000)) : TimeSpan.Zero,
+            VirtualMacPrefix = Chance(0.3) ? "vm" + (char)('a' + _random.Next(0, 26)) : null,
+            VirtualMacAddressPrefix = Chance(0.2) ? "va" + (char)('a' + _random.Next(0, 26)) : null,
             EnableScriptSecurity = Chance(0.3),
             FifoWriteStatesOnReload = Chance(0.2),
             // Below twice the shortest advert interval (10 ms), which keepalived would cut with a message.

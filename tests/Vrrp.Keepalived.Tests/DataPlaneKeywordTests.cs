@@ -176,6 +176,42 @@ public class DataPlaneKeywordTests
         Assert.Equal(IPAddressValue.Parse("192.0.2.21"), DriverConfiguration.Create(result.Options, vi1).SourceAddress);
     }
 
+    [Fact]
+    public void Vmac_prefixes_and_the_deprecated_vrrp_vmac_garp_intvl_are_read_as_keepalived_reads_them()
+    {
+        var result = ReadAndRoundTrip("""
+            global_defs {
+                vmac_prefix vm
+                vmac_prefix other
+                vmac_addr_prefix va
+                vrrp_vmac_garp_intvl 30 all
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                use_vmac
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                garp_extra_if 5
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:3: warning: vmac_prefix is already set; this one is ignored (as keepalived does)",
+                "keepalived.conf:5: warning: vrrp_vmac_garp_intvl is deprecated (as keepalived says): read as vrrp_garp_extra_if",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Equal(("vm", "va"), (result.Options.VirtualMacPrefix, result.Options.VirtualMacAddressPrefix));
+        var (vi1, vi2) = (result.Options.Instances[0], result.Options.Instances[1]);
+        Assert.Equal((TimeSpan.FromSeconds(30), true), (vi1.GarpExtraInterfacesInterval, vi1.GarpExtraInterfacesAll)); // the global default
+        Assert.Equal((TimeSpan.FromSeconds(5), false), (vi2.GarpExtraInterfacesInterval, vi2.GarpExtraInterfacesAll));  // the instance's own
+        string written = KeepalivedConfigWriter.Write(result.Options);
+        Assert.Contains("vmac_prefix vm\n", written, StringComparison.Ordinal);
+        Assert.Contains("vmac_addr_prefix va\n", written, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("use_ipvlan", "UseIpvlan (use_ipvlan) on IPv4 needs IpvlanAddress")]
     [InlineData("use_ipvlan 2001:db8::5", "IpvlanAddress (use_ipvlan ADDRESS) '2001:db8::5' is not IPv4")]

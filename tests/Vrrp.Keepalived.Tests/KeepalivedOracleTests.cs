@@ -84,8 +84,8 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             {
                 ["VRRP Version"] = o.Version == Vrrp.VrrpVersion.V2 ? "2" : "3",
                 ["Interface"] = o.UseVirtualMac
-                    ? $"{o.VirtualMacInterface ?? $"vrrp.{o.VirtualRouterId}"}, vmac on {o.Interface}{(o.VirtualMacTransmitOnBase ? ", xmit base i/f" : "")}"
-                    : o.UseIpvlan ? $"{o.IpvlanInterface ?? $"vrrp.{o.VirtualRouterId}"}, ipvlan on {o.Interface}"
+                    ? $"{o.VirtualMacInterface ?? $"{read.Options.VirtualMacPrefix ?? "vrrp"}.{o.VirtualRouterId}"}, vmac on {o.Interface}{(o.VirtualMacTransmitOnBase ? ", xmit base i/f" : "")}"
+                    : o.UseIpvlan ? $"{o.IpvlanInterface ?? $"{read.Options.VirtualMacPrefix ?? "vrrp"}.{o.VirtualRouterId}"}, ipvlan on {o.Interface}"
                     : o.Interface,
                 ["Virtual Router ID"] = o.VirtualRouterId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Priority"] = o.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -121,7 +121,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             {
                 Assert.True(k.Fields.TryGetValue(KeepalivedDump.Ipvlan, out string? ipvlan), $"{context}: keepalived's dump has no '{KeepalivedDump.Ipvlan}' line");
                 string mode = o.IpvlanMode.ToString().ToLowerInvariant();
-                Assert.True(ipvlan.StartsWith($"i/f {o.IpvlanInterface ?? $"vrrp.{o.VirtualRouterId}"}, ", StringComparison.Ordinal) && ipvlan.EndsWith($", type {mode}", StringComparison.Ordinal), $"{context}: use_ipvlan: keepalived '{ipvlan}'");
+                Assert.True(ipvlan.StartsWith($"i/f {o.IpvlanInterface ?? $"{read.Options.VirtualMacPrefix ?? "vrrp"}.{o.VirtualRouterId}"}, ", StringComparison.Ordinal) && ipvlan.EndsWith($", type {mode}", StringComparison.Ordinal), $"{context}: use_ipvlan: keepalived '{ipvlan}'");
                 string? address = o.IpvlanAddress is null ? null : VirtualAddressSpec.Parse(o.IpvlanAddress).Address.Address.ToString();
                 Assert.True(address is null ? !ipvlan.Contains("i/f address", StringComparison.Ordinal) : ipvlan.Contains($"i/f address = {address}", StringComparison.Ordinal), $"{context}: use_ipvlan address {address}: keepalived '{ipvlan}'");
             }

@@ -68,6 +68,8 @@ internal static class OptionFields
         Text<VrrpOptions>("ScriptGroup", "script_user", (o, v) => o.ScriptGroup = v),
         Duration<VrrpOptions>("GarpInterval", "vrrp_garp_interval", (o, v) => o.GarpInterval = v),
         Duration<VrrpOptions>("GnaInterval", "vrrp_gna_interval", (o, v) => o.GnaInterval = v),
+        Text<VrrpOptions>("VirtualMacPrefix", "vmac_prefix", (o, v) => o.VirtualMacPrefix = v),
+        Text<VrrpOptions>("VirtualMacAddressPrefix", "vmac_addr_prefix", (o, v) => o.VirtualMacAddressPrefix = v),
         Named<VrrpOptions, VrrpGarpGroupOptions>("GarpGroups", "garp_group", "Garp group", o => o.GarpGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => GarpGroup!),
         Named<VrrpOptions, VrrpInstanceOptions>("Instances", "vrrp_instance", "Instance", o => o.Instances, "Name", i => i.Name, (i, n) => i.Name = n, () => Instance!),
         Named<VrrpOptions, VrrpSyncGroupOptions>("SyncGroups", "vrrp_sync_group", "Sync group", o => o.SyncGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => SyncGroup!),

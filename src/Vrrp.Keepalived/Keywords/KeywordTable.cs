@@ -142,6 +142,15 @@ internal static class KeywordTable
         k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
         k.Custom("vrrp_min_garp", BlockUse.No, static (b, s, _) => ReadMinGarp(b, s)); // written as the settings it stands for
         k.Custom("vrrp_garp_extra_if", BlockUse.No, static (b, s, _) => b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals[s.Keyword] = (interval, all)));
+        k.Custom("vrrp_vmac_garp_intvl", BlockUse.No, static (b, s, _) =>
+        {
+            b.Warning(s, "vrrp_vmac_garp_intvl is deprecated (as keepalived says): read as vrrp_garp_extra_if");
+            b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals["vrrp_garp_extra_if"] = (interval, all));
+        }); // written as the instances' garp_extra_if
+
+        // The names of the interfaces keepalived names itself (vrrp.c create_vmac_name; applied by Vrrp.Linux).
+        k.Value("vmac_prefix", Syntax.Text("a name"), static o => o.VirtualMacPrefix!, static (o, v) => o.VirtualMacPrefix = v).FirstWins();
+        k.Value("vmac_addr_prefix", Syntax.Text("a name"), static o => o.VirtualMacAddressPrefix!, static (o, v) => o.VirtualMacAddressPrefix = v).FirstWins();
 
         // The VRRP process's scheduling and memory (global_parser.c; applied by vrrpd as vrrp_daemon.c applies them).
         k.Value("vrrp_priority", Syntax.Integer(-20, 19), static o => o.Process.Priority, static (o, v) => o.Process.Priority = v)

@@ -13,6 +13,7 @@ public sealed record LinuxInstanceOptions
     private readonly IReadOnlyList<VirtualRoute> _routes = [];
     private readonly IReadOnlyList<VirtualRule> _rules = [];
     private readonly IReadOnlyList<IPAddressValue> _virtualMacAddresses = [];
+    private readonly IReadOnlyList<string> _reservedInterfaceNames = [];
 
     /// <summary>
     /// Run the instance on a virtual-MAC interface (keepalived <c>use_vmac</c>): a macvlan with 00-00-5E-00-01-VRID
@@ -78,6 +79,27 @@ public sealed record LinuxInstanceOptions
     {
         get => _virtualMacAddresses;
         init => _virtualMacAddresses = [.. value ?? throw new ArgumentNullException(nameof(VirtualMacAddresses))];
+    }
+
+    /// <summary>
+    /// keepalived <c>vmac_prefix</c>: the start of the names of the interfaces named automatically (the instance's own
+    /// virtual-MAC interface or ipvlan when <see cref="VirtualMacInterface"/> / <see cref="IpvlanInterface"/> is null,
+    /// and the addresses' virtual-MAC interfaces unless <see cref="VirtualMacAddressPrefix"/> is set); null for
+    /// keepalived's <c>vrrp</c>. Names are cut to 15 characters at the end of the prefix, as keepalived cuts them.
+    /// </summary>
+    public string? VirtualMacPrefix { get; init; }
+
+    /// <summary>keepalived <c>vmac_addr_prefix</c>: the start of the names of the addresses' virtual-MAC interfaces (<see cref="UseVirtualMacForAddresses"/>); null for <see cref="VirtualMacPrefix"/>.</summary>
+    public string? VirtualMacAddressPrefix { get; init; }
+
+    /// <summary>
+    /// Names the interfaces named automatically avoid, as keepalived's create_vmac_name avoids the names of the other
+    /// instances' interfaces (AddVrrp with UseLinux fills it from the instances before this one).
+    /// </summary>
+    public IReadOnlyList<string> ReservedInterfaceNames
+    {
+        get => _reservedInterfaceNames;
+        init => _reservedInterfaceNames = [.. value ?? throw new ArgumentNullException(nameof(ReservedInterfaceNames))];
     }
 
     /// <summary>Routes installed while master, removed otherwise (keepalived <c>virtual_routes</c>).</summary>
