@@ -212,6 +212,25 @@ public class DataPlaneKeywordTests
         Assert.Contains("vmac_addr_prefix va\n", written, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Unicast_with_use_ipvlan_is_warned_as_keepalived_complains_and_changes_nothing()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                use_ipvlan 192.0.2.21/24
+                unicast_peer {
+                    192.0.2.12
+                }
+            }
+            """);
+        Assert.Equal(
+            ["keepalived.conf:1: warning: vrrp_instance 'VI_1': unicast with use_ipvlan: keepalived sets vmac_xmit_base, then clears it (only valid with a vmac); no effect"],
+            result.Diagnostics.Select(static d => d.ToString()));
+        Assert.False(result.Options.Instances[0].VirtualMacTransmitOnBase);
+    }
+
     [Theory]
     [InlineData("use_ipvlan", "UseIpvlan (use_ipvlan) on IPv4 needs IpvlanAddress")]
     [InlineData("use_ipvlan 2001:db8::5", "IpvlanAddress (use_ipvlan ADDRESS) '2001:db8::5' is not IPv4")]
