@@ -73,6 +73,9 @@ internal sealed partial class DaemonConfiguration
     {
         to.RouterId = from.RouterId;
         to.NetworkNamespace = from.NetworkNamespace;
+        to.DefaultInterface = from.DefaultInterface;
+        to.DynamicInterfaces = from.DynamicInterfaces;
+        to.AllowInterfaceChanges = from.AllowInterfaceChanges;
         to.StartupDelay = from.StartupDelay;
         to.Instances = from.Instances;
         to.SyncGroups = from.SyncGroups;

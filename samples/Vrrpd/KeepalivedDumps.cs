@@ -265,7 +265,12 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
         Line($"Last transition = {Stamp(status.LastTransition ?? DateTimeOffset.UnixEpoch)}");
         Line($"Read timeout = {Stamp(now + (master ? interval : DownTimer(status, masterInterval)))}");
         Line(Invariant($"Master down timer = {(long)DownTimer(status, masterInterval).TotalMicroseconds} usecs"));
-        Line($"Interface = {status.Interface}");
+        Line($"Interface = {(status.Interface.Length > 0 ? status.Interface : "not configured")}"); // keepalived's words for none
+        if (instance.Vrf is { } vrf)
+        {
+            Line($"VRF = {vrf}");
+        }
+
         if (instance.DontTrackPrimary)
         {
             Line("VRRP interface tracking disabled");

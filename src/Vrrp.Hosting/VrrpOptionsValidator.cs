@@ -108,6 +108,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             CheckWeight(errors, label, "Weight (weight)", file.Weight, VrrpLimits.MaximumTrackFileWeight);
         }
 
+        if (options.AllowInterfaceChanges && !options.DynamicInterfaces)
+        {
+            errors.Add("AllowInterfaceChanges (dynamic_interfaces allow_if_changes) needs DynamicInterfaces (dynamic_interfaces).");
+        }
+
         var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
         foreach (var instance in options.Instances)
         {
@@ -118,21 +123,21 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
                 errors.Add("Instance '': Name is required (the vrrp_instance name).");
             }
 
-            if (string.IsNullOrWhiteSpace(instance.Interface))
-            {
-                errors.Add($"{label}: Interface (interface) is required.");
-            }
-
+            CheckNoInterface(errors, label, instance);
             CheckInterval(errors, label, instance);
             VrrpAddressFamily? family = CheckAddresses(errors, label, instance);
             CheckIpvlan(errors, label, instance, family);
 
-            if (family is { } f && instance.VirtualRouterId is >= 1 and <= 255 && !string.IsNullOrWhiteSpace(instance.Interface))
+            if (family is { } f && instance.VirtualRouterId is >= 1 and <= 255)
             {
-                var key = (instance.Interface, f, instance.VirtualRouterId);
+                // Without an interface, an instance hears only the adverts sent to its source address (in its VRF).
+                string where = instance.Interface.Length > 0 ? instance.Interface : $"|{instance.Vrf}|{instance.SourceAddress}";
+                var key = (where, f, instance.VirtualRouterId);
                 if (vrids.TryGetValue(key, out string? other))
                 {
-                    errors.Add($"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}' on interface {instance.Interface} for {f}; a VRID must be unique per interface and address family.");
+                    errors.Add(instance.Interface.Length > 0
+                        ? $"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}' on interface {instance.Interface} for {f}; a VRID must be unique per interface and address family."
+                        : $"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}', also without an interface, with source address {instance.SourceAddress}{(instance.Vrf is null ? "" : $" in VRF {instance.Vrf}")} for {f}.");
                 }
                 else
                 {

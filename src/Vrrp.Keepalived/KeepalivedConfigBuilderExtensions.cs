@@ -64,6 +64,7 @@ public static class KeepalivedConfigBuilderExtensions
     {
         into.RouterId = from.RouterId ?? into.RouterId;
         into.NetworkNamespace = from.NetworkNamespace ?? into.NetworkNamespace;
+        into.DefaultInterface = from.DefaultInterface ?? into.DefaultInterface;
         if (from.StartupDelay != TimeSpan.Zero)
         {
             into.StartupDelay = from.StartupDelay;
@@ -83,6 +84,8 @@ public static class KeepalivedConfigBuilderExtensions
 
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;
+        into.DynamicInterfaces |= from.DynamicInterfaces;
+        into.AllowInterfaceChanges |= from.AllowInterfaceChanges;
         into.EnableScriptSecurity |= from.EnableScriptSecurity;
         into.FifoWriteStatesOnReload |= from.FifoWriteStatesOnReload;
         into.MulticastGroup4 = from.MulticastGroup4 ?? into.MulticastGroup4;

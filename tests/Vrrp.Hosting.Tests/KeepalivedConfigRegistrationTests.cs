@@ -138,6 +138,8 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
         string path = Write("keepalived.conf", """
             global_defs {
                 router_id lb1
+                default_interface eth7
+                dynamic_interfaces allow_if_changes
                 net_namespace blue
                 vrrp_startup_delay 3
                 vrrpd_ignore_unsupported

@@ -73,6 +73,9 @@ public class VrrpdCommandLineTests
         var from = new Vrrp.Hosting.VrrpOptions
         {
             RouterId = "lb1",
+            DefaultInterface = "eth7",
+            DynamicInterfaces = true,
+            AllowInterfaceChanges = true,
             NetworkNamespace = "ns1",
             StartupDelay = TimeSpan.FromSeconds(3),
             Instances = [new() { Name = "VI_9" }],

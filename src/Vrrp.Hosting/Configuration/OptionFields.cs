@@ -53,6 +53,9 @@ internal static class OptionFields
     public static readonly OptionField<VrrpOptions>[] Root =
     [
         Text<VrrpOptions>("RouterId", "router_id", (o, v) => o.RouterId = v),
+        Text<VrrpOptions>("DefaultInterface", "default_interface", (o, v) => o.DefaultInterface = v),
+        Bool<VrrpOptions>("DynamicInterfaces", "dynamic_interfaces", (o, v) => o.DynamicInterfaces = v),
+        Bool<VrrpOptions>("AllowInterfaceChanges", "dynamic_interfaces allow_if_changes", (o, v) => o.AllowInterfaceChanges = v),
         Text<VrrpOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Duration<VrrpOptions>("StartupDelay", "vrrp_startup_delay", (o, v) => o.StartupDelay = v),
         Duration<VrrpOptions>("CallbackTimeout", null, (o, v) => o.CallbackTimeout = v),
@@ -105,6 +108,7 @@ internal static class OptionFields
     [
         Text<VrrpInstanceOptions>("Name", "vrrp_instance", (o, v) => o.Name = v ?? ""),
         Text<VrrpInstanceOptions>("Interface", "interface", (o, v) => o.Interface = v ?? ""),
+        Text<VrrpInstanceOptions>("Vrf", "vrf", (o, v) => o.Vrf = v),
         Int<VrrpInstanceOptions>("VirtualRouterId", "virtual_router_id", o => o.VirtualRouterId, (o, v) => o.VirtualRouterId = v, VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId),
         Int<VrrpInstanceOptions>("Priority", "priority", o => o.Priority, (o, v) => o.Priority = v, VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority),
         Enum<VrrpInstanceOptions, VrrpVersion>("Version", "version", (o, v) => o.Version = v, "2 or 3"),

@@ -115,6 +115,9 @@ internal static class KeywordTable
         var k = new KeywordBlock<VrrpOptions>("global_defs");
         k.Value("router_id", Syntax.Text("a name"), static o => o.RouterId!, static (o, v) => o.RouterId = v);
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
+        k.Value("default_interface", Syntax.InterfaceName, static o => o.DefaultInterface!, static (o, v) => o.DefaultInterface = v); // static_ipaddress without dev
+        k.Custom("dynamic_interfaces", BlockUse.No, static (b, s, d) => b.ReadDynamicInterfaces(s, d.Options),
+            static (w, o, _) => { if (o.DynamicInterfaces) { w.Line(o.AllowInterfaceChanges ? "dynamic_interfaces allow_if_changes" : "dynamic_interfaces"); } });
         k.Value("vrrp_startup_delay", Syntax.Seconds(0, VrrpLimits.MaximumStartupDelaySeconds), static o => o.StartupDelay, static (o, v) => o.StartupDelay = v)
             .KeepalivedDefault(TimeSpan.Zero);
         k.Value("vrrp_mcast_group4", Syntax.MulticastGroup(VrrpAddressFamily.IPv4), static o => o.MulticastGroup4, static (o, v) => o.MulticastGroup4 = v);
@@ -181,7 +184,8 @@ internal static class KeywordTable
     {
         var k = new KeywordBlock<VrrpInstanceOptions>("vrrp_instance");
         k.Custom("state", BlockUse.No, static (b, s, d) => b.ReadState(s, d), W.WriteState);
-        k.Value("interface", Syntax.InterfaceName, static o => o.Interface, static (o, v) => o.Interface = v).AlwaysWritten();
+        k.Value("interface", Syntax.InterfaceName, static o => o.Interface, static (o, v) => o.Interface = v)
+            .WrittenWhen(static o => o.Interface.Length > 0); // none: a unicast instance without one, as keepalived runs it
         k.Value("virtual_router_id", Syntax.Integer(VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId), static o => o.VirtualRouterId, static (o, v) => o.VirtualRouterId = v)
             .AlwaysWritten();
         k.Value("priority", Syntax.Integer(VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority), static o => o.Priority, static (o, v) => o.Priority = v)
@@ -279,7 +283,7 @@ internal static class KeywordTable
         k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Custom("use_ipvlan", BlockUse.No, static (b, s, d) => b.ReadUseIpvlan(s, d.Options), W.WriteUseIpvlan);
         k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
-        k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
+        k.Custom("vrf", BlockUse.No, static (b, s, d) => b.ReadVrf(s, d), static (w, o, _) => { if (o.Vrf is { } vrf) { w.Line($"vrf {W.Word(vrf)}"); } });
         k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
         k.Flag("promote_secondaries", static o => o.PromoteSecondaries, static (o, v) => o.PromoteSecondaries = v);
