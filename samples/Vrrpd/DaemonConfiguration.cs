@@ -106,6 +106,8 @@ internal sealed partial class DaemonConfiguration
         to.StaticRules = from.StaticRules;
         to.StaticTrackGroups = from.StaticTrackGroups;
         to.Process = from.Process;
+        to.StartupScript = from.StartupScript;
+        to.ShutdownScript = from.ShutdownScript;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -76,6 +76,9 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         _monitor.Initialize(options.Instances.Select(i => VrrpInstanceStatus.NotStarted(DriverConfiguration.Create(options, i))));
 
+        // keepalived runs its startup script before it starts the VRRP process (which then waits vrrp_startup_delay).
+        await RunDaemonScriptAsync("startup_script", options.StartupScript, cancellationToken).ConfigureAwait(false);
+
         if (options.StartupDelay > TimeSpan.Zero)
         {
             Log.StartupDelay(_logger, options.StartupDelay);
@@ -269,6 +272,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         StopWatchingForChanges();
+        var applied = _running ?? _options.Value;
         _running = null;
         Log.Stopping(_logger);
         try
@@ -301,6 +305,10 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
 
             await CloseFifosAsync().ConfigureAwait(false);
+
+            // keepalived runs its shutdown script once its VRRP process has ended (addresses removed, FIFOs closed).
+            // The configuration in force: the last one a reload applied (keepalived reads it again at every reload).
+            await RunDaemonScriptAsync("shutdown_script", applied.ShutdownScript, CancellationToken.None).ConfigureAwait(false);
             _monitor.Complete();
             Log.Stopped(_logger);
         }

@@ -182,10 +182,25 @@ public sealed class VrrpOptions
     public List<VrrpStaticTrackGroupOptions> StaticTrackGroups { get; set; } = [];
 
     /// <summary>
-    /// Scheduling and memory settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>,
-    /// <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>); applied by vrrpd, not by <c>AddVrrp</c>.
+    /// Settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>,
+    /// <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>, process names, <c>umask</c>, the reload files, <c>instance</c>,
+    /// <c>data_use_instance</c>); applied by vrrpd, not by <c>AddVrrp</c>.
     /// </summary>
     public VrrpProcessOptions Process { get; set; } = new();
+
+    /// <summary>
+    /// A command the hosted service runs when it starts, before any instance starts (and before
+    /// <see cref="StartupDelay"/>), waiting for it up to its timeout (keepalived <c>startup_script</c>); null for none.
+    /// It is not run again after a reload.
+    /// </summary>
+    public VrrpDaemonScriptOptions? StartupScript { get; set; }
+
+    /// <summary>
+    /// A command the hosted service runs when it stops, after the instances have stopped and their addresses are
+    /// removed, waiting for it up to its timeout (keepalived <c>shutdown_script</c>); null for none. A host's shutdown
+    /// timeout must leave it that time.
+    /// </summary>
+    public VrrpDaemonScriptOptions? ShutdownScript { get; set; }
 
     #endregion
     /// <summary>

@@ -39,6 +39,8 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
 
         CheckProcess(errors, options.Process);
+        CheckDaemonScript(errors, "StartupScript", "startup_script", options.StartupScript);
+        CheckDaemonScript(errors, "ShutdownScript", "shutdown_script", options.ShutdownScript);
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
         CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
         CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));
@@ -329,6 +331,24 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
     }
 
+    private static void CheckDaemonScript(List<string> errors, string name, string keyword, VrrpDaemonScriptOptions? script)
+    {
+        if (script is null)
+        {
+            return;
+        }
+
+        if (!KeepalivedCommandLine.TrySplit(script.Command, out var words, out _) || words.Count == 0)
+        {
+            errors.Add($"Vrrp: {name}.Command ({keyword}) must name a program.");
+        }
+
+        if (script.Timeout < TimeSpan.FromSeconds(1) || script.Timeout > TimeSpan.FromSeconds(1000) || script.Timeout.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add($"Vrrp: {name}.Timeout ({keyword}_timeout) must be 1 to 1000 whole seconds, got {script.Timeout.TotalSeconds} s.");
+        }
+    }
+
     private static void CheckProcess(List<string> errors, VrrpProcessOptions? process)
     {
         if (process is null)
@@ -355,6 +375,16 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         if (process.Name is { } name && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > 15))
         {
             errors.Add($"Vrrp: Process.Name (vrrp_process_name) must be 1 to 15 bytes, got '{name}'.");
+        }
+
+        if (process.ParentName is { } parent && (parent.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(parent) > 15))
+        {
+            errors.Add($"Vrrp: Process.ParentName (process_name) must be 1 to 15 bytes, got '{parent}'.");
+        }
+
+        if (process.Umask is < 0 or > 511)
+        {
+            errors.Add($"Vrrp: Process.Umask (umask) must be permission bits 0 to 511 (octal 0777), got {process.Umask}.");
         }
 
         foreach (int cpu in process.CpuAffinity)

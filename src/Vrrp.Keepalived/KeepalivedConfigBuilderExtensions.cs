@@ -92,6 +92,8 @@ public static class KeepalivedConfigBuilderExtensions
         into.MulticastGroup6 = from.MulticastGroup6 ?? into.MulticastGroup6;
         into.NotifyFifo = from.NotifyFifo ?? into.NotifyFifo;
         into.VrrpNotifyFifo = from.VrrpNotifyFifo ?? into.VrrpNotifyFifo;
+        into.StartupScript = from.StartupScript ?? into.StartupScript;
+        into.ShutdownScript = from.ShutdownScript ?? into.ShutdownScript;
         (into.ScriptUser, into.ScriptGroup) = from.ScriptUser is null ? (into.ScriptUser, into.ScriptGroup) : (from.ScriptUser, from.ScriptGroup);
         into.GarpInterval = from.GarpInterval != TimeSpan.Zero ? from.GarpInterval : into.GarpInterval;
         into.GnaInterval = from.GnaInterval != TimeSpan.Zero ? from.GnaInterval : into.GnaInterval;

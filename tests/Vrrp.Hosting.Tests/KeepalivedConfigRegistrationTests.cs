@@ -154,6 +154,9 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 fifo_write_vrrp_states_on_reload
                 vmac_prefix vm
                 vmac_addr_prefix va
+                startup_script /bin/true
+                shutdown_script "/bin/echo bye" root
+                shutdown_script_timeout 3
             }
             interface_up_down_delays {
                 eth0 1 0.5
