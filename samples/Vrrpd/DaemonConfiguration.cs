@@ -96,6 +96,8 @@ internal sealed partial class DaemonConfiguration
         to.ScriptGroup = from.ScriptGroup;
         to.GarpInterval = from.GarpInterval;
         to.GnaInterval = from.GnaInterval;
+        to.VirtualMacPrefix = from.VirtualMacPrefix;
+        to.VirtualMacAddressPrefix = from.VirtualMacAddressPrefix;
         to.GarpGroups = from.GarpGroups;
         to.TrackProcesses = from.TrackProcesses;
         to.ReleaseOnStop = from.ReleaseOnStop;

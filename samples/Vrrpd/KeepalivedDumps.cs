@@ -124,7 +124,7 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
                 json.WriteNumber("dont_track_primary", instance.DontTrackPrimary ? 1 : 0);
                 json.WriteNumber("skip_check_adv_addr", 0);
                 json.WriteNumber("strict_mode", instance.StrictMode ? 1 : 0);
-                json.WriteString("vmac_ifname", instance.UseVirtualMac ? instance.VirtualMacInterface ?? $"vrrp.{status.VirtualRouterId}" : "");
+                json.WriteString("vmac_ifname", instance.UseIpvlan ? instance.IpvlanInterface ?? $"{o.VirtualMacPrefix ?? "vrrp"}.{status.VirtualRouterId}" : instance.UseVirtualMac ? instance.VirtualMacInterface ?? $"{o.VirtualMacPrefix ?? "vrrp"}.{status.VirtualRouterId}" : ""); // keepalived keeps an ipvlan's name there too
                 json.WriteString("ifp_ifname", status.Interface);
                 json.WriteNumber("master_priority", status.State == VrrpState.Backup ? status.MasterPriority : 0);
                 json.WritePropertyName("last_transition");
@@ -141,7 +141,7 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
                 json.WriteNumber("base_priority", status.ConfiguredPriority);
                 json.WriteNumber("effective_priority", status.EffectivePriority);
                 json.WriteBoolean("vipset", master);
-                json.WriteBoolean("promote_secondaries", instance.PromoteSecondaries && !instance.UseVirtualMac);
+                json.WriteBoolean("promote_secondaries", instance.PromoteSecondaries && !instance.UseVirtualMac && !instance.UseIpvlan);
                 json.WriteNumber("adver_int", instance.AdvertisementInterval.TotalSeconds);
                 json.WriteNumber("master_adver_int", (status.MasterAdvertisementInterval > TimeSpan.Zero ? status.MasterAdvertisementInterval : instance.AdvertisementInterval).TotalSeconds);
                 json.WriteNumber("accept", instance.StrictMode ? 0 : 1);
@@ -328,7 +328,7 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
             Line(Invariant($"Preempt delay = {instance.PreemptDelay.TotalSeconds:G} secs"));
         }
 
-        Line(instance.PromoteSecondaries && !instance.UseVirtualMac ? "Promote_secondaries = enabled" : "Promote_secondaries = disabled");
+        Line(instance.PromoteSecondaries && !instance.UseVirtualMac && !instance.UseIpvlan ? "Promote_secondaries = enabled" : "Promote_secondaries = disabled");
         if (instance.AuthenticationType == AuthenticationType.SimplePassword)
         {
             Line("Authentication type = SIMPLE_PASSWORD");

@@ -78,7 +78,10 @@ internal static class DriverConfiguration
             AuthenticationPassword = instance.AuthenticationPassword,
             ChecksumMode = instance.ChecksumMode,
             OldUnicastChecksum = instance.OldUnicastChecksum,
-            SourceAddress = string.IsNullOrEmpty(instance.SourceAddress) ? null : IPAddressValue.Parse(instance.SourceAddress),
+            // keepalived: use_ipvlan's address is the advert source unless mcast_src_ip / unicast_src_ip names one.
+            SourceAddress = !string.IsNullOrEmpty(instance.SourceAddress) ? IPAddressValue.Parse(instance.SourceAddress)
+                : instance.UseIpvlan && !string.IsNullOrEmpty(instance.IpvlanAddress) ? VirtualAddress.Parse(instance.IpvlanAddress).Address
+                : null,
             UnicastPeers = [.. instance.UnicastPeers.Select(IPAddressValue.Parse)],
             AcceptOnlyUnicastPeers = instance.CheckUnicastSource,
             FaultWithoutUnicastPeers = instance.UnicastFaultNoPeer,

@@ -64,7 +64,7 @@ internal sealed partial class VrrpHostedService
             {
                 // The platform's resources of each instance (Vrrp.Linux: virtual MAC, routes, Accept_Mode filter), as at start.
                 changes = _services.GetService<VrrpResourceFactory>() is { } resources
-                    ? await driver.ReconfigureAsync(routers, groups, c => resources.Create(_services, options.Instances.First(i => i.Name == c.Name)), cancellationToken).ConfigureAwait(false)
+                    ? await driver.ReconfigureAsync(routers, groups, c => resources.Create(_services, options, options.Instances.First(i => i.Name == c.Name)), cancellationToken).ConfigureAwait(false)
                     : await driver.ReconfigureAsync(routers, groups, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException ex)

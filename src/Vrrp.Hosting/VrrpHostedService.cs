@@ -93,12 +93,13 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         Log.Starting(_logger, string.IsNullOrEmpty(options.RouterId) ? Environment.MachineName : options.RouterId, platform.Name, options.Instances.Count);
         var resources = _services.GetService<VrrpResourceFactory>();
-        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac || i.UseVirtualMacForAddresses))
+        foreach (var instance in options.Instances.Where(static i => i.UseVirtualMac || i.UseVirtualMacForAddresses || i.UseIpvlan))
         {
-            // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC; others cannot.
+            // A platform that gives instances their resources (Vrrp.Linux) applies the virtual MAC and the ipvlan; others cannot.
             if (resources is null)
             {
-                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'", instance.UseVirtualMac ? "UseVirtualMac (use_vmac)" : "UseVirtualMacForAddresses (use_vmac_addr)");
+                Log.SettingIgnored(_logger, $"Instance '{instance.Name}'",
+                    instance.UseIpvlan ? "UseIpvlan (use_ipvlan)" : instance.UseVirtualMac ? "UseVirtualMac (use_vmac)" : "UseVirtualMacForAddresses (use_vmac_addr)");
             }
         }
 
@@ -115,7 +116,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
             else
             {
-                driver.AddRouter(configuration, resources.Create(_services, instance));
+                driver.AddRouter(configuration, resources.Create(_services, options, instance));
             }
         }
 

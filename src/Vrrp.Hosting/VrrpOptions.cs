@@ -130,6 +130,18 @@ public sealed class VrrpOptions
     public TimeSpan GnaInterval { get; set; }
 
     /// <summary>
+    /// The start of the names of the interfaces named automatically (<c>vmac_prefix</c>): an instance's virtual-MAC
+    /// interface or ipvlan without a name, and the addresses' virtual-MAC interfaces unless
+    /// <see cref="VirtualMacAddressPrefix"/> is set. Null is keepalived's <c>vrrp</c>: <c>vrrp.VRID</c>, then (the
+    /// name taken by an earlier instance) <c>vrrp1.VRID</c>, <c>vrrp2.VRID</c>... (IPv6 <c>vrrp6.VRID</c> first), cut
+    /// to 15 characters at the end of the prefix, as keepalived 2.2.7 names them. Applied by the Linux platform.
+    /// </summary>
+    public string? VirtualMacPrefix { get; set; }
+
+    /// <summary>The start of the names of the addresses' virtual-MAC interfaces (<c>vmac_addr_prefix</c>; <see cref="VrrpInstanceOptions.UseVirtualMacForAddresses"/>); null for <see cref="VirtualMacPrefix"/>.</summary>
+    public string? VirtualMacAddressPrefix { get; set; }
+
+    /// <summary>
     /// Interfaces whose announcements are paced together (keepalived <c>garp_group</c>): on the interfaces of one group,
     /// gratuitous ARPs and unsolicited neighbour advertisements of every instance share one gap. A group replaces
     /// <see cref="GarpInterval"/> and <see cref="GnaInterval"/> on its interfaces, as keepalived's does.
@@ -287,7 +299,7 @@ public sealed class VrrpInstanceOptions
     /// <summary>Carry the addresses on a macvlan with the virtual MAC (<c>use_vmac</c>).</summary>
     public bool UseVirtualMac { get; set; }
 
-    /// <summary>The macvlan interface name for <see cref="UseVirtualMac"/>; default <c>vrrp.VRID</c>.</summary>
+    /// <summary>The macvlan interface name for <see cref="UseVirtualMac"/>; default <c>vrrp.VRID</c>, named as keepalived names it (see <see cref="VrrpOptions.VirtualMacPrefix"/>).</summary>
     public string? VirtualMacInterface { get; set; }
 
     /// <summary>
@@ -296,6 +308,28 @@ public sealed class VrrpInstanceOptions
     /// does the same for that address). Applied by the Linux platform, as keepalived 2.2.7 does it.
     /// </summary>
     public bool UseVirtualMacForAddresses { get; set; }
+
+    /// <summary>
+    /// Run the instance on an L2 ipvlan of its interface (<c>use_ipvlan</c>), as keepalived 2.2.7 does: the ipvlan
+    /// (it shares the interface's MAC) is created at start (or adopted, when a crashed run left it) and removed at stop;
+    /// it carries <see cref="IpvlanAddress"/>, sends and receives the adverts, and carries the addresses that name no
+    /// other device and their announcements. Applied by the Linux platform; the kernel needs ipvlan support
+    /// (CONFIG_IPVLAN). Not with <see cref="UseVirtualMac"/>.
+    /// </summary>
+    public bool UseIpvlan { get; set; }
+
+    /// <summary>The ipvlan's name (<c>use_ipvlan NAME</c>); null for keepalived's default, as <see cref="VirtualMacInterface"/>'s: <c>vrrp.VRID</c> (see <see cref="VrrpOptions.VirtualMacPrefix"/>).</summary>
+    public string? IpvlanInterface { get; set; }
+
+    /// <summary>
+    /// <c>ADDRESS[/PREFIX]</c> added to the ipvlan (<c>use_ipvlan ADDRESS</c>; no prefix is a host address) and the
+    /// source of adverts unless <see cref="SourceAddress"/> names another. Required for IPv4 (keepalived keeps an IPv4
+    /// instance without it in Fault); an IPv6 instance without it sends from the ipvlan's link-local address.
+    /// </summary>
+    public string? IpvlanAddress { get; set; }
+
+    /// <summary>The ipvlan's mode (<c>use_ipvlan ... bridge|private|vepa</c>); keepalived's default is bridge.</summary>
+    public IpvlanMode IpvlanMode { get; set; }
 
     /// <summary>The network namespace of this instance, overriding <see cref="VrrpOptions.NetworkNamespace"/>.</summary>
     public string? NetworkNamespace { get; set; }

@@ -52,11 +52,75 @@ internal sealed partial class VrrpOptionsValidator
             errors.Add($"{label}: UseVirtualMac (use_vmac) needs an Interface (interface).");
         }
 
+        if (instance.UseIpvlan)
+        {
+            errors.Add($"{label}: UseIpvlan (use_ipvlan) needs an Interface (interface).");
+        }
+
         foreach (string text in instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses))
         {
             if (VirtualAddressSpec.TryParse(text, out var spec, out _) && spec.Device is null)
             {
                 errors.Add($"{label}: the instance has no Interface (interface), so the address '{text}' must name its device (dev), as keepalived.");
+            }
+        }
+    }
+
+    /// <summary>use_ipvlan: the ipvlan's name, address (of the instance's family; required for IPv4) and mode.</summary>
+    private static void CheckIpvlan(List<string> errors, string label, VrrpInstanceOptions instance, VrrpAddressFamily? family)
+    {
+        if (!instance.UseIpvlan)
+        {
+            if (instance.IpvlanInterface is { Length: > 0 } || instance.IpvlanAddress is { Length: > 0 } || instance.IpvlanMode != IpvlanMode.Bridge)
+            {
+                errors.Add($"{label}: IpvlanInterface, IpvlanAddress and IpvlanMode (use_ipvlan) are only allowed with UseIpvlan (use_ipvlan).");
+            }
+
+            return;
+        }
+
+        if (instance.UseVirtualMac)
+        {
+            errors.Add($"{label}: UseIpvlan (use_ipvlan) and UseVirtualMac (use_vmac) cannot both be set: the instance runs on one interface of its own.");
+        }
+
+        if (instance.IpvlanInterface is { Length: > 0 } name && (name.Length > 15 || name.Any(static c => c is '/' or ':' || char.IsWhiteSpace(c))))
+        {
+            errors.Add($"{label}: IpvlanInterface (use_ipvlan NAME) '{name}' is not an interface name (1..15 characters, no '/', ':' or blank).");
+        }
+
+        if (!Enum.IsDefined(instance.IpvlanMode))
+        {
+            errors.Add($"{label}: IpvlanMode (use_ipvlan) must be Bridge, Private or Vepa, got {(int)instance.IpvlanMode}.");
+        }
+
+        if (instance.IpvlanAddress is { Length: > 0 } text)
+        {
+            if (text.Contains(' ', StringComparison.Ordinal) || !TryParseVirtualAddress(text, out var address))
+            {
+                errors.Add($"{label}: IpvlanAddress (use_ipvlan ADDRESS) '{text}' is not ADDRESS or ADDRESS/PREFIX.");
+            }
+            else if (family is { } f && address.Family != f)
+            {
+                errors.Add($"{label}: IpvlanAddress (use_ipvlan ADDRESS) '{text}' is not {f}, the instance's address family (as keepalived requires).");
+            }
+        }
+        else if (family == VrrpAddressFamily.IPv4)
+        {
+            errors.Add($"{label}: UseIpvlan (use_ipvlan) on IPv4 needs IpvlanAddress (use_ipvlan ADDRESS), the ipvlan's address and advert source (keepalived keeps the instance in Fault without one).");
+        }
+
+        static bool TryParseVirtualAddress(string text, out VirtualAddress address)
+        {
+            try
+            {
+                address = VirtualAddress.Parse(text);
+                return true;
+            }
+            catch (FormatException)
+            {
+                address = default!;
+                return false;
             }
         }
     }
@@ -222,6 +286,14 @@ internal sealed partial class VrrpOptionsValidator
     /// <summary>The top-level keepalived options, the tracked processes, and what is not applied yet.</summary>
     private static void CheckKeepalivedOptions(List<string> errors, VrrpOptions options)
     {
+        foreach (var (field, prefix) in new[] { ("VirtualMacPrefix (vmac_prefix)", options.VirtualMacPrefix), ("VirtualMacAddressPrefix (vmac_addr_prefix)", options.VirtualMacAddressPrefix) })
+        {
+            if (prefix is not null && (prefix.Length == 0 || prefix.Any(static c => c is '/' or ':' || char.IsWhiteSpace(c))))
+            {
+                errors.Add($"Vrrp: {field} '{prefix}' cannot start an interface name (no '/', ':' or blank, not empty).");
+            }
+        }
+
         if (options.MulticastGroup4 is { } group4 && !(IPAddressValue.TryParse(group4, out var address4) && address4.Family == VrrpAddressFamily.IPv4 && IsIPv4Multicast(address4)))
         {
             errors.Add($"Vrrp: MulticastGroup4 (vrrp_mcast_group4) '{group4}' is not an IPv4 multicast address.");

@@ -128,6 +128,7 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             CheckNoInterface(errors, label, instance);
             CheckInterval(errors, label, instance);
             VrrpAddressFamily? family = CheckAddresses(errors, label, instance);
+            CheckIpvlan(errors, label, instance, family);
 
             if (family is { } f && instance.VirtualRouterId is >= 1 and <= 255)
             {

@@ -70,6 +70,76 @@ internal sealed partial class KeepalivedConfigBinder
         }
     }
 
+    /// <summary>
+    /// <c>use_ipvlan [IFNAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]</c> in any order, read as keepalived 2.2.7's
+    /// vrrp_ipvlan_handler: the first mode, address and name count, later ones (a name another instance already uses, a
+    /// name too long) are ignored with a warning; a second use_ipvlan is ignored.
+    /// </summary>
+    internal void ReadUseIpvlan(ConfigStatement s, VrrpInstanceOptions o)
+    {
+        if (o.UseIpvlan)
+        {
+            _d.Warning(s.Location, $"vrrp_instance '{o.Name}': use_ipvlan already specified; ignored (as keepalived does)");
+            return;
+        }
+
+        o.UseIpvlan = true;
+        bool hadMode = false;
+        foreach (var argument in s.Arguments)
+        {
+            string word = argument.Text;
+            if (word is "bridge" or "private" or "vepa")
+            {
+                if (hadMode)
+                {
+                    _d.Warning(s.Location, $"vrrp_instance '{o.Name}': ipvlan type already specified - ignoring '{word}' (as keepalived does)");
+                    continue;
+                }
+
+                o.IpvlanMode = word == "private" ? IpvlanMode.Private : word == "vepa" ? IpvlanMode.Vepa : IpvlanMode.Bridge;
+                hadMode = true;
+            }
+            else if (IsAddressWithPrefix(word))
+            {
+                if (o.IpvlanAddress is not null)
+                {
+                    _d.Warning(s.Location, $"vrrp_instance '{o.Name}': ipvlan address already specified - ignoring '{word}' (as keepalived does)");
+                    continue;
+                }
+
+                o.IpvlanAddress = word;
+            }
+            else if (o.IpvlanInterface is not null)
+            {
+                _d.Warning(s.Location, $"vrrp_instance '{o.Name}': IPVLAN interface already specified - ignoring '{word}' (as keepalived does)");
+            }
+            else if (word.Length > 15)
+            {
+                _d.Warning(s.Location, $"vrrp_instance '{o.Name}': IPVLAN interface name '{word}' too long - ignoring (as keepalived does)");
+            }
+            else if (_instances.Select(static d => d.Options).FirstOrDefault(i => i != o && (i.UseIpvlan ? i.IpvlanInterface : i.UseVirtualMac ? i.VirtualMacInterface : null) == word) is { } other)
+            {
+                _d.Warning(s.Location, $"vrrp_instance '{o.Name}': VRRP instance {other.Name} is already using {word} - ignoring name (as keepalived does)");
+            }
+            else if (IsInterfaceName(s, word))
+            {
+                o.IpvlanInterface = word;
+            }
+        }
+
+        static bool IsAddressWithPrefix(string text)
+        {
+            int slash = text.IndexOf('/', StringComparison.Ordinal);
+            if (!IPAddressValue.TryParse(slash < 0 ? text : text[..slash], out var address))
+            {
+                return false;
+            }
+
+            int max = address.Family == VrrpAddressFamily.IPv4 ? 32 : 128;
+            return slash < 0 || (int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int prefix) && prefix <= max);
+        }
+    }
+
     /// <summary><c>track_interface { IF [weight W [reverse]] }</c> of an instance or a sync group.</summary>
     internal void ReadTrackInterfaces(ConfigStatement block, List<TrackInterfaceOptions> into)
     {

@@ -17,6 +17,12 @@ internal sealed partial class KeepalivedConfigBinder
             o.VirtualMacTransmitOnBase = true;
         }
 
+        if (unicastKeyword && o.UseIpvlan && !o.UseVirtualMac)
+        {
+            // keepalived sets vmac_xmit_base here and clears it again when the instance is complete: no effect.
+            _d.Warning(draft.At, $"vrrp_instance '{o.Name}': unicast with use_ipvlan: keepalived sets vmac_xmit_base, then clears it (only valid with a vmac); no effect");
+        }
+
         if (o.VirtualMacTransmitOnBase && !o.UseVirtualMac)
         {
             _d.Warning(draft.Seen["vmac_xmit_base"], $"vrrp_instance '{o.Name}': vmac_xmit_base is only valid with use_vmac; cleared (as keepalived does)");

@@ -97,5 +97,7 @@ public static class KeepalivedConfigBuilderExtensions
         (into.ScriptUser, into.ScriptGroup) = from.ScriptUser is null ? (into.ScriptUser, into.ScriptGroup) : (from.ScriptUser, from.ScriptGroup);
         into.GarpInterval = from.GarpInterval != TimeSpan.Zero ? from.GarpInterval : into.GarpInterval;
         into.GnaInterval = from.GnaInterval != TimeSpan.Zero ? from.GnaInterval : into.GnaInterval;
+        into.VirtualMacPrefix = from.VirtualMacPrefix ?? into.VirtualMacPrefix;
+        into.VirtualMacAddressPrefix = from.VirtualMacAddressPrefix ?? into.VirtualMacAddressPrefix;
     }
 }

@@ -181,6 +181,30 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteUseIpvlan(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
+    {
+        if (o.UseIpvlan)
+        {
+            var words = new List<string> { "use_ipvlan" };
+            if (!string.IsNullOrEmpty(o.IpvlanInterface))
+            {
+                words.Add(Word(o.IpvlanInterface));
+            }
+
+            if (!string.IsNullOrEmpty(o.IpvlanAddress))
+            {
+                words.Add(Word(o.IpvlanAddress));
+            }
+
+            if (o.IpvlanMode != IpvlanMode.Bridge)
+            {
+                words.Add(o.IpvlanMode == IpvlanMode.Private ? "private" : "vepa");
+            }
+
+            w.Line(string.Join(' ', words));
+        }
+    }
+
     internal static void WriteTrackInterfaces(ConfigOutput w, VrrpInstanceOptions o, VrrpOptions all)
     {
         if (o.TrackInterfaces.Count == 0)

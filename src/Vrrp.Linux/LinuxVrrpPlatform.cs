@@ -28,6 +28,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
     private readonly RawSocketTransport _transport;
     private readonly NetlinkLinkMonitor _links;
     private readonly VirtualMacInterfaces _virtualMacs;
+    private readonly IpvlanInterfaces _ipvlans;
     private readonly Lock _acceptLock = new();
     private AcceptModeFilter? _acceptFilter;
     private int _acceptUsers;
@@ -44,6 +45,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
             _transport = new RawSocketTransport(networkNamespace);
             _links = new NetlinkLinkMonitor(_netlink, networkNamespace);
             _virtualMacs = new VirtualMacInterfaces(_netlink, networkNamespace);
+            _ipvlans = new IpvlanInterfaces(_netlink, networkNamespace);
         }
         catch
         {
@@ -168,6 +170,9 @@ public sealed class LinuxVrrpPlatform : IDisposable
 
     /// <summary>The virtual-MAC interfaces of the platform's namespace.</summary>
     internal VirtualMacInterfaces VirtualMacs => _virtualMacs;
+
+    /// <summary>The ipvlan interfaces of the platform's namespace.</summary>
+    internal IpvlanInterfaces Ipvlans => _ipvlans;
 
     /// <summary>
     /// The namespace's Accept_Mode filter, opened and installed on first use (replacing a table a crashed run left);

@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, DefaultInterface, DynamicInterfaces, AllowInterfaceChanges, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, StartupScript, ShutdownScript, Process."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, DefaultInterface, DynamicInterfaces, AllowInterfaceChanges, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, VirtualMacPrefix, VirtualMacAddressPrefix, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, StartupScript, ShutdownScript, Process."], errors);
     }
 
     [Fact]
@@ -270,6 +270,34 @@ public class ConfigurationBindingTests
         Assert.Equal(("/run/k.fifo", "/usr/local/bin/fifo"), (options.NotifyFifo!.Path, options.NotifyFifo.Script));
         var p = Assert.Single(options.TrackProcesses);
         Assert.Equal(("nginx", 2, -30, ProcessParameterMatch.Partial), (p.Process, p.Quorum, p.Weight, p.ParameterMatch));
+    }
+
+    [Fact]
+    public void Vmac_prefixes_bind_from_configuration_and_are_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "VirtualMacPrefix": "vm", "VirtualMacAddressPrefix": "va", "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal(("vm", "va"), (options!.VirtualMacPrefix, options.VirtualMacAddressPrefix));
+        (_, errors) = Load($$"""{ "Vrrp": { "VirtualMacPrefix": "v m", "VirtualMacAddressPrefix": "a/b", "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Equal(
+            ["Vrrp: VirtualMacPrefix (vmac_prefix) 'v m' cannot start an interface name (no '/', ':' or blank, not empty).",
+             "Vrrp: VirtualMacAddressPrefix (vmac_addr_prefix) 'a/b' cannot start an interface name (no '/', ':' or blank, not empty)."],
+            errors);
+    }
+
+    [Fact]
+    public void Use_ipvlan_binds_from_configuration_and_is_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "UseIpvlan": true, "IpvlanInterface": "ipv1", "IpvlanAddress": "192.0.2.21/24", "IpvlanMode": "Private" } } } }""");
+        Assert.Empty(errors);
+        var i = options!.Instances[0];
+        Assert.Equal((true, "ipv1", "192.0.2.21/24", IpvlanMode.Private), (i.UseIpvlan, i.IpvlanInterface, i.IpvlanAddress, i.IpvlanMode));
+
+        (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "IpvlanMode": "Vepa", "IpvlanInterface": "a-name-far-too-long" } } } }""");
+        Assert.Contains(errors, static e => e.Contains("IpvlanInterface, IpvlanAddress and IpvlanMode (use_ipvlan) are only allowed with UseIpvlan", StringComparison.Ordinal));
+        (_, errors) = Load($$"""{ "Vrrp": { "Instances": { "VI_1": { {{Instance}}, "UseIpvlan": true, "IpvlanInterface": "a-name-far-too-long", "IpvlanAddress": "192.0.2.300" } } } }""");
+        Assert.Contains(errors, static e => e.Contains("IpvlanInterface (use_ipvlan NAME) 'a-name-far-too-long' is not an interface name", StringComparison.Ordinal));
+        Assert.Contains(errors, static e => e.Contains("IpvlanAddress (use_ipvlan ADDRESS) '192.0.2.300' is not ADDRESS or ADDRESS/PREFIX", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -152,6 +152,8 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 enable_script_security
                 script_user nobody nogroup
                 fifo_write_vrrp_states_on_reload
+                vmac_prefix vm
+                vmac_addr_prefix va
                 startup_script /bin/true
                 shutdown_script "/bin/echo bye" root
                 shutdown_script_timeout 3

@@ -24,6 +24,8 @@ internal sealed class ConfigGenerator(int seed)
             MulticastGroup6 = Chance(0.2) ? $"ff02::{_random.Next(1, 0x10000):x}" : null,
             GarpInterval = Chance(0.2) ? TimeSpan.FromMilliseconds(_random.Next(1, 2000)) : TimeSpan.Zero,
             GnaInterval = Chance(0.2) ? TimeSpan.FromMilliseconds(_random.Next(1, 2000)) : TimeSpan.Zero,
+            VirtualMacPrefix = Chance(0.3) ? "vm" + (char)('a' + _random.Next(0, 26)) : null,
+            VirtualMacAddressPrefix = Chance(0.2) ? "va" + (char)('a' + _random.Next(0, 26)) : null,
             EnableScriptSecurity = Chance(0.3),
             FifoWriteStatesOnReload = Chance(0.2),
             // Below twice the shortest advert interval (10 ms), which keepalived would cut with a message.
@@ -263,6 +265,16 @@ internal sealed class ConfigGenerator(int seed)
             o.VirtualMacInterface = Chance(0.5) ? $"vrrp.{index + 1}" : null;
         }
 
+        else if (o.UnicastPeers.Count == 0 && !o.CheckUnicastSource && Chance(0.15))
+        {
+            // use_ipvlan (not with unicast: keepalived complains, see DataPlaneKeywordTests): an address (required for IPv4), a name (keepalived's default for IPv4 only: for IPv6 it
+            // depends on the names the instances before have taken), a mode.
+            o.UseIpvlan = true;
+            o.IpvlanInterface = ipv6 || Chance(0.5) ? $"ipvl.{index + 1}" : null;
+            o.IpvlanAddress = !ipv6 || Chance(0.7) ? Address(ipv6) + (Chance(0.5) ? $"/{_random.Next(8, ipv6 ? 129 : 33)}" : "") : null;
+            o.IpvlanMode = (IpvlanMode)_random.Next(0, 3);
+        }
+
         o.UseVirtualMacForAddresses = Chance(0.15);
 
         int tracked = _random.Next(0, 4);
@@ -340,7 +352,7 @@ internal sealed class ConfigGenerator(int seed)
         o.MulticastGroup = o.UnicastPeers.Count == 0 && Chance(0.2) ? (ipv6 ? $"ff02::{_random.Next(0x13, 0x10000):x}" : $"224.0.{_random.Next(0, 256)}.{_random.Next(19, 256)}") : null;
         o.NotifyMasterRxLowerPriority = Maybe(CommandLine);
         o.NotifyPriorityChanges = Chance(0.3) ? Chance(0.5) : null;
-        o.PromoteSecondaries = !o.UseVirtualMac && Chance(0.2); // keepalived ignores it with use_vmac, with a complaint
+        o.PromoteSecondaries = !o.UseVirtualMac && !o.UseIpvlan && Chance(0.2); // keepalived ignores it with use_vmac, with a complaint
         o.NotifyDeleted = Chance(0.2) ? CommandLine() : null;
         o.ReportDeleted = o.NotifyDeleted is not null || Chance(0.2);
         if ((o.NotifyMaster ?? o.NotifyBackup ?? o.NotifyFault ?? o.NotifyStop ?? o.Notify ?? o.NotifyMasterRxLowerPriority ?? o.NotifyDeleted) is not null && Chance(0.3))

@@ -127,6 +127,124 @@ public class DataPlaneKeywordTests
     }
 
     [Fact]
+    public void Use_ipvlan_reads_its_words_in_any_order_as_keepalived_and_keeps_the_first_of_each()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                use_ipvlan private 192.0.2.21/24 ipv1 vepa 192.0.2.22 ipv9
+                virtual_ipaddress {
+                    192.0.2.100
+                }
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                use_ipvlan 2001:db8::5 ipv1 averyveryverylongname
+                use_ipvlan ipv7
+                virtual_ipaddress {
+                    2001:db8::100
+                }
+            }
+            vrrp_instance VI_3 {
+                interface eth1
+                virtual_router_id 3
+                use_ipvlan 192.0.2.23
+                virtual_ipaddress {
+                    192.0.2.101
+                }
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:4: warning: vrrp_instance 'VI_1': ipvlan type already specified - ignoring 'vepa' (as keepalived does)",
+                "keepalived.conf:4: warning: vrrp_instance 'VI_1': ipvlan address already specified - ignoring '192.0.2.22' (as keepalived does)",
+                "keepalived.conf:4: warning: vrrp_instance 'VI_1': IPVLAN interface already specified - ignoring 'ipv9' (as keepalived does)",
+                "keepalived.conf:12: warning: vrrp_instance 'VI_2': VRRP instance VI_1 is already using ipv1 - ignoring name (as keepalived does)",
+                "keepalived.conf:12: warning: vrrp_instance 'VI_2': IPVLAN interface name 'averyveryverylongname' too long - ignoring (as keepalived does)",
+                "keepalived.conf:13: warning: vrrp_instance 'VI_2': use_ipvlan already specified; ignored (as keepalived does)",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        var (vi1, vi2, vi3) = (result.Options.Instances[0], result.Options.Instances[1], result.Options.Instances[2]);
+        Assert.Equal((true, "ipv1", "192.0.2.21/24", IpvlanMode.Private), (vi1.UseIpvlan, vi1.IpvlanInterface, vi1.IpvlanAddress, vi1.IpvlanMode));
+        Assert.Equal((true, null, "2001:db8::5", IpvlanMode.Bridge), (vi2.UseIpvlan, vi2.IpvlanInterface, vi2.IpvlanAddress, vi2.IpvlanMode));
+        Assert.Equal((true, null, "192.0.2.23", IpvlanMode.Bridge), (vi3.UseIpvlan, vi3.IpvlanInterface, vi3.IpvlanAddress, vi3.IpvlanMode));
+        Assert.Contains("use_ipvlan ipv1 192.0.2.21/24 private", KeepalivedConfigWriter.Write(result.Options), StringComparison.Ordinal);
+
+        // The address is the advert source unless mcast_src_ip names one (keepalived: whichever line comes first).
+        Assert.Equal(IPAddressValue.Parse("192.0.2.21"), DriverConfiguration.Create(result.Options, vi1).SourceAddress);
+    }
+
+    [Fact]
+    public void Vmac_prefixes_and_the_deprecated_vrrp_vmac_garp_intvl_are_read_as_keepalived_reads_them()
+    {
+        var result = ReadAndRoundTrip("""
+            global_defs {
+                vmac_prefix vm
+                vmac_prefix other
+                vmac_addr_prefix va
+                vrrp_vmac_garp_intvl 30 all
+            }
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                use_vmac
+            }
+            vrrp_instance VI_2 {
+                interface eth0
+                virtual_router_id 2
+                garp_extra_if 5
+            }
+            """);
+        Assert.Equal(
+            [
+                "keepalived.conf:3: warning: vmac_prefix is already set; this one is ignored (as keepalived does)",
+                "keepalived.conf:5: warning: vrrp_vmac_garp_intvl is deprecated (as keepalived says): read as vrrp_garp_extra_if",
+            ],
+            result.Diagnostics.Select(static d => d.ToString()));
+        Assert.Equal(("vm", "va"), (result.Options.VirtualMacPrefix, result.Options.VirtualMacAddressPrefix));
+        var (vi1, vi2) = (result.Options.Instances[0], result.Options.Instances[1]);
+        Assert.Equal((TimeSpan.FromSeconds(30), true), (vi1.GarpExtraInterfacesInterval, vi1.GarpExtraInterfacesAll)); // the global default
+        Assert.Equal((TimeSpan.FromSeconds(5), false), (vi2.GarpExtraInterfacesInterval, vi2.GarpExtraInterfacesAll));  // the instance's own
+        string written = KeepalivedConfigWriter.Write(result.Options);
+        Assert.Contains("vmac_prefix vm\n", written, StringComparison.Ordinal);
+        Assert.Contains("vmac_addr_prefix va\n", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unicast_with_use_ipvlan_is_warned_as_keepalived_complains_and_changes_nothing()
+    {
+        var result = ReadAndRoundTrip("""
+            vrrp_instance VI_1 {
+                interface eth0
+                virtual_router_id 1
+                use_ipvlan 192.0.2.21/24
+                unicast_peer {
+                    192.0.2.12
+                }
+            }
+            """);
+        Assert.Equal(
+            ["keepalived.conf:1: warning: vrrp_instance 'VI_1': unicast with use_ipvlan: keepalived sets vmac_xmit_base, then clears it (only valid with a vmac); no effect"],
+            result.Diagnostics.Select(static d => d.ToString()));
+        Assert.False(result.Options.Instances[0].VirtualMacTransmitOnBase);
+    }
+
+    [Theory]
+    [InlineData("use_ipvlan", "UseIpvlan (use_ipvlan) on IPv4 needs IpvlanAddress")]
+    [InlineData("use_ipvlan 2001:db8::5", "IpvlanAddress (use_ipvlan ADDRESS) '2001:db8::5' is not IPv4")]
+    [InlineData("use_ipvlan 192.0.2.5;use_vmac", "UseIpvlan (use_ipvlan) and UseVirtualMac (use_vmac) cannot both be set")]
+    public void Use_ipvlan_that_keepalived_would_leave_in_fault_is_refused(string lines, string error)
+    {
+        var options = KeepalivedConfigReader.ReadText(
+            "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n " + lines.Replace(";", "\n ", StringComparison.Ordinal) + "\n virtual_ipaddress {\n 192.0.2.100\n }\n}\n").Options;
+        var result = new VrrpOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, e => e.Contains(error, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unicast_settings_and_their_adjustments()
     {
         var result = ReadAndRoundTrip("""

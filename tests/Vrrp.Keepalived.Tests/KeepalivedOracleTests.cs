@@ -84,7 +84,8 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             {
                 ["VRRP Version"] = o.Version == Vrrp.VrrpVersion.V2 ? "2" : "3",
                 ["Interface"] = o.UseVirtualMac
-                    ? $"{o.VirtualMacInterface ?? $"vrrp.{o.VirtualRouterId}"}, vmac on {o.Interface}{(o.VirtualMacTransmitOnBase ? ", xmit base i/f" : "")}"
+                    ? $"{o.VirtualMacInterface ?? $"{read.Options.VirtualMacPrefix ?? "vrrp"}.{o.VirtualRouterId}"}, vmac on {o.Interface}{(o.VirtualMacTransmitOnBase ? ", xmit base i/f" : "")}"
+                    : o.UseIpvlan ? $"{o.IpvlanInterface ?? $"{read.Options.VirtualMacPrefix ?? "vrrp"}.{o.VirtualRouterId}"}, ipvlan on {o.Interface}"
                     : o.Interface,
                 ["Virtual Router ID"] = o.VirtualRouterId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Priority"] = o.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -115,6 +116,16 @@ public sealed partial class KeepalivedOracleTests : IDisposable
                 o.UseVirtualMacForAddresses == k.Fields.ContainsKey(KeepalivedDump.VirtualMacForAddresses),
                 $"{context}: use_vmac_addr: reader {o.UseVirtualMacForAddresses}, keepalived {k.Fields.ContainsKey(KeepalivedDump.VirtualMacForAddresses)}");
 
+            // use_ipvlan: the name, the address and the mode keepalived understood.
+            if (o.UseIpvlan && !o.UseVirtualMacForAddresses)
+            {
+                Assert.True(k.Fields.TryGetValue(KeepalivedDump.Ipvlan, out string? ipvlan), $"{context}: keepalived's dump has no '{KeepalivedDump.Ipvlan}' line");
+                string mode = o.IpvlanMode.ToString().ToLowerInvariant();
+                Assert.True(ipvlan.StartsWith($"i/f {o.IpvlanInterface ?? $"{read.Options.VirtualMacPrefix ?? "vrrp"}.{o.VirtualRouterId}"}, ", StringComparison.Ordinal) && ipvlan.EndsWith($", type {mode}", StringComparison.Ordinal), $"{context}: use_ipvlan: keepalived '{ipvlan}'");
+                string? address = o.IpvlanAddress is null ? null : VirtualAddressSpec.Parse(o.IpvlanAddress).Address.Address.ToString();
+                Assert.True(address is null ? !ipvlan.Contains("i/f address", StringComparison.Ordinal) : ipvlan.Contains($"i/f address = {address}", StringComparison.Ordinal), $"{context}: use_ipvlan address {address}: keepalived '{ipvlan}'");
+            }
+
             foreach (var (field, value) in expected)
             {
                 Assert.True(k.Fields.TryGetValue(field, out string? actual), $"{context}: keepalived's dump has no '{field}'");
@@ -140,7 +151,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
             AssertCommand(context, "Deleted state transition script", o.NotifyDeleted, k);
             Assert.Equal(o.ReportDeleted ? "Deleted" : "Fault", k.Fields["Notify deleted"]);
             Assert.Equal(o.NotifyPriorityChanges == true ? "true" : "false", k.Fields["Notify priority changes"]);
-            Assert.Equal(o.PromoteSecondaries && !o.UseVirtualMac ? "enabled" : "disabled", k.Fields["Promote_secondaries"]);
+            Assert.Equal(o.PromoteSecondaries && !o.UseVirtualMac && !o.UseIpvlan ? "enabled" : "disabled", k.Fields["Promote_secondaries"]);
             AssertKeepalivedOptions(context, o, read.Options, k);
         }
 
@@ -499,6 +510,9 @@ internal sealed class KeepalivedDump
     /// <summary>The line keepalived's dump has for <c>use_vmac_addr</c>.</summary>
     public const string VirtualMacForAddresses = "Use VMAC for VIPs on other interfaces";
 
+    /// <summary>The start of the line keepalived's dump has for <c>use_ipvlan</c> (when there is no use_vmac_addr line).</summary>
+    public const string Ipvlan = "Use IPVLAN";
+
     public static KeepalivedDump Parse(string text)
     {
         var dump = new KeepalivedDump();
@@ -535,6 +549,10 @@ internal sealed class KeepalivedDump
             else if (trimmed == VirtualMacForAddresses)
             {
                 current.Fields[VirtualMacForAddresses] = "";
+            }
+            else if (trimmed.StartsWith(Ipvlan + ", ", StringComparison.Ordinal))
+            {
+                current.Fields[Ipvlan] = trimmed[(Ipvlan.Length + 2)..]; // "i/f vrrp.5, is_up = false, i/f address = 192.0.2.1/24, type private"
             }
             else if (trimmed.EndsWith(" :", StringComparison.Ordinal) || trimmed.StartsWith("Virtual IP (", StringComparison.Ordinal))
             {

@@ -113,6 +113,8 @@ public class VrrpdCommandLineTests
             ScriptGroup = "nogroup",
             GarpInterval = TimeSpan.FromMilliseconds(1),
             GnaInterval = TimeSpan.FromMilliseconds(2),
+            VirtualMacPrefix = "vm",
+            VirtualMacAddressPrefix = "va",
             TrackProcesses = [new() { Name = "P" }],
             ReleaseOnStop = false,
             FifoWriteStatesOnReload = true,

@@ -32,7 +32,7 @@ public interface IVrrpTrackerSource
 }
 
 /// <summary>The resource factory registered with <c>UseVirtualRouterResources</c> (a service of the container).</summary>
-internal sealed class VrrpResourceFactory(Func<IServiceProvider, VrrpInstanceOptions, VirtualRouterResources?> create)
+internal sealed class VrrpResourceFactory(Func<IServiceProvider, VrrpOptions, VrrpInstanceOptions, VirtualRouterResources?> create)
 {
-    public VirtualRouterResources? Create(IServiceProvider services, VrrpInstanceOptions instance) => create(services, instance);
+    public VirtualRouterResources? Create(IServiceProvider services, VrrpOptions options, VrrpInstanceOptions instance) => create(services, options, instance);
 }

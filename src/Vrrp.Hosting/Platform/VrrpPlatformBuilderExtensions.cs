@@ -22,6 +22,21 @@ public static class VrrpPlatformBuilderExtensions
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static IVrrpBuilder UseVirtualRouterResources(this IVrrpBuilder builder, Func<IServiceProvider, VrrpInstanceOptions, VirtualRouterResources?> factory)
     {
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.UseVirtualRouterResources((services, _, instance) => factory(services, instance));
+    }
+
+    /// <summary>
+    /// As <see cref="UseVirtualRouterResources(IVrrpBuilder, Func{IServiceProvider, VrrpInstanceOptions, VirtualRouterResources?})"/>,
+    /// with the options the instance belongs to (at start, or of a reload), for resources that depend on the other
+    /// instances or on global settings (Vrrp.Linux: the names keepalived gives interfaces, <c>vmac_prefix</c>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates an instance's resources from all the options and the instance's, or returns null for none.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IVrrpBuilder UseVirtualRouterResources(this IVrrpBuilder builder, Func<IServiceProvider, VrrpOptions, VrrpInstanceOptions, VirtualRouterResources?> factory)
+    {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);
         builder.Services.RemoveAll<VrrpResourceFactory>();

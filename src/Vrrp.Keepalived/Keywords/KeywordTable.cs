@@ -149,6 +149,15 @@ internal static class KeywordTable
         k.Ignored("vrrp_skip_check_adv_addr", "an advert is never dropped for its address list, a difference is only logged");
         k.Custom("vrrp_min_garp", BlockUse.No, static (b, s, _) => ReadMinGarp(b, s)); // written as the settings it stands for
         k.Custom("vrrp_garp_extra_if", BlockUse.No, static (b, s, _) => b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals[s.Keyword] = (interval, all)));
+        k.Custom("vrrp_vmac_garp_intvl", BlockUse.No, static (b, s, _) =>
+        {
+            b.Warning(s, "vrrp_vmac_garp_intvl is deprecated (as keepalived says): read as vrrp_garp_extra_if");
+            b.ReadGarpExtraInterfaces(s, (interval, all) => b.Globals["vrrp_garp_extra_if"] = (interval, all));
+        }); // written as the instances' garp_extra_if
+
+        // The names of the interfaces keepalived names itself (vrrp.c create_vmac_name; applied by Vrrp.Linux).
+        k.Value("vmac_prefix", Syntax.Text("a name"), static o => o.VirtualMacPrefix!, static (o, v) => o.VirtualMacPrefix = v).FirstWins();
+        k.Value("vmac_addr_prefix", Syntax.Text("a name"), static o => o.VirtualMacAddressPrefix!, static (o, v) => o.VirtualMacAddressPrefix = v).FirstWins();
 
         // The VRRP process's scheduling and memory (global_parser.c; applied by vrrpd as vrrp_daemon.c applies them).
         k.Value("vrrp_priority", Syntax.Integer(-20, 19), static o => o.Process.Priority, static (o, v) => o.Process.Priority = v)
@@ -341,7 +350,7 @@ internal static class KeywordTable
         // keepalived 2.2.7's other instance keywords. What changes the protocol or the data plane is refused unless
         // vrrpd_ignore_unsupported; what has no effect here is a warning.
         k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
-        k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
+        k.Custom("use_ipvlan", BlockUse.No, static (b, s, d) => b.ReadUseIpvlan(s, d.Options), W.WriteUseIpvlan);
         k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
         k.Custom("vrf", BlockUse.No, static (b, s, d) => b.ReadVrf(s, d), static (w, o, _) => { if (o.Vrf is { } vrf) { w.Line($"vrf {W.Word(vrf)}"); } });
         k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same

@@ -6,6 +6,7 @@ using Vrrp;
 using Vrrp.Hosting;
 using Vrrp.Linux;
 using Vrrp.Linux.Processes;
+using Vrrp.Linux.Interfaces;
 using Vrrp.Linux.Resources;
 using Vrrp.Linux.Routing;
 
@@ -55,8 +56,8 @@ public static class VrrpLinuxBuilderExtensions
         }
         return builder
             .UsePlatform(static sp => sp.GetRequiredService<LinuxPlatformLifetime>().Platform)
-            .UseVirtualRouterResources(static (sp, instance) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateResources(
-                LinuxInstanceOptionsOf(instance),
+            .UseVirtualRouterResources(static (sp, options, instance) => sp.GetRequiredService<LinuxPlatformLifetime>().Linux.CreateResources(
+                LinuxInstanceOptionsOf(options, instance),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux")))
             .AddTrackerSource(static sp => new ProcessTrackerSource(
                 () => sp.GetRequiredService<IOptions<VrrpOptions>>().Value,
@@ -104,12 +105,69 @@ public static class VrrpLinuxBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// What an instance's options ask of the Linux platform, with the names keepalived 2.2.7 gives its interfaces among
+    /// all of <paramref name="all"/>'s instances (vrrp.c vrrp_complete_instance, in file order): an instance's own
+    /// interface without a name gets create_vmac_name's first free name with <c>vmac_prefix</c>, avoiding every name an
+    /// instance gives and the names earlier instances took (their own and their addresses' interfaces); its addresses'
+    /// interfaces then avoid the same (<see cref="LinuxInstanceOptions.ReservedInterfaceNames"/>).
+    /// </summary>
+    internal static LinuxInstanceOptions LinuxInstanceOptionsOf(VrrpOptions all, VrrpInstanceOptions instance)
+    {
+        string prefix = all.VirtualMacPrefix ?? VirtualMacNames.DefaultPrefix;
+        var used = new HashSet<string>(
+            all.Instances.Select(static i => i.UseIpvlan ? i.IpvlanInterface : i.UseVirtualMac ? i.VirtualMacInterface : null).OfType<string>().Where(static n => n.Length > 0),
+            StringComparer.Ordinal);
+        foreach (var other in all.Instances)
+        {
+            var options = LinuxInstanceOptionsOf(other) with { VirtualMacPrefix = all.VirtualMacPrefix, VirtualMacAddressPrefix = all.VirtualMacAddressPrefix };
+            var reserved = used.ToList();
+            var family = other.VirtualAddresses.Count > 0 && VirtualAddressSpec.TryParse(other.VirtualAddresses[0], out var first, out _) ? first.Address.Family : VrrpAddressFamily.IPv4;
+            byte vrid = (byte)Math.Clamp(other.VirtualRouterId, 0, 255);
+            if (options.UseIpvlan && options.IpvlanInterface is null)
+            {
+                options = options with { IpvlanInterface = VirtualMacNames.Create(prefix, vrid, family, used) };
+            }
+            else if (options.UseVirtualMac && !options.UseIpvlan && options.VirtualMacInterface is null)
+            {
+                options = options with { VirtualMacInterface = VirtualMacNames.Create(prefix, vrid, family, used) };
+            }
+
+            if ((options.UseIpvlan ? options.IpvlanInterface : options.UseVirtualMac ? options.VirtualMacInterface : null) is { } own)
+            {
+                used.Add(own);
+            }
+
+            options = options with { ReservedInterfaceNames = reserved };
+            if (ReferenceEquals(other, instance))
+            {
+                return options;
+            }
+
+            // The addresses' interfaces the earlier instance made, as its resources will name them.
+            var vmacs = new List<LinuxVirtualRouterResources.AddressVirtualMac>();
+            foreach (string text in other.VirtualAddresses.Concat(other.ExcludedVirtualAddresses))
+            {
+                if (VirtualAddressSpec.TryParse(text, out var spec, out _))
+                {
+                    LinuxVirtualRouterResources.PlaceAddress(options, other.Interface, vrid, family, spec.Address with { Device = spec.Device }, used, vmacs);
+                }
+            }
+        }
+
+        return LinuxInstanceOptionsOf(instance) with { VirtualMacPrefix = all.VirtualMacPrefix, VirtualMacAddressPrefix = all.VirtualMacAddressPrefix };
+    }
+
     /// <summary>What an instance's options ask of the Linux platform: its virtual MAC, virtual routes and rules.</summary>
     internal static LinuxInstanceOptions LinuxInstanceOptionsOf(VrrpInstanceOptions instance) => new()
     {
         UseVirtualMac = instance.UseVirtualMac,
         VirtualMacInterface = string.IsNullOrEmpty(instance.VirtualMacInterface) ? null : instance.VirtualMacInterface,
         VirtualMacTransmitBase = instance.VirtualMacTransmitOnBase,
+        UseIpvlan = instance.UseIpvlan,
+        IpvlanInterface = instance.UseIpvlan && !string.IsNullOrEmpty(instance.IpvlanInterface) ? instance.IpvlanInterface : null,
+        IpvlanAddress = instance.UseIpvlan && !string.IsNullOrEmpty(instance.IpvlanAddress) ? VirtualAddress.Parse(instance.IpvlanAddress) : null,
+        IpvlanMode = instance.IpvlanMode,
         PromoteSecondaries = instance.PromoteSecondaries,
         UseVirtualMacForAddresses = instance.UseVirtualMacForAddresses,
         VirtualMacAddresses = [.. instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses).Select(static a => VirtualAddressSpec.Parse(a))

@@ -38,9 +38,22 @@ internal sealed class VirtualMacInterfaces(RouteNetlink netlink, string? network
     private readonly Dictionary<string, ParentSettings> _parents = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>keepalived's default name: <c>vrrp.VRID</c>, or <c>vrrp6.VRID</c> for IPv6.</summary>
-    internal static string DefaultName(byte virtualRouterId, VrrpAddressFamily family) =>
-        family == VrrpAddressFamily.IPv4 ? $"vrrp.{virtualRouterId}" : $"vrrp6.{virtualRouterId}";
+    /// <summary>
+    /// The name of an instance's own interface when neither it nor the host names it: <c>PREFIX.VRID</c>, or
+    /// <c>PREFIX6.VRID</c> for IPv6 (keepalived's name for an IPv6 instance when an IPv4 one of the same VRID has the
+    /// first; AddVrrp's hosts name interfaces as keepalived does across all their instances, see VirtualMacNames).
+    /// </summary>
+    internal static string DefaultName(byte virtualRouterId, VrrpAddressFamily family, string? prefix = null)
+    {
+        prefix ??= VirtualMacNames.DefaultPrefix;
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        if (family == VrrpAddressFamily.IPv6)
+        {
+            used.Add(VirtualMacNames.Create(prefix, virtualRouterId, VrrpAddressFamily.IPv4, used));
+        }
+
+        return VirtualMacNames.Create(prefix, virtualRouterId, family, used);
+    }
 
     /// <summary>
     /// Creates the interface, or with <paramref name="adopt"/> takes over one of that name that is already a macvlan

@@ -24,5 +24,11 @@ internal sealed record LinkInfo(int Index, string Name, uint Flags, byte[] Hardw
     /// <summary>A macvlan (a virtual-MAC interface): VRRP adverts are received on its parent (see RawVrrpSocketPair).</summary>
     internal bool IsMacvlan => Kind == "macvlan" && ParentIndex > 0 && ParentIndex != Index;
 
+    /// <summary>An ipvlan's IFLA_IPVLAN_MODE (0 l2, 1 l3, 2 l3s), or -1.</summary>
+    internal int IpvlanMode { get; init; } = -1;
+
+    /// <summary>An ipvlan's IFLA_IPVLAN_FLAGS (0 bridge, 1 private, 2 vepa), or -1.</summary>
+    internal int IpvlanFlags { get; init; } = -1;
+
     internal bool IsUp => (Flags & Nl.IFF_UP) != 0 && (Flags & Nl.IFF_RUNNING) != 0;
 }

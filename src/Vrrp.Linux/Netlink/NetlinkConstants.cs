@@ -64,6 +64,9 @@ internal static class Nl
     internal const ushort IFLA_INFO_DATA = 2;
     internal const ushort IFLA_MACVLAN_MODE = 1;
     internal const uint MACVLAN_MODE_BRIDGE = 4;
+    internal const ushort IFLA_IPVLAN_MODE = 1;
+    internal const ushort IFLA_IPVLAN_FLAGS = 2;
+    internal const ushort IPVLAN_MODE_L2 = 0;
     internal const ushort NLA_F_NESTED = 0x8000;
     internal const ushort IFLA_AF_SPEC = 26;
     internal const ushort IFLA_INET6_ADDR_GEN_MODE = 8;

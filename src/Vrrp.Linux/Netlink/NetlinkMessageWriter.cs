@@ -85,6 +85,14 @@ internal ref struct NetlinkMessageWriter
         AddAttribute(type, v);
     }
 
+    /// <summary>A u16 in host (little-endian) order (IFLA_IPVLAN_MODE, IFLA_IPVLAN_FLAGS).</summary>
+    internal void AddUInt16(ushort type, ushort value)
+    {
+        Span<byte> v = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(v, value);
+        AddAttribute(type, v);
+    }
+
     /// <summary>A u32 in network order (nf_tables attributes are NLA_BE32).</summary>
     internal void AddUInt32BigEndian(ushort type, uint value)
     {

@@ -235,6 +235,31 @@ internal sealed partial class RouteNetlink : IDisposable
     }
 
     /// <summary>
+    /// RTM_NEWLINK creating an ipvlan in L2 mode on <paramref name="parent"/> with the IPVLAN_F_* <paramref name="flags"/>
+    /// (0 bridge, 1 private, 2 vepa), up in the same request, as keepalived 2.2.7's netlink_link_add_ipvlan asks for it.
+    /// </summary>
+    internal void CreateIpvlan(LinkInfo parent, string name, ushort flags)
+    {
+        _socket.Execute(
+            Nl.RTM_NEWLINK,
+            Nl.NLM_F_CREATE | Nl.NLM_F_EXCL,
+            (ref NetlinkMessageWriter w) =>
+            {
+                w.WriteIfInfo(Nl.AF_UNSPEC, 0, Nl.IFF_UP, Nl.IFF_UP);
+                w.AddUInt32(Nl.IFLA_LINK, (uint)parent.Index);
+                w.AddString(Nl.IFLA_IFNAME, name);
+                int info = w.BeginNested(Nl.IFLA_LINKINFO);
+                w.AddString(Nl.IFLA_INFO_KIND, "ipvlan");
+                int data = w.BeginNested(Nl.IFLA_INFO_DATA);
+                w.AddUInt16(Nl.IFLA_IPVLAN_MODE, Nl.IPVLAN_MODE_L2);
+                w.AddUInt16(Nl.IFLA_IPVLAN_FLAGS, flags);
+                w.EndNested(data);
+                w.EndNested(info);
+            },
+            $"create ipvlan {name} (l2, flags {flags}) on {parent.Name}{Where}");
+    }
+
+    /// <summary>
     /// RTM_NEWLINK (change) turning off IPv6 address generation (IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_ADDR_GEN_MODE
     /// none): no automatic link-local address, which on a virtual-MAC interface would be the same on every router.
     /// </summary>
@@ -369,6 +394,7 @@ internal sealed partial class RouteNetlink : IDisposable
         byte[] mac = [];
         int parent = 0;
         string? kind = null;
+        int ipvlanMode = -1, ipvlanFlags = -1;
         var attributes = new NetlinkAttributeReader(m.Payload[Nl.IfInfoLength..]);
         while (attributes.TryRead(out ushort type, out var value))
         {
@@ -393,11 +419,31 @@ internal sealed partial class RouteNetlink : IDisposable
                     {
                         kind = NetlinkAttributeReader.ReadString(infoValue);
                     }
+                    else if (infoType == Nl.IFLA_INFO_DATA)
+                    {
+                        // The ipvlan's mode and flags (read whatever the kind: only an ipvlan's are used).
+                        var data = new NetlinkAttributeReader(infoValue);
+                        while (data.TryRead(out ushort dataType, out var dataValue))
+                        {
+                            if (dataValue.Length >= 2 && dataType == Nl.IFLA_IPVLAN_MODE)
+                            {
+                                ipvlanMode = BinaryPrimitives.ReadUInt16LittleEndian(dataValue);
+                            }
+                            else if (dataValue.Length >= 2 && dataType == Nl.IFLA_IPVLAN_FLAGS)
+                            {
+                                ipvlanFlags = BinaryPrimitives.ReadUInt16LittleEndian(dataValue);
+                            }
+                        }
+                    }
                 }
             }
         }
 
-        return new LinkInfo(index, name, flags, mac, parent, kind);
+        return new LinkInfo(index, name, flags, mac, parent, kind)
+        {
+            IpvlanMode = kind == "ipvlan" ? ipvlanMode : -1,
+            IpvlanFlags = kind == "ipvlan" ? ipvlanFlags : -1,
+        };
     }
 
     /// <summary>Parses an RTM_NEWADDR / RTM_DELADDR payload.</summary>

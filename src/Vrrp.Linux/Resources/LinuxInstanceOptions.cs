@@ -1,10 +1,11 @@
+using Vrrp.Hosting;
 using Vrrp.Linux.Routing;
 
 namespace Vrrp.Linux;
 
 /// <summary>
 /// What one instance asks of the Linux platform besides its addresses (keepalived's <c>use_vmac</c>,
-/// <c>vmac_xmit_base</c>, <c>virtual_routes</c>, <c>virtual_rules</c>): give it to
+/// <c>vmac_xmit_base</c>, <c>use_ipvlan</c>, <c>virtual_routes</c>, <c>virtual_rules</c>): give it to
 /// <see cref="LinuxVrrpPlatform.CreateResources"/>. Accept_Mode comes from the instance's own configuration.
 /// </summary>
 public sealed record LinuxInstanceOptions
@@ -12,6 +13,7 @@ public sealed record LinuxInstanceOptions
     private readonly IReadOnlyList<VirtualRoute> _routes = [];
     private readonly IReadOnlyList<VirtualRule> _rules = [];
     private readonly IReadOnlyList<IPAddressValue> _virtualMacAddresses = [];
+    private readonly IReadOnlyList<string> _reservedInterfaceNames = [];
 
     /// <summary>
     /// Run the instance on a virtual-MAC interface (keepalived <c>use_vmac</c>): a macvlan with 00-00-5E-00-01-VRID
@@ -24,6 +26,25 @@ public sealed record LinuxInstanceOptions
 
     /// <summary>The virtual-MAC interface's name, or null for keepalived's default <c>vrrp.VRID</c> (<c>vrrp6.VRID</c>).</summary>
     public string? VirtualMacInterface { get; init; }
+
+    /// <summary>
+    /// Run the instance on an L2 ipvlan of its interface (keepalived <c>use_ipvlan</c>): created on the instance's
+    /// interface at start as keepalived 2.2.7 creates it (or adopted, when a crashed run left a matching one) and removed
+    /// at stop. It shares the interface's MAC, carries <see cref="IpvlanAddress"/> (the advert source unless the
+    /// instance names one), sends and receives the adverts, and carries the addresses that name no other device and
+    /// their announcements. The kernel needs ipvlan support (CONFIG_IPVLAN): without it the instance does not start
+    /// (keepalived's stays in Fault). Not with <see cref="UseVirtualMac"/>.
+    /// </summary>
+    public bool UseIpvlan { get; init; }
+
+    /// <summary>The ipvlan's name, or null for keepalived's default <c>vrrp.VRID</c> (<c>vrrp6.VRID</c>), as for <see cref="VirtualMacInterface"/>.</summary>
+    public string? IpvlanInterface { get; init; }
+
+    /// <summary>The ipvlan's address (keepalived <c>use_ipvlan ADDRESS[/PREFIX]</c>), or null; an IPv4 instance needs one.</summary>
+    public VirtualAddress? IpvlanAddress { get; init; }
+
+    /// <summary>The ipvlan's mode: bridge (keepalived's default), private or vepa.</summary>
+    public IpvlanMode IpvlanMode { get; init; }
 
     /// <summary>
     /// keepalived <c>vmac_xmit_base</c>: adverts are sent and received on the instance's own interface (its MAC and
@@ -58,6 +79,27 @@ public sealed record LinuxInstanceOptions
     {
         get => _virtualMacAddresses;
         init => _virtualMacAddresses = [.. value ?? throw new ArgumentNullException(nameof(VirtualMacAddresses))];
+    }
+
+    /// <summary>
+    /// keepalived <c>vmac_prefix</c>: the start of the names of the interfaces named automatically (the instance's own
+    /// virtual-MAC interface or ipvlan when <see cref="VirtualMacInterface"/> / <see cref="IpvlanInterface"/> is null,
+    /// and the addresses' virtual-MAC interfaces unless <see cref="VirtualMacAddressPrefix"/> is set); null for
+    /// keepalived's <c>vrrp</c>. Names are cut to 15 characters at the end of the prefix, as keepalived cuts them.
+    /// </summary>
+    public string? VirtualMacPrefix { get; init; }
+
+    /// <summary>keepalived <c>vmac_addr_prefix</c>: the start of the names of the addresses' virtual-MAC interfaces (<see cref="UseVirtualMacForAddresses"/>); null for <see cref="VirtualMacPrefix"/>.</summary>
+    public string? VirtualMacAddressPrefix { get; init; }
+
+    /// <summary>
+    /// Names the interfaces named automatically avoid, as keepalived's create_vmac_name avoids the names of the other
+    /// instances' interfaces (AddVrrp with UseLinux fills it from the instances before this one).
+    /// </summary>
+    public IReadOnlyList<string> ReservedInterfaceNames
+    {
+        get => _reservedInterfaceNames;
+        init => _reservedInterfaceNames = [.. value ?? throw new ArgumentNullException(nameof(ReservedInterfaceNames))];
     }
 
     /// <summary>Routes installed while master, removed otherwise (keepalived <c>virtual_routes</c>).</summary>

@@ -32,6 +32,8 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private string _baseInterface = "";
     private string? _virtualMac;
     private bool _virtualMacHeld;
+    private string? _ipvlan;
+    private bool _ipvlanHeld;
     private List<AddressVirtualMac> _addressVirtualMacs = [];
     private readonly List<string> _heldAddressVirtualMacs = [];
     private AcceptModeFilter? _filter;
@@ -41,6 +43,9 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     /// <summary>The virtual-MAC interface the instance runs on (or announces from), once configured.</summary>
     internal string? VirtualMacInterface => _virtualMac;
 
+    /// <summary>The ipvlan the instance runs on (keepalived <c>use_ipvlan</c>), once configured.</summary>
+    internal string? IpvlanInterface => _ipvlan;
+
     /// <inheritdoc />
     public override VirtualRouterConfiguration Configure(VirtualRouterConfiguration configuration)
     {
@@ -49,12 +54,24 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         _filtering = !configuration.AcceptMode && !configuration.IsAddressOwner;
         configuration = TrackRoutingInterfaces(configuration);
         configuration = PlaceAddressVirtualMacs(configuration);
+        if (options.UseIpvlan)
+        {
+            // Everything on the ipvlan, as keepalived: adverts (from its address unless the instance names a source),
+            // addresses and announcements. An ipvlan in L2 mode receives the multicast adverts itself.
+            _ipvlan = options.IpvlanInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family, options.VirtualMacPrefix);
+            return configuration with
+            {
+                InterfaceName = _ipvlan,
+                SourceAddress = configuration.SourceAddress ?? options.IpvlanAddress?.Address,
+            };
+        }
+
         if (!options.UseVirtualMac)
         {
             return configuration;
         }
 
-        _virtualMac = options.VirtualMacInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family);
+        _virtualMac = options.VirtualMacInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family, options.VirtualMacPrefix);
         bool transmitBase = options.VirtualMacTransmitBase;
         if (!transmitBase && configuration.UnicastPeers.Count > 0)
         {
@@ -85,6 +102,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         other is LinuxVirtualRouterResources o && ReferenceEquals(o.Platform, platform) && o._filtering == _filtering &&
         o._baseInterface == _baseInterface && o.Options.UseVirtualMac == options.UseVirtualMac &&
         o.Options.VirtualMacTransmitBase == options.VirtualMacTransmitBase && o._virtualMac == _virtualMac &&
+        o._ipvlan == _ipvlan && o.Options.IpvlanMode == options.IpvlanMode && o.Options.IpvlanAddress == options.IpvlanAddress &&
         o.Options.PromoteSecondaries == options.PromoteSecondaries &&
         o._addressVirtualMacs.SequenceEqual(_addressVirtualMacs) &&
         o.Options.Routes.SequenceEqual(options.Routes) && o.Options.Rules.SequenceEqual(options.Rules);
@@ -92,15 +110,16 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private LinuxVrrpPlatform Platform => platform;
 
     /// <summary>A virtual-MAC interface for addresses (keepalived <c>use_vmac_addr</c>, an address's <c>use_vmac</c>).</summary>
-    private sealed record AddressVirtualMac(string Name, string Parent, VrrpAddressFamily Family);
+    internal sealed record AddressVirtualMac(string Name, string Parent, VrrpAddressFamily Family);
 
     /// <summary>
     /// keepalived 2.2.7's rule (vrrp.c, the VIP/eVIP loop of the instance checks): an address needs a virtual-MAC
     /// interface of its own when it is marked <c>use_vmac</c>, or with <c>use_vmac_addr</c> when it goes on another
-    /// interface or is of the other family; an address that goes on the instance's own virtual-MAC interface never does
-    /// (a <c>use_vmac</c> mark there is ignored, as keepalived ignores it with an error). One interface per parent and
-    /// family, named <c>vrrp.VRID</c> or, when the instance or an earlier one has the name, <c>vrrpN.VRID</c> (IPv6
-    /// tries <c>vrrp6.VRID</c> first), as keepalived's create_vmac_name.
+    /// interface or is of the other family; an address that goes on the instance's own virtual-MAC interface (or ipvlan)
+    /// never does (a <c>use_vmac</c> mark there is ignored, as keepalived ignores it with an error). One interface per
+    /// parent and family, named as keepalived's create_vmac_name names it (<see cref="VirtualMacNames"/>) with
+    /// <c>vmac_addr_prefix</c>, else <c>vmac_prefix</c>, else <c>vrrp</c>, avoiding the names the instance's own
+    /// interface and <see cref="LinuxInstanceOptions.ReservedInterfaceNames"/> take.
     /// </summary>
     private VirtualRouterConfiguration PlaceAddressVirtualMacs(VirtualRouterConfiguration configuration)
     {
@@ -110,42 +129,17 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             return configuration;
         }
 
-        string iface = configuration.InterfaceName;
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        if (options.UseVirtualMac)
+        var used = new HashSet<string>(options.ReservedInterfaceNames, StringComparer.Ordinal);
+        if (options.UseVirtualMac || options.UseIpvlan)
         {
-            used.Add(options.VirtualMacInterface ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family));
+            used.Add((options.UseIpvlan ? options.IpvlanInterface : options.VirtualMacInterface) ?? VirtualMacInterfaces.DefaultName(configuration.VirtualRouterId, configuration.Family, options.VirtualMacPrefix));
         }
 
-        VirtualAddress Place(VirtualAddress address)
-        {
-            bool own = address.Device is null || string.Equals(address.Device, iface, StringComparison.Ordinal);
-            bool sameFamily = address.Family == configuration.Family;
-            if (own && options.UseVirtualMac && sameFamily)
-            {
-                return address;   // on the instance's virtual-MAC interface
-            }
-
-            bool marked = options.VirtualMacAddresses.Contains(address.Address);
-            bool needs = own
-                ? marked || (options.UseVirtualMacForAddresses && !sameFamily)
-                : marked || options.UseVirtualMacForAddresses;
-            if (!needs)
-            {
-                return address;
-            }
-
-            string parent = address.Device ?? iface;
-            var vmac = _addressVirtualMacs.FirstOrDefault(v => v.Parent == parent && v.Family == address.Family);
-            if (vmac is null)
-            {
-                vmac = new AddressVirtualMac(AddressVirtualMacName(configuration.VirtualRouterId, address.Family, used), parent, address.Family);
-                used.Add(vmac.Name);
-                _addressVirtualMacs.Add(vmac);
-            }
-
-            return address with { Device = vmac.Name };
-        }
+        var vmacs = _addressVirtualMacs;
+        VirtualAddress Place(VirtualAddress address) =>
+            PlaceAddress(options, configuration.InterfaceName, configuration.VirtualRouterId, configuration.Family, address, used, vmacs) is { } device
+                ? address with { Device = device }
+                : address;
 
         return configuration with
         {
@@ -154,21 +148,44 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         };
     }
 
-    /// <summary>keepalived's create_vmac_name: <c>vrrp.VRID</c>, then <c>vrrpN.VRID</c> (N = 1, 2...; IPv6 6 first, then 1..5, 7...).</summary>
-    internal static string AddressVirtualMacName(byte virtualRouterId, VrrpAddressFamily family, ISet<string> used)
+    /// <summary>
+    /// Where one address of an instance goes (see <see cref="PlaceAddressVirtualMacs"/>): the virtual-MAC interface it
+    /// needs (added to <paramref name="vmacs"/> and <paramref name="used"/> when new), or null when it stays where it is.
+    /// </summary>
+    internal static string? PlaceAddress(LinuxInstanceOptions options, string iface, byte virtualRouterId, VrrpAddressFamily family, VirtualAddress address, ISet<string> used, List<AddressVirtualMac> vmacs)
     {
-        string name = $"vrrp.{virtualRouterId}";
-        int number = 0;
-        while (used.Contains(name))
+        bool own = address.Device is null || string.Equals(address.Device, iface, StringComparison.Ordinal);
+        bool sameFamily = address.Family == family;
+        if (own && (options.UseVirtualMac || options.UseIpvlan) && sameFamily)
         {
-            number = family == VrrpAddressFamily.IPv6
-                ? number switch { 0 => 6, 6 => 1, 5 => 7, _ => number + 1 }
-                : number + 1;
-            name = $"vrrp{number}.{virtualRouterId}";
+            return null;   // on the instance's virtual-MAC interface (or ipvlan)
         }
 
-        return name;
+        bool marked = options.VirtualMacAddresses.Contains(address.Address);
+        bool needs = own
+            ? marked || (options.UseVirtualMacForAddresses && !sameFamily)
+            : marked || options.UseVirtualMacForAddresses;
+        if (!needs)
+        {
+            return null;
+        }
+
+        string parent = address.Device ?? iface;
+        var vmac = vmacs.Find(v => v.Parent == parent && v.Family == address.Family);
+        if (vmac is null)
+        {
+            string prefix = options.VirtualMacAddressPrefix ?? options.VirtualMacPrefix ?? VirtualMacNames.DefaultPrefix;
+            vmac = new AddressVirtualMac(VirtualMacNames.Create(prefix, virtualRouterId, address.Family, used), parent, address.Family);
+            used.Add(vmac.Name);
+            vmacs.Add(vmac);
+        }
+
+        return vmac.Name;
     }
+
+    /// <summary>keepalived's create_vmac_name with its default prefix: <c>vrrp.VRID</c>, then <c>vrrpN.VRID</c> (N = 1, 2...; IPv6 6 first, then 1..5, 7...).</summary>
+    internal static string AddressVirtualMacName(byte virtualRouterId, VrrpAddressFamily family, ISet<string> used) =>
+        VirtualMacNames.Create(VirtualMacNames.DefaultPrefix, virtualRouterId, family, used);
 
     private LinuxInstanceOptions Options => options;
 
@@ -204,6 +221,23 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             }
         }
 
+        if (_ipvlan is { } ipvlan)
+        {
+            // keepalived's link_set_ipv6: IPv6 stays on for an IPv6 instance or one with addresses of the other family.
+            bool ipv6 = configuration.Family == VrrpAddressFamily.IPv6 ||
+                configuration.VirtualAddresses.Concat(configuration.ExcludedAddresses).Any(a => a.Family != configuration.Family);
+            bool created = platform.Ipvlans.Create(_baseInterface, ipvlan, options.IpvlanMode, options.IpvlanAddress, ipv6, adopt: true);
+            _ipvlanHeld = true;
+            if (created)
+            {
+                Log.IpvlanCreated(_logger, _name, ipvlan, IpvlanInterfaces.Word(options.IpvlanMode), _baseInterface);
+            }
+            else
+            {
+                Log.IpvlanAdopted(_logger, _name, ipvlan, _baseInterface);
+            }
+        }
+
         foreach (var addressVmac in _addressVirtualMacs)
         {
             bool created = platform.VirtualMacs.Create(addressVmac.Parent, configuration.VirtualRouterId, addressVmac.Family, addressVmac.Name, adopt: true);
@@ -223,7 +257,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             _filter = platform.AcquireAcceptFilter();
         }
 
-        if (options.PromoteSecondaries && _virtualMac is null && configuration.Family == VrrpAddressFamily.IPv4)
+        if (options.PromoteSecondaries && _virtualMac is null && _ipvlan is null && configuration.Family == VrrpAddressFamily.IPv4)
         {
             try
             {
@@ -339,6 +373,13 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             _virtualMacHeld = false;
             Try(ref first, "remove", "virtual-MAC interface", vmac, () => platform.VirtualMacs.Remove(vmac));
             Log.VirtualMacRemoved(_logger, _name, vmac);
+        }
+
+        if (_ipvlanHeld && _ipvlan is { } ipvlan)
+        {
+            _ipvlanHeld = false;
+            Try(ref first, "remove", "ipvlan interface", ipvlan, () => platform.Ipvlans.Remove(ipvlan));
+            Log.IpvlanRemoved(_logger, _name, ipvlan);
         }
 
         if (_promoteSecondariesHeld)

@@ -25,4 +25,13 @@ internal static partial class Log
 
     [LoggerMessage(3306, LogLevel.Information, "({Instance}) set promote_secondaries on {Interface}")]
     public static partial void PromoteSecondariesSet(ILogger logger, string instance, string @interface);
+
+    [LoggerMessage(3307, LogLevel.Information, "({Instance}) created ipvlan interface {Interface} ({Mode}) on {Parent}")]
+    public static partial void IpvlanCreated(ILogger logger, string instance, string @interface, string mode, string parent);
+
+    [LoggerMessage(3308, LogLevel.Warning, "({Instance}) adopted ipvlan interface {Interface} on {Parent} (left by a previous run)")]
+    public static partial void IpvlanAdopted(ILogger logger, string instance, string @interface, string parent);
+
+    [LoggerMessage(3309, LogLevel.Information, "({Instance}) removed ipvlan interface {Interface}")]
+    public static partial void IpvlanRemoved(ILogger logger, string instance, string @interface);
 }
