@@ -80,6 +80,11 @@ public class RoutingSpecTests
     [InlineData("10.84.0.0/16 dev eth1 rtt 1 window 65535 initcwnd 10 initrwnd 20 cwnd 30 ssthresh 40 reordering 3 fastopen_no_cookie 1",
         "10.84.0.0/16 dev eth1 rtt 1600 window 65535 initcwnd 10 initrwnd 20 cwnd 30 ssthresh 40 reordering 3 fastopen_no_cookie 1")] // rtt at least 200 ms, as keepalived
     [InlineData("local 10.85.0.1 dev eth1 scope host table 100", "local 10.85.0.1/32 dev eth1 table 100 scope host")]
+    [InlineData("10.86.0.0/16 dev eth1 realms 3/0x7", "10.86.0.0/16 dev eth1 realms 3/7")]
+    [InlineData("realms 9 default dev eth1", "default dev eth1 realms 9")]
+    [InlineData("realms cosmos 10.87.0.0/16 dev eth1", "10.87.0.0/16 dev eth1 realms 0")] // rt_realms here names 0 cosmos
+    [InlineData("fd03::/64 dev eth1 expires 600 pref low", "fd03::/64 dev eth1 expires 600 pref low")]
+    [InlineData("expires 5 default dev eth1 pref 7", "default dev eth1 expires 5 pref 7")]
     public void Routes_are_read_and_written_in_one_form(string text, string written)
     {
         Assert.True(VirtualRouteSpec.TryParse(text, out var spec, out string? error), error);
@@ -100,7 +105,14 @@ public class RoutingSpecTests
     [InlineData("inet6 fd01::/64 dev eth0", "'inet6': keepalived 2.2.7 skips the word after it")]
     [InlineData("10.0.0.0/8 via fd00::1", "a route cannot mix IPv4 and IPv6 addresses")]
     [InlineData("10.0.0.0/8 from 10.1.0.0/16", "from 10.1.0.0/16: a route's source prefix is for IPv6 only")]
-    [InlineData("10.0.0.0/8 dev eth0 realms 10", "route option 'realms' is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 dev eth0 encap seg6 mode encap segs fd00::1", "route option 'encap' is not supported by Vrrp")]
+    [InlineData("fd00::/8 dev eth0 realms 10", "realms are only valid for IPv4")]
+    [InlineData("10.0.0.0/8 dev eth0 realms 256", "realms '256': expected [FROM/]TO")]
+    [InlineData("10.0.0.0/8 dev eth0 realms 1/nowhere", "realms '1/nowhere': expected [FROM/]TO")]
+    [InlineData("10.0.0.0/8 dev eth0 expires 5", "expires is only valid for IPv6")]
+    [InlineData("realms 1 fd00::/8 dev eth0", "a route cannot mix IPv4 and IPv6 addresses")]
+    [InlineData("fd00::/8 dev eth0 expires soon", "expires 'soon' is not a number of seconds")]
+    [InlineData("fd00::/8 dev eth0 pref highest", "pref 'highest': expected low, medium, high or a number 0..255")]
     [InlineData("10.0.0.0/8 dev eth0 hoplimit 256", "hoplimit '256': expected a number 0..255")]
     [InlineData("10.0.0.0/8 dev eth0 features sack", "features 'sack': expected ecn")]
     [InlineData("10.0.0.0/8 dev eth0 rtt 1e3", "rtt '1e3': expected a time")]

@@ -568,6 +568,21 @@ internal sealed class ConfigGenerator(int seed)
             words.Add($"tos {_random.Next(0, 64) * 4}");
         }
 
+        if (!ipv6 && Chance(0.2))
+        {
+            words.Add(Chance(0.5) ? $"realms {_random.Next(0, 256)}" : $"realms {_random.Next(1, 256)}/{_random.Next(0, 256)}");
+        }
+
+        if (ipv6 && Chance(0.2))
+        {
+            words.Add($"expires {_random.Next(0, 100_000)}");
+        }
+
+        if (ipv6 && Chance(0.2))
+        {
+            words.Add($"pref {Pick("low", "medium", "high")}");
+        }
+
         if (Chance(0.3))
         {
             words.Add($"mtu {(Chance(0.3) ? "lock " : "")}{_random.Next(1280, 9000)}");

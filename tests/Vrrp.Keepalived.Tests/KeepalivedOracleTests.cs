@@ -707,6 +707,10 @@ internal sealed class KeepalivedDump
             line.Append(" onlink");
         }
 
+        // keepalived prints "realm TO" alone and "realms FROM/TO" with both; a realm 0 is not sent or printed.
+        Append(r.Realms >> 16 is > 0 ? $" realms {r.Realms >> 16}/" : " realm ", r.Realms is { } realms and not 0 ? (realms & 0xffff).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+        Append(" expires ", r.Expires is { } expires ? $"{expires}sec" : null);
+
         // keepalived prints congctl's lock after the name, and times with %g in s or ms.
         Append(" congctl ", r.CongestionControl is { } algorithm ? algorithm + (r.LockedMetrics.Contains("congctl") ? "lock " : "") : null);
         var metrics = r.Metrics.ToDictionary(static m => m.Key, static m => m.Value);
@@ -731,6 +735,11 @@ internal sealed class KeepalivedDump
             if (metrics.TryGetValue(word, out uint value))
             {
                 line.Append(' ').Append(word).Append(' ').Append(r.LockedMetrics.Contains(word) ? "lock " : "").Append(value);
+            }
+
+            if (word == "quickack")
+            {
+                Append(" pref ", r.Preference switch { null => null, 3 => "low", 0 => "medium", 1 => "high", _ => "unknown" });
             }
         }
 

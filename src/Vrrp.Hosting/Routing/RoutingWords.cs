@@ -85,6 +85,92 @@ internal static class RoutingWords
         return ok;
     }
 
+    /// <summary>
+    /// Realms as keepalived 2.2.7 reads them (get_realms): <c>[FROM/]TO</c>, each a number 0..255 or a name of
+    /// /etc/iproute2/rt_realms, FROM in the high 16 bits.
+    /// </summary>
+    public static bool TryParseRealms(string text, out uint realms)
+    {
+        realms = 0;
+        int slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (!TryParseRealm(slash < 0 ? text : text[..slash], out uint first))
+        {
+            return false;
+        }
+
+        if (slash < 0)
+        {
+            realms = first;
+            return true;
+        }
+
+        if (!TryParseRealm(text[(slash + 1)..], out uint second))
+        {
+            return false;
+        }
+
+        realms = (first << 16) | second;
+        return true;
+    }
+
+    private static bool TryParseRealm(string text, out uint realm)
+    {
+        if (TryParseNumber(text, 255, out realm))
+        {
+            return true;
+        }
+
+        foreach (string file in new[] { "/etc/iproute2/rt_realms", "/usr/share/iproute2/rt_realms" })
+        {
+            try
+            {
+                foreach (string line in File.ReadLines(file))
+                {
+                    string[] fields = line.Split((char[]?)null, 3, StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length >= 2 && !fields[0].StartsWith('#') && fields[1] == text && TryParseNumber(fields[0], 255, out realm))
+                    {
+                        return true;
+                    }
+                }
+
+                break; // the first file that exists is the one read, as keepalived
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An IPv6 route preference (<c>pref</c>): low (3), medium (0), high (1) or a number 0..255, as keepalived 2.2.7.</summary>
+    public static bool TryParseRoutePreference(string text, out byte preference)
+    {
+        switch (text)
+        {
+            case "low":
+                preference = 3;
+                return true;
+            case "medium":
+                preference = 0;
+                return true;
+            case "high":
+                preference = 1;
+                return true;
+            default:
+                bool ok = TryParseNumber(text, 255, out uint value);
+                preference = (byte)value;
+                return ok;
+        }
+    }
+
+    /// <summary>The word of an IPv6 route preference (the number when it has none).</summary>
+    public static string RoutePreferenceName(byte preference) =>
+        preference switch { 3 => "low", 0 => "medium", 1 => "high", _ => preference.ToString(CultureInfo.InvariantCulture) };
+
     /// <summary>A number in decimal or 0x hexadecimal, at most <paramref name="max"/>.</summary>
     public static bool TryParseNumber(string text, uint max, out uint value)
     {

@@ -7,7 +7,7 @@ namespace Vrrp.Hosting;
 /// <summary>
 /// One entry of <see cref="VrrpInstanceOptions.VirtualRoutes"/> in keepalived's syntax, parsed: <c>[TYPE] [to] DEST
 /// [src ADDR] [via ADDR] [from ADDR/LEN] [dev IF] [table T] [metric N] [scope S] [protocol P] [tos N] [onlink]
-/// [mtu [lock] N] [METRIC [lock] N ...] [no_track]</c>, METRIC being advmss, rtt, rttvar, rto_min, reordering, window,
+/// [mtu [lock] N] [METRIC [lock] N ...] [realms [FROM/]TO] [expires SECS] [pref low|medium|high] [no_track]</c>, METRIC being advmss, rtt, rttvar, rto_min, reordering, window,
 /// cwnd, ssthresh, initcwnd, initrwnd, hoplimit, quickack, fastopen_no_cookie, features (ecn) or congctl. DEST is <c>ADDR[/LEN]</c> or <c>default</c>; TYPE is unicast (the default), local,
 /// broadcast, anycast, multicast, blackhole, unreachable, prohibit, throw or nat. The master adds its routes; they
 /// are removed when it leaves Master.
@@ -89,6 +89,21 @@ public sealed class VirtualRouteSpec
 
     /// <summary>The route's interface going down does not put the instance in Fault (<c>no_track</c>).</summary>
     public bool NoTrack { get; private set; }
+
+    /// <summary>
+    /// The realms (<c>realms [FROM/]TO</c>, RTA_FLOW; IPv4): FROM in the high 16 bits, TO in the low 16, each 0..255 or a
+    /// name of /etc/iproute2/rt_realms, as keepalived; null when not given (keepalived sends nothing for 0 either).
+    /// </summary>
+    public uint? Realms { get; private set; }
+
+    /// <summary>The route expires after this many seconds (<c>expires SECS</c>, RTA_EXPIRES; IPv6), or null.</summary>
+    public uint? Expires { get; private set; }
+
+    /// <summary>
+    /// The IPv6 router preference (<c>pref low|medium|high|N</c>, RTA_PREF; RFC 4191 section 2.1 values: low 3,
+    /// medium 0, high 1), or null.
+    /// </summary>
+    public byte? Preference { get; private set; }
 
     /// <summary>What was adjusted while reading, in keepalived's terms.</summary>
     public IReadOnlyList<string> Warnings { get; private set; } = [];
@@ -208,8 +223,20 @@ public sealed class VirtualRouteSpec
                     break;
                 case "add" or "prepend" or "append":
                     break; // how keepalived adds the route; the route is the same
-                case "nexthop" or "or" or "as" or "encap" or "expires" or "realms" or "pref" or "ttl-propagate" or "vrf":
-                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, the metrics and no_track are)");
+                case "realms" when r.TryValue(word, out string realms):
+                    route.Realms = RoutingWords.TryParseRealms(realms, out uint flow) && (family != VrrpAddressFamily.IPv6 || r.Fail("realms are only valid for IPv4 (as keepalived says)")) && Same(r, ref family, VrrpAddressFamily.IPv4)
+                        ? flow : Fail<uint?>(r, r.Error ?? $"realms '{realms}': expected [FROM/]TO, each a number 0..255 or a name of rt_realms");
+                    break;
+                case "expires" when r.TryValue(word, out string expires):
+                    route.Expires = uint.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out uint seconds) && (family != VrrpAddressFamily.IPv4 || r.Fail("expires is only valid for IPv6 (as keepalived says)")) && Same(r, ref family, VrrpAddressFamily.IPv6)
+                        ? seconds : Fail<uint?>(r, r.Error ?? $"expires '{expires}' is not a number of seconds");
+                    break;
+                case "pref" when r.TryValue(word, out string pref):
+                    route.Preference = RoutingWords.TryParseRoutePreference(pref, out byte preference) && (family != VrrpAddressFamily.IPv4 || r.Fail("pref is only valid for IPv6 (as keepalived says)")) && Same(r, ref family, VrrpAddressFamily.IPv6)
+                        ? preference : Fail<byte?>(r, r.Error ?? $"pref '{pref}': expected low, medium, high or a number 0..255");
+                    break;
+                case "nexthop" or "or" or "as" or "encap" or "ttl-propagate" or "vrf":
+                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, realms, expires, pref, the metrics and no_track are)");
                     break;
                 default:
                     if (r.Error is not null)
@@ -341,6 +368,9 @@ public sealed class VirtualRouteSpec
         }
 
         Append("congctl", CongestionControl is null ? null : (LockedMetrics.Contains("congctl") ? "lock " : "") + CongestionControl);
+        Append("realms", Realms is uint realms ? (realms >> 16 != 0 ? $"{realms >> 16}/{realms & 0xffff}" : (realms & 0xffff).ToString(CultureInfo.InvariantCulture)) : null);
+        Append("expires", Expires?.ToString(CultureInfo.InvariantCulture));
+        Append("pref", Preference is byte pref ? RoutingWords.RoutePreferenceName(pref) : null);
         if (NoTrack)
         {
             text.Append(" no_track");

@@ -195,6 +195,9 @@ public static class VrrpLinuxBuilderExtensions
         Scope = spec.Scope is null ? null : RouteWordsOf.Scope(spec.Scope),
         OnLink = spec.OnLink,
         NoTrack = spec.NoTrack,
+        Realms = spec.Realms ?? 0,
+        Expires = spec.Expires,
+        Preference = spec.Preference,
     };
 
     private static VirtualRouteMetrics? MetricsOf(VirtualRouteSpec spec)

@@ -110,7 +110,10 @@ internal static class Nl
     internal const ushort RTA_GATEWAY = 5;
     internal const ushort RTA_PRIORITY = 6;
     internal const ushort RTA_PREFSRC = 7;
+    internal const ushort RTA_FLOW = 11;
     internal const ushort RTA_TABLE = 15;
+    internal const ushort RTA_PREF = 20;
+    internal const ushort RTA_EXPIRES = 23;
     internal const byte RT_SCOPE_NOWHERE = 255;
     internal const uint RTNH_F_ONLINK = 4;
 

@@ -89,7 +89,7 @@ internal sealed partial class RouteNetlink
     /// <summary>
     /// The request of a route, as keepalived 2.2.7 builds it: rtmsg (family, destination and source lengths, tos, table
     /// when below 256, protocol, scope, type, onlink) then RTA_DST, RTA_SRC, RTA_GATEWAY, RTA_PREFSRC, RTA_OIF,
-    /// RTA_PRIORITY, RTA_TABLE and RTA_METRICS (nested RTAX_* values, RTAX_LOCK last). A deletion matches any scope.
+    /// RTA_PRIORITY, RTA_TABLE, RTA_FLOW (realms), RTA_EXPIRES, RTA_PREF (one byte) and RTA_METRICS (nested RTAX_* values, RTAX_LOCK last). A deletion matches any scope.
     /// </summary>
     internal static void WriteRoute(ref NetlinkMessageWriter w, VirtualRoute route, int deviceIndex, bool delete)
     {
@@ -129,6 +129,21 @@ internal sealed partial class RouteNetlink
         }
 
         w.AddUInt32(Nl.RTA_TABLE, route.Table);
+        if (route.Realms != 0)
+        {
+            w.AddUInt32(Nl.RTA_FLOW, route.Realms);
+        }
+
+        if (route.Expires is { } expires)
+        {
+            w.AddUInt32(Nl.RTA_EXPIRES, expires);
+        }
+
+        if (route.Preference is { } preference)
+        {
+            w.AddAttribute(Nl.RTA_PREF, [preference]);
+        }
+
         if (!delete && route.Metrics is { } metrics)
         {
             int nested = w.BeginNested(Nl.RTA_METRICS);

@@ -42,7 +42,7 @@ public enum VirtualRouteType : byte
 /// through rtnetlink (RTM_NEWROUTE / RTM_DELROUTE) with protocol <see cref="Protocol"/>, so that a route left by a
 /// crashed run is recognised and removed at the next start. Write it as keepalived does (<see cref="Parse"/>):
 /// <c>[TYPE] [to] PREFIX|default [src ADDR] [from PREFIX] [via|gw ADDR] [dev IF] [table T] [metric N] [scope S] [tos N]
-/// [protocol P] [onlink] [METRIC [lock] N ...] [no_track]</c>, where METRIC is one of <see cref="VirtualRouteMetrics"/>'s.
+/// [protocol P] [onlink] [METRIC [lock] N ...] [realms [FROM/]TO] [expires SECS] [pref low|medium|high] [no_track]</c>, where METRIC is one of <see cref="VirtualRouteMetrics"/>'s.
 /// </summary>
 public sealed record VirtualRoute
 {
@@ -91,6 +91,18 @@ public sealed record VirtualRoute
     /// <summary>Pretend the gateway is on the link even if no prefix says so (<c>onlink</c>).</summary>
     public bool OnLink { get; init; }
 
+    /// <summary>
+    /// The realms (<c>realms [FROM/]TO</c>, RTA_FLOW; IPv4): FROM in the high 16 bits, TO in the low 16; 0 for none
+    /// (keepalived sends none then).
+    /// </summary>
+    public uint Realms { get; init; }
+
+    /// <summary>The lifetime of the route in seconds (<c>expires</c>, RTA_EXPIRES; IPv6), or null for none.</summary>
+    public uint? Expires { get; init; }
+
+    /// <summary>The IPv6 router preference (<c>pref</c>, RTA_PREF: low 3, medium 0, high 1), or null.</summary>
+    public byte? Preference { get; init; }
+
     /// <summary>keepalived's <c>no_track</c>: the route's interface is not tracked (its going down does not put the instance in Fault).</summary>
     public bool NoTrack { get; init; }
 
@@ -117,6 +129,9 @@ public sealed record VirtualRoute
         VirtualAddress? from = null;
         VirtualRouteMetrics? metrics = null;
         bool onLink = false, noTrack = false;
+        uint realms = 0;
+        uint? expires = null;
+        byte? preference = null;
         for (int i = 0; i < words.Length; i++)
         {
             string word = words[i];
@@ -179,6 +194,25 @@ public sealed record VirtualRoute
                 case "onlink":
                     onLink = true;
                     break;
+                case "realms":
+                    string[] pair = RouteWords.Next(words, ref i, word).Split('/');
+                    realms = pair.Length switch
+                    {
+                        1 => RouteWords.ParseNumber(word, pair[0], 255),
+                        2 => (RouteWords.ParseNumber(word, pair[0], 255) << 16) | RouteWords.ParseNumber(word, pair[1], 255),
+                        _ => throw new FormatException($"Route '{text}': realms is [FROM/]TO."),
+                    };
+                    RouteWords.Agree(ref family, VrrpAddressFamily.IPv4, $"Route '{text}': realms (IPv4 only)");
+                    break;
+                case "expires":
+                    expires = RouteWords.ParseNumber(word, RouteWords.Next(words, ref i, word));
+                    RouteWords.Agree(ref family, VrrpAddressFamily.IPv6, $"Route '{text}': expires (IPv6 only)");
+                    break;
+                case "pref":
+                    string pref = RouteWords.Next(words, ref i, word);
+                    preference = pref switch { "low" => 3, "medium" => 0, "high" => 1, _ => (byte)RouteWords.ParseNumber(word, pref, 255) };
+                    RouteWords.Agree(ref family, VrrpAddressFamily.IPv6, $"Route '{text}': pref (IPv6 only)");
+                    break;
                 case "no_track":
                     noTrack = true;
                     break;
@@ -189,7 +223,7 @@ public sealed record VirtualRoute
                         break;
                     }
 
-                    throw new FormatException($"Route '{text}': '{word}' is not supported (supported: type, to, src, from, via/gw, dev, table, metric, scope, tos, protocol, onlink, the metrics mtu, advmss, rtt... and no_track).");
+                    throw new FormatException($"Route '{text}': '{word}' is not supported (supported: type, to, src, from, via/gw, dev, table, metric, scope, tos, protocol, onlink, realms, expires, pref, the metrics mtu, advmss, rtt... and no_track).");
             }
         }
 
@@ -241,6 +275,9 @@ public sealed record VirtualRoute
             TypeOfService = tos,
             RouteProtocol = noTrack ? protocol : Protocol,
             Metrics = metrics,
+            Realms = realms,
+            Expires = expires,
+            Preference = preference,
         };
     }
 
@@ -270,6 +307,9 @@ public sealed record VirtualRoute
         }
 
         Metrics?.Append(text);
+        Append(text, "realms", Realms == 0 ? null : Realms >> 16 != 0 ? $"{Realms >> 16}/{Realms & 0xffff}" : (Realms & 0xffff).ToString(CultureInfo.InvariantCulture));
+        Append(text, "expires", Expires?.ToString(CultureInfo.InvariantCulture));
+        Append(text, "pref", Preference switch { null => null, 3 => "low", 0 => "medium", 1 => "high", { } p => p.ToString(CultureInfo.InvariantCulture) });
 
         if (NoTrack)
         {

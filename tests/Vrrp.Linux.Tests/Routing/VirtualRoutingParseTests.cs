@@ -127,6 +127,26 @@ public sealed class VirtualRoutingParseTests
     }
 
     [Fact]
+    public void A_route_request_carries_realms_expires_and_pref_as_keepalived_sends_them()
+    {
+        var v4 = VirtualRoute.Parse("10.68.0.0/24 dev eth0 realms 3/7");
+        Assert.Equal("10.68.0.0/24 dev eth0 realms 3/7", v4.ToString());
+        var attributes = Attributes(Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, v4, 3, delete: false))[28..]);
+        Assert.Equal((3u << 16) | 7, BitConverter.ToUInt32(attributes[Nl.RTA_FLOW]));
+        Assert.False(attributes.ContainsKey(Nl.RTA_EXPIRES));
+        Assert.False(attributes.ContainsKey(Nl.RTA_PREF));
+
+        var v6 = VirtualRoute.Parse("fd03::/64 dev eth0 expires 600 pref low");
+        Assert.Equal("fd03::/64 dev eth0 expires 600 pref low", v6.ToString());
+        attributes = Attributes(Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, v6, 3, delete: false))[28..]);
+        Assert.Equal(600u, BitConverter.ToUInt32(attributes[Nl.RTA_EXPIRES]));
+        Assert.Equal(new byte[] { 3 }, attributes[Nl.RTA_PREF]); // ICMPV6_ROUTER_PREF_LOW
+        Assert.False(attributes.ContainsKey(Nl.RTA_FLOW));
+        Assert.Throws<FormatException>(() => VirtualRoute.Parse("fd03::/64 dev eth0 realms 3"));
+        Assert.Throws<FormatException>(() => VirtualRoute.Parse("10.0.0.0/8 dev eth0 pref high"));
+    }
+
+    [Fact]
     public void A_rule_request_carries_goto_ports_uids_and_its_protocol_as_keepalived_sends_them()
     {
         var rule = VirtualRule.Parse("priority 5 ipproto udp sport 1000-2000 dport 53 uidrange 10-20 goto 9");
