@@ -85,6 +85,13 @@ public class RoutingSpecTests
     [InlineData("realms cosmos 10.87.0.0/16 dev eth1", "10.87.0.0/16 dev eth1 realms 0")] // rt_realms here names 0 cosmos
     [InlineData("fd03::/64 dev eth1 expires 600 pref low", "fd03::/64 dev eth1 expires 600 pref low")]
     [InlineData("expires 5 default dev eth1 pref 7", "default dev eth1 expires 5 pref 7")]
+    [InlineData("10.88.0.0/16 table 100 nexthop via 10.0.0.1 dev eth1 weight 256 realms 1/2 nexthop via inet 10.0.0.2 onlink",
+        "10.88.0.0/16 table 100 protocol keepalived no_track nexthop via 10.0.0.1 dev eth1 weight 256 realms 1/2 nexthop via 10.0.0.2 onlink")]
+    [InlineData("fd04::/64 nexthop via inet6 fd00::1 dev eth1 nexthop dev eth2", "fd04::/64 protocol keepalived no_track nexthop via fd00::1 dev eth1 nexthop dev eth2")]
+    [InlineData("10.90.0.0/16 encap ip id 5 dst 198.51.100.1 src 198.51.100.2 tos 0x10 ttl 9 flags 1 dev eth1", "10.90.0.0/16 dev eth1 encap ip id 5 dst 198.51.100.1 src 198.51.100.2 tos 16 ttl 9 flags 1")]
+    [InlineData("fd05::/64 dev eth1 encap ip6 id 16 tc 0x20 hoplimit 7 no_track", "fd05::/64 dev eth1 encap ip6 id 16 tc 32 hoplimit 7 no_track")]
+    [InlineData("10.91.0.0/16 nexthop via 10.0.0.1 encap ip dst 198.51.100.1 weight 2", "10.91.0.0/16 protocol keepalived no_track nexthop via 10.0.0.1 weight 2 encap ip dst 198.51.100.1")]
+    [InlineData("10.89.0.0/16 via 10.0.0.1 or 10.0.0.2", "10.89.0.0/16 protocol keepalived no_track nexthop via 10.0.0.1 nexthop via 10.0.0.2")]
     public void Routes_are_read_and_written_in_one_form(string text, string written)
     {
         Assert.True(VirtualRouteSpec.TryParse(text, out var spec, out string? error), error);
@@ -105,8 +112,18 @@ public class RoutingSpecTests
     [InlineData("inet6 fd01::/64 dev eth0", "'inet6': keepalived 2.2.7 skips the word after it")]
     [InlineData("10.0.0.0/8 via fd00::1", "a route cannot mix IPv4 and IPv6 addresses")]
     [InlineData("10.0.0.0/8 from 10.1.0.0/16", "from 10.1.0.0/16: a route's source prefix is for IPv6 only")]
-    [InlineData("10.0.0.0/8 dev eth0 encap seg6 mode encap segs fd00::1", "route option 'encap' is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 dev eth0 encap seg6 mode encap segs fd00::1", "unknown encap type - seg6")]
+    [InlineData("10.0.0.0/8 dev eth0 encap mpls 100", "encap mpls is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 dev eth0 encap ip ttl 5", "address or id missing for ip encapsulation")]
+    [InlineData("10.0.0.0/8 dev eth0 encap ip id 1 flags 0x10", "encap ip flags '0x10': expected a decimal number")]
+    [InlineData("10.0.0.0/8 dev eth0 encap ip dst fd00::1", "encap ip dst 'fd00::1' is not an IPv4 address")]
     [InlineData("fd00::/8 dev eth0 realms 10", "realms are only valid for IPv4")]
+    [InlineData("10.0.0.0/8 nexthop via 10.0.0.1 no_track", "route has trailing nonsense after nexthops - no_track")]
+    [InlineData("10.0.0.0/8 nexthop via 10.0.0.1 weight 0", "nexthop weight '0': expected a number 1..256")]
+    [InlineData("10.0.0.0/8 nexthop via 10.0.0.1 weight 257", "nexthop weight '257': expected a number 1..256")]
+    [InlineData("10.0.0.0/8 nexthop via fd00::1", "a route cannot mix IPv4 and IPv6 addresses")]
+    [InlineData("10.0.0.0/8 nexthop via 10.0.0.1 as to 10.0.0.2", "nexthop option 'as' is not supported by Vrrp")]
+    [InlineData("10.0.0.0/8 via 10.0.0.1 or 10.0.0.2 nexthop via 10.0.0.3", "cannot specify nexthops with \"or\" route")]
     [InlineData("10.0.0.0/8 dev eth0 realms 256", "realms '256': expected [FROM/]TO")]
     [InlineData("10.0.0.0/8 dev eth0 realms 1/nowhere", "realms '1/nowhere': expected [FROM/]TO")]
     [InlineData("10.0.0.0/8 dev eth0 expires 5", "expires is only valid for IPv6")]

@@ -583,6 +583,11 @@ internal sealed class ConfigGenerator(int seed)
             words.Add($"pref {Pick("low", "medium", "high")}");
         }
 
+        if (Chance(0.15))
+        {
+            words.Add(Encap());
+        }
+
         if (Chance(0.3))
         {
             words.Add($"mtu {(Chance(0.3) ? "lock " : "")}{_random.Next(1280, 9000)}");
@@ -596,8 +601,27 @@ internal sealed class ConfigGenerator(int seed)
                 $"quickack {_random.Next(0, 2)}", $"fastopen_no_cookie {_random.Next(0, 2)}", "congctl cubic"));
         }
 
-        return string.Join(' ', words);
+        if (Chance(0.15))
+        {
+            // Multipath: the next hops come last (keepalived reads every word after the first nexthop as next hops).
+            for (int hops = _random.Next(1, 4); hops > 0; hops--)
+            {
+                words.Add("nexthop");
+                words.Add($"via {(ipv6 ? $"fd00::{_random.Next(1, 0x10000):x}" : $"192.0.2.{_random.Next(1, 255)}")}");
+                words.Add(Chance(0.5) ? $"dev eth{_random.Next(0, 4)}" : "");
+                words.Add(Chance(0.5) ? $"weight {_random.Next(1, 257)}" : "");
+                words.Add(Chance(0.2) ? "onlink" : "");
+                words.Add(!ipv6 && Chance(0.2) ? $"realms {_random.Next(1, 256)}" : "");
+                words.Add(Chance(0.2) ? Encap() : "");
+            }
+        }
+
+        return string.Join(' ', words.Where(static w => w.Length > 0));
     }
+
+    private string Encap() => Chance(0.5)
+        ? $"encap ip id {_random.Next()} dst 198.51.100.{_random.Next(1, 255)}{(Chance(0.5) ? $" src 198.51.100.{_random.Next(1, 255)}" : "")}{(Chance(0.5) ? $" tos {_random.Next(0, 256)}" : "")}{(Chance(0.5) ? $" ttl {_random.Next(0, 256)}" : "")}{(Chance(0.3) ? $" flags {_random.Next(0, 65536)}" : "")}"
+        : $"encap ip6 {(Chance(0.5) ? $"id {_random.Next()} " : "")}dst fd00:99::{_random.Next(1, 0x10000):x}{(Chance(0.5) ? $" tc {_random.Next(0, 256)}" : "")}{(Chance(0.5) ? $" hoplimit {_random.Next(0, 256)}" : "")}";
 
     private string Rule()
     {

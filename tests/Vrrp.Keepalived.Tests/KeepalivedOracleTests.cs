@@ -696,6 +696,7 @@ internal sealed class KeepalivedDump
         Append(" from ", r.From is { } from ? Address(from) : null);
         Append(" src ", r.Source?.ToString());
         Append(" tos ", r.Tos?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        line.Append(Encap(r.Encap));
         Append(" via ", r.Via is { } via ? $"{(via.Family == Vrrp.VrrpAddressFamily.IPv6 ? "inet6" : "inet")} {via}" : null);
         Append(" dev ", r.Device);
         Append(" table ", r.Table is { } table && table != 254 ? table.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
@@ -743,6 +744,22 @@ internal sealed class KeepalivedDump
             }
         }
 
+        // Next hops after the options; keepalived 2.2.7 picks a hop's "realms F/" or "realm" form by the route's realms.
+        foreach (var hop in r.NextHops)
+        {
+            line.Append(" nexthop");
+            Append(" via ", hop.Via is { } hopVia ? $"inet{(hopVia.Family == Vrrp.VrrpAddressFamily.IPv6 ? "6" : "")} {hopVia}" : null);
+            Append(" dev ", hop.Device);
+            Append(" weight ", hop.Weight?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (hop.OnLink)
+            {
+                line.Append(" onlink");
+            }
+
+            Append((r.Realms ?? 0) >> 16 != 0 ? $" realms {hop.Realms >> 16}/" : " realm ", hop.Realms is { } hopRealms and not 0 ? (hopRealms & 0xffff).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+            line.Append(Encap(hop.Encap));
+        }
+
         if (r.NoTrack)
         {
             line.Append(" no_track");
@@ -757,6 +774,19 @@ internal sealed class KeepalivedDump
                 line.Append(prefix).Append(value);
             }
         }
+    }
+
+    /// <summary>An encapsulation as keepalived's dump prints it (print_encap), with its leading space.</summary>
+    private static string Encap(VirtualRouteEncapSpec? e)
+    {
+        if (e is null)
+        {
+            return "";
+        }
+
+        bool v6 = e.Type == "ip6";
+        return $" encap {e.Type}" + (e.Id is { } id ? $" id {id}" : "") + (e.Destination is { } dst ? $" dst {dst}" : "") + (e.Source is { } src ? $" src {src}" : "") +
+            (e.Tos is { } tos ? $" {(v6 ? "tc" : "tos")} {tos}" : "") + (e.Ttl is { } ttl ? $" {(v6 ? "hoplimit" : "ttl")} {ttl}" : "") + (e.Flags is { } flags ? $" flags 0x{flags:x}" : "");
     }
 
     /// <summary>A virtual rule as keepalived's dump prints it (format_iprule).</summary>

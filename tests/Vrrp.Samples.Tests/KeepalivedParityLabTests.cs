@@ -76,10 +76,16 @@ public sealed class KeepalivedParityLabTests
                 10.69.0.0/24 via 192.0.2.1 dev eth0 realms 5
                 fd02::/64 via fd00:50::1 dev eth0 pref high
                 fd03::/64 dev eth0 expires 600 pref low
+                10.72.0.0/24 no_track nexthop via 192.0.2.1 dev eth0 weight 2 realms 4 nexthop via 192.0.2.2 dev eth0 onlink
+                fd04::/64 no_track nexthop via fd00:50::1 dev eth0 nexthop via fd00:50::2 dev eth0 weight 3
+                10.74.0.0/24 encap ip id 5 dst 198.51.100.1 ttl 9 tos 0x10 dev eth0
+                fd05::/64 encap ip6 id 6 dst fd00::9 hoplimit 7 tc 32 dev eth0
             }
         """,
         mustHold: ["\"flow\":{\"from\":\"3\",\"to\":\"7\"}", "\"flow\":{\"to\":\"5\"}", "\"flags\":[],\"pref\":\"high\"",
-            "\"expires\":\"finite\",\"pref\":\"low\""]);
+            "\"expires\":\"finite\",\"pref\":\"low\"", "\"nexthops\":[{\"gateway\":\"192.0.2.1\",\"flow\":{\"to\":\"4\"},\"dev\":\"eth0\",\"weight\":2",
+            "{\"gateway\":\"192.0.2.2\",\"dev\":\"eth0\",\"weight\":1,\"flags\":[\"onlink\"]}", "\"gateway\":\"fd00:50::2\",\"dev\":\"eth0\",\"weight\":3",
+            "\"encap\":\"ip\",\"id\":5,\"src\":\"0.0.0.0\",\"dst\":\"198.51.100.1\",\"ttl\":9,\"tos\":16", "\"encap\":\"ip6\",\"id\":6,\"src\":\"::\",\"dst\":\"fd00::9\",\"hoplimit\":7,\"tc\":32"]);
 
     [Fact]
     public void Virtual_rule_options_are_installed_and_removed_as_keepalived_does() => Compare("""

@@ -273,6 +273,9 @@ internal sealed class WordReader(string text)
 
     public int Count => _words.Length;
 
+    /// <summary>The words not read yet.</summary>
+    public int Remaining => _words.Length - _next;
+
     public string Peek => _words[_next];
 
     public string Take() => _words[_next++];

@@ -7,7 +7,7 @@ namespace Vrrp.Hosting;
 /// <summary>
 /// One entry of <see cref="VrrpInstanceOptions.VirtualRoutes"/> in keepalived's syntax, parsed: <c>[TYPE] [to] DEST
 /// [src ADDR] [via ADDR] [from ADDR/LEN] [dev IF] [table T] [metric N] [scope S] [protocol P] [tos N] [onlink]
-/// [mtu [lock] N] [METRIC [lock] N ...] [realms [FROM/]TO] [expires SECS] [pref low|medium|high] [no_track]</c>, METRIC being advmss, rtt, rttvar, rto_min, reordering, window,
+/// [mtu [lock] N] [METRIC [lock] N ...] [realms [FROM/]TO] [expires SECS] [pref low|medium|high] [encap ip|ip6 ...] [no_track] [nexthop ...]...</c>, METRIC being advmss, rtt, rttvar, rto_min, reordering, window,
 /// cwnd, ssthresh, initcwnd, initrwnd, hoplimit, quickack, fastopen_no_cookie, features (ecn) or congctl. DEST is <c>ADDR[/LEN]</c> or <c>default</c>; TYPE is unicast (the default), local,
 /// broadcast, anycast, multicast, blackhole, unreachable, prohibit, throw or nat. The master adds its routes; they
 /// are removed when it leaves Master.
@@ -104,6 +104,19 @@ public sealed class VirtualRouteSpec
     /// medium 0, high 1), or null.
     /// </summary>
     public byte? Preference { get; private set; }
+
+    /// <summary>
+    /// The paths of a multipath route (<c>nexthop [via ADDR] [dev IF] [weight 1..256] [onlink] [realms [FROM/]TO]</c>,
+    /// each, after every other option, as keepalived 2.2.7 reads them; RTA_MULTIPATH), or empty. keepalived's deprecated
+    /// <c>via A or B</c> is read as two next hops.
+    /// </summary>
+    public IReadOnlyList<VirtualRouteNextHopSpec> NextHops { get; private set; } = [];
+
+    /// <summary>
+    /// The lightweight tunnel encapsulation (<c>encap ip|ip6 [id N] [dst A] [src A] [tos|tc N] [ttl|hoplimit N] [flags N]</c>,
+    /// RTA_ENCAP and RTA_ENCAP_TYPE), or null.
+    /// </summary>
+    public VirtualRouteEncapSpec? Encap { get; private set; }
 
     /// <summary>What was adjusted while reading, in keepalived's terms.</summary>
     public IReadOnlyList<string> Warnings { get; private set; } = [];
@@ -235,8 +248,32 @@ public sealed class VirtualRouteSpec
                     route.Preference = RoutingWords.TryParseRoutePreference(pref, out byte preference) && (family != VrrpAddressFamily.IPv4 || r.Fail("pref is only valid for IPv6 (as keepalived says)")) && Same(r, ref family, VrrpAddressFamily.IPv6)
                         ? preference : Fail<byte?>(r, r.Error ?? $"pref '{pref}': expected low, medium, high or a number 0..255");
                     break;
-                case "nexthop" or "or" or "as" or "encap" or "ttl-propagate" or "vrf":
-                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, realms, expires, pref, the metrics and no_track are)");
+                case "or" when r.TryValue(word, out string or):
+                    r.Warnings.Add("\"or\" for routes is deprecated, read as two next hops (as keepalived says)");
+                    if (route.NextHops.Count > 0)
+                    {
+                        r.Warnings.Add("\"or\" route already specified - ignoring subsequent (as keepalived says)");
+                        break;
+                    }
+
+                    var second = Address(r, "or", or, ref family);
+                    route.NextHops = [new VirtualRouteNextHopSpec { Via = route.Via }, new VirtualRouteNextHopSpec { Via = second }];
+                    route.Via = null;
+                    break;
+                case "nexthop":
+                    if (route.NextHops.Count > 0)
+                    {
+                        r.Fail("cannot specify nexthops with \"or\" route (as keepalived says)");
+                        break;
+                    }
+
+                    route.NextHops = ReadNextHops(r, ref family);
+                    break;
+                case "encap":
+                    route.Encap = VirtualRouteEncapSpec.Read(r);
+                    break;
+                case "as" or "ttl-propagate" or "vrf":
+                    r.Fail($"route option '{word}' is not supported by Vrrp (dest, src, via, from, dev, table, metric, scope, protocol, tos, onlink, realms, expires, pref, encap ip|ip6, nexthop, the metrics and no_track are)");
                     break;
                 default:
                     if (r.Error is not null)
@@ -305,6 +342,65 @@ public sealed class VirtualRouteSpec
         error = null;
         return true;
 
+        static List<VirtualRouteNextHopSpec> ReadNextHops(WordReader r, ref VrrpAddressFamily? family)
+        {
+            // Everything after the first nexthop is next hops, as keepalived 2.2.7 reads it ("trailing nonsense" otherwise).
+            var hops = new List<VirtualRouteNextHopSpec>();
+            var hop = new VirtualRouteNextHopSpec();
+            hops.Add(hop);
+            while (!r.AtEnd && r.Error is null)
+            {
+                string word = r.Take();
+                switch (word)
+                {
+                    case "nexthop":
+                        hops.Add(hop = new VirtualRouteNextHopSpec());
+                        break;
+                    case "via" when r.TryValue(word, out string via):
+                        if (via is "inet" or "inet6" && r.TryValue(via, out string next))
+                        {
+                            if (!Same(r, ref family, via == "inet" ? VrrpAddressFamily.IPv4 : VrrpAddressFamily.IPv6))
+                            {
+                                break;
+                            }
+
+                            via = next;
+                        }
+
+                        hop.Via = Address(r, "nexthop via", via, ref family);
+                        break;
+                    case "dev" when r.TryValue(word, out string device):
+                        hop.Device = RoutingWords.IsInterfaceName(device) ? device : Fail<string>(r, $"nexthop dev '{device}' is not an interface name");
+                        break;
+                    case "weight" when r.TryValue(word, out string weight):
+                        hop.Weight = RoutingWords.TryParseNumber(weight, 256, out uint w) && w > 0 ? (int)w : Fail<int?>(r, $"nexthop weight '{weight}': expected a number 1..256");
+                        break;
+                    case "onlink":
+                        hop.OnLink = true;
+                        break;
+                    case "realms" when r.TryValue(word, out string realms):
+                        hop.Realms = RoutingWords.TryParseRealms(realms, out uint flow) && (family != VrrpAddressFamily.IPv6 || r.Fail("realms are only supported for IPv4 (as keepalived says)")) && Same(r, ref family, VrrpAddressFamily.IPv4)
+                            ? flow : Fail<uint?>(r, r.Error ?? $"nexthop realms '{realms}': expected [FROM/]TO, each a number 0..255 or a name of rt_realms");
+                        break;
+                    case "encap":
+                        hop.Encap = VirtualRouteEncapSpec.Read(r);
+                        break;
+                    case "as":
+                        r.Fail($"nexthop option '{word}' is not supported by Vrrp (via, dev, weight, onlink, encap ip|ip6 and realms are)");
+                        break;
+                    default:
+                        if (r.Error is null)
+                        {
+                            r.Fail($"route has trailing nonsense after nexthops - {word} (as keepalived says; nexthops come last)");
+                        }
+
+                        break;
+                }
+            }
+
+            return hops;
+        }
+
         static T Fail<T>(WordReader r, string message)
         {
             r.Fail(message);
@@ -356,6 +452,7 @@ public sealed class VirtualRouteSpec
         Append("scope", Scope);
         Append("protocol", Protocol);
         Append("tos", Tos is byte tos ? $"0x{tos:x}" : null);
+        Append("encap", Encap?.ToString());
         if (OnLink)
         {
             text.Append(" onlink");
@@ -377,6 +474,21 @@ public sealed class VirtualRouteSpec
         }
 
         Append("track_group", TrackGroup);
+        foreach (var hop in NextHops)
+        {
+            text.Append(" nexthop");
+            Append("via", hop.Via?.ToString());
+            Append("dev", hop.Device);
+            Append("weight", hop.Weight?.ToString(CultureInfo.InvariantCulture));
+            if (hop.OnLink)
+            {
+                text.Append(" onlink");
+            }
+
+            Append("encap", hop.Encap?.ToString());
+            Append("realms", hop.Realms is uint hopRealms ? (hopRealms >> 16 != 0 ? $"{hopRealms >> 16}/{hopRealms & 0xffff}" : (hopRealms & 0xffff).ToString(CultureInfo.InvariantCulture)) : null);
+        }
+
         return text.ToString();
 
         void Append(string option, string? value)
@@ -385,6 +497,160 @@ public sealed class VirtualRouteSpec
             {
                 text.Append(' ').Append(option).Append(' ').Append(value);
             }
+        }
+    }
+}
+
+/// <summary>One path of a multipath route (<see cref="VirtualRouteSpec.NextHops"/>), as keepalived 2.2.7 reads it.</summary>
+public sealed class VirtualRouteNextHopSpec
+{
+    internal VirtualRouteNextHopSpec()
+    {
+    }
+
+    /// <summary>The gateway (<c>via</c>), or null.</summary>
+    public IPAddressValue? Via { get; internal set; }
+
+    /// <summary>The output interface (<c>dev</c>), or null.</summary>
+    public string? Device { get; internal set; }
+
+    /// <summary>The weight (<c>weight</c>, 1..256; the kernel keeps it less one in rtnh_hops), or null for the kernel's 1.</summary>
+    public int? Weight { get; internal set; }
+
+    /// <summary>The gateway is on the link even if no prefix says so (<c>onlink</c>, RTNH_F_ONLINK).</summary>
+    public bool OnLink { get; internal set; }
+
+    /// <summary>The path's realms (<c>realms [FROM/]TO</c>, RTA_FLOW in the hop; IPv4), or null.</summary>
+    public uint? Realms { get; internal set; }
+
+    /// <summary>The path's lightweight tunnel encapsulation (<c>encap ...</c>), or null.</summary>
+    public VirtualRouteEncapSpec? Encap { get; internal set; }
+}
+
+/// <summary>
+/// A route's lightweight tunnel encapsulation as keepalived 2.2.7 reads it: <c>encap ip [id N] [dst IPV4] [src IPV4]
+/// [tos N] [ttl N] [flags N]</c> or <c>encap ip6 [id N] [dst IPV6] [src IPV6] [tc N] [hoplimit N] [flags N]</c>, with
+/// dst or id (RTA_ENCAP_TYPE LWTUNNEL_ENCAP_IP / IP6, the values in RTA_ENCAP). keepalived's mpls and ila are not
+/// taken (the kernel needs MPLS routing and the ila module for them).
+/// </summary>
+public sealed class VirtualRouteEncapSpec
+{
+    private VirtualRouteEncapSpec()
+    {
+    }
+
+    /// <summary><c>ip</c> or <c>ip6</c>.</summary>
+    public string Type { get; private set; } = "ip";
+
+    /// <summary>The tunnel id (<c>id</c>), or null.</summary>
+    public ulong? Id { get; private set; }
+
+    /// <summary>The tunnel's remote address (<c>dst</c>), or null.</summary>
+    public IPAddressValue? Destination { get; private set; }
+
+    /// <summary>The tunnel's local address (<c>src</c>), or null.</summary>
+    public IPAddressValue? Source { get; private set; }
+
+    /// <summary>The TOS (<c>tos</c>, ip) or traffic class (<c>tc</c>, ip6), or null.</summary>
+    public byte? Tos { get; private set; }
+
+    /// <summary>The TTL (<c>ttl</c>, ip) or hop limit (<c>hoplimit</c>, ip6), or null.</summary>
+    public byte? Ttl { get; private set; }
+
+    /// <summary>The tunnel flags (<c>flags</c>, TUNNEL_* bits), or null.</summary>
+    public ushort? Flags { get; private set; }
+
+    /// <summary>The encapsulation in keepalived's syntax, after <c>encap</c>.</summary>
+    /// <returns>For example <c>ip id 5 dst 198.51.100.1 ttl 9</c>.</returns>
+    public override string ToString()
+    {
+        bool v6 = Type == "ip6";
+        var text = new StringBuilder(Type);
+        Append("id", Id?.ToString(CultureInfo.InvariantCulture));
+        Append("dst", Destination?.ToString());
+        Append("src", Source?.ToString());
+        Append(v6 ? "tc" : "tos", Tos?.ToString(CultureInfo.InvariantCulture));
+        Append(v6 ? "hoplimit" : "ttl", Ttl?.ToString(CultureInfo.InvariantCulture));
+        Append("flags", Flags?.ToString(CultureInfo.InvariantCulture)); // keepalived 2.2.7 reads id, ttl and flags in decimal only
+        return text.ToString();
+
+        void Append(string option, string? value)
+        {
+            if (value is not null)
+            {
+                text.Append(' ').Append(option).Append(' ').Append(value);
+            }
+        }
+    }
+
+    /// <summary>Reads the words after <c>encap</c> as keepalived 2.2.7 does: the type, then option-value pairs while the option is one of the type's.</summary>
+    internal static VirtualRouteEncapSpec? Read(WordReader r)
+    {
+        if (!r.TryValue("encap", out string type))
+        {
+            return null;
+        }
+
+        if (type is "mpls" or "ila")
+        {
+            r.Fail($"encap {type} is not supported by Vrrp (the kernel needs {(type == "mpls" ? "MPLS routing" : "the ila module")}; encap ip and ip6 are)");
+            return null;
+        }
+
+        if (type is not ("ip" or "ip6"))
+        {
+            r.Fail($"unknown encap type - {type} (as keepalived says)");
+            return null;
+        }
+
+        bool v6 = type == "ip6";
+        var encap = new VirtualRouteEncapSpec { Type = type };
+        var family = v6 ? VrrpAddressFamily.IPv6 : VrrpAddressFamily.IPv4;
+        while (r.Remaining >= 2 && r.Error is null && IsOption(r.Peek))
+        {
+            string option = r.Take(), value = r.Take();
+            switch (option)
+            {
+                case "id":
+                    encap.Id = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong id) ? id : Fail<ulong?>($"encap {type} id '{value}' is not a decimal number");
+                    break;
+                case "dst" or "src":
+                    IPAddressValue? address = RoutingWords.TryParseAddress(value, out var a) && a.Family == family ? a : Fail<IPAddressValue?>($"encap {type} {option} '{value}' is not an {(v6 ? "IPv6" : "IPv4")} address");
+                    if (option == "dst")
+                    {
+                        encap.Destination = address;
+                    }
+                    else
+                    {
+                        encap.Source = address;
+                    }
+
+                    break;
+                case "tos" or "tc":
+                    encap.Tos = RoutingWords.TryParseTos(value, out byte tos) ? tos : Fail<byte?>($"encap {type} {option} '{value}': expected a number 0..255");
+                    break;
+                case "ttl" or "hoplimit":
+                    encap.Ttl = byte.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out byte ttl) ? ttl : Fail<byte?>($"encap {type} {option} '{value}': expected a decimal number 0..255");
+                    break;
+                default:
+                    encap.Flags = ushort.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ushort flags) ? flags : Fail<ushort?>($"encap {type} flags '{value}': expected a decimal number 0..65535");
+                    break;
+            }
+        }
+
+        if (r.Error is null && encap.Destination is null && encap.Id is null)
+        {
+            r.Fail($"address or id missing for {type} encapsulation (as keepalived says)");
+        }
+
+        return encap;
+
+        bool IsOption(string word) => word is "id" or "dst" or "src" or "flags" || (v6 ? word is "tc" or "hoplimit" : word is "tos" or "ttl");
+
+        T Fail<T>(string message)
+        {
+            r.Fail(message);
+            return default!;
         }
     }
 }

@@ -198,6 +198,19 @@ public static class VrrpLinuxBuilderExtensions
         Realms = spec.Realms ?? 0,
         Expires = spec.Expires,
         Preference = spec.Preference,
+        NextHops = [.. spec.NextHops.Select(static h => new VirtualRouteNextHop { Gateway = h.Via, Device = h.Device, Weight = h.Weight, OnLink = h.OnLink, Realms = h.Realms ?? 0, Encap = EncapOf(h.Encap) })],
+        Encap = EncapOf(spec.Encap),
+    };
+
+    private static VirtualRouteEncap? EncapOf(VirtualRouteEncapSpec? e) => e is null ? null : new()
+    {
+        IPv6 = e.Type == "ip6",
+        Id = e.Id,
+        Destination = e.Destination,
+        Source = e.Source,
+        Tos = e.Tos,
+        Ttl = e.Ttl,
+        Flags = e.Flags,
     };
 
     private static VirtualRouteMetrics? MetricsOf(VirtualRouteSpec spec)

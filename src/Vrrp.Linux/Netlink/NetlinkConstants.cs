@@ -110,9 +110,22 @@ internal static class Nl
     internal const ushort RTA_GATEWAY = 5;
     internal const ushort RTA_PRIORITY = 6;
     internal const ushort RTA_PREFSRC = 7;
+    internal const ushort RTA_MULTIPATH = 9;
     internal const ushort RTA_FLOW = 11;
     internal const ushort RTA_TABLE = 15;
     internal const ushort RTA_PREF = 20;
+    internal const ushort RTA_ENCAP_TYPE = 21;
+    internal const ushort RTA_ENCAP = 22;
+    internal const ushort LWTUNNEL_ENCAP_IP = 2;
+    internal const ushort LWTUNNEL_ENCAP_IP6 = 4;
+
+    // LWTUNNEL_IP_* and LWTUNNEL_IP6_* (linux/lwtunnel.h) share the numbers; 4 and 5 are TTL and TOS for ip, HOPLIMIT and TC for ip6.
+    internal const ushort LWTUNNEL_IP_ID = 1;
+    internal const ushort LWTUNNEL_IP_DST = 2;
+    internal const ushort LWTUNNEL_IP_SRC = 3;
+    internal const ushort LWTUNNEL_IP_TTL = 4;
+    internal const ushort LWTUNNEL_IP_TOS = 5;
+    internal const ushort LWTUNNEL_IP_FLAGS = 6;
     internal const ushort RTA_EXPIRES = 23;
     internal const byte RT_SCOPE_NOWHERE = 255;
     internal const uint RTNH_F_ONLINK = 4;

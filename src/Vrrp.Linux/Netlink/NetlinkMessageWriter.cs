@@ -110,6 +110,17 @@ internal ref struct NetlinkMessageWriter
         AddAttribute(type, v[..(n + 1)]);
     }
 
+    /// <summary>Bytes as they are (a structure inside an attribute, such as an rtnexthop), padded to 4.</summary>
+    internal void AddRaw(scoped ReadOnlySpan<byte> value)
+    {
+        var s = Reserve(Nl.Align(value.Length));
+        s.Clear();
+        value.CopyTo(s);
+    }
+
+    /// <summary>The bytes written so far (where the next one goes).</summary>
+    internal readonly int Length => _length;
+
     internal int BeginNested(ushort type)
     {
         int start = _length;

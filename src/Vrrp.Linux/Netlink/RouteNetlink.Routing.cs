@@ -17,10 +17,11 @@ internal sealed partial class RouteNetlink
     /// <exception cref="NetlinkException">The kernel refused it (no route to the gateway, a missing table...).</exception>
     internal bool AddRoute(VirtualRoute route, int deviceIndex)
     {
+        int[] hops = HopIndexes(route);
         int errno = _socket.Execute(
             Nl.RTM_NEWROUTE,
             Nl.NLM_F_CREATE,
-            (ref NetlinkMessageWriter w) => WriteRoute(ref w, route, deviceIndex, delete: false),
+            (ref NetlinkMessageWriter w) => WriteRoute(ref w, route, deviceIndex, delete: false, hops),
             $"add route {route}{Where}",
             null,
             Libc.EEXIST);
@@ -34,10 +35,11 @@ internal sealed partial class RouteNetlink
     /// <returns>True when one was deleted.</returns>
     internal bool DeleteRoute(VirtualRoute route, int deviceIndex)
     {
+        int[] hops = HopIndexes(route);
         int errno = _socket.Execute(
             Nl.RTM_DELROUTE,
             0,
-            (ref NetlinkMessageWriter w) => WriteRoute(ref w, route, deviceIndex, delete: true),
+            (ref NetlinkMessageWriter w) => WriteRoute(ref w, route, deviceIndex, delete: true, hops),
             $"delete route {route}{Where}",
             null,
             Libc.ESRCH,
@@ -89,9 +91,14 @@ internal sealed partial class RouteNetlink
     /// <summary>
     /// The request of a route, as keepalived 2.2.7 builds it: rtmsg (family, destination and source lengths, tos, table
     /// when below 256, protocol, scope, type, onlink) then RTA_DST, RTA_SRC, RTA_GATEWAY, RTA_PREFSRC, RTA_OIF,
-    /// RTA_PRIORITY, RTA_TABLE, RTA_FLOW (realms), RTA_EXPIRES, RTA_PREF (one byte) and RTA_METRICS (nested RTAX_* values, RTAX_LOCK last). A deletion matches any scope.
+    /// RTA_PRIORITY, RTA_TABLE, RTA_FLOW (realms), RTA_EXPIRES, RTA_PREF (one byte), RTA_METRICS and RTA_MULTIPATH (an rtnexthop per hop: length, flags, weight less one, ifindex, then RTA_GATEWAY, RTA_FLOW and the hop's encapsulation); RTA_ENCAP and RTA_ENCAP_TYPE before RTA_OIF (nested RTAX_* values, RTAX_LOCK last). A deletion matches any scope.
     /// </summary>
-    internal static void WriteRoute(ref NetlinkMessageWriter w, VirtualRoute route, int deviceIndex, bool delete)
+    /// <param name="w">The message.</param>
+    /// <param name="route">The route.</param>
+    /// <param name="deviceIndex">The index of its device, or 0.</param>
+    /// <param name="delete">For RTM_DELROUTE.</param>
+    /// <param name="hopIndexes">The index of each next hop's device (0 for none), when the route has next hops.</param>
+    internal static void WriteRoute(ref NetlinkMessageWriter w, VirtualRoute route, int deviceIndex, bool delete, int[]? hopIndexes = null)
     {
         byte family = route.Family == VrrpAddressFamily.IPv4 ? Nl.AF_INET : Nl.AF_INET6;
         byte scope = delete ? Nl.RT_SCOPE_NOWHERE : route.Scope ?? 0;
@@ -116,6 +123,11 @@ internal sealed partial class RouteNetlink
         if (route.PreferredSource is { } source)
         {
             w.AddAttribute(Nl.RTA_PREFSRC, bytes[..source.WriteTo(bytes)]);
+        }
+
+        if (route.Encap is { } encap)
+        {
+            WriteEncap(ref w, encap);
         }
 
         if (deviceIndex > 0)
@@ -164,7 +176,83 @@ internal sealed partial class RouteNetlink
 
             w.EndNested(nested);
         }
+
+        if (route.NextHops.Count > 0)
+        {
+            // rtnexthop: u16 length (with its attributes), u8 flags, u8 hops (weight - 1), s32 ifindex; then its attributes.
+            int multipath = w.BeginNested(Nl.RTA_MULTIPATH);
+            Span<byte> header = stackalloc byte[8];
+            for (int i = 0; i < route.NextHops.Count; i++)
+            {
+                var hop = route.NextHops[i];
+                int start = w.Length; // rtnh_len is patched at the end, as a nested attribute's length
+                header[2] = hop.OnLink ? (byte)Nl.RTNH_F_ONLINK : (byte)0;
+                header[3] = hop.Weight is int weight ? (byte)(weight - 1) : (byte)0;
+                BinaryPrimitives.WriteInt32LittleEndian(header[4..], hopIndexes is { } indexes && i < indexes.Length ? indexes[i] : 0);
+                w.AddRaw(header);
+                if (hop.Gateway is { } hopGateway)
+                {
+                    w.AddAttribute(Nl.RTA_GATEWAY, bytes[..hopGateway.WriteTo(bytes)]);
+                }
+
+                if (hop.Realms != 0)
+                {
+                    w.AddUInt32(Nl.RTA_FLOW, hop.Realms);
+                }
+
+                if (hop.Encap is { } hopEncap)
+                {
+                    WriteEncap(ref w, hopEncap);
+                }
+
+                w.EndNested(start);
+            }
+
+            w.EndNested(multipath);
+        }
     }
+
+    /// <summary>RTA_ENCAP (LWTUNNEL_IP(6)_ID big-endian, DST, SRC, TOS/TC, TTL/HOPLIMIT, FLAGS, as keepalived sends them) then RTA_ENCAP_TYPE.</summary>
+    private static void WriteEncap(ref NetlinkMessageWriter w, VirtualRouteEncap encap)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        int nested = w.BeginNested(Nl.RTA_ENCAP);
+        if (encap.Id is { } id)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(bytes, id);
+            w.AddAttribute(Nl.LWTUNNEL_IP_ID, bytes[..8]);
+        }
+
+        if (encap.Destination is { } dst)
+        {
+            w.AddAttribute(Nl.LWTUNNEL_IP_DST, bytes[..dst.WriteTo(bytes)]);
+        }
+
+        if (encap.Source is { } src)
+        {
+            w.AddAttribute(Nl.LWTUNNEL_IP_SRC, bytes[..src.WriteTo(bytes)]);
+        }
+
+        if (encap.Tos is { } tos)
+        {
+            w.AddAttribute(Nl.LWTUNNEL_IP_TOS, [tos]);
+        }
+
+        if (encap.Ttl is { } ttl)
+        {
+            w.AddAttribute(Nl.LWTUNNEL_IP_TTL, [ttl]);
+        }
+
+        if (encap.Flags is { } flags)
+        {
+            w.AddUInt16(Nl.LWTUNNEL_IP_FLAGS, flags);
+        }
+
+        w.EndNested(nested);
+        w.AddUInt16(Nl.RTA_ENCAP_TYPE, encap.IPv6 ? Nl.LWTUNNEL_ENCAP_IP6 : Nl.LWTUNNEL_ENCAP_IP);
+    }
+
+    private int[] HopIndexes(VirtualRoute route) => [.. route.NextHops.Select(h => DeviceIndex(h.Device))];
 
     /// <summary>
     /// The request of a rule, as keepalived 2.2.7 builds it: fib_rule_hdr (family, prefix lengths, tos, table when below

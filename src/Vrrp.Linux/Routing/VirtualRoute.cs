@@ -38,6 +38,94 @@ public enum VirtualRouteType : byte
 }
 
 /// <summary>
+/// A lightweight tunnel encapsulation of a route (<c>encap ip|ip6 ...</c>; RTA_ENCAP_TYPE LWTUNNEL_ENCAP_IP or IP6 and
+/// the LWTUNNEL_IP(6)_* values nested in RTA_ENCAP), used with a metadata-collecting tunnel device.
+/// </summary>
+public sealed record VirtualRouteEncap
+{
+    /// <summary>True for <c>ip6</c> (an IPv6 outer header), false for <c>ip</c>.</summary>
+    public bool IPv6 { get; init; }
+
+    /// <summary>The tunnel id (<c>id</c>; sent big-endian), or null.</summary>
+    public ulong? Id { get; init; }
+
+    /// <summary>The outer destination (<c>dst</c>), or null.</summary>
+    public IPAddressValue? Destination { get; init; }
+
+    /// <summary>The outer source (<c>src</c>), or null.</summary>
+    public IPAddressValue? Source { get; init; }
+
+    /// <summary>The outer TOS (<c>tos</c>) or traffic class (<c>tc</c>), or null.</summary>
+    public byte? Tos { get; init; }
+
+    /// <summary>The outer TTL (<c>ttl</c>) or hop limit (<c>hoplimit</c>), or null.</summary>
+    public byte? Ttl { get; init; }
+
+    /// <summary>The tunnel flags (<c>flags</c>), or null.</summary>
+    public ushort? Flags { get; init; }
+
+    /// <summary>The encapsulation as <c>ip route</c> and keepalived write it, after <c>encap</c>.</summary>
+    /// <returns>For example <c>ip id 5 dst 198.51.100.1 ttl 9</c>.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder(IPv6 ? "ip6" : "ip");
+        if (Id is { } id)
+        {
+            text.Append(" id ").Append(id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Destination is { } dst)
+        {
+            text.Append(" dst ").Append(dst.ToString());
+        }
+
+        if (Source is { } src)
+        {
+            text.Append(" src ").Append(src.ToString());
+        }
+
+        if (Tos is { } tos)
+        {
+            text.Append(IPv6 ? " tc " : " tos ").Append(tos.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Ttl is { } ttl)
+        {
+            text.Append(IPv6 ? " hoplimit " : " ttl ").Append(ttl.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Flags is { } flags)
+        {
+            text.Append(" flags ").Append(flags.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>One path of a multipath route (<see cref="VirtualRoute.NextHops"/>; an rtnexthop in RTA_MULTIPATH).</summary>
+public sealed record VirtualRouteNextHop
+{
+    /// <summary>The gateway (<c>via</c>, RTA_GATEWAY in the hop), or null.</summary>
+    public IPAddressValue? Gateway { get; init; }
+
+    /// <summary>The output interface (<c>dev</c>, rtnh_ifindex), or null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>The weight 1..256 (<c>weight</c>; rtnh_hops is one less), or null for the kernel's 1.</summary>
+    public int? Weight { get; init; }
+
+    /// <summary>The gateway is on the link (<c>onlink</c>, RTNH_F_ONLINK).</summary>
+    public bool OnLink { get; init; }
+
+    /// <summary>The path's realms (<c>realms [FROM/]TO</c>, RTA_FLOW in the hop; IPv4), 0 for none.</summary>
+    public uint Realms { get; init; }
+
+    /// <summary>The path's encapsulation (<c>encap ...</c>), or null.</summary>
+    public VirtualRouteEncap? Encap { get; init; }
+}
+
+/// <summary>
 /// A route installed while the instance is master and removed when it is not (keepalived's <c>virtual_routes</c>),
 /// through rtnetlink (RTM_NEWROUTE / RTM_DELROUTE) with protocol <see cref="Protocol"/>, so that a route left by a
 /// crashed run is recognised and removed at the next start. Write it as keepalived does (<see cref="Parse"/>):
@@ -102,6 +190,12 @@ public sealed record VirtualRoute
 
     /// <summary>The IPv6 router preference (<c>pref</c>, RTA_PREF: low 3, medium 0, high 1), or null.</summary>
     public byte? Preference { get; init; }
+
+    /// <summary>The lightweight tunnel encapsulation (<c>encap ip|ip6 ...</c>), or null.</summary>
+    public VirtualRouteEncap? Encap { get; init; }
+
+    /// <summary>The paths of a multipath route (<c>nexthop ...</c>, RTA_MULTIPATH), or empty.</summary>
+    public IReadOnlyList<VirtualRouteNextHop> NextHops { get; init; } = [];
 
     /// <summary>keepalived's <c>no_track</c>: the route's interface is not tracked (its going down does not put the instance in Fault).</summary>
     public bool NoTrack { get; init; }
@@ -300,6 +394,7 @@ public sealed record VirtualRoute
         Append(text, "metric", Metric?.ToString(CultureInfo.InvariantCulture));
         Append(text, "scope", Scope is { } scope ? RouteWords.ScopeName(scope) : null);
         Append(text, "tos", TypeOfService == 0 ? null : TypeOfService.ToString(CultureInfo.InvariantCulture));
+        Append(text, "encap", Encap?.ToString());
         Append(text, "protocol", RouteProtocol == Protocol ? null : RouteProtocol.ToString(CultureInfo.InvariantCulture));
         if (OnLink)
         {
@@ -316,8 +411,31 @@ public sealed record VirtualRoute
             text.Append(" no_track");
         }
 
+        foreach (var hop in NextHops)
+        {
+            text.Append(" nexthop");
+            Append(text, "via", hop.Gateway?.ToString());
+            Append(text, "dev", hop.Device);
+            Append(text, "weight", hop.Weight?.ToString(CultureInfo.InvariantCulture));
+            if (hop.OnLink)
+            {
+                text.Append(" onlink");
+            }
+
+            Append(text, "encap", hop.Encap?.ToString());
+            Append(text, "realms", hop.Realms == 0 ? null : hop.Realms >> 16 != 0 ? $"{hop.Realms >> 16}/{hop.Realms & 0xffff}" : (hop.Realms & 0xffff).ToString(CultureInfo.InvariantCulture));
+        }
+
         return text.ToString();
     }
+
+    /// <summary>Routes are equal when they are the same route: every option and next hop (in order) the same.</summary>
+    /// <param name="other">The other route.</param>
+    /// <returns>True when they are equal.</returns>
+    public bool Equals(VirtualRoute? other) => other is not null && ToString() == other.ToString();
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
 
     private static void Append(StringBuilder text, string keyword, string? value)
     {

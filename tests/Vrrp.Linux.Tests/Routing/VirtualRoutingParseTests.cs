@@ -147,6 +147,51 @@ public sealed class VirtualRoutingParseTests
     }
 
     [Fact]
+    public void A_multipath_route_request_carries_one_rtnexthop_per_hop_as_keepalived_sends_them()
+    {
+        var route = new VirtualRoute
+        {
+            Destination = new VirtualAddress(IPAddressValue.Parse("10.72.0.0"), 24),
+            NextHops =
+            [
+                new VirtualRouteNextHop { Gateway = IPAddressValue.Parse("192.0.2.1"), Device = "eth0", Weight = 2, Realms = 4 },
+                new VirtualRouteNextHop { Gateway = IPAddressValue.Parse("192.0.2.2"), OnLink = true },
+            ],
+        };
+        Assert.Equal("10.72.0.0/24 nexthop via 192.0.2.1 dev eth0 weight 2 realms 4 nexthop via 192.0.2.2 onlink", route.ToString());
+        Assert.Equal(route, route with { NextHops = [.. route.NextHops] }); // equal by value, so a reload keeps it
+        Assert.NotEqual(route, route with { NextHops = [route.NextHops[0]] });
+        var attributes = Attributes(Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, route, 0, delete: false, [7, 0]))[28..]);
+        byte[] multipath = attributes[Nl.RTA_MULTIPATH];
+        // rtnexthop: len 24 (8 + RTA_GATEWAY 8 + RTA_FLOW 8), flags 0, hops 1 (weight 2), ifindex 7; then len 16, RTNH_F_ONLINK, hops 0, ifindex 0.
+        Assert.Equal(Convert.FromHexString("18000001070000000800050" + "0c0000201" + "08000b0004000000" + "1000040000000000" + "08000500c0000202"), multipath);
+    }
+
+    [Fact]
+    public void A_route_request_carries_its_encapsulation_as_keepalived_sends_it()
+    {
+        var encap = new VirtualRouteEncap { Id = 5, Destination = IPAddressValue.Parse("198.51.100.1"), Tos = 16, Ttl = 9, Flags = 1 };
+        var route = new VirtualRoute { Destination = new VirtualAddress(IPAddressValue.Parse("10.74.0.0"), 24), Device = "eth0", Encap = encap };
+        Assert.Equal("10.74.0.0/24 dev eth0 encap ip id 5 dst 198.51.100.1 tos 16 ttl 9 flags 1", route.ToString());
+        var attributes = Attributes(Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, route, 3, delete: false))[28..]);
+        Assert.Equal(new byte[] { 2, 0 }, attributes[Nl.RTA_ENCAP_TYPE]); // LWTUNNEL_ENCAP_IP
+        var values = Attributes(attributes[Nl.RTA_ENCAP]);
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 5 }, values[Nl.LWTUNNEL_IP_ID]); // big-endian
+        Assert.Equal(new byte[] { 198, 51, 100, 1 }, values[Nl.LWTUNNEL_IP_DST]);
+        Assert.Equal(new byte[] { 16 }, values[Nl.LWTUNNEL_IP_TOS]);
+        Assert.Equal(new byte[] { 9 }, values[Nl.LWTUNNEL_IP_TTL]);
+        Assert.Equal(new byte[] { 1, 0 }, values[Nl.LWTUNNEL_IP_FLAGS]);
+
+        // In a next hop, the encapsulation counts in rtnh_len.
+        var multipath = route with { Device = null, Encap = null, NextHops = [new VirtualRouteNextHop { Gateway = IPAddressValue.Parse("192.0.2.1"), Encap = encap with { IPv6 = true, Destination = IPAddressValue.Parse("fd00::9"), Flags = null } }] };
+        byte[] hops = Attributes(Build((ref NetlinkMessageWriter w) => RouteNetlink.WriteRoute(ref w, multipath, 0, delete: false, [3]))[28..])[Nl.RTA_MULTIPATH];
+        Assert.Equal(hops.Length, BitConverter.ToUInt16(hops, 0));
+        var inHop = Attributes(hops[8..]);
+        Assert.Equal(new byte[] { 4, 0 }, inHop[Nl.RTA_ENCAP_TYPE]); // LWTUNNEL_ENCAP_IP6
+        Assert.Equal(Convert.FromHexString("fd000000000000000000000000000009"), Attributes(inHop[Nl.RTA_ENCAP])[Nl.LWTUNNEL_IP_DST]);
+    }
+
+    [Fact]
     public void A_rule_request_carries_goto_ports_uids_and_its_protocol_as_keepalived_sends_them()
     {
         var rule = VirtualRule.Parse("priority 5 ipproto udp sport 1000-2000 dport 53 uidrange 10-20 goto 9");
