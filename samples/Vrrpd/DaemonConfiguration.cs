@@ -101,6 +101,7 @@ internal sealed partial class DaemonConfiguration
         to.StaticRules = from.StaticRules;
         to.StaticTrackGroups = from.StaticTrackGroups;
         to.Process = from.Process;
+        to.Firewall = from.Firewall;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -149,6 +149,12 @@ public sealed class VrrpOptions
     /// </summary>
     public VrrpProcessOptions Process { get; set; } = new();
 
+    /// <summary>
+    /// The nftables table of the Accept_Mode filter (keepalived <c>nftables</c>, <c>nftables_priority</c>,
+    /// <c>nftables_ifindex</c>, <c>nftables_counters</c>, <c>vrrp_iptables</c>); applied by the Linux platform.
+    /// </summary>
+    public VrrpFirewallOptions Firewall { get; set; } = new();
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual

@@ -39,6 +39,7 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
 
         CheckProcess(errors, options.Process);
+        CheckFirewall(errors, options.Firewall);
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
         CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
         CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));
@@ -320,6 +321,22 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             {
                 errors.Add($"{label}: {field.Display} must be between {min} and {max}, got {value}.");
             }
+        }
+    }
+
+    private static void CheckFirewall(List<string> errors, VrrpFirewallOptions? firewall)
+    {
+        if (firewall is null)
+        {
+            errors.Add("Vrrp: Firewall must not be null.");
+            return;
+        }
+
+        // The rule of an nft identifier, which the Linux platform's table name must follow.
+        if (firewall.TableName is { } name &&
+            (name.Length is 0 or > 255 || !char.IsAsciiLetter(name[0]) || !name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+        {
+            errors.Add($"Vrrp: Firewall.TableName (nftables) must be a letter, then letters, digits, '_', '-' or '.', at most 255 characters, got '{name}'.");
         }
     }
 

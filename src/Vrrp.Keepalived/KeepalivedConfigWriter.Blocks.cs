@@ -19,6 +19,35 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    /// <summary>
+    /// nftables [TABLE] then nftables_priority (keepalived resets the priority when it reads nftables, so it comes
+    /// after), nftables_ifindex, nftables_counters. Without a table name a priority is still written (keepalived takes
+    /// it; vrrpd's own table uses it).
+    /// </summary>
+    internal static void WriteFirewall(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        var firewall = options.Firewall;
+        if (firewall.TableName is { } table)
+        {
+            w.Line("nftables " + Word(table));
+        }
+
+        if (firewall.ChainPriority != VrrpFirewallOptions.DefaultChainPriority)
+        {
+            w.Line("nftables_priority " + firewall.ChainPriority.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (firewall.MatchInterfaceIndex)
+        {
+            w.Line("nftables_ifindex");
+        }
+
+        if (firewall.Counters)
+        {
+            w.Line("nftables_counters");
+        }
+    }
+
     internal static void WriteProcessName(ConfigOutput w, string? name)
     {
         if (name is not null)

@@ -16,7 +16,7 @@ namespace Vrrp.Linux;
 /// monitoring, gratuitous ARP / unsolicited neighbour advertisements, and virtual-MAC (macvlan) interfaces.
 /// </summary>
 /// <remarks>
-/// <see cref="Create"/> checks CAP_NET_RAW and CAP_NET_ADMIN before it opens anything. With a namespace name, every
+/// <see cref="Create(string?)"/> checks CAP_NET_RAW and CAP_NET_ADMIN before it opens anything. With a namespace name, every
 /// socket is created inside <c>/run/netns/NAME</c> and stays there, so one process can drive routers in several
 /// namespaces.
 /// </remarks>
@@ -33,9 +33,10 @@ public sealed class LinuxVrrpPlatform : IDisposable
     private int _acceptUsers;
     private int _disposed;
 
-    private LinuxVrrpPlatform(string? networkNamespace)
+    private LinuxVrrpPlatform(string? networkNamespace, LinuxPlatformSettings settings)
     {
         NetworkNamespace = networkNamespace;
+        Settings = settings;
         _netlink = RouteNetlink.Open(networkNamespace);
         try
         {
@@ -58,16 +59,23 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
     /// <exception cref="MissingCapabilityException">CAP_NET_RAW or CAP_NET_ADMIN is missing (nothing was opened).</exception>
     /// <exception cref="ArgumentException">The namespace does not exist.</exception>
-    public static LinuxVrrpPlatform Create(string? networkNamespace = null)
+    public static LinuxVrrpPlatform Create(string? networkNamespace = null) => Create(networkNamespace, LinuxPlatformSettings.Default);
+
+    /// <summary>Opens the data plane with keepalived's namespace-wide settings (UseLinux gives them from the options).</summary>
+    internal static LinuxVrrpPlatform Create(string? networkNamespace, LinuxPlatformSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("Vrrp.Linux runs on Linux only.");
         }
 
         LinuxCapabilities.EnsureRequired();
-        return new LinuxVrrpPlatform(networkNamespace);
+        return new LinuxVrrpPlatform(networkNamespace, settings);
     }
+
+    /// <summary>The namespace-wide settings (the Accept_Mode filter's table...).</summary>
+    internal LinuxPlatformSettings Settings { get; }
 
     /// <summary>The namespace this platform works in, or null for the process's own.</summary>
     public string? NetworkNamespace { get; }
@@ -180,7 +188,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
         {
             if (_acceptFilter is null)
             {
-                var filter = AcceptModeFilter.Open(NetworkNamespace);
+                var filter = AcceptModeFilter.Open(NetworkNamespace, Settings.FirewallTable, Settings.FirewallChainPriority, Settings.FirewallCounters, linkLocalIndex: true);
                 try
                 {
                     filter.Install();

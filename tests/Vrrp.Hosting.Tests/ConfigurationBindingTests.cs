@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process, Firewall."], errors);
     }
 
     [Fact]
@@ -80,6 +80,18 @@ public class ConfigurationBindingTests
         Assert.Contains(failures, static f => f.Contains("Process.Priority (vrrp_priority) must be -20 to 19", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.RealtimePriority (vrrp_rt_priority) must be 1 to 99", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.CpuAffinity (vrrp_cpu_affinity) has CPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Firewall_settings_bind_and_the_table_name_is_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "Firewall": { "TableName": "keepalived", "ChainPriority": -150, "MatchInterfaceIndex": true, "Counters": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal(("keepalived", -150, true, true), (options!.Firewall.TableName, options.Firewall.ChainPriority, options.Firewall.MatchInterfaceIndex, options.Firewall.Counters));
+
+        options.Firewall.TableName = "1st table";
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
+        Assert.Contains(failures, static f => f.Contains("Firewall.TableName (nftables) must be a letter", StringComparison.Ordinal));
     }
 
     [Fact]

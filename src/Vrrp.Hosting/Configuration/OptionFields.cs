@@ -80,6 +80,15 @@ internal static class OptionFields
         Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
         Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap", o => o.Process, () => Process!),
+        Section<VrrpOptions, VrrpFirewallOptions>("Firewall", "nftables", o => o.Firewall, () => Firewall!),
+    ];
+
+    public static readonly OptionField<VrrpFirewallOptions>[] Firewall =
+    [
+        Text<VrrpFirewallOptions>("TableName", "nftables", (o, v) => o.TableName = v),
+        Int<VrrpFirewallOptions>("ChainPriority", "nftables_priority", o => o.ChainPriority, (o, v) => o.ChainPriority = v, int.MinValue, int.MaxValue),
+        Bool<VrrpFirewallOptions>("MatchInterfaceIndex", "nftables_ifindex", (o, v) => o.MatchInterfaceIndex = v),
+        Bool<VrrpFirewallOptions>("Counters", "nftables_counters", (o, v) => o.Counters = v),
     ];
 
     public static readonly OptionField<VrrpProcessOptions>[] Process =

@@ -158,6 +158,20 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteProcessName(w, o.Process.Name));
         k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", d.Options.Process); }); // the VRRP process's name of it; written as vrrp_process_name
 
+        // The Accept_Mode filter's nftables table (global_parser.c; applied by the Linux platform, which filters whenever
+        // accept is off, with or without these).
+        k.Custom("nftables", BlockUse.No, static (b, s, d) => b.ReadNftables(s, d.Options.Firewall), W.WriteFirewall);
+        k.Custom("vrrp_iptables", BlockUse.No, static (b, s, d) => b.ReadIptables(s, d.Options.Firewall)); // written as nftables keepalived
+        k.Custom("nftables_priority", BlockUse.No, static (b, s, d) =>
+        {
+            if (b.TryParseInt(s, 0, int.MinValue, int.MaxValue, "a chain priority (an integer)", out int priority))
+            {
+                d.Options.Firewall.ChainPriority = priority;
+            }
+        });
+        k.Flag("nftables_ifindex", static o => o.Firewall.MatchInterfaceIndex, static (o, v) => o.Firewall.MatchInterfaceIndex = v).NotWritten(); // written by WriteFirewall
+        k.Flag("nftables_counters", static o => o.Firewall.Counters, static (o, v) => o.Firewall.Counters = v).NotWritten();
+
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
         AddGlobalDefaults(k, Instance);

@@ -41,7 +41,8 @@ public static class VrrpLinuxBuilderExtensions
         // The container owns the data plane (it is IDisposable; VrrpPlatform is not), so it is closed with the host.
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
-            networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
+            networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace,
+            SettingsOf(sp.GetService<IOptions<VrrpOptions>>()?.Value)));
 
         // keepalived's static_ipaddress, static_routes and static_rules: installed at start, removed at stop, following
         // reloads (the host's own, and IVrrpReloader's, wrapped once).
@@ -102,6 +103,24 @@ public static class VrrpLinuxBuilderExtensions
             instance.TrackProcesses.Add(new TrackReferenceOptions { Name = name });
         });
         return builder;
+    }
+
+    /// <summary>The namespace-wide settings of the platform that the options give (the Accept_Mode filter's table).</summary>
+    internal static LinuxPlatformSettings SettingsOf(VrrpOptions? options)
+    {
+        if (options is null)
+        {
+            return LinuxPlatformSettings.Default;
+        }
+
+        var firewall = options.Firewall;
+        return new LinuxPlatformSettings
+        {
+            FirewallTable = firewall.TableName ?? VrrpFirewallOptions.DefaultTableName,
+            FirewallChainPriority = firewall.ChainPriority,
+            FirewallCounters = firewall.Counters,
+            FirewallInterfaceIndex = firewall.MatchInterfaceIndex,
+        };
     }
 
     /// <summary>What an instance's options ask of the Linux platform: its virtual MAC, virtual routes and rules.</summary>
@@ -227,9 +246,9 @@ public static class VrrpLinuxBuilderExtensions
 /// <summary>Owns the <see cref="LinuxVrrpPlatform"/> registered by <c>UseLinux</c>: opened on first use, disposed with the container.</summary>
 internal sealed class LinuxPlatformLifetime : IDisposable
 {
-    public LinuxPlatformLifetime(string? networkNamespace)
+    public LinuxPlatformLifetime(string? networkNamespace, LinuxPlatformSettings settings)
     {
-        Linux = LinuxVrrpPlatform.Create(networkNamespace);
+        Linux = LinuxVrrpPlatform.Create(networkNamespace, settings);
         Platform = new VrrpPlatform("Linux", Linux.Transport, Linux.Addresses, Linux.Announcer, Linux.LinkMonitor);
     }
 

@@ -1,0 +1,49 @@
+using Vrrp.Hosting;
+
+namespace Vrrp.Keepalived;
+
+// global_defs' firewall keywords, read as keepalived 2.2.7 (global_parser.c, built with nftables and without iptables)
+// reads them.
+internal sealed partial class KeepalivedConfigBinder
+{
+    /// <summary>
+    /// <c>nftables [TABLE]</c>: the table's name (keepalived's default <c>keepalived</c>), and the chain priority back to
+    /// -1 (keepalived resets it here, so a <c>nftables_priority</c> before it is lost). A second one is ignored with a
+    /// warning, as keepalived ignores it.
+    /// </summary>
+    internal void ReadNftables(ConfigStatement s, VrrpFirewallOptions firewall)
+    {
+        if (firewall.TableName is not null)
+        {
+            Warning(s, "nftables already specified - ignoring (as keepalived)");
+            return;
+        }
+
+        string name = VrrpFirewallOptions.KeepalivedTableName;
+        if (s.Arguments.Count > 0)
+        {
+            name = s.Arguments[0].Text;
+            if (System.Text.Encoding.UTF8.GetByteCount(name) > 255)
+            {
+                Error(s, "nftables table name too long (at most 255 bytes)");
+                return;
+            }
+
+            WarnExtra(s, 1);
+        }
+
+        firewall.TableName = name;
+        firewall.ChainPriority = VrrpFirewallOptions.DefaultChainPriority;
+    }
+
+    /// <summary>
+    /// <c>vrrp_iptables [IN_CHAIN [OUT_CHAIN]]</c>: keepalived 2.2.7 built without iptables (Debian's) says so and uses
+    /// its nftables table <c>keepalived</c> at priority -1 instead, whatever the chains named.
+    /// </summary>
+    internal void ReadIptables(ConfigStatement s, VrrpFirewallOptions firewall)
+    {
+        Warning(s, "iptables is not supported; using nftables instead (table 'keepalived', as keepalived 2.2.7 without iptables does): replace vrrp_iptables with nftables");
+        firewall.TableName = VrrpFirewallOptions.KeepalivedTableName;
+        firewall.ChainPriority = VrrpFirewallOptions.DefaultChainPriority;
+    }
+}

@@ -1,0 +1,29 @@
+using Vrrp.Linux.Nftables;
+
+namespace Vrrp.Linux;
+
+/// <summary>
+/// Namespace-wide settings of the Linux data plane that keepalived.conf's global_defs gives (the Accept_Mode filter's
+/// table: <c>nftables</c>, <c>nftables_priority</c>, <c>nftables_ifindex</c>, <c>nftables_counters</c>); UseLinux
+/// fills them from <c>VrrpOptions</c>.
+/// </summary>
+internal sealed record LinuxPlatformSettings
+{
+    /// <summary>The defaults: table <c>inet vrrp</c>, priority -1, no counters, link-local addresses matched by name.</summary>
+    public static LinuxPlatformSettings Default { get; } = new();
+
+    /// <summary>The Accept_Mode filter's table name (family inet).</summary>
+    public string FirewallTable { get; init; } = AcceptModeFilter.DefaultTableName;
+
+    /// <summary>The hook priority of the filter's chains.</summary>
+    public int FirewallChainPriority { get; init; } = AcceptModeFilter.DefaultChainPriority;
+
+    /// <summary>Whether the drop rules count (keepalived <c>nftables_counters</c>).</summary>
+    public bool FirewallCounters { get; init; }
+
+    /// <summary>
+    /// Whether IPv6 link-local addresses are matched by interface index also for instances with <c>dont_track_primary</c>
+    /// (keepalived <c>nftables_ifindex</c>); without it they are matched by index except for those, by name.
+    /// </summary>
+    public bool FirewallInterfaceIndex { get; init; }
+}

@@ -1,0 +1,88 @@
+using Vrrp.Hosting;
+using Vrrp.Keepalived;
+
+namespace Vrrp.Keepalived.Tests;
+
+public sealed partial class KeepalivedOracleTests
+{
+    [Fact]
+    public void Keepalived_understands_the_firewall_settings_as_the_reader_does()
+    {
+        // nftables [TABLE], nftables_priority, nftables_ifindex, nftables_counters: written by our writer, accepted by
+        // keepalived -t, and keepalived -d's global dump shows the values our reader read.
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
+            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        for (int round = 0; round < 4; round++)
+        {
+            var options = new VrrpOptions();
+            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            var firewall = options.Firewall;
+            firewall.TableName = round switch { 0 => "keepalived", 1 => "vrrp_fw-1.a", 2 => "t" + random.Next(1000).ToString(System.Globalization.CultureInfo.InvariantCulture), _ => null };
+            firewall.ChainPriority = round == 3 ? VrrpFirewallOptions.DefaultChainPriority : random.Next(-400, 400);
+            firewall.MatchInterfaceIndex = random.Next(2) == 0;
+            firewall.Counters = round % 2 == 0;
+            string context = $"seed {seed}, round {round}";
+
+            string written = KeepalivedConfigWriter.Write(options);
+            AssertKeepalivedAccepts(written, context);
+            string path = Path.Combine(_folder, $"firewall{round}.conf");
+            File.WriteAllText(path, written);
+            var read = KeepalivedConfigReader.Read(path);
+            Assert.Empty(read.Diagnostics);
+            var f = read.Options.Firewall;
+            Assert.Equal(firewall.TableName, f.TableName);
+            Assert.Equal(firewall.ChainPriority, f.ChainPriority);
+            Assert.Equal(firewall.MatchInterfaceIndex, f.MatchInterfaceIndex);
+            Assert.Equal(firewall.Counters, f.Counters);
+
+            string[] dump = DumpLines(path);
+            Assert.True(dump.Contains(f.Counters ? "nftables with counters" : "nftables without counters"), $"{context}: counters {f.Counters}");
+            if (f.TableName is null)
+            {
+                // keepalived filters only with a table; its dump then has no table lines (vrrpd filters in table vrrp).
+                Assert.DoesNotContain(dump, static l => l.StartsWith("nftables table name", StringComparison.Ordinal));
+                continue;
+            }
+
+            Assert.Contains($"nftables table name = {f.TableName}", dump);
+            Assert.Contains($"nftables base chain priority = {f.ChainPriority}", dump);
+            Assert.Contains(f.MatchInterfaceIndex ? "nftables force use ifindex for link local IPv6" : "nftables don't force use ifindex for link local IPv6", dump);
+        }
+    }
+
+    [Fact]
+    public void Vrrp_iptables_is_read_as_keepalived_without_iptables_reads_it_and_a_priority_before_nftables_is_lost()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string instance = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n 10.0.0.1/24\n }\n}\n";
+        foreach (var (globals, table, priority) in new[]
+        {
+            ("vrrp_iptables VRRP_IN VRRP_OUT", "keepalived", -1),
+            ("vrrp_iptables", "keepalived", -1),
+            ("nftables_priority 7\n nftables mine", "mine", -1),
+            ("nftables mine\n nftables_priority 7\n nftables other", "mine", 7),
+            ("nftables", "keepalived", -1),
+        })
+        {
+            string path = Path.Combine(_folder, "iptables.conf");
+            File.WriteAllText(path, $"global_defs {{\n {globals}\n}}\n{instance}");
+            var read = KeepalivedConfigReader.Read(path);
+            Assert.DoesNotContain(read.Diagnostics, static d => d.Severity == ConfigDiagnosticSeverity.Error);
+            Assert.Equal(table, read.Options.Firewall.TableName);
+            Assert.Equal(priority, read.Options.Firewall.ChainPriority);
+            string[] dump = DumpLines(path);
+            Assert.Contains($"nftables table name = {table}", dump);
+            Assert.Contains($"nftables base chain priority = {priority}", dump);
+        }
+    }
+
+    /// <summary>keepalived -d's lines without their timestamps ("Mon Nov 30 13:02:01 2026: "), trimmed.</summary>
+    private string[] DumpLines(string path) =>
+        [.. DumpConfiguration(path).Split('\n').Select(static l => System.Text.RegularExpressions.Regex.Replace(l, @"^\w{3} \w{3} +\d+ [\d:]+ \d{4}:", "").Trim())];
+}
