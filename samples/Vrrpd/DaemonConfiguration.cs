@@ -102,6 +102,7 @@ internal sealed partial class DaemonConfiguration
         to.StaticTrackGroups = from.StaticTrackGroups;
         to.Process = from.Process;
         to.Firewall = from.Firewall;
+        to.ReceiveBuffers = from.ReceiveBuffers;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -155,6 +155,12 @@ public sealed class VrrpOptions
     /// </summary>
     public VrrpFirewallOptions Firewall { get; set; } = new();
 
+    /// <summary>
+    /// The receive buffers of the Linux platform's netlink sockets (keepalived <c>vrrp_netlink_cmd_rcv_bufs</c>,
+    /// <c>vrrp_netlink_monitor_rcv_bufs</c>, <c>process_monitor_rcv_bufs</c> and their <c>_force</c> forms).
+    /// </summary>
+    public VrrpReceiveBufferOptions ReceiveBuffers { get; set; } = new();
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual

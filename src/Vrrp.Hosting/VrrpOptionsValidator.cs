@@ -40,6 +40,14 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
 
         CheckProcess(errors, options.Process);
         CheckFirewall(errors, options.Firewall);
+        if (options.ReceiveBuffers is null)
+        {
+            errors.Add("Vrrp: ReceiveBuffers must not be null.");
+        }
+        else
+        {
+            CheckRanges(errors, "Vrrp: ReceiveBuffers", options.ReceiveBuffers, OptionFields.ReceiveBuffers);
+        }
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
         CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
         CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));

@@ -48,6 +48,20 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    /// <summary>A receive buffer keyword and its _force keyword (keepalived's dump shows both).</summary>
+    internal static void WriteReceiveBuffer(ConfigOutput w, string keyword, int size, bool force)
+    {
+        if (size > 0)
+        {
+            w.Line(keyword + " " + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (force)
+        {
+            w.Line(keyword + "_force");
+        }
+    }
+
     internal static void WriteProcessName(ConfigOutput w, string? name)
     {
         if (name is not null)

@@ -4,8 +4,9 @@ namespace Vrrp.Linux;
 
 /// <summary>
 /// Namespace-wide settings of the Linux data plane that keepalived.conf's global_defs gives (the Accept_Mode filter's
-/// table: <c>nftables</c>, <c>nftables_priority</c>, <c>nftables_ifindex</c>, <c>nftables_counters</c>); UseLinux
-/// fills them from <c>VrrpOptions</c>.
+/// table: <c>nftables</c>, <c>nftables_priority</c>, <c>nftables_ifindex</c>, <c>nftables_counters</c>; the netlink
+/// sockets' receive buffers: <c>vrrp_netlink_cmd_rcv_bufs</c>, <c>vrrp_netlink_monitor_rcv_bufs</c>); UseLinux fills them
+/// from <c>VrrpOptions</c>.
 /// </summary>
 internal sealed record LinuxPlatformSettings
 {
@@ -26,4 +27,16 @@ internal sealed record LinuxPlatformSettings
     /// (keepalived <c>nftables_ifindex</c>); without it they are matched by index except for those, by name.
     /// </summary>
     public bool FirewallInterfaceIndex { get; init; }
+
+    /// <summary>The receive buffer of the rtnetlink command socket (<c>vrrp_netlink_cmd_rcv_bufs</c>); 0 leaves the kernel's default.</summary>
+    public int NetlinkCommandReceiveBuffer { get; init; }
+
+    /// <summary>Whether <see cref="NetlinkCommandReceiveBuffer"/> is set with SO_RCVBUFFORCE.</summary>
+    public bool NetlinkCommandReceiveBufferForce { get; init; }
+
+    /// <summary>The receive buffer of the link and address event sockets (<c>vrrp_netlink_monitor_rcv_bufs</c>); 0 leaves 1 MiB.</summary>
+    public int NetlinkMonitorReceiveBuffer { get; init; }
+
+    /// <summary>Whether <see cref="NetlinkMonitorReceiveBuffer"/> is set with SO_RCVBUFFORCE.</summary>
+    public bool NetlinkMonitorReceiveBufferForce { get; init; }
 }

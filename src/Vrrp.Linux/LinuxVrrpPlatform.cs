@@ -40,10 +40,15 @@ public sealed class LinuxVrrpPlatform : IDisposable
         _netlink = RouteNetlink.Open(networkNamespace);
         try
         {
+            if (settings.NetlinkCommandReceiveBuffer > 0)
+            {
+                _netlink.Socket.SetReceiveBuffer(settings.NetlinkCommandReceiveBuffer, settings.NetlinkCommandReceiveBufferForce);
+            }
+
             _addresses = new NetlinkAddressManager(_netlink);
             _announcer = new PacketSocketAnnouncer(_netlink, networkNamespace);
             _transport = new RawSocketTransport(networkNamespace);
-            _links = new NetlinkLinkMonitor(_netlink, networkNamespace);
+            _links = new NetlinkLinkMonitor(_netlink, networkNamespace, settings.NetlinkMonitorReceiveBuffer, settings.NetlinkMonitorReceiveBufferForce);
             _virtualMacs = new VirtualMacInterfaces(_netlink, networkNamespace);
         }
         catch

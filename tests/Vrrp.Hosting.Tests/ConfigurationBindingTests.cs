@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process, Firewall."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process, Firewall, ReceiveBuffers."], errors);
     }
 
     [Fact]
@@ -92,6 +92,19 @@ public class ConfigurationBindingTests
         options.Firewall.TableName = "1st table";
         var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
         Assert.Contains(failures, static f => f.Contains("Firewall.TableName (nftables) must be a letter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Receive_buffer_settings_bind_and_their_ranges_are_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "ReceiveBuffers": { "NetlinkCommand": 300000, "NetlinkCommandForce": true, "NetlinkMonitor": 400000, "NetlinkMonitorForce": true, "ProcessMonitor": 500000, "ProcessMonitorForce": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        var b = options!.ReceiveBuffers;
+        Assert.Equal((300000, true, 400000, true, 500000, true), (b.NetlinkCommand, b.NetlinkCommandForce, b.NetlinkMonitor, b.NetlinkMonitorForce, b.ProcessMonitor, b.ProcessMonitorForce));
+
+        b.NetlinkMonitor = -1;
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
+        Assert.Contains(failures, static f => f.Contains("NetlinkMonitor (vrrp_netlink_monitor_rcv_bufs) must be between 0 and", StringComparison.Ordinal));
     }
 
     [Fact]

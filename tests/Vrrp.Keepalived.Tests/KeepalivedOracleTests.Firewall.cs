@@ -82,6 +82,51 @@ public sealed partial class KeepalivedOracleTests
         }
     }
 
+    [Fact]
+    public void Keepalived_understands_the_receive_buffer_settings_as_the_reader_does()
+    {
+        // vrrp_netlink_cmd_rcv_bufs, vrrp_netlink_monitor_rcv_bufs, process_monitor_rcv_bufs and their _force keywords:
+        // written, accepted by keepalived -t, and dumped by keepalived -d as our reader read them.
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
+            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
+            : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        for (int round = 0; round < 4; round++)
+        {
+            var options = new VrrpOptions();
+            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            var buffers = options.ReceiveBuffers;
+            buffers.NetlinkCommand = round == 3 ? 0 : random.Next(1, int.MaxValue);
+            buffers.NetlinkCommandForce = random.Next(2) == 0;
+            buffers.NetlinkMonitor = round == 2 ? 0 : random.Next(1, 1 << 26);
+            buffers.NetlinkMonitorForce = random.Next(2) == 0;
+            buffers.ProcessMonitor = round == 1 ? 0 : random.Next(1, 1 << 26);
+            buffers.ProcessMonitorForce = random.Next(2) == 0;
+            string context = $"seed {seed}, round {round}";
+
+            string written = KeepalivedConfigWriter.Write(options);
+            AssertKeepalivedAccepts(written, context);
+            string path = Path.Combine(_folder, $"buffers{round}.conf");
+            File.WriteAllText(path, written);
+            var read = KeepalivedConfigReader.Read(path);
+            Assert.Empty(read.Diagnostics);
+            var b = read.Options.ReceiveBuffers;
+            Assert.Equal(
+                (buffers.NetlinkCommand, buffers.NetlinkCommandForce, buffers.NetlinkMonitor, buffers.NetlinkMonitorForce, buffers.ProcessMonitor, buffers.ProcessMonitorForce),
+                (b.NetlinkCommand, b.NetlinkCommandForce, b.NetlinkMonitor, b.NetlinkMonitorForce, b.ProcessMonitor, b.ProcessMonitorForce));
+
+            string[] dump = DumpLines(path);
+            foreach (var (keyword, size, force) in new[] { ("vrrp_netlink_cmd_rcv_bufs", b.NetlinkCommand, b.NetlinkCommandForce), ("vrrp_netlink_monitor_rcv_bufs", b.NetlinkMonitor, b.NetlinkMonitorForce), ("process_monitor_rcv_bufs", b.ProcessMonitor, b.ProcessMonitorForce) })
+            {
+                Assert.True(dump.Contains($"{keyword} = {size}"), $"{context}: {keyword} {size}");
+                Assert.True(dump.Contains($"{keyword}_force = {(force ? 1 : 0)}"), $"{context}: {keyword}_force {force}");
+            }
+        }
+    }
+
     /// <summary>keepalived -d's lines without their timestamps ("Mon Nov 30 13:02:01 2026: "), trimmed.</summary>
     private string[] DumpLines(string path) =>
         [.. DumpConfiguration(path).Split('\n').Select(static l => System.Text.RegularExpressions.Regex.Replace(l, @"^\w{3} \w{3} +\d+ [\d:]+ \d{4}:", "").Trim())];

@@ -81,6 +81,17 @@ internal static class OptionFields
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
         Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap", o => o.Process, () => Process!),
         Section<VrrpOptions, VrrpFirewallOptions>("Firewall", "nftables", o => o.Firewall, () => Firewall!),
+        Section<VrrpOptions, VrrpReceiveBufferOptions>("ReceiveBuffers", "vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs / process_monitor_rcv_bufs", o => o.ReceiveBuffers, () => ReceiveBuffers!),
+    ];
+
+    public static readonly OptionField<VrrpReceiveBufferOptions>[] ReceiveBuffers =
+    [
+        Int<VrrpReceiveBufferOptions>("NetlinkCommand", "vrrp_netlink_cmd_rcv_bufs", o => o.NetlinkCommand, (o, v) => o.NetlinkCommand = v, 0, int.MaxValue),
+        Bool<VrrpReceiveBufferOptions>("NetlinkCommandForce", "vrrp_netlink_cmd_rcv_bufs_force", (o, v) => o.NetlinkCommandForce = v),
+        Int<VrrpReceiveBufferOptions>("NetlinkMonitor", "vrrp_netlink_monitor_rcv_bufs", o => o.NetlinkMonitor, (o, v) => o.NetlinkMonitor = v, 0, int.MaxValue),
+        Bool<VrrpReceiveBufferOptions>("NetlinkMonitorForce", "vrrp_netlink_monitor_rcv_bufs_force", (o, v) => o.NetlinkMonitorForce = v),
+        Int<VrrpReceiveBufferOptions>("ProcessMonitor", "process_monitor_rcv_bufs", o => o.ProcessMonitor, (o, v) => o.ProcessMonitor = v, 0, int.MaxValue),
+        Bool<VrrpReceiveBufferOptions>("ProcessMonitorForce", "process_monitor_rcv_bufs_force", (o, v) => o.ProcessMonitorForce = v),
     ];
 
     public static readonly OptionField<VrrpFirewallOptions>[] Firewall =

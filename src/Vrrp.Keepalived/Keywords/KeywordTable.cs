@@ -172,6 +172,17 @@ internal static class KeywordTable
         k.Flag("nftables_ifindex", static o => o.Firewall.MatchInterfaceIndex, static (o, v) => o.Firewall.MatchInterfaceIndex = v).NotWritten(); // written by WriteFirewall
         k.Flag("nftables_counters", static o => o.Firewall.Counters, static (o, v) => o.Firewall.Counters = v).NotWritten();
 
+        // The receive buffers of the netlink sockets (global_parser.c; applied by the Linux platform and the process tracker).
+        k.Custom("vrrp_netlink_cmd_rcv_bufs", BlockUse.No, static (b, s, d) => b.ReadReceiveBuffer(s, v => d.Options.ReceiveBuffers.NetlinkCommand = v),
+            static (w, o, _) => W.WriteReceiveBuffer(w, "vrrp_netlink_cmd_rcv_bufs", o.ReceiveBuffers.NetlinkCommand, o.ReceiveBuffers.NetlinkCommandForce));
+        k.Custom("vrrp_netlink_cmd_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.NetlinkCommandForce = v));
+        k.Custom("vrrp_netlink_monitor_rcv_bufs", BlockUse.No, static (b, s, d) => b.ReadReceiveBuffer(s, v => d.Options.ReceiveBuffers.NetlinkMonitor = v),
+            static (w, o, _) => W.WriteReceiveBuffer(w, "vrrp_netlink_monitor_rcv_bufs", o.ReceiveBuffers.NetlinkMonitor, o.ReceiveBuffers.NetlinkMonitorForce));
+        k.Custom("vrrp_netlink_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.NetlinkMonitorForce = v));
+        k.Custom("process_monitor_rcv_bufs", BlockUse.No, static (b, s, d) => b.ReadReceiveBuffer(s, v => d.Options.ReceiveBuffers.ProcessMonitor = v),
+            static (w, o, _) => W.WriteReceiveBuffer(w, "process_monitor_rcv_bufs", o.ReceiveBuffers.ProcessMonitor, o.ReceiveBuffers.ProcessMonitorForce));
+        k.Custom("process_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.ProcessMonitorForce = v));
+
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
         AddGlobalDefaults(k, Instance);

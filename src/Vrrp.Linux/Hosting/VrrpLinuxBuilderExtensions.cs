@@ -120,6 +120,10 @@ public static class VrrpLinuxBuilderExtensions
             FirewallChainPriority = firewall.ChainPriority,
             FirewallCounters = firewall.Counters,
             FirewallInterfaceIndex = firewall.MatchInterfaceIndex,
+            NetlinkCommandReceiveBuffer = options.ReceiveBuffers.NetlinkCommand,
+            NetlinkCommandReceiveBufferForce = options.ReceiveBuffers.NetlinkCommandForce,
+            NetlinkMonitorReceiveBuffer = options.ReceiveBuffers.NetlinkMonitor,
+            NetlinkMonitorReceiveBufferForce = options.ReceiveBuffers.NetlinkMonitorForce,
         };
     }
 

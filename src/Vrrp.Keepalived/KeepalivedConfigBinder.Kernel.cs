@@ -2,8 +2,8 @@ using Vrrp.Hosting;
 
 namespace Vrrp.Keepalived;
 
-// global_defs' firewall keywords, read as keepalived 2.2.7 (global_parser.c, built with nftables and without iptables)
-// reads them.
+// global_defs' keywords about the kernel (the firewall table, socket buffers), read as keepalived 2.2.7 (global_parser.c,
+// built with nftables and without iptables) reads them.
 internal sealed partial class KeepalivedConfigBinder
 {
     /// <summary>
@@ -45,5 +45,26 @@ internal sealed partial class KeepalivedConfigBinder
         Warning(s, "iptables is not supported; using nftables instead (table 'keepalived', as keepalived 2.2.7 without iptables does): replace vrrp_iptables with nftables");
         firewall.TableName = VrrpFirewallOptions.KeepalivedTableName;
         firewall.ChainPriority = VrrpFirewallOptions.DefaultChainPriority;
+    }
+
+    /// <summary>
+    /// <c>vrrp_netlink_cmd_rcv_bufs N</c> and its kin: a size in bytes (keepalived reads 0 to UINT_MAX and keeps its
+    /// default for 0; a socket takes at most INT_MAX).
+    /// </summary>
+    internal void ReadReceiveBuffer(ConfigStatement s, Action<int> set)
+    {
+        if (TryParseInt(s, 0, 0, int.MaxValue, "a size in bytes, 0 to 2147483647", out int size) && size > 0)
+        {
+            set(size);
+        }
+    }
+
+    /// <summary><c>vrrp_netlink_cmd_rcv_bufs_force [BOOL]</c> and its kin: alone it is on.</summary>
+    internal void ReadForce(ConfigStatement s, Action<bool> set)
+    {
+        if (TryParseBool(s, out bool value))
+        {
+            set(value);
+        }
     }
 }
