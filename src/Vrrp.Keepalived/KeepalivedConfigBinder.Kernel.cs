@@ -67,4 +67,56 @@ internal sealed partial class KeepalivedConfigBinder
             set(value);
         }
     }
+
+    /// <summary>
+    /// <c>vrrp_rx_bufs_policy MTU|ADVERT|SIZE...</c>, as keepalived 2.2.7 reads it: the words add to what earlier ones
+    /// set (MTU and ADVERT case-insensitively, anything else the size); a size with a policy keeps the size and a warning,
+    /// MTU with ADVERT keeps MTU and a warning, as keepalived reports them.
+    /// </summary>
+    internal void ReadReceiveBufferPolicy(ConfigStatement s, Hosting.VrrpReceiveBufferOptions buffers)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, "vrrp_rx_bufs_policy missing");
+            return;
+        }
+
+        bool mtu = buffers.VrrpSocketPolicy == Hosting.VrrpReceiveBufferPolicy.Mtu;
+        bool advert = buffers.VrrpSocketPolicy == Hosting.VrrpReceiveBufferPolicy.Advert;
+        bool size = buffers.VrrpSocketPolicy == Hosting.VrrpReceiveBufferPolicy.Size;
+        foreach (var argument in s.Arguments)
+        {
+            if (string.Equals(argument.Text, "MTU", StringComparison.OrdinalIgnoreCase))
+            {
+                mtu = true;
+            }
+            else if (string.Equals(argument.Text, "ADVERT", StringComparison.OrdinalIgnoreCase))
+            {
+                advert = true;
+            }
+            else if (uint.TryParse(argument.Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint bytes) && bytes <= int.MaxValue)
+            {
+                buffers.VrrpSocketSize = (int)bytes;
+                size = true;
+            }
+            else
+            {
+                Error(s, $"Invalid vrrp_rx_bufs_policy {argument.Text} (MTU, ADVERT or a size in bytes)");
+            }
+        }
+
+        if (size && (mtu || advert))
+        {
+            Warning(s, "Cannot set vrrp_rx_bufs_policy size and policy, ignoring policy (as keepalived)");
+        }
+        else if (mtu && advert)
+        {
+            Warning(s, "Cannot set both vrrp_rx_bufs_policy MTU and ADVERT, ignoring ADVERT (as keepalived)");
+        }
+
+        buffers.VrrpSocketPolicy = size ? Hosting.VrrpReceiveBufferPolicy.Size
+            : mtu ? Hosting.VrrpReceiveBufferPolicy.Mtu
+            : advert ? Hosting.VrrpReceiveBufferPolicy.Advert
+            : buffers.VrrpSocketPolicy;
+    }
 }

@@ -62,6 +62,28 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    /// <summary>vrrp_rx_bufs_policy and vrrp_rx_bufs_multiplier.</summary>
+    internal static void WriteReceiveBufferPolicy(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        var buffers = options.ReceiveBuffers;
+        string? policy = buffers.VrrpSocketPolicy switch
+        {
+            VrrpReceiveBufferPolicy.Mtu => "MTU",
+            VrrpReceiveBufferPolicy.Advert => "ADVERT",
+            VrrpReceiveBufferPolicy.Size => buffers.VrrpSocketSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        if (policy is not null)
+        {
+            w.Line("vrrp_rx_bufs_policy " + policy);
+        }
+
+        if (buffers.VrrpSocketMultiplier != VrrpReceiveBufferOptions.DefaultVrrpSocketMultiplier)
+        {
+            w.Line("vrrp_rx_bufs_multiplier " + buffers.VrrpSocketMultiplier.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     internal static void WriteProcessName(ConfigOutput w, string? name)
     {
         if (name is not null)

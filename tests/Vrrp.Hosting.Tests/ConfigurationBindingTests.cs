@@ -102,9 +102,15 @@ public class ConfigurationBindingTests
         var b = options!.ReceiveBuffers;
         Assert.Equal((300000, true, 400000, true, 500000, true), (b.NetlinkCommand, b.NetlinkCommandForce, b.NetlinkMonitor, b.NetlinkMonitorForce, b.ProcessMonitor, b.ProcessMonitorForce));
 
+        var (rx, rxErrors) = Load($$"""{ "Vrrp": { "ReceiveBuffers": { "VrrpSocketPolicy": "Advert", "VrrpSocketMultiplier": 7 }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(rxErrors);
+        Assert.Equal((VrrpReceiveBufferPolicy.Advert, 7), (rx!.ReceiveBuffers.VrrpSocketPolicy, rx.ReceiveBuffers.VrrpSocketMultiplier));
+
+        b.VrrpSocketMultiplier = 0;
         b.NetlinkMonitor = -1;
         var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
         Assert.Contains(failures, static f => f.Contains("NetlinkMonitor (vrrp_netlink_monitor_rcv_bufs) must be between 0 and", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("VrrpSocketMultiplier (vrrp_rx_bufs_multiplier) must be between 1 and", StringComparison.Ordinal));
     }
 
     [Fact]

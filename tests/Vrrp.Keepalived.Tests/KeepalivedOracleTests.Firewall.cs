@@ -127,6 +127,42 @@ public sealed partial class KeepalivedOracleTests
         }
     }
 
+    [Theory]
+    [InlineData("vrrp_rx_bufs_policy MTU", "rx_bufs_policy = MTU", "Mtu", 0, 3)]
+    [InlineData("vrrp_rx_bufs_policy advert\n vrrp_rx_bufs_multiplier 7", "rx_bufs_policy = ADVERT", "Advert", 0, 7)]
+    [InlineData("vrrp_rx_bufs_policy 65536", "rx_bufs_size = 65536", "Size", 65536, 3)]
+    [InlineData("vrrp_rx_bufs_policy MTU ADVERT", "rx_bufs_policy = MTU", "Mtu", 0, 3)]
+    [InlineData("vrrp_rx_bufs_policy ADVERT\n vrrp_rx_bufs_policy 1000", "rx_bufs_size = 1000", "Size", 1000, 3)]
+    [InlineData("vrrp_rx_bufs_multiplier 2", null, "Default", 0, 2)]
+    public void The_rx_buffer_policy_is_read_as_keepalived_reads_it(string globals, string? dumped, string policy, int size, int multiplier)
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "rxbufs.conf");
+        File.WriteAllText(path, $"global_defs {{\n {globals}\n}}\nvrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {{\n 10.0.0.1/24\n }}\n}}\n");
+        var read = KeepalivedConfigReader.Read(path);
+        Assert.DoesNotContain(read.Diagnostics, static d => d.Severity == ConfigDiagnosticSeverity.Error);
+        var b = read.Options.ReceiveBuffers;
+        Assert.Equal((policy, size, multiplier), (b.VrrpSocketPolicy.ToString(), b.VrrpSocketSize, b.VrrpSocketMultiplier));
+        string[] dump = DumpLines(path);
+        Assert.Contains($"rx_bufs_multiples = {multiplier}", dump);
+        if (dumped is null)
+        {
+            Assert.DoesNotContain(dump, static l => l.StartsWith("rx_bufs_policy", StringComparison.Ordinal) || l.StartsWith("rx_bufs_size", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(dumped, dump);
+        }
+
+        // And what our writer writes back reads (and dumps) the same.
+        string written = KeepalivedConfigWriter.Write(read.Options);
+        AssertKeepalivedAccepts(written, globals);
+        File.WriteAllText(path, written);
+        var again = KeepalivedConfigReader.Read(path).Options.ReceiveBuffers;
+        Assert.Equal((b.VrrpSocketPolicy, b.VrrpSocketSize, b.VrrpSocketMultiplier), (again.VrrpSocketPolicy, again.VrrpSocketSize, again.VrrpSocketMultiplier));
+    }
+
     /// <summary>keepalived -d's lines without their timestamps ("Mon Nov 30 13:02:01 2026: "), trimmed.</summary>
     private string[] DumpLines(string path) =>
         [.. DumpConfiguration(path).Split('\n').Select(static l => System.Text.RegularExpressions.Regex.Replace(l, @"^\w{3} \w{3} +\d+ [\d:]+ \d{4}:", "").Trim())];

@@ -516,7 +516,17 @@ public sealed partial class VirtualRouterSet
 
                 if (!unicast && !o.JoinMulticastGroup)
                 {
-                    _channels[i].Options = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };
+                    _channels[i].Options = o = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };
+                }
+
+                if (configuration.ReceiveBufferSize != 0 || configuration.ReceiveBufferMtus != 0)
+                {
+                    // keepalived adds each instance's share to its socket's receive buffer.
+                    _channels[i].Options = o with
+                    {
+                        ReceiveBufferSize = SaturatingAdd(o.ReceiveBufferSize, configuration.ReceiveBufferSize),
+                        ReceiveBufferMtus = SaturatingAdd(o.ReceiveBufferMtus, configuration.ReceiveBufferMtus),
+                    };
                 }
 
                 return i;
@@ -533,9 +543,13 @@ public sealed partial class VirtualRouterSet
             MulticastGroup = unicast ? null : configuration.MulticastGroup,
             UnicastHopLimit = unicast ? configuration.UnicastHopLimit : (byte)255,
             IPAuthenticationHeader = authenticationHeader,
+            ReceiveBufferSize = configuration.ReceiveBufferSize,
+            ReceiveBufferMtus = configuration.ReceiveBufferMtus,
         }));
         return _channels.Count - 1;
     }
+
+    private static int SaturatingAdd(int a, int b) => (int)Math.Clamp((long)a + b, 0, int.MaxValue);
 
     private void Enqueue(in VirtualRouterAction action)
     {

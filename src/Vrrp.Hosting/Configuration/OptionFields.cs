@@ -92,6 +92,9 @@ internal static class OptionFields
         Bool<VrrpReceiveBufferOptions>("NetlinkMonitorForce", "vrrp_netlink_monitor_rcv_bufs_force", (o, v) => o.NetlinkMonitorForce = v),
         Int<VrrpReceiveBufferOptions>("ProcessMonitor", "process_monitor_rcv_bufs", o => o.ProcessMonitor, (o, v) => o.ProcessMonitor = v, 0, int.MaxValue),
         Bool<VrrpReceiveBufferOptions>("ProcessMonitorForce", "process_monitor_rcv_bufs_force", (o, v) => o.ProcessMonitorForce = v),
+        Enum<VrrpReceiveBufferOptions, VrrpReceiveBufferPolicy>("VrrpSocketPolicy", "vrrp_rx_bufs_policy", (o, v) => o.VrrpSocketPolicy = v, "Default, Mtu, Advert or Size"),
+        Int<VrrpReceiveBufferOptions>("VrrpSocketSize", "vrrp_rx_bufs_policy", o => o.VrrpSocketSize, (o, v) => o.VrrpSocketSize = v, 0, int.MaxValue),
+        Int<VrrpReceiveBufferOptions>("VrrpSocketMultiplier", "vrrp_rx_bufs_multiplier", o => o.VrrpSocketMultiplier, (o, v) => o.VrrpSocketMultiplier = v, 1, int.MaxValue),
     ];
 
     public static readonly OptionField<VrrpFirewallOptions>[] Firewall =

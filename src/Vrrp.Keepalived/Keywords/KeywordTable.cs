@@ -183,6 +183,20 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteReceiveBuffer(w, "process_monitor_rcv_bufs", o.ReceiveBuffers.ProcessMonitor, o.ReceiveBuffers.ProcessMonitorForce));
         k.Custom("process_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.ProcessMonitorForce = v));
 
+        // The VRRP receive socket's buffer (global_parser.c, vrrp_scheduler.c; applied by the Linux platform).
+        k.Custom("vrrp_rx_bufs_policy", BlockUse.No, static (b, s, d) => b.ReadReceiveBufferPolicy(s, d.Options.ReceiveBuffers), W.WriteReceiveBufferPolicy);
+        k.Custom("vrrp_rx_bufs_multiplier", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count != 1)
+            {
+                b.Error(s, "Invalid vrrp_rx_bufs_multiplier (one number, 1 or more)");
+            }
+            else if (b.TryParseInt(s, 0, 1, int.MaxValue, "a multiplier, 1 or more", out int multiplier))
+            {
+                d.Options.ReceiveBuffers.VrrpSocketMultiplier = multiplier;
+            }
+        });
+
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
         AddGlobalDefaults(k, Instance);

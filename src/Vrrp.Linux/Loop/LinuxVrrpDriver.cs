@@ -94,6 +94,16 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         }
 
         var pair = await RawVrrpSocketPair.OpenAsync(options, options.NetworkNamespace ?? _networkNamespace, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            pair.AddReceiveBuffer(options.ReceiveBufferSize, options.ReceiveBufferMtus); // vrrp_rx_bufs_policy
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            pair.Dispose();
+            throw;
+        }
+
         var channels = _channels;
         var grown = new Channel?[Math.Max(channels.Length, channel + 1)];
         channels.CopyTo(grown, 0);

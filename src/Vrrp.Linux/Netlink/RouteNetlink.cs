@@ -369,6 +369,7 @@ internal sealed partial class RouteNetlink : IDisposable
         byte[] mac = [];
         int parent = 0;
         string? kind = null;
+        int mtu = 0;
         var attributes = new NetlinkAttributeReader(m.Payload[Nl.IfInfoLength..]);
         while (attributes.TryRead(out ushort type, out var value))
         {
@@ -384,6 +385,10 @@ internal sealed partial class RouteNetlink : IDisposable
             {
                 parent = BinaryPrimitives.ReadInt32LittleEndian(value);
             }
+            else if (type == Nl.IFLA_MTU && value.Length >= 4)
+            {
+                mtu = BinaryPrimitives.ReadInt32LittleEndian(value);
+            }
             else if (type == Nl.IFLA_LINKINFO)
             {
                 var info = new NetlinkAttributeReader(value);
@@ -397,7 +402,7 @@ internal sealed partial class RouteNetlink : IDisposable
             }
         }
 
-        return new LinkInfo(index, name, flags, mac, parent, kind);
+        return new LinkInfo(index, name, flags, mac, parent, kind) { Mtu = mtu };
     }
 
     /// <summary>Parses an RTM_NEWADDR / RTM_DELADDR payload.</summary>
