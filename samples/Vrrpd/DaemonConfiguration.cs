@@ -103,6 +103,7 @@ internal sealed partial class DaemonConfiguration
         to.Process = from.Process;
         to.Firewall = from.Firewall;
         to.ReceiveBuffers = from.ReceiveBuffers;
+        to.LogUnknownVirtualRouterIds = from.LogUnknownVirtualRouterIds;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -161,6 +161,12 @@ public sealed class VrrpOptions
     /// </summary>
     public VrrpReceiveBufferOptions ReceiveBuffers { get; set; } = new();
 
+    /// <summary>
+    /// Log each advert received for a VRID that no instance on its interface has (keepalived <c>log_unknown_vrids</c>),
+    /// at Information, in keepalived's words; they are counted either way (the drop counters' UnknownVirtualRouterId).
+    /// </summary>
+    public bool LogUnknownVirtualRouterIds { get; set; }
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual

@@ -163,6 +163,24 @@ public sealed partial class KeepalivedOracleTests
         Assert.Equal((b.VrrpSocketPolicy, b.VrrpSocketSize, b.VrrpSocketMultiplier), (again.VrrpSocketPolicy, again.VrrpSocketSize, again.VrrpSocketMultiplier));
     }
 
+    [Fact]
+    public void Log_unknown_vrids_is_written_and_dumped_as_keepalived_reads_it()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        foreach (bool on in new[] { true, false })
+        {
+            var options = new VrrpOptions { LogUnknownVirtualRouterIds = on };
+            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            string written = KeepalivedConfigWriter.Write(options);
+            AssertKeepalivedAccepts(written, $"log_unknown_vrids {on}");
+            string path = Path.Combine(_folder, "unknown.conf");
+            File.WriteAllText(path, written);
+            Assert.Equal(on, KeepalivedConfigReader.Read(path).Options.LogUnknownVirtualRouterIds);
+            Assert.Equal(on, DumpLines(path).Contains("log_unknown_vrids"));
+        }
+    }
+
     /// <summary>keepalived -d's lines without their timestamps ("Mon Nov 30 13:02:01 2026: "), trimmed.</summary>
     private string[] DumpLines(string path) =>
         [.. DumpConfiguration(path).Split('\n').Select(static l => System.Text.RegularExpressions.Regex.Replace(l, @"^\w{3} \w{3} +\d+ [\d:]+ \d{4}:", "").Trim())];

@@ -263,7 +263,7 @@ public sealed partial class VirtualRouterSet
         if (router is null)
         {
             state.CountDrop(DropReason.UnknownVirtualRouterId);
-            return new DatagramResult(null, DropReason.UnknownVirtualRouterId, advertisement.Source, advertisement.Interval);
+            return new DatagramResult(null, DropReason.UnknownVirtualRouterId, advertisement.Source, advertisement.Interval) { VirtualRouterId = advertisement.VirtualRouterId };
         }
 
         reason = router.HandleAdvertisement(in advertisement, now);
@@ -607,6 +607,9 @@ public readonly struct DatagramResult(VirtualRouter? router, DropReason reason, 
 
     /// <summary>The TTL / hop limit it arrived with when it was parsed and handed to a router, else -1.</summary>
     public int HopLimit { get; init; } = -1;
+
+    /// <summary>The VRID of an advert that no router of the channel has (<see cref="DropReason.UnknownVirtualRouterId"/>); 0 otherwise.</summary>
+    public byte VirtualRouterId { get; init; }
     /// <summary>The version the advert carried when it was parsed and handed to its router (default otherwise).</summary>
     internal VrrpVersion PeerVersion { get; init; }
 }

@@ -183,6 +183,15 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteReceiveBuffer(w, "process_monitor_rcv_bufs", o.ReceiveBuffers.ProcessMonitor, o.ReceiveBuffers.ProcessMonitorForce));
         k.Custom("process_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.ProcessMonitorForce = v));
 
+        k.Flag("log_unknown_vrids", static o => o.LogUnknownVirtualRouterIds, static (o, v) => o.LogUnknownVirtualRouterIds = v);
+        k.Custom("vrrp_log_unknown_vrids", BlockUse.No, static (b, s, d) =>
+        {
+            // Not a keyword of keepalived 2.2.7 (its handler is named so, the keyword is log_unknown_vrids): read as that.
+            b.Warning(s, "vrrp_log_unknown_vrids is read as log_unknown_vrids, the keyword keepalived 2.2.7 knows (it would reject this one)");
+            b.NoArguments(s);
+            d.Options.LogUnknownVirtualRouterIds = true;
+        });
+
         // The VRRP receive socket's buffer (global_parser.c, vrrp_scheduler.c; applied by the Linux platform).
         k.Custom("vrrp_rx_bufs_policy", BlockUse.No, static (b, s, d) => b.ReadReceiveBufferPolicy(s, d.Options.ReceiveBuffers), W.WriteReceiveBufferPolicy);
         k.Custom("vrrp_rx_bufs_multiplier", BlockUse.No, static (b, s, d) =>
