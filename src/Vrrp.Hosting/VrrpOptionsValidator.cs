@@ -371,6 +371,16 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             errors.Add($"Vrrp: Process.RealtimeTimeLimitMicroseconds (vrrp_rlimit_rttime) must be 2 or more, got {process.RealtimeTimeLimitMicroseconds}.");
         }
 
+        if (process.MaxAutoPriority is < -1 or > 99)
+        {
+            errors.Add($"Vrrp: Process.MaxAutoPriority (max_auto_priority) must be 1 to 99 (0 or -1: never), got {process.MaxAutoPriority}.");
+        }
+
+        if (process.MinAutoPriorityDelayMicroseconds is < 1 or > 10_000_000)
+        {
+            errors.Add($"Vrrp: Process.MinAutoPriorityDelayMicroseconds (min_auto_priority_delay) must be 1 to 10000000, got {process.MinAutoPriorityDelayMicroseconds}.");
+        }
+
         if (process.Name is { } name && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > 15))
         {
             errors.Add($"Vrrp: Process.Name (vrrp_process_name) must be 1 to 15 bytes, got '{name}'.");

@@ -84,6 +84,20 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    /// <summary>max_auto_priority and min_auto_priority_delay, when not keepalived's defaults (0 and 1000000).</summary>
+    internal static void WriteAutoPriority(ConfigOutput w, VrrpProcessOptions process)
+    {
+        if (process.MaxAutoPriority != 0)
+        {
+            w.Line("max_auto_priority " + process.MaxAutoPriority.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (process.MinAutoPriorityDelayMicroseconds != VrrpProcessOptions.DefaultMinAutoPriorityDelayMicroseconds)
+        {
+            w.Line("min_auto_priority_delay " + process.MinAutoPriorityDelayMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     internal static void WriteProcessName(ConfigOutput w, string? name)
     {
         if (name is not null)

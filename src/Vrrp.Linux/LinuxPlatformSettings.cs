@@ -39,4 +39,10 @@ internal sealed record LinuxPlatformSettings
 
     /// <summary>Whether <see cref="NetlinkMonitorReceiveBuffer"/> is set with SO_RCVBUFFORCE.</summary>
     public bool NetlinkMonitorReceiveBufferForce { get; init; }
+
+    /// <summary>keepalived's <c>max_auto_priority</c>: the highest SCHED_RR priority the loop thread raises itself to when late; 0 never.</summary>
+    public int MaxAutoPriority { get; init; }
+
+    /// <summary>keepalived's <c>min_auto_priority_delay</c>: how late a wake-up must be to raise the priority.</summary>
+    public TimeSpan MinAutoPriorityDelay { get; init; } = TimeSpan.FromSeconds(1);
 }

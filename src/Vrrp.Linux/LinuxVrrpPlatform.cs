@@ -121,6 +121,8 @@ public sealed class LinuxVrrpPlatform : IDisposable
         new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory)
         {
             ResourceFactory = AcceptModeResources(loggerFactory),
+            MaxAutoPriority = Settings.MaxAutoPriority,
+            MinAutoPriorityDelay = (long)Settings.MinAutoPriorityDelay.TotalNanoseconds,
         };
 
     /// <summary>
@@ -148,6 +150,8 @@ public sealed class LinuxVrrpPlatform : IDisposable
         return new LinuxVrrpDriver(NetworkNamespace, platform.Addresses, platform.Announcer, platform.Links, timeProvider, loggerFactory)
         {
             ResourceFactory = AcceptModeResources(loggerFactory),
+            MaxAutoPriority = Settings.MaxAutoPriority,
+            MinAutoPriorityDelay = (long)Settings.MinAutoPriorityDelay.TotalNanoseconds,
         };
     }
 

@@ -73,6 +73,8 @@ public class ConfigurationBindingTests
         Assert.Equal((-5, 50, 20000, true), (options!.Process.Priority, options.Process.RealtimePriority, options.Process.RealtimeTimeLimitMicroseconds, options.Process.LockMemory));
         Assert.Equal([0], options.Process.CpuAffinity);
 
+        options.Process.MaxAutoPriority = 100;
+        options.Process.MinAutoPriorityDelayMicroseconds = 0;
         options.Process.Priority = 20;
         options.Process.RealtimePriority = 100;
         options.Process.CpuAffinity = [Environment.ProcessorCount];
@@ -80,6 +82,8 @@ public class ConfigurationBindingTests
         Assert.Contains(failures, static f => f.Contains("Process.Priority (vrrp_priority) must be -20 to 19", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.RealtimePriority (vrrp_rt_priority) must be 1 to 99", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.CpuAffinity (vrrp_cpu_affinity) has CPU", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.MaxAutoPriority (max_auto_priority) must be 1 to 99", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.MinAutoPriorityDelayMicroseconds (min_auto_priority_delay) must be 1 to 10000000", StringComparison.Ordinal));
     }
 
     [Fact]

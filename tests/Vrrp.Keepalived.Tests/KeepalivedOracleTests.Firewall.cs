@@ -181,6 +181,33 @@ public sealed partial class KeepalivedOracleTests
         }
     }
 
+    [Theory]
+    [InlineData("max_auto_priority", 99, 1000000)]
+    [InlineData("max_auto_priority 7\n min_auto_priority_delay 250000", 7, 250000)]
+    [InlineData("max_auto_priority -1", -1, 1000000)]
+    [InlineData("min_auto_priority_delay 1", 0, 1)]
+    public void Auto_priority_settings_are_read_written_and_dumped_as_keepalived_reads_them(string globals, int max, int delay)
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        string path = Path.Combine(_folder, "auto.conf");
+        File.WriteAllText(path, $"global_defs {{\n {globals}\n}}\nvrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {{\n 10.0.0.1/24\n }}\n}}\n");
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var read = KeepalivedConfigReader.Read(path);
+            Assert.Empty(read.Diagnostics);
+            Assert.Equal((max, delay), (read.Options.Process.MaxAutoPriority, read.Options.Process.MinAutoPriorityDelayMicroseconds));
+            string[] dump = DumpLines(path);
+            Assert.Contains(max == -1 ? "Max auto priority = Disabled" : $"Max auto priority = {max}", dump);
+            Assert.Contains($"Min auto priority delay = {delay} usecs", dump);
+
+            // The second pass reads what our writer wrote.
+            string written = KeepalivedConfigWriter.Write(read.Options);
+            AssertKeepalivedAccepts(written, globals);
+            File.WriteAllText(path, written);
+        }
+    }
+
     /// <summary>keepalived -d's lines without their timestamps ("Mon Nov 30 13:02:01 2026: "), trimmed.</summary>
     private string[] DumpLines(string path) =>
         [.. DumpConfiguration(path).Split('\n').Select(static l => System.Text.RegularExpressions.Regex.Replace(l, @"^\w{3} \w{3} +\d+ [\d:]+ \d{4}:", "").Trim())];

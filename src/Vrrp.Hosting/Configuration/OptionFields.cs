@@ -114,6 +114,8 @@ internal static class OptionFields
         Ints<VrrpProcessOptions>("CpuAffinity", "vrrp_cpu_affinity", o => o.CpuAffinity),
         Bool<VrrpProcessOptions>("LockMemory", "vrrp_no_swap", (o, v) => o.LockMemory = v),
         Text<VrrpProcessOptions>("Name", "vrrp_process_name", (o, v) => o.Name = v),
+        Int<VrrpProcessOptions>("MaxAutoPriority", "max_auto_priority", o => o.MaxAutoPriority, (o, v) => o.MaxAutoPriority = v, -1, 99),
+        Int<VrrpProcessOptions>("MinAutoPriorityDelayMicroseconds", "min_auto_priority_delay", o => o.MinAutoPriorityDelayMicroseconds, (o, v) => o.MinAutoPriorityDelayMicroseconds = v, 1, 10_000_000),
     ];
 
     public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =

@@ -206,6 +206,26 @@ internal static class KeywordTable
             }
         });
 
+        // The VRRP loop's automatic real-time priority (global_parser.c; lib/scheduler.c raises it, the Linux driver's loop here).
+        k.Custom("max_auto_priority", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count == 0)
+            {
+                d.Options.Process.MaxAutoPriority = 99; // sched_get_priority_max(SCHED_RR)
+            }
+            else if (b.TryParseInt(s, 0, -1, 99, "a priority, 0 to 99 (or -1 to disable)", out int priority))
+            {
+                d.Options.Process.MaxAutoPriority = priority;
+            }
+        }, static (w, o, _) => W.WriteAutoPriority(w, o.Process));
+        k.Custom("min_auto_priority_delay", BlockUse.No, static (b, s, d) =>
+        {
+            if (b.TryParseInt(s, 0, 1, 10_000_000, "a delay in microseconds, 1 to 10000000", out int delay))
+            {
+                d.Options.Process.MinAutoPriorityDelayMicroseconds = delay;
+            }
+        });
+
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
         AddGlobalDefaults(k, Instance);

@@ -124,6 +124,10 @@ public static class VrrpLinuxBuilderExtensions
             NetlinkCommandReceiveBufferForce = options.ReceiveBuffers.NetlinkCommandForce,
             NetlinkMonitorReceiveBuffer = options.ReceiveBuffers.NetlinkMonitor,
             NetlinkMonitorReceiveBufferForce = options.ReceiveBuffers.NetlinkMonitorForce,
+
+            // The loop thread's own scheduling (keepalived applies it in its VRRP process's scheduler loop).
+            MaxAutoPriority = Math.Max(options.Process.MaxAutoPriority, 0),
+            MinAutoPriorityDelay = TimeSpan.FromMicroseconds(options.Process.MinAutoPriorityDelayMicroseconds),
         };
     }
 
