@@ -104,6 +104,7 @@ internal sealed partial class DaemonConfiguration
         to.Firewall = from.Firewall;
         to.ReceiveBuffers = from.ReceiveBuffers;
         to.LogUnknownVirtualRouterIds = from.LogUnknownVirtualRouterIds;
+        to.DisableLocalIgmp = from.DisableLocalIgmp;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

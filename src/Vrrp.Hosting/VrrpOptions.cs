@@ -167,6 +167,13 @@ public sealed class VrrpOptions
     /// </summary>
     public bool LogUnknownVirtualRouterIds { get; set; }
 
+    /// <summary>
+    /// Send no IGMP reports for link-local groups such as 224.0.0.18 (keepalived <c>disable_local_igmp</c>): the Linux
+    /// platform sets <c>net.ipv4.igmp_link_local_mcast_reports</c> of its namespace to 0 while it runs (when it was 1)
+    /// and puts 1 back at stop, as keepalived does; for switches that mishandle such reports.
+    /// </summary>
+    public bool DisableLocalIgmp { get; set; }
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual

@@ -45,4 +45,7 @@ internal sealed record LinuxPlatformSettings
 
     /// <summary>keepalived's <c>min_auto_priority_delay</c>: how late a wake-up must be to raise the priority.</summary>
     public TimeSpan MinAutoPriorityDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>keepalived's <c>disable_local_igmp</c>: net.ipv4.igmp_link_local_mcast_reports 0 while running.</summary>
+    public bool DisableLocalIgmp { get; init; }
 }

@@ -272,6 +272,32 @@ public sealed class LinuxVrrpPlatform : IDisposable
         }
     }
 
+    private const string LocalIgmpReports = "/proc/sys/net/ipv4/igmp_link_local_mcast_reports";
+    private bool _localIgmpDisabled;
+
+    /// <summary>
+    /// keepalived's <c>disable_local_igmp</c>: sets <c>net.ipv4.igmp_link_local_mcast_reports</c> of the platform's
+    /// namespace to 0 when it is 1 (through /proc/sys, from inside the namespace), so that joining 224.0.0.18 sends no
+    /// IGMP reports; <see cref="Dispose"/> puts 1 back. Returns true when this call changed it.
+    /// </summary>
+    /// <exception cref="IOException">The setting cannot be read or written (a kernel without it).</exception>
+    /// <exception cref="UnauthorizedAccessException">Not allowed to write it.</exception>
+    internal bool DisableLocalIgmpReports()
+    {
+        bool changed = Namespaces.NetworkNamespace.Run(NetworkNamespace, () =>
+        {
+            if (File.ReadAllText(LocalIgmpReports).Trim() != "1")
+            {
+                return false;
+            }
+
+            File.WriteAllText(LocalIgmpReports, "0");
+            return true;
+        });
+        _localIgmpDisabled |= changed;
+        return changed;
+    }
+
     /// <summary>Gives up one use of the filter; the last removes the table.</summary>
     internal void ReleaseAcceptFilter()
     {
@@ -375,6 +401,22 @@ public sealed class LinuxVrrpPlatform : IDisposable
         {
             _acceptFilter?.Dispose();
             _acceptFilter = null;
+        }
+
+        if (_localIgmpDisabled)
+        {
+            try
+            {
+                Namespaces.NetworkNamespace.Run(NetworkNamespace, () =>
+                {
+                    File.WriteAllText(LocalIgmpReports, "1");
+                    return true;
+                });
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // As keepalived: the setting stays (it logs; a namespace deleted meanwhile has no setting to restore).
+            }
         }
 
         _announcer.Dispose();

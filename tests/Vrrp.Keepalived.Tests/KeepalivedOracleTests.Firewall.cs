@@ -181,6 +181,24 @@ public sealed partial class KeepalivedOracleTests
         }
     }
 
+    [Fact]
+    public void Disable_local_igmp_is_written_and_dumped_as_keepalived_reads_it()
+    {
+        RequireLab();
+        CreateNamespace(["eth0"]);
+        foreach (bool on in new[] { true, false })
+        {
+            var options = new VrrpOptions { DisableLocalIgmp = on };
+            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            string written = KeepalivedConfigWriter.Write(options);
+            AssertKeepalivedAccepts(written, $"disable_local_igmp {on}");
+            string path = Path.Combine(_folder, "igmp.conf");
+            File.WriteAllText(path, written);
+            Assert.Equal(on, KeepalivedConfigReader.Read(path).Options.DisableLocalIgmp);
+            Assert.Contains($"Disable local IGMP = {(on ? "yes" : "no")}", DumpLines(path));
+        }
+    }
+
     [Theory]
     [InlineData("max_auto_priority", 99, 1000000)]
     [InlineData("max_auto_priority 7\n min_auto_priority_delay 250000", 7, 250000)]

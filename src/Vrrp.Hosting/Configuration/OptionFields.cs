@@ -82,6 +82,7 @@ internal static class OptionFields
         Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap", o => o.Process, () => Process!),
         Section<VrrpOptions, VrrpFirewallOptions>("Firewall", "nftables", o => o.Firewall, () => Firewall!),
         Bool<VrrpOptions>("LogUnknownVirtualRouterIds", "log_unknown_vrids", (o, v) => o.LogUnknownVirtualRouterIds = v),
+        Bool<VrrpOptions>("DisableLocalIgmp", "disable_local_igmp", (o, v) => o.DisableLocalIgmp = v),
         Section<VrrpOptions, VrrpReceiveBufferOptions>("ReceiveBuffers", "vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs / process_monitor_rcv_bufs", o => o.ReceiveBuffers, () => ReceiveBuffers!),
     ];
 

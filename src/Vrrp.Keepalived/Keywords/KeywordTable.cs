@@ -183,6 +183,7 @@ internal static class KeywordTable
             static (w, o, _) => W.WriteReceiveBuffer(w, "process_monitor_rcv_bufs", o.ReceiveBuffers.ProcessMonitor, o.ReceiveBuffers.ProcessMonitorForce));
         k.Custom("process_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.ProcessMonitorForce = v));
 
+        k.Flag("disable_local_igmp", static o => o.DisableLocalIgmp, static (o, v) => o.DisableLocalIgmp = v); // applied by the Linux platform
         k.Flag("log_unknown_vrids", static o => o.LogUnknownVirtualRouterIds, static (o, v) => o.LogUnknownVirtualRouterIds = v);
         k.Custom("vrrp_log_unknown_vrids", BlockUse.No, static (b, s, d) =>
         {

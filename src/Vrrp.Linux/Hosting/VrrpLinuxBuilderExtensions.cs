@@ -42,7 +42,8 @@ public static class VrrpLinuxBuilderExtensions
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
             networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace,
-            SettingsOf(sp.GetService<IOptions<VrrpOptions>>()?.Value)));
+            SettingsOf(sp.GetService<IOptions<VrrpOptions>>()?.Value),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux")));
 
         // keepalived's static_ipaddress, static_routes and static_rules: installed at start, removed at stop, following
         // reloads (the host's own, and IVrrpReloader's, wrapped once).
@@ -128,6 +129,7 @@ public static class VrrpLinuxBuilderExtensions
             // The loop thread's own scheduling (keepalived applies it in its VRRP process's scheduler loop).
             MaxAutoPriority = Math.Max(options.Process.MaxAutoPriority, 0),
             MinAutoPriorityDelay = TimeSpan.FromMicroseconds(options.Process.MinAutoPriorityDelayMicroseconds),
+            DisableLocalIgmp = options.DisableLocalIgmp,
         };
     }
 
@@ -254,9 +256,25 @@ public static class VrrpLinuxBuilderExtensions
 /// <summary>Owns the <see cref="LinuxVrrpPlatform"/> registered by <c>UseLinux</c>: opened on first use, disposed with the container.</summary>
 internal sealed class LinuxPlatformLifetime : IDisposable
 {
-    public LinuxPlatformLifetime(string? networkNamespace, LinuxPlatformSettings settings)
+    public LinuxPlatformLifetime(string? networkNamespace, LinuxPlatformSettings settings, ILogger? logger = null)
     {
         Linux = LinuxVrrpPlatform.Create(networkNamespace, settings);
+        if (settings.DisableLocalIgmp)
+        {
+            // keepalived's disable_local_igmp: logged and skipped when it cannot be set, as keepalived does.
+            try
+            {
+                if (Linux.DisableLocalIgmpReports())
+                {
+                    logger?.LogInformation("net.ipv4.igmp_link_local_mcast_reports set to 0 (disable_local_igmp); restored at stop");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger?.LogWarning("Unable to set net.ipv4.igmp_link_local_mcast_reports (disable_local_igmp): {Error}", ex.Message);
+            }
+        }
+
         Platform = new VrrpPlatform("Linux", Linux.Transport, Linux.Addresses, Linux.Announcer, Linux.LinkMonitor);
     }
 
