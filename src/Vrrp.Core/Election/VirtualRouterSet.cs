@@ -268,7 +268,12 @@ public sealed partial class VirtualRouterSet
 
         reason = router.HandleAdvertisement(in advertisement, now);
         Pump(router, now);
-        return new DatagramResult(router, reason, advertisement.Source, advertisement.Interval) { HopLimit = advertisement.HopLimit, PeerVersion = advertisement.Version };
+        return new DatagramResult(router, reason, advertisement.Source, advertisement.Interval)
+        {
+            HopLimit = advertisement.HopLimit,
+            PeerVersion = advertisement.Version,
+            PeerAuthenticationType = (byte)advertisement.AuthenticationType,
+        };
     }
 
     /// <summary>Fires every deadline that is due, in deadline order. Calling it early, late or repeatedly is harmless.</summary>
@@ -612,4 +617,7 @@ public readonly struct DatagramResult(VirtualRouter? router, DropReason reason, 
     public byte VirtualRouterId { get; init; }
     /// <summary>The version the advert carried when it was parsed and handed to its router (default otherwise).</summary>
     internal VrrpVersion PeerVersion { get; init; }
+
+    /// <summary>The advert's VRRPv2 authentication type field, as received (for the log line of <see cref="DropReason.AuthenticationUnsupported"/>).</summary>
+    internal byte PeerAuthenticationType { get; init; }
 }

@@ -52,9 +52,9 @@ public enum DropReason
     AuthenticationTypeMismatch,
 
     /// <summary>
-    /// Not produced any more: authentication type 2 (IP Authentication Header, keepalived <c>auth_type AH</c>) is
-    /// supported; an AH where none is configured (or none where one is) is <see cref="AuthenticationTypeMismatch"/>, a
-    /// wrong ICV, SPI or a replayed sequence number <see cref="AuthenticationFailure"/>. Kept so that counters keep their numbers.
+    /// VRRPv2: the authentication type is none of those VRRPv2 defines (0 none, 1 simple password, 2 IP Authentication
+    /// Header), e.g. 3 or 255. keepalived counts it apart from a type mismatch (its "Invalid auth type" log line and
+    /// statistics counter), and so do we.
     /// </summary>
     AuthenticationUnsupported,
 

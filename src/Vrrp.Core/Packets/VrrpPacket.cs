@@ -443,8 +443,9 @@ public static partial class VrrpPacket
     /// <param name="unicast">With AH: the receiving instance is unicast (the TTL is then not covered by the ICV).</param>
     /// <returns>
     /// <see cref="DropReason.None"/> when it passes; <see cref="DropReason.AuthenticationTypeMismatch"/> when the
-    /// types differ (including unknown types 3..255, and an AH where none is expected or none where one is, as
-    /// keepalived counts them); <see cref="DropReason.AuthenticationFailure"/> when the simple passwords differ, or the
+    /// types differ (including an AH where none is expected or none where one is, as keepalived counts them);
+    /// <see cref="DropReason.AuthenticationUnsupported"/> for a type VRRPv2 does not define (3..255, keepalived's
+    /// "Invalid auth type"); <see cref="DropReason.AuthenticationFailure"/> when the simple passwords differ, or the
     /// AH's ICV or SPI is wrong (keepalived "invalid IPSEC HMAC-MD5 value", "invalid IPSEC SPI value"). The AH sequence
     /// number is the instance's to check. With type 0 the authentication data is ignored (RFC 3768 section 5.3.10).
     /// </returns>
@@ -459,6 +460,12 @@ public static partial class VrrpPacket
         if (advertisement.HasAuthenticationHeader != (expectedType == AuthenticationType.IPAuthenticationHeader))
         {
             return DropReason.AuthenticationTypeMismatch;
+        }
+
+        // keepalived tells a type VRRPv2 does not define from one that merely differs from ours.
+        if ((byte)advertisement.AuthenticationType > (byte)AuthenticationType.IPAuthenticationHeader)
+        {
+            return DropReason.AuthenticationUnsupported;
         }
 
         if (advertisement.AuthenticationType != expectedType)

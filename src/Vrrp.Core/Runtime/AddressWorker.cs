@@ -217,13 +217,13 @@ internal sealed class AddressWorker(IVirtualAddressManager addresses, IAddressAn
                         : static (r, c, t) => r.RemovedAddressesAsync(c, t)).ConfigureAwait(false);
                     error ??= after;
                     break;
-                case AddressWorkKind.AddOne:
-                    subject = $"{work.Address} on {work.Address!.Device ?? router.Configuration.InterfaceName}";
-                    await addresses.AddAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
-                    break;
-                case AddressWorkKind.RemoveOne:
-                    subject = $"{work.Address} on {work.Address!.Device ?? router.Configuration.InterfaceName}";
-                    await addresses.RemoveAsync(work.Address!.Device ?? router.Configuration.InterfaceName, work.Address, token).ConfigureAwait(false);
+                case AddressWorkKind.AddOne or AddressWorkKind.RemoveOne:
+                    var one = work.Address!;
+                    string device = one.Device ?? router.Configuration.InterfaceName;
+                    subject = $"{one} on {device}";
+                    await (work.Kind == AddressWorkKind.AddOne
+                        ? addresses.AddAsync(device, one, token)
+                        : addresses.RemoveAsync(device, one, token)).ConfigureAwait(false);
                     break;
                 case AddressWorkKind.Announce:
                     if (announcer is null)

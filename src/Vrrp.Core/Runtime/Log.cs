@@ -99,6 +99,9 @@ internal static partial class Log
     [LoggerMessage(62, LogLevel.Warning, "({Instance}) No VIP specified; at least one is sensible (VRRPv2 adverts without addresses are sent)")]
     public static partial void NoVirtualAddresses(ILogger logger, string instance);
 
+    [LoggerMessage(63, LogLevel.Warning, "({Instance}) Invalid auth type: {Type}")]
+    public static partial void InvalidAuthenticationType(ILogger logger, string instance, byte type);
+
     [LoggerMessage(29, LogLevel.Warning, "({Instance}) received an advert from our own address {Source}: another host on the segment has the same address (or the advert looped back); both may act as master")]
     public static partial void OwnAddressAdvert(ILogger logger, string instance, IPAddressValue source);
 

@@ -232,6 +232,9 @@ public partial class VrrpDriver : IAsyncDisposable
             case DropReason.AuthenticationFailure:
                 Log.InvalidPassword(Logger, entry.Name);
                 break;
+            case DropReason.AuthenticationUnsupported:
+                Log.InvalidAuthenticationType(Logger, entry.Name, result.PeerAuthenticationType);
+                break;
             case DropReason.IntervalMismatch:
                 Log.IntervalMismatch(Logger, entry.Name, (int)entry.Configuration.AdvertisementInterval.TotalSeconds, result.Interval);
                 break;

@@ -88,12 +88,16 @@ public class AuthenticationTests
     [Theory]
     [InlineData(3)]
     [InlineData(255)]
-    public void AuthenticationTypeMismatch_unknown_type(byte type)
+    public void AuthenticationUnsupported_is_a_type_VRRPv2_does_not_define_counted_apart_from_a_mismatch_as_keepalived_does(byte type)
     {
+        // keepalived 2.2.7 (vrrp_check_packet): a type other than 0, 1 and 2 is "Invalid auth type" (invalid_authtype),
+        // whatever the instance's own type; only the AH protocol check comes before it.
         byte[] message = Message(VrrpVersion.V2, VrrpAddressFamily.IPv4);
         message[4] = type;
         FixChecksum(message, VrrpAddressFamily.IPv4);
-        Assert.Equal(DropReason.AuthenticationTypeMismatch, Check(message, AuthenticationType.None, string.Empty));
+        Assert.Equal(DropReason.AuthenticationUnsupported, Check(message, AuthenticationType.None, string.Empty));
+        Assert.Equal(DropReason.AuthenticationUnsupported, Check(message, AuthenticationType.SimplePassword, "secret"));
+        Assert.Equal(DropReason.AuthenticationTypeMismatch, Check(message, AuthenticationType.IPAuthenticationHeader, "secret"));
     }
 
     [Fact]

@@ -363,7 +363,8 @@ public class DropReasonTests
         [
             DropReason.Truncated, DropReason.BadIPHeader, DropReason.TtlNot255, DropReason.VersionMismatch, DropReason.UnknownType,
             DropReason.ZeroAddressCount, DropReason.LengthMismatch, DropReason.BadChecksum, DropReason.ZeroInterval,
-            DropReason.FirstAddressNotLinkLocal, DropReason.AuthenticationTypeMismatch, DropReason.AuthenticationFailure, // AuthenticationUnsupported: not produced since AH is supported
+            DropReason.FirstAddressNotLinkLocal, DropReason.AuthenticationTypeMismatch, DropReason.AuthenticationFailure,
+            DropReason.AuthenticationUnsupported,
         ];
         var tested = typeof(DropReasonTests).GetMethods().Select(m => m.Name)
             .Concat(typeof(AuthenticationTests).GetMethods().Select(m => m.Name)).ToList();
