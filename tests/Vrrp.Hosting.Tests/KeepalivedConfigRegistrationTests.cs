@@ -150,6 +150,12 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 enable_script_security
                 script_user nobody nogroup
                 fifo_write_vrrp_states_on_reload
+                log_unknown_vrids
+                disable_local_igmp
+                nftables fw
+                nftables_counters
+                vrrp_netlink_cmd_rcv_bufs 300000
+                vrrp_rx_bufs_policy MTU
             }
             interface_up_down_delays {
                 eth0 1 0.5
