@@ -99,6 +99,10 @@ public class VrrpdCommandLineTests
             StaticRules = ["from 10.82.0.0/24 priority 900 table 100"],
             StaticTrackGroups = [new() { Name = "TG", Instances = ["VI_1"] }],
             Process = new() { Priority = -5, CpuAffinity = [0] },
+            Firewall = new() { TableName = "keepalived" },
+            ReceiveBuffers = new() { NetlinkCommand = 300000 },
+            LogUnknownVirtualRouterIds = true,
+            DisableLocalIgmp = true,
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();
         Assert.All(properties, p => Assert.False(Equals(p.GetValue(from), p.GetValue(defaults)), $"the test does not set VrrpOptions.{p.Name}: add it here and to DaemonConfiguration.CopyTo"));
