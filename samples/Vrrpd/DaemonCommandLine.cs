@@ -50,6 +50,8 @@ internal sealed class DaemonCommandLine
           -i, --config-id=ID       the id that "@ID" lines of keepalived.conf match (default: the short host name)
           -p, --pid=FILE           write the process id to FILE (removed on exit)
           -s, --namespace=NAME     run in network namespace NAME (/run/netns/NAME; overrides net_namespace)
+          -u, --umask=MASK         the umask (a number: 022, 0x12 or 18; wins over the configuration's umask;
+                                   default 0177 as keepalived's)
           -V, --dont-release-vrrp  on stop, leave the virtual addresses in place and send no priority 0
           -X, --release-vips       remove virtual addresses left by a previous run (vrrpd always does)
               --metrics-listen=[ADDRESS]:PORT
@@ -98,6 +100,9 @@ internal sealed class DaemonCommandLine
     /// <summary><c>-X</c>: release virtual addresses left by a previous run.</summary>
     public bool ReleaseVips { get; private init; }
 
+    /// <summary>The umask of <c>-u MASK</c> (it wins over the configuration's <c>umask</c>, as in keepalived), or null.</summary>
+    public int? Umask { get; private init; }
+
     /// <summary>The signal function of <c>--signum=NAME</c>.</summary>
     public string? SignalFunction { get; private init; }
 
@@ -137,6 +142,7 @@ internal sealed class DaemonCommandLine
         bool dontRelease = false;
         bool releaseVips = false;
         bool json = false;
+        int? umask = null;
         MetricsEndpoint? metrics = null;
         string? controlSocket = DefaultControlSocket;
         var ignored = new List<string>();
@@ -194,6 +200,9 @@ internal sealed class DaemonCommandLine
                         break;
                     case "namespace":
                         ns = Value(arg, inline, args, ref i);
+                        break;
+                    case "umask":
+                        umask = ParseUmask(Value(arg, inline, args, ref i));
                         break;
                     case "signum":
                         signum = Value(arg, inline, args, ref i);
@@ -271,6 +280,10 @@ internal sealed class DaemonCommandLine
                         ns = ShortValue(c, attached, args, ref i);
                         k = arg.Length;
                         break;
+                    case 'u':
+                        umask = ParseUmask(ShortValue(c, attached, args, ref i));
+                        k = arg.Length;
+                        break;
                     case 'V':
                         dontRelease = true;
                         break;
@@ -331,6 +344,7 @@ internal sealed class DaemonCommandLine
             Namespace = ns,
             DontReleaseVrrp = dontRelease,
             ReleaseVips = releaseVips,
+            Umask = umask,
             SignalFunction = signum,
         };
     }
@@ -374,5 +388,25 @@ internal sealed class DaemonCommandLine
         {
             throw new FormatException($"option '{arg[..arg.IndexOf('=', StringComparison.Ordinal)]}' takes no value");
         }
+    }
+
+    /// <summary>keepalived's <c>-u MASK</c>: a number as strtoll reads it with base 0, permission bits only.</summary>
+    private static int ParseUmask(string text)
+    {
+        int radix = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? 16 : text.Length > 1 && text[0] == '0' ? 8 : 10;
+        string digits = radix == 16 ? text[2..] : radix == 8 ? text[1..] : text;
+        try
+        {
+            int value = digits.Length == 0 ? -1 : Convert.ToInt32(digits, radix);
+            if (value is >= 0 and <= 511 && digits.All(char.IsAsciiHexDigit))
+            {
+                return value;
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+        {
+        }
+
+        throw new FormatException($"Invalid --umask option {text}");
     }
 }

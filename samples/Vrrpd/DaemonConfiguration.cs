@@ -73,6 +73,9 @@ internal sealed partial class DaemonConfiguration
     {
         to.RouterId = from.RouterId;
         to.NetworkNamespace = from.NetworkNamespace;
+        to.DefaultInterface = from.DefaultInterface;
+        to.DynamicInterfaces = from.DynamicInterfaces;
+        to.AllowInterfaceChanges = from.AllowInterfaceChanges;
         to.StartupDelay = from.StartupDelay;
         to.Instances = from.Instances;
         to.SyncGroups = from.SyncGroups;
@@ -105,6 +108,8 @@ internal sealed partial class DaemonConfiguration
         to.ReceiveBuffers = from.ReceiveBuffers;
         to.LogUnknownVirtualRouterIds = from.LogUnknownVirtualRouterIds;
         to.DisableLocalIgmp = from.DisableLocalIgmp;
+        to.StartupScript = from.StartupScript;
+        to.ShutdownScript = from.ShutdownScript;
     }
 
     private static VrrpOptions? LoadKeepalived(string file, string? configId, List<ConfigProblem> problems)

@@ -21,7 +21,7 @@ namespace Vrrpd;
 /// are not file descriptors of the instance: 0 and 0). "Read timeout" is the instance's next expected event (its next
 /// advert as master, the Master_Down_Interval as backup) counted from the dump.
 /// </remarks>
-internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor monitor, TimeProvider time)
+internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor monitor, TimeProvider time, string? commandLineNamespace = null)
 {
     private static readonly string[] StateWords = ["INIT", "BACKUP", "MASTER", "FAULT", "STOP"];
     private readonly Dictionary<string, StatsBaseline> _cleared = new(StringComparer.Ordinal);
@@ -29,7 +29,21 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
     /// <summary>keepalived's folder for the dumps: <c>$TMPDIR</c> when absolute, else <c>/tmp</c>.</summary>
     public static string Folder => Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } dir && dir[0] == '/' ? dir : "/tmp";
 
-    public string WriteData() => Write("keepalived.data", Data());
+    public string WriteData() => Write(DataFileName(options(), commandLineNamespace), Data());
+
+    /// <summary>
+    /// keepalived.data, or with data_use_instance and a namespace or an instance name keepalived's
+    /// <c>keepalived.NAMESPACE_INSTANCE.data</c> (either part alone without the underscore); the namespace is
+    /// <c>-s NAME</c>'s when given, as keepalived's override replaces the configuration's.
+    /// </summary>
+    internal static string DataFileName(VrrpOptions o, string? commandLineNamespace)
+    {
+        string? ns = commandLineNamespace ?? o.NetworkNamespace;
+        string? instance = o.Process.InstanceName;
+        return o.Process.DataUseInstance && (ns is not null || instance is not null)
+            ? $"keepalived.{ns}{(ns is not null && instance is not null ? "_" : "")}{instance}.data"
+            : "keepalived.data";
+    }
 
     public string WriteStats(bool clear) => Write("keepalived.stats", Stats(clear));
 
@@ -265,7 +279,12 @@ internal sealed class KeepalivedDumps(Func<VrrpOptions> options, IVrrpMonitor mo
         Line($"Last transition = {Stamp(status.LastTransition ?? DateTimeOffset.UnixEpoch)}");
         Line($"Read timeout = {Stamp(now + (master ? interval : DownTimer(status, masterInterval)))}");
         Line(Invariant($"Master down timer = {(long)DownTimer(status, masterInterval).TotalMicroseconds} usecs"));
-        Line($"Interface = {status.Interface}");
+        Line($"Interface = {(status.Interface.Length > 0 ? status.Interface : "not configured")}"); // keepalived's words for none
+        if (instance.Vrf is { } vrf)
+        {
+            Line($"VRF = {vrf}");
+        }
+
         if (instance.DontTrackPrimary)
         {
             Line("VRRP interface tracking disabled");

@@ -25,6 +25,25 @@ internal static class ProcessSettings
 
     private static PosixSignalRegistration? s_cpuLimit;
 
+    /// <summary>
+    /// umask: the command line's <c>-u MASK</c>, else the configuration's, else keepalived's default 0177
+    /// (<see cref="VrrpProcessOptions.KeepalivedDefaultUmask"/>: keepalived 2.2.7 sets it at start whatever the
+    /// configuration says, and its umask keyword replaces it). Set before vrrpd creates anything (the pid file, the
+    /// notify FIFOs, the control socket), and again after a reload (keepalived sets it while it reads the file).
+    /// </summary>
+    /// <returns>The mask now in force.</returns>
+    public static int ApplyUmask(int? configured, int? commandLine, ILogger? logger)
+    {
+        if (commandLine is not null && configured is not null)
+        {
+            logger?.LogInformation("umask command line option specified, ignoring config option");
+        }
+
+        int mask = commandLine ?? configured ?? VrrpProcessOptions.KeepalivedDefaultUmask;
+        Interop.Umask((uint)mask);
+        return mask;
+    }
+
     /// <summary>Applies the settings, logging each and any failure.</summary>
     public static void Apply(VrrpProcessOptions settings, ILogger logger)
     {
@@ -69,7 +88,8 @@ internal static class ProcessSettings
             SetAffinity(settings.CpuAffinity, logger);
         }
 
-        if (settings.Name is { } name)
+        // keepalived's VRRP process inherits its parent's process_name unless vrrp_process_name renames it.
+        if ((settings.Name ?? settings.ParentName) is { } name)
         {
             SetName(name, logger);
         }

@@ -101,6 +101,12 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
     var config = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
     string? configNamespace = config.Options?.NetworkNamespace;
+
+    // Before anything is created (the pid file, FIFOs, sockets), as keepalived sets it while it reads the file.
+    ProcessSettings.ApplyUmask(config.Options?.Process.Umask, commandLine.Umask, null);
+
+    // A reload file left by an earlier run (keepalived removes it at start).
+    ReloadFiles.Remove(config.Options?.Process.ReloadFile);
     Adjust(config, commandLine);
     var current = config;
 
@@ -118,7 +124,9 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
     // Stopping sends priority 0 and removes the VIPs within milliseconds; notify_stop scripts get the rest. The unit's
     // TimeoutStopSec is longer, so systemd never kills vrrpd while it is cleaning up.
-    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+    // A shutdown_script gets its own timeout (and the 2 s between SIGTERM and SIGKILL) on top.
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10) +
+        (Volatile.Read(ref current).Options?.ShutdownScript is { } shutdownScript ? shutdownScript.Timeout + TimeSpan.FromSeconds(3) : TimeSpan.Zero));
     using var notifier = new SystemdNotifier();
     if (config.Options is not null)
     {
@@ -150,8 +158,9 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
     var monitor = host.Services.GetRequiredService<IVrrpMonitor>();
     var reloader = host.Services.GetRequiredService<IVrrpReloader>();
-    var dumps = new KeepalivedDumps(() => Volatile.Read(ref current).Options!, monitor, TimeProvider.System);
+    var dumps = new KeepalivedDumps(() => Volatile.Read(ref current).Options!, monitor, TimeProvider.System, commandLine.Namespace);
     var reloading = new SemaphoreSlim(1, 1);
+    var saver = new ConfigSaver(logger);
     bool running = false;
 
     async Task ReloadAsync()
@@ -166,21 +175,59 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
 
             logger.LogInformation("Reloading ...");
             notifier.Reloading();
-            var next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
-            Adjust(next, commandLine);
-            LogProblems(logger, next);
-            if (next.HasErrors)
+
+            // reload_check_config and reload_file of the running configuration, as keepalived reads them: the check's
+            // problems go to the log file, and the reload file exists while the new file is checked.
+            var process = Volatile.Read(ref current).Options!.Process;
+            string? checkLog = process.ReloadCheckLog;
+            string? reloadFile = checkLog is null ? null : process.ReloadFile;
+            ReloadFiles.Create(reloadFile, logger);
+            DaemonConfiguration next;
+            try
             {
+                next = DaemonConfiguration.Load(commandLine.ConfigFile, commandLine.ConfigId);
+            }
+            finally
+            {
+                ReloadFiles.Remove(reloadFile);
+            }
+
+            Adjust(next, commandLine);
+            if (checkLog is not null)
+            {
+                ReloadFiles.WriteCheckLog(checkLog, next.Problems, logger);
+            }
+            else
+            {
+                // keepalived's parent keeps a copy of each file it reads (without reload_check_config it reads it here).
+                saver.SaveConfiguration(next.Options?.Process.ConfigSaveDirectory ?? process.ConfigSaveDirectory, next.File);
+            }
+
+            if (next.HasErrors && checkLog is not null)
+            {
+                logger.LogError("New config failed validation, see {Log} for details", checkLog);
+            }
+            else if (next.HasErrors)
+            {
+                LogProblems(logger, next);
                 logger.LogError("New config failed validation, see above: keeping the running configuration of {File}", config.File);
             }
             else
             {
+                LogProblems(logger, next);
                 var previous = Volatile.Read(ref current);
+                string? saveDirectory = previous.Options!.Process.ConfigSaveDirectory;
+                saver.SaveDump(saveDirectory, post: false, dumps.Data);
                 Volatile.Write(ref current, next);
                 var result = await reloader.ReloadAsync();
                 if (!result.Applied)
                 {
                     Volatile.Write(ref current, previous);
+                }
+                else
+                {
+                    ProcessSettings.ApplyUmask(next.Options!.Process.Umask, commandLine.Umask, logger);
+                    saver.SaveDump(saveDirectory, post: true, dumps.Data);
                 }
             }
         }
@@ -190,9 +237,19 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         }
         finally
         {
+            // keepalived stops its reload time monitor for a reload and starts it again with what is then in force.
+            RestartReloadTimer();
             notifier.Ready(Status(monitor));
             reloading.Release();
         }
+    }
+
+    ReloadTimeMonitor? reloadTimer = null;
+    void RestartReloadTimer()
+    {
+        reloadTimer?.Dispose();
+        var process = Volatile.Read(ref current).Options!.Process;
+        reloadTimer = running ? ReloadTimeMonitor.Start(process.ReloadTimeFile, process.ReloadRepeat, ReloadAsync, logger) : null;
     }
 
     void Dump(string what, Func<string> write)
@@ -226,7 +283,13 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         notifier.Stopping();
     });
 
+    if (commandLine.Umask is not null && config.Options?.Process.Umask is not null)
+    {
+        logger.LogInformation("umask command line option specified, ignoring config option");
+    }
+
     logger.LogInformation("Starting vrrpd {Version} with {File}", Version(), config.File);
+    saver.SaveConfiguration(config.Options?.Process.ConfigSaveDirectory, config.File);
     WritePidFile(commandLine.PidFile, logger);
     ControlSocketServer? control = null;
     try
@@ -285,6 +348,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         running = true;
+        RestartReloadTimer();
         notifier.Ready(Status(monitor));
         if (SystemdNotifier.WatchdogPeriod() is { } period)
         {
@@ -344,6 +408,7 @@ static async Task<int> RunAsync(DaemonCommandLine commandLine, string[] args)
     }
     finally
     {
+        reloadTimer?.Dispose();
         if (control is not null)
         {
             await control.DisposeAsync();
@@ -422,6 +487,9 @@ static void WritePidFile(string? path, ILogger logger)
     try
     {
         File.WriteAllText(path, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+
+        // rw-r--r-- whatever the umask, as keepalived's pidfile_write creates it.
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
     {

@@ -16,8 +16,18 @@ public interface IVrrpTransport
 /// <summary>What a channel is opened for.</summary>
 public sealed record VrrpChannelOptions
 {
-    /// <summary>The interface name (for example <c>eth0</c>).</summary>
+    /// <summary>
+    /// The interface name (for example <c>eth0</c>), or empty for a unicast channel on no interface (keepalived's
+    /// instance without <c>interface</c>): its sockets are bound to no device (or to <see cref="Vrf"/>), it joins no
+    /// group, its <see cref="SourceAddress"/> is given, and adverts are routed to the peers.
+    /// </summary>
     public required string InterfaceName { get; init; }
+
+    /// <summary>
+    /// For a channel on no interface: the VRF device its sockets are bound to (keepalived <c>vrf</c>), so adverts are
+    /// routed in the VRF's table and received from its interfaces; null for none.
+    /// </summary>
+    public string? Vrf { get; init; }
 
     /// <summary>The address family of the channel.</summary>
     public required VrrpAddressFamily Family { get; init; }

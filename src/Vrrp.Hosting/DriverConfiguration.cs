@@ -64,6 +64,7 @@ internal static class DriverConfiguration
         {
             Name = instance.Name,
             InterfaceName = instance.Interface,
+            Vrf = string.IsNullOrEmpty(instance.Vrf) ? null : instance.Vrf,
             VirtualRouterId = (byte)instance.VirtualRouterId,
             Priority = (byte)instance.Priority,
             Version = instance.Version,
@@ -149,7 +150,7 @@ internal static class DriverConfiguration
     /// <summary>
     /// keepalived's static track groups: each instance of a group tracks the interface of every static entry that names
     /// the group (and is not no_track) as a <c>track_interface</c> of weight 0, so that the interface going down puts it
-    /// in Fault. A static address without dev is on eth0, keepalived's default interface.
+    /// in Fault. A static address without dev is on keepalived's default interface (default_interface, else eth0).
     /// </summary>
     internal static IEnumerable<string> StaticTrackedInterfaces(VrrpOptions options, string instance)
     {
@@ -163,7 +164,7 @@ internal static class DriverConfiguration
         {
             if (VirtualAddressSpec.TryParse(text, out var a, out _) && a.TrackGroup is { } g && groups.Contains(g) && !a.NoTrack)
             {
-                yield return a.Device ?? VirtualAddressSpec.DefaultStaticInterface;
+                yield return a.Device ?? options.StaticAddressInterface;
             }
         }
 

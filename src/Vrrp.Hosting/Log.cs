@@ -107,6 +107,18 @@ internal static partial class Log
     [LoggerMessage(1049, LogLevel.Error, "Tracker source {Source} did not stop cleanly")]
     public static partial void TrackerSourceStopFailed(ILogger logger, string source, Exception exception);
 
+    [LoggerMessage(1091, LogLevel.Information, "Running {Kind} {Command}")]
+    public static partial void DaemonScriptRunning(ILogger logger, string kind, string command);
+
+    [LoggerMessage(1092, LogLevel.Warning, "{Kind} failed, status {Status}")]
+    public static partial void DaemonScriptFailed(ILogger logger, string kind, int status);
+
+    [LoggerMessage(1093, LogLevel.Warning, "{Kind} timed out after {Seconds} s; terminated{Killed}")]
+    public static partial void DaemonScriptTimedOut(ILogger logger, string kind, double seconds, string killed);
+
+    [LoggerMessage(1094, LogLevel.Warning, "Call of {Kind} {Command} failed: {Reason}")]
+    public static partial void DaemonScriptNotRun(ILogger logger, string kind, string command, string reason);
+
     [LoggerMessage(1050, LogLevel.Warning, "({Instance}) interface {Interface} debounce timer(s) not less than 2 * advert_int - resetting to {Seconds} s (as keepalived does)")]
     public static partial void LinkDelayCut(ILogger logger, string instance, string @interface, double seconds);
 }

@@ -19,6 +19,34 @@ internal sealed partial class VrrpHostedService
         return scripts;
     }
 
+    /// <summary>
+    /// keepalived's startup_script and shutdown_script: run once as their user, waited for up to their timeout (then
+    /// SIGTERM, and SIGKILL 2 seconds later); the outcome is logged and the host goes on whatever it was.
+    /// </summary>
+    private async Task RunDaemonScriptAsync(string kind, VrrpDaemonScriptOptions? script, CancellationToken cancellationToken)
+    {
+        if (script is null || string.IsNullOrWhiteSpace(script.Command) || _scripts is not { } scripts)
+        {
+            return;
+        }
+
+        string name = kind.Replace('_', ' ');
+        Log.DaemonScriptRunning(_logger, name, script.Command);
+        var outcome = await scripts.RunAsync(kind, "global_defs", script.Command, script.User, script.Group, [], script.Timeout, null, cancellationToken).ConfigureAwait(false);
+        if (outcome.StartError is { } error)
+        {
+            Log.DaemonScriptNotRun(_logger, name, script.Command, error);
+        }
+        else if (outcome.TimedOut)
+        {
+            Log.DaemonScriptTimedOut(_logger, name, script.Timeout.TotalSeconds, outcome.Killed ? " (killed: SIGTERM did not end it)" : "");
+        }
+        else if (outcome.ExitCode != 0)
+        {
+            Log.DaemonScriptFailed(_logger, name, outcome.ExitCode);
+        }
+    }
+
     /// <summary>After a reload: the new users and security setting, every command checked again.</summary>
     private void UpdateScripts(VrrpOptions options)
     {

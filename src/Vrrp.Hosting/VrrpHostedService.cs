@@ -76,6 +76,9 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
 
         _monitor.Initialize(options.Instances.Select(i => VrrpInstanceStatus.NotStarted(DriverConfiguration.Create(options, i))));
 
+        // keepalived runs its startup script before it starts the VRRP process (which then waits vrrp_startup_delay).
+        await RunDaemonScriptAsync("startup_script", options.StartupScript, cancellationToken).ConfigureAwait(false);
+
         if (options.StartupDelay > TimeSpan.Zero)
         {
             Log.StartupDelay(_logger, options.StartupDelay);
@@ -102,6 +105,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         await CheckInterfacesAsync(options, platform, cancellationToken).ConfigureAwait(false);
 
         var driver = _services.GetService<VrrpDriverFactory>()?.Create(_services, platform) ?? new AsyncVrrpDriver(platform, _time, _loggerFactory);
+        driver.DynamicInterfaces = options.DynamicInterfaces; // keepalived dynamic_interfaces: missing interfaces are waited for
         foreach (var instance in options.Instances)
         {
             var configuration = DriverConfiguration.Create(options, instance);
@@ -233,9 +237,17 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     {
         // One look-up per interface: 255 instances on eth0 ask once and, when eth0 is missing, get one error naming them.
         var failures = new List<string>();
-        foreach (var byInterface in options.Instances.GroupBy(i => i.Interface, StringComparer.Ordinal))
+        // An instance without an interface asks about its VRF device, if it names one (keepalived: the same
+        // "Non-existent interface" refusal).
+        foreach (var byInterface in options.Instances.GroupBy(i => i.Interface.Length > 0 ? i.Interface : i.Vrf ?? "", StringComparer.Ordinal))
         {
             var instance = byInterface.First();
+            if (byInterface.Key.Length == 0 || (options.DynamicInterfaces && instance.Interface.Length > 0))
+            {
+                continue; // dynamic_interfaces: the driver waits for the instance's interface
+            }
+
+            string option = instance.Interface.Length > 0 ? "Interface (interface)" : "Vrf (vrf)";
 
             // The address manager's look-up fails for an interface that does not exist (Vrrp.Linux: ENODEV).
             var probe = instance.VirtualAddresses.Count > 0 && VirtualAddressSpec.Parse(instance.VirtualAddresses[0]).Address is { } first
@@ -243,11 +255,11 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
                 : IPAddressValue.Parse("192.0.2.1");
             try
             {
-                await platform.Addresses.ContainsAsync(instance.Interface, probe, cancellationToken).ConfigureAwait(false);
+                await platform.Addresses.ContainsAsync(byInterface.Key, probe, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                failures.Add($"{Instances(byInterface.Select(i => i.Name).ToList())}: Interface (interface) '{instance.Interface}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
+                failures.Add($"{Instances(byInterface.Select(i => i.Name).ToList())}: {option} '{byInterface.Key}' cannot be used on platform {platform.Name}: {ex.Message.TrimEnd('.')}. Check the interface name (ip link) and the network namespace.");
             }
         }
 
@@ -260,6 +272,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         StopWatchingForChanges();
+        var applied = _running ?? _options.Value;
         _running = null;
         Log.Stopping(_logger);
         try
@@ -292,6 +305,10 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
             }
 
             await CloseFifosAsync().ConfigureAwait(false);
+
+            // keepalived runs its shutdown script once its VRRP process has ended (addresses removed, FIFOs closed).
+            // The configuration in force: the last one a reload applied (keepalived reads it again at every reload).
+            await RunDaemonScriptAsync("shutdown_script", applied.ShutdownScript, CancellationToken.None).ConfigureAwait(false);
             _monitor.Complete();
             Log.Stopped(_logger);
         }

@@ -17,6 +17,32 @@ public sealed class VrrpOptions
     /// <summary>This node's name in logs and notifications (keepalived <c>router_id</c>); defaults to the host name.</summary>
     public string? RouterId { get; set; }
 
+    /// <summary>
+    /// The interface a <see cref="StaticAddresses"/> entry without <c>dev</c> goes on (keepalived <c>default_interface</c>);
+    /// null for keepalived's default, eth0. In keepalived 2.2.7 it serves static addresses only: an instance's address
+    /// without <c>dev</c> goes on the instance's interface, and an instance without one needs <c>dev</c>.
+    /// </summary>
+    public string? DefaultInterface { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>dynamic_interfaces</c>: an instance's interface that does not exist at start (or has no address
+    /// yet) is waited for: its instances start in Fault and run when it appears. Without it the start fails naming the
+    /// instance and the interface, as keepalived refuses to start ("Non-existent interface specified in
+    /// configuration"). Either way an interface deleted while running and created again (with another index) is
+    /// followed by its name. Applied to the instances' own interfaces in the host's namespace.
+    /// </summary>
+    public bool DynamicInterfaces { get; set; }
+
+    /// <summary>
+    /// keepalived's <c>dynamic_interfaces allow_if_changes</c>: an interface may come back as another type (a macvlan
+    /// where there was none, or on another parent). Vrrp follows a re-created interface by its name whatever its type,
+    /// so this is accepted and written back and changes nothing; it needs <see cref="DynamicInterfaces"/>.
+    /// </summary>
+    public bool AllowInterfaceChanges { get; set; }
+
+    /// <summary>The interface of a <see cref="StaticAddresses"/> entry without <c>dev</c>: <see cref="DefaultInterface"/>, else eth0.</summary>
+    internal string StaticAddressInterface => string.IsNullOrEmpty(DefaultInterface) ? VirtualAddressSpec.DefaultStaticInterface : DefaultInterface;
+
     /// <summary>The network namespace every instance runs in unless it names its own (keepalived <c>net_namespace</c>).</summary>
     public string? NetworkNamespace { get; set; }
 
@@ -116,8 +142,8 @@ public sealed class VrrpOptions
     /// <summary>
     /// Addresses installed when the host starts and removed when it stops, whatever the instances' states (keepalived
     /// <c>static_ipaddress</c>), in the syntax of <see cref="VrrpInstanceOptions.VirtualAddresses"/> without
-    /// <c>use_vmac</c> and with <c>track_group NAME</c>; an entry without <c>dev</c> goes on eth0, keepalived's default
-    /// interface. One that is already there when the host starts counts as added, so it is removed at stop, as keepalived.
+    /// <c>use_vmac</c> and with <c>track_group NAME</c>; an entry without <c>dev</c> goes on <see cref="DefaultInterface"/>
+    /// (keepalived's default interface, eth0 unless <c>default_interface</c> says). One that is already there when the host starts counts as added, so it is removed at stop, as keepalived.
     /// Applied by the Linux platform (<c>UseLinux()</c>).
     /// </summary>
     public List<string> StaticAddresses { get; set; } = [];
@@ -144,8 +170,9 @@ public sealed class VrrpOptions
     public List<VrrpStaticTrackGroupOptions> StaticTrackGroups { get; set; } = [];
 
     /// <summary>
-    /// Scheduling and memory settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>,
-    /// <c>vrrp_rlimit_rttime</c>, <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>); applied by vrrpd, not by <c>AddVrrp</c>.
+    /// Settings of the process (keepalived <c>vrrp_priority</c>, <c>vrrp_rt_priority</c>, <c>vrrp_rlimit_rttime</c>,
+    /// <c>vrrp_cpu_affinity</c>, <c>vrrp_no_swap</c>, process names, <c>umask</c>, the reload files, <c>instance</c>,
+    /// <c>data_use_instance</c>); applied by vrrpd, not by <c>AddVrrp</c>.
     /// </summary>
     public VrrpProcessOptions Process { get; set; } = new();
 
@@ -174,6 +201,20 @@ public sealed class VrrpOptions
     /// </summary>
     public bool DisableLocalIgmp { get; set; }
 
+    /// <summary>
+    /// A command the hosted service runs when it starts, before any instance starts (and before
+    /// <see cref="StartupDelay"/>), waiting for it up to its timeout (keepalived <c>startup_script</c>); null for none.
+    /// It is not run again after a reload.
+    /// </summary>
+    public VrrpDaemonScriptOptions? StartupScript { get; set; }
+
+    /// <summary>
+    /// A command the hosted service runs when it stops, after the instances have stopped and their addresses are
+    /// removed, waiting for it up to its timeout (keepalived <c>shutdown_script</c>); null for none. A host's shutdown
+    /// timeout must leave it that time.
+    /// </summary>
+    public VrrpDaemonScriptOptions? ShutdownScript { get; set; }
+
     #endregion
     /// <summary>
     /// Whether stopping the host releases the virtual routers: each master sends priority 0 and removes its virtual
@@ -190,8 +231,21 @@ public sealed class VrrpInstanceOptions
     /// <summary>The instance name used in logs and notifications, for example <c>VI_1</c>.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>The interface the instance runs on (<c>interface</c>).</summary>
+    /// <summary>
+    /// The interface the instance runs on (<c>interface</c>). Empty for none, as keepalived 2.2.7 runs a unicast instance
+    /// without <c>interface</c>: it then needs <see cref="UnicastPeers"/> and a <see cref="SourceAddress"/> (not IPv6
+    /// link-local), every address must name its <c>dev</c>, adverts are routed to the peers from no particular
+    /// interface (or in <see cref="Vrf"/>), and the instance tracks only its addresses' interfaces.
+    /// </summary>
     public string Interface { get; set; } = "";
+
+    /// <summary>
+    /// The VRF device an instance without an <see cref="Interface"/> runs in (keepalived <c>vrf</c>): its sockets are
+    /// bound to that device, so adverts to the <see cref="UnicastPeers"/> are routed in the VRF's table and adverts
+    /// arriving on the VRF's interfaces are received. keepalived takes it only without <c>interface</c> and with
+    /// unicast peers; an instance on an interface enslaved to a VRF is in that VRF already. Applied by the Linux platform.
+    /// </summary>
+    public string? Vrf { get; set; }
 
     /// <summary>The virtual router identifier, 1..255 (<c>virtual_router_id</c>).</summary>
     public int VirtualRouterId { get; set; }

@@ -4,6 +4,63 @@ namespace Vrrp.Hosting;
 // TTLs, tracked processes, notify FIFOs and users, multicast groups), and the options not applied yet (NotYetApplied).
 internal sealed partial class VrrpOptionsValidator
 {
+    /// <summary>
+    /// An instance without an interface, and vrf, with keepalived 2.2.7's rules (vrrp_complete_instance, chk_min_cfg):
+    /// such an instance is unicast, has unicast_src_ip (not IPv6 link-local), and each address names its dev (keepalived
+    /// removes one that does not, "no interface for vip"); vrf only without interface and with unicast peers.
+    /// </summary>
+    private static void CheckNoInterface(List<string> errors, string label, VrrpInstanceOptions instance)
+    {
+        if (instance.Interface.Length > 0 && string.IsNullOrWhiteSpace(instance.Interface))
+        {
+            errors.Add($"{label}: Interface (interface) '{instance.Interface}' is not an interface name.");
+            return;
+        }
+
+        if (instance.Vrf is { } vrf && (vrf.Length == 0 || vrf.Length >= 16 || vrf.Contains('/', StringComparison.Ordinal) || vrf.Any(char.IsWhiteSpace)))
+        {
+            errors.Add($"{label}: Vrf (vrf) '{vrf}' is not an interface name.");
+        }
+
+        if (instance.Interface.Length > 0)
+        {
+            if (instance.Vrf is not null)
+            {
+                errors.Add($"{label}: Vrf (vrf) is only for an instance without Interface (interface), as keepalived; an instance on an interface enslaved to a VRF runs in that VRF.");
+            }
+
+            return;
+        }
+
+        if (instance.UnicastPeers.Count == 0)
+        {
+            errors.Add($"{label}: Interface (interface) is required, unless the instance is unicast (UnicastPeers, unicast_peer), as keepalived.");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(instance.SourceAddress))
+        {
+            errors.Add($"{label}: an instance without Interface (interface) needs SourceAddress (unicast_src_ip), as keepalived.");
+        }
+        else if (IPAddressValue.TryParse(instance.SourceAddress, out var source) && source.ToIPAddress().IsIPv6LinkLocal)
+        {
+            errors.Add($"{label}: an instance without Interface (interface) needs a SourceAddress (unicast_src_ip) that is not IPv6 link-local, as keepalived.");
+        }
+
+        if (instance.UseVirtualMac)
+        {
+            errors.Add($"{label}: UseVirtualMac (use_vmac) needs an Interface (interface).");
+        }
+
+        foreach (string text in instance.VirtualAddresses.Concat(instance.ExcludedVirtualAddresses))
+        {
+            if (VirtualAddressSpec.TryParse(text, out var spec, out _) && spec.Device is null)
+            {
+                errors.Add($"{label}: the instance has no Interface (interface), so the address '{text}' must name its device (dev), as keepalived.");
+            }
+        }
+    }
+
     /// <summary>One instance's keepalived options.</summary>
     private static void CheckKeepalivedOptions(List<string> errors, string label, VrrpOptions options, VrrpInstanceOptions instance)
     {

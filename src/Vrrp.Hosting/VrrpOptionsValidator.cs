@@ -48,6 +48,8 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         {
             CheckRanges(errors, "Vrrp: ReceiveBuffers", options.ReceiveBuffers, OptionFields.ReceiveBuffers);
         }
+        CheckDaemonScript(errors, "StartupScript", "startup_script", options.StartupScript);
+        CheckDaemonScript(errors, "ShutdownScript", "shutdown_script", options.ShutdownScript);
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
         CheckUniqueNames(errors, "script", options.Scripts.Select(s => s.Name));
         CheckUniqueNames(errors, "track file", options.TrackFiles.Select(f => f.Name));
@@ -117,6 +119,11 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
             CheckWeight(errors, label, "Weight (weight)", file.Weight, VrrpLimits.MaximumTrackFileWeight);
         }
 
+        if (options.AllowInterfaceChanges && !options.DynamicInterfaces)
+        {
+            errors.Add("AllowInterfaceChanges (dynamic_interfaces allow_if_changes) needs DynamicInterfaces (dynamic_interfaces).");
+        }
+
         var vrids = new Dictionary<(string Interface, VrrpAddressFamily Family, int Vrid), string>();
         foreach (var instance in options.Instances)
         {
@@ -127,20 +134,20 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
                 errors.Add("Instance '': Name is required (the vrrp_instance name).");
             }
 
-            if (string.IsNullOrWhiteSpace(instance.Interface))
-            {
-                errors.Add($"{label}: Interface (interface) is required.");
-            }
-
+            CheckNoInterface(errors, label, instance);
             CheckInterval(errors, label, instance);
             VrrpAddressFamily? family = CheckAddresses(errors, label, instance);
 
-            if (family is { } f && instance.VirtualRouterId is >= 1 and <= 255 && !string.IsNullOrWhiteSpace(instance.Interface))
+            if (family is { } f && instance.VirtualRouterId is >= 1 and <= 255)
             {
-                var key = (instance.Interface, f, instance.VirtualRouterId);
+                // Without an interface, an instance hears only the adverts sent to its source address (in its VRF).
+                string where = instance.Interface.Length > 0 ? instance.Interface : $"|{instance.Vrf}|{instance.SourceAddress}";
+                var key = (where, f, instance.VirtualRouterId);
                 if (vrids.TryGetValue(key, out string? other))
                 {
-                    errors.Add($"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}' on interface {instance.Interface} for {f}; a VRID must be unique per interface and address family.");
+                    errors.Add(instance.Interface.Length > 0
+                        ? $"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}' on interface {instance.Interface} for {f}; a VRID must be unique per interface and address family."
+                        : $"{label}: VirtualRouterId (virtual_router_id) {instance.VirtualRouterId} is already used by instance '{other}', also without an interface, with source address {instance.SourceAddress}{(instance.Vrf is null ? "" : $" in VRF {instance.Vrf}")} for {f}.");
                 }
                 else
                 {
@@ -348,6 +355,24 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
     }
 
+    private static void CheckDaemonScript(List<string> errors, string name, string keyword, VrrpDaemonScriptOptions? script)
+    {
+        if (script is null)
+        {
+            return;
+        }
+
+        if (!KeepalivedCommandLine.TrySplit(script.Command, out var words, out _) || words.Count == 0)
+        {
+            errors.Add($"Vrrp: {name}.Command ({keyword}) must name a program.");
+        }
+
+        if (script.Timeout < TimeSpan.FromSeconds(1) || script.Timeout > TimeSpan.FromSeconds(1000) || script.Timeout.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            errors.Add($"Vrrp: {name}.Timeout ({keyword}_timeout) must be 1 to 1000 whole seconds, got {script.Timeout.TotalSeconds} s.");
+        }
+    }
+
     private static void CheckProcess(List<string> errors, VrrpProcessOptions? process)
     {
         if (process is null)
@@ -384,6 +409,16 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         if (process.Name is { } name && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > 15))
         {
             errors.Add($"Vrrp: Process.Name (vrrp_process_name) must be 1 to 15 bytes, got '{name}'.");
+        }
+
+        if (process.ParentName is { } parent && (parent.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(parent) > 15))
+        {
+            errors.Add($"Vrrp: Process.ParentName (process_name) must be 1 to 15 bytes, got '{parent}'.");
+        }
+
+        if (process.Umask is < 0 or > 511)
+        {
+            errors.Add($"Vrrp: Process.Umask (umask) must be permission bits 0 to 511 (octal 0777), got {process.Umask}.");
         }
 
         foreach (int cpu in process.CpuAffinity)

@@ -22,9 +22,9 @@ internal sealed partial class KeepalivedConfigBinder
     private void Complete(InstanceDraft draft)
     {
         var o = draft.Options;
-        if (!draft.Has("interface"))
+        if (o.Interface.Length == 0 && o.UnicastPeers.Count == 0)
         {
-            _d.Error(draft.At, $"vrrp_instance '{o.Name}': missing 'interface' (the interface the instance runs on)");
+            _d.Error(draft.At, $"vrrp_instance '{o.Name}': missing 'interface' (the interface the instance runs on; only a unicast instance can do without one, as keepalived)");
         }
 
         if (!draft.Has("virtual_router_id"))
@@ -140,6 +140,7 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         CompleteUnicast(draft);
+        CompleteNoInterface(draft);
         CompleteStrictMode(draft);
         (o.NotifyUser, o.NotifyGroup) = NotifyUser("vrrp_instance", $"instance '{o.Name}'", draft.NotifyUsers);
         if (!draft.Has("garp_extra_if") && Globals.TryGetValue("vrrp_garp_extra_if", out object? extra))
@@ -190,6 +191,117 @@ internal sealed partial class KeepalivedConfigBinder
             o.AuthenticationType = AuthenticationType.None;
             o.AuthenticationPassword = null;
         }
+    }
+
+    /// <summary>
+    /// dynamic_interfaces [allow_if_changes] (keepalived 2.2.7's dynamic_interfaces_handler): on in any case; another
+    /// word is reported and ignored, as keepalived reports it.
+    /// </summary>
+    internal void ReadDynamicInterfaces(ConfigStatement s, VrrpOptions options)
+    {
+        options.DynamicInterfaces = true;
+        if (s.Arguments.Count == 0)
+        {
+            return;
+        }
+
+        if (s.Arguments[0].Text == "allow_if_changes")
+        {
+            options.AllowInterfaceChanges = true;
+        }
+        else
+        {
+            _d.Warning(s.Location, $"dynamic_interfaces: unknown option '{s.Arguments[0].Text}' (expected allow_if_changes); ignored (as keepalived does)");
+        }
+    }
+
+    /// <summary>
+    /// vrf NAME (keepalived 2.2.7's vrrp_vrf_handler): ignored, with keepalived's reason, after an <c>interface</c> or a
+    /// first <c>vrf</c>; checked against the instance once it is complete (<see cref="CompleteNoInterface"/>).
+    /// </summary>
+    internal void ReadVrf(ConfigStatement s, BlockDraft<VrrpInstanceOptions> draft)
+    {
+        var o = draft.Options;
+        if (!RequireString(s, "a VRF device name", out string name) || !IsInterfaceName(s, name))
+        {
+            return;
+        }
+
+        if (draft.Has("interface"))
+        {
+            _d.Warning(s.Location, $"vrrp_instance '{o.Name}': cannot specify a VRF interface and an interface; vrf ignored (as keepalived does)");
+        }
+        else if (o.Vrf is { } first)
+        {
+            _d.Warning(s.Location, $"vrrp_instance '{o.Name}': VRF interface already specified as '{first}'; ignored (as keepalived does)");
+        }
+        else
+        {
+            o.Vrf = name;
+        }
+    }
+
+    /// <summary>
+    /// An instance without <c>interface</c>, and <c>vrf</c>, as keepalived 2.2.7 completes them (chk_min_cfg,
+    /// vrrp_complete_instance): without an interface the instance must be unicast, with unicast_src_ip (not IPv6
+    /// link-local); vrf is cleared on an instance with an interface or without unicast peers; an address without dev
+    /// has nowhere to go and is removed.
+    /// </summary>
+    private void CompleteNoInterface(InstanceDraft draft)
+    {
+        var o = draft.Options;
+        if (o.Vrf is not null && (o.Interface.Length > 0 || o.UnicastPeers.Count == 0))
+        {
+            _d.Warning(draft.Seen["vrf"], $"vrrp_instance '{o.Name}': vrf can only be specified with{(o.Interface.Length > 0 ? "out interface" : " unicast peers")}; cleared (as keepalived does)");
+            o.Vrf = null;
+        }
+
+        if (o.Interface.Length > 0)
+        {
+            return;
+        }
+
+        if (o.UnicastPeers.Count == 0)
+        {
+            return; // missing 'interface', said first
+        }
+
+        if (o.SourceAddress is null)
+        {
+            _d.Error(draft.At, $"vrrp_instance '{o.Name}': a unicast instance without 'interface' must have unicast_src_ip (as keepalived says)");
+            return;
+        }
+
+        if (IPAddressValue.TryParse(o.SourceAddress, out var source) && source.ToIPAddress().IsIPv6LinkLocal)
+        {
+            _d.Error(draft.Seen.GetValueOrDefault("unicast_src_ip", draft.At), $"vrrp_instance '{o.Name}': a non link-local unicast_src_ip is needed when 'interface' is left out (as keepalived says)");
+            return;
+        }
+
+        if (o.UseVirtualMac)
+        {
+            _d.Error(draft.Seen["use_vmac"], $"vrrp_instance '{o.Name}': use_vmac needs the instance's 'interface' (as keepalived 2.3.3 says)");
+            return;
+        }
+
+        // keepalived 2.2.7's chk_min_cfg looks for unicast before vrrp_complete_instance has set it, so 2.2.7 itself
+        // refuses every instance without an interface; 2.2.8 fixed the check (commit 75f30737). Run as 2.2.8 runs it.
+        _d.Warning(draft.At, $"vrrp_instance '{o.Name}': runs without 'interface' as keepalived 2.2.8 and later run it; keepalived 2.2.7 itself refuses such an instance (\"Unknown interface!\", fixed in 2.2.8)");
+
+        RemoveWithoutDevice(o.VirtualAddresses, "virtual_ipaddress", "vip");
+        RemoveWithoutDevice(o.ExcludedVirtualAddresses, "virtual_ipaddress_excluded", "evip");
+
+        void RemoveWithoutDevice(List<string> addresses, string keyword, string what) =>
+            addresses.RemoveAll(text =>
+            {
+                if (!VirtualAddressSpec.TryParse(text, out var spec, out _) || spec.Device is not null)
+                {
+                    return false;
+                }
+
+                _d.Warning(draft.Seen[keyword], $"vrrp_instance '{o.Name}': no interface for {what} {text} (the instance has none and the address names no dev); removed (as keepalived does)");
+                return true;
+            });
     }
 
     /// <summary>

@@ -141,4 +141,77 @@ internal sealed partial class KeepalivedConfigBinder
             }
         }
     }
+
+    /// <summary>
+    /// <c>startup_script COMMAND [USER [GROUP]]</c> and <c>shutdown_script</c> (global_parser.c's
+    /// startup_shutdown_script): a second one is an error, as keepalived reports it ("script already specified").
+    /// </summary>
+    internal void ReadDaemonScript(ConfigStatement s, VrrpOptions options, bool startup)
+    {
+        string type = startup ? "startup" : "shutdown";
+        if ((startup ? options.StartupScript : options.ShutdownScript) is not null)
+        {
+            Error(s, $"{type} script already specified");
+            return;
+        }
+
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, $"{type} script missing");
+            return;
+        }
+
+        if (!RequireString(s, "a command line", out string text, checkExtra: false) || ReadCommandLine(s, text) is not { } command)
+        {
+            return;
+        }
+
+        if (s.Arguments.Count > 3)
+        {
+            WarnExtra(s, 3);
+        }
+
+        var script = new VrrpDaemonScriptOptions
+        {
+            Command = command,
+            User = s.Arguments.Count > 1 ? s.Arguments[1].Text : null,
+            Group = s.Arguments.Count > 2 ? s.Arguments[2].Text : null,
+        };
+        if (Globals.TryGetValue(s.Keyword + "_timeout", out object? timeout))
+        {
+            script.Timeout = TimeSpan.FromSeconds((int)timeout);
+        }
+
+        if (startup)
+        {
+            options.StartupScript = script;
+        }
+        else
+        {
+            options.ShutdownScript = script;
+        }
+    }
+
+    /// <summary><c>startup_script_timeout SECONDS</c> / <c>shutdown_script_timeout</c>: 1 to 1000 whole seconds, in either order with the script.</summary>
+    internal void ReadDaemonScriptTimeout(ConfigStatement s, VrrpOptions options, bool startup)
+    {
+        string type = startup ? "startup" : "shutdown";
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, $"{type}_script_timeout requires value");
+            return;
+        }
+
+        if (!int.TryParse(s.Arguments[0].Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int seconds) || seconds is < 1 or > 1000)
+        {
+            Error(s, $"{type}_script_timeout '{s.Arguments[0].Text}' must be in [1, 1000]");
+            return;
+        }
+
+        Globals[s.Keyword] = seconds;
+        if ((startup ? options.StartupScript : options.ShutdownScript) is { } script)
+        {
+            script.Timeout = TimeSpan.FromSeconds(seconds);
+        }
+    }
 }

@@ -66,7 +66,7 @@ internal sealed partial class KeepalivedConfigBinder
         }
 
         string who = $"vrrp_instance '{o.Name}'";
-        if (o.UnicastPeers.Count > 0)
+        if (o.UnicastPeers.Count > 0 && o.Interface.Length > 0) // keepalived allows them on no interface (or one without multicast)
         {
             _d.Error(draft.Seen["unicast_peer"], $"{who}: unicast peers are not supported in strict mode (keepalived does not run the instance); leave strict_mode out, or use multicast");
         }

@@ -396,7 +396,7 @@ internal sealed partial class KeepalivedConfigBinder
     /// vrrp_process_name NAME / process_names: the comm of the VRRP process; as keepalived's save_process_name, a name of
     /// 16 bytes or more is an error (keepalived truncates it to 15 and reports it).
     /// </summary>
-    internal void ReadProcessName(ConfigStatement s, string? name, Vrrp.Hosting.VrrpProcessOptions process)
+    internal void ReadProcessName(ConfigStatement s, string? name, Action<string> set)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -410,6 +410,184 @@ internal sealed partial class KeepalivedConfigBinder
             return;
         }
 
-        process.Name = name;
+        set(name);
+    }
+
+    /// <summary>
+    /// umask MODE (global_parser.c's umask_handler): a number as strtol reads it with base 0 (<c>022</c> octal,
+    /// <c>0x12</c> hex, <c>18</c> decimal), permission bits only; or bit names joined by <c>|</c>, with or without
+    /// spaces around it (<c>IWGRP|IWOTH</c>, <c>IWGRP | IROTH</c>: IRUSR IWUSR IXUSR IRGRP IWGRP IXGRP IROTH IWOTH
+    /// IXOTH). What keepalived reports as a configuration error is an error here too.
+    /// </summary>
+    internal void ReadUmask(ConfigStatement s, Vrrp.Hosting.VrrpProcessOptions process)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, "Missing parameter(s) to umask option");
+            return;
+        }
+
+        string first = s.Arguments[0].Text;
+        if (first.Length > 0 && char.IsAsciiDigit(first[0]))
+        {
+            if (s.Arguments.Count != 1)
+            {
+                Error(s, "Extra parameter(s) to umask option");
+                return;
+            }
+
+            if (!TryParseCNumber(first, out long value) || value < 0 || value > 511)
+            {
+                Error(s, $"invalid umask value {first}");
+                return;
+            }
+
+            process.Umask = (int)value;
+            return;
+        }
+
+        int bits = 0;
+        bool needOr = false;
+        foreach (var argument in s.Arguments)
+        {
+            string text = argument.Text;
+            for (int p = 0; p < text.Length;)
+            {
+                if (needOr)
+                {
+                    if (text[p] != '|')
+                    {
+                        Error(s, $"Invalid umask syntax {text}");
+                        return;
+                    }
+
+                    needOr = false;
+                    p++;
+                    continue;
+                }
+
+                int bit = UmaskBit(text.AsSpan(p));
+                if (bit == 0)
+                {
+                    Error(s, $"Unknown umask bit {text[p..]}");
+                    return;
+                }
+
+                bits |= bit;
+                p += 5;
+                needOr = true;
+            }
+        }
+
+        if (!needOr)
+        {
+            Error(s, "umask missing bit value");
+            return;
+        }
+
+        process.Umask = bits;
+
+        static int UmaskBit(ReadOnlySpan<char> name) => name.Length < 5 ? 0 : name[..5] switch
+        {
+            "IRUSR" => 0x100,
+            "IWUSR" => 0x80,
+            "IXUSR" => 0x40,
+            "IRGRP" => 0x20,
+            "IWGRP" => 0x10,
+            "IXGRP" => 0x8,
+            "IROTH" => 0x4,
+            "IWOTH" => 0x2,
+            "IXOTH" => 0x1,
+            _ => 0,
+        };
+    }
+
+    /// <summary>A whole word read as C's strtol with base 0: 0x hexadecimal, a leading 0 octal, else decimal.</summary>
+    private static bool TryParseCNumber(string text, out long value)
+    {
+        value = 0;
+        int radix = 10;
+        int start = 0;
+        if (text.Length > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+        {
+            (radix, start) = (16, 2);
+        }
+        else if (text.Length > 1 && text[0] == '0')
+        {
+            (radix, start) = (8, 1);
+        }
+
+        if (start == text.Length)
+        {
+            return false;
+        }
+
+        for (int i = start; i < text.Length; i++)
+        {
+            int digit = char.IsAsciiDigit(text[i]) ? text[i] - '0' : char.IsAsciiHexDigit(text[i]) ? (char.ToLowerInvariant(text[i]) - 'a') + 10 : 99;
+            if (digit >= radix)
+            {
+                return false;
+            }
+
+            value = (value * radix) + digit;
+            if (value > int.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>random_seed N: an unsigned 32-bit number, else keepalived's "random_seed N invalid"; nothing to apply (see KeywordTable).</summary>
+    internal void ReadRandomSeed(ConfigStatement s)
+    {
+        if (s.Arguments.Count != 1 || !uint.TryParse(s.Arguments[0].Text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            Error(s, $"random_seed {(s.Arguments.Count > 0 ? s.Arguments[0].Text : "")} invalid");
+        }
+    }
+
+    /// <summary><c>KEYWORD [PATH]</c>: the path, or <paramref name="absent"/> without one.</summary>
+    internal void ReadOptionalPath(ConfigStatement s, string absent, Action<string> set)
+    {
+        if (s.Arguments.Count > 1)
+        {
+            WarnExtra(s, 1);
+        }
+
+        set(s.Arguments.Count > 0 && s.Arguments[0].Text.Length > 0 ? s.Arguments[0].Text : absent);
+    }
+
+    /// <summary>
+    /// Daemon settings whose default depends on others: reload_file without a path is /run/keepalived.reload, or
+    /// /run/keepalived/keepalived.reload when keepalived uses its pid directory (with a network namespace), or
+    /// /run/keepalived/keepalived_INSTANCE.reload with an instance name, as keepalived's init_global_data resolves it.
+    /// </summary>
+    private void CompleteDaemonSettings()
+    {
+        if (_options.Process.ReloadFile == KeywordTable.DefaultReloadFile)
+        {
+            _options.Process.ReloadFile = _options.Process.InstanceName is { } instance ? $"/run/keepalived/keepalived_{instance}.reload"
+                : _options.NetworkNamespace is null ? "/run/keepalived.reload" : "/run/keepalived/keepalived.reload";
+        }
+    }
+
+    /// <summary><c>instance NAME</c>: keepalived keeps the first ("Duplicate instance definition NAME - ignoring").</summary>
+    internal void ReadInstanceName(ConfigStatement s, Vrrp.Hosting.VrrpProcessOptions process)
+    {
+        if (s.Arguments.Count == 0)
+        {
+            Error(s, "instance name missing - ignoring");
+        }
+        else if (process.InstanceName is not null)
+        {
+            Error(s, $"Duplicate instance definition {s.Arguments[0].Text} - ignoring");
+        }
+        else
+        {
+            process.InstanceName = s.Arguments[0].Text;
+        }
     }
 }

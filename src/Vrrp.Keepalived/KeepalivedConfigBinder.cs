@@ -62,6 +62,7 @@ internal sealed partial class KeepalivedConfigBinder
         CompleteSyncGroups();
         CompleteStaticTrackGroups();
         CompleteNotifyFifos(root);
+        CompleteDaemonSettings();
         return _options;
     }
 

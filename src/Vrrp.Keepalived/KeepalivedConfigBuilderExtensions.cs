@@ -64,6 +64,7 @@ public static class KeepalivedConfigBuilderExtensions
     {
         into.RouterId = from.RouterId ?? into.RouterId;
         into.NetworkNamespace = from.NetworkNamespace ?? into.NetworkNamespace;
+        into.DefaultInterface = from.DefaultInterface ?? into.DefaultInterface;
         if (from.StartupDelay != TimeSpan.Zero)
         {
             into.StartupDelay = from.StartupDelay;
@@ -83,12 +84,16 @@ public static class KeepalivedConfigBuilderExtensions
 
         // Settings of the whole file: the file's when it sets them.
         into.IgnoreUnsupported |= from.IgnoreUnsupported;
+        into.DynamicInterfaces |= from.DynamicInterfaces;
+        into.AllowInterfaceChanges |= from.AllowInterfaceChanges;
         into.EnableScriptSecurity |= from.EnableScriptSecurity;
         into.FifoWriteStatesOnReload |= from.FifoWriteStatesOnReload;
         into.MulticastGroup4 = from.MulticastGroup4 ?? into.MulticastGroup4;
         into.MulticastGroup6 = from.MulticastGroup6 ?? into.MulticastGroup6;
         into.NotifyFifo = from.NotifyFifo ?? into.NotifyFifo;
         into.VrrpNotifyFifo = from.VrrpNotifyFifo ?? into.VrrpNotifyFifo;
+        into.StartupScript = from.StartupScript ?? into.StartupScript;
+        into.ShutdownScript = from.ShutdownScript ?? into.ShutdownScript;
         (into.ScriptUser, into.ScriptGroup) = from.ScriptUser is null ? (into.ScriptUser, into.ScriptGroup) : (from.ScriptUser, from.ScriptGroup);
         into.GarpInterval = from.GarpInterval != TimeSpan.Zero ? from.GarpInterval : into.GarpInterval;
         into.GnaInterval = from.GnaInterval != TimeSpan.Zero ? from.GnaInterval : into.GnaInterval;

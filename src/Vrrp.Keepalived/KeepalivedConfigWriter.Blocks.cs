@@ -98,11 +98,28 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
-    internal static void WriteProcessName(ConfigOutput w, string? name)
+    /// <summary><c>KEYWORD PATH</c>, or the keyword alone for <paramref name="bare"/>.</summary>
+    internal static void WriteOptionalPath(ConfigOutput w, string keyword, string? path, string? bare)
+    {
+        if (path is not null)
+        {
+            w.Line(path == bare ? keyword : $"{keyword} {Word(path)}");
+        }
+    }
+
+    internal static void WriteUmask(ConfigOutput w, int? umask)
+    {
+        if (umask is { } mask)
+        {
+            w.Line("umask 0" + Convert.ToString(mask, 8));
+        }
+    }
+
+    internal static void WriteProcessName(ConfigOutput w, string keyword, string? name)
     {
         if (name is not null)
         {
-            w.Line("vrrp_process_name " + Word(name));
+            w.Line(keyword + " " + Word(name));
         }
     }
 

@@ -71,6 +71,18 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    internal static void WriteDaemonScript(ConfigOutput w, string keyword, VrrpDaemonScriptOptions? script)
+    {
+        if (script is not null)
+        {
+            WriteNotify(w, keyword, script.Command, script.User, script.Group);
+            if (script.Timeout != TimeSpan.FromSeconds(VrrpDaemonScriptOptions.DefaultTimeoutSeconds))
+            {
+                w.Line($"{keyword}_timeout {(int)script.Timeout.TotalSeconds}");
+            }
+        }
+    }
+
     internal static void WriteInterfaceDelays(ConfigOutput w, VrrpOptions options, VrrpOptions all)
     {
         if (options.InterfaceDelays.Count == 0)

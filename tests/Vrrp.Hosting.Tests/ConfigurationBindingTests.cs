@@ -62,20 +62,22 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, Process, Firewall, LogUnknownVirtualRouterIds, DisableLocalIgmp, ReceiveBuffers."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, DefaultInterface, DynamicInterfaces, AllowInterfaceChanges, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, StartupScript, ShutdownScript, Process, Firewall, LogUnknownVirtualRouterIds, DisableLocalIgmp, ReceiveBuffers."], errors);
     }
 
     [Fact]
     public void Process_settings_bind_and_are_checked_as_keepalived_reads_them()
     {
-        var (options, errors) = Load($$"""{ "Vrrp": { "Process": { "Priority": -5, "RealtimePriority": 50, "RealtimeTimeLimitMicroseconds": 20000, "CpuAffinity": [ 0 ], "LockMemory": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        var (options, errors) = Load($$"""{ "Vrrp": { "Process": { "Priority": -5, "RealtimePriority": 50, "RealtimeTimeLimitMicroseconds": 20000, "CpuAffinity": [ 0 ], "LockMemory": true, "Umask": 18 }, "Instances": { "VI_1": { {{Instance}} } } } }""");
         Assert.Empty(errors);
         Assert.Equal((-5, 50, 20000, true), (options!.Process.Priority, options.Process.RealtimePriority, options.Process.RealtimeTimeLimitMicroseconds, options.Process.LockMemory));
         Assert.Equal([0], options.Process.CpuAffinity);
+        Assert.Equal(18, options.Process.Umask); // 022
 
         options.Process.MaxAutoPriority = 100;
         options.Process.MinAutoPriorityDelayMicroseconds = 0;
         options.Process.Priority = 20;
+        options.Process.Umask = 512;
         options.Process.RealtimePriority = 100;
         options.Process.CpuAffinity = [Environment.ProcessorCount];
         var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
@@ -115,6 +117,24 @@ public class ConfigurationBindingTests
         var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
         Assert.Contains(failures, static f => f.Contains("NetlinkMonitor (vrrp_netlink_monitor_rcv_bufs) must be between 0 and", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("VrrpSocketMultiplier (vrrp_rx_bufs_multiplier) must be between 1 and", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.Umask (umask) must be permission bits 0 to 511", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Startup_and_shutdown_scripts_bind_and_their_timeouts_are_checked_as_keepalived_reads_them()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "StartupScript": { "Command": "/bin/echo up", "User": "root", "Timeout": "3" }, "ShutdownScript": { "Command": "/bin/true" }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal(("/bin/echo up", "root", TimeSpan.FromSeconds(3)), (options!.StartupScript!.Command, options.StartupScript.User, options.StartupScript.Timeout));
+        Assert.Equal(TimeSpan.FromSeconds(VrrpDaemonScriptOptions.DefaultTimeoutSeconds), options.ShutdownScript!.Timeout);
+
+        options.StartupScript.Timeout = TimeSpan.FromSeconds(1001);
+        options.ShutdownScript.Timeout = TimeSpan.FromSeconds(1.5);
+        options.ShutdownScript.Command = " ";
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
+        Assert.Contains(failures, static f => f.Contains("StartupScript.Timeout (startup_script_timeout) must be 1 to 1000 whole seconds", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("ShutdownScript.Timeout (shutdown_script_timeout) must be 1 to 1000 whole seconds", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("ShutdownScript.Command (shutdown_script) must name a program", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -138,6 +138,8 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
         string path = Write("keepalived.conf", """
             global_defs {
                 router_id lb1
+                default_interface eth7
+                dynamic_interfaces allow_if_changes
                 net_namespace blue
                 vrrp_startup_delay 3
                 vrrpd_ignore_unsupported
@@ -156,6 +158,9 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 nftables_counters
                 vrrp_netlink_cmd_rcv_bufs 300000
                 vrrp_rx_bufs_policy MTU
+                startup_script /bin/true
+                shutdown_script "/bin/echo bye" root
+                shutdown_script_timeout 3
             }
             interface_up_down_delays {
                 eth0 1 0.5

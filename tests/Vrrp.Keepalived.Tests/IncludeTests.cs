@@ -85,7 +85,7 @@ public sealed class IncludeTests : IDisposable
                 $"{bad}:1: error: vrrp_instance 'VI_3': missing 'virtual_router_id' (expected a number 1..255)",
                 $"{bad}:3: error: virtual_router_id 'x': expected a number 1..255",
                 $"{bad}:4: warning: vrrp_instance: 'smtp_alert' is not supported (mail alerts are not part of Vrrp); ignored",
-                $"{main}:6: error: vrrp_instance 'VI_2': missing 'interface' (the interface the instance runs on)",
+                $"{main}:6: error: vrrp_instance 'VI_2': missing 'interface' (the interface the instance runs on; only a unicast instance can do without one, as keepalived)",
                 $"{main}:6: error: vrrp_instance 'VI_2': missing 'virtual_router_id' (expected a number 1..255)",
                 $"{main}:7: error: priority '999': expected a number 1..255",
             ],

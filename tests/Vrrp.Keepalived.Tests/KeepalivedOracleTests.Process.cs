@@ -27,6 +27,7 @@ public sealed partial class KeepalivedOracleTests
             process.RealtimeTimeLimitMicroseconds = random.Next(2) == 0 ? VrrpProcessOptions.DefaultRealtimeTimeLimitMicroseconds : random.Next(2, 1_000_000);
             process.LockMemory = round < 2;
             process.Name = round switch { 0 => "kv", 1 => "keepalived_vrrp", 2 => "vrrp-0123456789", _ => null };
+            process.ParentName = round switch { 1 => "kparent", 3 => "keepalived-main", _ => null };
             process.CpuAffinity = round == 3 ? [] : Enumerable.Range(0, Environment.ProcessorCount).Where(_ => random.Next(2) == 0).DefaultIfEmpty(0).ToList();
             string context = $"seed {seed}, round {round}";
 
@@ -42,9 +43,13 @@ public sealed partial class KeepalivedOracleTests
             Assert.Equal(process.RealtimeTimeLimitMicroseconds, p.RealtimeTimeLimitMicroseconds);
             Assert.Equal(process.LockMemory, p.LockMemory);
             Assert.Equal(process.Name, p.Name);
+            Assert.Equal(process.ParentName, p.ParentName);
             Assert.Equal(process.CpuAffinity.Order(), p.CpuAffinity.Order());
 
-            var lines = DumpConfiguration(path).Split('\n')
+            string dump = DumpConfiguration(path);
+            string? parent = System.Text.RegularExpressions.Regex.Match(dump, @" Parent process name = (\S+)") is { Success: true } m ? m.Groups[1].Value : null;
+            Assert.True(parent == p.ParentName, $"{context}: parent name: reader {p.ParentName}, keepalived {parent}");
+            var lines = dump.Split('\n')
                 .Select(static l => l.TrimEnd('\r') + " ") // keepalived ends the affinity line with a space after "=" (CPU 0 alone: "= ")
                 .Select(static l => l.Split(" = ", 2))
                 .Where(static f => f.Length == 2 && f[0].Contains("VRRP ", StringComparison.Ordinal))

@@ -99,7 +99,7 @@ public class MalformedConfigTests
         {
             "interface name too long for Linux",
             "vrrp_instance VI_1 {\n interface eth0.vlan-100-public\n virtual_router_id 1\n use_vmac vrrp/1\n}\n",
-            ["keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on)",
+            ["keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on; only a unicast instance can do without one, as keepalived)",
              "keepalived.conf:2: error: interface 'eth0.vlan-100-public': expected an interface name of at most 15 characters, without '/'",
              "keepalived.conf:4: error: use_vmac 'vrrp/1': expected an interface name of at most 15 characters, without '/'"]
         },
@@ -111,7 +111,7 @@ public class MalformedConfigTests
         {
             "missing interface and virtual_router_id",
             "vrrp_instance VI_1 {\n priority 100\n}\n",
-            ["keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on)",
+            ["keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on; only a unicast instance can do without one, as keepalived)",
              "keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'virtual_router_id' (expected a number 1..255)"]
         },
         {
@@ -413,7 +413,7 @@ public class MalformedConfigTests
         Assert.Equal(
             """
             The keepalived configuration has 3 errors:
-            /etc/keepalived/keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on)
+            /etc/keepalived/keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'interface' (the interface the instance runs on; only a unicast instance can do without one, as keepalived)
             /etc/keepalived/keepalived.conf:1: error: vrrp_instance 'VI_1': missing 'virtual_router_id' (expected a number 1..255)
             /etc/keepalived/keepalived.conf:2: error: priority '300': expected a number 1..255
             """.ReplaceLineEndings("\n"),

@@ -50,6 +50,15 @@ public class VrrpdCommandLineTests
         Assert.Equal(file, c.ConfigFile);
     }
 
+    [Fact]
+    public void Umask_is_a_number_read_as_keepalived_reads_its_u_option()
+    {
+        Assert.Equal(0x12, DaemonCommandLine.Parse(["-u", "022"]).Umask);
+        Assert.Equal(0x12, DaemonCommandLine.Parse(["-u0x12"]).Umask);
+        Assert.Equal(18, DaemonCommandLine.Parse(["--umask=18"]).Umask);
+        Assert.Null(DaemonCommandLine.Parse([]).Umask);
+    }
+
     [Theory]
     [InlineData(new[] { "-x" }, "unknown option '-x'")]
     [InlineData(new[] { "-C" }, "unknown option '-C'")]
@@ -59,6 +68,8 @@ public class VrrpdCommandLineTests
     [InlineData(new[] { "--help=yes" }, "option '--help' takes no value")]
     [InlineData(new[] { "keepalived.conf" }, "unexpected argument 'keepalived.conf'")]
     [InlineData(new[] { "-f", "" }, "the configuration file name is empty")]
+    [InlineData(new[] { "-u", "0778" }, "Invalid --umask option 0778")]
+    [InlineData(new[] { "--umask=01000" }, "Invalid --umask option 01000")]
     public void Bad_command_lines_say_what_is_wrong(string[] args, string message)
     {
         var error = Assert.Throws<FormatException>(() => DaemonCommandLine.Parse(args));
@@ -73,6 +84,9 @@ public class VrrpdCommandLineTests
         var from = new Vrrp.Hosting.VrrpOptions
         {
             RouterId = "lb1",
+            DefaultInterface = "eth7",
+            DynamicInterfaces = true,
+            AllowInterfaceChanges = true,
             NetworkNamespace = "ns1",
             StartupDelay = TimeSpan.FromSeconds(3),
             Instances = [new() { Name = "VI_9" }],
@@ -103,6 +117,8 @@ public class VrrpdCommandLineTests
             ReceiveBuffers = new() { NetlinkCommand = 300000 },
             LogUnknownVirtualRouterIds = true,
             DisableLocalIgmp = true,
+            StartupScript = new() { Command = "/bin/true" },
+            ShutdownScript = new() { Command = "/bin/false" },
         };
         var defaults = new Vrrp.Hosting.VrrpOptions();
         Assert.All(properties, p => Assert.False(Equals(p.GetValue(from), p.GetValue(defaults)), $"the test does not set VrrpOptions.{p.Name}: add it here and to DaemonConfiguration.CopyTo"));

@@ -78,6 +78,20 @@ public class VrrpdProcessSettingsLabTests
         }
     }
 
+    [Fact]
+    public void Process_name_names_vrrpd_as_keepalived_s_vrrp_process_inherits_it_and_vrrp_process_name_wins()
+    {
+        LabProcess.RequireRootAnd("ip", "keepalived");
+        foreach (var (settings, expected) in new[] { ("    process_name kmain", "kmain"), ("    process_name kmain\n    vrrp_process_name kvrrp", "kvrrp") })
+        {
+            foreach (bool keepalived in new[] { true, false })
+            {
+                var seen = Observe(Config(settings), keepalived, "Process name");
+                Assert.True(seen.Name == expected, $"{(keepalived ? "keepalived's VRRP process" : "vrrpd")}: {seen.Name}, expected {expected}");
+            }
+        }
+    }
+
     private sealed record ThreadSeen(int Tid, string Name, int Nice, int RealtimePriority, int Policy);
 
     private sealed record ProcessSeen(string Name, List<ThreadSeen> Threads, long LockedKb, string Cpus, string RealtimeTimeout)

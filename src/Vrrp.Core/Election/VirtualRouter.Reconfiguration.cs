@@ -34,6 +34,7 @@ public partial class VirtualRouter
         var old = _config;
         if (configuration.VirtualRouterId != old.VirtualRouterId || configuration.Family != old.Family ||
             !string.Equals(configuration.InterfaceName, old.InterfaceName, StringComparison.Ordinal) ||
+            !string.Equals(configuration.Vrf, old.Vrf, StringComparison.Ordinal) ||
             configuration.MulticastGroup != old.MulticastGroup)
         {
             throw new ArgumentException(

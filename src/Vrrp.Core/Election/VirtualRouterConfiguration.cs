@@ -19,8 +19,25 @@ public sealed record VirtualRouterConfiguration
     /// <summary>The instance name used in logs, for example <c>VI_1</c>.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The interface the instance runs on, for example <c>eth0</c>.</summary>
+    /// <summary>
+    /// The interface the instance runs on, for example <c>eth0</c>; or empty for none, as keepalived 2.2.7 runs a unicast
+    /// instance without <c>interface</c>: then the router needs <see cref="UnicastPeers"/> and a
+    /// <see cref="SourceAddress"/> (not IPv6 link-local), every address names its <see cref="VirtualAddress.Device"/>,
+    /// its channel's sockets are bound to no device (or to <see cref="Vrf"/>) and adverts are routed to the peers, and
+    /// it tracks no interface of its own (only its addresses' devices).
+    /// </summary>
     public required string InterfaceName { get; init; }
+
+    /// <summary>
+    /// The VRF device a router without an interface (<see cref="InterfaceName"/> empty) runs in (keepalived <c>vrf</c>):
+    /// its sockets are bound to that device, so adverts to the unicast peers are routed in the VRF's table and adverts
+    /// received in the VRF are seen. Null (the default) for the default VRF, and always with an interface: a router on
+    /// an interface enslaved to a VRF is in that VRF already.
+    /// </summary>
+    public string? Vrf { get; init; }
+
+    /// <summary>Whether the router runs without an interface (<see cref="InterfaceName"/> empty: a keepalived unicast instance without <c>interface</c>).</summary>
+    internal bool HasNoInterface => InterfaceName.Length == 0;
 
     /// <summary>The virtual router identifier, 1..255.</summary>
     public required byte VirtualRouterId { get; init; }
@@ -279,6 +296,57 @@ public sealed record VirtualRouterConfiguration
     /// <summary>The advertisement interval in centiseconds (the v3 wire unit).</summary>
     public int AdvertisementIntervalCentiseconds => (int)(AdvertisementInterval.Ticks / (TimeSpan.TicksPerMillisecond * 10));
 
+    // keepalived 2.2.7 (vrrp_complete_instance, chk_min_cfg): an instance without an interface is unicast, with its
+    // source address given and not IPv6 link-local; an address without a device has nowhere to go; vrf is only for it.
+    private void ValidateNoInterface(string who)
+    {
+        if (Vrf is { } vrf && (vrf.Length == 0 || !HasNoInterface))
+        {
+            throw new ArgumentException(vrf.Length == 0
+                ? $"{who}: the VRF name is empty."
+                : $"{who}: a VRF is only for a router without an interface (one on an interface enslaved to a VRF runs in that VRF).", nameof(Vrf));
+        }
+
+        if (!HasNoInterface)
+        {
+            return;
+        }
+
+        if (_unicastPeers.Count == 0)
+        {
+            throw new ArgumentException($"{who}: a router without an interface must be unicast (give its unicast peers).", nameof(UnicastPeers));
+        }
+
+        if (SourceAddress is not { } source)
+        {
+            throw new ArgumentException($"{who}: a unicast router without an interface needs its source address (unicast_src_ip).", nameof(SourceAddress));
+        }
+
+        if (source.ToIPAddress().IsIPv6LinkLocal)
+        {
+            throw new ArgumentException($"{who}: a router without an interface needs a source address that is not IPv6 link-local, not {source}.", nameof(SourceAddress));
+        }
+
+        foreach (var address in _virtualAddresses.Concat(_excludedAddresses))
+        {
+            if (address.Device is null)
+            {
+                throw new ArgumentException($"{who}: the router has no interface, so the address {address} must name its device.", nameof(VirtualAddresses));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether two routers would answer to the same adverts, so their VRIDs must differ (per family): the same interface
+    /// and namespace; without an interface, also the same VRF and source address (each such channel receives only the
+    /// adverts sent to its own address).
+    /// </summary>
+    internal static bool SharesAdverts(VirtualRouterConfiguration a, VirtualRouterConfiguration b) =>
+        a.VirtualRouterId == b.VirtualRouterId && a.Family == b.Family &&
+        string.Equals(a.InterfaceName, b.InterfaceName, StringComparison.Ordinal) &&
+        string.Equals(a.NetworkNamespace, b.NetworkNamespace, StringComparison.Ordinal) &&
+        (!a.HasNoInterface || (string.Equals(a.Vrf, b.Vrf, StringComparison.Ordinal) && a.SourceAddress == b.SourceAddress));
+
     /// <summary>Checks every value and cross-field rule.</summary>
     /// <exception cref="ArgumentException">A value is invalid; the message names the instance and the setting.</exception>
     public void Validate()
@@ -289,10 +357,12 @@ public sealed record VirtualRouterConfiguration
             throw new ArgumentException("A virtual router needs a name (for example VI_1).", nameof(Name));
         }
 
-        if (string.IsNullOrWhiteSpace(InterfaceName))
+        if (InterfaceName is null || (InterfaceName.Length > 0 && string.IsNullOrWhiteSpace(InterfaceName)))
         {
-            throw new ArgumentException($"{who} needs an interface name.", nameof(InterfaceName));
+            throw new ArgumentException($"{who} needs an interface name (or an empty one for a unicast router without an interface).", nameof(InterfaceName));
         }
+
+        ValidateNoInterface(who);
 
         if (VirtualRouterId == 0)
         {

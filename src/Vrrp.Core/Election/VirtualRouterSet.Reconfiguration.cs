@@ -21,6 +21,7 @@ public partial class VirtualRouterSet
         ArgumentNullException.ThrowIfNull(next);
         return current.VirtualRouterId == next.VirtualRouterId && current.Family == next.Family &&
             string.Equals(current.InterfaceName, next.InterfaceName, StringComparison.Ordinal) &&
+            string.Equals(current.Vrf, next.Vrf, StringComparison.Ordinal) &&
             string.Equals(current.NetworkNamespace, next.NetworkNamespace, StringComparison.Ordinal) &&
             current.SourceAddress == next.SourceAddress &&
             (current.UnicastPeers.Count == 0) == (next.UnicastPeers.Count == 0) &&

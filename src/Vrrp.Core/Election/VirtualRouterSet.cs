@@ -83,9 +83,7 @@ public sealed partial class VirtualRouterSet
         foreach (var other in _routers)
         {
             var o = other.Configuration;
-            if (o.VirtualRouterId == configuration.VirtualRouterId && o.Family == configuration.Family &&
-                string.Equals(o.InterfaceName, configuration.InterfaceName, StringComparison.Ordinal) &&
-                string.Equals(o.NetworkNamespace, configuration.NetworkNamespace, StringComparison.Ordinal))
+            if (VirtualRouterConfiguration.SharesAdverts(o, configuration))
             {
                 throw new ArgumentException(
                     $"Instances '{o.Name}' and '{configuration.Name}' both use VRID {configuration.VirtualRouterId} for {configuration.Family} on {configuration.InterfaceName}.",
@@ -184,7 +182,9 @@ public sealed partial class VirtualRouterSet
     {
         foreach (var router in _routers)
         {
-            if (router.State is VrrpState.Initialize && _channels[router.ChannelIndex].LocalAddress is not null)
+            // A router whose channel is not open yet (its interface does not exist: keepalived dynamic_interfaces) starts
+            // only into Fault, where it sends nothing; it runs once the channel has its address.
+            if (router.State is VrrpState.Initialize && (_channels[router.ChannelIndex].LocalAddress is not null || router.IsFaulted))
             {
                 router.Start(now);
                 Pump(router, now);
@@ -511,6 +511,7 @@ public sealed partial class VirtualRouterSet
 
             if (o.Family == configuration.Family && o.SourceAddress == configuration.SourceAddress &&
                 string.Equals(o.InterfaceName, configuration.InterfaceName, StringComparison.Ordinal) &&
+                string.Equals(o.Vrf, configuration.Vrf, StringComparison.Ordinal) &&
                 string.Equals(o.NetworkNamespace, configuration.NetworkNamespace, StringComparison.Ordinal))
             {
                 if (!unicast && !o.JoinMulticastGroup && _channels[i].LocalAddress is not null)
@@ -541,6 +542,7 @@ public sealed partial class VirtualRouterSet
         _channels.Add(new ChannelState(new VrrpChannelOptions
         {
             InterfaceName = configuration.InterfaceName,
+            Vrf = configuration.Vrf,
             Family = configuration.Family,
             SourceAddress = configuration.SourceAddress,
             NetworkNamespace = configuration.NetworkNamespace,

@@ -153,6 +153,9 @@ internal static partial class Log
     [LoggerMessage(54, LogLevel.Information, "Interface {Interface} is back but its VRRP sockets cannot be opened yet ({Reason}); trying again at its next change")]
     public static partial void ReopenPending(ILogger logger, string @interface, string reason);
 
+    [LoggerMessage(63, LogLevel.Information, "Configuration specifies interface {Interface} which cannot be used yet ({Reason}) - will use if created (dynamic_interfaces); its instances are in FAULT until then")]
+    public static partial void InterfaceNotThereYet(ILogger logger, string @interface, string reason);
+
     [LoggerMessage(55, LogLevel.Warning, "{Reason} The instances on a deleted interface stay in FAULT until the driver is restarted")]
     public static partial void ReopenUnsupported(ILogger logger, string reason);
 

@@ -13,7 +13,11 @@ public partial class VrrpDriver : IAsyncDisposable
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var router in _set.Routers)
         {
-            names.Add(router.Configuration.InterfaceName);
+            if (!router.Configuration.HasNoInterface)
+            {
+                names.Add(router.Configuration.InterfaceName);
+            }
+
             foreach (var tracker in router.Configuration.EffectiveTrackers)
             {
                 if (tracker.Kind == TrackerKind.Interface)

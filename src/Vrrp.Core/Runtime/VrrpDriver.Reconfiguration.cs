@@ -387,6 +387,7 @@ public partial class VrrpDriver
     internal static bool SameConfiguration(VirtualRouterConfiguration a, VirtualRouterConfiguration b) =>
         string.Equals(a.Name, b.Name, StringComparison.Ordinal) &&
         string.Equals(a.InterfaceName, b.InterfaceName, StringComparison.Ordinal) &&
+        string.Equals(a.Vrf, b.Vrf, StringComparison.Ordinal) &&
         a.VirtualRouterId == b.VirtualRouterId && a.Priority == b.Priority && a.Version == b.Version &&
         a.AdvertisementInterval == b.AdvertisementInterval &&
         a.VirtualAddresses.SequenceEqual(b.VirtualAddresses) && a.ExcludedAddresses.SequenceEqual(b.ExcludedAddresses) &&
@@ -430,9 +431,7 @@ public partial class VrrpDriver
 
             foreach (var other in next)
             {
-                if (!ReferenceEquals(other, config) && other.VirtualRouterId == config.VirtualRouterId && other.Family == config.Family &&
-                    string.Equals(other.InterfaceName, config.InterfaceName, StringComparison.Ordinal) &&
-                    string.Equals(other.NetworkNamespace, config.NetworkNamespace, StringComparison.Ordinal))
+                if (!ReferenceEquals(other, config) && VirtualRouterConfiguration.SharesAdverts(other, config))
                 {
                     throw new ArgumentException(
                         $"Instances '{other.Name}' and '{config.Name}' both use VRID {config.VirtualRouterId} for {config.Family} on {config.InterfaceName}.",

@@ -273,6 +273,11 @@ public partial class VrrpDriver
                 _set.SetLocalAddress(channel, local);
                 StartReceiving(channel);
                 Log.ChannelReopened(Logger, interfaceName, options.Family, local);
+
+                // Routers that could not start without the channel (dynamic_interfaces, dont_track_primary) start now.
+                long now = Now;
+                _set.Start(now);
+                Perform(now);
             }
         }
 

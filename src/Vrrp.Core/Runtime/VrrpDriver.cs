@@ -95,6 +95,16 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     /// </summary>
     public Func<VirtualRouterConfiguration, VirtualRouterResources?>? ResourceFactory { get; init; }
 
+    /// <summary>
+    /// keepalived's <c>dynamic_interfaces</c>: an instance's interface that does not exist when the driver starts (or
+    /// has no address to send from yet) does not fail the start. Its instances start in Fault ("interface down") and its
+    /// channel is opened, and the instances run, when the link monitor reports the interface (it appeared, came up or got
+    /// an address), as after an interface deleted while running. False (the default) fails the start, as keepalived
+    /// without <c>dynamic_interfaces</c> refuses to. Needs a link monitor and applies to channels in the driver's own
+    /// namespace; set it before <see cref="StartAsync"/>.
+    /// </summary>
+    public bool DynamicInterfaces { get; set; }
+
     /// <summary>Adds an instance, with the resources <see cref="ResourceFactory"/> gives it. Allowed before <see cref="StartAsync"/> only.</summary>
     /// <param name="configuration">Its configuration (validated here).</param>
     /// <exception cref="ArgumentException">The configuration is invalid, or its name or (interface, family, VRID) is already used.</exception>
@@ -214,7 +224,25 @@ public abstract partial class VrrpDriver : IAsyncDisposable
 
             for (int i = 0; i < _set.ChannelCount; i++)
             {
-                var local = await OpenChannelAsync(i, _set.GetChannel(i), cancellationToken).ConfigureAwait(false);
+                var options = _set.GetChannel(i);
+                IPAddressValue local;
+                try
+                {
+                    local = await OpenChannelAsync(i, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (WaitsForInterface(options) && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+                {
+                    // dynamic_interfaces: the channel opens when the interface is reported (FollowLostInterfaceAsync).
+                    Log.InterfaceNotThereYet(Logger, options.InterfaceName, ex.Message);
+                    lock (_gate)
+                    {
+                        _closedChannels.Add(i);
+                        _lostInterfaces.Add(options.InterfaceName);
+                    }
+
+                    continue;
+                }
+
                 lock (_gate)
                 {
                     _set.SetLocalAddress(i, local);
@@ -622,7 +650,7 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     // add fails with the reason (the instance goes to Fault and retries).
     private async Task<bool> HasLeftoverAsync(RouterEntry entry, string interfaceName, VirtualAddress address, CancellationToken cancellationToken)
     {
-        if (string.Equals(interfaceName, entry.Configuration.InterfaceName, StringComparison.Ordinal))
+        if (string.Equals(interfaceName, entry.Configuration.InterfaceName, StringComparison.Ordinal) && !DynamicInterfaces)
         {
             return await _addresses.ContainsAsync(interfaceName, address.Address, cancellationToken).ConfigureAwait(false);
         }
@@ -637,6 +665,10 @@ public abstract partial class VrrpDriver : IAsyncDisposable
             return false;
         }
     }
+
+    // dynamic_interfaces applies to channels on an interface of the driver's namespace, watched by a link monitor.
+    private bool WaitsForInterface(VrrpChannelOptions options) =>
+        DynamicInterfaces && _links is not null && options.InterfaceName.Length > 0 && options.NetworkNamespace is null;
 
     private void ThrowIfStarted(string message)
     {

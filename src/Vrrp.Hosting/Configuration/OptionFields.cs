@@ -53,6 +53,9 @@ internal static class OptionFields
     public static readonly OptionField<VrrpOptions>[] Root =
     [
         Text<VrrpOptions>("RouterId", "router_id", (o, v) => o.RouterId = v),
+        Text<VrrpOptions>("DefaultInterface", "default_interface", (o, v) => o.DefaultInterface = v),
+        Bool<VrrpOptions>("DynamicInterfaces", "dynamic_interfaces", (o, v) => o.DynamicInterfaces = v),
+        Bool<VrrpOptions>("AllowInterfaceChanges", "dynamic_interfaces allow_if_changes", (o, v) => o.AllowInterfaceChanges = v),
         Text<VrrpOptions>("NetworkNamespace", "net_namespace", (o, v) => o.NetworkNamespace = v),
         Duration<VrrpOptions>("StartupDelay", "vrrp_startup_delay", (o, v) => o.StartupDelay = v),
         Duration<VrrpOptions>("CallbackTimeout", null, (o, v) => o.CallbackTimeout = v),
@@ -79,7 +82,9 @@ internal static class OptionFields
         Strings<VrrpOptions>("StaticRoutes", "static_routes", o => o.StaticRoutes),
         Strings<VrrpOptions>("StaticRules", "static_rules", o => o.StaticRules),
         Named<VrrpOptions, VrrpStaticTrackGroupOptions>("StaticTrackGroups", "track_group", "Static track group", o => o.StaticTrackGroups, "Name", g => g.Name, (g, n) => g.Name = n, () => StaticTrackGroup!),
-        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap", o => o.Process, () => Process!),
+        Section<VrrpOptions, VrrpDaemonScriptOptions>("StartupScript", "startup_script", o => o.StartupScript ??= new(), () => StartupScript!),
+        Section<VrrpOptions, VrrpDaemonScriptOptions>("ShutdownScript", "shutdown_script", o => o.ShutdownScript ??= new(), () => ShutdownScript!),
+        Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap / umask / reload_check_config / reload_file / reload_time_file / data_use_instance / config_save_dir", o => o.Process, () => Process!),
         Section<VrrpOptions, VrrpFirewallOptions>("Firewall", "nftables", o => o.Firewall, () => Firewall!),
         Bool<VrrpOptions>("LogUnknownVirtualRouterIds", "log_unknown_vrids", (o, v) => o.LogUnknownVirtualRouterIds = v),
         Bool<VrrpOptions>("DisableLocalIgmp", "disable_local_igmp", (o, v) => o.DisableLocalIgmp = v),
@@ -117,6 +122,15 @@ internal static class OptionFields
         Text<VrrpProcessOptions>("Name", "vrrp_process_name", (o, v) => o.Name = v),
         Int<VrrpProcessOptions>("MaxAutoPriority", "max_auto_priority", o => o.MaxAutoPriority, (o, v) => o.MaxAutoPriority = v, -1, 99),
         Int<VrrpProcessOptions>("MinAutoPriorityDelayMicroseconds", "min_auto_priority_delay", o => o.MinAutoPriorityDelayMicroseconds, (o, v) => o.MinAutoPriorityDelayMicroseconds = v, 1, 10_000_000),
+        Text<VrrpProcessOptions>("ParentName", "process_name", (o, v) => o.ParentName = v),
+        NullableInt<VrrpProcessOptions>("Umask", "umask", (o, v) => o.Umask = v, 0, 511, o => o.Umask),
+        Text<VrrpProcessOptions>("ReloadCheckLog", "reload_check_config", (o, v) => o.ReloadCheckLog = v),
+        Text<VrrpProcessOptions>("ReloadFile", "reload_file", (o, v) => o.ReloadFile = v),
+        Text<VrrpProcessOptions>("InstanceName", "instance", (o, v) => o.InstanceName = v),
+        Text<VrrpProcessOptions>("ReloadTimeFile", "reload_time_file", (o, v) => o.ReloadTimeFile = v),
+        Bool<VrrpProcessOptions>("ReloadRepeat", "reload_repeat", (o, v) => o.ReloadRepeat = v),
+        Text<VrrpProcessOptions>("ConfigSaveDirectory", "config_save_dir", (o, v) => o.ConfigSaveDirectory = v),
+        Bool<VrrpProcessOptions>("DataUseInstance", "data_use_instance", (o, v) => o.DataUseInstance = v),
     ];
 
     public static readonly OptionField<VrrpInterfaceDelayOptions>[] InterfaceDelay =
@@ -130,6 +144,7 @@ internal static class OptionFields
     [
         Text<VrrpInstanceOptions>("Name", "vrrp_instance", (o, v) => o.Name = v ?? ""),
         Text<VrrpInstanceOptions>("Interface", "interface", (o, v) => o.Interface = v ?? ""),
+        Text<VrrpInstanceOptions>("Vrf", "vrf", (o, v) => o.Vrf = v),
         Int<VrrpInstanceOptions>("VirtualRouterId", "virtual_router_id", o => o.VirtualRouterId, (o, v) => o.VirtualRouterId = v, VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId),
         Int<VrrpInstanceOptions>("Priority", "priority", o => o.Priority, (o, v) => o.Priority = v, VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority),
         Enum<VrrpInstanceOptions, VrrpVersion>("Version", "version", (o, v) => o.Version = v, "2 or 3"),
@@ -196,6 +211,18 @@ internal static class OptionFields
         Text<UnicastPeerTtlOptions>("Peer", "unicast_peer", (o, v) => o.Peer = v ?? ""),
         Int<UnicastPeerTtlOptions>("MinTtl", "min_ttl", o => o.MinTtl, (o, v) => o.MinTtl = v, 0, VrrpLimits.MaximumTtl),
         Int<UnicastPeerTtlOptions>("MaxTtl", "max_ttl", o => o.MaxTtl, (o, v) => o.MaxTtl = v, 0, VrrpLimits.MaximumTtl),
+    ];
+
+    public static readonly OptionField<VrrpDaemonScriptOptions>[] StartupScript = DaemonScript("startup_script");
+
+    public static readonly OptionField<VrrpDaemonScriptOptions>[] ShutdownScript = DaemonScript("shutdown_script");
+
+    private static OptionField<VrrpDaemonScriptOptions>[] DaemonScript(string keyword) =>
+    [
+        Text<VrrpDaemonScriptOptions>("Command", keyword, (o, v) => o.Command = v ?? ""),
+        Text<VrrpDaemonScriptOptions>("User", keyword, (o, v) => o.User = v),
+        Text<VrrpDaemonScriptOptions>("Group", keyword, (o, v) => o.Group = v),
+        Duration<VrrpDaemonScriptOptions>("Timeout", keyword + "_timeout", (o, v) => o.Timeout = v),
     ];
 
     public static readonly OptionField<VrrpNotifyFifoOptions>[] NotifyFifo =

@@ -72,6 +72,14 @@ internal static class ScriptSettings
             }
         }
 
+        foreach (var (kind, script) in new[] { ("startup_script", options.StartupScript), ("shutdown_script", options.ShutdownScript) })
+        {
+            if (script is not null && !string.IsNullOrWhiteSpace(script.Command))
+            {
+                yield return (kind, "global_defs", script.Command, script.User, script.Group);
+            }
+        }
+
         foreach (var (spec, kind) in Fifos(options))
         {
             if (!string.IsNullOrWhiteSpace(spec.Script))

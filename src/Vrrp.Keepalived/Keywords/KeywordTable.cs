@@ -95,11 +95,15 @@ internal static class KeywordTable
         TopLevelIgnoredBlock(k, "bfd_instance", "BFD is not part of Vrrp");
         k.Custom("net_namespace_ipvs", BlockUse.Either, static (b, s, _) => b.Warning(s, $"'{s.Keyword}' is not supported (LVS is not part of Vrrp); ignored"));
 
+        // keepalived's instance name: the data dump's name with data_use_instance, the default reload_file (pid files: -p).
+        k.Custom("instance", BlockUse.Either, static (b, s, d) => b.ReadInstanceName(s, d.Options.Process),
+            static (w, o, _) => W.WriteProcessName(w, "instance", o.Process.InstanceName));
+
         // Daemon settings that change nothing here, accepted as they are (docs/migrating-from-keepalived.md): link state
         // always comes from rtnetlink (linkbeat_*), vrrpd is one process with no children to wait for
         // (child_wait_time), writes the pid file -p names and logs to stdout (instance, use_pid_dir), and uses nf_tables,
         // not ipsets (namespace_with_ipsets).
-        foreach (string daemonSetting in new[] { "namespace_with_ipsets", "instance", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces" })
+        foreach (string daemonSetting in new[] { "namespace_with_ipsets", "use_pid_dir", "linkbeat_use_polling", "child_wait_time", "linkbeat_interfaces" })
         {
             k.Custom(daemonSetting, BlockUse.Either, static (_, _, _) => { });
         }
@@ -115,6 +119,9 @@ internal static class KeywordTable
         var k = new KeywordBlock<VrrpOptions>("global_defs");
         k.Value("router_id", Syntax.Text("a name"), static o => o.RouterId!, static (o, v) => o.RouterId = v);
         k.Value("net_namespace", Syntax.Text("a namespace name"), static o => o.NetworkNamespace!, static (o, v) => o.NetworkNamespace = v);
+        k.Value("default_interface", Syntax.InterfaceName, static o => o.DefaultInterface!, static (o, v) => o.DefaultInterface = v); // static_ipaddress without dev
+        k.Custom("dynamic_interfaces", BlockUse.No, static (b, s, d) => b.ReadDynamicInterfaces(s, d.Options),
+            static (w, o, _) => { if (o.DynamicInterfaces) { w.Line(o.AllowInterfaceChanges ? "dynamic_interfaces allow_if_changes" : "dynamic_interfaces"); } });
         k.Value("vrrp_startup_delay", Syntax.Seconds(0, VrrpLimits.MaximumStartupDelaySeconds), static o => o.StartupDelay, static (o, v) => o.StartupDelay = v)
             .KeepalivedDefault(TimeSpan.Zero);
         k.Value("vrrp_mcast_group4", Syntax.MulticastGroup(VrrpAddressFamily.IPv4), static o => o.MulticastGroup4, static (o, v) => o.MulticastGroup4 = v);
@@ -154,9 +161,68 @@ internal static class KeywordTable
             .WrittenWhen(static _ => false); // keepalived's old spelling, written as vrrp_rlimit_rttime
         k.Custom("vrrp_cpu_affinity", BlockUse.No, static (b, s, d) => b.ReadCpuAffinity(s, d.Options.Process.CpuAffinity), W.WriteCpuAffinity);
         k.Flag("vrrp_no_swap", static o => o.Process.LockMemory, static (o, v) => o.Process.LockMemory = v);
-        k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, d.Options.Process),
-            static (w, o, _) => W.WriteProcessName(w, o.Process.Name));
-        k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", d.Options.Process); }); // the VRRP process's name of it; written as vrrp_process_name
+        k.Custom("vrrp_process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, name => d.Options.Process.Name = name),
+            static (w, o, _) => W.WriteProcessName(w, "vrrp_process_name", o.Process.Name));
+        k.Custom("process_name", BlockUse.No, static (b, s, d) => b.ReadProcessName(s, s.Arguments.Count > 0 ? s.Arguments[0].Text : null, name => d.Options.Process.ParentName = name),
+            static (w, o, _) => W.WriteProcessName(w, "process_name", o.Process.ParentName));
+        k.Custom("process_names", BlockUse.No, static (b, s, d) => { b.NoArguments(s); b.ReadProcessName(s, "keepalived_vrrp", name => d.Options.Process.Name = name); }); // the VRRP process's name of it; written as vrrp_process_name
+        k.Custom("startup_script", BlockUse.No, static (b, s, d) => b.ReadDaemonScript(s, d.Options, startup: true),
+            static (w, o, _) => W.WriteDaemonScript(w, "startup_script", o.StartupScript));
+        k.Custom("startup_script_timeout", BlockUse.No, static (b, s, d) => b.ReadDaemonScriptTimeout(s, d.Options, startup: true)); // written with the script
+        k.Custom("shutdown_script", BlockUse.No, static (b, s, d) => b.ReadDaemonScript(s, d.Options, startup: false),
+            static (w, o, _) => W.WriteDaemonScript(w, "shutdown_script", o.ShutdownScript));
+        k.Custom("shutdown_script_timeout", BlockUse.No, static (b, s, d) => b.ReadDaemonScriptTimeout(s, d.Options, startup: false));
+        // keepalived 2.2.7 seeds only its ${_RANDOM} expansion with it, and clears the seed before each read, so it changes
+        // nothing there either (docs/migrating-from-keepalived.md); checked as keepalived checks it.
+        k.Custom("random_seed", BlockUse.No, static (b, s, _) => b.ReadRandomSeed(s));
+        k.Custom("reload_check_config", BlockUse.No, static (b, s, d) => b.ReadOptionalPath(s, "/dev/null", v => d.Options.Process.ReloadCheckLog = v),
+            static (w, o, _) => W.WriteOptionalPath(w, "reload_check_config", o.Process.ReloadCheckLog, "/dev/null"));
+        k.Custom("reload_file", BlockUse.No, static (b, s, d) => b.ReadOptionalPath(s, DefaultReloadFile, v => d.Options.Process.ReloadFile = v),
+            static (w, o, _) => W.WriteOptionalPath(w, "reload_file", o.Process.ReloadFile, null));
+        k.Custom("reload_time_file", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count != 1)
+            {
+                b.Error(s, "reload_time_file invalid");
+                return;
+            }
+
+            d.Options.Process.ReloadTimeFile = s.Arguments[0].Text;
+        }, static (w, o, _) => W.WriteOptionalPath(w, "reload_time_file", o.Process.ReloadTimeFile, null));
+        k.Flag("reload_repeat", static o => o.Process.ReloadRepeat, static (o, v) => o.Process.ReloadRepeat = v);
+        // Where keepalived keeps the copy of the configuration its processes read (an unnamed file there instead of a
+        // memfd: nothing to see); vrrpd is one process that reads the files themselves, so there is no copy to place.
+        k.Custom("tmp_config_directory", BlockUse.No, static (b, s, _) =>
+        {
+            if (s.Arguments.Count == 0)
+            {
+                b.Error(s, "tmp_config_directory missing directory name");
+            }
+            else if (!b.Globals.TryAdd(s.Keyword, s.Arguments[0].Text))
+            {
+                b.Error(s, "tmp_config_directory already specified - ignoring");
+            }
+        });
+        k.Custom("config_save_dir", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count == 0 || s.Arguments[0].Text.Length == 0)
+            {
+                b.Error(s, "config_save_dir needs a directory");
+                return;
+            }
+
+            // keepalived removes one trailing '/'; it creates the directory when it starts (vrrpd too), not while reading.
+            string dir = s.Arguments[0].Text;
+            d.Options.Process.ConfigSaveDirectory = dir.Length > 1 && dir[^1] == '/' ? dir[..^1] : dir;
+        }, static (w, o, _) => W.WriteOptionalPath(w, "config_save_dir", o.Process.ConfigSaveDirectory, null));
+        k.Custom("data_use_instance", BlockUse.No, static (b, s, d) =>
+        {
+            if (b.TryParseBool(s, out bool value))
+            {
+                d.Options.Process.DataUseInstance = value;
+            }
+        }, static (w, o, _) => W.WriteOptionalPath(w, "data_use_instance", o.Process.DataUseInstance ? "" : null, ""));
+        k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
         // The Accept_Mode filter's nftables table (global_parser.c; applied by the Linux platform, which filters whenever
         // accept is off, with or without these).
@@ -234,6 +300,9 @@ internal static class KeywordTable
         return k;
     }
 
+    /// <summary>reload_file without a path: keepalived's default, resolved once net_namespace is known (CompleteDaemonSettings).</summary>
+    internal const string DefaultReloadFile = "\0default";
+
     /// <summary>vrrp_rlimit_rttime: microseconds, 1 read as 2 (keepalived halves it for the soft limit, which must not be 0).</summary>
     private static ValueSyntax<int> RealtimeLimitSyntax { get; } = Syntax.Integer(1, int.MaxValue).Map(static v => Math.Max(v, 2), static v => v);
 
@@ -241,7 +310,8 @@ internal static class KeywordTable
     {
         var k = new KeywordBlock<VrrpInstanceOptions>("vrrp_instance");
         k.Custom("state", BlockUse.No, static (b, s, d) => b.ReadState(s, d), W.WriteState);
-        k.Value("interface", Syntax.InterfaceName, static o => o.Interface, static (o, v) => o.Interface = v).AlwaysWritten();
+        k.Value("interface", Syntax.InterfaceName, static o => o.Interface, static (o, v) => o.Interface = v)
+            .WrittenWhen(static o => o.Interface.Length > 0); // none: a unicast instance without one, as keepalived runs it
         k.Value("virtual_router_id", Syntax.Integer(VrrpLimits.MinimumVirtualRouterId, VrrpLimits.MaximumVirtualRouterId), static o => o.VirtualRouterId, static (o, v) => o.VirtualRouterId = v)
             .AlwaysWritten();
         k.Value("priority", Syntax.Integer(VrrpLimits.MinimumPriority, VrrpLimits.MaximumPriority), static o => o.Priority, static (o, v) => o.Priority = v)
@@ -339,7 +409,7 @@ internal static class KeywordTable
         k.Flag("use_vmac_addr", static o => o.UseVirtualMacForAddresses, static (o, v) => o.UseVirtualMacForAddresses = v);
         k.Unsupported("use_ipvlan", "ipvlan interfaces are not part of Vrrp", "leave it out");
         k.Custom("native_ipv6", BlockUse.No, static (b, s, d) => b.ReadNativeIpv6(s, d.Options)); // not written: the IPv6 addresses and version 3 it implies are
-        k.Unsupported("vrf", "VRF devices are not part of Vrrp", "leave it out and give the interface");
+        k.Custom("vrf", BlockUse.No, static (b, s, d) => b.ReadVrf(s, d), static (w, o, _) => { if (o.Vrf is { } vrf) { w.Line($"vrf {W.Word(vrf)}"); } });
         k.Custom("linkbeat_use_polling", BlockUse.No, static (_, _, _) => { }); // link state always comes from rtnetlink: the same
         k.Unsupported("track_bfd", "BFD is not part of Vrrp", "a track_script or track_interface");
         k.Flag("promote_secondaries", static o => o.PromoteSecondaries, static (o, v) => o.PromoteSecondaries = v);

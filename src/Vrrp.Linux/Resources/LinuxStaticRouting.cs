@@ -43,8 +43,12 @@ internal sealed class LinuxStaticRouting(IServiceProvider services, IOptions<Vrr
 
         public bool IsEmpty => Addresses.Count == 0 && Routes.Count == 0 && Rules.Count == 0;
 
+        // keepalived's default_interface (eth0 without it): where a static address without dev goes.
+        private static string DefaultInterfaceOf(VrrpOptions o) =>
+            string.IsNullOrEmpty(o.DefaultInterface) ? VirtualAddressSpec.DefaultStaticInterface : o.DefaultInterface;
+
         public static StaticEntries Of(VrrpOptions o) => new(
-            [.. o.StaticAddresses.Select(static a => VirtualAddressSpec.Parse(a).ToVirtualAddress()).Select(static a => a.Device is null ? a with { Device = VirtualAddressSpec.DefaultStaticInterface } : a)],
+            [.. o.StaticAddresses.Select(static a => VirtualAddressSpec.Parse(a).ToVirtualAddress()).Select(a => a.Device is null ? a with { Device = DefaultInterfaceOf(o) } : a)],
             [.. o.StaticRoutes.Select(static r => VrrpLinuxBuilderExtensions.RouteOf(VirtualRouteSpec.Parse(r)))],
             [.. o.StaticRules.Select(static r => VrrpLinuxBuilderExtensions.RuleOf(VirtualRuleSpec.Parse(r)))]);
     }

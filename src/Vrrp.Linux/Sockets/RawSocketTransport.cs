@@ -19,13 +19,14 @@ internal sealed class RawSocketTransport : IVrrpTransport
     public async ValueTask<IVrrpChannel> OpenAsync(VrrpChannelOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrEmpty(options.InterfaceName);
+        ArgumentNullException.ThrowIfNull(options.InterfaceName); // empty: a unicast channel on no interface (or in options.Vrf)
         cancellationToken.ThrowIfCancellationRequested();
         string? ns = options.NetworkNamespace ?? _defaultNamespace;
         string key = string.Join(
             '|',
             ns,
             options.InterfaceName,
+            options.Vrf,
             options.Family,
             options.SourceAddress,
             options.JoinMulticastGroup,

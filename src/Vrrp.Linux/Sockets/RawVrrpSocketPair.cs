@@ -97,6 +97,11 @@ internal sealed class RawVrrpSocketPair : IDisposable
     internal static async ValueTask<RawVrrpSocketPair> OpenAsync(VrrpChannelOptions options, string? networkNamespace, CancellationToken cancellationToken)
     {
         using var netlink = RouteNetlink.Open(networkNamespace);
+        if (options.InterfaceName.Length == 0)
+        {
+            return await OpenWithoutInterfaceAsync(options, netlink, networkNamespace, cancellationToken).ConfigureAwait(false);
+        }
+
         var link = await netlink.GetLinkAsync(options.InterfaceName, cancellationToken).ConfigureAwait(false);
         IPAddressValue local = options.SourceAddress
             ?? await FindSourceAddressAsync(netlink, link, options.Family, networkNamespace, cancellationToken).ConfigureAwait(false);
@@ -140,7 +145,35 @@ internal sealed class RawVrrpSocketPair : IDisposable
         ReceiveBufferAsked = (int)size;
     }
 
-    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, LinkInfo receiveLink, IPAddressValue local)
+    /// <summary>
+    /// A unicast channel on no interface (keepalived's instance without <c>interface</c>, open_vrrp_read_socket and
+    /// open_vrrp_send_socket): both sockets bound to the VRF device when there is one (SO_BINDTODEVICE, so sends are
+    /// routed in its table and receives come from its interfaces), else to none; both bound to the source address,
+    /// which filters the receive socket to adverts sent to it. No group is joined.
+    /// </summary>
+    private static async ValueTask<RawVrrpSocketPair> OpenWithoutInterfaceAsync(VrrpChannelOptions options, RouteNetlink netlink, string? networkNamespace, CancellationToken cancellationToken)
+    {
+        if (options.JoinMulticastGroup || options.SourceAddress is not { } local)
+        {
+            throw new ArgumentException("A channel on no interface is unicast, with its source address given.", nameof(options));
+        }
+
+        if (local.Family != options.Family)
+        {
+            throw new ArgumentException($"The source address {local} is not {options.Family}.", nameof(options));
+        }
+
+        LinkInfo? vrf = options.Vrf is { } name ? await netlink.GetLinkAsync(name, cancellationToken).ConfigureAwait(false) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, vrf, vrf, local, bindReceiveToSource: true));
+    }
+
+    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo link, LinkInfo receiveLink, IPAddressValue local) =>
+        OpenHere(options, link, receiveLink, local, bindReceiveToSource: false);
+
+    // link and receiveLink are null only for a channel on no interface outside any VRF; for one in a VRF they are the VRF
+    // device (bound to, never used as a multicast interface: such a channel is unicast).
+    private static RawVrrpSocketPair OpenHere(VrrpChannelOptions options, LinkInfo? link, LinkInfo? receiveLink, IPAddressValue local, bool bindReceiveToSource)
     {
         bool v4 = options.Family == VrrpAddressFamily.IPv4;
         var af = v4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
@@ -159,7 +192,17 @@ internal sealed class RawVrrpSocketPair : IDisposable
         try
         {
             receive = RawSocketFactory.Create(af, protocol);
-            SocketOptions.BindToDevice(receive, receiveLink.Name);
+            if (receiveLink is not null)
+            {
+                SocketOptions.BindToDevice(receive, receiveLink.Name);
+            }
+
+            if (bindReceiveToSource)
+            {
+                // After SO_BINDTODEVICE: an address of a VRF's interface is local only in the VRF's table.
+                receive.Bind(new IPEndPoint(local.ToIPAddress(), 0));
+            }
+
             SocketOptions.SetReceiveBuffer(receive, ReceiveBufferBytes);
             // IPv4: only the groups this socket joins (none in unicast mode), not every group some socket of the host
             // joined (the kernel's default, IP_MULTICAST_ALL on): otherwise a unicast channel and a multicast channel on
@@ -174,14 +217,14 @@ internal sealed class RawVrrpSocketPair : IDisposable
             {
                 if (multicast)
                 {
-                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, GroupBytes(options, IPv4Group), receiveLink.Index);
+                    SocketOptions.SetIPv4Mreqn(receive, SocketOptions.IP_ADD_MEMBERSHIP, GroupBytes(options, IPv4Group), receiveLink!.Index);
                 }
             }
             else
             {
                 if (multicast)
                 {
-                    SocketOptions.JoinIPv6(receive, GroupBytes(options, IPv6Group), receiveLink.Index);
+                    SocketOptions.JoinIPv6(receive, GroupBytes(options, IPv6Group), receiveLink!.Index);
                 }
 
                 SocketOptions.SetInt(receive, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_RECVHOPLIMIT, 1);
@@ -189,13 +232,17 @@ internal sealed class RawVrrpSocketPair : IDisposable
             }
 
             send = RawSocketFactory.Create(af, protocol);
-            SocketOptions.BindToDevice(send, link.Name);
+            if (link is not null)
+            {
+                SocketOptions.BindToDevice(send, link.Name);
+            }
+
             SocketOptions.DiscardEverything(send);
             var localAddress = local.ToIPAddress();
             if (v4)
             {
                 send.Bind(new IPEndPoint(localAddress, 0));
-                SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link.Index);
+                SocketOptions.SetIPv4Mreqn(send, SocketOptions.IP_MULTICAST_IF, [0, 0, 0, 0], link?.Index ?? 0);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_TTL, 255);
                 if (headerIncluded)
                 {
@@ -216,27 +263,27 @@ internal sealed class RawVrrpSocketPair : IDisposable
             }
             else
             {
-                if (localAddress.IsIPv6LinkLocal)
+                if (localAddress.IsIPv6LinkLocal && link is not null)
                 {
                     localAddress.ScopeId = link.Index;
                 }
 
                 send.Bind(new IPEndPoint(localAddress, 0));
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_CHECKSUM, 6);
-                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, link.Index);
+                SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_IF, link?.Index ?? 0);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_HOPS, 255);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_UNICAST_HOPS, options.UnicastHopLimit);
                 SocketOptions.SetInt(send, SocketOptions.IPPROTO_IPV6, SocketOptions.IPV6_MULTICAST_LOOP, 0);
             }
 
-            return new RawVrrpSocketPair(receive, send, options.Family, local, link.Name, link.Index, headerIncluded);
+            return new RawVrrpSocketPair(receive, send, options.Family, local, options.InterfaceName, options.InterfaceName.Length == 0 ? 0 : link!.Index, headerIncluded);
         }
         catch (SocketException ex)
         {
             receive?.Dispose();
             send?.Dispose();
             throw new IOException(
-                $"Cannot open the VRRP {options.Family} raw sockets on {link.Name} (source {local}): {ex.Message} (errno {ex.NativeErrorCode}).", ex);
+                $"Cannot open the VRRP {options.Family} raw sockets on {Where(options)} (source {local}): {ex.Message} (errno {ex.NativeErrorCode}).", ex);
         }
         catch
         {
@@ -245,6 +292,9 @@ internal sealed class RawVrrpSocketPair : IDisposable
             throw;
         }
     }
+
+    private static string Where(VrrpChannelOptions options) =>
+        options.InterfaceName.Length > 0 ? options.InterfaceName : options.Vrf is { } vrf ? $"no interface in VRF {vrf}" : "no interface";
 
     // The group to join: the channel's own (keepalived vrrp_mcast_group4/6), else the RFC's. Adverts to another group
     // leave as any datagram to a multicast destination does (IP_MULTICAST_IF, multicast TTL 255).
