@@ -86,6 +86,7 @@ public class ConfigurationBindingTests
         Assert.Contains(failures, static f => f.Contains("Process.CpuAffinity (vrrp_cpu_affinity) has CPU", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.MaxAutoPriority (max_auto_priority) must be 1 to 99", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.MinAutoPriorityDelayMicroseconds (min_auto_priority_delay) must be 1 to 10000000", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.Umask (umask) must be permission bits 0 to 511", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -117,7 +118,6 @@ public class ConfigurationBindingTests
         var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
         Assert.Contains(failures, static f => f.Contains("NetlinkMonitor (vrrp_netlink_monitor_rcv_bufs) must be between 0 and", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("VrrpSocketMultiplier (vrrp_rx_bufs_multiplier) must be between 1 and", StringComparison.Ordinal));
-        Assert.Contains(failures, static f => f.Contains("Process.Umask (umask) must be permission bits 0 to 511", StringComparison.Ordinal));
     }
 
     [Fact]
