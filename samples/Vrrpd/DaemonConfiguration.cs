@@ -106,6 +106,10 @@ internal sealed partial class DaemonConfiguration
         to.StaticRules = from.StaticRules;
         to.StaticTrackGroups = from.StaticTrackGroups;
         to.Process = from.Process;
+        to.Firewall = from.Firewall;
+        to.ReceiveBuffers = from.ReceiveBuffers;
+        to.LogUnknownVirtualRouterIds = from.LogUnknownVirtualRouterIds;
+        to.DisableLocalIgmp = from.DisableLocalIgmp;
         to.StartupScript = from.StartupScript;
         to.ShutdownScript = from.ShutdownScript;
     }

@@ -51,6 +51,12 @@ internal static class ProcessSettings
         {
             SetRealtime(settings, logger);
         }
+        else if (settings.MaxAutoPriority > 0)
+        {
+            // max_auto_priority: the loop raises itself to SCHED_RR when it runs late (the Linux driver does it); the
+            // real-time limit it runs under is set now, as keepalived sets it when it first raises its priority.
+            SetRealtimeLimit(settings, logger);
+        }
         else if (settings.Priority != 0)
         {
             foreach (int tid in Threads())
@@ -123,7 +129,12 @@ internal static class ProcessSettings
         }
 
         logger.LogInformation("Real-time priority {Priority} (SCHED_RR) on thread {Tid} ({Thread})", settings.RealtimePriority, tid, LoopThreadName);
+        SetRealtimeLimit(settings, logger);
+    }
 
+    /// <summary>RLIMIT_RTTIME (soft half the hard limit) and a SIGXCPU handler that logs, as keepalived.</summary>
+    private static void SetRealtimeLimit(VrrpProcessOptions settings, ILogger logger)
+    {
         // Past the soft limit the kernel sends SIGXCPU, whose default action ends the process: keepalived catches it
         // and logs; so does vrrpd. Past the hard limit SIGKILL follows, as in keepalived.
         s_cpuLimit ??= PosixSignalRegistration.Create((PosixSignal)SIGXCPU, context =>

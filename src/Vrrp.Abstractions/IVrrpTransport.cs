@@ -58,6 +58,16 @@ public sealed record VrrpChannelOptions
     /// datagrams start with their IPv4 header. Default false.
     /// </summary>
     public bool IPAuthenticationHeader { get; init; }
+
+    /// <summary>
+    /// The receive buffer the channel's routers ask for, in bytes (keepalived's <c>vrrp_rx_bufs_policy</c>: the sum over
+    /// its instances of a size or of a multiple of the advert's length), added to <see cref="ReceiveBufferMtus"/> times
+    /// the interface's MTU. Both 0 (the default) leave the platform's own buffer.
+    /// </summary>
+    public int ReceiveBufferSize { get; init; }
+
+    /// <summary>How many of the interface's MTUs the receive buffer holds besides <see cref="ReceiveBufferSize"/> (<c>vrrp_rx_bufs_policy MTU</c>).</summary>
+    public int ReceiveBufferMtus { get; init; }
 }
 
 /// <summary>A datagram received on a channel: where the bytes are in the caller's buffer, and the IP metadata.</summary>

@@ -110,7 +110,39 @@ internal static class DriverConfiguration
             AnnouncementPacingGroups = [.. options.GarpGroups.Select(static g => new AnnouncementPacingGroup { Interfaces = [.. g.Interfaces], GarpInterval = g.GarpInterval, GnaInterval = g.GnaInterval })],
             GarpExtraInterfacesInterval = instance.GarpExtraInterfacesInterval ?? TimeSpan.Zero,
             GarpExtraInterfacesAll = instance.GarpExtraInterfacesAll,
+            ReceiveBufferSize = ReceiveBufferShare(options.ReceiveBuffers, instance, family),
+            ReceiveBufferMtus = options.ReceiveBuffers.VrrpSocketPolicy == VrrpReceiveBufferPolicy.Mtu ? options.ReceiveBuffers.VrrpSocketMultiplier : 0,
         };
+    }
+
+    /// <summary>
+    /// An instance's share of its VRRP receive socket's buffer in bytes (keepalived 2.2.7's vrrp_rx_bufs_policy, as
+    /// vrrp_scheduler.c adds it): the size, or the multiplier times the advert's length as the socket receives it (the
+    /// VRRP header, IPv4's 8 bytes of VRRPv2 authentication data and 4 bytes per address with the 20-byte IP header and
+    /// an AH's 24, IPv6's 16 bytes per address); MTU shares are counted apart (the platform knows the MTU).
+    /// </summary>
+    internal static int ReceiveBufferShare(VrrpReceiveBufferOptions buffers, VrrpInstanceOptions instance, VrrpAddressFamily family)
+    {
+        switch (buffers.VrrpSocketPolicy)
+        {
+            case VrrpReceiveBufferPolicy.Size:
+                return buffers.VrrpSocketSize;
+            case VrrpReceiveBufferPolicy.Advert:
+                long length = 8;
+                if (family == VrrpAddressFamily.IPv4)
+                {
+                    length += (instance.Version == VrrpVersion.V2 ? 8 : 0) + (4L * instance.VirtualAddresses.Count) + 20 +
+                        (instance.AuthenticationType == Packets.AuthenticationType.IPAuthenticationHeader ? 24 : 0);
+                }
+                else
+                {
+                    length += 16L * instance.VirtualAddresses.Count;
+                }
+
+                return (int)Math.Min(length * buffers.VrrpSocketMultiplier, int.MaxValue);
+            default:
+                return 0;
+        }
     }
 
     private static bool IsStandardGroup(string group) => IPAddressValue.Parse(group) is var g && (g == IPAddressValue.Parse("224.0.0.18") || g == IPAddressValue.Parse("ff02::12"));

@@ -80,6 +80,7 @@ internal sealed partial class VrrpHostedService
 
             UpdateScripts(options);
             ApplyLinkDelays(driver, options, running);
+            driver.LogUnknownVirtualRouterIds = options.LogUnknownVirtualRouterIds;
             await ReopenFifosAsync(options).ConfigureAwait(false);
             if (options.FifoWriteStatesOnReload && _fifos is { } fifos)
             {

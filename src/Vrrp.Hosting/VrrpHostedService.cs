@@ -130,6 +130,7 @@ internal sealed partial class VrrpHostedService : IHostedService, IVrrpReloader,
         }
 
         ApplyLinkDelays(driver, options, null);
+        driver.LogUnknownVirtualRouterIds = options.LogUnknownVirtualRouterIds;
         OpenFifos(options, _scripts);
         driver.AddObserver(new Observer(this));
         _driver = driver;

@@ -189,6 +189,31 @@ public sealed class VrrpOptions
     public VrrpProcessOptions Process { get; set; } = new();
 
     /// <summary>
+    /// The nftables table of the Accept_Mode filter (keepalived <c>nftables</c>, <c>nftables_priority</c>,
+    /// <c>nftables_ifindex</c>, <c>nftables_counters</c>, <c>vrrp_iptables</c>); applied by the Linux platform.
+    /// </summary>
+    public VrrpFirewallOptions Firewall { get; set; } = new();
+
+    /// <summary>
+    /// The receive buffers of the Linux platform's netlink sockets (keepalived <c>vrrp_netlink_cmd_rcv_bufs</c>,
+    /// <c>vrrp_netlink_monitor_rcv_bufs</c>, <c>process_monitor_rcv_bufs</c> and their <c>_force</c> forms).
+    /// </summary>
+    public VrrpReceiveBufferOptions ReceiveBuffers { get; set; } = new();
+
+    /// <summary>
+    /// Log each advert received for a VRID that no instance on its interface has (keepalived <c>log_unknown_vrids</c>),
+    /// at Information, in keepalived's words; they are counted either way (the drop counters' UnknownVirtualRouterId).
+    /// </summary>
+    public bool LogUnknownVirtualRouterIds { get; set; }
+
+    /// <summary>
+    /// Send no IGMP reports for link-local groups such as 224.0.0.18 (keepalived <c>disable_local_igmp</c>): the Linux
+    /// platform sets <c>net.ipv4.igmp_link_local_mcast_reports</c> of its namespace to 0 while it runs (when it was 1)
+    /// and puts 1 back at stop, as keepalived does; for switches that mishandle such reports.
+    /// </summary>
+    public bool DisableLocalIgmp { get; set; }
+
+    /// <summary>
     /// A command the hosted service runs when it starts, before any instance starts (and before
     /// <see cref="StartupDelay"/>), waiting for it up to its timeout (keepalived <c>startup_script</c>); null for none.
     /// It is not run again after a reload.

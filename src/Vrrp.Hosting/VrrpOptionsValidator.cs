@@ -39,6 +39,15 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
 
         CheckProcess(errors, options.Process);
+        CheckFirewall(errors, options.Firewall);
+        if (options.ReceiveBuffers is null)
+        {
+            errors.Add("Vrrp: ReceiveBuffers must not be null.");
+        }
+        else
+        {
+            CheckRanges(errors, "Vrrp: ReceiveBuffers", options.ReceiveBuffers, OptionFields.ReceiveBuffers);
+        }
         CheckDaemonScript(errors, "StartupScript", "startup_script", options.StartupScript);
         CheckDaemonScript(errors, "ShutdownScript", "shutdown_script", options.ShutdownScript);
         CheckUniqueNames(errors, "instance", options.Instances.Select(i => i.Name));
@@ -331,6 +340,22 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         }
     }
 
+    private static void CheckFirewall(List<string> errors, VrrpFirewallOptions? firewall)
+    {
+        if (firewall is null)
+        {
+            errors.Add("Vrrp: Firewall must not be null.");
+            return;
+        }
+
+        // The rule of an nft identifier, which the Linux platform's table name must follow.
+        if (firewall.TableName is { } name &&
+            (name.Length is 0 or > 255 || !char.IsAsciiLetter(name[0]) || !name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+        {
+            errors.Add($"Vrrp: Firewall.TableName (nftables) must be a letter, then letters, digits, '_', '-' or '.', at most 255 characters, got '{name}'.");
+        }
+    }
+
     private static void CheckDaemonScript(List<string> errors, string name, string keyword, VrrpDaemonScriptOptions? script)
     {
         if (script is null)
@@ -370,6 +395,16 @@ internal sealed partial class VrrpOptionsValidator : IValidateOptions<VrrpOption
         if (process.RealtimeTimeLimitMicroseconds < 2)
         {
             errors.Add($"Vrrp: Process.RealtimeTimeLimitMicroseconds (vrrp_rlimit_rttime) must be 2 or more, got {process.RealtimeTimeLimitMicroseconds}.");
+        }
+
+        if (process.MaxAutoPriority is < -1 or > 99)
+        {
+            errors.Add($"Vrrp: Process.MaxAutoPriority (max_auto_priority) must be 1 to 99 (0 or -1: never), got {process.MaxAutoPriority}.");
+        }
+
+        if (process.MinAutoPriorityDelayMicroseconds is < 1 or > 10_000_000)
+        {
+            errors.Add($"Vrrp: Process.MinAutoPriorityDelayMicroseconds (min_auto_priority_delay) must be 1 to 10000000, got {process.MinAutoPriorityDelayMicroseconds}.");
         }
 
         if (process.Name is { } name && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > 15))

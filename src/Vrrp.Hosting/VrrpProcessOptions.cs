@@ -47,6 +47,22 @@ public sealed class VrrpProcessOptions
     /// </summary>
     public string? Name { get; set; }
 
+    /// <summary>keepalived's default of <see cref="MinAutoPriorityDelayMicroseconds"/>: 1 s.</summary>
+    public const int DefaultMinAutoPriorityDelayMicroseconds = 1_000_000;
+
+    /// <summary>
+    /// The highest SCHED_RR priority the VRRP loop raises itself to when it runs late (<c>max_auto_priority [PRIO]</c>,
+    /// 1 to 99; alone 99; 0, or -1 as keepalived writes it, never). When the loop wakes up more than
+    /// <see cref="MinAutoPriorityDelayMicroseconds"/> after its timer was due, it logs keepalived's line and raises its
+    /// thread to SCHED_RR 1 (with SCHED_RESET_ON_FORK), or one more when real-time already. Unlike the other settings
+    /// here, <c>UseLinux</c> applies it: it concerns the Linux driver's loop thread only. vrrpd also sets the real-time
+    /// time limit (<see cref="RealtimeTimeLimitMicroseconds"/>) with it, as keepalived does.
+    /// </summary>
+    public int MaxAutoPriority { get; set; }
+
+    /// <summary>How late a wake-up must be, in microseconds, to raise the priority (<c>min_auto_priority_delay</c>, 1 to 10000000, default 1000000).</summary>
+    public int MinAutoPriorityDelayMicroseconds { get; set; } = DefaultMinAutoPriorityDelayMicroseconds;
+
     /// <summary>Whether the process locks its memory (<c>vrrp_no_swap</c>: mlockall of current and future pages, on fault, as keepalived).</summary>
     public bool LockMemory { get; set; }
 

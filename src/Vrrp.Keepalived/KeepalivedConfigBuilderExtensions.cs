@@ -99,5 +99,30 @@ public static class KeepalivedConfigBuilderExtensions
         into.GnaInterval = from.GnaInterval != TimeSpan.Zero ? from.GnaInterval : into.GnaInterval;
         into.VirtualMacPrefix = from.VirtualMacPrefix ?? into.VirtualMacPrefix;
         into.VirtualMacAddressPrefix = from.VirtualMacAddressPrefix ?? into.VirtualMacAddressPrefix;
+        into.LogUnknownVirtualRouterIds |= from.LogUnknownVirtualRouterIds;
+        into.DisableLocalIgmp |= from.DisableLocalIgmp;
+        if (from.Firewall is { TableName: not null } or { ChainPriority: not VrrpFirewallOptions.DefaultChainPriority } or { MatchInterfaceIndex: true } or { Counters: true })
+        {
+            into.Firewall = from.Firewall;
+        }
+
+        var buffers = from.ReceiveBuffers;
+        if (buffers is { NetlinkCommand: not 0 } or { NetlinkCommandForce: true } or { NetlinkMonitor: not 0 } or { NetlinkMonitorForce: true } or
+            { ProcessMonitor: not 0 } or { ProcessMonitorForce: true } or { VrrpSocketPolicy: not VrrpReceiveBufferPolicy.Default } or
+            { VrrpSocketMultiplier: not VrrpReceiveBufferOptions.DefaultVrrpSocketMultiplier })
+        {
+            into.ReceiveBuffers = buffers;
+        }
+
+        // The automatic real-time priority is applied by UseLinux (the other process settings only by vrrpd).
+        if (from.Process.MaxAutoPriority != 0)
+        {
+            into.Process.MaxAutoPriority = from.Process.MaxAutoPriority;
+        }
+
+        if (from.Process.MinAutoPriorityDelayMicroseconds != VrrpProcessOptions.DefaultMinAutoPriorityDelayMicroseconds)
+        {
+            into.Process.MinAutoPriorityDelayMicroseconds = from.Process.MinAutoPriorityDelayMicroseconds;
+        }
     }
 }

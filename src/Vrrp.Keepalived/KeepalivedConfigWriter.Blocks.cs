@@ -19,6 +19,85 @@ public static partial class KeepalivedConfigWriter
         }
     }
 
+    /// <summary>
+    /// nftables [TABLE] then nftables_priority (keepalived resets the priority when it reads nftables, so it comes
+    /// after), nftables_ifindex, nftables_counters. Without a table name a priority is still written (keepalived takes
+    /// it; vrrpd's own table uses it).
+    /// </summary>
+    internal static void WriteFirewall(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        var firewall = options.Firewall;
+        if (firewall.TableName is { } table)
+        {
+            w.Line("nftables " + Word(table));
+        }
+
+        if (firewall.ChainPriority != VrrpFirewallOptions.DefaultChainPriority)
+        {
+            w.Line("nftables_priority " + firewall.ChainPriority.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (firewall.MatchInterfaceIndex)
+        {
+            w.Line("nftables_ifindex");
+        }
+
+        if (firewall.Counters)
+        {
+            w.Line("nftables_counters");
+        }
+    }
+
+    /// <summary>A receive buffer keyword and its _force keyword (keepalived's dump shows both).</summary>
+    internal static void WriteReceiveBuffer(ConfigOutput w, string keyword, int size, bool force)
+    {
+        if (size > 0)
+        {
+            w.Line(keyword + " " + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (force)
+        {
+            w.Line(keyword + "_force");
+        }
+    }
+
+    /// <summary>vrrp_rx_bufs_policy and vrrp_rx_bufs_multiplier.</summary>
+    internal static void WriteReceiveBufferPolicy(ConfigOutput w, VrrpOptions options, VrrpOptions all)
+    {
+        var buffers = options.ReceiveBuffers;
+        string? policy = buffers.VrrpSocketPolicy switch
+        {
+            VrrpReceiveBufferPolicy.Mtu => "MTU",
+            VrrpReceiveBufferPolicy.Advert => "ADVERT",
+            VrrpReceiveBufferPolicy.Size => buffers.VrrpSocketSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        if (policy is not null)
+        {
+            w.Line("vrrp_rx_bufs_policy " + policy);
+        }
+
+        if (buffers.VrrpSocketMultiplier != VrrpReceiveBufferOptions.DefaultVrrpSocketMultiplier)
+        {
+            w.Line("vrrp_rx_bufs_multiplier " + buffers.VrrpSocketMultiplier.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>max_auto_priority and min_auto_priority_delay, when not keepalived's defaults (0 and 1000000).</summary>
+    internal static void WriteAutoPriority(ConfigOutput w, VrrpProcessOptions process)
+    {
+        if (process.MaxAutoPriority != 0)
+        {
+            w.Line("max_auto_priority " + process.MaxAutoPriority.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (process.MinAutoPriorityDelayMicroseconds != VrrpProcessOptions.DefaultMinAutoPriorityDelayMicroseconds)
+        {
+            w.Line("min_auto_priority_delay " + process.MinAutoPriorityDelayMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary><c>KEYWORD PATH</c>, or the keyword alone for <paramref name="bare"/>.</summary>
     internal static void WriteOptionalPath(ConfigOutput w, string keyword, string? path, string? bare)
     {

@@ -16,7 +16,7 @@ namespace Vrrp.Linux;
 /// monitoring, gratuitous ARP / unsolicited neighbour advertisements, and virtual-MAC (macvlan) interfaces.
 /// </summary>
 /// <remarks>
-/// <see cref="Create"/> checks CAP_NET_RAW and CAP_NET_ADMIN before it opens anything. With a namespace name, every
+/// <see cref="Create(string?)"/> checks CAP_NET_RAW and CAP_NET_ADMIN before it opens anything. With a namespace name, every
 /// socket is created inside <c>/run/netns/NAME</c> and stays there, so one process can drive routers in several
 /// namespaces.
 /// </remarks>
@@ -34,16 +34,22 @@ public sealed class LinuxVrrpPlatform : IDisposable
     private int _acceptUsers;
     private int _disposed;
 
-    private LinuxVrrpPlatform(string? networkNamespace)
+    private LinuxVrrpPlatform(string? networkNamespace, LinuxPlatformSettings settings)
     {
         NetworkNamespace = networkNamespace;
+        Settings = settings;
         _netlink = RouteNetlink.Open(networkNamespace);
         try
         {
+            if (settings.NetlinkCommandReceiveBuffer > 0)
+            {
+                _netlink.Socket.SetReceiveBuffer(settings.NetlinkCommandReceiveBuffer, settings.NetlinkCommandReceiveBufferForce);
+            }
+
             _addresses = new NetlinkAddressManager(_netlink);
             _announcer = new PacketSocketAnnouncer(_netlink, networkNamespace);
             _transport = new RawSocketTransport(networkNamespace);
-            _links = new NetlinkLinkMonitor(_netlink, networkNamespace);
+            _links = new NetlinkLinkMonitor(_netlink, networkNamespace, settings.NetlinkMonitorReceiveBuffer, settings.NetlinkMonitorReceiveBufferForce);
             _virtualMacs = new VirtualMacInterfaces(_netlink, networkNamespace);
             _ipvlans = new IpvlanInterfaces(_netlink, networkNamespace);
         }
@@ -60,16 +66,23 @@ public sealed class LinuxVrrpPlatform : IDisposable
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
     /// <exception cref="MissingCapabilityException">CAP_NET_RAW or CAP_NET_ADMIN is missing (nothing was opened).</exception>
     /// <exception cref="ArgumentException">The namespace does not exist.</exception>
-    public static LinuxVrrpPlatform Create(string? networkNamespace = null)
+    public static LinuxVrrpPlatform Create(string? networkNamespace = null) => Create(networkNamespace, LinuxPlatformSettings.Default);
+
+    /// <summary>Opens the data plane with keepalived's namespace-wide settings (UseLinux gives them from the options).</summary>
+    internal static LinuxVrrpPlatform Create(string? networkNamespace, LinuxPlatformSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (!OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException("Vrrp.Linux runs on Linux only.");
         }
 
         LinuxCapabilities.EnsureRequired();
-        return new LinuxVrrpPlatform(networkNamespace);
+        return new LinuxVrrpPlatform(networkNamespace, settings);
     }
+
+    /// <summary>The namespace-wide settings (the Accept_Mode filter's table...).</summary>
+    internal LinuxPlatformSettings Settings { get; }
 
     /// <summary>The namespace this platform works in, or null for the process's own.</summary>
     public string? NetworkNamespace { get; }
@@ -110,6 +123,8 @@ public sealed class LinuxVrrpPlatform : IDisposable
         new LinuxVrrpDriver(NetworkNamespace, _addresses, _announcer, _links, timeProvider, loggerFactory)
         {
             ResourceFactory = AcceptModeResources(loggerFactory),
+            MaxAutoPriority = Settings.MaxAutoPriority,
+            MinAutoPriorityDelay = (long)Settings.MinAutoPriorityDelay.TotalNanoseconds,
         };
 
     /// <summary>
@@ -137,6 +152,8 @@ public sealed class LinuxVrrpPlatform : IDisposable
         return new LinuxVrrpDriver(NetworkNamespace, platform.Addresses, platform.Announcer, platform.Links, timeProvider, loggerFactory)
         {
             ResourceFactory = AcceptModeResources(loggerFactory),
+            MaxAutoPriority = Settings.MaxAutoPriority,
+            MinAutoPriorityDelay = (long)Settings.MinAutoPriorityDelay.TotalNanoseconds,
         };
     }
 
@@ -185,7 +202,7 @@ public sealed class LinuxVrrpPlatform : IDisposable
         {
             if (_acceptFilter is null)
             {
-                var filter = AcceptModeFilter.Open(NetworkNamespace);
+                var filter = AcceptModeFilter.Open(NetworkNamespace, Settings.FirewallTable, Settings.FirewallChainPriority, Settings.FirewallCounters, linkLocalIndex: true);
                 try
                 {
                     filter.Install();
@@ -258,6 +275,32 @@ public sealed class LinuxVrrpPlatform : IDisposable
 
             return false;
         }
+    }
+
+    private const string LocalIgmpReports = "/proc/sys/net/ipv4/igmp_link_local_mcast_reports";
+    private bool _localIgmpDisabled;
+
+    /// <summary>
+    /// keepalived's <c>disable_local_igmp</c>: sets <c>net.ipv4.igmp_link_local_mcast_reports</c> of the platform's
+    /// namespace to 0 when it is 1 (through /proc/sys, from inside the namespace), so that joining 224.0.0.18 sends no
+    /// IGMP reports; <see cref="Dispose"/> puts 1 back. Returns true when this call changed it.
+    /// </summary>
+    /// <exception cref="IOException">The setting cannot be read or written (a kernel without it).</exception>
+    /// <exception cref="UnauthorizedAccessException">Not allowed to write it.</exception>
+    internal bool DisableLocalIgmpReports()
+    {
+        bool changed = Namespaces.NetworkNamespace.Run(NetworkNamespace, () =>
+        {
+            if (File.ReadAllText(LocalIgmpReports).Trim() != "1")
+            {
+                return false;
+            }
+
+            File.WriteAllText(LocalIgmpReports, "0");
+            return true;
+        });
+        _localIgmpDisabled |= changed;
+        return changed;
     }
 
     /// <summary>Gives up one use of the filter; the last removes the table.</summary>
@@ -363,6 +406,22 @@ public sealed class LinuxVrrpPlatform : IDisposable
         {
             _acceptFilter?.Dispose();
             _acceptFilter = null;
+        }
+
+        if (_localIgmpDisabled)
+        {
+            try
+            {
+                Namespaces.NetworkNamespace.Run(NetworkNamespace, () =>
+                {
+                    File.WriteAllText(LocalIgmpReports, "1");
+                    return true;
+                });
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // As keepalived: the setting stays (it logs; a namespace deleted meanwhile has no setting to restore).
+            }
         }
 
         _announcer.Dispose();

@@ -62,7 +62,7 @@ public class ConfigurationBindingTests
     public void An_unknown_key_with_nothing_close_lists_the_options()
     {
         var (_, errors) = Load("""{ "Vrrp": { "Colour": "blue" } }""");
-        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, DefaultInterface, DynamicInterfaces, AllowInterfaceChanges, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, VirtualMacPrefix, VirtualMacAddressPrefix, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, StartupScript, ShutdownScript, Process."], errors);
+        Assert.Equal(["Vrrp:Colour is not an option of the Vrrp section; the options are RouterId, DefaultInterface, DynamicInterfaces, AllowInterfaceChanges, NetworkNamespace, StartupDelay, CallbackTimeout, ReleaseOnStop, IgnoreUnsupported, MulticastGroup4, MulticastGroup6, NotifyFifo, VrrpNotifyFifo, EnableScriptSecurity, FifoWriteStatesOnReload, ScriptUser, ScriptGroup, GarpInterval, GnaInterval, VirtualMacPrefix, VirtualMacAddressPrefix, GarpGroups, Instances, SyncGroups, Scripts, TrackFiles, InterfaceDelays, TrackProcesses, StaticAddresses, StaticRoutes, StaticRules, StaticTrackGroups, StartupScript, ShutdownScript, Process, Firewall, LogUnknownVirtualRouterIds, DisableLocalIgmp, ReceiveBuffers."], errors);
     }
 
     [Fact]
@@ -74,6 +74,8 @@ public class ConfigurationBindingTests
         Assert.Equal([0], options.Process.CpuAffinity);
         Assert.Equal(18, options.Process.Umask); // 022
 
+        options.Process.MaxAutoPriority = 100;
+        options.Process.MinAutoPriorityDelayMicroseconds = 0;
         options.Process.Priority = 20;
         options.Process.Umask = 512;
         options.Process.RealtimePriority = 100;
@@ -82,7 +84,40 @@ public class ConfigurationBindingTests
         Assert.Contains(failures, static f => f.Contains("Process.Priority (vrrp_priority) must be -20 to 19", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.RealtimePriority (vrrp_rt_priority) must be 1 to 99", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.CpuAffinity (vrrp_cpu_affinity) has CPU", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.MaxAutoPriority (max_auto_priority) must be 1 to 99", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("Process.MinAutoPriorityDelayMicroseconds (min_auto_priority_delay) must be 1 to 10000000", StringComparison.Ordinal));
         Assert.Contains(failures, static f => f.Contains("Process.Umask (umask) must be permission bits 0 to 511", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Firewall_settings_bind_and_the_table_name_is_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "Firewall": { "TableName": "keepalived", "ChainPriority": -150, "MatchInterfaceIndex": true, "Counters": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        Assert.Equal(("keepalived", -150, true, true), (options!.Firewall.TableName, options.Firewall.ChainPriority, options.Firewall.MatchInterfaceIndex, options.Firewall.Counters));
+
+        options.Firewall.TableName = "1st table";
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
+        Assert.Contains(failures, static f => f.Contains("Firewall.TableName (nftables) must be a letter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Receive_buffer_settings_bind_and_their_ranges_are_checked()
+    {
+        var (options, errors) = Load($$"""{ "Vrrp": { "ReceiveBuffers": { "NetlinkCommand": 300000, "NetlinkCommandForce": true, "NetlinkMonitor": 400000, "NetlinkMonitorForce": true, "ProcessMonitor": 500000, "ProcessMonitorForce": true }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(errors);
+        var b = options!.ReceiveBuffers;
+        Assert.Equal((300000, true, 400000, true, 500000, true), (b.NetlinkCommand, b.NetlinkCommandForce, b.NetlinkMonitor, b.NetlinkMonitorForce, b.ProcessMonitor, b.ProcessMonitorForce));
+
+        var (rx, rxErrors) = Load($$"""{ "Vrrp": { "ReceiveBuffers": { "VrrpSocketPolicy": "Advert", "VrrpSocketMultiplier": 7 }, "Instances": { "VI_1": { {{Instance}} } } } }""");
+        Assert.Empty(rxErrors);
+        Assert.Equal((VrrpReceiveBufferPolicy.Advert, 7), (rx!.ReceiveBuffers.VrrpSocketPolicy, rx.ReceiveBuffers.VrrpSocketMultiplier));
+
+        b.VrrpSocketMultiplier = 0;
+        b.NetlinkMonitor = -1;
+        var failures = new VrrpOptionsValidator().Validate(null, options).Failures ?? [];
+        Assert.Contains(failures, static f => f.Contains("NetlinkMonitor (vrrp_netlink_monitor_rcv_bufs) must be between 0 and", StringComparison.Ordinal));
+        Assert.Contains(failures, static f => f.Contains("VrrpSocketMultiplier (vrrp_rx_bufs_multiplier) must be between 1 and", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -154,6 +154,12 @@ public sealed class KeepalivedConfigRegistrationTests : IDisposable
                 fifo_write_vrrp_states_on_reload
                 vmac_prefix vm
                 vmac_addr_prefix va
+                log_unknown_vrids
+                disable_local_igmp
+                nftables fw
+                nftables_counters
+                vrrp_netlink_cmd_rcv_bufs 300000
+                vrrp_rx_bufs_policy MTU
                 startup_script /bin/true
                 shutdown_script "/bin/echo bye" root
                 shutdown_script_timeout 3

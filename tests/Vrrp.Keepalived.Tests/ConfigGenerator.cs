@@ -40,8 +40,37 @@ internal sealed class ConfigGenerator(int seed)
                 RealtimeTimeLimitMicroseconds = Chance(0.3) ? _random.Next(2, 100_000) : VrrpProcessOptions.DefaultRealtimeTimeLimitMicroseconds,
                 LockMemory = Chance(0.3),
                 Name = Chance(0.3) ? "kv" + _random.Next(0, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+                MinAutoPriorityDelayMicroseconds = Chance(0.2) ? _random.Next(1, 10_000_001) : VrrpProcessOptions.DefaultMinAutoPriorityDelayMicroseconds,
             },
+
+            // Issue 12's kernel settings of global_defs (KeepalivedOracleTests.Firewall compares their dump lines).
+            Firewall = new VrrpFirewallOptions
+            {
+                TableName = Chance(0.3) ? (Chance(0.5) ? "keepalived" : "t_" + Word(6)) : null,
+                ChainPriority = Chance(0.3) ? _random.Next(-300, 300) : VrrpFirewallOptions.DefaultChainPriority,
+                MatchInterfaceIndex = Chance(0.2),
+                Counters = Chance(0.2),
+            },
+            ReceiveBuffers = new VrrpReceiveBufferOptions
+            {
+                NetlinkCommand = Chance(0.2) ? _random.Next(1, 1 << 22) : 0,
+                NetlinkCommandForce = Chance(0.2),
+                NetlinkMonitor = Chance(0.2) ? _random.Next(1, 1 << 22) : 0,
+                NetlinkMonitorForce = Chance(0.2),
+                ProcessMonitor = Chance(0.2) ? _random.Next(1, 1 << 22) : 0,
+                ProcessMonitorForce = Chance(0.2),
+                VrrpSocketPolicy = (VrrpReceiveBufferPolicy)_random.Next(0, 4),
+                VrrpSocketSize = _random.Next(0, 1 << 20),
+                VrrpSocketMultiplier = Chance(0.3) ? _random.Next(1, 10) : VrrpReceiveBufferOptions.DefaultVrrpSocketMultiplier,
+            },
+            LogUnknownVirtualRouterIds = Chance(0.3),
+            DisableLocalIgmp = Chance(0.2),
         };
+        if (options.ReceiveBuffers.VrrpSocketPolicy != VrrpReceiveBufferPolicy.Size)
+        {
+            options.ReceiveBuffers.VrrpSocketSize = 0; // kept only with a size
+        }
+
         if (Chance(0.3))
         {
             options.ScriptUser = Word(8);

@@ -249,6 +249,57 @@ public sealed partial class AcceptModeFilterLabTests
         Assert.Contains("192.0.2.3", r1.Exec("nft", "list", "set", "inet", "vrrp", "vips4"));
     }
 
+    [Fact]
+    public void Keepalived_s_settings_name_the_table_set_its_priority_match_link_local_by_index_and_drop_counters()
+    {
+        // nftables keepalived, nftables_priority -5, no nftables_counters; a link-local address matched by interface
+        // index (ip6 daddr . iif), as keepalived's table matches it: nft's own translation of the listing is the oracle.
+        var (lab, r1, _) = RouterAndClient();
+        using var __ = lab;
+        int index = int.Parse(r1.Exec("cat", "/sys/class/net/eth0/ifindex").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        string expected;
+        List<string> ours;
+        using (var filter = AcceptModeFilter.Open(r1.Namespace, "keepalived", -5, counters: false, linkLocalIndex: true))
+        {
+            filter.Add(IPAddressValue.Parse("192.0.2.100"));
+            filter.Add(IPAddressValue.Parse("2001:db8:50::100"));
+            filter.Add(IPAddressValue.Parse("fe80::100"), "eth0", index);
+            filter.Add(IPAddressValue.Parse("fe80::101"), "eth0");
+            using (var byName = AcceptModeFilter.Open(r1.Namespace, "other"))
+            {
+                Assert.Throws<ArgumentException>(() => byName.Add(IPAddressValue.Parse("fe80::102"), "eth0", index)); // a filter without the index set
+            }
+
+            string listing = r1.Exec("nft", "list", "table", "inet", "keepalived");
+            TestContext.Current.TestOutputHelper?.WriteLine(listing);
+            Assert.DoesNotContain("counter", listing, StringComparison.Ordinal);
+            Assert.Contains("type filter hook input priority filter - 5; policy accept;", listing, StringComparison.Ordinal);
+
+            string Chain(string name) =>
+                $"\tchain {name} {{\n\t\ttype filter hook {name} priority filter - 5; policy accept;\n"
+                + string.Concat(AcceptModeFilter.RulesFor(counters: false, linkLocalIndex: true).Where(r => r.Chain == name).Select(r => $"\t\t{r.Text}\n"))
+                + "\t}\n";
+            expected = "table inet keepalived {\n"
+                + "\tset vips4 {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.100 }\n\t}\n\n"
+                + "\tset vips6 {\n\t\ttype ipv6_addr\n\t\telements = { 2001:db8:50::100 }\n\t}\n\n"
+                + "\tset vips6_link_local {\n\t\ttype ipv6_addr . ifname\n\t\telements = { fe80::101 . \"eth0\" }\n\t}\n\n"
+                + "\tset vips6_link_local_index {\n\t\ttype ipv6_addr . iface_index\n\t\telements = { fe80::100 . \"eth0\" }\n\t}\n\n"
+                + Chain("input") + "\n" + Chain("output") + "}\n";
+            Assert.Equal(expected, listing);
+
+            ours = Expressions(r1.Exec("nft", "--debug=netlink", "list", "table", "inet", "keepalived"));
+        }
+
+        Assert.DoesNotContain("keepalived", r1.Exec("nft", "list", "tables"));
+
+        // nft's own translation of the text, in the same namespace (where "eth0" has that index), once ours is gone.
+        string file = Path.Combine(lab.Directory, "keepalived.nft");
+        File.WriteAllText(file, expected);
+        r1.Exec("nft", "-f", file);
+        Assert.Equal(Expressions(r1.Exec("nft", "--debug=netlink", "list", "table", "inet", "keepalived")), ours);
+        r1.Exec("nft", "delete", "table", "inet", "keepalived");
+    }
+
     /// <summary><c>nft list table inet vrrp</c> as the filter's rules say it should read, counters at zero removed.</summary>
     private static string ExpectedListing(string v4, string v6, string linkLocal)
     {

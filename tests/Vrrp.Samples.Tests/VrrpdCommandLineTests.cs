@@ -124,6 +124,10 @@ public class VrrpdCommandLineTests
             StaticRules = ["from 10.82.0.0/24 priority 900 table 100"],
             StaticTrackGroups = [new() { Name = "TG", Instances = ["VI_1"] }],
             Process = new() { Priority = -5, CpuAffinity = [0] },
+            Firewall = new() { TableName = "keepalived" },
+            ReceiveBuffers = new() { NetlinkCommand = 300000 },
+            LogUnknownVirtualRouterIds = true,
+            DisableLocalIgmp = true,
             StartupScript = new() { Command = "/bin/true" },
             ShutdownScript = new() { Command = "/bin/false" },
         };

@@ -137,6 +137,15 @@ public sealed record VirtualRouterConfiguration
     public byte UnicastHopLimit { get; init; } = 255;
 
     /// <summary>
+    /// What this router adds to its channel's receive buffer, in bytes (keepalived's <c>vrrp_rx_bufs_policy</c> size or
+    /// ADVERT); the routers of a channel add up (<see cref="VrrpChannelOptions.ReceiveBufferSize"/>). 0 adds nothing.
+    /// </summary>
+    public int ReceiveBufferSize { get; init; }
+
+    /// <summary>How many interface MTUs this router adds to its channel's receive buffer (<c>vrrp_rx_bufs_policy MTU</c>).</summary>
+    public int ReceiveBufferMtus { get; init; }
+
+    /// <summary>
     /// The TTL / hop limit range that each listed unicast peer's adverts must arrive with (keepalived's
     /// <c>unicast_peer { ADDR min_ttl N max_ttl M }</c>); an advert outside it is dropped as
     /// <see cref="DropReason.TtlOutOfRange"/>. Every key must be one of <see cref="UnicastPeers"/>. As in keepalived,
@@ -363,6 +372,11 @@ public sealed record VirtualRouterConfiguration
         if (Priority == 0)
         {
             throw new ArgumentException($"{who}: the priority must be 1..255 (0 is reserved for a master that is leaving).", nameof(Priority));
+        }
+
+        if (ReceiveBufferSize < 0 || ReceiveBufferMtus < 0)
+        {
+            throw new ArgumentException($"{who}: the receive buffer's share must not be negative.", nameof(ReceiveBufferSize));
         }
 
         if (Version is not (VrrpVersion.V2 or VrrpVersion.V3))

@@ -263,7 +263,7 @@ public sealed partial class VirtualRouterSet
         if (router is null)
         {
             state.CountDrop(DropReason.UnknownVirtualRouterId);
-            return new DatagramResult(null, DropReason.UnknownVirtualRouterId, advertisement.Source, advertisement.Interval);
+            return new DatagramResult(null, DropReason.UnknownVirtualRouterId, advertisement.Source, advertisement.Interval) { VirtualRouterId = advertisement.VirtualRouterId };
         }
 
         reason = router.HandleAdvertisement(in advertisement, now);
@@ -522,7 +522,17 @@ public sealed partial class VirtualRouterSet
 
                 if (!unicast && !o.JoinMulticastGroup)
                 {
-                    _channels[i].Options = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };
+                    _channels[i].Options = o = o with { JoinMulticastGroup = true, MulticastGroup = configuration.MulticastGroup };
+                }
+
+                if (configuration.ReceiveBufferSize != 0 || configuration.ReceiveBufferMtus != 0)
+                {
+                    // keepalived adds each instance's share to its socket's receive buffer.
+                    _channels[i].Options = o with
+                    {
+                        ReceiveBufferSize = SaturatingAdd(o.ReceiveBufferSize, configuration.ReceiveBufferSize),
+                        ReceiveBufferMtus = SaturatingAdd(o.ReceiveBufferMtus, configuration.ReceiveBufferMtus),
+                    };
                 }
 
                 return i;
@@ -540,9 +550,13 @@ public sealed partial class VirtualRouterSet
             MulticastGroup = unicast ? null : configuration.MulticastGroup,
             UnicastHopLimit = unicast ? configuration.UnicastHopLimit : (byte)255,
             IPAuthenticationHeader = authenticationHeader,
+            ReceiveBufferSize = configuration.ReceiveBufferSize,
+            ReceiveBufferMtus = configuration.ReceiveBufferMtus,
         }));
         return _channels.Count - 1;
     }
+
+    private static int SaturatingAdd(int a, int b) => (int)Math.Clamp((long)a + b, 0, int.MaxValue);
 
     private void Enqueue(in VirtualRouterAction action)
     {
@@ -600,6 +614,9 @@ public readonly struct DatagramResult(VirtualRouter? router, DropReason reason, 
 
     /// <summary>The TTL / hop limit it arrived with when it was parsed and handed to a router, else -1.</summary>
     public int HopLimit { get; init; } = -1;
+
+    /// <summary>The VRID of an advert that no router of the channel has (<see cref="DropReason.UnknownVirtualRouterId"/>); 0 otherwise.</summary>
+    public byte VirtualRouterId { get; init; }
     /// <summary>The version the advert carried when it was parsed and handed to its router (default otherwise).</summary>
     internal VrrpVersion PeerVersion { get; init; }
 

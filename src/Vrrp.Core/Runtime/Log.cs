@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Warning, "({Instance}) dropped a packet from {Source}: {Reason}")]
     public static partial void Dropped(ILogger logger, string instance, IPAddressValue source, DropReason reason);
 
+    [LoggerMessage(63, LogLevel.Information, "Unknown VRID({Vrid}) received on interface({Interface}). ignoring...")]
+    public static partial void UnknownVirtualRouterId(ILogger logger, byte vrid, string @interface);
+
     [LoggerMessage(14, LogLevel.Debug, "Dropped a packet from {Source} on {Interface}: {Reason}")]
     public static partial void DroppedUnattributed(ILogger logger, IPAddressValue source, string @interface, DropReason reason);
 

@@ -194,6 +194,12 @@ public partial class VrrpDriver : IAsyncDisposable
     {
         if (result.Router is not { } router)
         {
+            if (result.Reason == DropReason.UnknownVirtualRouterId && LogUnknownVirtualRouterIds)
+            {
+                // keepalived's log_unknown_vrids: every one, in its words.
+                Log.UnknownVirtualRouterId(Logger, result.VirtualRouterId, _set.GetChannel(channel).InterfaceName);
+            }
+
             if (result.Reason != DropReason.UnknownVirtualRouterId && now - _lastUnattributedLog >= LogInterval)
             {
                 _lastUnattributedLog = now;

@@ -77,6 +77,12 @@ public abstract partial class VrrpDriver : IAsyncDisposable
     protected ILogger Logger { get; }
 
     /// <summary>
+    /// Log each advert received for a VRID that no router of its channel has, at Information, in keepalived's words
+    /// (keepalived <c>log_unknown_vrids</c>); they are counted either way. Default false.
+    /// </summary>
+    public bool LogUnknownVirtualRouterIds { get; set; }
+
+    /// <summary>
     /// Whether address work starts on the thread that produced it (until its first asynchronous wait) instead of the
     /// thread pool. True by default: in-memory platforms then act at once, which keeps simulations deterministic. A
     /// driver whose loop thread must never wait for the kernel returns false.

@@ -87,6 +87,31 @@ internal static class OptionFields
         Section<VrrpOptions, VrrpDaemonScriptOptions>("StartupScript", "startup_script", o => o.StartupScript ??= new(), () => StartupScript!),
         Section<VrrpOptions, VrrpDaemonScriptOptions>("ShutdownScript", "shutdown_script", o => o.ShutdownScript ??= new(), () => ShutdownScript!),
         Section<VrrpOptions, VrrpProcessOptions>("Process", "vrrp_priority / vrrp_rt_priority / vrrp_rlimit_rttime / vrrp_cpu_affinity / vrrp_no_swap / umask / reload_check_config / reload_file / reload_time_file / data_use_instance / config_save_dir", o => o.Process, () => Process!),
+        Section<VrrpOptions, VrrpFirewallOptions>("Firewall", "nftables", o => o.Firewall, () => Firewall!),
+        Bool<VrrpOptions>("LogUnknownVirtualRouterIds", "log_unknown_vrids", (o, v) => o.LogUnknownVirtualRouterIds = v),
+        Bool<VrrpOptions>("DisableLocalIgmp", "disable_local_igmp", (o, v) => o.DisableLocalIgmp = v),
+        Section<VrrpOptions, VrrpReceiveBufferOptions>("ReceiveBuffers", "vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs / process_monitor_rcv_bufs", o => o.ReceiveBuffers, () => ReceiveBuffers!),
+    ];
+
+    public static readonly OptionField<VrrpReceiveBufferOptions>[] ReceiveBuffers =
+    [
+        Int<VrrpReceiveBufferOptions>("NetlinkCommand", "vrrp_netlink_cmd_rcv_bufs", o => o.NetlinkCommand, (o, v) => o.NetlinkCommand = v, 0, int.MaxValue),
+        Bool<VrrpReceiveBufferOptions>("NetlinkCommandForce", "vrrp_netlink_cmd_rcv_bufs_force", (o, v) => o.NetlinkCommandForce = v),
+        Int<VrrpReceiveBufferOptions>("NetlinkMonitor", "vrrp_netlink_monitor_rcv_bufs", o => o.NetlinkMonitor, (o, v) => o.NetlinkMonitor = v, 0, int.MaxValue),
+        Bool<VrrpReceiveBufferOptions>("NetlinkMonitorForce", "vrrp_netlink_monitor_rcv_bufs_force", (o, v) => o.NetlinkMonitorForce = v),
+        Int<VrrpReceiveBufferOptions>("ProcessMonitor", "process_monitor_rcv_bufs", o => o.ProcessMonitor, (o, v) => o.ProcessMonitor = v, 0, int.MaxValue),
+        Bool<VrrpReceiveBufferOptions>("ProcessMonitorForce", "process_monitor_rcv_bufs_force", (o, v) => o.ProcessMonitorForce = v),
+        Enum<VrrpReceiveBufferOptions, VrrpReceiveBufferPolicy>("VrrpSocketPolicy", "vrrp_rx_bufs_policy", (o, v) => o.VrrpSocketPolicy = v, "Default, Mtu, Advert or Size"),
+        Int<VrrpReceiveBufferOptions>("VrrpSocketSize", "vrrp_rx_bufs_policy", o => o.VrrpSocketSize, (o, v) => o.VrrpSocketSize = v, 0, int.MaxValue),
+        Int<VrrpReceiveBufferOptions>("VrrpSocketMultiplier", "vrrp_rx_bufs_multiplier", o => o.VrrpSocketMultiplier, (o, v) => o.VrrpSocketMultiplier = v, 1, int.MaxValue),
+    ];
+
+    public static readonly OptionField<VrrpFirewallOptions>[] Firewall =
+    [
+        Text<VrrpFirewallOptions>("TableName", "nftables", (o, v) => o.TableName = v),
+        Int<VrrpFirewallOptions>("ChainPriority", "nftables_priority", o => o.ChainPriority, (o, v) => o.ChainPriority = v, int.MinValue, int.MaxValue),
+        Bool<VrrpFirewallOptions>("MatchInterfaceIndex", "nftables_ifindex", (o, v) => o.MatchInterfaceIndex = v),
+        Bool<VrrpFirewallOptions>("Counters", "nftables_counters", (o, v) => o.Counters = v),
     ];
 
     public static readonly OptionField<VrrpProcessOptions>[] Process =
@@ -97,6 +122,8 @@ internal static class OptionFields
         Ints<VrrpProcessOptions>("CpuAffinity", "vrrp_cpu_affinity", o => o.CpuAffinity),
         Bool<VrrpProcessOptions>("LockMemory", "vrrp_no_swap", (o, v) => o.LockMemory = v),
         Text<VrrpProcessOptions>("Name", "vrrp_process_name", (o, v) => o.Name = v),
+        Int<VrrpProcessOptions>("MaxAutoPriority", "max_auto_priority", o => o.MaxAutoPriority, (o, v) => o.MaxAutoPriority = v, -1, 99),
+        Int<VrrpProcessOptions>("MinAutoPriorityDelayMicroseconds", "min_auto_priority_delay", o => o.MinAutoPriorityDelayMicroseconds, (o, v) => o.MinAutoPriorityDelayMicroseconds = v, 1, 10_000_000),
         Text<VrrpProcessOptions>("ParentName", "process_name", (o, v) => o.ParentName = v),
         NullableInt<VrrpProcessOptions>("Umask", "umask", (o, v) => o.Umask = v, 0, 511, o => o.Umask),
         Text<VrrpProcessOptions>("ReloadCheckLog", "reload_check_config", (o, v) => o.ReloadCheckLog = v),

@@ -236,6 +236,75 @@ internal static class KeywordTable
         }, static (w, o, _) => W.WriteOptionalPath(w, "data_use_instance", o.Process.DataUseInstance ? "" : null, ""));
         k.Custom("umask", BlockUse.No, static (b, s, d) => b.ReadUmask(s, d.Options.Process), static (w, o, _) => W.WriteUmask(w, o.Process.Umask));
 
+        // The Accept_Mode filter's nftables table (global_parser.c; applied by the Linux platform, which filters whenever
+        // accept is off, with or without these).
+        k.Custom("nftables", BlockUse.No, static (b, s, d) => b.ReadNftables(s, d.Options.Firewall), W.WriteFirewall);
+        k.Custom("vrrp_iptables", BlockUse.No, static (b, s, d) => b.ReadIptables(s, d.Options.Firewall)); // written as nftables keepalived
+        k.Custom("nftables_priority", BlockUse.No, static (b, s, d) =>
+        {
+            if (b.TryParseInt(s, 0, int.MinValue, int.MaxValue, "a chain priority (an integer)", out int priority))
+            {
+                d.Options.Firewall.ChainPriority = priority;
+            }
+        });
+        k.Flag("nftables_ifindex", static o => o.Firewall.MatchInterfaceIndex, static (o, v) => o.Firewall.MatchInterfaceIndex = v).NotWritten(); // written by WriteFirewall
+        k.Flag("nftables_counters", static o => o.Firewall.Counters, static (o, v) => o.Firewall.Counters = v).NotWritten();
+
+        // The receive buffers of the netlink sockets (global_parser.c; applied by the Linux platform and the process tracker).
+        k.Custom("vrrp_netlink_cmd_rcv_bufs", BlockUse.No, static (b, s, d) => b.ReadReceiveBuffer(s, v => d.Options.ReceiveBuffers.NetlinkCommand = v),
+            static (w, o, _) => W.WriteReceiveBuffer(w, "vrrp_netlink_cmd_rcv_bufs", o.ReceiveBuffers.NetlinkCommand, o.ReceiveBuffers.NetlinkCommandForce));
+        k.Custom("vrrp_netlink_cmd_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.NetlinkCommandForce = v));
+        k.Custom("vrrp_netlink_monitor_rcv_bufs", BlockUse.No, static (b, s, d) => b.ReadReceiveBuffer(s, v => d.Options.ReceiveBuffers.NetlinkMonitor = v),
+            static (w, o, _) => W.WriteReceiveBuffer(w, "vrrp_netlink_monitor_rcv_bufs", o.ReceiveBuffers.NetlinkMonitor, o.ReceiveBuffers.NetlinkMonitorForce));
+        k.Custom("vrrp_netlink_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.NetlinkMonitorForce = v));
+        k.Custom("process_monitor_rcv_bufs", BlockUse.No, static (b, s, d) => b.ReadReceiveBuffer(s, v => d.Options.ReceiveBuffers.ProcessMonitor = v),
+            static (w, o, _) => W.WriteReceiveBuffer(w, "process_monitor_rcv_bufs", o.ReceiveBuffers.ProcessMonitor, o.ReceiveBuffers.ProcessMonitorForce));
+        k.Custom("process_monitor_rcv_bufs_force", BlockUse.No, static (b, s, d) => b.ReadForce(s, v => d.Options.ReceiveBuffers.ProcessMonitorForce = v));
+
+        k.Flag("disable_local_igmp", static o => o.DisableLocalIgmp, static (o, v) => o.DisableLocalIgmp = v); // applied by the Linux platform
+        k.Flag("log_unknown_vrids", static o => o.LogUnknownVirtualRouterIds, static (o, v) => o.LogUnknownVirtualRouterIds = v);
+        k.Custom("vrrp_log_unknown_vrids", BlockUse.No, static (b, s, d) =>
+        {
+            // Not a keyword of keepalived 2.2.7 (its handler is named so, the keyword is log_unknown_vrids): read as that.
+            b.Warning(s, "vrrp_log_unknown_vrids is read as log_unknown_vrids, the keyword keepalived 2.2.7 knows (it would reject this one)");
+            b.NoArguments(s);
+            d.Options.LogUnknownVirtualRouterIds = true;
+        });
+
+        // The VRRP receive socket's buffer (global_parser.c, vrrp_scheduler.c; applied by the Linux platform).
+        k.Custom("vrrp_rx_bufs_policy", BlockUse.No, static (b, s, d) => b.ReadReceiveBufferPolicy(s, d.Options.ReceiveBuffers), W.WriteReceiveBufferPolicy);
+        k.Custom("vrrp_rx_bufs_multiplier", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count != 1)
+            {
+                b.Error(s, "Invalid vrrp_rx_bufs_multiplier (one number, 1 or more)");
+            }
+            else if (b.TryParseInt(s, 0, 1, int.MaxValue, "a multiplier, 1 or more", out int multiplier))
+            {
+                d.Options.ReceiveBuffers.VrrpSocketMultiplier = multiplier;
+            }
+        });
+
+        // The VRRP loop's automatic real-time priority (global_parser.c; lib/scheduler.c raises it, the Linux driver's loop here).
+        k.Custom("max_auto_priority", BlockUse.No, static (b, s, d) =>
+        {
+            if (s.Arguments.Count == 0)
+            {
+                d.Options.Process.MaxAutoPriority = 99; // sched_get_priority_max(SCHED_RR)
+            }
+            else if (b.TryParseInt(s, 0, -1, 99, "a priority, 0 to 99 (or -1 to disable)", out int priority))
+            {
+                d.Options.Process.MaxAutoPriority = priority;
+            }
+        }, static (w, o, _) => W.WriteAutoPriority(w, o.Process));
+        k.Custom("min_auto_priority_delay", BlockUse.No, static (b, s, d) =>
+        {
+            if (b.TryParseInt(s, 0, 1, 10_000_000, "a delay in microseconds, 1 to 10000000", out int delay))
+            {
+                d.Options.Process.MinAutoPriorityDelayMicroseconds = delay;
+            }
+        });
+
         // The defaults that instance and script keywords take from global_defs (vrrp_garp_master_delay...), read with
         // the syntax of the keyword they are the default of.
         AddGlobalDefaults(k, Instance);

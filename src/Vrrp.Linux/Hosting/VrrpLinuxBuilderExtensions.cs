@@ -42,7 +42,9 @@ public static class VrrpLinuxBuilderExtensions
         // The container owns the data plane (it is IDisposable; VrrpPlatform is not), so it is closed with the host.
         builder.Services.RemoveAll<LinuxPlatformLifetime>();
         builder.Services.AddSingleton(sp => new LinuxPlatformLifetime(
-            networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace));
+            networkNamespace ?? sp.GetService<IOptions<VrrpOptions>>()?.Value.NetworkNamespace,
+            SettingsOf(sp.GetService<IOptions<VrrpOptions>>()?.Value),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Vrrp.Linux")));
 
         // keepalived's static_ipaddress, static_routes and static_rules: installed at start, removed at stop, following
         // reloads (the host's own, and IVrrpReloader's, wrapped once).
@@ -156,6 +158,33 @@ public static class VrrpLinuxBuilderExtensions
         }
 
         return LinuxInstanceOptionsOf(instance) with { VirtualMacPrefix = all.VirtualMacPrefix, VirtualMacAddressPrefix = all.VirtualMacAddressPrefix };
+    }
+
+    /// <summary>The namespace-wide settings of the platform that the options give (the Accept_Mode filter's table).</summary>
+    internal static LinuxPlatformSettings SettingsOf(VrrpOptions? options)
+    {
+        if (options is null)
+        {
+            return LinuxPlatformSettings.Default;
+        }
+
+        var firewall = options.Firewall;
+        return new LinuxPlatformSettings
+        {
+            FirewallTable = firewall.TableName ?? VrrpFirewallOptions.DefaultTableName,
+            FirewallChainPriority = firewall.ChainPriority,
+            FirewallCounters = firewall.Counters,
+            FirewallInterfaceIndex = firewall.MatchInterfaceIndex,
+            NetlinkCommandReceiveBuffer = options.ReceiveBuffers.NetlinkCommand,
+            NetlinkCommandReceiveBufferForce = options.ReceiveBuffers.NetlinkCommandForce,
+            NetlinkMonitorReceiveBuffer = options.ReceiveBuffers.NetlinkMonitor,
+            NetlinkMonitorReceiveBufferForce = options.ReceiveBuffers.NetlinkMonitorForce,
+
+            // The loop thread's own scheduling (keepalived applies it in its VRRP process's scheduler loop).
+            MaxAutoPriority = Math.Max(options.Process.MaxAutoPriority, 0),
+            MinAutoPriorityDelay = TimeSpan.FromMicroseconds(options.Process.MinAutoPriorityDelayMicroseconds),
+            DisableLocalIgmp = options.DisableLocalIgmp,
+        };
     }
 
     /// <summary>What an instance's options ask of the Linux platform: its virtual MAC, virtual routes and rules.</summary>
@@ -301,9 +330,25 @@ public static class VrrpLinuxBuilderExtensions
 /// <summary>Owns the <see cref="LinuxVrrpPlatform"/> registered by <c>UseLinux</c>: opened on first use, disposed with the container.</summary>
 internal sealed class LinuxPlatformLifetime : IDisposable
 {
-    public LinuxPlatformLifetime(string? networkNamespace)
+    public LinuxPlatformLifetime(string? networkNamespace, LinuxPlatformSettings settings, ILogger? logger = null)
     {
-        Linux = LinuxVrrpPlatform.Create(networkNamespace);
+        Linux = LinuxVrrpPlatform.Create(networkNamespace, settings);
+        if (settings.DisableLocalIgmp)
+        {
+            // keepalived's disable_local_igmp: logged and skipped when it cannot be set, as keepalived does.
+            try
+            {
+                if (Linux.DisableLocalIgmpReports())
+                {
+                    logger?.LogInformation("net.ipv4.igmp_link_local_mcast_reports set to 0 (disable_local_igmp); restored at stop");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger?.LogWarning("Unable to set net.ipv4.igmp_link_local_mcast_reports (disable_local_igmp): {Error}", ex.Message);
+            }
+        }
+
         Platform = new VrrpPlatform("Linux", Linux.Transport, Linux.Addresses, Linux.Announcer, Linux.LinkMonitor);
     }
 

@@ -54,6 +54,16 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
     private unsafe byte* _ready;   // the loop thread's epoll events, while it handles them
     private int _readyCount;
 
+    /// <summary>
+    /// keepalived's <c>max_auto_priority</c>: when the loop wakes up later than <see cref="MinAutoPriorityDelay"/> after
+    /// its timer was due (a heavily loaded or stalled system), its thread is raised to SCHED_RR (with
+    /// SCHED_RESET_ON_FORK) at priority 1, or one more when it is real-time already, up to this. 0 (the default) never.
+    /// </summary>
+    internal int MaxAutoPriority { get; init; }
+
+    /// <summary>How late a wake-up must be to raise the priority (keepalived's <c>min_auto_priority_delay</c>, default 1 s), in nanoseconds.</summary>
+    internal long MinAutoPriorityDelay { get; init; } = 1_000_000_000;
+
     /// <summary>Creates a driver for one network namespace.</summary>
     /// <param name="networkNamespace">The namespace the channels are opened in (unless a channel names its own), or null for the process's.</param>
     /// <param name="addresses">Adds and removes the virtual addresses.</param>
@@ -94,6 +104,16 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
         }
 
         var pair = await RawVrrpSocketPair.OpenAsync(options, options.NetworkNamespace ?? _networkNamespace, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            pair.AddReceiveBuffer(options.ReceiveBufferSize, options.ReceiveBufferMtus); // vrrp_rx_bufs_policy
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            pair.Dispose();
+            throw;
+        }
+
         var channels = _channels;
         var grown = new Channel?[Math.Max(channels.Length, channel + 1)];
         channels.CopyTo(grown, 0);
@@ -296,6 +316,11 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
                     throw new IOException($"epoll_wait failed (errno {errno}).");
                 }
 
+                if (MaxAutoPriority > 0)
+                {
+                    CheckLate();
+                }
+
                 // Everything that is ready, under one acquisition of the driver's lock; adverts go out once, at the end.
                 Wakeups++;
                 _ready = events;
@@ -321,6 +346,48 @@ internal sealed class LinuxVrrpDriver : VrrpDriver
             _exited.TrySetResult();
         }
     }
+
+    /// <summary>
+    /// On the loop thread, as keepalived's scheduler does after each epoll_wait: a timer that expired more than
+    /// <see cref="MinAutoPriorityDelay"/> ago means this thread does not run soon enough; it is logged in keepalived's
+    /// words and the thread's real-time priority raised by one (from SCHED_OTHER to SCHED_RR 1), up to
+    /// <see cref="MaxAutoPriority"/>.
+    /// </summary>
+    private void CheckLate()
+    {
+        long deadline = Volatile.Read(ref _kernelDeadline);
+        if (deadline == long.MaxValue)
+        {
+            return;
+        }
+
+        long late = Now - deadline;
+        if (late <= MinAutoPriorityDelay)
+        {
+            return;
+        }
+
+        Log.TimerLate(Logger, $"{late / 1_000_000_000}.{late / 1000 % 1_000_000:D6}");
+        int policy = Libc.SchedGetScheduler(0) & ~Libc.SCHED_RESET_ON_FORK;
+        int current = policy is Libc.SCHED_RR or Libc.SCHED_FIFO && Libc.SchedGetParam(0, out int priority) == 0 ? priority : 0;
+        if (current >= MaxAutoPriority)
+        {
+            return;
+        }
+
+        int next = current + 1; // SCHED_RR's lowest priority is 1
+        if (Libc.SchedSetScheduler(0, Libc.SCHED_RR | Libc.SCHED_RESET_ON_FORK, next) != 0)
+        {
+            Log.AutoPriorityFailed(Logger, next, Marshal.GetLastPInvokeError());
+            return;
+        }
+
+        AutoPriorityRaises++;
+        Log.AutoPriority(Logger, next);
+    }
+
+    /// <summary>How many times the loop raised its priority (max_auto_priority).</summary>
+    internal int AutoPriorityRaises { get; private set; }
 
     // On the loop thread, inside ProcessBatch: the events epoll_wait returned.
     private unsafe void HandleReady()

@@ -31,4 +31,7 @@ internal sealed record LinkInfo(int Index, string Name, uint Flags, byte[] Hardw
     internal int IpvlanFlags { get; init; } = -1;
 
     internal bool IsUp => (Flags & Nl.IFF_UP) != 0 && (Flags & Nl.IFF_RUNNING) != 0;
+
+    /// <summary>IFLA_MTU, or 0 when the message had none.</summary>
+    internal int Mtu { get; init; }
 }

@@ -14,11 +14,19 @@ internal sealed class NetlinkLinkMonitor : ILinkMonitor
 {
     private readonly RouteNetlink _netlink;
     private readonly string? _networkNamespace;
+    private readonly int _receiveBuffer;
+    private readonly bool _forceReceiveBuffer;
 
-    internal NetlinkLinkMonitor(RouteNetlink netlink, string? networkNamespace)
+    /// <param name="netlink">The command socket, for the link table.</param>
+    /// <param name="networkNamespace">The namespace of the subscriptions.</param>
+    /// <param name="receiveBuffer">The subscriptions' receive buffer (keepalived <c>vrrp_netlink_monitor_rcv_bufs</c>); 0 for 1 MiB.</param>
+    /// <param name="forceReceiveBuffer">Set it with SO_RCVBUFFORCE (<c>vrrp_netlink_monitor_rcv_bufs_force</c>).</param>
+    internal NetlinkLinkMonitor(RouteNetlink netlink, string? networkNamespace, int receiveBuffer = 0, bool forceReceiveBuffer = false)
     {
         _netlink = netlink;
         _networkNamespace = networkNamespace;
+        _receiveBuffer = receiveBuffer;
+        _forceReceiveBuffer = forceReceiveBuffer;
     }
 
     public bool IsUp(string interfaceName)
@@ -37,6 +45,10 @@ internal sealed class NetlinkLinkMonitor : ILinkMonitor
     public async IAsyncEnumerable<LinkEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = NetlinkSocket.Open(_networkNamespace, Nl.RTNLGRP_LINK, Nl.RTNLGRP_IPV4_IFADDR, Nl.RTNLGRP_IPV6_IFADDR);
+        if (_receiveBuffer > 0)
+        {
+            subscription.SetReceiveBuffer(_receiveBuffer, _forceReceiveBuffer);
+        }
         var links = new Dictionary<int, (string Name, bool Up)>();
         foreach (var link in _netlink.GetLinks())
         {

@@ -108,6 +108,24 @@ internal sealed class NetlinkSocket : INetlinkTransport
         }
     }
 
+    /// <summary>
+    /// Sets the receive buffer (keepalived's <c>vrrp_netlink_*_rcv_bufs</c>): SO_RCVBUFFORCE when <paramref name="force"/>
+    /// (CAP_NET_ADMIN, beyond net.core.rmem_max), else SO_RCVBUF (capped there). The kernel doubles it.
+    /// </summary>
+    /// <exception cref="NetlinkException">The kernel refused it.</exception>
+    internal void SetReceiveBuffer(int bytes, bool force)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
+        try
+        {
+            _socket.SetRawSocketOption(Sockets.SocketOptions.SOL_SOCKET, force ? Sockets.SocketOptions.SO_RCVBUFFORCE : Sockets.SocketOptions.SO_RCVBUF, BitConverter.GetBytes(bytes));
+        }
+        catch (SocketException ex)
+        {
+            throw new NetlinkException(force ? "set SO_RCVBUFFORCE on a netlink socket" : "set SO_RCVBUF on a netlink socket", ex.NativeErrorCode, null);
+        }
+    }
+
     /// <summary>Builds a request in the socket's request buffer; call under <see cref="Execute"/> or <see cref="Dump"/>.</summary>
     internal delegate void RequestBuilder(ref NetlinkMessageWriter writer);
 

@@ -395,6 +395,7 @@ internal sealed partial class RouteNetlink : IDisposable
         int parent = 0;
         string? kind = null;
         int ipvlanMode = -1, ipvlanFlags = -1;
+        int mtu = 0;
         var attributes = new NetlinkAttributeReader(m.Payload[Nl.IfInfoLength..]);
         while (attributes.TryRead(out ushort type, out var value))
         {
@@ -409,6 +410,10 @@ internal sealed partial class RouteNetlink : IDisposable
             else if (type == Nl.IFLA_LINK && value.Length >= 4)
             {
                 parent = BinaryPrimitives.ReadInt32LittleEndian(value);
+            }
+            else if (type == Nl.IFLA_MTU && value.Length >= 4)
+            {
+                mtu = BinaryPrimitives.ReadInt32LittleEndian(value);
             }
             else if (type == Nl.IFLA_LINKINFO)
             {
@@ -443,6 +448,7 @@ internal sealed partial class RouteNetlink : IDisposable
         {
             IpvlanMode = kind == "ipvlan" ? ipvlanMode : -1,
             IpvlanFlags = kind == "ipvlan" ? ipvlanFlags : -1,
+            Mtu = mtu,
         };
     }
 

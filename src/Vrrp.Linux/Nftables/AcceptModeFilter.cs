@@ -24,8 +24,11 @@ namespace Vrrp.Linux.Nftables;
 /// interface's own address: never from or to a virtual address.</item>
 /// </list>
 /// <para>
-/// An IPv6 link-local virtual address is matched with its interface (<c>ip6 daddr . iifname</c>), since the same
-/// link-local address may be another interface's own. Elements are idempotent: adding twice or removing what is not
+/// An IPv6 link-local virtual address is matched with its interface, since the same link-local address may be another
+/// interface's own: by name (<c>ip6 daddr . iifname</c>), or, in a filter opened with <c>linkLocalIndex</c>, by
+/// interface index (<c>ip6 daddr . iif</c>) for the elements that carry one, as keepalived's nftables table matches
+/// them unless the instance has <c>dont_track_primary</c>. The rules count what they drop only when opened with
+/// <c>counters</c> (keepalived's <c>nftables_counters</c>). Elements are idempotent: adding twice or removing what is not
 /// there are no-ops. The filter remembers its addresses, so that a table removed under it (someone's
 /// <c>nft flush ruleset</c>) is put back whole on the next <see cref="Add"/> or <see cref="EnsureInstalled"/>.
 /// </para>
@@ -42,6 +45,7 @@ internal sealed class AcceptModeFilter : IDisposable
     internal const string IPv4Set = "vips4";
     internal const string IPv6Set = "vips6";
     internal const string IPv6LinkLocalSet = "vips6_link_local";
+    internal const string IPv6LinkLocalIndexSet = "vips6_link_local_index";
     internal const string InputChain = "input";
     internal const string OutputChain = "output";
 
@@ -49,6 +53,7 @@ internal sealed class AcceptModeFilter : IDisposable
     private const uint IPv4SetId = 1;
     private const uint IPv6SetId = 2;
     private const uint IPv6LinkLocalSetId = 3;
+    private const uint IPv6LinkLocalIndexSetId = 4;
 
     /// <summary>Elements per NEWSETELEM: well within the u16 length of the nested element list.</summary>
     internal const int ElementsPerMessage = 256;
@@ -64,13 +69,15 @@ internal sealed class AcceptModeFilter : IDisposable
 
     /// <summary>Creates the filter over a client (a real socket, or a test's fake kernel). Nothing is sent yet.</summary>
     /// <exception cref="ArgumentException">The table name is not a valid nft identifier.</exception>
-    internal AcceptModeFilter(NfTablesClient client, string tableName = DefaultTableName, int chainPriority = DefaultChainPriority)
+    internal AcceptModeFilter(NfTablesClient client, string tableName = DefaultTableName, int chainPriority = DefaultChainPriority, bool counters = true, bool linkLocalIndex = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         ValidateTableName(tableName);
         _client = client;
         TableName = tableName;
         ChainPriority = chainPriority;
+        Counters = counters;
+        LinkLocalIndex = linkLocalIndex;
     }
 
     /// <summary>The table's name (family inet).</summary>
@@ -78,6 +85,12 @@ internal sealed class AcceptModeFilter : IDisposable
 
     /// <summary>The hook priority of both chains.</summary>
     internal int ChainPriority { get; }
+
+    /// <summary>Whether the drop rules count packets and bytes (keepalived <c>nftables_counters</c>).</summary>
+    internal bool Counters { get; }
+
+    /// <summary>Whether the table has the set of IPv6 link-local addresses matched with an interface index.</summary>
+    internal bool LinkLocalIndex { get; }
 
     /// <summary>Whether this filter has installed its table (and not removed it since).</summary>
     internal bool IsInstalled
@@ -106,11 +119,11 @@ internal sealed class AcceptModeFilter : IDisposable
     /// <summary>Opens a filter on a NETLINK_NETFILTER socket in a network namespace (null: the current one). Nothing is sent yet.</summary>
     /// <exception cref="PlatformNotSupportedException">The kernel has no netfilter netlink.</exception>
     /// <exception cref="ArgumentException">The table name is invalid, or the namespace does not exist.</exception>
-    internal static AcceptModeFilter Open(string? networkNamespace, string tableName = DefaultTableName, int chainPriority = DefaultChainPriority)
+    internal static AcceptModeFilter Open(string? networkNamespace, string tableName = DefaultTableName, int chainPriority = DefaultChainPriority, bool counters = true, bool linkLocalIndex = false)
     {
         ValidateTableName(tableName);
         var client = NfTablesClient.Open(networkNamespace);
-        return new AcceptModeFilter(client, tableName, chainPriority);
+        return new AcceptModeFilter(client, tableName, chainPriority, counters, linkLocalIndex);
     }
 
     /// <summary>
@@ -124,7 +137,7 @@ internal sealed class AcceptModeFilter : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
-            _client.Commit(BuildInstall(TableName, ChainPriority, _addresses));
+            _client.Commit(BuildInstall(TableName, ChainPriority, _addresses, Counters, LinkLocalIndex));
             _installed = true;
         }
     }
@@ -157,13 +170,17 @@ internal sealed class AcceptModeFilter : IDisposable
     /// </summary>
     /// <param name="address">A virtual address.</param>
     /// <param name="interfaceName">The interface that carries it: needed for an IPv6 link-local address, ignored otherwise.</param>
+    /// <param name="interfaceIndex">
+    /// The interface's index, to match an IPv6 link-local address by index rather than by name (a filter opened with
+    /// <c>linkLocalIndex</c> only); 0 matches by name. Ignored for other addresses.
+    /// </param>
     /// <returns>True when the address was not filtered before.</returns>
     /// <exception cref="ArgumentException">A link-local address without an interface, or an invalid interface name.</exception>
     /// <exception cref="PlatformNotSupportedException">The kernel has no nf_tables, or no inet family.</exception>
     /// <exception cref="NetlinkException">The kernel refused the element.</exception>
-    internal bool Add(IPAddressValue address, string? interfaceName = null)
+    internal bool Add(IPAddressValue address, string? interfaceName = null, int interfaceIndex = 0)
     {
-        var element = FilteredAddress.Create(address, interfaceName);
+        var element = CreateElement(address, interfaceName, interfaceIndex);
         lock (_lock)
         {
             ThrowIfDisposed();
@@ -203,12 +220,13 @@ internal sealed class AcceptModeFilter : IDisposable
     /// </summary>
     /// <param name="address">A virtual address.</param>
     /// <param name="interfaceName">As given to <see cref="Add"/>.</param>
+    /// <param name="interfaceIndex">As given to <see cref="Add"/>.</param>
     /// <returns>True when the address was filtered.</returns>
     /// <exception cref="ArgumentException">A link-local address without an interface, or an invalid interface name.</exception>
     /// <exception cref="NetlinkException">The kernel refused the removal.</exception>
-    internal bool Remove(IPAddressValue address, string? interfaceName = null)
+    internal bool Remove(IPAddressValue address, string? interfaceName = null, int interfaceIndex = 0)
     {
-        var element = FilteredAddress.Create(address, interfaceName);
+        var element = CreateElement(address, interfaceName, interfaceIndex);
         lock (_lock)
         {
             ThrowIfDisposed();
@@ -222,6 +240,16 @@ internal sealed class AcceptModeFilter : IDisposable
 
             return removed;
         }
+    }
+
+    private FilteredAddress CreateElement(IPAddressValue address, string? interfaceName, int interfaceIndex)
+    {
+        if (interfaceIndex != 0 && !LinkLocalIndex)
+        {
+            throw new ArgumentException("This filter matches link-local addresses by interface name: it was not opened with linkLocalIndex.", nameof(interfaceIndex));
+        }
+
+        return FilteredAddress.Create(address, interfaceName, interfaceIndex);
     }
 
     /// <summary>Deletes the table (the sets, chains and rules with it). Idempotent. The addresses are forgotten.</summary>
@@ -272,7 +300,7 @@ internal sealed class AcceptModeFilter : IDisposable
     /// The transaction that replaces the table: create it (so that the delete cannot fail), delete it with whatever a
     /// former run left in it, create it again with its sets, chains and rules, and the elements.
     /// </summary>
-    internal static NfTablesBatch BuildInstall(string table, int priority, IEnumerable<FilteredAddress> addresses)
+    internal static NfTablesBatch BuildInstall(string table, int priority, IEnumerable<FilteredAddress> addresses, bool counters = true, bool linkLocalIndex = false)
     {
         var batch = new NfTablesBatch();
         NetlinkSocket.RequestBuilder newTable = (ref NetlinkMessageWriter w) =>
@@ -287,6 +315,10 @@ internal sealed class AcceptModeFilter : IDisposable
         AddSet(batch, table, IPv4Set, IPv4SetId, Nft.TYPE_IPADDR, 4, "ipv4_addr");
         AddSet(batch, table, IPv6Set, IPv6SetId, Nft.TYPE_IP6ADDR, 16, "ipv6_addr");
         AddSet(batch, table, IPv6LinkLocalSet, IPv6LinkLocalSetId, (Nft.TYPE_IP6ADDR << Nft.TypeBits) | Nft.TYPE_IFNAME, 16 + Nft.InterfaceNameSize, "ipv6_addr . ifname");
+        if (linkLocalIndex)
+        {
+            AddSet(batch, table, IPv6LinkLocalIndexSet, IPv6LinkLocalIndexSetId, (Nft.TYPE_IP6ADDR << Nft.TypeBits) | Nft.TYPE_IFINDEX, 16 + 4, "ipv6_addr . iface_index");
+        }
 
         foreach (var (chain, hook) in (ReadOnlySpan<(string, uint)>)[(InputChain, Nft.NF_INET_LOCAL_IN), (OutputChain, Nft.NF_INET_LOCAL_OUT)])
         {
@@ -308,7 +340,7 @@ internal sealed class AcceptModeFilter : IDisposable
                 $"add chain inet {table} {chain} {{ type filter hook {chain} priority {priority}; policy accept; }}");
         }
 
-        foreach (var rule in Rules)
+        foreach (var rule in RulesFor(counters, linkLocalIndex))
         {
             batch.Add(
                 Nft.NFT_MSG_NEWRULE,
@@ -338,18 +370,28 @@ internal sealed class AcceptModeFilter : IDisposable
         return batch;
     }
 
-    /// <summary>The rules, chain by chain, in order, with their nft text (<c>nft list</c> prints them so, counters aside).</summary>
-    internal static IReadOnlyList<FilterRule> Rules { get; } =
-    [
-        new(InputChain, FilterRuleKind.NeighbourDiscovery, "icmpv6 type 135-136 accept"),
-        new(InputChain, FilterRuleKind.IPv4, $"ip daddr @{IPv4Set} counter drop"),
-        new(InputChain, FilterRuleKind.IPv6, $"ip6 daddr @{IPv6Set} counter drop"),
-        new(InputChain, FilterRuleKind.IPv6LinkLocal, $"ip6 daddr . iifname @{IPv6LinkLocalSet} counter drop"),
-        new(OutputChain, FilterRuleKind.NeighbourDiscovery, "icmpv6 type 135-136 accept"),
-        new(OutputChain, FilterRuleKind.IPv4, $"ip saddr @{IPv4Set} counter drop"),
-        new(OutputChain, FilterRuleKind.IPv6, $"ip6 saddr @{IPv6Set} counter drop"),
-        new(OutputChain, FilterRuleKind.IPv6LinkLocal, $"ip6 saddr . oifname @{IPv6LinkLocalSet} counter drop"),
-    ];
+    /// <summary>The rules with counters and without the index set, chain by chain, in order, with their nft text.</summary>
+    internal static IReadOnlyList<FilterRule> Rules { get; } = RulesFor(counters: true, linkLocalIndex: false);
+
+    /// <summary>The rules, chain by chain, in order, with their nft text (<c>nft list</c> prints them so, counters' values aside).</summary>
+    internal static IReadOnlyList<FilterRule> RulesFor(bool counters, bool linkLocalIndex)
+    {
+        string drop = counters ? "counter drop" : "drop";
+        var rules = new List<FilterRule>();
+        foreach (var (chain, direction, address, device) in (ReadOnlySpan<(string, string, string, string)>)[(InputChain, "daddr", "iifname", "iif"), (OutputChain, "saddr", "oifname", "oif")])
+        {
+            rules.Add(new(chain, FilterRuleKind.NeighbourDiscovery, "icmpv6 type 135-136 accept", counters));
+            rules.Add(new(chain, FilterRuleKind.IPv4, $"ip {direction} @{IPv4Set} {drop}", counters));
+            rules.Add(new(chain, FilterRuleKind.IPv6, $"ip6 {direction} @{IPv6Set} {drop}", counters));
+            rules.Add(new(chain, FilterRuleKind.IPv6LinkLocal, $"ip6 {direction} . {address} @{IPv6LinkLocalSet} {drop}", counters));
+            if (linkLocalIndex)
+            {
+                rules.Add(new(chain, FilterRuleKind.IPv6LinkLocalIndex, $"ip6 {direction} . {device} @{IPv6LinkLocalIndexSet} {drop}", counters));
+            }
+        }
+
+        return rules;
+    }
 
     private static void WriteRule(ref NetlinkMessageWriter w, FilterRule rule)
     {
@@ -379,15 +421,25 @@ internal sealed class AcceptModeFilter : IDisposable
         {
             Meta(ref w, input ? Nft.NFT_META_IIFNAME : Nft.NFT_META_OIFNAME, Nft.NFT_REG_2);
         }
+        else if (rule.Kind == FilterRuleKind.IPv6LinkLocalIndex)
+        {
+            // The index is 4 bytes in host order, right after the address (register 2 follows register 1).
+            Meta(ref w, input ? Nft.NFT_META_IIF : Nft.NFT_META_OIF, Nft.NFT_REG_2);
+        }
 
         var (set, setId) = rule.Kind switch
         {
             FilterRuleKind.IPv4 => (IPv4Set, IPv4SetId),
             FilterRuleKind.IPv6 => (IPv6Set, IPv6SetId),
+            FilterRuleKind.IPv6LinkLocalIndex => (IPv6LinkLocalIndexSet, IPv6LinkLocalIndexSetId),
             _ => (IPv6LinkLocalSet, IPv6LinkLocalSetId),
         };
         Lookup(ref w, set, setId, Nft.NFT_REG_1);
-        Counter(ref w);
+        if (rule.Counted)
+        {
+            Counter(ref w);
+        }
+
         Verdict(ref w, Nft.NF_DROP);
     }
 
@@ -484,20 +536,24 @@ internal enum FilterRuleKind
     /// <summary>IPv6 virtual addresses other than link-local: dropped.</summary>
     IPv6,
 
-    /// <summary>IPv6 link-local virtual addresses, on their interface: dropped.</summary>
+    /// <summary>IPv6 link-local virtual addresses, on their interface by name: dropped.</summary>
     IPv6LinkLocal,
+
+    /// <summary>IPv6 link-local virtual addresses, on their interface by index: dropped.</summary>
+    IPv6LinkLocalIndex,
 }
 
-/// <summary>A rule of the filter: its chain, what it matches, and its text in nft syntax.</summary>
-internal readonly record struct FilterRule(string Chain, FilterRuleKind Kind, string Text);
+/// <summary>A rule of the filter: its chain, what it matches, its text in nft syntax, and whether its drop is counted.</summary>
+internal readonly record struct FilterRule(string Chain, FilterRuleKind Kind, string Text, bool Counted = true);
 
 /// <summary>An address in the filter's sets: the interface is kept for IPv6 link-local addresses only.</summary>
 internal readonly record struct FilteredAddress
 {
-    private FilteredAddress(IPAddressValue address, string? interfaceName)
+    private FilteredAddress(IPAddressValue address, string? interfaceName, int interfaceIndex)
     {
         Address = address;
         InterfaceName = interfaceName;
+        InterfaceIndex = interfaceIndex;
     }
 
     /// <summary>The address.</summary>
@@ -506,19 +562,25 @@ internal readonly record struct FilteredAddress
     /// <summary>The interface of an IPv6 link-local address; null otherwise.</summary>
     internal string? InterfaceName { get; }
 
+    /// <summary>The interface index an IPv6 link-local address is matched with; 0 when matched by name (or not link-local).</summary>
+    internal int InterfaceIndex { get; }
+
     /// <summary>The set the address goes to.</summary>
     internal string SetName => Address.Family == VrrpAddressFamily.IPv4
         ? AcceptModeFilter.IPv4Set
-        : InterfaceName is null ? AcceptModeFilter.IPv6Set : AcceptModeFilter.IPv6LinkLocalSet;
+        : InterfaceName is null ? AcceptModeFilter.IPv6Set
+        : InterfaceIndex != 0 ? AcceptModeFilter.IPv6LinkLocalIndexSet : AcceptModeFilter.IPv6LinkLocalSet;
 
     /// <summary>Normalises and checks an address and its interface.</summary>
     /// <exception cref="ArgumentException">A link-local address without an interface, or an invalid interface name.</exception>
-    internal static FilteredAddress Create(IPAddressValue address, string? interfaceName)
+    internal static FilteredAddress Create(IPAddressValue address, string? interfaceName, int interfaceIndex = 0)
     {
         if (!address.IsIPv6LinkLocal)
         {
-            return new FilteredAddress(address, null);
+            return new FilteredAddress(address, null, 0);
         }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(interfaceIndex);
 
         if (string.IsNullOrEmpty(interfaceName))
         {
@@ -530,7 +592,7 @@ internal readonly record struct FilteredAddress
             throw new ArgumentException($"'{interfaceName}' is not an interface name (at most {Nft.InterfaceNameSize - 1} bytes, no NUL).", nameof(interfaceName));
         }
 
-        return new FilteredAddress(address, interfaceName);
+        return new FilteredAddress(address, interfaceName, interfaceIndex);
     }
 
     /// <summary>
@@ -546,6 +608,13 @@ internal readonly record struct FilteredAddress
             return length;
         }
 
+        if (InterfaceIndex != 0)
+        {
+            // meta iif loads the index in host order.
+            System.Runtime.InteropServices.MemoryMarshal.Write(destination.Slice(length, 4), InterfaceIndex);
+            return length + 4;
+        }
+
         var name = destination.Slice(length, Nft.InterfaceNameSize);
         name.Clear();
         Encoding.UTF8.GetBytes(InterfaceName, name);
@@ -553,5 +622,6 @@ internal readonly record struct FilteredAddress
     }
 
     /// <inheritdoc />
-    public override string ToString() => InterfaceName is null ? Address.ToString() : $"{Address} . \"{InterfaceName}\"";
+    public override string ToString() => InterfaceName is null ? Address.ToString()
+        : InterfaceIndex != 0 ? $"{Address} . {InterfaceIndex} ({InterfaceName})" : $"{Address} . \"{InterfaceName}\"";
 }

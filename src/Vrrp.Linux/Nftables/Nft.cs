@@ -92,6 +92,8 @@ internal static class Nft
 
     internal const ushort NFTA_META_DREG = 1;
     internal const ushort NFTA_META_KEY = 2;
+    internal const uint NFT_META_IIF = 4;
+    internal const uint NFT_META_OIF = 5;
     internal const uint NFT_META_IIFNAME = 6;
     internal const uint NFT_META_OIFNAME = 7;
     internal const uint NFT_META_NFPROTO = 15;
@@ -106,6 +108,7 @@ internal static class Nft
     // nft's datatype ids (src/datatype.h of nftables); a concatenation is (first << 6) | second.
     internal const uint TYPE_IPADDR = 7;
     internal const uint TYPE_IP6ADDR = 8;
+    internal const uint TYPE_IFINDEX = 20;
     internal const uint TYPE_IFNAME = 41;
     internal const int TypeBits = 6;
 

@@ -90,6 +90,7 @@ internal sealed class ProcessConnector : IProcessEventSocket
     private readonly Socket _socket;
     private readonly uint _portId;
     private int _receiveBufferSize;
+    private bool? _force;
     private int _listening;
     private int _disposed;
 
@@ -103,13 +104,17 @@ internal sealed class ProcessConnector : IProcessEventSocket
     /// <summary>Opens and subscribes.</summary>
     /// <param name="receiveBufferSize">The receive buffer to ask for, in bytes.</param>
     /// <param name="acknowledgementTimeout">How long to wait for the kernel's answer (default 2 s).</param>
+    /// <param name="force">
+    /// How the buffer (and its doublings) is set: SO_RCVBUFFORCE (true), SO_RCVBUF (false), as keepalived's
+    /// <c>process_monitor_rcv_bufs_force</c> says; null tries SO_RCVBUFFORCE, then SO_RCVBUF.
+    /// </param>
     /// <exception cref="ProcessConnectorUnavailableException">The connector cannot be used; the message says why.</exception>
-    public static ProcessConnector Open(int receiveBufferSize = DefaultReceiveBufferSize, TimeSpan? acknowledgementTimeout = null)
+    public static ProcessConnector Open(int receiveBufferSize = DefaultReceiveBufferSize, TimeSpan? acknowledgementTimeout = null, bool? force = null)
     {
         TimeSpan timeout = acknowledgementTimeout ?? TimeSpan.FromSeconds(2);
         try
         {
-            return OpenHere(receiveBufferSize, timeout);
+            return OpenHere(receiveBufferSize, timeout, force);
         }
         catch (ProcessConnectorUnavailableException here) when (here.Problem == ProcessConnectorProblem.OtherNetworkNamespace)
         {
@@ -120,7 +125,7 @@ internal sealed class ProcessConnector : IProcessEventSocket
             {
                 try
                 {
-                    return NetworkNamespace.RunAt(path, $"the network namespace of {path}", () => OpenHere(receiveBufferSize, timeout));
+                    return NetworkNamespace.RunAt(path, $"the network namespace of {path}", () => OpenHere(receiveBufferSize, timeout, force));
                 }
                 catch (ProcessConnectorUnavailableException there) when (there.Problem == ProcessConnectorProblem.OtherNetworkNamespace)
                 {
@@ -142,7 +147,7 @@ internal sealed class ProcessConnector : IProcessEventSocket
         }
     }
 
-    private static unsafe ProcessConnector OpenHere(int receiveBufferSize, TimeSpan timeout)
+    private static unsafe ProcessConnector OpenHere(int receiveBufferSize, TimeSpan timeout, bool? force)
     {
         int fd = Libc.Socket(Libc.AF_NETLINK, SocketTypeDatagram | Libc.SOCK_CLOEXEC, ProcessEventParser.NETLINK_CONNECTOR);
         if (fd < 0)
@@ -179,8 +184,8 @@ internal sealed class ProcessConnector : IProcessEventSocket
             }
 
             uint portId = BinaryPrimitives.ReadUInt32LittleEndian(addressSpan[4..]);
-            SetReceiveBuffer(socket, receiveBufferSize);
-            var connector = new ProcessConnector(socket, portId, receiveBufferSize);
+            SetReceiveBuffer(socket, receiveBufferSize, force);
+            var connector = new ProcessConnector(socket, portId, receiveBufferSize) { _force = force };
             connector.Subscribe(timeout);
             return connector;
         }
@@ -285,7 +290,7 @@ internal sealed class ProcessConnector : IProcessEventSocket
     public int GrowReceiveBuffer()
     {
         _receiveBufferSize = (int)Math.Min((long)_receiveBufferSize * 2, MaxReceiveBufferSize);
-        SetReceiveBuffer(_socket, _receiveBufferSize);
+        SetReceiveBuffer(_socket, _receiveBufferSize, _force);
         return _receiveBufferSize;
     }
 
@@ -314,9 +319,26 @@ internal sealed class ProcessConnector : IProcessEventSocket
         _socket.Dispose();
     }
 
-    /// <summary>SO_RCVBUFFORCE (allowed with CAP_NET_ADMIN, beyond net.core.rmem_max), else SO_RCVBUF.</summary>
-    private static void SetReceiveBuffer(Socket socket, int size)
+    /// <summary>
+    /// SO_RCVBUFFORCE (allowed with CAP_NET_ADMIN, beyond net.core.rmem_max), else SO_RCVBUF; or only the one
+    /// <paramref name="force"/> names.
+    /// </summary>
+    private static void SetReceiveBuffer(Socket socket, int size, bool? force)
     {
+        if (force is { } only)
+        {
+            try
+            {
+                socket.SetRawSocketOption(SocketOptions.SOL_SOCKET, only ? SO_RCVBUFFORCE : SO_RCVBUF, BitConverter.GetBytes(size));
+            }
+            catch (SocketException)
+            {
+                // The buffer stays as it was; lost events are still detected and repaired by a re-read.
+            }
+
+            return;
+        }
+
         try
         {
             socket.SetRawSocketOption(SocketOptions.SOL_SOCKET, SO_RCVBUFFORCE, BitConverter.GetBytes(size));

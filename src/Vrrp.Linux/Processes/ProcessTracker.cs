@@ -51,9 +51,16 @@ internal sealed class ProcessTracker : IDisposable
     private long _missedEvents;
 
     /// <summary>Tracks <paramref name="definitions"/> through the kernel's process connector and /proc.</summary>
+    /// <param name="definitions">What to track.</param>
+    /// <param name="timeProvider">The clock of the delays.</param>
+    /// <param name="logger">Where to log.</param>
+    /// <param name="receiveBufferSize">The connector socket's receive buffer (keepalived <c>process_monitor_rcv_bufs</c>); 0 for 1 MiB.</param>
+    /// <param name="forceReceiveBuffer">Set it (and its doublings) with SO_RCVBUFFORCE (<c>process_monitor_rcv_bufs_force</c>).</param>
     /// <exception cref="ArgumentException">A definition is invalid, or two share a name.</exception>
-    public ProcessTracker(IReadOnlyList<TrackedProcessDefinition> definitions, TimeProvider timeProvider, ILogger logger)
-        : this(definitions, timeProvider, logger, () => ProcessConnector.Open(), new ProcFileSystem())
+    public ProcessTracker(IReadOnlyList<TrackedProcessDefinition> definitions, TimeProvider timeProvider, ILogger logger, int receiveBufferSize = 0, bool forceReceiveBuffer = false)
+        : this(definitions, timeProvider, logger, () => receiveBufferSize > 0
+            ? ProcessConnector.Open(receiveBufferSize, force: forceReceiveBuffer)
+            : ProcessConnector.Open(), new ProcFileSystem())
     {
     }
 

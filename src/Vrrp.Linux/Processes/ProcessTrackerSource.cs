@@ -27,7 +27,7 @@ internal sealed class ProcessTrackerSource(Func<VrrpOptions> options, TimeProvid
             return ValueTask.CompletedTask;
         }
 
-        var tracker = new ProcessTracker(definitions, time, logger);
+        var tracker = new ProcessTracker(definitions, time, logger, all.ReceiveBuffers.ProcessMonitor, all.ReceiveBuffers.ProcessMonitorForce);
         try
         {
             tracker.Start((name, up, _) => report(null, TrackerKind.Process, name, up ? 1 : 0));

@@ -37,6 +37,7 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
     private List<AddressVirtualMac> _addressVirtualMacs = [];
     private readonly List<string> _heldAddressVirtualMacs = [];
     private AcceptModeFilter? _filter;
+    private readonly Dictionary<(IPAddressValue Address, string Device), int> _filteredIndexes = [];
     private bool _filtering;
     private bool _promoteSecondariesHeld;
 
@@ -305,12 +306,29 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
             // Before the addresses exist: no packet to them is accepted in between (RFC 9568 section 6.4.3).
             foreach (var address in configuration.VirtualAddresses.Concat(configuration.ExcludedAddresses))
             {
-                filter.Add(address.Address, address.Device ?? configuration.InterfaceName);
+                string device = address.Device ?? configuration.InterfaceName;
+                int index = 0;
+                if (address.Address.IsIPv6LinkLocal && MatchByIndex(configuration, address, device) && TryDeviceIndex(device, out index))
+                {
+                    _filteredIndexes[(address.Address, device)] = index;
+                }
+
+                filter.Add(address.Address, device, index);
             }
         }
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// keepalived 2.2.7's choice for an IPv6 link-local address in its nftables table (vrrp_nftables.c): by interface
+    /// name when the instance has <c>dont_track_primary</c> (its interface may be deleted and created again, with
+    /// another index), the address is on the instance's interface (or <c>no_track</c>), and <c>nftables_ifindex</c> is
+    /// not set; otherwise by interface index.
+    /// </summary>
+    private bool MatchByIndex(VirtualRouterConfiguration configuration, VirtualAddress address, string device) =>
+        platform.Settings.FirewallInterfaceIndex || !configuration.DontTrackPrimary ||
+        !(string.Equals(device, configuration.InterfaceName, StringComparison.Ordinal) || address.NoTrack);
 
     /// <inheritdoc />
     public override ValueTask AddedAddressesAsync(VirtualRouterConfiguration configuration, CancellationToken cancellationToken)
@@ -357,7 +375,9 @@ internal sealed class LinuxVirtualRouterResources(LinuxVrrpPlatform platform, Li
         {
             foreach (var address in configuration.VirtualAddresses.Concat(configuration.ExcludedAddresses))
             {
-                filter.Remove(address.Address, address.Device ?? configuration.InterfaceName);
+                string device = address.Device ?? configuration.InterfaceName;
+                _filteredIndexes.Remove((address.Address, device), out int index);
+                filter.Remove(address.Address, device, index);
             }
         }
 

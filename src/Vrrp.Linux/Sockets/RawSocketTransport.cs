@@ -35,6 +35,7 @@ internal sealed class RawSocketTransport : IVrrpTransport
         {
             if (_channels.TryGetValue(key, out var shared))
             {
+                shared.Sockets.AddReceiveBuffer(options.ReceiveBufferSize, options.ReceiveBufferMtus);
                 shared.References++;
                 return new Handle(this, key, shared.Sockets);
             }
@@ -51,10 +52,12 @@ internal sealed class RawSocketTransport : IVrrpTransport
             if (_channels.TryGetValue(key, out var raced))
             {
                 sockets.Dispose();
+                raced.Sockets.AddReceiveBuffer(options.ReceiveBufferSize, options.ReceiveBufferMtus);
                 raced.References++;
                 return new Handle(this, key, raced.Sockets);
             }
 
+            sockets.AddReceiveBuffer(options.ReceiveBufferSize, options.ReceiveBufferMtus);
             _channels[key] = new Shared(sockets) { References = 1 };
             return new Handle(this, key, sockets);
         }

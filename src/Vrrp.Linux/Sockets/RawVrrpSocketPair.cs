@@ -50,6 +50,9 @@ internal sealed class RawVrrpSocketPair : IDisposable
     private const int NameLength = 28;
     private const int AuthenticationHeaderProtocol = 51;
     private int _disposed;
+    private int _mtu;
+    private long _askedBytes;
+    private long _askedMtus;
 
     private RawVrrpSocketPair(Socket receive, Socket send, VrrpAddressFamily family, IPAddressValue local, string interfaceName, int interfaceIndex, bool headerIncluded)
     {
@@ -111,7 +114,35 @@ internal sealed class RawVrrpSocketPair : IDisposable
         // every router's adverts carry that MAC, so they are received on the parent (keepalived does the same).
         var receiveLink = link.IsMacvlan ? await netlink.GetLinkAsync(link.ParentIndex, cancellationToken).ConfigureAwait(false) : link;
         cancellationToken.ThrowIfCancellationRequested();
-        return NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, receiveLink, local));
+        var pair = NetworkNamespace.Run(networkNamespace, () => OpenHere(options, link, receiveLink, local));
+        pair._mtu = link.Mtu;
+        return pair;
+    }
+
+    /// <summary>What the channels on this pair asked for with keepalived's <c>vrrp_rx_bufs_policy</c>, in bytes; 0 when none did.</summary>
+    internal int ReceiveBufferAsked { get; private set; }
+
+    /// <summary>
+    /// Adds a channel's share of the receive buffer (keepalived's <c>vrrp_rx_bufs_policy</c>: bytes, and MTUs of the
+    /// interface) and sets the sum with SO_RCVBUF, as keepalived sets its socket's (capped at net.core.rmem_max; the
+    /// kernel doubles it). Nothing to add leaves the buffer as it is (4 MiB, forced, when no channel asked).
+    /// </summary>
+    internal void AddReceiveBuffer(int bytes, int mtus)
+    {
+        if (bytes == 0 && mtus == 0)
+        {
+            return;
+        }
+
+        _askedBytes += bytes;
+        _askedMtus += mtus;
+        long size = Math.Clamp(_askedBytes + (_askedMtus * _mtu), 0, int.MaxValue);
+        if (size > 0)
+        {
+            SocketOptions.SetInt(_receive, SocketOptions.SOL_SOCKET, SocketOptions.SO_RCVBUF, (int)size);
+        }
+
+        ReceiveBufferAsked = (int)size;
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ internal static class SocketOptions
     internal const int SOL_SOCKET = 1;
     internal const int SO_BINDTODEVICE = 25;
     internal const int SO_ATTACH_FILTER = 26;
+    internal const int SO_RCVBUF = 8;
     internal const int SO_RCVBUFFORCE = 33;
 
     internal const int IPPROTO_IP = 0;
