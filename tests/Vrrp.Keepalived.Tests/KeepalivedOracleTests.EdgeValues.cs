@@ -15,10 +15,7 @@ public sealed partial class KeepalivedOracleTests
         RequireLab();
         string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
         CreateNamespace(interfaces);
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        int seed = TestSeed.Next();
         string trackFile = Path.Combine(_folder, "track");
         File.WriteAllText(trackFile, "0\n");
         var generated = new EdgeConfigGenerator(seed, interfaces, trackFile).Generate(instanceCount: 24);

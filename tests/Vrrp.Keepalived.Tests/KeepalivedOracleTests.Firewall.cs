@@ -12,10 +12,7 @@ public sealed partial class KeepalivedOracleTests
         // keepalived -t, and keepalived -d's global dump shows the values our reader read.
         RequireLab();
         CreateNamespace(["eth0"]);
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        int seed = TestSeed.Next();
         var random = new Random(seed);
         for (int round = 0; round < 4; round++)
         {
@@ -89,10 +86,7 @@ public sealed partial class KeepalivedOracleTests
         // written, accepted by keepalived -t, and dumped by keepalived -d as our reader read them.
         RequireLab();
         CreateNamespace(["eth0"]);
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        int seed = TestSeed.Next();
         var random = new Random(seed);
         for (int round = 0; round < 4; round++)
         {

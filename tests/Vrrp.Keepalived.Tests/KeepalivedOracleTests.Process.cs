@@ -12,10 +12,7 @@ public sealed partial class KeepalivedOracleTests
         // accepted by keepalived -t, and keepalived -d's global dump shows the values our reader read.
         RequireLab();
         CreateNamespace(["eth0"]);
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        int seed = TestSeed.Next();
         var random = new Random(seed);
         for (int round = 0; round < 4; round++)
         {

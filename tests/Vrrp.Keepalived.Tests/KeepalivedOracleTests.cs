@@ -45,10 +45,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
         RequireLab();
         string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
         CreateNamespace(interfaces);
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        int seed = TestSeed.Next();
         var options = new ConfigGenerator(seed).Generate(instanceCount: 60);
         MakeRunnable(options, interfaces);
         AssertKeepalivedAccepts(KeepalivedConfigWriter.Write(options), $"seed {seed}");
@@ -62,10 +59,7 @@ public sealed partial class KeepalivedOracleTests : IDisposable
         RequireLab();
         string[] interfaces = ["eth0", "eth1", "eth2", "eth3"];
         CreateNamespace(interfaces);
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed}");
+        int seed = TestSeed.Next();
         var generated = new ConfigGenerator(seed).Generate(instanceCount: 30);
         MakeRunnable(generated, interfaces);
         string config = "global_defs {\n    enable_script_security\n    script_user root\n}\n" + KeepalivedConfigWriter.Write(generated);

@@ -12,10 +12,7 @@ public class RoundTripTests
     [Fact]
     public void A_generated_configuration_of_255_instances_round_trips()
     {
-        int seed = Environment.GetEnvironmentVariable("VRRP_TEST_SEED") is { } fixedSeed
-            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        TestContext.Current.TestOutputHelper?.WriteLine($"seed {seed} (rerun with VRRP_TEST_SEED={seed})");
+        int seed = TestSeed.Next();
 
         var options = new ConfigGenerator(seed).Generate(instanceCount: 255);
         string written = KeepalivedConfigWriter.Write(options);
