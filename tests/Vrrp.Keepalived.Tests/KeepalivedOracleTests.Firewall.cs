@@ -16,8 +16,7 @@ public sealed partial class KeepalivedOracleTests
         var random = new Random(seed);
         for (int round = 0; round < 4; round++)
         {
-            var options = new VrrpOptions();
-            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            var options = OneInstanceOptions();
             var firewall = options.Firewall;
             firewall.TableName = round switch { 0 => "keepalived", 1 => "vrrp_fw-1.a", 2 => "t" + random.Next(1000).ToString(System.Globalization.CultureInfo.InvariantCulture), _ => null };
             firewall.ChainPriority = round == 3 ? VrrpFirewallOptions.DefaultChainPriority : random.Next(-400, 400);
@@ -90,8 +89,7 @@ public sealed partial class KeepalivedOracleTests
         var random = new Random(seed);
         for (int round = 0; round < 4; round++)
         {
-            var options = new VrrpOptions();
-            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            var options = OneInstanceOptions();
             var buffers = options.ReceiveBuffers;
             buffers.NetlinkCommand = round == 3 ? 0 : random.Next(1, int.MaxValue);
             buffers.NetlinkCommandForce = random.Next(2) == 0;

@@ -16,8 +16,7 @@ public sealed partial class KeepalivedOracleTests
         var random = new Random(seed);
         for (int round = 0; round < 4; round++)
         {
-            var options = new VrrpOptions();
-            options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+            var options = OneInstanceOptions();
             var process = options.Process;
             process.Priority = random.Next(-20, 20);
             process.RealtimePriority = round % 2 == 0 ? random.Next(1, 100) : 0;
@@ -66,5 +65,13 @@ public sealed partial class KeepalivedOracleTests
         }
 
         static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Options with one runnable instance (VI_1 on eth0, VRID 9), for tests of global settings.</summary>
+    private static VrrpOptions OneInstanceOptions()
+    {
+        var options = new VrrpOptions();
+        options.Instances.Add(new VrrpInstanceOptions { Name = "VI_1", Interface = "eth0", VirtualRouterId = 9, VirtualAddresses = { "10.0.0.1/24" } });
+        return options;
     }
 }
